@@ -1,0 +1,57 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/input"
+)
+
+// inputFlags are the flags of commands that read records.
+type inputFlags struct {
+	format  string
+	mapping string
+	source  string
+}
+
+func (f *inputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.format, "format", "", "input format: jsonl or csv (default: from the file extension)")
+	fs.StringVar(&f.mapping, "map", "", "CSV column mapping: 'col=field,col=field' or a YAML file (columns: {col: field})")
+	fs.StringVar(&f.source, "source", "", "CSV: source name when no column maps to source (default: the file name)")
+}
+
+func (f *inputFlags) options() (input.Options, error) {
+	var o input.Options
+	switch f.format {
+	case "", "jsonl", "csv":
+		o.Format = input.Format(f.format)
+	default:
+		return o, usageError{fmt.Errorf("-format: want jsonl or csv, got %q", f.format)}
+	}
+	var m *contact.Mapping
+	var err error
+	switch {
+	case f.mapping == "":
+	case strings.Contains(f.mapping, "="):
+		m, err = contact.ParseMapping(f.mapping)
+	default:
+		if _, statErr := os.Stat(f.mapping); statErr != nil {
+			return o, statErr
+		}
+		m, err = contact.LoadMapping(f.mapping)
+	}
+	if err != nil {
+		return o, err
+	}
+	if f.source != "" {
+		if m == nil {
+			m = &contact.Mapping{}
+		}
+		m.Source = f.source
+	}
+	o.Mapping = m
+	return o, nil
+}

@@ -1,0 +1,89 @@
+// Command steward is the CRM data-quality pipeline: see README.md, or `steward help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// command is one subcommand. run gets the arguments after the command name.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, env *env) error
+}
+
+// env is what commands share: the standard streams and the configuration sources.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"ingest":    {"read JSONL/CSV files (or stdin) through the pipeline into the warehouse", runIngest},
+		"export":    {"write golden records as CSV or JSONL", runExport},
+		"stats":     {"show warehouse counts, field statuses and issue codes", runStats},
+		"gen":       {"generate synthetic contacts with ground truth", runGen},
+		"normalize": {"print records normalized, with statuses and issue codes (no warehouse)", runNormalize},
+		"migrate":   {"create or upgrade the warehouse schema", runMigrate},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	os.Exit(run(ctx, os.Args[1:], e))
+}
+
+// run dispatches a command line and returns the exit code: 0 ok, 1 failure, 2 usage.
+func run(ctx context.Context, args []string, e *env) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stdout, cmds)
+		return 0
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "steward: unknown command %q\n\n", args[0])
+		usage(e.stderr, cmds)
+		return 2
+	}
+	if err := c.run(ctx, args[1:], e); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(e.stderr, "steward %s: %v\n", args[0], err)
+			return 2
+		}
+		fmt.Fprintf(e.stderr, "steward %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ error }
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "steward: CRM data quality — normalize, deduplicate, enrich contact records.")
+	fmt.Fprintln(w, "\nUsage: steward <command> [flags] [args]\n\nCommands:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun `steward <command> -h` for a command's flags. Configuration: steward.yaml, STEWARD_* variables (README.md).")
+}

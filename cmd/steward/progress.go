@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/steward-crm/steward/service"
+	"golang.org/x/term"
+)
+
+// progress reports ingest progress: a bar on a terminal, plain periodic lines otherwise.
+type progress struct {
+	w       io.Writer
+	tty     bool
+	bar     *progressbar.ProgressBar
+	file    string
+	lastLog time.Time
+	every   time.Duration
+}
+
+func newProgress(w io.Writer, quiet bool) *progress {
+	if quiet {
+		return nil
+	}
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	return &progress{w: w, tty: tty, every: 5 * time.Second}
+}
+
+func (p *progress) report(pr service.Progress) {
+	if p == nil {
+		return
+	}
+	s := pr.Summary
+	desc := fmt.Sprintf("%d read, %d accepted, %d dead-lettered", s.Read, s.Accepted, s.DeadLettered)
+	if !p.tty {
+		if time.Since(p.lastLog) < p.every && pr.BytesRead < pr.BytesTotal {
+			return
+		}
+		p.lastLog = time.Now()
+		pct := ""
+		if pr.BytesTotal > 0 {
+			pct = fmt.Sprintf(" (%.0f%%)", 100*float64(pr.BytesRead)/float64(pr.BytesTotal))
+		}
+		fmt.Fprintf(p.w, "ingest %s%s: %s\n", pr.File, pct, desc)
+		return
+	}
+	if p.bar == nil || p.file != pr.File {
+		p.finish()
+		total := pr.BytesTotal
+		if total == 0 {
+			total = -1
+		}
+		p.file = pr.File
+		p.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(p.w), progressbar.OptionShowBytes(true),
+			progressbar.OptionSetDescription(pr.File), progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionSetWidth(30), progressbar.OptionClearOnFinish())
+	}
+	p.bar.Describe(pr.File + ": " + desc)
+	_ = p.bar.Set64(pr.BytesRead)
+}
+
+func (p *progress) finish() {
+	if p != nil && p.bar != nil {
+		_ = p.bar.Finish()
+		p.bar = nil
+	}
+}

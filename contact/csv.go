@@ -1,0 +1,215 @@
+package contact
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Mapping maps CSV column names to record fields. Field paths: source, source_id,
+// updated_at, op, kind, civility, given_name, family_name, full_name, job_title,
+// birth_date, email, phone (repeatable: each mapped column adds a value),
+// address.line (repeatable), address.postcode, address.city, address.region,
+// address.country, company.name, company.siren, company.siret, company.vat, company.lei,
+// company.duns, company.website, attributes.NAME, and "-" (ignore the column). Columns
+// that are not mapped are kept in attributes under their own name.
+type Mapping struct {
+	Columns map[string]string `yaml:"columns"`
+	// Source is used when no column maps to source (default: the input file's base name).
+	Source string `yaml:"source"`
+}
+
+var mappingFields = []string{"source", "source_id", "updated_at", "op", "kind", "civility",
+	"given_name", "family_name", "full_name", "job_title", "birth_date", "email", "phone",
+	"address.line", "address.postcode", "address.city", "address.region", "address.country",
+	"company.name", "company.siren", "company.siret", "company.vat", "company.lei",
+	"company.duns", "company.website", "-"}
+
+// aliases are the column names recognised without a mapping (folded to lower case,
+// spaces and dashes to underscores).
+var aliases = map[string]string{
+	"id": "source_id", "email1": "email", "email2": "email", "e_mail": "email", "mail": "email",
+	"emails": "email", "phone1": "phone", "phone2": "phone", "telephone": "phone", "tel": "phone",
+	"mobile": "phone", "phones": "phone", "first_name": "given_name", "firstname": "given_name",
+	"prenom": "given_name", "last_name": "family_name", "lastname": "family_name", "surname": "family_name",
+	"nom": "family_name", "name": "full_name", "title": "civility", "salutation": "civility",
+	"address": "address.line", "address1": "address.line", "address2": "address.line",
+	"address_line1": "address.line", "address_line2": "address.line", "street": "address.line",
+	"postcode": "address.postcode", "zip": "address.postcode", "postal_code": "address.postcode",
+	"code_postal": "address.postcode", "city": "address.city", "ville": "address.city",
+	"region": "address.region", "state": "address.region", "country": "address.country", "pays": "address.country",
+	"company": "company.name", "company_name": "company.name", "siren": "company.siren",
+	"company_siren": "company.siren", "siret": "company.siret", "company_siret": "company.siret",
+	"vat": "company.vat", "company_vat": "company.vat", "lei": "company.lei", "duns": "company.duns",
+	"website": "company.website", "company_website": "company.website", "birthdate": "birth_date",
+	"dob": "birth_date", "date_of_birth": "birth_date",
+}
+
+// ParseMapping reads a mapping given on the command line: "col=field,col=field".
+func ParseMapping(spec string) (*Mapping, error) {
+	m := &Mapping{Columns: map[string]string{}}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		col, field, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, fmt.Errorf("mapping %q: want column=field", part)
+		}
+		m.Columns[strings.TrimSpace(col)] = strings.TrimSpace(field)
+	}
+	return m, m.Validate()
+}
+
+// LoadMapping reads a YAML mapping file: `columns: {col: field}` and optional `source:`.
+func LoadMapping(path string) (*Mapping, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	var m Mapping
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("mapping %s: %v", path, err)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("mapping %s: %w", path, err)
+	}
+	return &m, nil
+}
+
+// Validate rejects unknown field paths.
+func (m *Mapping) Validate() error {
+	for col, f := range m.Columns {
+		if !slices.Contains(mappingFields, f) && !strings.HasPrefix(f, "attributes.") {
+			return fmt.Errorf("column %q: unknown field %q (known: %s, attributes.NAME)", col, f, strings.Join(mappingFields, ", "))
+		}
+	}
+	return nil
+}
+
+// Fields resolves each header column to its field path: the mapping first, then the
+// record's own field names and common aliases, else "attributes.<column>".
+func (m *Mapping) Fields(header []string) []string {
+	out := make([]string, len(header))
+	for i, h := range header {
+		if m != nil {
+			if f, ok := m.Columns[h]; ok {
+				out[i] = f
+				continue
+			}
+		}
+		k := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(h)))
+		switch {
+		case slices.Contains(mappingFields, k):
+			out[i] = k
+		case aliases[k] != "":
+			out[i] = aliases[k]
+		default:
+			out[i] = "attributes." + h
+		}
+	}
+	return out
+}
+
+// FromRow builds and validates a record from one CSV row, given the fields of Fields.
+// Errors are *FieldError naming the column.
+func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*Record, error) {
+	if len(row) != len(fields) {
+		return nil, &FieldError{Reason: fmt.Sprintf("row has %d columns, header has %d", len(row), len(fields))}
+	}
+	r := &Record{}
+	addr := &Address{}
+	co := &Company{}
+	for i, f := range fields {
+		v := row[i]
+		if err := checkString(header[i], v); err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(v) == "" || f == "-" {
+			continue
+		}
+		switch f {
+		case "source":
+			r.Source = v
+		case "source_id":
+			r.SourceID = v
+		case "updated_at":
+			t, err := parseTime(strings.TrimSpace(v))
+			if err != nil {
+				return nil, Invalid(header[i], "not an RFC 3339 time: %q", clip(v))
+			}
+			r.UpdatedAt = t
+		case "op":
+			r.Op = Op(strings.ToLower(v))
+		case "kind":
+			r.Kind = Kind(strings.ToLower(v))
+		case "civility":
+			r.Civility = v
+		case "given_name":
+			r.GivenName = v
+		case "family_name":
+			r.FamilyName = v
+		case "full_name":
+			r.FullName = v
+		case "job_title":
+			r.JobTitle = v
+		case "birth_date":
+			r.BirthDate = v
+		case "email":
+			r.Emails = append(r.Emails, v)
+		case "phone":
+			r.Phones = append(r.Phones, v)
+		case "address.line":
+			addr.Lines = append(addr.Lines, v)
+		case "address.postcode":
+			addr.Postcode = v
+		case "address.city":
+			addr.City = v
+		case "address.region":
+			addr.Region = v
+		case "address.country":
+			addr.Country = v
+		case "company.name":
+			co.Name = v
+		case "company.siren":
+			co.SIREN = v
+		case "company.siret":
+			co.SIRET = v
+		case "company.vat":
+			co.VAT = v
+		case "company.lei":
+			co.LEI = v
+		case "company.duns":
+			co.DUNS = v
+		case "company.website":
+			co.Website = v
+		default:
+			if r.Attributes == nil {
+				r.Attributes = map[string]any{}
+			}
+			r.Attributes[strings.TrimPrefix(f, "attributes.")] = v
+		}
+	}
+	if r.Source == "" {
+		r.Source = defaultSource
+		if m != nil && m.Source != "" {
+			r.Source = m.Source
+		}
+	}
+	if addr.Lines != nil || addr.Postcode != "" || addr.City != "" || addr.Country != "" || addr.Region != "" {
+		r.Address = addr
+	}
+	if *co != (Company{}) {
+		r.Company = co
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

@@ -1,0 +1,403 @@
+package contact
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ErrInvalid marks a data problem in a record: the record is dead-lettered and the message
+// acked, never retried. pipeline.ErrInvalidRecord is the same value.
+var ErrInvalid = errors.New("invalid record")
+
+// MaxValueBytes is the largest string value a record may carry in any field. Longer values
+// are rejected, not truncated: they are almost always a broken upstream export.
+const MaxValueBytes = 4096
+
+// FieldError is a data problem in one field of one record. It wraps ErrInvalid.
+type FieldError struct {
+	// Field is the JSON path of the field ("address.postcode", "emails[1]"); empty for the
+	// record as a whole.
+	Field  string
+	Reason string
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return "invalid record: " + e.Reason
+	}
+	return fmt.Sprintf("invalid record: field %s: %s", e.Field, e.Reason)
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+// Invalid returns a *FieldError for field.
+func Invalid(field, format string, args ...any) error {
+	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Decode parses one JSON record strictly: every known field must have the documented type,
+// strings must be valid UTF-8 and at most MaxValueBytes long, source and source_id are
+// required. Unknown top-level fields are kept in Attributes. Errors are *FieldError.
+func Decode(data []byte) (*Record, error) {
+	if !utf8.Valid(data) {
+		return nil, &FieldError{Reason: "not valid UTF-8" + utf8Where(data)}
+	}
+	var raw map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&raw); err != nil {
+		return nil, &FieldError{Reason: "not a JSON object: " + err.Error()}
+	}
+	if raw == nil {
+		return nil, &FieldError{Reason: "not a JSON object: null"}
+	}
+	if dec.More() {
+		return nil, &FieldError{Reason: "trailing data after the JSON object"}
+	}
+	r := &Record{}
+	var errs []error
+	for k, v := range raw {
+		if err := r.decodeField(k, v); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, firstByField(errs)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// firstByField returns the error of the alphabetically first field so that the reason is
+// deterministic whatever the map order.
+func firstByField(errs []error) error {
+	best := errs[0]
+	for _, e := range errs[1:] {
+		var a, b *FieldError
+		if errors.As(e, &a) && errors.As(best, &b) && a.Field < b.Field {
+			best = e
+		}
+	}
+	return best
+}
+
+func (r *Record) decodeField(k string, v json.RawMessage) error {
+	switch k {
+	case "source":
+		return decodeString(k, v, &r.Source)
+	case "source_id":
+		return decodeString(k, v, &r.SourceID)
+	case "updated_at":
+		var s string
+		if err := decodeString(k, v, &s); err != nil || s == "" {
+			return err
+		}
+		t, err := parseTime(s)
+		if err != nil {
+			return Invalid(k, "not an RFC 3339 time: %q", clip(s))
+		}
+		r.UpdatedAt = t
+		return nil
+	case "op":
+		var s string
+		err := decodeString(k, v, &s)
+		r.Op = Op(strings.ToLower(s))
+		return err
+	case "kind":
+		var s string
+		err := decodeString(k, v, &s)
+		r.Kind = Kind(strings.ToLower(s))
+		return err
+	case "civility":
+		return decodeString(k, v, &r.Civility)
+	case "given_name":
+		return decodeString(k, v, &r.GivenName)
+	case "family_name":
+		return decodeString(k, v, &r.FamilyName)
+	case "full_name":
+		return decodeString(k, v, &r.FullName)
+	case "job_title":
+		return decodeString(k, v, &r.JobTitle)
+	case "birth_date":
+		return decodeString(k, v, &r.BirthDate)
+	case "emails":
+		return decodeStrings(k, v, &r.Emails)
+	case "phones":
+		return decodeStrings(k, v, &r.Phones)
+	case "email", "phone":
+		// Singular forms are accepted: many exports have one of each.
+		var s string
+		if err := decodeString(k, v, &s); err != nil || s == "" {
+			return err
+		}
+		if k == "email" {
+			r.Emails = append(r.Emails, s)
+		} else {
+			r.Phones = append(r.Phones, s)
+		}
+		return nil
+	case "address":
+		if isNull(v) {
+			return nil
+		}
+		a := &Address{}
+		if err := decodeObject(k, v, map[string]any{
+			"lines": &a.Lines, "postcode": &a.Postcode, "city": &a.City,
+			"region": &a.Region, "country": &a.Country,
+		}); err != nil {
+			return err
+		}
+		r.Address = a
+		return nil
+	case "company":
+		if isNull(v) {
+			return nil
+		}
+		c := &Company{}
+		if err := decodeObject(k, v, map[string]any{
+			"name": &c.Name, "siren": &c.SIREN, "siret": &c.SIRET, "vat": &c.VAT,
+			"lei": &c.LEI, "duns": &c.DUNS, "website": &c.Website,
+		}); err != nil {
+			return err
+		}
+		r.Company = c
+		return nil
+	case "attributes":
+		if isNull(v) {
+			return nil
+		}
+		var m map[string]any
+		if err := json.Unmarshal(v, &m); err != nil {
+			return Invalid(k, "want an object, got %s", jsonKind(v))
+		}
+		if err := checkAny(k, m); err != nil {
+			return err
+		}
+		if r.Attributes == nil {
+			r.Attributes = m
+		} else {
+			for ak, av := range m {
+				r.Attributes[ak] = av
+			}
+		}
+		return nil
+	case "normalized":
+		// Output of a previous run (steward normalize): ignored on input.
+		return nil
+	default:
+		var x any
+		if err := json.Unmarshal(v, &x); err != nil {
+			return Invalid(k, "%v", err)
+		}
+		if err := checkAny(k, x); err != nil {
+			return err
+		}
+		if r.Attributes == nil {
+			r.Attributes = map[string]any{}
+		}
+		if _, ok := r.Attributes[k]; !ok {
+			r.Attributes[k] = x
+		}
+		return nil
+	}
+}
+
+// Validate checks what every record must satisfy whatever its source: identity present,
+// known op and kind, bounded values. Decode calls it; so must other constructors (CSV).
+func (r *Record) Validate() error {
+	switch {
+	case strings.TrimSpace(r.Source) == "":
+		return Invalid("source", "required")
+	case strings.TrimSpace(r.SourceID) == "":
+		return Invalid("source_id", "required")
+	case strings.ContainsAny(r.Source, ":\n\r\t"):
+		return Invalid("source", "must not contain ':' or control characters: %q", clip(r.Source))
+	}
+	switch r.Op {
+	case "", OpUpsert, OpDelete:
+	default:
+		return Invalid("op", "want upsert or delete, got %q", clip(string(r.Op)))
+	}
+	switch r.Kind {
+	case "", KindPerson, KindCompany:
+	default:
+		return Invalid("kind", "want person or company, got %q", clip(string(r.Kind)))
+	}
+	if r.EffectiveOp() == OpUpsert && !r.hasContent() {
+		return Invalid("", "no name, e-mail, phone or company: nothing to resolve")
+	}
+	return nil
+}
+
+func (r *Record) hasContent() bool {
+	if r.GivenName != "" || r.FamilyName != "" || r.FullName != "" || len(r.Emails) > 0 || len(r.Phones) > 0 {
+		return true
+	}
+	return r.Company != nil && (r.Company.Name != "" || r.Company.SIREN != "" || r.Company.SIRET != "")
+}
+
+func decodeString(field string, v json.RawMessage, dst *string) error {
+	if isNull(v) {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		if jsonKind(v) == "number" {
+			// Upstream exports often write ids and postcodes as numbers: accept the literal.
+			s = string(bytes.TrimSpace(v))
+		} else {
+			return Invalid(field, "want a string, got %s", jsonKind(v))
+		}
+	}
+	if err := checkString(field, s); err != nil {
+		return err
+	}
+	*dst = s
+	return nil
+}
+
+func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
+	if isNull(v) {
+		return nil
+	}
+	if jsonKind(v) == "string" {
+		var s string
+		if err := decodeString(field, v, &s); err != nil {
+			return err
+		}
+		if s != "" {
+			*dst = append(*dst, s)
+		}
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(v, &items); err != nil {
+		return Invalid(field, "want an array of strings, got %s", jsonKind(v))
+	}
+	for i, it := range items {
+		var s string
+		if err := decodeString(fmt.Sprintf("%s[%d]", field, i), it, &s); err != nil {
+			return err
+		}
+		if strings.TrimSpace(s) != "" {
+			*dst = append(*dst, s)
+		}
+	}
+	return nil
+}
+
+func decodeObject(field string, v json.RawMessage, fields map[string]any) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(v, &raw); err != nil {
+		return Invalid(field, "want an object, got %s", jsonKind(v))
+	}
+	for k, fv := range raw {
+		path := field + "." + k
+		switch dst := fields[k].(type) {
+		case *string:
+			if err := decodeString(path, fv, dst); err != nil {
+				return err
+			}
+		case *[]string:
+			if err := decodeStrings(path, fv, dst); err != nil {
+				return err
+			}
+		default:
+			return Invalid(path, "unknown field")
+		}
+	}
+	return nil
+}
+
+func checkString(field, s string) error {
+	if len(s) > MaxValueBytes {
+		return Invalid(field, "value is %d bytes, more than the limit of %d", len(s), MaxValueBytes)
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return Invalid(field, "contains a NUL character")
+	}
+	return nil
+}
+
+func checkAny(field string, x any) error {
+	switch v := x.(type) {
+	case string:
+		return checkString(field, v)
+	case map[string]any:
+		for k, e := range v {
+			if err := checkAny(field+"."+k, e); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if err := checkAny(fmt.Sprintf("%s[%d]", field, i), e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
+
+func jsonKind(v json.RawMessage) string {
+	b := bytes.TrimSpace(v)
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}
+
+func parseTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errors.New("bad time")
+}
+
+func utf8Where(b []byte) string {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return fmt.Sprintf(" (byte offset %d)", i)
+		}
+		i += n
+	}
+	return ""
+}
+
+// clip shortens a value quoted in an error so that a 1 MB field never fills a log line.
+func clip(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,98 @@
+package contact
+
+// Status labels what normalization made of a field.
+type Status string
+
+// Statuses of a normalized field.
+const (
+	// StatusValid: the input was already clean, or only cosmetically reformatted.
+	StatusValid Status = "valid"
+	// StatusCorrected: the input was usable after a correction (case, spacing, expansion...).
+	StatusCorrected Status = "corrected"
+	// StatusInvalid: the input is present but unusable; Value holds the trimmed input.
+	StatusInvalid Status = "invalid"
+	// StatusMissing: there was no input.
+	StatusMissing Status = "missing"
+)
+
+// Field is one normalized value with its status and issue codes (e.g. "phone.too_short").
+type Field struct {
+	Value  string   `json:"value,omitempty"`
+	Status Status   `json:"status"`
+	Issues []string `json:"issues,omitempty"`
+}
+
+// Usable reports whether the value can be compared and shown: valid or corrected.
+func (f Field) Usable() bool { return f.Status == StatusValid || f.Status == StatusCorrected }
+
+// Normalized is the normalized form of a Record. Keys (folded, phonetic, comparison) sit
+// beside display values so that matching never compares display strings.
+type Normalized struct {
+	Civility   Field `json:"civility"`
+	GivenName  Field `json:"given_name"`
+	FamilyName Field `json:"family_name"`
+	// GivenKey and FamilyKey are folded (no accents, lower case, letters and spaces only).
+	GivenKey  string `json:"given_key,omitempty"`
+	FamilyKey string `json:"family_key,omitempty"`
+	// FamilyPhonetic is a phonetic code of FamilyKey, for blocking.
+	FamilyPhonetic string `json:"family_phonetic,omitempty"`
+
+	Emails    []Email     `json:"emails,omitempty"`
+	Phones    []Phone     `json:"phones,omitempty"`
+	Address   NormAddress `json:"address"`
+	BirthDate Field       `json:"birth_date"`
+	Company   NormCompany `json:"company"`
+
+	// Quality is the record quality score, 0–100.
+	Quality int `json:"quality"`
+}
+
+// Email is a normalized e-mail address.
+type Email struct {
+	Field
+	// Key is the comparison key (for gmail-like providers dots and +tags folded).
+	Key    string `json:"key,omitempty"`
+	Domain string `json:"domain,omitempty"`
+	// Class is "corporate", "freemail", "disposable" or "role" when known.
+	Class string `json:"class,omitempty"`
+}
+
+// Phone is a normalized phone number.
+type Phone struct {
+	Field
+	// Value holds E.164 when usable.
+	Type      string `json:"type,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Extension string `json:"extension,omitempty"`
+}
+
+// NormAddress is a normalized postal address.
+type NormAddress struct {
+	Lines    []string `json:"lines,omitempty"`
+	Street   Field    `json:"street"`
+	Number   string   `json:"number,omitempty"`
+	Postcode Field    `json:"postcode"`
+	City     Field    `json:"city"`
+	// CityKey is the folded city, for comparison.
+	CityKey string `json:"city_key,omitempty"`
+	// Country is ISO 3166-1 alpha-2.
+	Country Field `json:"country"`
+}
+
+// NormCompany is the normalized company of a contact, with the identifiers attached to it.
+type NormCompany struct {
+	Name Field `json:"name"`
+	// NameKey is the folded name with legal forms stripped.
+	NameKey string `json:"name_key,omitempty"`
+	SIREN   Field  `json:"siren"`
+	SIRET   Field  `json:"siret"`
+	VAT     Field  `json:"vat"`
+	LEI     Field  `json:"lei"`
+	Domain  string `json:"domain,omitempty"`
+	// Confidence and Explanation describe an identifier attached from the registry.
+	Confidence  float64 `json:"confidence,omitempty"`
+	Explanation string  `json:"explanation,omitempty"`
+}
+
+// Missing returns a Field with StatusMissing.
+func Missing() Field { return Field{Status: StatusMissing} }

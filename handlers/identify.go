@@ -1,0 +1,30 @@
+package handlers
+
+import (
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
+)
+
+// Identify attaches company identifiers and enriches records (the identify stages).
+type Identify struct {
+	Chain pipeline.Chain
+}
+
+// Handle is the Watermill handler: contacts.clean → contacts.enriched.
+func (h *Identify) Handle(msg *message.Message) ([]*message.Message, error) {
+	r, err := decodeInternal(msg)
+	if err != nil {
+		return nil, fail(msg, IdentifyHandler+"/decode", err)
+	}
+	if r.EffectiveOp() != contact.OpDelete {
+		if err := h.Chain.Process(msg.Context(), r); err != nil {
+			return nil, fail(msg, IdentifyHandler+"/"+stageName(err), err)
+		}
+	}
+	out, err := forward(msg, r)
+	if err != nil {
+		return nil, err
+	}
+	return []*message.Message{out}, nil
+}

@@ -1,0 +1,233 @@
+// Package input reads contact records from JSONL or CSV files (or stdin) as raw items with
+// their position (file:line), for ingest, produce, normalize and dedupe. JSONL lines are
+// passed through undecoded (the Normalize handler decodes them strictly); CSV rows are
+// mapped to the record shape with a contact.Mapping. A line or row that cannot even be
+// read becomes an item with Err set, so that it is dead-lettered, never dropped.
+package input
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/steward-crm/steward/contact"
+)
+
+// MaxLineBytes is the longest input line accepted; longer lines are dead-lettered (their
+// first bytes kept) rather than read whole into memory.
+const MaxLineBytes = 4 << 20
+
+// Item is one record read from input.
+type Item struct {
+	// Payload is the record as JSON (CSV rows are converted), or the raw line.
+	Payload []byte
+	// Key is "source:source_id" when known before decoding (CSV), else "".
+	Key string
+	// Position is "file:line".
+	Position string
+	// Err is set when the item could not be read or mapped; it wraps contact.ErrInvalid.
+	Err error
+}
+
+// Format is an input format.
+type Format string
+
+// Formats.
+const (
+	JSONL Format = "jsonl"
+	CSV   Format = "csv"
+)
+
+// FormatOf guesses the format from a file name: .csv and .tsv are CSV, anything else JSONL.
+func FormatOf(name string) Format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".tsv":
+		return CSV
+	}
+	return JSONL
+}
+
+// Options configure a Reader.
+type Options struct {
+	// Format forces the format; empty means FormatOf(name).
+	Format Format
+	// Mapping maps CSV columns (nil: field names and common aliases).
+	Mapping *contact.Mapping
+	// Comma is the CSV separator (default ',' or '\t' for .tsv; ';' detected from the header).
+	Comma rune
+}
+
+// Open opens name ("-" is stdin) and returns its reader and a close function.
+func Open(name string, opts Options) (*Reader, func() error, error) {
+	var rc io.ReadCloser = os.Stdin
+	display := "stdin"
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		rc, display = f, name
+	}
+	return NewReader(rc, display, opts), rc.Close, nil
+}
+
+// Reader reads items one at a time. It is not safe for concurrent use.
+type Reader struct {
+	name   string
+	format Format
+	opts   Options
+	cnt    *counter
+	br     *bufio.Reader
+	line   int
+	source string
+	// CSV state
+	header []string
+	fields []string
+	cr     *csv.Reader
+}
+
+// NewReader reads from r; name is used in positions.
+func NewReader(r io.Reader, name string, opts Options) *Reader {
+	f := opts.Format
+	if f == "" {
+		f = FormatOf(name)
+	}
+	src := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	cnt := &counter{r: r}
+	return &Reader{name: name, format: f, opts: opts, cnt: cnt, br: bufio.NewReaderSize(cnt, 64<<10), source: src}
+}
+
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// BytesRead returns how many input bytes have been consumed, for progress reporting.
+func (r *Reader) BytesRead() int64 { return r.cnt.n - int64(r.br.Buffered()) }
+
+// Next returns the next item, or io.EOF. Blank lines are skipped.
+func (r *Reader) Next() (Item, error) {
+	if r.format == CSV {
+		return r.nextCSV()
+	}
+	return r.nextLine()
+}
+
+func (r *Reader) pos(line int) string { return fmt.Sprintf("%s:%d", r.name, line) }
+
+func (r *Reader) nextLine() (Item, error) {
+	for {
+		line, tooLong, err := r.readLine()
+		if err != nil && (err != io.EOF || len(line) == 0) {
+			return Item{}, err
+		}
+		r.line++
+		if tooLong {
+			return Item{Payload: line, Position: r.pos(r.line),
+				Err: contact.Invalid("", "line longer than %d bytes", MaxLineBytes)}, nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			if err == io.EOF {
+				return Item{}, io.EOF
+			}
+			continue
+		}
+		return Item{Payload: line, Position: r.pos(r.line)}, nil
+	}
+}
+
+// readLine reads one line; past MaxLineBytes it keeps the first bytes, discards the rest
+// and reports tooLong.
+func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		if len(buf)+len(chunk) <= MaxLineBytes {
+			buf = append(buf, chunk...)
+		} else {
+			if !tooLong && len(buf) < 1024 {
+				buf = append(buf, chunk[:min(len(chunk), 1024-len(buf))]...)
+			}
+			tooLong = true
+		}
+		switch {
+		case err == nil:
+			return buf, tooLong, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		default:
+			return buf, tooLong, err
+		}
+	}
+}
+
+func (r *Reader) nextCSV() (Item, error) {
+	if r.cr == nil {
+		r.cr = csv.NewReader(r.br)
+		r.cr.FieldsPerRecord = -1
+		r.cr.ReuseRecord = false
+		comma := r.opts.Comma
+		if comma == 0 {
+			comma = ','
+			if strings.EqualFold(filepath.Ext(r.name), ".tsv") {
+				comma = '\t'
+			} else if head, err := r.br.Peek(r.br.Buffered()); err == nil || len(head) > 0 {
+				first, _, _ := bytes.Cut(head, []byte("\n"))
+				if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+					comma = ';'
+				}
+			}
+		}
+		r.cr.Comma = comma
+		if _, err := r.br.Peek(1); err != nil {
+			return Item{}, io.EOF
+		}
+		h, err := r.cr.Read()
+		if err != nil {
+			return Item{}, fmt.Errorf("%s: CSV header: %w", r.name, err)
+		}
+		if len(h) > 0 {
+			h[0] = strings.TrimPrefix(h[0], "\ufeff")
+		}
+		r.header = h
+		r.fields = r.opts.Mapping.Fields(h)
+	}
+	row, err := r.cr.Read()
+	line, _ := r.cr.FieldPos(0)
+	if err == io.EOF {
+		return Item{}, io.EOF
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
+			return Item{Payload: []byte(strings.Join(row, string(r.cr.Comma))), Position: r.pos(pe.Line),
+				Err: contact.Invalid("", "CSV: %v", pe.Err)}, nil
+		}
+		if !errors.As(err, &pe) {
+			return Item{}, err
+		}
+	}
+	rec, err := r.opts.Mapping.FromRow(r.fields, r.header, row, r.source)
+	if err != nil {
+		return Item{Payload: []byte(strings.Join(row, string(r.cr.Comma))), Position: r.pos(line), Err: err}, nil
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return Item{}, err
+	}
+	return Item{Payload: b, Key: rec.Key(), Position: r.pos(line)}, nil
+}

@@ -1,0 +1,164 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/steward-crm/steward/rules"
+	"github.com/xrash/smetrics"
+)
+
+// levelFunc reports whether a level holds for one pair of values.
+type levelFunc func(a, b string) bool
+
+// level is a compiled rules.Level.
+type level struct {
+	name   string
+	field  string // compared field; the comparison's unless the rule says otherwise
+	kind   string
+	holds  levelFunc
+	weight float64 // log2(m/u)
+}
+
+// comparison is a compiled rules.Comparison.
+type comparison struct {
+	name   string
+	field  string
+	levels []level
+}
+
+// levelKinds builds the test of each level kind. It is the one place where kinds are
+// defined; rules.LevelKinds lists the same names (a test checks it).
+func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
+	return map[string]func(t float64) levelFunc{
+		"exact": func(float64) levelFunc { return func(a, b string) bool { return a == b } },
+		"jaro_winkler": func(t float64) levelFunc {
+			return func(a, b string) bool { return jaroWinkler(a, b) >= t }
+		},
+		"levenshtein": func(t float64) levelFunc {
+			return func(a, b string) bool { return float64(smetrics.WagnerFischer(a, b, 1, 1, 1)) <= t }
+		},
+		"phonetic": func(float64) levelFunc {
+			return func(a, b string) bool { return a != "" && b != "" && Phonetic(a) == Phonetic(b) }
+		},
+		"nickname":        func(float64) levelFunc { return e.nicknames },
+		"initial":         func(float64) levelFunc { return initial },
+		"date_within":     func(t float64) levelFunc { return func(a, b string) bool { return daysApart(a, b) <= t } },
+		"date_transposed": func(float64) levelFunc { return dateTransposed },
+		"else":            func(float64) levelFunc { return func(string, string) bool { return true } },
+	}
+}
+
+func (e *Engine) compile(cs []rules.Comparison) ([]comparison, error) {
+	kinds := e.levelKinds()
+	out := make([]comparison, 0, len(cs))
+	for _, c := range cs {
+		cc := comparison{name: c.Name, field: c.Field}
+		for _, l := range c.Levels {
+			mk, ok := kinds[l.Kind]
+			if !ok {
+				return nil, fmt.Errorf("comparison %s: unknown level kind %q", c.Name, l.Kind)
+			}
+			f := l.Field
+			if f == "" {
+				f = c.Field
+			}
+			cc.levels = append(cc.levels, level{name: l.Name, field: f, kind: l.Kind, holds: mk(l.Threshold), weight: math.Log2(l.M / l.U)})
+		}
+		out = append(out, cc)
+	}
+	return out, nil
+}
+
+// jaroWinkler guards smetrics against empty input (which it does not expect).
+func jaroWinkler(a, b string) float64 {
+	if a == "" || b == "" {
+		return 0
+	}
+	if a == b {
+		return 1
+	}
+	return smetrics.JaroWinkler(a, b, 0.7, 4)
+}
+
+// Phonetic is the phonetic code used for matching and blocking: Soundex of the folded key
+// without spaces. Empty input gives "".
+func Phonetic(key string) string {
+	k := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r
+		}
+		return -1
+	}, key)
+	if k == "" {
+		return ""
+	}
+	return smetrics.Soundex(k)
+}
+
+func (e *Engine) nicknames(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	ca, cb := e.canon(a), e.canon(b)
+	for _, x := range ca {
+		if x == b {
+			return true
+		}
+		for _, y := range cb {
+			if x == y {
+				return true
+			}
+		}
+	}
+	for _, y := range cb {
+		if y == a {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) canon(k string) []string {
+	if e.rules == nil {
+		return nil
+	}
+	return e.rules.Tables.Nicknames[k]
+}
+
+// initial holds when one side is a single letter that starts the other.
+func initial(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	a = strings.TrimSpace(a)
+	return len(a) == 1 && b[0] == a[0]
+}
+
+func parseDate(s string) (time.Time, bool) {
+	t, err := time.Parse("2006-01-02", s)
+	return t, err == nil
+}
+
+func daysApart(a, b string) float64 {
+	ta, ok1 := parseDate(a)
+	tb, ok2 := parseDate(b)
+	if !ok1 || !ok2 {
+		return math.Inf(1)
+	}
+	return math.Abs(ta.Sub(tb).Hours() / 24)
+}
+
+// dateTransposed holds when a and b are the same date with day and month swapped.
+func dateTransposed(a, b string) bool {
+	if len(a) != 10 || len(b) != 10 || a == b {
+		return false
+	}
+	// YYYY-MM-DD: swap MM and DD of a.
+	return a[:4] == b[:4] && a[5:7] == b[8:10] && a[8:10] == b[5:7]
+}

@@ -1,0 +1,205 @@
+package match
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/rules"
+)
+
+func valid(v string) contact.Field { return contact.Field{Value: v, Status: contact.StatusValid} }
+
+// person builds a normalized record by hand (keys already folded).
+func person(given, family, email, phone, postcode, city, birth string) *contact.Normalized {
+	n := &contact.Normalized{GivenKey: given, FamilyKey: family, GivenName: valid(given), FamilyName: valid(family)}
+	if email != "" {
+		n.Emails = []contact.Email{{Field: valid(email), Key: email}}
+	}
+	if phone != "" {
+		n.Phones = []contact.Phone{{Field: valid(phone)}}
+	}
+	n.Address.Postcode, n.Address.City, n.Address.CityKey = valid(postcode), valid(city), city
+	if postcode == "" {
+		n.Address.Postcode = contact.Missing()
+	}
+	if city == "" {
+		n.Address.City = contact.Missing()
+	}
+	n.BirthDate = contact.Missing()
+	if birth != "" {
+		n.BirthDate = valid(birth)
+	}
+	return n
+}
+
+func engine(t testing.TB) *Engine {
+	e, err := New(rules.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestDecisions(t *testing.T) {
+	e := engine(t)
+	elodie := person("elodie", "martin", "e.martin@example.fr", "+33612345678", "75009", "paris", "1984-03-07")
+	cases := []struct {
+		name string
+		b    *contact.Normalized
+		want Decision
+	}{
+		{"same person, other email", person("elodie", "martin", "elodie@gmail.com", "+33612345678", "75009", "paris", "1984-03-07"), Link},
+		{"typo in family name, same email", person("elodie", "matrin", "e.martin@example.fr", "", "75009", "paris", ""), Link},
+		{"nickname-free namesake elsewhere", person("elodie", "martin", "", "", "69001", "lyon", "1990-01-01"), NewMaster},
+		{"different person same city", person("paul", "durand", "", "", "75009", "paris", ""), NewMaster},
+		{"day and month swapped, name only", person("elodie", "martin", "", "", "75009", "paris", "1984-07-03"), Link},
+		{"name and postcode only", person("elodie", "martin", "", "", "75009", "paris", ""), Review},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := e.Score(elodie, c.b)
+			if got := e.Decide(s.Probability); got != c.want {
+				t.Errorf("decision %s (p=%.4f, weight %.1f: %s), want %s", got, s.Probability, s.Weight, s.Summary(), c.want)
+			}
+		})
+	}
+}
+
+func TestExplanation(t *testing.T) {
+	e := engine(t)
+	a := person("robert", "lefevre", "r.lefevre@example.fr", "", "75009", "paris", "")
+	b := person("bob", "lefevre", "", "+33612345678", "75009", "paris", "")
+	s := e.Score(a, b)
+	byName := map[string]FieldScore{}
+	total := s.Prior
+	for _, f := range s.Fields {
+		byName[f.Comparison] = f
+		total += f.Weight
+	}
+	if g := byName["given_name"]; g.Level != "nickname" || g.A != "robert" || g.B != "bob" || g.Weight <= 0 {
+		t.Errorf("given_name explained as %+v, want nickname robert/bob with a positive weight", g)
+	}
+	if em := byName["email"]; em.Level != "missing" || em.Weight != 0 {
+		t.Errorf("missing email must be neutral, got %+v", em)
+	}
+	if f := byName["family_name"]; f.Level != "exact" {
+		t.Errorf("family_name %+v", f)
+	}
+	if diff := total - s.Weight; diff > 1e-9 || diff < -1e-9 {
+		t.Errorf("weights do not add up: prior+fields=%v, total %v", total, s.Weight)
+	}
+}
+
+func TestSwappedNames(t *testing.T) {
+	e := engine(t)
+	a := person("martin", "elodie", "", "", "75009", "paris", "1984-03-07")
+	b := person("elodie", "martin", "", "", "75009", "paris", "1984-03-07")
+	s := e.Score(a, b)
+	if !s.Swapped || e.Decide(s.Probability) != Link {
+		t.Errorf("swapped names: swapped=%v p=%v", s.Swapped, s.Probability)
+	}
+}
+
+// TestScoreSymmetric is a property test: Score(a, b) == Score(b, a) on random records.
+func TestScoreSymmetric(t *testing.T) {
+	e := engine(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	gen := func() *contact.Normalized {
+		return person(pick("elodie", "elodi", "e", "bob", "robert", ""), pick("martin", "martins", "matrin", "dupont", ""),
+			pick("a@x.fr", "b@x.fr", "a@y.fr", ""), pick("+33612345678", "+33612345679", ""),
+			pick("75009", "75008", ""), pick("paris", "pari", "lyon", ""), pick("1984-03-07", "1984-07-03", "1984-03-09", ""))
+	}
+	for i := 0; i < 3000; i++ {
+		a, b := gen(), gen()
+		if x, y := e.Score(a, b).Weight, e.Score(b, a).Weight; x != y {
+			t.Fatalf("asymmetric: %v vs %v for %+v / %+v", x, y, a, b)
+		}
+	}
+}
+
+func TestBlockKeys(t *testing.T) {
+	e := engine(t)
+	n := person("elodie", "martin", "e.martin@example.fr", "+33612345678", "75009", "paris", "1984-03-07")
+	n.Emails = append(n.Emails, contact.Email{Field: valid("x@y.fr"), Key: "x@y.fr"})
+	got := e.BlockKeys(n)
+	want := []string{"email:e.martin@example.fr", "email:x@y.fr", "given_family:elodie|martin",
+		"name_birth:M635|1984-03-07", "name_postcode:M635|75009", "phone:+33612345678"}
+	if !slices.Equal(got, want) {
+		t.Errorf("BlockKeys = %q\nwant %q", got, want)
+	}
+	empty := &contact.Normalized{}
+	if k := e.BlockKeys(empty); len(k) != 0 {
+		t.Errorf("empty record has keys %q", k)
+	}
+	invalid := person("", "", "", "", "", "", "")
+	invalid.Emails = []contact.Email{{Field: contact.Field{Value: "not-an-email", Status: contact.StatusInvalid}, Key: "not-an-email"}}
+	if k := e.BlockKeys(invalid); len(k) != 0 {
+		t.Errorf("invalid values must not block: %q", k)
+	}
+}
+
+func TestSurvive(t *testing.T) {
+	s := rules.Default().Survivorship
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(src, id, given string, at time.Time, email string) *contact.Record {
+		n := person(given, "martin", email, "", "75009", "paris", "")
+		n.GivenName = valid(given)
+		n.FamilyName = valid("Martin")
+		return &contact.Record{Source: src, SourceID: id, UpdatedAt: at, Norm: n}
+	}
+	members := []*contact.Record{
+		mk("webshop", "1", "Élodie", t0, "old@x.fr"),
+		mk("erp", "2", "Elodie", t0.Add(time.Hour), "new@x.fr"),
+		mk("callcenter", "3", "Élodie", t0.Add(-time.Hour), ""),
+	}
+	g := Survive(members, s)
+	if g.GivenName != "Élodie" || g.Provenance["given_name"] == "" {
+		t.Errorf("most frequent given name: %q from %q", g.GivenName, g.Provenance["given_name"])
+	}
+	if len(g.Emails) != 2 || g.Emails[0] != "new@x.fr" || g.Provenance["emails"] != "erp:2" {
+		t.Errorf("most recent email first: %v from %q", g.Emails, g.Provenance["emails"])
+	}
+	if len(g.Sources) != 3 {
+		t.Errorf("sources %v", g.Sources)
+	}
+	// Order independence.
+	rev := []*contact.Record{members[2], members[0], members[1]}
+	g2 := Survive(rev, s)
+	if g2.GivenName != g.GivenName || g2.Provenance["given_name"] != g.Provenance["given_name"] || !slices.Equal(g2.Emails, g.Emails) {
+		t.Errorf("survivorship depends on input order: %+v vs %+v", g, g2)
+	}
+}
+
+func TestLevelKindsMatchRules(t *testing.T) {
+	e := engine(t)
+	kinds := e.levelKinds()
+	for _, k := range rules.LevelKinds() {
+		if _, ok := kinds[k]; !ok {
+			t.Errorf("rules accept level kind %q that the engine does not implement", k)
+		}
+	}
+	if len(kinds) != len(rules.LevelKinds()) {
+		t.Errorf("engine implements %d kinds, rules accept %d", len(kinds), len(rules.LevelKinds()))
+	}
+	for _, p := range rules.BlockParts() {
+		n := person("elodie", "martin", "a@b.fr", "+33612345678", "75009", "paris", "1984-03-07")
+		n.Company.SIREN = valid("732829320")
+		if len(blockValues(n, p)) == 0 {
+			t.Errorf("block part %q yields nothing on a full record", p)
+		}
+	}
+}
+
+func BenchmarkScore(b *testing.B) {
+	e := engine(b)
+	x := person("elodie", "martin", "e.martin@example.fr", "+33612345678", "75009", "paris", "1984-03-07")
+	y := person("elodi", "martins", "elodie@gmail.com", "+33612345679", "75009", "pari", "1984-07-03")
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Score(x, y)
+	}
+}

@@ -1,0 +1,210 @@
+package match
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
+	"github.com/steward-crm/steward/rules"
+)
+
+// candidate is one record's value for one golden field.
+type candidate struct {
+	value    any
+	key      string // for frequency: folded value
+	size     int    // for longest / most complete
+	rank     int    // source priority: lower is better
+	recency  int64  // updated_at, unix nanoseconds
+	provider string // source record key
+	display  string // exact value, for ties between spellings of one key
+}
+
+// Survive builds the golden record of a master from its live source records (normalized),
+// applying the survivorship strategy of each field. The result is deterministic for the
+// same set of records whatever their order.
+func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
+	ms := slices.Clone(members)
+	slices.SortFunc(ms, func(a, b *contact.Record) int { return cmp.Compare(a.Key(), b.Key()) })
+	g := contact.Golden{Provenance: map[string]string{}}
+	rank := func(src string) int {
+		if i := slices.Index(s.SourcePriority, src); i >= 0 {
+			return i
+		}
+		return len(s.SourcePriority)
+	}
+	pick := func(field string, get func(r *contact.Record) (any, string, int)) (any, bool) {
+		var cands []candidate
+		for _, r := range ms {
+			if r.Norm == nil {
+				continue
+			}
+			v, key, size := get(r)
+			if key == "" {
+				continue
+			}
+			cands = append(cands, candidate{value: v, key: key, size: size, rank: rank(r.Source), recency: r.UpdatedAt.UnixNano(), provider: r.Key(), display: fmt.Sprint(v)})
+		}
+		if len(cands) == 0 {
+			return nil, false
+		}
+		strategy := s.Fields[field]
+		if strategy == "" {
+			strategy = s.Default
+		}
+		best := choose(strategy, cands)
+		g.Provenance[field] = best.provider
+		return best.value, true
+	}
+	str := func(f contact.Field) (any, string, int) {
+		if !f.Usable() {
+			return nil, "", 0
+		}
+		return f.Value, fold.Key(f.Value), len(f.Value)
+	}
+	if v, ok := pick("civility", func(r *contact.Record) (any, string, int) { return str(r.Norm.Civility) }); ok {
+		g.Civility = v.(string)
+	}
+	if v, ok := pick("given_name", func(r *contact.Record) (any, string, int) { return str(r.Norm.GivenName) }); ok {
+		g.GivenName = v.(string)
+	}
+	if v, ok := pick("family_name", func(r *contact.Record) (any, string, int) { return str(r.Norm.FamilyName) }); ok {
+		g.FamilyName = v.(string)
+	}
+	if v, ok := pick("job_title", func(r *contact.Record) (any, string, int) {
+		t := strings.TrimSpace(r.JobTitle)
+		return t, fold.Key(t), len(t)
+	}); ok {
+		g.JobTitle = v.(string)
+	}
+	if v, ok := pick("birth_date", func(r *contact.Record) (any, string, int) { return str(r.Norm.BirthDate) }); ok {
+		g.BirthDate = v.(string)
+	}
+	if v, ok := pick("address", func(r *contact.Record) (any, string, int) {
+		a := r.Norm.Address
+		n := 0
+		for _, f := range []contact.Field{a.Street, a.Postcode, a.City, a.Country} {
+			if f.Usable() {
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, "", 0
+		}
+		return a, fold.Key(a.Number + " " + a.Street.Value + " " + a.Postcode.Value + " " + a.CityKey), n
+	}); ok {
+		g.Address = v.(contact.NormAddress)
+	}
+	if v, ok := pick("company", func(r *contact.Record) (any, string, int) {
+		c := r.Norm.Company
+		key := c.SIREN.Value + "|" + c.NameKey
+		if key == "|" {
+			return nil, "", 0
+		}
+		n := len(c.NameKey)
+		if c.SIREN.Usable() {
+			n += 100
+		}
+		return c, key, n
+	}); ok {
+		g.Company = v.(contact.NormCompany)
+	}
+	g.Emails = pickList(ms, "emails", s, pick, func(r *contact.Record) []string {
+		var out []string
+		for _, e := range r.Norm.Emails {
+			if e.Usable() {
+				out = append(out, e.Value)
+			}
+		}
+		return out
+	})
+	g.Phones = pickList(ms, "phones", s, pick, func(r *contact.Record) []string {
+		var out []string
+		for _, p := range r.Norm.Phones {
+			if p.Usable() {
+				out = append(out, p.Value)
+			}
+		}
+		return out
+	})
+	for _, r := range ms {
+		g.Sources = append(g.Sources, r.Key())
+		if g.Kind == "" {
+			g.Kind = r.EffectiveKind()
+		}
+	}
+	return g
+}
+
+// pickList returns every distinct value of a multi-valued field, the surviving one first.
+func pickList(ms []*contact.Record, field string, s rules.Survivorship,
+	pick func(string, func(*contact.Record) (any, string, int)) (any, bool),
+	get func(*contact.Record) []string) []string {
+	first, ok := pick(field, func(r *contact.Record) (any, string, int) {
+		vs := get(r)
+		if len(vs) == 0 {
+			return nil, "", 0
+		}
+		return vs[0], strings.ToLower(vs[0]), len(vs[0])
+	})
+	if !ok {
+		return nil
+	}
+	out := []string{first.(string)}
+	for _, r := range ms {
+		if r.Norm == nil {
+			continue
+		}
+		for _, v := range get(r) {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// choose applies a strategy; ties are broken by recency, then source priority, then the
+// provider key, so that the result never depends on input order.
+func choose(strategy string, cs []candidate) candidate {
+	freq, freqDisplay := map[string]int{}, map[string]int{}
+	for _, c := range cs {
+		freq[c.key]++
+		freqDisplay[c.display]++
+	}
+	better := func(a, b candidate) bool { // a better than b
+		switch strategy {
+		case "source_priority":
+			if a.rank != b.rank {
+				return a.rank < b.rank
+			}
+		case "most_complete", "longest":
+			if a.size != b.size {
+				return a.size > b.size
+			}
+		case "most_frequent":
+			if freq[a.key] != freq[b.key] {
+				return freq[a.key] > freq[b.key]
+			}
+			if freqDisplay[a.display] != freqDisplay[b.display] {
+				return freqDisplay[a.display] > freqDisplay[b.display]
+			}
+		}
+		if a.recency != b.recency {
+			return a.recency > b.recency
+		}
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		return a.provider < b.provider
+	}
+	best := cs[0]
+	for _, c := range cs[1:] {
+		if better(c, best) {
+			best = c
+		}
+	}
+	return best
+}

@@ -1,0 +1,329 @@
+package resolve
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/warehouse"
+)
+
+// GoldenTopic is the topic of golden-record change events written to the outbox.
+const GoldenTopic = "contacts.golden"
+
+// Action says what resolving a record did.
+type Action string
+
+// Actions.
+const (
+	ActionNewMaster Action = "new_master" // the record got a new master
+	ActionLinked    Action = "linked"     // the record joined an existing master
+	ActionUpdated   Action = "updated"    // a newer version of a known record, kept with its master
+	ActionUnchanged Action = "unchanged"  // same content as stored: nothing written
+	ActionStale     Action = "stale"      // older than the stored version: ignored
+	ActionWithdrawn Action = "withdrawn"  // op delete
+)
+
+// Outcome is the result of resolving one record.
+type Outcome struct {
+	Action   Action
+	MasterID int64
+	// Reviews counts review items queued.
+	Reviews int
+	// Score is the best candidate's score (nil when there was no candidate).
+	Score *match.Score
+	// SkippedKeys are blocking keys shared by too many masters to be used.
+	SkippedKeys []string
+}
+
+// Resolver resolves records into a Store. It is safe for concurrent use when the Store is.
+type Resolver struct {
+	Store  warehouse.Store
+	Engine *match.Engine
+	// Quality computes the quality score of a master's golden record (nil: the best
+	// member's quality).
+	Quality func(g contact.Golden, members []*contact.Record) int
+}
+
+// Hash is the content hash of a record's raw fields (the normalized form is ignored).
+func Hash(r *contact.Record) (string, error) {
+	c := *r
+	c.Norm = nil
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16]), nil
+}
+
+// Resolve resolves one normalized record (r.Norm set) in one transaction. position says
+// where the record was read. Redelivering the same record changes nothing.
+func (rs *Resolver) Resolve(ctx context.Context, r *contact.Record, position string) (Outcome, error) {
+	hash, err := Hash(r)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("hash %s: %w", r.Key(), err)
+	}
+	var out Outcome
+	err = rs.Store.InTx(ctx, func(tx warehouse.Tx) error {
+		out = Outcome{}
+		prev, err := tx.SourceRecord(ctx, r.Source, r.SourceID)
+		if err != nil && !errors.Is(err, warehouse.ErrNotFound) {
+			return err
+		}
+		if errors.Is(err, warehouse.ErrNotFound) {
+			prev = nil
+		}
+		switch {
+		case prev != nil && prev.Hash == hash:
+			out.Action, out.MasterID = ActionUnchanged, prev.MasterID
+			return nil
+		case prev != nil && !r.UpdatedAt.IsZero() && r.UpdatedAt.Before(prev.UpdatedAt):
+			out.Action, out.MasterID = ActionStale, prev.MasterID
+			return nil
+		case r.EffectiveOp() == contact.OpDelete:
+			if prev == nil || prev.Deleted {
+				out.Action = ActionUnchanged
+				return nil
+			}
+			return rs.withdraw(ctx, tx, prev, hash, position, &out)
+		case prev != nil && !prev.Deleted && prev.MasterID != 0:
+			return rs.update(ctx, tx, prev, r, hash, position, &out)
+		default:
+			return rs.resolveNew(ctx, tx, prev, r, hash, position, &out)
+		}
+	})
+	return out, err
+}
+
+// resolveNew scores a new (or re-appearing) record against candidate masters and links
+// it, queues a review, or creates a master.
+func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string, out *Outcome) error {
+	keys := rs.Engine.BlockKeys(r.Norm)
+	if err := tx.LockKeys(ctx, keys); err != nil {
+		return err
+	}
+	row := &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position}
+	if prev != nil {
+		row.ID = prev.ID
+	}
+	// Insert first (without master) so that the row has an id for not-a-match checks.
+	if err := tx.PutSourceRecord(ctx, row); err != nil {
+		return err
+	}
+	cands, skipped, err := tx.Candidates(ctx, keys, rs.Engine.Rules().Match.MaxBlockSize, row.ID)
+	if err != nil {
+		return err
+	}
+	out.SkippedKeys = skipped
+	best, err := rs.rank(ctx, tx, row.ID, r, cands)
+	if err != nil {
+		return err
+	}
+	decision := match.NewMaster
+	if len(best) > 0 {
+		out.Score = &best[0].score
+		decision = rs.Engine.Decide(best[0].score.Probability)
+	}
+	var masterID int64
+	switch decision {
+	case match.Link:
+		masterID = best[0].masterID
+		row.MasterID, row.Score = masterID, best[0].score.Probability
+		row.Explanation, _ = json.Marshal(best[0].score)
+		out.Action = ActionLinked
+	default:
+		m := &contact.Master{Status: contact.MasterActive}
+		if err := tx.CreateMaster(ctx, m); err != nil {
+			return err
+		}
+		masterID = m.ID
+		row.MasterID = masterID
+		out.Action = ActionNewMaster
+	}
+	out.MasterID = masterID
+	if err := tx.PutSourceRecord(ctx, row); err != nil {
+		return err
+	}
+	if err := tx.ReplaceBlockKeys(ctx, row.ID, keys); err != nil {
+		return err
+	}
+	ev := &warehouse.Event{Kind: warehouse.EventNewMaster, MasterID: masterID, SourceKey: r.Key()}
+	if decision == match.Link {
+		ev.Kind, ev.Score, ev.Details = warehouse.EventLink, row.Score, row.Explanation
+	}
+	if err := tx.AppendEvent(ctx, ev); err != nil {
+		return err
+	}
+	// Review items: the uncertain best candidate, and any second master above the auto
+	// threshold (the record bridges two masters: a steward decides on the merge).
+	for i, c := range best {
+		d := rs.Engine.Decide(c.score.Probability)
+		kind := ""
+		switch {
+		case i == 0 && decision == match.Review:
+			kind = warehouse.ReviewPair
+		case i > 0 && c.masterID != masterID && d == match.Link:
+			kind = warehouse.ReviewMerge
+		case i > 0 && c.masterID != masterID && d == match.Review && decision != match.Link:
+			kind = warehouse.ReviewPair
+		}
+		if kind == "" {
+			continue
+		}
+		expl, _ := json.Marshal(c.score)
+		added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: kind, SourceRowID: row.ID, SourceKey: r.Key(), MasterID: masterID, CandidateID: c.masterID, Score: c.score.Probability, Explanation: expl})
+		if err != nil {
+			return err
+		}
+		if added {
+			out.Reviews++
+		}
+	}
+	return rs.refreshMaster(ctx, tx, masterID, r.Key())
+}
+
+type ranked struct {
+	masterID int64
+	score    match.Score
+}
+
+// rank scores the record against each candidate master (its best-matching member) and
+// returns the masters best first, without those a steward said are not a match.
+func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, cands []warehouse.SourceRow) ([]ranked, error) {
+	byMaster := map[int64]match.Score{}
+	var order []int64
+	for _, c := range cands {
+		s := rs.Engine.Score(r.Norm, c.Record.Norm)
+		prev, seen := byMaster[c.MasterID]
+		if !seen {
+			order = append(order, c.MasterID)
+		}
+		if !seen || s.Weight > prev.Weight {
+			byMaster[c.MasterID] = s
+		}
+	}
+	out := make([]ranked, 0, len(order))
+	for _, id := range order {
+		no, err := tx.NotAMatch(ctx, rowID, id)
+		if err != nil {
+			return nil, err
+		}
+		if !no {
+			out = append(out, ranked{id, byMaster[id]})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b ranked) int {
+		switch {
+		case a.score.Weight > b.score.Weight:
+			return -1
+		case a.score.Weight < b.score.Weight:
+			return 1
+		case a.masterID < b.masterID: // ties: the older master
+			return -1
+		case a.masterID > b.masterID:
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
+
+// update stores a newer version of a known record; it stays with its master (master ids
+// are stable) and the golden record is recomputed.
+func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string, out *Outcome) error {
+	keys := rs.Engine.BlockKeys(r.Norm)
+	if err := tx.LockKeys(ctx, keys); err != nil {
+		return err
+	}
+	row := *prev
+	row.Hash, row.UpdatedAt, row.Record, row.Position = hash, r.UpdatedAt, r, position
+	if err := tx.PutSourceRecord(ctx, &row); err != nil {
+		return err
+	}
+	if err := tx.ReplaceBlockKeys(ctx, row.ID, keys); err != nil {
+		return err
+	}
+	if err := tx.AppendEvent(ctx, &warehouse.Event{Kind: warehouse.EventUpdate, MasterID: row.MasterID, SourceKey: r.Key()}); err != nil {
+		return err
+	}
+	out.Action, out.MasterID = ActionUpdated, row.MasterID
+	return rs.refreshMaster(ctx, tx, row.MasterID, r.Key())
+}
+
+// withdraw marks a source record deleted; a master left without live records is retired.
+func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, hash, position string, out *Outcome) error {
+	row := *prev
+	row.Deleted, row.Hash, row.Position = true, hash, position
+	if err := tx.PutSourceRecord(ctx, &row); err != nil {
+		return err
+	}
+	if err := tx.ReplaceBlockKeys(ctx, row.ID, nil); err != nil {
+		return err
+	}
+	if err := tx.AppendEvent(ctx, &warehouse.Event{Kind: warehouse.EventWithdraw, MasterID: row.MasterID, SourceKey: row.Key()}); err != nil {
+		return err
+	}
+	out.Action, out.MasterID = ActionWithdrawn, row.MasterID
+	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())
+}
+
+// ChangeEvent is the payload of a golden-record change on contacts.golden.
+type ChangeEvent struct {
+	MasterID int64           `json:"master_id"`
+	Version  int             `json:"version"`
+	Status   string          `json:"status"`
+	Cause    string          `json:"cause"` // the source record key that caused the change
+	Master   *contact.Master `json:"master"`
+}
+
+// refreshMaster recomputes a master's golden record from its live members, stores it and
+// writes the change event to the outbox, in the caller's transaction.
+func (rs *Resolver) refreshMaster(ctx context.Context, tx warehouse.Tx, masterID int64, cause string) error {
+	m, err := tx.Master(ctx, masterID)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.Members(ctx, masterID)
+	if err != nil {
+		return err
+	}
+	members := make([]*contact.Record, len(rows))
+	for i := range rows {
+		members[i] = rows[i].Record
+	}
+	m.Golden = match.Survive(members, rs.Engine.Rules().Survivorship)
+	m.Quality = rs.quality(m.Golden, members)
+	if len(members) == 0 {
+		m.Status = contact.MasterRetired
+	} else if m.Status == contact.MasterRetired {
+		m.Status = contact.MasterActive
+	}
+	if err := tx.UpdateMaster(ctx, m); err != nil {
+		return err
+	}
+	payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: cause, Master: m})
+	if err != nil {
+		return err
+	}
+	return tx.AddOutbox(ctx, &warehouse.OutboxEvent{Topic: GoldenTopic, Key: fmt.Sprint(m.ID), Payload: payload})
+}
+
+func (rs *Resolver) quality(g contact.Golden, members []*contact.Record) int {
+	if rs.Quality != nil {
+		return rs.Quality(g, members)
+	}
+	best := 0
+	for _, r := range members {
+		if r.Norm != nil && r.Norm.Quality > best {
+			best = r.Norm.Quality
+		}
+	}
+	return best
+}

@@ -1,0 +1,132 @@
+package rules
+
+// Rules is one complete, validated rule set.
+type Rules struct {
+	// Stages lists the stages each handler runs, in order.
+	Stages Stages `yaml:"stages"`
+	// Normalize configures normalization.
+	Normalize Normalize `yaml:"normalize"`
+	// Match configures blocking, comparisons and decisions.
+	Match Match `yaml:"match"`
+	// Survivorship configures how golden records are built.
+	Survivorship Survivorship `yaml:"survivorship"`
+	// Quality holds the weights of the record quality score.
+	Quality Quality `yaml:"quality"`
+
+	// Tables are the reference tables, loaded from tables/*.yaml.
+	Tables Tables `yaml:"-"`
+	// Dir is where the rules were loaded from ("embedded" for the defaults).
+	Dir string `yaml:"-"`
+}
+
+// Stages lists stage type names per handler (see package stages for the known names).
+type Stages struct {
+	// Normalize runs in handler Normalize. Default: normalize.name, normalize.email,
+	// normalize.phone, normalize.address, normalize.date, normalize.company.
+	Normalize []string `yaml:"normalize"`
+	// Identify runs in handler Identify. Default: enrich.quality.
+	Identify []string `yaml:"identify"`
+}
+
+// Normalize configures normalization.
+type Normalize struct {
+	// DefaultRegion is the ISO 3166-1 alpha-2 region used to read national phone numbers
+	// when the record has no usable country. Default "FR".
+	DefaultRegion string `yaml:"default_region"`
+}
+
+// Match configures resolution: which records are compared, how, and what is decided.
+type Match struct {
+	// Blocking rules; a pair of records is compared when they share a key of any rule.
+	Blocking []BlockRule `yaml:"blocking"`
+	// MaxBlockSize skips a key shared by more masters than this (counted, never silently).
+	// Default 50.
+	MaxBlockSize int `yaml:"max_block_size"`
+	// Prior is the probability that two records sharing a blocking key match before any
+	// comparison. Default 0.1.
+	Prior float64 `yaml:"prior"`
+	// Comparisons, one per compared field.
+	Comparisons []Comparison `yaml:"comparisons"`
+	// AutoThreshold: a match probability at or above it links automatically. Default 0.95.
+	AutoThreshold float64 `yaml:"auto_threshold"`
+	// ReviewThreshold: at or above it (and below AutoThreshold) the record gets a new master
+	// and the pair is queued for a steward. Default 0.6.
+	ReviewThreshold float64 `yaml:"review_threshold"`
+}
+
+// BlockRule builds blocking keys from one or more key parts; the parts are joined and the
+// key is produced only when every part is present. Parts: email, phone,
+// family_phonetic, family_key, given_initial, postcode, city_key, birth_date,
+// company_siren.
+type BlockRule struct {
+	Name  string   `yaml:"name"`
+	Parts []string `yaml:"parts"`
+}
+
+// Comparison compares one field of two records. The levels are tried in order; the first
+// one that holds gives the weight log2(m/u). A field missing on either side is neutral.
+type Comparison struct {
+	// Name names the comparison in explanations (defaults to Field).
+	Name string `yaml:"name"`
+	// Field: given_name, family_name, full_name, email, phone, birth_date, postcode, city,
+	// street, company_name, company_siren.
+	Field  string  `yaml:"field"`
+	Levels []Level `yaml:"levels"`
+}
+
+// Level is one agreement level of a Comparison.
+type Level struct {
+	Name string `yaml:"name"`
+	// Field compares another field than the comparison's, so that correlated fields
+	// (postcode and city) share one comparison instead of counting twice.
+	Field string `yaml:"field"`
+	// Kind: exact, jaro_winkler, levenshtein, phonetic, nickname, initial, date_within,
+	// date_transposed, else. "else" always holds and must be last.
+	Kind string `yaml:"kind"`
+	// Threshold is the similarity (jaro_winkler), the maximum edit distance (levenshtein)
+	// or the number of days (date_within).
+	Threshold float64 `yaml:"threshold"`
+	// M is P(level | match), U is P(level | non-match); both in (0, 1).
+	M float64 `yaml:"m"`
+	U float64 `yaml:"u"`
+}
+
+// Survivorship configures golden records.
+type Survivorship struct {
+	// SourcePriority lists sources from most to least trusted; unlisted sources come last.
+	SourcePriority []string `yaml:"source_priority"`
+	// Default is the strategy for fields not listed in Fields. Default "most_recent".
+	Default string `yaml:"default"`
+	// Fields maps a golden field to its strategy: source_priority, most_recent,
+	// most_complete, most_frequent, longest.
+	Fields map[string]string `yaml:"fields"`
+}
+
+// Quality holds the weights of the record quality score (0–100). A field contributes its
+// weight when usable, half of it when corrected, nothing when invalid or missing.
+type Quality struct {
+	Weights map[string]int `yaml:"weights"`
+}
+
+// Tables are the reference tables of normalization and matching. Keys of lookup maps are
+// folded (lower case, no accents, no dots) by the loader.
+type Tables struct {
+	// Countries maps names and codes in several languages to ISO 3166-1 alpha-2.
+	Countries map[string]string
+	// Civilities maps a civility or title as written to its canonical form ("mme" → "Mme").
+	Civilities map[string]string
+	// Nicknames maps a nickname to its canonical given names ("bob" → ["robert"]).
+	Nicknames map[string][]string
+	// Particles are lower-case name particles (de, van, von, da...).
+	Particles map[string]bool
+	// StreetTypes maps, per country (alpha-2), an abbreviation to its canonical form.
+	StreetTypes map[string]map[string]string
+	// FreeMail, Disposable and RoleLocal are e-mail domain and local-part sets.
+	FreeMail   map[string]bool
+	Disposable map[string]bool
+	RoleLocal  map[string]bool
+	// DomainTypos maps a misspelt e-mail domain to the suggested one.
+	DomainTypos map[string]string
+	// LegalForms maps, per country, a legal form as written to its canonical form.
+	LegalForms map[string]map[string]string
+}

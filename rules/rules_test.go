@@ -1,0 +1,75 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestDefaultLoads(t *testing.T) {
+	r := Default()
+	if r.Match.AutoThreshold != 0.95 || r.Match.ReviewThreshold != 0.6 {
+		t.Errorf("thresholds = %v/%v", r.Match.AutoThreshold, r.Match.ReviewThreshold)
+	}
+	if got := r.Tables.Countries["frankreich"]; got != "FR" {
+		t.Errorf("Countries[frankreich] = %q, want FR", got)
+	}
+	if got := r.Tables.Nicknames["bob"]; len(got) == 0 || got[0] != "robert" {
+		t.Errorf("Nicknames[bob] = %v", got)
+	}
+	if got := r.Tables.StreetTypes["FR"]["bd"]; got != "BOULEVARD" {
+		t.Errorf("StreetTypes[FR][bd] = %q", got)
+	}
+	if !r.Tables.FreeMail["gmail.com"] || r.Tables.DomainTypos["gmial.com"] != "gmail.com" {
+		t.Error("e-mail tables not loaded")
+	}
+}
+
+func TestLoadErrorsNameFileLineAndKey(t *testing.T) {
+	def, err := os.ReadFile(filepath.Join("default", RulesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, from, to string
+		want           []string
+	}{
+		{"unknown key", "max_block_size: 50", "max_block_sise: 50", []string{"x/rules.yaml", "line 9", "max_block_sise"}},
+		{"bad level kind", "kind: phonetic", "kind: soundalike", []string{"x/rules.yaml:", "levels.2.kind", "unknown level kind \"soundalike\""}},
+		{"bad m", "{name: exact, kind: exact, m: 0.55, u: 0.00001}", "{name: exact, kind: exact, m: 1.5, u: 0.00001}", []string{"x/rules.yaml:22:", "match.comparisons.0.levels.0.m"}},
+		{"bad thresholds", "review_threshold: 0.60", "review_threshold: 0.99", []string{"match.review_threshold"}},
+		{"bad type", "max_block_size: 50", "max_block_size: many", []string{"x/rules.yaml", "line 9", "many"}},
+		{"unknown block part", "parts: [email]", "parts: [mail]", []string{"match.blocking.0.parts.0", "unknown key part \"mail\""}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := strings.Replace(string(def), c.from, c.to, 1)
+			if src == string(def) {
+				t.Fatalf("replacement %q not found in default rules", c.from)
+			}
+			_, err := Load(fstest.MapFS{RulesFile: {Data: []byte(src)}}, "x")
+			if err == nil {
+				t.Fatal("Load succeeded on a broken rule file")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadDirReportsBadTable(t *testing.T) {
+	dir := t.TempDir()
+	def, _ := os.ReadFile(filepath.Join("default", RulesFile))
+	os.WriteFile(filepath.Join(dir, RulesFile), def, 0o644)
+	os.Mkdir(filepath.Join(dir, TablesDir), 0o755)
+	os.WriteFile(filepath.Join(dir, TablesDir, "x.yaml"), []byte("countries:\n  FR: [France]\nnicknamez: {}\n"), 0o644)
+	_, err := LoadDir(dir)
+	if err == nil || !strings.Contains(err.Error(), "tables/x.yaml") || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("want an error naming tables/x.yaml line 3, got %v", err)
+	}
+}

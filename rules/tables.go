@@ -1,0 +1,136 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/steward-crm/steward/fold"
+)
+
+// Table files of a rules directory, all under tables/. Each maps a canonical value to the
+// spellings that mean it; the loader inverts them into lookup maps with folded keys.
+type tableFiles struct {
+	Countries   map[string][]string            `yaml:"countries"`
+	Civilities  map[string][]string            `yaml:"civilities"`
+	Nicknames   map[string][]string            `yaml:"nicknames"`
+	Particles   []string                       `yaml:"particles"`
+	StreetTypes map[string]map[string][]string `yaml:"street_types"`
+	FreeMail    []string                       `yaml:"freemail"`
+	Disposable  []string                       `yaml:"disposable"`
+	RoleLocal   []string                       `yaml:"role_local_parts"`
+	DomainTypos map[string][]string            `yaml:"domain_typos"`
+	LegalForms  map[string]map[string][]string `yaml:"legal_forms"`
+}
+
+func loadTables(fsys fs.FS, name string) (Tables, error) {
+	var all tableFiles
+	entries, err := fs.ReadDir(fsys, TablesDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return Tables{}, fmt.Errorf("rules %s: %w", name, err)
+	}
+	var errs []error
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		p := path.Join(TablesDir, e.Name())
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var one tableFiles
+		if _, err := decodeStrict(path.Join(name, p), data, &one); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		merge(&all, &one)
+	}
+	if len(errs) > 0 {
+		return Tables{}, errors.Join(errs...)
+	}
+	return all.build(), nil
+}
+
+func merge(dst, src *tableFiles) {
+	dst.Countries = mergeMap(dst.Countries, src.Countries)
+	dst.Civilities = mergeMap(dst.Civilities, src.Civilities)
+	dst.Nicknames = mergeMap(dst.Nicknames, src.Nicknames)
+	dst.DomainTypos = mergeMap(dst.DomainTypos, src.DomainTypos)
+	dst.Particles = append(dst.Particles, src.Particles...)
+	dst.FreeMail = append(dst.FreeMail, src.FreeMail...)
+	dst.Disposable = append(dst.Disposable, src.Disposable...)
+	dst.RoleLocal = append(dst.RoleLocal, src.RoleLocal...)
+	dst.StreetTypes = mergeMap(dst.StreetTypes, src.StreetTypes)
+	dst.LegalForms = mergeMap(dst.LegalForms, src.LegalForms)
+}
+
+func mergeMap[V any](dst, src map[string]V) map[string]V {
+	if dst == nil {
+		dst = map[string]V{}
+	}
+	for k, v := range src {
+		dst[k] = v
+	}
+	return dst
+}
+
+func (f *tableFiles) build() Tables {
+	t := Tables{
+		Countries:   invert(f.Countries, true),
+		Civilities:  invert(f.Civilities, false),
+		Nicknames:   map[string][]string{},
+		Particles:   set(f.Particles),
+		StreetTypes: map[string]map[string]string{},
+		FreeMail:    set(f.FreeMail),
+		Disposable:  set(f.Disposable),
+		RoleLocal:   set(f.RoleLocal),
+		DomainTypos: map[string]string{},
+		LegalForms:  map[string]map[string]string{},
+	}
+	for canon, nicks := range f.Nicknames {
+		c := fold.Key(canon)
+		for _, n := range nicks {
+			k := fold.Key(n)
+			t.Nicknames[k] = append(t.Nicknames[k], c)
+		}
+	}
+	for good, bads := range f.DomainTypos {
+		for _, b := range bads {
+			t.DomainTypos[strings.ToLower(b)] = strings.ToLower(good)
+		}
+	}
+	for cc, m := range f.StreetTypes {
+		t.StreetTypes[strings.ToUpper(cc)] = invert(m, true)
+	}
+	for cc, m := range f.LegalForms {
+		t.LegalForms[strings.ToUpper(cc)] = invert(m, true)
+	}
+	return t
+}
+
+// invert turns canonical → spellings into folded spelling → canonical. With selfKey the
+// canonical value is also a spelling of itself.
+func invert(m map[string][]string, selfKey bool) map[string]string {
+	out := make(map[string]string, len(m)*4)
+	for canon, spellings := range m {
+		if selfKey {
+			out[fold.Key(canon)] = canon
+		}
+		for _, s := range spellings {
+			out[fold.Key(s)] = canon
+		}
+	}
+	return out
+}
+
+func set(xs []string) map[string]bool {
+	out := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		out[strings.ToLower(strings.TrimSpace(x))] = true
+	}
+	return out
+}

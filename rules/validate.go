@@ -1,0 +1,146 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+)
+
+type problem struct{ path, msg string }
+
+// Known names, checked at load time so that a typo fails at start-up, not mid-stream.
+var (
+	blockParts = []string{"email", "phone", "family_phonetic", "family_key", "given_initial",
+		"given_key", "postcode", "city_key", "birth_date", "birth_year", "company_siren"}
+	compareFields = []string{"given_name", "family_name", "email", "phone", "birth_date",
+		"postcode", "city", "street", "company_name", "company_siren"}
+	levelKinds = []string{"exact", "jaro_winkler", "levenshtein", "phonetic", "nickname",
+		"initial", "date_within", "date_transposed", "else"}
+	strategies = []string{"source_priority", "most_recent", "most_complete", "most_frequent", "longest"}
+)
+
+// BlockParts, CompareFields and LevelKinds return the names the rules may use; the match
+// package implements exactly these (a test checks both sides agree).
+func BlockParts() []string    { return slices.Clone(blockParts) }
+func CompareFields() []string { return slices.Clone(compareFields) }
+func LevelKinds() []string    { return slices.Clone(levelKinds) }
+
+// Strategies returns the survivorship strategy names.
+func Strategies() []string { return slices.Clone(strategies) }
+
+func (r *Rules) setDefaults() {
+	if r.Stages.Normalize == nil {
+		r.Stages.Normalize = []string{"normalize.name", "normalize.email", "normalize.phone",
+			"normalize.address", "normalize.date", "normalize.company"}
+	}
+	if r.Stages.Identify == nil {
+		r.Stages.Identify = []string{"enrich.quality"}
+	}
+	if r.Normalize.DefaultRegion == "" {
+		r.Normalize.DefaultRegion = "FR"
+	}
+	m := &r.Match
+	if m.MaxBlockSize == 0 {
+		m.MaxBlockSize = 50
+	}
+	if m.Prior == 0 {
+		m.Prior = 0.1
+	}
+	if m.AutoThreshold == 0 {
+		m.AutoThreshold = 0.95
+	}
+	if m.ReviewThreshold == 0 {
+		m.ReviewThreshold = 0.6
+	}
+	for i := range m.Comparisons {
+		if m.Comparisons[i].Name == "" {
+			m.Comparisons[i].Name = m.Comparisons[i].Field
+		}
+	}
+	if r.Survivorship.Default == "" {
+		r.Survivorship.Default = "most_recent"
+	}
+}
+
+func (r *Rules) validate() []problem {
+	var ps []problem
+	add := func(path, format string, args ...any) {
+		ps = append(ps, problem{path, fmt.Sprintf(format, args...)})
+	}
+	if len(r.Normalize.DefaultRegion) != 2 {
+		add("normalize.default_region", "want an ISO 3166-1 alpha-2 code, got %q", r.Normalize.DefaultRegion)
+	}
+	m := r.Match
+	if len(m.Blocking) == 0 {
+		add("match.blocking", "at least one blocking rule is required")
+	}
+	for i, b := range m.Blocking {
+		p := fmt.Sprintf("match.blocking.%d", i)
+		if b.Name == "" {
+			add(p+".name", "required")
+		}
+		if len(b.Parts) == 0 {
+			add(p+".parts", "at least one part is required")
+		}
+		for j, part := range b.Parts {
+			if !slices.Contains(blockParts, part) {
+				add(fmt.Sprintf("%s.parts.%d", p, j), "unknown key part %q (known: %v)", part, blockParts)
+			}
+		}
+	}
+	if m.MaxBlockSize < 1 {
+		add("match.max_block_size", "must be at least 1")
+	}
+	if m.Prior <= 0 || m.Prior >= 1 {
+		add("match.prior", "must be in (0, 1), got %v", m.Prior)
+	}
+	if m.ReviewThreshold <= 0 || m.ReviewThreshold > m.AutoThreshold || m.AutoThreshold > 1 {
+		add("match.review_threshold", "want 0 < review_threshold (%v) <= auto_threshold (%v) <= 1", m.ReviewThreshold, m.AutoThreshold)
+	}
+	if len(m.Comparisons) == 0 {
+		add("match.comparisons", "at least one comparison is required")
+	}
+	for i, c := range m.Comparisons {
+		p := fmt.Sprintf("match.comparisons.%d", i)
+		if !slices.Contains(compareFields, c.Field) {
+			add(p+".field", "unknown field %q (known: %v)", c.Field, compareFields)
+		}
+		if len(c.Levels) == 0 {
+			add(p+".levels", "at least one level is required")
+		}
+		for j, l := range c.Levels {
+			lp := fmt.Sprintf("%s.levels.%d", p, j)
+			if !slices.Contains(levelKinds, l.Kind) {
+				add(lp+".kind", "unknown level kind %q (known: %v)", l.Kind, levelKinds)
+			}
+			if l.Field != "" && !slices.Contains(compareFields, l.Field) {
+				add(lp+".field", "unknown field %q (known: %v)", l.Field, compareFields)
+			}
+			if l.Kind == "else" && j != len(c.Levels)-1 {
+				add(lp+".kind", "an else level must be last")
+			}
+			if l.M <= 0 || l.M >= 1 {
+				add(lp+".m", "must be in (0, 1), got %v", l.M)
+			}
+			if l.U <= 0 || l.U >= 1 {
+				add(lp+".u", "must be in (0, 1), got %v", l.U)
+			}
+			if l.Name == "" {
+				add(lp+".name", "required")
+			}
+		}
+	}
+	if !slices.Contains(strategies, r.Survivorship.Default) {
+		add("survivorship.default", "unknown strategy %q (known: %v)", r.Survivorship.Default, strategies)
+	}
+	for f, s := range r.Survivorship.Fields {
+		if !slices.Contains(strategies, s) {
+			add("survivorship.fields."+f, "unknown strategy %q (known: %v)", s, strategies)
+		}
+	}
+	for f, w := range r.Quality.Weights {
+		if w < 0 {
+			add("quality.weights."+f, "must not be negative")
+		}
+	}
+	return ps
+}

@@ -1,0 +1,212 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
+	"github.com/steward-crm/steward/handlers"
+	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/resolve"
+	"github.com/steward-crm/steward/warehouse"
+)
+
+// IngestOptions configure an embedded ingest run.
+type IngestOptions struct {
+	// Inputs are file names; "-" is stdin.
+	Inputs []string
+	// Input configures formats and the CSV mapping.
+	Input input.Options
+	// Progress, when set, receives progress reports about every ProgressEvery.
+	Progress func(p Progress)
+	// ProgressEvery is the progress period. Default 1s.
+	ProgressEvery time.Duration
+}
+
+// Progress is a snapshot of a running ingest.
+type Progress struct {
+	File       string
+	BytesRead  int64
+	BytesTotal int64 // 0 when unknown (stdin)
+	Summary    IngestSummary
+}
+
+// IngestSummary counts what an ingest did. Read = Accepted + DeadLettered, always.
+type IngestSummary struct {
+	Read           int64         `json:"read"`
+	Accepted       int64         `json:"accepted"`
+	DeadLettered   int64         `json:"dead_lettered"`
+	MastersCreated int64         `json:"masters_created"`
+	Linked         int64         `json:"linked"`
+	Updated        int64         `json:"updated"`
+	Unchanged      int64         `json:"unchanged"`
+	Stale          int64         `json:"stale"`
+	Withdrawn      int64         `json:"withdrawn"`
+	ReviewItems    int64         `json:"review_items"`
+	SkippedKeys    int64         `json:"skipped_block_keys"`
+	Duration       time.Duration `json:"duration_ns"`
+}
+
+type counters struct {
+	read, dead, created, linked, updated, unchanged, stale, withdrawn, reviews, skipped atomic.Int64
+}
+
+func (c *counters) summary() IngestSummary {
+	s := IngestSummary{
+		Read: c.read.Load(), DeadLettered: c.dead.Load(), MastersCreated: c.created.Load(),
+		Linked: c.linked.Load(), Updated: c.updated.Load(), Unchanged: c.unchanged.Load(),
+		Stale: c.stale.Load(), Withdrawn: c.withdrawn.Load(), ReviewItems: c.reviews.Load(),
+		SkippedKeys: c.skipped.Load(),
+	}
+	s.Accepted = s.MastersCreated + s.Linked + s.Updated + s.Unchanged + s.Stale + s.Withdrawn
+	return s
+}
+
+func (c *counters) observe(_ string, o resolve.Outcome) {
+	switch o.Action {
+	case resolve.ActionNewMaster:
+		c.created.Add(1)
+	case resolve.ActionLinked:
+		c.linked.Add(1)
+	case resolve.ActionUpdated:
+		c.updated.Add(1)
+	case resolve.ActionUnchanged:
+		c.unchanged.Add(1)
+	case resolve.ActionStale:
+		c.stale.Add(1)
+	case resolve.ActionWithdrawn:
+		c.withdrawn.Add(1)
+	}
+	c.reviews.Add(int64(o.Reviews))
+	c.skipped.Add(int64(len(o.SkippedKeys)))
+}
+
+// Ingest runs the embedded pipeline: it reads the inputs, publishes every record on the
+// in-process GoChannel bus, and the router (Normalize → Identify → Resolve, dead letters
+// into the warehouse) processes them. Publishing blocks until the record is resolved or
+// dead-lettered, so records of one source stay in order and memory stays flat.
+func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary, error) {
+	start := time.Now()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	wlog := s.watermillLogger()
+	bus := gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true}, wlog)
+	var c counters
+	var failMu sync.Mutex
+	var failure error
+	router, err := handlers.NewRouter(handlers.Config{
+		Subscriber:  bus,
+		Publisher:   bus,
+		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
+		Identify:    &handlers.Identify{Chain: s.IdentifyChain},
+		Resolve:     &handlers.Resolve{Resolver: s.Resolver, Observe: c.observe},
+		DeadLetters: &handlers.DeadLetters{Store: s.Store, Observe: func(warehouse.DeadLetter) { c.dead.Add(1) }},
+		OnGiveUp: func(msg *message.Message, err error) {
+			failMu.Lock()
+			defer failMu.Unlock()
+			if failure == nil {
+				failure = fmt.Errorf("%s: %w", msg.Metadata.Get(handlers.PositionMetadata), err)
+				cancel(failure)
+			}
+		},
+		Logger: wlog,
+	})
+	if err != nil {
+		return IngestSummary{}, err
+	}
+	runErr := make(chan error, 1)
+	go func() { runErr <- router.Run(context.WithoutCancel(ctx)) }()
+	select {
+	case <-router.Running():
+	case err := <-runErr:
+		return IngestSummary{}, fmt.Errorf("router: %w", err)
+	}
+	readErr := s.publishInputs(ctx, bus, opts, &c)
+	closeErr := router.Close()
+	if err := <-runErr; err != nil && closeErr == nil {
+		closeErr = err
+	}
+	bus.Close()
+	sum := c.summary()
+	sum.Duration = time.Since(start)
+	failMu.Lock()
+	defer failMu.Unlock()
+	if failure != nil {
+		return sum, fmt.Errorf("ingest stopped: %w", failure)
+	}
+	if readErr != nil {
+		return sum, readErr
+	}
+	if closeErr != nil {
+		return sum, fmt.Errorf("router: %w", closeErr)
+	}
+	if sum.Read != sum.Accepted+sum.DeadLettered {
+		return sum, fmt.Errorf("ingest: %d records read but %d accepted and %d dead-lettered: records were lost", sum.Read, sum.Accepted, sum.DeadLettered)
+	}
+	return sum, nil
+}
+
+func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts IngestOptions, c *counters) error {
+	every := opts.ProgressEvery
+	if every == 0 {
+		every = time.Second
+	}
+	topic := handlers.Topics{}.WithDefaults().Raw
+	for _, name := range opts.Inputs {
+		rd, closeFn, err := input.Open(name, opts.Input)
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		total := fileSize(name)
+		last := time.Now()
+		report := func() {
+			if opts.Progress != nil {
+				opts.Progress(Progress{File: name, BytesRead: rd.BytesRead(), BytesTotal: total, Summary: c.summary()})
+			}
+		}
+		for {
+			if err := context.Cause(ctx); err != nil {
+				closeFn()
+				return err
+			}
+			it, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				closeFn()
+				return fmt.Errorf("ingest %s: %w", name, err)
+			}
+			c.read.Add(1)
+			if it.Err != nil {
+				// Unreadable before the bus (bad CSV row, overlong line): straight to the
+				// dead letters, with the same fields as the DLQ handler writes.
+				if err := s.Store.AddDeadLetter(ctx, warehouse.DeadLetter{Position: it.Position, Stage: "read", Reason: it.Err.Error(), SourceKey: it.Key, Payload: it.Payload}); err != nil {
+					closeFn()
+					return err
+				}
+				c.dead.Add(1)
+				continue
+			}
+			if err := pub.Publish(topic, handlers.NewRawMessage(it.Payload, it.Key, it.Position)); err != nil {
+				closeFn()
+				return fmt.Errorf("publish %s: %w", it.Position, err)
+			}
+			if time.Since(last) >= every {
+				report()
+				last = time.Now()
+			}
+		}
+		report()
+		if err := closeFn(); err != nil && name != "-" {
+			return err
+		}
+	}
+	return nil
+}

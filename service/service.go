@@ -1,0 +1,123 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/steward-crm/steward/pipeline"
+	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/pipeline/stages"
+	"github.com/steward-crm/steward/resolve"
+	"github.com/steward-crm/steward/rules"
+	"github.com/steward-crm/steward/warehouse"
+	"github.com/steward-crm/steward/warehouse/sqlite"
+)
+
+// Config is steward's configuration. The zero value is the embedded default: ./steward.db,
+// the embedded rules.
+type Config struct {
+	// Database is a SQLite file path, or a postgres:// URL. Default "steward.db".
+	Database string `yaml:"database"`
+	// RulesDir is a rules directory laid out as rules/default. Default: the embedded rules.
+	RulesDir string `yaml:"rules"`
+	// Logger receives operational logs (never whole records). Default: discard.
+	Logger *slog.Logger `yaml:"-"`
+}
+
+// Validate checks the configuration.
+func (c *Config) Validate() error {
+	var errs []error
+	if strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://") {
+		errs = append(errs, errors.New("database: PostgreSQL is not available in this build yet (scale-out mode); use a SQLite file path"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) setDefaults() {
+	if c.Database == "" {
+		c.Database = "steward.db"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Service is an opened steward: rules, warehouse and the pieces built from them.
+type Service struct {
+	Config   Config
+	Rules    *rules.Rules
+	Store    warehouse.Store
+	Engine   *match.Engine
+	Resolver *resolve.Resolver
+	// NormalizeChain and IdentifyChain are the stages of the two handlers.
+	NormalizeChain pipeline.Chain
+	IdentifyChain  pipeline.Chain
+}
+
+// LoadRules loads the rules of cfg (embedded default when RulesDir is empty).
+func LoadRules(dir string) (*rules.Rules, error) {
+	if dir == "" {
+		return rules.Default(), nil
+	}
+	return rules.LoadDir(dir)
+}
+
+// Open loads the rules, opens (and migrates) the warehouse and builds the pipeline.
+func Open(ctx context.Context, cfg Config) (*Service, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s, err := Build(cfg)
+	if err != nil {
+		return nil, err
+	}
+	store, err := sqlite.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	s.Store = store
+	s.Resolver.Store = store
+	return s, nil
+}
+
+// Build loads the rules and builds the pipeline without opening a warehouse (for
+// commands that work on files only).
+func Build(cfg Config) (*Service, error) {
+	cfg.setDefaults()
+	r, err := LoadRules(cfg.RulesDir)
+	if err != nil {
+		return nil, err
+	}
+	nc, ic, err := stages.Chains(r)
+	if err != nil {
+		return nil, fmt.Errorf("rules %s: %w", r.Dir, err)
+	}
+	eng, err := match.New(r)
+	if err != nil {
+		return nil, fmt.Errorf("rules %s: %w", r.Dir, err)
+	}
+	return &Service{
+		Config: cfg, Rules: r, Engine: eng,
+		Resolver:       &resolve.Resolver{Engine: eng},
+		NormalizeChain: nc, IdentifyChain: ic,
+	}, nil
+}
+
+// Close closes the warehouse.
+func (s *Service) Close() error {
+	if s.Store == nil {
+		return nil
+	}
+	return s.Store.Close()
+}
+
+// watermillLogger maps Watermill's chatty info logs to debug: normal operation logs
+// nothing.
+func (s *Service) watermillLogger() watermill.LoggerAdapter {
+	return watermill.NewSlogLoggerWithLevelMapping(s.Config.Logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+}

@@ -1,0 +1,56 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// Dialect is what differs between databases.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// Numbered placeholders ($1, $2...) instead of '?'.
+	Numbered bool
+	// Types substituted in the migrations: {{id}} (auto-increment primary key),
+	// {{time}}, {{bool}}, {{blob}}, {{json}}.
+	Types map[string]string
+	// Extra statements run after each migration version, by version (triggers...).
+	Extra map[int][]string
+	// LockKeys takes transaction-scoped locks on key hashes (nil: no-op).
+	LockKeys func(ctx context.Context, tx *sql.Tx, hashes []int64) error
+	// Retryable reports transient errors after which a transaction is run again.
+	Retryable func(err error) bool
+	// BeginTx options (nil: default).
+	TxOptions *sql.TxOptions
+}
+
+// rebind turns '?' placeholders into $n for numbered dialects. Queries here never hold a
+// literal '?' outside placeholders.
+func (d *Dialect) rebind(q string) string {
+	if !d.Numbered {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}

@@ -1,0 +1,174 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// migrations are applied in order; a version is never edited once released, only added.
+// {{id}}, {{time}}, {{bool}}, {{blob}}, {{json}} are replaced by the dialect's types.
+var migrations = []string{
+	1: `
+CREATE TABLE masters (
+	id {{id}},
+	version INTEGER NOT NULL DEFAULT 1,
+	status TEXT NOT NULL DEFAULT 'active',
+	merged_into BIGINT,
+	golden {{json}} NOT NULL,
+	quality INTEGER NOT NULL DEFAULT 0,
+	created_at {{time}} NOT NULL,
+	updated_at {{time}} NOT NULL
+);
+CREATE TABLE source_records (
+	id {{id}},
+	source TEXT NOT NULL,
+	source_id TEXT NOT NULL,
+	hash TEXT NOT NULL,
+	updated_at {{time}},
+	deleted {{bool}} NOT NULL DEFAULT FALSE,
+	record {{json}} NOT NULL,
+	master_id BIGINT REFERENCES masters(id),
+	score DOUBLE PRECISION NOT NULL DEFAULT 0,
+	explanation {{json}},
+	position TEXT NOT NULL DEFAULT '',
+	created_at {{time}} NOT NULL,
+	modified_at {{time}} NOT NULL,
+	UNIQUE (source, source_id)
+);
+CREATE INDEX source_records_master ON source_records(master_id);
+CREATE TABLE block_keys (
+	key TEXT NOT NULL,
+	source_row_id BIGINT NOT NULL REFERENCES source_records(id),
+	PRIMARY KEY (key, source_row_id)
+);
+CREATE INDEX block_keys_row ON block_keys(source_row_id);
+CREATE TABLE review_items (
+	id {{id}},
+	created_at {{time}} NOT NULL,
+	kind TEXT NOT NULL,
+	status TEXT NOT NULL,
+	source_row_id BIGINT NOT NULL REFERENCES source_records(id),
+	source_key TEXT NOT NULL,
+	master_id BIGINT NOT NULL,
+	candidate_id BIGINT NOT NULL,
+	score DOUBLE PRECISION NOT NULL,
+	explanation {{json}},
+	decided_by TEXT,
+	decided_at {{time}},
+	note TEXT
+);
+CREATE UNIQUE INDEX review_items_open_pair ON review_items(source_row_id, candidate_id) WHERE status = 'open';
+CREATE INDEX review_items_status ON review_items(status, id);
+CREATE TABLE not_a_match (
+	source_row_id BIGINT NOT NULL,
+	master_id BIGINT NOT NULL,
+	created_at {{time}} NOT NULL,
+	actor TEXT NOT NULL,
+	PRIMARY KEY (source_row_id, master_id)
+);
+CREATE TABLE merge_events (
+	id {{id}},
+	at {{time}} NOT NULL,
+	kind TEXT NOT NULL,
+	master_id BIGINT NOT NULL,
+	other_id BIGINT NOT NULL DEFAULT 0,
+	source_key TEXT NOT NULL DEFAULT '',
+	score DOUBLE PRECISION NOT NULL DEFAULT 0,
+	actor TEXT NOT NULL,
+	details {{json}}
+);
+CREATE INDEX merge_events_master ON merge_events(master_id, id);
+CREATE TABLE outbox (
+	id {{id}},
+	created_at {{time}} NOT NULL,
+	topic TEXT NOT NULL,
+	key TEXT NOT NULL,
+	payload {{json}} NOT NULL,
+	published_at {{time}}
+);
+CREATE INDEX outbox_pending ON outbox(id) WHERE published_at IS NULL;
+CREATE TABLE dead_letters (
+	id {{id}},
+	at {{time}} NOT NULL,
+	position TEXT NOT NULL,
+	stage TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	source_key TEXT NOT NULL DEFAULT '',
+	payload {{blob}}
+);
+CREATE TABLE runs (
+	id {{id}},
+	kind TEXT NOT NULL,
+	status TEXT NOT NULL,
+	started_at {{time}} NOT NULL,
+	finished_at {{time}},
+	stats {{json}}
+);
+CREATE TABLE companies (
+	siret TEXT PRIMARY KEY,
+	siren TEXT NOT NULL,
+	name TEXT NOT NULL,
+	data {{json}}
+);
+CREATE INDEX companies_siren ON companies(siren);
+`,
+}
+
+// SchemaVersion is the newest migration version.
+func SchemaVersion() int { return len(migrations) - 1 }
+
+// Migrate applies the migrations not applied yet, each in its own transaction. It is safe
+// to run at every start-up.
+func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var current sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	if int(current.Int64) > SchemaVersion() {
+		return fmt.Errorf("migrate: database schema version %d is newer than this steward (%d): upgrade steward", current.Int64, SchemaVersion())
+	}
+	for v := int(current.Int64) + 1; v <= SchemaVersion(); v++ {
+		if err := s.applyMigration(ctx, v); err != nil {
+			return fmt.Errorf("migrate to version %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, v int) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	src := migrations[v]
+	for k, t := range s.d.Types {
+		src = strings.ReplaceAll(src, "{{"+k+"}}", t)
+	}
+	stmts := append(splitSQL(src), s.d.Extra[v]...)
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st); err != nil {
+			return fmt.Errorf("%w\n%s", err, st)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), v, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func splitSQL(src string) []string {
+	var out []string
+	for _, st := range strings.Split(src, ";\n") {
+		if st = strings.TrimSpace(st); st != "" {
+			out = append(out, st)
+		}
+	}
+	return out
+}

@@ -1,0 +1,243 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/warehouse"
+)
+
+// Store implements warehouse.Store on database/sql.
+type Store struct {
+	db *sql.DB
+	d  *Dialect
+	// MaxRetries bounds InTx's retries of transient conflicts. Default 10.
+	MaxRetries int
+}
+
+var _ warehouse.Store = (*Store)(nil)
+
+// New wraps an open database. Call Migrate before use.
+func New(db *sql.DB, d *Dialect) *Store { return &Store{db: db, d: d, MaxRetries: 10} }
+
+// DB returns the underlying database (for tests and tools).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// InTx runs fn in a transaction, retrying transient conflicts with a short backoff.
+func (s *Store) InTx(ctx context.Context, fn func(tx warehouse.Tx) error) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = s.inTxOnce(ctx, fn)
+		if err == nil || s.d.Retryable == nil || !s.d.Retryable(err) || attempt >= s.MaxRetries {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Store) inTxOnce(ctx context.Context, fn func(tx warehouse.Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, s.d.TxOptions)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &tx{tx: sqlTx, d: s.d}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) q(query string) string { return s.d.rebind(query) }
+
+// AddDeadLetter stores a dead letter.
+func (s *Store) AddDeadLetter(ctx context.Context, dl warehouse.DeadLetter) error {
+	if dl.At.IsZero() {
+		dl.At = time.Now().UTC()
+	}
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO dead_letters (at, position, stage, reason, source_key, payload) VALUES (?, ?, ?, ?, ?, ?)`),
+		dl.At, dl.Position, dl.Stage, dl.Reason, dl.SourceKey, dl.Payload)
+	if err != nil {
+		return fmt.Errorf("add dead letter: %w", err)
+	}
+	return nil
+}
+
+// DeadLetters lists dead letters, newest first.
+func (s *Store) DeadLetters(ctx context.Context, limit int) ([]warehouse.DeadLetter, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, at, position, stage, reason, source_key, payload FROM dead_letters ORDER BY id DESC LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("dead letters: %w", err)
+	}
+	defer rows.Close()
+	var out []warehouse.DeadLetter
+	for rows.Next() {
+		var d warehouse.DeadLetter
+		if err := rows.Scan(&d.ID, &d.At, &d.Position, &d.Stage, &d.Reason, &d.SourceKey, &d.Payload); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// EachMaster calls fn for every active master in id order.
+func (s *Store) EachMaster(ctx context.Context, fn func(m *contact.Master) error) error {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE status = ? ORDER BY id`), contact.MasterActive)
+	if err != nil {
+		return fmt.Errorf("masters: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMaster(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanMaster(sc scanner) (*contact.Master, error) {
+	var m contact.Master
+	var merged sql.NullInt64
+	var golden []byte
+	if err := sc.Scan(&m.ID, &m.Version, &m.Status, &merged, &golden, &m.Quality, &m.CreatedAt, &m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	m.MergedInto = merged.Int64
+	if err := json.Unmarshal(golden, &m.Golden); err != nil {
+		return nil, fmt.Errorf("master %d: golden record: %w", m.ID, err)
+	}
+	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+	return &m, nil
+}
+
+// Events returns audit events, oldest first.
+func (s *Store) Events(ctx context.Context, masterID int64) ([]warehouse.Event, error) {
+	q := `SELECT id, at, kind, master_id, other_id, source_key, score, actor, details FROM merge_events`
+	var args []any
+	if masterID != 0 {
+		q += ` WHERE master_id = ? OR other_id = ?`
+		args = append(args, masterID, masterID)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(q+` ORDER BY id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	defer rows.Close()
+	var out []warehouse.Event
+	for rows.Next() {
+		var e warehouse.Event
+		var details []byte
+		if err := rows.Scan(&e.ID, &e.At, &e.Kind, &e.MasterID, &e.OtherID, &e.SourceKey, &e.Score, &e.Actor, &details); err != nil {
+			return nil, err
+		}
+		e.At = e.At.UTC()
+		if len(details) > 0 {
+			e.Details = json.RawMessage(details)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ReviewItems lists review items, oldest first.
+func (s *Store) ReviewItems(ctx context.Context, status string, limit int) ([]warehouse.ReviewItem, error) {
+	q := `SELECT id, created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation FROM review_items`
+	var args []any
+	if status != "" {
+		q += ` WHERE status = ?`
+		args = append(args, status)
+	}
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, s.q(q+` ORDER BY id LIMIT ?`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("review items: %w", err)
+	}
+	defer rows.Close()
+	var out []warehouse.ReviewItem
+	for rows.Next() {
+		var it warehouse.ReviewItem
+		var expl []byte
+		if err := rows.Scan(&it.ID, &it.CreatedAt, &it.Kind, &it.Status, &it.SourceRowID, &it.SourceKey, &it.MasterID, &it.CandidateID, &it.Score, &expl); err != nil {
+			return nil, err
+		}
+		it.CreatedAt = it.CreatedAt.UTC()
+		if len(expl) > 0 {
+			it.Explanation = json.RawMessage(expl)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// PendingOutbox returns unpublished outbox events.
+func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]warehouse.OutboxEvent, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, created_at, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []warehouse.OutboxEvent
+	for rows.Next() {
+		var o warehouse.OutboxEvent
+		var payload []byte
+		if err := rows.Scan(&o.ID, &o.CreatedAt, &o.Topic, &o.Key, &payload); err != nil {
+			return nil, err
+		}
+		o.Payload = json.RawMessage(payload)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// MarkPublished marks outbox events as published.
+func (s *Store) MarkPublished(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{time.Now().UTC()}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(ids))+`)`), args...)
+	if err != nil {
+		return fmt.Errorf("mark published: %w", err)
+	}
+	return nil
+}
+
+// keyHashes hashes blocking keys to 64-bit lock ids, sorted and deduplicated so that
+// every resolver takes its locks in the same order (no deadlock).
+func keyHashes(keys []string) []int64 {
+	out := make([]int64, 0, len(keys))
+	for _, k := range keys {
+		h := fnv.New64a()
+		h.Write([]byte(k))
+		out = append(out, int64(h.Sum64()))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,183 @@
+package warehouse
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is the warehouse. Implementations are safe for concurrent use.
+type Store interface {
+	// InTx runs fn in one transaction and commits it when fn returns nil. Transient
+	// conflicts (serialization failures, busy database) are retried with fn called again,
+	// so fn must not have effects outside tx.
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+	// AddDeadLetter stores a record that could not be processed.
+	AddDeadLetter(ctx context.Context, d DeadLetter) error
+	// DeadLetters lists dead letters, newest first, at most limit.
+	DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error)
+	// Stats counts the warehouse's rows.
+	Stats(ctx context.Context) (Stats, error)
+	// EachMaster calls fn for every active master in id order, with its source record keys.
+	EachMaster(ctx context.Context, fn func(m *contact.Master) error) error
+	// Events returns the audit events of a master (all when masterID is 0), oldest first.
+	Events(ctx context.Context, masterID int64) ([]Event, error)
+	// ReviewItems lists review items with the given status ("" for all), oldest first.
+	ReviewItems(ctx context.Context, status string, limit int) ([]ReviewItem, error)
+	// PendingOutbox returns up to limit unpublished outbox events, oldest first.
+	PendingOutbox(ctx context.Context, limit int) ([]OutboxEvent, error)
+	// MarkPublished marks outbox events as published.
+	MarkPublished(ctx context.Context, ids []int64) error
+	// Close releases the store.
+	Close() error
+}
+
+// Tx is one warehouse transaction. It is not safe for concurrent use.
+type Tx interface {
+	// LockKeys serializes resolvers that touch the same blocking keys until the end of
+	// the transaction (PostgreSQL: advisory locks in sorted order; SQLite: a no-op, the
+	// database has one writer).
+	LockKeys(ctx context.Context, keys []string) error
+	// SourceRecord returns the stored source record, or ErrNotFound.
+	SourceRecord(ctx context.Context, source, sourceID string) (*SourceRow, error)
+	// PutSourceRecord inserts or updates a source record by (source, source_id) and sets
+	// row.ID.
+	PutSourceRecord(ctx context.Context, row *SourceRow) error
+	// ReplaceBlockKeys sets the blocking keys of a source record.
+	ReplaceBlockKeys(ctx context.Context, sourceRowID int64, keys []string) error
+	// Candidates returns the live source records of the active masters sharing a key
+	// with keys, excluding the record excludeID. Keys shared by more than maxMasters
+	// masters are skipped and returned in skipped.
+	Candidates(ctx context.Context, keys []string, maxMasters int, excludeID int64) (cands []SourceRow, skipped []string, err error)
+	// Members returns the live source records of a master.
+	Members(ctx context.Context, masterID int64) ([]SourceRow, error)
+	// CreateMaster inserts a master and sets m.ID.
+	CreateMaster(ctx context.Context, m *contact.Master) error
+	// UpdateMaster stores a master's golden record, status and quality and bumps its
+	// version.
+	UpdateMaster(ctx context.Context, m *contact.Master) error
+	// Master returns a master, or ErrNotFound.
+	Master(ctx context.Context, id int64) (*contact.Master, error)
+	// NotAMatch reports whether a steward said the record and the master are different.
+	NotAMatch(ctx context.Context, sourceRowID, masterID int64) (bool, error)
+	// AddReviewItem queues a review item unless an open one exists for the same pair.
+	AddReviewItem(ctx context.Context, it *ReviewItem) (added bool, err error)
+	// AppendEvent appends to the audit log (never updated, never deleted).
+	AppendEvent(ctx context.Context, e *Event) error
+	// AddOutbox writes a change event to be published after commit.
+	AddOutbox(ctx context.Context, o *OutboxEvent) error
+}
+
+// SourceRow is a stored source record.
+type SourceRow struct {
+	ID       int64
+	Source   string
+	SourceID string
+	// Hash is the content hash of the raw record: equal hashes mean nothing changed.
+	Hash      string
+	UpdatedAt time.Time
+	Deleted   bool
+	// Record is the record with its normalized form.
+	Record   *contact.Record
+	MasterID int64
+	// Score and Explanation are the match that linked the record (empty for the first
+	// record of a master).
+	Score       float64
+	Explanation json.RawMessage
+	// Position is where the record was read (file:line, topic/partition/offset).
+	Position string
+}
+
+// Key returns "source:source_id".
+func (r *SourceRow) Key() string { return r.Source + ":" + r.SourceID }
+
+// Event kinds of the audit log.
+const (
+	EventNewMaster = "new_master"
+	EventLink      = "link"
+	EventUpdate    = "update"
+	EventWithdraw  = "withdraw"
+	EventMerge     = "merge"
+	EventSplit     = "split"
+	EventDecision  = "decision"
+	EventForget    = "forget"
+)
+
+// Event is one audit-log entry.
+type Event struct {
+	ID        int64           `json:"id"`
+	At        time.Time       `json:"at"`
+	Kind      string          `json:"kind"`
+	MasterID  int64           `json:"master_id"`
+	OtherID   int64           `json:"other_master_id,omitempty"`
+	SourceKey string          `json:"source_key,omitempty"`
+	Score     float64         `json:"score,omitempty"`
+	Actor     string          `json:"actor"`
+	Details   json.RawMessage `json:"details,omitempty"`
+}
+
+// Review item kinds and statuses.
+const (
+	ReviewPair  = "pair"  // a record the engine was unsure about, given its own master
+	ReviewMerge = "merge" // a record that bridges two masters
+
+	ReviewOpen     = "open"
+	ReviewMerged   = "merged"
+	ReviewRejected = "rejected"
+	ReviewDeferred = "deferred"
+)
+
+// ReviewItem is a pair the engine is unsure about, waiting for a steward.
+type ReviewItem struct {
+	ID          int64           `json:"id"`
+	CreatedAt   time.Time       `json:"created_at"`
+	Kind        string          `json:"kind"`
+	Status      string          `json:"status"`
+	SourceRowID int64           `json:"source_row_id"`
+	SourceKey   string          `json:"source_key"`
+	MasterID    int64           `json:"master_id"`    // the master the record now belongs to
+	CandidateID int64           `json:"candidate_id"` // the master it may belong to
+	Score       float64         `json:"score"`
+	Explanation json.RawMessage `json:"explanation,omitempty"`
+}
+
+// OutboxEvent is a golden-record change event waiting to be published.
+type OutboxEvent struct {
+	ID        int64
+	CreatedAt time.Time
+	Topic     string
+	Key       string
+	Payload   json.RawMessage
+}
+
+// DeadLetter is a record that could not be processed, with why and where it came from.
+type DeadLetter struct {
+	ID        int64     `json:"id"`
+	At        time.Time `json:"at"`
+	Position  string    `json:"position"`
+	Stage     string    `json:"stage"`
+	Reason    string    `json:"reason"`
+	SourceKey string    `json:"source_key,omitempty"`
+	Payload   []byte    `json:"-"`
+}
+
+// Stats counts the warehouse's rows.
+type Stats struct {
+	SourceRecords  int64                       `json:"source_records"`
+	Deleted        int64                       `json:"deleted_source_records"`
+	Masters        int64                       `json:"masters"`
+	MultiMasters   int64                       `json:"masters_with_several_records"`
+	ReviewOpen     int64                       `json:"review_items_open"`
+	DeadLetters    int64                       `json:"dead_letters"`
+	Events         map[string]int64            `json:"events"`
+	OutboxPending  int64                       `json:"outbox_pending"`
+	FieldStatuses  map[string]map[string]int64 `json:"field_statuses"`
+	IssueCodes     map[string]int64            `json:"issue_codes"`
+	AverageQuality float64                     `json:"average_quality"`
+}
