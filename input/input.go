@@ -185,7 +185,7 @@ func (r *Reader) nextCSV() (Item, error) {
 			comma = ','
 			if strings.EqualFold(filepath.Ext(r.name), ".tsv") {
 				comma = '\t'
-			} else if head, err := r.br.Peek(r.br.Buffered()); err == nil || len(head) > 0 {
+			} else if head, _ := r.br.Peek(4096); len(head) > 0 {
 				first, _, _ := bytes.Cut(head, []byte("\n"))
 				if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 					comma = ';'

@@ -68,8 +68,9 @@ type BlockRule struct {
 type Comparison struct {
 	// Name names the comparison in explanations (defaults to Field).
 	Name string `yaml:"name"`
-	// Field: given_name, family_name, full_name, email, phone, birth_date, postcode, city,
-	// street, company_name, company_siren.
+	// Field: given_name, family_name, email, email_local (local part, dots removed),
+	// phone, phone_mobile (mobile numbers only), birth_date, postcode, city, street,
+	// company_name, company_siren.
 	Field  string  `yaml:"field"`
 	Levels []Level `yaml:"levels"`
 }

@@ -11,7 +11,7 @@ type problem struct{ path, msg string }
 var (
 	blockParts = []string{"email", "phone", "family_phonetic", "family_key", "given_initial",
 		"given_key", "postcode", "city_key", "birth_date", "birth_year", "company_siren"}
-	compareFields = []string{"given_name", "family_name", "email", "phone", "birth_date",
+	compareFields = []string{"given_name", "family_name", "email", "email_local", "phone", "phone_mobile", "birth_date",
 		"postcode", "city", "street", "company_name", "company_siren"}
 	levelKinds = []string{"exact", "jaro_winkler", "levenshtein", "phonetic", "nickname",
 		"initial", "date_within", "date_transposed", "else"}

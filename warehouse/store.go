@@ -18,7 +18,8 @@ type Store interface {
 	// conflicts (serialization failures, busy database) are retried with fn called again,
 	// so fn must not have effects outside tx.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
-	// AddDeadLetter stores a record that could not be processed.
+	// AddDeadLetter stores a record that could not be processed. The same payload at the
+	// same position is stored once (a re-run counts it in Seen).
 	AddDeadLetter(ctx context.Context, d DeadLetter) error
 	// DeadLetters lists dead letters, newest first, at most limit.
 	DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error)
@@ -160,6 +161,7 @@ type OutboxEvent struct {
 type DeadLetter struct {
 	ID        int64     `json:"id"`
 	At        time.Time `json:"at"`
+	Seen      int       `json:"seen"`
 	Position  string    `json:"position"`
 	Stage     string    `json:"stage"`
 	Reason    string    `json:"reason"`

@@ -19,6 +19,7 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 	in.register(fs)
 	quiet := fs.Bool("q", false, "no progress output")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: steward ingest [flags] FILE... (FILE '-' or none: stdin)\n\nReads JSONL or CSV records through Normalize → Identify → Resolve into the warehouse.")
 		fs.PrintDefaults()
@@ -43,6 +44,13 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer svc.Close()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	p := newProgress(e.stderr, *quiet)
 	sum, err := svc.Ingest(ctx, service.IngestOptions{Inputs: files, Input: opts, Progress: p.report, ProgressEvery: 200 * time.Millisecond})
 	p.finish()

@@ -126,8 +126,8 @@ func TestBlockKeys(t *testing.T) {
 	n := person("elodie", "martin", "e.martin@example.fr", "+33612345678", "75009", "paris", "1984-03-07")
 	n.Emails = append(n.Emails, contact.Email{Field: valid("x@y.fr"), Key: "x@y.fr"})
 	got := e.BlockKeys(n)
-	want := []string{"email:e.martin@example.fr", "email:x@y.fr", "given_family:elodie|martin",
-		"name_birth:M635|1984-03-07", "name_postcode:M635|75009", "phone:+33612345678"}
+	want := []string{"email:e.martin@example.fr", "email:x@y.fr", "family_initial:martin|e", "given_family:elodie|martin",
+		"given_phonetic:elodie|M635", "name_birth:M635|1984-03-07", "name_postcode:M635|75009", "phone:+33612345678"}
 	if !slices.Equal(got, want) {
 		t.Errorf("BlockKeys = %q\nwant %q", got, want)
 	}
@@ -201,5 +201,18 @@ func BenchmarkScore(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		e.Score(x, y)
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	truth := map[string]string{"a": "1", "b": "1", "c": "1", "d": "2", "e": "3"}
+	pred := map[string]string{"a": "x", "b": "x", "c": "y", "d": "y", "e": "z"}
+	m := Evaluate(pred, truth)
+	// True pairs: ab ac bc (3). Predicted: ab, cd (2). TP: ab (1).
+	if m.TruePositives != 1 || m.FalsePositives != 1 || m.FalseNegatives != 2 {
+		t.Errorf("pairs %+v", m)
+	}
+	if m.Precision != 0.5 || m.Recall != 1.0/3 || m.ExactClusters != 1 || m.Entities != 3 {
+		t.Errorf("figures %+v", m)
 	}
 }

@@ -1,6 +1,8 @@
 package match
 
 import (
+	"strings"
+
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/fold"
 )
@@ -36,11 +38,31 @@ func values(n *contact.Normalized, field string) []string {
 			}
 		}
 		return out
-	case "phone":
+	case "phone", "phone_mobile":
 		var out []string
 		for _, p := range n.Phones {
-			if p.Usable() && p.Value != "" {
+			if p.Usable() && p.Value != "" && (field == "phone" || p.Type == "mobile") {
 				out = append(out, p.Value)
+			}
+		}
+		return out
+	case "email_local":
+		// The local part without dots, hyphens or underscores: the same person's address
+		// at another provider ("jmartin@gmail.com" / "j.martin@orange.fr").
+		var out []string
+		for _, e := range n.Emails {
+			if !e.Usable() || e.Key == "" || e.Class == "role" {
+				continue
+			}
+			local, _, _ := strings.Cut(e.Key, "@")
+			local = strings.Map(func(r rune) rune {
+				if r == '.' || r == '-' || r == '_' {
+					return -1
+				}
+				return r
+			}, local)
+			if len(local) >= 4 {
+				out = append(out, local)
 			}
 		}
 		return out

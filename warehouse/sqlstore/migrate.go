@@ -93,12 +93,16 @@ CREATE INDEX outbox_pending ON outbox(id) WHERE published_at IS NULL;
 CREATE TABLE dead_letters (
 	id {{id}},
 	at {{time}} NOT NULL,
+	last_at {{time}} NOT NULL,
+	seen INTEGER NOT NULL DEFAULT 1,
 	position TEXT NOT NULL,
 	stage TEXT NOT NULL,
 	reason TEXT NOT NULL,
 	source_key TEXT NOT NULL DEFAULT '',
+	payload_hash TEXT NOT NULL,
 	payload {{blob}}
 );
+CREATE UNIQUE INDEX dead_letters_same ON dead_letters(position, payload_hash);
 CREATE TABLE runs (
 	id {{id}},
 	kind TEXT NOT NULL,
@@ -138,7 +142,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate to version %d: %w", v, err)
 		}
 	}
-	return nil
+	return s.warm(ctx)
 }
 
 func (s *Store) applyMigration(ctx context.Context, v int) error {

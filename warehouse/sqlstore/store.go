@@ -2,12 +2,15 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
@@ -18,6 +21,10 @@ import (
 type Store struct {
 	db *sql.DB
 	d  *Dialect
+	// stmts caches prepared statements by query text: preparing is a quarter of the cost
+	// of a resolution on SQLite.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 	// MaxRetries bounds InTx's retries of transient conflicts. Default 10.
 	MaxRetries int
 }
@@ -25,13 +32,51 @@ type Store struct {
 var _ warehouse.Store = (*Store)(nil)
 
 // New wraps an open database. Call Migrate before use.
-func New(db *sql.DB, d *Dialect) *Store { return &Store{db: db, d: d, MaxRetries: 10} }
+func New(db *sql.DB, d *Dialect) *Store {
+	return &Store{db: db, d: d, MaxRetries: 10, stmts: map[string]*sql.Stmt{}}
+}
+
+// prepared returns the prepared statement of a (rebound) query when warm prepared it.
+// Statements are never prepared inside a transaction: with SQLite's single connection a
+// prepare on the pool would wait for the transaction's own connection forever.
+func (s *Store) prepared(q string) (*sql.Stmt, bool) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	st, ok := s.stmts[q]
+	return st, ok
+}
+
+// warm prepares the hot queries (padded IN lists included) outside any transaction.
+func (s *Store) warm(ctx context.Context) error {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	for _, q := range hotQueries() {
+		q = s.d.rebind(q)
+		if _, ok := s.stmts[q]; ok {
+			continue
+		}
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
 
 // DB returns the underlying database (for tests and tools).
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = map[string]*sql.Stmt{}
+	s.stmtMu.Unlock()
+	return s.db.Close()
+}
 
 // InTx runs fn in a transaction, retrying transient conflicts with a short backoff.
 func (s *Store) InTx(ctx context.Context, fn func(tx warehouse.Tx) error) error {
@@ -54,7 +99,7 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx warehouse.Tx) error) er
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{tx: sqlTx, d: s.d}
+	t := &tx{tx: sqlTx, d: s.d, s: s, ctx: ctx}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -72,8 +117,10 @@ func (s *Store) AddDeadLetter(ctx context.Context, dl warehouse.DeadLetter) erro
 	if dl.At.IsZero() {
 		dl.At = time.Now().UTC()
 	}
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO dead_letters (at, position, stage, reason, source_key, payload) VALUES (?, ?, ?, ?, ?, ?)`),
-		dl.At, dl.Position, dl.Stage, dl.Reason, dl.SourceKey, dl.Payload)
+	sum := sha256.Sum256(dl.Payload)
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO dead_letters (at, last_at, position, stage, reason, source_key, payload_hash, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (position, payload_hash) DO UPDATE SET seen = dead_letters.seen + 1, last_at = excluded.last_at, stage = excluded.stage, reason = excluded.reason`),
+		dl.At, dl.At, dl.Position, dl.Stage, dl.Reason, dl.SourceKey, hex.EncodeToString(sum[:]), dl.Payload)
 	if err != nil {
 		return fmt.Errorf("add dead letter: %w", err)
 	}
@@ -82,7 +129,7 @@ func (s *Store) AddDeadLetter(ctx context.Context, dl warehouse.DeadLetter) erro
 
 // DeadLetters lists dead letters, newest first.
 func (s *Store) DeadLetters(ctx context.Context, limit int) ([]warehouse.DeadLetter, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, at, position, stage, reason, source_key, payload FROM dead_letters ORDER BY id DESC LIMIT ?`), limit)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, at, seen, position, stage, reason, source_key, payload FROM dead_letters ORDER BY id DESC LIMIT ?`), limit)
 	if err != nil {
 		return nil, fmt.Errorf("dead letters: %w", err)
 	}
@@ -90,7 +137,7 @@ func (s *Store) DeadLetters(ctx context.Context, limit int) ([]warehouse.DeadLet
 	var out []warehouse.DeadLetter
 	for rows.Next() {
 		var d warehouse.DeadLetter
-		if err := rows.Scan(&d.ID, &d.At, &d.Position, &d.Stage, &d.Reason, &d.SourceKey, &d.Payload); err != nil {
+		if err := rows.Scan(&d.ID, &d.At, &d.Seen, &d.Position, &d.Stage, &d.Reason, &d.SourceKey, &d.Payload); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

@@ -14,12 +14,37 @@ import (
 
 // tx implements warehouse.Tx.
 type tx struct {
-	tx *sql.Tx
-	d  *Dialect
+	tx  *sql.Tx
+	d   *Dialect
+	s   *Store
+	ctx context.Context
 }
 
+// The helpers below use the statement prepared by warm when there is one, else an
+// unprepared query.
+
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if st, ok := t.s.prepared(q); ok {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
+}
+
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	q = t.d.rebind(q)
+	if st, ok := t.s.prepared(q); ok {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	q = t.d.rebind(q)
+	if st, ok := t.s.prepared(q); ok {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 func (t *tx) LockKeys(ctx context.Context, keys []string) error {
@@ -31,8 +56,6 @@ func (t *tx) LockKeys(ctx context.Context, keys []string) error {
 	}
 	return nil
 }
-
-const sourceCols = `id, source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position`
 
 func scanSource(sc scanner) (*warehouse.SourceRow, error) {
 	var r warehouse.SourceRow
@@ -57,7 +80,7 @@ func scanSource(sc scanner) (*warehouse.SourceRow, error) {
 }
 
 func (t *tx) SourceRecord(ctx context.Context, source, sourceID string) (*warehouse.SourceRow, error) {
-	row := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT `+sourceCols+` FROM source_records WHERE source = ? AND source_id = ?`), source, sourceID)
+	row := t.queryRow(ctx, qSourceRecord, source, sourceID)
 	r, err := scanSource(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, warehouse.ErrNotFound
@@ -95,14 +118,7 @@ func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error 
 		return fmt.Errorf("encode source record %s: %w", r.Key(), err)
 	}
 	now := time.Now().UTC()
-	row := t.tx.QueryRowContext(ctx, t.d.rebind(`
-INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, created_at, modified_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (source, source_id) DO UPDATE SET
-	hash = excluded.hash, updated_at = excluded.updated_at, deleted = excluded.deleted,
-	record = excluded.record, master_id = excluded.master_id, score = excluded.score,
-	explanation = excluded.explanation, position = excluded.position, modified_at = excluded.modified_at
-RETURNING id`),
+	row := t.queryRow(ctx, qPutSource,
 		r.Source, r.SourceID, r.Hash, nullTime(r.UpdatedAt), r.Deleted, string(rec), nullID(r.MasterID),
 		r.Score, nullJSON(r.Explanation), r.Position, now, now)
 	if err := row.Scan(&r.ID); err != nil {
@@ -112,22 +128,18 @@ RETURNING id`),
 }
 
 func (t *tx) ReplaceBlockKeys(ctx context.Context, id int64, keys []string) error {
-	if _, err := t.exec(ctx, `DELETE FROM block_keys WHERE source_row_id = ?`, id); err != nil {
+	if _, err := t.exec(ctx, qDeleteBlockKeys, id); err != nil {
 		return fmt.Errorf("block keys: %w", err)
 	}
 	if len(keys) == 0 {
 		return nil
 	}
-	q := `INSERT INTO block_keys (key, source_row_id) VALUES `
-	args := make([]any, 0, 2*len(keys))
-	for i, k := range keys {
-		if i > 0 {
-			q += ", "
-		}
-		q += "(?, ?)"
-		args = append(args, k, id)
+	n := padded(len(keys))
+	args := make([]any, 0, 2*n)
+	for i := 0; i < n; i++ {
+		args = append(args, keys[min(i, len(keys)-1)], id)
 	}
-	if _, err := t.exec(ctx, q+` ON CONFLICT DO NOTHING`, args...); err != nil {
+	if _, err := t.exec(ctx, qInsertBlockKeys(n), args...); err != nil {
 		return fmt.Errorf("block keys: %w", err)
 	}
 	return nil
@@ -137,15 +149,7 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, excl
 	if len(keys) == 0 {
 		return nil, nil, nil
 	}
-	args := make([]any, 0, len(keys)+2)
-	for _, k := range keys {
-		args = append(args, k)
-	}
-	rows, err := t.tx.QueryContext(ctx, t.d.rebind(`
-SELECT bk.key, COUNT(DISTINCT s.master_id) FROM block_keys bk
-JOIN source_records s ON s.id = bk.source_row_id
-WHERE bk.key IN (`+placeholders(len(keys))+`) AND s.deleted = FALSE AND s.master_id IS NOT NULL
-GROUP BY bk.key`), args...)
+	rows, err := t.query(ctx, qCountKeys(padded(len(keys))), padArgs(keys)...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("candidates: count keys: %w", err)
 	}
@@ -170,19 +174,8 @@ GROUP BY bk.key`), args...)
 	if len(ok) == 0 {
 		return nil, skipped, nil
 	}
-	args = args[:0]
-	for _, k := range ok {
-		args = append(args, k)
-	}
-	args = append(args, excludeID, contact.MasterActive)
-	q := `SELECT ` + prefixed("s.", sourceCols) + ` FROM source_records s
-JOIN masters m ON m.id = s.master_id
-WHERE s.master_id IN (
-	SELECT DISTINCT s2.master_id FROM block_keys bk JOIN source_records s2 ON s2.id = bk.source_row_id
-	WHERE bk.key IN (` + placeholders(len(ok)) + `) AND s2.deleted = FALSE)
-AND s.deleted = FALSE AND s.id <> ? AND m.status = ?
-ORDER BY s.master_id, s.id`
-	cands, err := t.sourceRows(ctx, q, args...)
+	args := append(padArgs(ok), excludeID, contact.MasterActive)
+	cands, err := t.sourceRows(ctx, qCandidates(padded(len(ok))), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("candidates: %w", err)
 	}
@@ -190,7 +183,7 @@ ORDER BY s.master_id, s.id`
 }
 
 func (t *tx) sourceRows(ctx context.Context, q string, args ...any) ([]warehouse.SourceRow, error) {
-	rows, err := t.tx.QueryContext(ctx, t.d.rebind(q), args...)
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +200,7 @@ func (t *tx) sourceRows(ctx context.Context, q string, args ...any) ([]warehouse
 }
 
 func (t *tx) Members(ctx context.Context, masterID int64) ([]warehouse.SourceRow, error) {
-	rs, err := t.sourceRows(ctx, `SELECT `+sourceCols+` FROM source_records WHERE master_id = ? AND deleted = FALSE ORDER BY id`, masterID)
+	rs, err := t.sourceRows(ctx, qMembers, masterID)
 	if err != nil {
 		return nil, fmt.Errorf("members of master %d: %w", masterID, err)
 	}
@@ -224,7 +217,7 @@ func (t *tx) CreateMaster(ctx context.Context, m *contact.Master) error {
 		m.Status = contact.MasterActive
 	}
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, now, now
-	row := t.tx.QueryRowContext(ctx, t.d.rebind(`INSERT INTO masters (version, status, golden, quality, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+	row := t.queryRow(ctx, qCreateMaster,
 		m.Version, m.Status, string(golden), m.Quality, now, now)
 	if err := row.Scan(&m.ID); err != nil {
 		return fmt.Errorf("create master: %w", err)
@@ -238,7 +231,7 @@ func (t *tx) UpdateMaster(ctx context.Context, m *contact.Master) error {
 		return err
 	}
 	m.UpdatedAt = time.Now().UTC()
-	row := t.tx.QueryRowContext(ctx, t.d.rebind(`UPDATE masters SET version = version + 1, status = ?, merged_into = ?, golden = ?, quality = ?, updated_at = ? WHERE id = ? RETURNING version`),
+	row := t.queryRow(ctx, qUpdateMaster,
 		m.Status, nullID(m.MergedInto), string(golden), m.Quality, m.UpdatedAt, m.ID)
 	if err := row.Scan(&m.Version); err != nil {
 		return fmt.Errorf("update master %d: %w", m.ID, err)
@@ -247,7 +240,7 @@ func (t *tx) UpdateMaster(ctx context.Context, m *contact.Master) error {
 }
 
 func (t *tx) Master(ctx context.Context, id int64) (*contact.Master, error) {
-	m, err := scanMaster(t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id = ?`), id))
+	m, err := scanMaster(t.queryRow(ctx, qMaster, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, warehouse.ErrNotFound
 	}
@@ -259,7 +252,7 @@ func (t *tx) Master(ctx context.Context, id int64) (*contact.Master, error) {
 
 func (t *tx) NotAMatch(ctx context.Context, sourceRowID, masterID int64) (bool, error) {
 	var n int
-	err := t.tx.QueryRowContext(ctx, t.d.rebind(`SELECT COUNT(*) FROM not_a_match WHERE source_row_id = ? AND master_id = ?`), sourceRowID, masterID).Scan(&n)
+	err := t.queryRow(ctx, qNotAMatch, sourceRowID, masterID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("not a match: %w", err)
 	}
@@ -273,11 +266,7 @@ func (t *tx) AddReviewItem(ctx context.Context, it *warehouse.ReviewItem) (bool,
 	if it.Status == "" {
 		it.Status = warehouse.ReviewOpen
 	}
-	row := t.tx.QueryRowContext(ctx, t.d.rebind(`
-INSERT INTO review_items (created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (source_row_id, candidate_id) WHERE status = 'open' DO NOTHING
-RETURNING id`),
+	row := t.queryRow(ctx, qAddReview,
 		it.CreatedAt, it.Kind, it.Status, it.SourceRowID, it.SourceKey, it.MasterID, it.CandidateID, it.Score, nullJSON(it.Explanation))
 	err := row.Scan(&it.ID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -296,7 +285,7 @@ func (t *tx) AppendEvent(ctx context.Context, e *warehouse.Event) error {
 	if e.Actor == "" {
 		e.Actor = "engine"
 	}
-	row := t.tx.QueryRowContext(ctx, t.d.rebind(`INSERT INTO merge_events (at, kind, master_id, other_id, source_key, score, actor, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+	row := t.queryRow(ctx, qAppendEvent,
 		e.At, e.Kind, e.MasterID, e.OtherID, e.SourceKey, e.Score, e.Actor, nullJSON(e.Details))
 	if err := row.Scan(&e.ID); err != nil {
 		return fmt.Errorf("append event: %w", err)
@@ -308,7 +297,7 @@ func (t *tx) AddOutbox(ctx context.Context, o *warehouse.OutboxEvent) error {
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = time.Now().UTC()
 	}
-	row := t.tx.QueryRowContext(ctx, t.d.rebind(`INSERT INTO outbox (created_at, topic, key, payload) VALUES (?, ?, ?, ?) RETURNING id`),
+	row := t.queryRow(ctx, qAddOutbox,
 		o.CreatedAt, o.Topic, o.Key, string(o.Payload))
 	if err := row.Scan(&o.ID); err != nil {
 		return fmt.Errorf("add outbox: %w", err)

@@ -1,0 +1,251 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/synth"
+	"github.com/steward-crm/steward/warehouse"
+	"github.com/steward-crm/steward/warehouse/sqlstore"
+)
+
+func open(t *testing.T) *Service {
+	t.Helper()
+	s, err := Open(context.Background(), Config{Database: filepath.Join(t.TempDir(), "steward.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func ingest(t *testing.T, s *Service, files ...string) IngestSummary {
+	t.Helper()
+	sum, err := s.Ingest(context.Background(), IngestOptions{Inputs: files})
+	if err != nil {
+		t.Fatalf("ingest: %v (summary %+v)", err, sum)
+	}
+	if sum.Read != sum.Accepted+sum.DeadLettered {
+		t.Fatalf("read %d != accepted %d + dead-lettered %d", sum.Read, sum.Accepted, sum.DeadLettered)
+	}
+	return sum
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestIngestTestdataTwice(t *testing.T) {
+	s := open(t)
+	first := ingest(t, s, "../testdata/contacts.jsonl")
+	if first.Read < 200 || first.DeadLettered == 0 || first.MastersCreated == 0 || first.Linked == 0 {
+		t.Fatalf("first run: %+v", first)
+	}
+	evs, err := s.Store.Events(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := ingest(t, s, "../testdata/contacts.jsonl")
+	if second.MastersCreated != 0 || second.Linked != 0 || second.Updated != 0 || second.ReviewItems != 0 {
+		t.Errorf("second run changed the warehouse: %+v", second)
+	}
+	if second.Unchanged != first.Accepted {
+		t.Errorf("second run: %d unchanged, want %d", second.Unchanged, first.Accepted)
+	}
+	evs2, _ := s.Store.Events(context.Background(), 0)
+	if len(evs2) != len(evs) {
+		t.Errorf("second run added %d audit events", len(evs2)-len(evs))
+	}
+	st, _ := s.Store.Stats(context.Background())
+	if st.SourceRecords != first.Accepted || st.Masters != first.MastersCreated {
+		t.Errorf("stats %+v after %+v", st, first)
+	}
+}
+
+// TestIngestBrokenInput: every kind of broken input ends in dead_letters with its position
+// and a reason naming the problem, and the run goes on.
+func TestIngestBrokenInput(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	lines := []struct{ line, stage, reason string }{
+		{`{"source":"web","source_id":"ok1","given_name":"Élodie","family_name":"Martin","emails":["e.martin@example.fr"]}`, "", ""},
+		{`{"source":"web","source_id":"b1","given_name":`, "normalize/decode", "not a JSON object"},
+		{"{\"source\":\"web\",\"source_id\":\"b2\",\"given_name\":\"\xc3\x28\"}", "normalize/decode", "not valid UTF-8"},
+		{`{"source":"web","given_name":"Paul","emails":["p@example.fr"]}`, "normalize/decode", "field source_id: required"},
+		{`{"source":"web","source_id":"b4","family_name":"` + big + `"}`, "normalize/decode", "field family_name: value is 1048576 bytes"},
+		{`{"source":"web","source_id":"b5","phones":{"home":"0612345678"}}`, "normalize/decode", "field phones: want an array of strings, got object"},
+		{`{"source":"web","source_id":"b6","given_name":42.5,"emails":true}`, "normalize/decode", "want"},
+		{`{"source":"web","source_id":"ok2","given_name":"Paul","family_name":"Durand","phones":["+33 6 98 76 54 32"]}`, "", ""},
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.line + "\n")
+	}
+	path := writeFile(t, "broken.jsonl", b.String())
+	s := open(t)
+	sum := ingest(t, s, path)
+	if sum.Read != int64(len(lines)) || sum.DeadLettered != 6 || sum.Accepted != 2 {
+		t.Fatalf("summary %+v", sum)
+	}
+	dls, err := s.Store.DeadLetters(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPos := map[string]warehouse.DeadLetter{}
+	for _, d := range dls {
+		byPos[d.Position] = d
+	}
+	for i, l := range lines {
+		pos := fmt.Sprintf("%s:%d", path, i+1)
+		d, ok := byPos[pos]
+		if l.reason == "" {
+			if ok {
+				t.Errorf("line %d dead-lettered: %s", i+1, d.Reason)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("line %d (%s) not in dead_letters", i+1, l.reason)
+			continue
+		}
+		if d.Stage != l.stage || !strings.Contains(d.Reason, l.reason) {
+			t.Errorf("line %d: stage %q reason %q, want %q containing %q", i+1, d.Stage, d.Reason, l.stage, l.reason)
+		}
+		if len(d.Reason) > 300 {
+			t.Errorf("line %d: reason is %d bytes", i+1, len(d.Reason))
+		}
+		if string(d.Payload) != strings.TrimSpace(l.line) {
+			t.Errorf("line %d: payload not kept whole (%d bytes)", i+1, len(d.Payload))
+		}
+	}
+}
+
+func TestIngestUpdateAndDelete(t *testing.T) {
+	s := open(t)
+	v1 := `{"source":"erp","source_id":"42","updated_at":"2026-01-01T00:00:00Z","given_name":"Élodie","family_name":"Martin","emails":["e.martin@example.fr"]}`
+	v2 := `{"source":"erp","source_id":"42","updated_at":"2026-02-01T00:00:00Z","given_name":"Élodie","family_name":"Martin-Dupont","emails":["e.martin@example.fr"],"phones":["+33 6 12 34 56 78"]}`
+	old := `{"source":"erp","source_id":"42","updated_at":"2025-12-01T00:00:00Z","given_name":"Elodie","family_name":"Martin","emails":["e.martin@example.fr"]}`
+	del := `{"source":"erp","source_id":"42","updated_at":"2026-03-01T00:00:00Z","op":"delete"}`
+	sum := ingest(t, s, writeFile(t, "a.jsonl", v1+"\n"+v2+"\n"+old+"\n"))
+	if sum.MastersCreated != 1 || sum.Updated != 1 || sum.Stale != 1 {
+		t.Fatalf("summary %+v", sum)
+	}
+	var masters []*contact.Master
+	s.Store.EachMaster(context.Background(), func(m *contact.Master) error { masters = append(masters, m); return nil })
+	if len(masters) != 1 || masters[0].Golden.FamilyName != "Martin-Dupont" || len(masters[0].Golden.Phones) != 1 {
+		t.Fatalf("golden after update: %+v", masters)
+	}
+	sum = ingest(t, s, writeFile(t, "b.jsonl", del+"\n"))
+	if sum.Withdrawn != 1 {
+		t.Fatalf("delete: %+v", sum)
+	}
+	st, _ := s.Store.Stats(context.Background())
+	if st.Masters != 0 || st.Deleted != 1 {
+		t.Errorf("after delete: %+v", st)
+	}
+	evs, _ := s.Store.Events(context.Background(), masters[0].ID)
+	var kinds []string
+	for _, e := range evs {
+		kinds = append(kinds, e.Kind)
+	}
+	if strings.Join(kinds, ",") != "new_master,update,withdraw" {
+		t.Errorf("audit trail %v", kinds)
+	}
+	pend, _ := s.Store.PendingOutbox(context.Background(), 100)
+	if len(pend) != 3 {
+		t.Errorf("outbox events = %d, want one per change (3)", len(pend))
+	}
+}
+
+func TestIngestCSV(t *testing.T) {
+	csv := "Ref;Prénom;Nom;Courriel;Tel;CP;Ville\n" +
+		"1;Élodie;MARTIN;E.Martin@Example.FR;01 42 68 53 00;75009;paris\n" +
+		"2;Elodie;Martin;e.martin@example.fr;+33 1 42 68 53 00;75009;Paris\n" +
+		"3;;;;;;\n"
+	path := writeFile(t, "crm.csv", csv)
+	s := open(t)
+	sum, err := s.Ingest(context.Background(), IngestOptions{Inputs: []string{path}, Input: inputOptions(t, "Ref=source_id,Prénom=given_name,Nom=family_name,Courriel=email,Tel=phone,CP=address.postcode,Ville=address.city")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Read != 3 || sum.MastersCreated != 1 || sum.Linked != 1 || sum.DeadLettered != 1 {
+		t.Fatalf("summary %+v", sum)
+	}
+	dls, _ := s.Store.DeadLetters(context.Background(), 10)
+	if len(dls) != 1 || dls[0].Position != path+":4" || !strings.Contains(dls[0].Reason, "nothing to resolve") {
+		t.Errorf("dead letter %+v", dls)
+	}
+}
+
+// TestIngestAccuracy ingests generated data with ground truth and measures pairwise
+// precision and recall of the resulting clusters.
+func TestIngestAccuracy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	g, err := synth.New(synth.Config{N: 3000, DupRate: 0.3, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	for {
+		r, err := g.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc.Encode(r)
+	}
+	s := open(t)
+	sum := ingest(t, s, writeFile(t, "gen.jsonl", b.String()))
+	if sum.DeadLettered != 0 {
+		t.Errorf("%d generated records dead-lettered", sum.DeadLettered)
+	}
+	m := clusterMetrics(t, s)
+	t.Logf("pairwise precision %.4f recall %.4f F1 %.4f; %d clusters for %d entities, %d exact; review items %d",
+		m.Precision, m.Recall, m.F1, m.Clusters, m.Entities, m.ExactClusters, sum.ReviewItems)
+	if m.Precision < 0.95 || m.Recall < 0.70 {
+		t.Errorf("precision %.4f (want ≥ 0.95), recall %.4f (want ≥ 0.70)", m.Precision, m.Recall)
+	}
+}
+
+// clusterMetrics reads source → master and the truth from the warehouse.
+func clusterMetrics(t *testing.T, s *Service) match.Metrics {
+	t.Helper()
+	db := s.Store.(*sqlstore.Store).DB()
+	rows, err := db.Query(`SELECT source, source_id, master_id, record FROM source_records WHERE deleted = FALSE`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	pred, truth := map[string]string{}, map[string]string{}
+	for rows.Next() {
+		var src, id, rec string
+		var master int64
+		if err := rows.Scan(&src, &id, &master, &rec); err != nil {
+			t.Fatal(err)
+		}
+		var r contact.Record
+		json.Unmarshal([]byte(rec), &r)
+		k := src + ":" + id
+		pred[k] = fmt.Sprint(master)
+		truth[k] = fmt.Sprint(r.Attributes["entity_id"])
+	}
+	return match.Evaluate(pred, truth)
+}

@@ -1,0 +1,90 @@
+package sqlstore
+
+import "strings"
+
+// All queries of a transaction, written with '?' placeholders (rebound for PostgreSQL).
+// Queries with IN lists or multi-row VALUES are padded to a few sizes (repeating the last
+// value, which changes nothing) so that every query is one of a finite set that warm
+// prepares once.
+
+const sourceCols = `id, source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position`
+
+const (
+	qSourceRecord = `SELECT ` + sourceCols + ` FROM source_records WHERE source = ? AND source_id = ?`
+	qPutSource    = `
+INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, created_at, modified_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (source, source_id) DO UPDATE SET
+	hash = excluded.hash, updated_at = excluded.updated_at, deleted = excluded.deleted,
+	record = excluded.record, master_id = excluded.master_id, score = excluded.score,
+	explanation = excluded.explanation, position = excluded.position, modified_at = excluded.modified_at
+RETURNING id`
+	qDeleteBlockKeys = `DELETE FROM block_keys WHERE source_row_id = ?`
+	qMembers         = `SELECT ` + sourceCols + ` FROM source_records WHERE master_id = ? AND deleted = FALSE ORDER BY id`
+	qCreateMaster    = `INSERT INTO masters (version, status, golden, quality, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`
+	qUpdateMaster    = `UPDATE masters SET version = version + 1, status = ?, merged_into = ?, golden = ?, quality = ?, updated_at = ? WHERE id = ? RETURNING version`
+	qMaster          = `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id = ?`
+	qNotAMatch       = `SELECT COUNT(*) FROM not_a_match WHERE source_row_id = ? AND master_id = ?`
+	qAddReview       = `
+INSERT INTO review_items (created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (source_row_id, candidate_id) WHERE status = 'open' DO NOTHING
+RETURNING id`
+	qAppendEvent = `INSERT INTO merge_events (at, kind, master_id, other_id, source_key, score, actor, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	qAddOutbox   = `INSERT INTO outbox (created_at, topic, key, payload) VALUES (?, ?, ?, ?) RETURNING id`
+)
+
+// padSizes are the sizes IN lists are padded to; longer lists are padded to a multiple
+// of the largest.
+var padSizes = []int{4, 8, 16, 32, 64}
+
+func padded(n int) int {
+	for _, p := range padSizes {
+		if n <= p {
+			return p
+		}
+	}
+	last := padSizes[len(padSizes)-1]
+	return (n + last - 1) / last * last
+}
+
+// padArgs returns keys as arguments padded to padded(len(keys)) by repeating the last.
+func padArgs(keys []string) []any {
+	n := padded(len(keys))
+	args := make([]any, n)
+	for i := range args {
+		args[i] = keys[min(i, len(keys)-1)]
+	}
+	return args
+}
+
+func qInsertBlockKeys(n int) string {
+	return `INSERT INTO block_keys (key, source_row_id) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
+}
+
+func qCountKeys(n int) string {
+	return `SELECT bk.key, COUNT(DISTINCT s.master_id) FROM block_keys bk
+JOIN source_records s ON s.id = bk.source_row_id
+WHERE bk.key IN (` + placeholders(n) + `) AND s.deleted = FALSE AND s.master_id IS NOT NULL
+GROUP BY bk.key`
+}
+
+func qCandidates(n int) string {
+	return `SELECT ` + prefixed("s.", sourceCols) + ` FROM source_records s
+JOIN masters m ON m.id = s.master_id
+WHERE s.master_id IN (
+	SELECT DISTINCT s2.master_id FROM block_keys bk JOIN source_records s2 ON s2.id = bk.source_row_id
+	WHERE bk.key IN (` + placeholders(n) + `) AND s2.deleted = FALSE)
+AND s.deleted = FALSE AND s.id <> ? AND m.status = ?
+ORDER BY s.master_id, s.id`
+}
+
+// hotQueries lists every query warm prepares.
+func hotQueries() []string {
+	qs := []string{qSourceRecord, qPutSource, qDeleteBlockKeys, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
+	for _, n := range padSizes {
+		qs = append(qs, qInsertBlockKeys(n), qCountKeys(n), qCandidates(n))
+	}
+	return qs
+}
