@@ -1,0 +1,154 @@
+package normalize
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
+)
+
+// Address normalizes a postal address. Country is resolved as Country does (absent: the
+// country stays missing and nothing is derived from the other fields, so no street type is
+// expanded and the postcode is only cleaned). The street line is split into Number (with
+// its suffix: "12 BIS", "5A"; after the street in DE, AT, CH, NL, BE, IT, ES...) and
+// Street, whose type is expanded to one canonical form per country from
+// Tables.StreetTypes ("bd" → BOULEVARD; "Str." → STRASSE in DE, "St" → STREET in US and
+// GB, only as the last word there, so "St Charles Ave" keeps its saint).
+//
+// Street and City are upper case as postal conventions want, accents kept; CityKey is
+// folded without the CEDEX part. Case is cosmetic (status valid); an expansion, a CEDEX
+// moved from the postcode or a part found on another line is a correction. A post-office
+// box (BP, CS, Boîte Postale, PO Box, Postfach) is recognized and flagged
+// "address.po_box"; with no street line it stands as the Street. A postcode-and-city line
+// among Lines is used when the postcode or city field is empty. Lines are the cleaned
+// address lines, upper case, the street line rewritten "NUMBER STREET" (or "STREET
+// NUMBER" where the number comes after), and the postcode-and-city line removed.
+func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
+	out := contact.NormAddress{Country: n.Country(a.Country)}
+	cc := ""
+	if out.Country.Usable() {
+		cc = out.Country.Value
+	}
+	lines := splitLines(a.Lines)
+	pcRaw, cityRaw := a.Postcode, a.City
+	var moved []string
+	if noPC, noCity := clean(pcRaw) == "", clean(cityRaw) == ""; noPC || noCity {
+		if i, pc, city := findPostcodeCity(lines, cc); i >= 0 {
+			lines = append(lines[:i:i], lines[i+1:]...)
+			if noPC {
+				pcRaw = pc
+				moved = append(moved, "postcode.from_lines")
+			}
+			if noCity {
+				cityRaw = city
+			}
+		} else if pc, city, ok := splitPostcodeCity(cityRaw, cc); ok && noPC {
+			pcRaw, cityRaw = pc, city
+			moved = append(moved, "postcode.from_city")
+		}
+	}
+	pc, cedex := postcode(pcRaw, cc)
+	if len(moved) > 0 && pc.Usable() {
+		pc.Status, pc.Issues = contact.StatusCorrected, append(moved, pc.Issues...)
+	}
+	out.Postcode = pc
+	out.City, out.CityKey = n.city(a.City, cityRaw, cedex, cc)
+	out.Street, out.Number, out.Lines = n.street(lines, cc)
+	return out
+}
+
+// city normalizes the city; raw is the city field as sent, s the city read (which may
+// come from the lines), cedex the CEDEX part the postcode held.
+func (n *Normalizer) city(raw, s, cedex, cc string) (contact.Field, string) {
+	c := upper(strings.Trim(clean(s), ",;-. "))
+	if c == "" && cedex == "" {
+		return contact.Missing(), ""
+	}
+	if isPlaceholder(c) {
+		return invalid(raw, "city.placeholder"), ""
+	}
+	if !hasLetter(c) {
+		return invalid(raw, "city.no_letters"), ""
+	}
+	var issues []string
+	if i := strings.Index(c, "CEDEX"); i >= 0 {
+		if cedex == "" {
+			cedex = strings.Join(strings.Fields(c[i:]), " ")
+		}
+		c = strings.TrimSpace(c[:i])
+	} else if cedex != "" {
+		issues = append(issues, "city.cedex_from_postcode")
+	}
+	if cc == "US" {
+		// "Springfield, IL": the state has no place in NormAddress yet.
+		if i := strings.LastIndexByte(c, ','); i > 0 && len(strings.TrimSpace(c[i+1:])) == 2 {
+			c = strings.TrimSpace(c[:i])
+			issues = append(issues, "city.state_removed")
+		}
+	}
+	key := fold.Key(c)
+	if cedex != "" {
+		c = strings.TrimSpace(c + " " + cedex)
+	}
+	st := contact.StatusValid
+	if c != upper(clean(raw)) {
+		st = contact.StatusCorrected
+	}
+	return contact.Field{Value: c, Status: st, Issues: issues}, key
+}
+
+// splitLines cleans the address lines: one entry per line, none empty.
+func splitLines(in []string) []string {
+	var out []string
+	for _, l := range in {
+		for _, part := range strings.Split(l, "\n") {
+			if s := strings.Trim(clean(part), ", "); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// findPostcodeCity looks for a "postcode city" (or "city postcode") line, last first.
+func findPostcodeCity(lines []string, cc string) (int, string, string) {
+	if cc == "" {
+		return -1, "", ""
+	}
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-2; i-- {
+		if pc, city, ok := splitPostcodeCity(lines[i], cc); ok {
+			return i, pc, city
+		}
+	}
+	return -1, "", ""
+}
+
+// splitPostcodeCity reads "75009 Paris", "Paris 75009", "London SW1A 1AA" or
+// "Springfield, IL 62701" for country cc.
+func splitPostcodeCity(s, cc string) (pc, city string, ok bool) {
+	toks := strings.Fields(strings.ReplaceAll(s, ",", " , "))
+	if !checksPostcodes(cc) || len(toks) < 2 {
+		return "", "", false
+	}
+	valid := func(t []string) bool {
+		f, _ := postcode(strings.Join(t, " "), cc)
+		// A restored zero would read a US house number ("1600") as a ZIP code.
+		return f.Usable() && hasDigit(strings.Join(t, "")) && !slices.Contains(f.Issues, "postcode.leading_zero_restored")
+	}
+	for k := 2; k >= 1; k-- {
+		if len(toks) > k && valid(toks[:k]) && hasLetter(strings.Join(toks[k:], "")) {
+			return strings.Join(toks[:k], " "), joinCity(toks[k:]), true
+		}
+		if len(toks) > k && valid(toks[len(toks)-k:]) && hasLetter(strings.Join(toks[:len(toks)-k], "")) {
+			return strings.Join(toks[len(toks)-k:], " "), joinCity(toks[:len(toks)-k]), true
+		}
+	}
+	return "", "", false
+}
+
+func joinCity(toks []string) string {
+	return strings.Trim(strings.ReplaceAll(strings.Join(toks, " "), " , ", ", "), ", ")
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }

@@ -1,0 +1,201 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/steward-crm/steward/contact"
+)
+
+// Emails normalizes a field that may hold several addresses ("a@x.fr; b@y.fr"): one
+// result per address, none for an empty field.
+func (n *Normalizer) Emails(raw string) []contact.Email {
+	if strings.TrimSpace(raw) == "" {
+		return nil
+	}
+	if strings.Count(raw, "@") < 2 {
+		return []contact.Email{n.Email(raw)}
+	}
+	var out []contact.Email
+	for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
+		pieces := []string{part}
+		if strings.Count(part, "@") > 1 && !strings.Contains(part, "<") {
+			pieces = strings.Fields(part)
+		}
+		for _, p := range pieces {
+			if strings.TrimSpace(p) != "" {
+				out = append(out, n.Email(p))
+			}
+		}
+	}
+	return out
+}
+
+// Email normalizes one e-mail address: cleaned, "mailto:" and a display name
+// ("Name <a@b.fr>") stripped, domain lower-cased (an internationalized domain stays in
+// Unicode, lower case, NFC), syntax checked. Value keeps the local part as written; Key is
+// the comparison key (lower case; for Gmail dots removed and googlemail read as gmail;
+// "+tags" folded for providers that ignore them). Class is disposable, role, freemail or
+// corporate. A known domain typo is reported as "email.typo_domain_suggested:<domain>",
+// never rewritten, and the suggestion's class is used so that a misspelt free-mail domain
+// is not taken for a company's.
+func (n *Normalizer) Email(raw string) contact.Email {
+	s := clean(raw)
+	if s == "" {
+		return contact.Email{Field: contact.Missing()}
+	}
+	if isPlaceholder(s) {
+		return contact.Email{Field: invalid(raw, "email.placeholder")}
+	}
+	var issues []string
+	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
+		s = s[7:]
+		if i := strings.IndexByte(s, '?'); i >= 0 {
+			s = s[:i]
+		}
+		issues = append(issues, "email.mailto_stripped")
+	}
+	if i, j := strings.LastIndexByte(s, '<'), strings.LastIndexByte(s, '>'); i >= 0 && j > i {
+		s = s[i+1 : j]
+		issues = append(issues, "email.display_name_stripped")
+	}
+	// A dot may end a sentence after the address, never start one: the local part is not
+	// guessed.
+	if t := strings.TrimRight(strings.TrimLeft(s, " \"'()[]<>,;:"), " \"'()[]<>,;:."); t != s {
+		s = t
+		issues = append(issues, "email.punctuation_stripped")
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return contact.Email{Field: invalid(raw, "email.missing_at")}
+	}
+	local, domain := strings.TrimSpace(s[:at]), strings.TrimSpace(s[at+1:])
+	if strings.ContainsRune(local, ' ') || strings.ContainsRune(domain, ' ') {
+		return contact.Email{Field: invalid(raw, "email.contains_space")}
+	}
+	if len(local)+1+len(domain) != len(s) {
+		issues = append(issues, "email.space_removed")
+	}
+	domain = strings.ToLower(domain)
+	if code := checkLocal(local); code != "" {
+		return contact.Email{Field: invalid(raw, code)}
+	}
+	idn, code := checkDomain(domain)
+	if code != "" {
+		return contact.Email{Field: invalid(raw, code)}
+	}
+	if idn {
+		issues = append(issues, "email.idn_domain")
+	}
+	value := local + "@" + domain
+	classDomain := domain
+	if good := n.typoSuggestion(domain); good != "" {
+		issues = append(issues, "email.typo_domain_suggested:"+good)
+		classDomain = good
+	}
+	return contact.Email{
+		Field:  fieldOf(raw, value, issues),
+		Key:    emailKey(local, domain),
+		Domain: domain,
+		Class:  n.emailClass(local, classDomain),
+	}
+}
+
+// typoSuggestion returns the domain a misspelt one was meant to be, or "".
+func (n *Normalizer) typoSuggestion(domain string) string {
+	if good, ok := n.t.DomainTypos[domain]; ok {
+		return good
+	}
+	dot := strings.LastIndexByte(domain, '.')
+	if good, ok := tldTypos[domain[dot+1:]]; ok {
+		return domain[:dot+1] + good
+	}
+	return ""
+}
+
+func (n *Normalizer) emailClass(local, domain string) string {
+	switch l := strings.ToLower(local); {
+	case n.t.Disposable[domain]:
+		return "disposable"
+	case n.t.RoleLocal[l], n.t.RoleLocal[strings.TrimRight(l, "0123456789")]:
+		return "role"
+	case n.t.FreeMail[domain]:
+		return "freemail"
+	}
+	return "corporate"
+}
+
+// emailKey is the comparison key of an address whose syntax has been checked.
+func emailKey(local, domain string) string {
+	local = strings.ToLower(local)
+	if domain == "googlemail.com" {
+		domain = "gmail.com"
+	}
+	if plusTagDomains[domain] {
+		if i := strings.IndexByte(local, '+'); i > 0 {
+			local = local[:i]
+		}
+	}
+	if domain == "gmail.com" {
+		local = strings.ReplaceAll(local, ".", "")
+	}
+	return local + "@" + domain
+}
+
+// checkLocal returns the issue code of a malformed local part, or "".
+func checkLocal(local string) string {
+	switch {
+	case local == "":
+		return "email.empty_local"
+	case len(local) > 64:
+		return "email.local_too_long"
+	case local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, ".."):
+		return "email.dot_misplaced"
+	case strings.ContainsAny(local, "@\"(),:;<>[\\]"):
+		return "email.invalid_local_char"
+	}
+	for _, r := range local {
+		if r < 0x21 || r == 0x7f || (r > 0x7f && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)) {
+			return "email.invalid_local_char"
+		}
+	}
+	return ""
+}
+
+// checkDomain returns whether domain holds non-ASCII letters (IDN) and the issue code of
+// a malformed domain, or "".
+func checkDomain(domain string) (idn bool, code string) {
+	if domain == "" {
+		return false, "email.empty_domain"
+	}
+	if len(domain) > 253 {
+		return false, "email.domain_too_long"
+	}
+	if domain[0] == '[' {
+		return false, "email.ip_domain"
+	}
+	labels := strings.Split(domain, ".")
+	for _, l := range labels {
+		if l == "" || utf8.RuneCountInString(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false, "email.invalid_domain"
+		}
+		for _, r := range l {
+			switch {
+			case r == '-', r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			case r >= 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)):
+				idn = true
+			default:
+				return false, "email.invalid_domain"
+			}
+		}
+	}
+	if len(labels) < 2 {
+		return false, "email.domain_no_dot"
+	}
+	tld := labels[len(labels)-1]
+	if utf8.RuneCountInString(tld) < 2 || strings.IndexFunc(tld, unicode.IsDigit) >= 0 && !strings.HasPrefix(tld, "xn--") {
+		return false, "email.invalid_tld"
+	}
+	return idn, ""
+}

@@ -1,0 +1,268 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
+)
+
+// NameResult is a normalized person name. The keys are set only for usable parts.
+type NameResult struct {
+	Civility contact.Field
+	Given    contact.Field
+	Family   contact.Field
+	// GivenKey and FamilyKey are fold.Key of the display values.
+	GivenKey  string
+	FamilyKey string
+	// FamilyPhonetic is Phonetic(FamilyKey).
+	FamilyPhonetic string
+}
+
+// PersonName normalizes a person's name from the record's civility, given, family and
+// full name fields.
+//
+// A civility is read from Tables.Civilities, also when it opens the given or full name
+// ("Dr. John Smith": issue "civility.from_name"). When given and family are both empty the
+// full name is split ("Martin, Élodie"; "MARTIN Élodie" and "Élodie MARTIN", the
+// upper-case part being the family name; otherwise the last word with its particles is the
+// family name: "Ludwig van Beethoven"). When only one is empty, it is what the full name
+// holds beyond the other.
+//
+// Casing is changed only when a part is written in one case ("name.all_caps",
+// "name.all_lower"): each word and each part of a hyphenated word is capitalized,
+// particles (Tables.Particles) stay lower case inside a family name but not as its first
+// word, O'Brien, McDonald. After "Mac" the next letter is capitalized only when it is one
+// of d, g, l, m, n, p, f, b, t and at least three letters follow (MacDonald, MacLeod,
+// MacMillan): "Mack", "Macy", "Machado", "Macias", "Mackenzie", "Macron" and "Macquart" keep a
+// lower-case letter, because after c, h, k, q, r or a vowel the Gaelic reading is the
+// exception. Mixed-case input is kept as written: it is more often right than a rule.
+func (n *Normalizer) PersonName(civility, given, family, full string) NameResult {
+	var res NameResult
+	g, f, fu := cleanName(given), cleanName(family), cleanName(full)
+	res.Civility = n.civility(civility)
+	// The first title found wins; the others are removed all the same.
+	var fromName string
+	for _, p := range []*string{&g, &f, &fu} {
+		var t string
+		if t, *p = n.stripTitles(*p); fromName == "" {
+			fromName = t
+		}
+	}
+	if fromName != "" {
+		switch res.Civility.Status {
+		case contact.StatusMissing:
+			res.Civility = contact.Field{Value: fromName, Status: contact.StatusCorrected, Issues: []string{"civility.from_name"}}
+		default:
+			if res.Civility.Usable() && res.Civility.Value != fromName {
+				res.Civility.Issues = appendIssue(res.Civility.Issues, "civility.conflict")
+			}
+		}
+	}
+	var givenFrom, familyFrom string
+	switch {
+	case fu == "":
+	case g == "" && f == "":
+		g, f = n.splitFull(fu)
+		givenFrom, familyFrom = "name.split_from_full", "name.split_from_full"
+	case g == "":
+		if g = remainder(fu, f); g != "" {
+			givenFrom = "name.from_full"
+		}
+	case f == "":
+		if f = remainder(fu, g); f != "" {
+			familyFrom = "name.from_full"
+		}
+	}
+	res.Given = n.namePart(given, g, false, givenFrom)
+	res.Family = n.namePart(family, f, true, familyFrom)
+	if res.Given.Usable() && res.Family.Usable() && fu == "" {
+		// "MARTIN" / "Élodie": the upper-case part is usually the family name.
+		if isCapsWord(g) && nameCase(f) == caseMixed {
+			res.Given.Issues = appendIssue(res.Given.Issues, "name.possibly_swapped")
+		}
+	}
+	if res.Given.Usable() {
+		res.GivenKey = fold.Key(res.Given.Value)
+	}
+	if res.Family.Usable() {
+		res.FamilyKey = fold.Key(res.Family.Value)
+		res.FamilyPhonetic = Phonetic(res.FamilyKey)
+	}
+	return res
+}
+
+// Canonical returns the canonical given names that a folded given name may be short for
+// ("bob" → ["robert"]), from Tables.Nicknames; nil when it is none. The slice belongs to
+// the tables: do not modify it.
+func (n *Normalizer) Canonical(givenKey string) []string {
+	return n.t.Nicknames[givenKey]
+}
+
+// civility normalizes the civility field.
+func (n *Normalizer) civility(raw string) contact.Field {
+	s := clean(raw)
+	if s == "" {
+		return contact.Missing()
+	}
+	if c, ok := n.t.Civilities[fold.Key(s)]; ok {
+		return fieldOf(raw, c, nil)
+	}
+	return invalid(raw, "civility.unknown")
+}
+
+// stripTitles removes the civilities and titles that open s ("Prof. Dr. Hans Müller") and
+// returns the first one, canonical. A lone letter counts only with its dot ("M."), and a
+// title is never the whole of s.
+func (n *Normalizer) stripTitles(s string) (title, rest string) {
+	rest = s
+	for {
+		tok, after, _ := strings.Cut(rest, " ")
+		if after == "" {
+			return title, rest
+		}
+		if len([]rune(strings.TrimSuffix(tok, "."))) < 2 && !strings.HasSuffix(tok, ".") {
+			return title, rest
+		}
+		c, ok := n.t.Civilities[fold.Key(tok)]
+		if !ok {
+			return title, rest
+		}
+		if title == "" {
+			title = c
+		}
+		rest = after
+	}
+}
+
+// splitFull splits a full name into given and family names.
+func (n *Normalizer) splitFull(s string) (given, family string) {
+	if before, after, ok := strings.Cut(s, ","); ok {
+		return strings.TrimSpace(after), strings.TrimSpace(before)
+	}
+	toks := strings.Fields(s)
+	if len(toks) < 2 {
+		return "", s
+	}
+	lead := 0
+	for lead < len(toks) && isCapsWord(toks[lead]) {
+		lead++
+	}
+	trail := len(toks)
+	for trail > 0 && isCapsWord(toks[trail-1]) {
+		trail--
+	}
+	switch {
+	case lead > 0 && lead < len(toks):
+		return strings.Join(toks[lead:], " "), strings.Join(toks[:lead], " ")
+	case trail < len(toks) && trail > 0:
+		return strings.Join(toks[:trail], " "), strings.Join(toks[trail:], " ")
+	}
+	i := len(toks) - 1
+	for i > 1 && n.t.Particles[strings.ToLower(toks[i-1])] {
+		i--
+	}
+	return strings.Join(toks[:i], " "), strings.Join(toks[i:], " ")
+}
+
+// remainder returns what full holds beyond the words of part, when full holds all of them.
+func remainder(full, part string) string {
+	pk := strings.Fields(fold.Key(part))
+	var rest []string
+	for _, tok := range strings.Fields(full) {
+		if len(pk) > 0 && fold.Key(tok) == pk[0] {
+			pk = pk[1:]
+			continue
+		}
+		rest = append(rest, tok)
+	}
+	if len(pk) > 0 {
+		return ""
+	}
+	return strings.Join(rest, " ")
+}
+
+// namePart validates and cases one part; raw is the field as sent, s the part to
+// normalize (which may come from another field).
+func (n *Normalizer) namePart(raw, s string, family bool, from string) contact.Field {
+	if s = cleanName(s); s == "" {
+		return contact.Missing()
+	}
+	var issues []string
+	if from != "" {
+		issues = append(issues, from)
+	}
+	orig := s
+	for {
+		i := strings.IndexByte(s, '(')
+		j := strings.IndexByte(s[i+1:], ')')
+		if i < 0 || j < 0 {
+			break
+		}
+		s = cleanName(s[:i] + " " + s[i+1+j+1:])
+		issues = appendIssue(issues, "name.parenthetical_removed")
+	}
+	if s == "" {
+		return invalid(orig, "name.no_letters") // "(?)": only a parenthetical
+	}
+	if isPlaceholder(s) {
+		return invalid(s, "name.placeholder")
+	}
+	if code := checkName(s); code != "" {
+		return invalid(s, code)
+	}
+	switch nameCase(s) {
+	case caseUpper:
+		if hasTwoLetters(s) {
+			s = n.recase(s, family)
+			issues = append(issues, "name.all_caps")
+		}
+	case caseLower:
+		s = n.recase(s, family)
+		issues = append(issues, "name.all_lower")
+	}
+	if r := []rune(strings.Trim(s, ".")); len(r) == 1 {
+		issues = append(issues, "name.initial_only")
+	}
+	return fieldOf(raw, s, issues)
+}
+
+// checkName returns the issue code of a name part that cannot be used, or "".
+func checkName(s string) string {
+	if len(s) > 200 || len([]rune(s)) > 80 {
+		return "name.too_long"
+	}
+	letters := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case unicode.IsMark(r), r == ' ', r == '-', r == '\'', r == '.':
+		case unicode.IsDigit(r):
+			return "name.has_digits"
+		default:
+			return "name.invalid_char"
+		}
+	}
+	if letters == 0 {
+		return "name.no_letters"
+	}
+	return ""
+}
+
+// isCapsWord reports whether s is written in capitals: at least two letters, none lower
+// case ("MARTIN", not the initial "M").
+func isCapsWord(s string) bool { return nameCase(s) == caseUpper && hasTwoLetters(s) }
+
+func hasTwoLetters(s string) bool {
+	k := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			if k++; k == 2 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,110 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// nameCasing tells how a name is written.
+type nameCasing int
+
+const (
+	caseMixed nameCasing = iota // upper and lower case, or no cased letter
+	caseUpper                   // upper case only
+	caseLower                   // lower case only
+)
+
+func nameCase(s string) nameCasing {
+	up, low := false, false
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r):
+			up = true
+		case unicode.IsLower(r):
+			low = true
+		}
+	}
+	switch {
+	case up && !low:
+		return caseUpper
+	case low && !up:
+		return caseLower
+	}
+	return caseMixed
+}
+
+var nameReplacer = strings.NewReplacer(
+	"’", "'", "‘", "'", "ʼ", "'", "`", "'", "´", "'",
+	"‐", "-", "‑", "-", "–", "-", "—", "-",
+	" -", "-", "- ", "-",
+)
+
+// cleanName is clean plus the typography of names: one kind of apostrophe and hyphen, no
+// space around a hyphen, no punctuation or quotes at either end.
+func cleanName(s string) string {
+	s = clean(s)
+	if s == "" {
+		return s
+	}
+	for {
+		t := nameReplacer.Replace(s)
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return strings.TrimSpace(strings.Trim(s, ",;:\"'-_*/ "))
+}
+
+// recase capitalizes a name written in one case; see PersonName for the rules.
+func (n *Normalizer) recase(s string, family bool) string {
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		parts := strings.Split(w, "-")
+		for j, p := range parts {
+			first := i == 0 && j == 0
+			hasNext := i < len(words)-1
+			parts[j] = n.caseWord(strings.ToLower(p), family, first, hasNext)
+		}
+		words[i] = strings.Join(parts, "-")
+	}
+	return norm.NFC.String(strings.Join(words, " "))
+}
+
+// caseWord cases one lower-case word of a name.
+func (n *Normalizer) caseWord(w string, family, first, hasNext bool) string {
+	if w == "" {
+		return w
+	}
+	if family && !first && hasNext && n.t.Particles[w] {
+		return w
+	}
+	if i := strings.IndexByte(w, '\''); i > 0 && i < len(w)-1 {
+		pre, rest := w[:i+1], w[i+1:]
+		if !(family && !first && n.t.Particles[pre]) {
+			pre = capFirst(pre)
+		}
+		return pre + capFirst(rest)
+	}
+	if family {
+		if strings.HasPrefix(w, "mc") && utf8.RuneCountInString(w) >= 4 {
+			return "Mc" + capFirst(w[2:])
+		}
+		if strings.HasPrefix(w, "mac") && utf8.RuneCountInString(w) >= 6 && strings.IndexByte("dglmnpfbt", w[3]) >= 0 {
+			return "Mac" + capFirst(w[3:])
+		}
+	}
+	return capFirst(w)
+}
+
+// capFirst puts the first letter of w in title case.
+func capFirst(w string) string {
+	r, size := utf8.DecodeRuneInString(w)
+	if r == utf8.RuneError {
+		return w
+	}
+	return string(unicode.ToTitle(r)) + w[size:]
+}

@@ -1,0 +1,61 @@
+package normalize
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+	"github.com/steward-crm/steward/rules"
+)
+
+// Normalizer holds what every normalizer reads: the reference tables of the rules and the
+// default phone region. It is immutable after New and safe for concurrent use.
+type Normalizer struct {
+	t             *rules.Tables
+	defaultRegion string
+	// codes are the alpha-2 codes countryCode takes as they are.
+	codes map[string]bool
+	// legalAll is the union of every country's legal forms, used when the country is unknown.
+	legalAll map[string]string
+	// now is the clock dates are checked against ("in the future"); tests replace it.
+	now func() time.Time
+}
+
+var warmPhones sync.Once
+
+// New builds a Normalizer from validated rules. It fails when the rules are nil or their
+// default phone region is not a region the phone library knows.
+func New(r *rules.Rules) (*Normalizer, error) {
+	if r == nil {
+		return nil, errors.New("normalize: nil rules")
+	}
+	region := strings.ToUpper(r.Normalize.DefaultRegion)
+	if !phonenumbers.GetSupportedRegions()[region] {
+		return nil, fmt.Errorf("normalize: default_region %q is not a phone region", r.Normalize.DefaultRegion)
+	}
+	// The phone library compiles its patterns lazily: pay that once at start-up rather than
+	// on the first record of a stream.
+	warmPhones.Do(func() {
+		if pn, err := phonenumbers.Parse("+33 1 42 68 53 00", "FR"); err == nil {
+			phonenumbers.GetNumberType(pn)
+		}
+	})
+	n := &Normalizer{t: &r.Tables, defaultRegion: region, now: time.Now}
+	n.codes = map[string]bool{}
+	for _, cc := range r.Tables.Countries {
+		n.codes[cc] = true
+	}
+	for cc := range phonenumbers.GetSupportedRegions() {
+		n.codes[cc] = true
+	}
+	n.legalAll = map[string]string{}
+	for _, forms := range r.Tables.LegalForms {
+		for k, v := range forms {
+			n.legalAll[k] = v
+		}
+	}
+	return n, nil
+}

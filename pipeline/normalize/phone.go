@@ -1,0 +1,267 @@
+package normalize
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"github.com/steward-crm/steward/contact"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Phone normalizes one raw phone field, which may hold several numbers
+// ("01 23 45 67 89 / 06 12 34 56 78", separated by ; , | / "ou" "or"...). Each number is
+// read in region (alpha-2, or a country name; empty or unknown means the rules' default
+// region) unless it carries its own country code.
+//
+// A usable number has Value in E.164, Type, Region and Extension ("ext. 12", "poste 12",
+// "x12"); it is valid when the input was already E.164, corrected otherwise. A number the
+// phone metadata does not accept is invalid with an issue code saying why
+// ("phone.not_valid_but_possible", "phone.too_short", "phone.repeated_digits",
+// "phone.placeholder"...) and Value holding the cleaned input: junk is never guessed.
+// An empty field gives no result.
+func (n *Normalizer) Phone(raw, region string) []contact.Phone {
+	parts := splitPhones(raw)
+	if len(parts) == 0 {
+		return nil
+	}
+	region = n.phoneRegion(region)
+	out := make([]contact.Phone, 0, len(parts))
+	for _, p := range parts {
+		ph, _ := n.phoneOne(p, region)
+		out = append(out, ph)
+	}
+	return out
+}
+
+// phoneRegion resolves a region hint to a region the phone metadata knows.
+func (n *Normalizer) phoneRegion(hint string) string {
+	if cc := n.countryCode(strings.ToUpper(strings.TrimSpace(hint))); cc != "" && phonenumbers.GetSupportedRegions()[cc] {
+		return cc
+	}
+	return n.defaultRegion
+}
+
+// phoneOne normalizes one number; the second result is its E.164 form whenever the phone
+// library could parse it, valid or not (the differential test compares it).
+func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
+	s := clean(raw)
+	num, ext := splitExtension(s)
+	bad := func(code string) contact.Phone {
+		return contact.Phone{Field: invalid(raw, code)}
+	}
+	if isPlaceholder(num) {
+		return bad("phone.placeholder"), ""
+	}
+	d := phonenumbers.NormalizeDigitsOnly(num)
+	switch {
+	case d == "":
+		return bad("phone.not_a_number"), ""
+	case allSame(d):
+		return bad("phone.repeated_digits"), ""
+	}
+	pn, err := phonenumbers.Parse(internationalPrefix(num), region)
+	if err != nil {
+		return bad(parseIssue(err)), ""
+	}
+	e164 := phonenumbers.Format(pn, phonenumbers.E164)
+	nsn := phonenumbers.GetNationalSignificantNumber(pn)
+	if allSame(nsn) {
+		return bad("phone.repeated_digits"), e164
+	}
+	// GetNumberType does IsValidNumber's work and more: UNKNOWN means not valid, so one
+	// call gives both answers.
+	typ := phonenumbers.GetNumberType(pn)
+	if typ == phonenumbers.UNKNOWN {
+		return bad(possibleIssue(phonenumbers.IsPossibleNumberWithReason(pn))), e164
+	}
+	if ext == "" {
+		ext = pn.GetExtension()
+	}
+	var issues []string
+	if sequences[nsn] {
+		issues = append(issues, "phone.suspicious_sequence")
+	}
+	st := contact.StatusCorrected
+	if s == e164 {
+		st = contact.StatusValid
+	}
+	return contact.Phone{
+		Field:     contact.Field{Value: e164, Status: st, Issues: issues},
+		Type:      typeName(typ),
+		Region:    phonenumbers.GetRegionCodeForNumber(pn),
+		Extension: ext,
+	}, e164
+}
+
+// internationalPrefix turns a leading "00" into "+", so that "0033 6 ..." reads as French
+// whatever the default region's own international prefix is ("011" in the US).
+func internationalPrefix(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return r == '+' || ('0' <= r && r <= '9') })
+	if i < 0 {
+		return s
+	}
+	rest := s[i:]
+	if strings.HasPrefix(rest, "+00") {
+		rest = rest[1:]
+	}
+	if len(rest) > 2 && rest[0] == '0' && rest[1] == '0' && rest[2] >= '1' && rest[2] <= '9' {
+		return s[:i] + "+" + rest[2:]
+	}
+	return s[:i] + rest
+}
+
+func parseIssue(err error) string {
+	switch {
+	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
+		return "phone.invalid_country_code"
+	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD):
+		return "phone.too_short"
+	case errors.Is(err, phonenumbers.ErrNumTooLong):
+		return "phone.too_long"
+	case errors.Is(err, phonenumbers.ErrNotANumber):
+		return "phone.not_a_number"
+	}
+	return "phone.unparseable"
+}
+
+func possibleIssue(v phonenumbers.ValidationResult) string {
+	switch v {
+	case phonenumbers.IS_POSSIBLE, phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
+		return "phone.not_valid_but_possible"
+	case phonenumbers.TOO_SHORT:
+		return "phone.too_short"
+	case phonenumbers.TOO_LONG:
+		return "phone.too_long"
+	case phonenumbers.INVALID_COUNTRY_CODE:
+		return "phone.invalid_country_code"
+	}
+	return "phone.invalid_length"
+}
+
+// sequences are national numbers that are valid but almost always typed to fill a form.
+var sequences = map[string]bool{"123456789": true, "1234567890": true, "987654321": true, "9876543210": true}
+
+var typeNames = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.MOBILE: "mobile", phonenumbers.FIXED_LINE: "fixed_line",
+	phonenumbers.FIXED_LINE_OR_MOBILE: "fixed_or_mobile", phonenumbers.VOIP: "voip",
+	phonenumbers.TOLL_FREE: "toll_free", phonenumbers.PREMIUM_RATE: "premium",
+	phonenumbers.SHARED_COST: "shared_cost", phonenumbers.PERSONAL_NUMBER: "personal",
+	phonenumbers.PAGER: "pager", phonenumbers.UAN: "uan", phonenumbers.VOICEMAIL: "voicemail",
+}
+
+func typeName(t phonenumbers.PhoneNumberType) string {
+	if s, ok := typeNames[t]; ok {
+		return s
+	}
+	return "unknown"
+}
+
+// extKeywords introduce an extension, longest first so that "extension" wins over "ext".
+var extKeywords = []string{"extension", "durchwahl", "extn", "poste", "ext", "app", "dw", "x", "#", "p"}
+
+// splitExtension separates a trailing extension ("ext. 12", "poste 12", "x12", "#12")
+// from the number. The number part must keep at least 6 digits, so "x12" alone is not
+// read as an extension.
+func splitExtension(s string) (num, ext string) {
+	end := len(s)
+	for end > 0 && (s[end-1] == ' ' || s[end-1] == ')') {
+		end--
+	}
+	start := end
+	for start > 0 && s[start-1] >= '0' && s[start-1] <= '9' {
+		start--
+	}
+	if start == end || end-start > 7 {
+		return s, ""
+	}
+	p := strings.TrimRight(s[:start], " .:=-")
+	lp := strings.ToLower(p)
+	for _, kw := range extKeywords {
+		if !strings.HasSuffix(lp, kw) {
+			continue
+		}
+		before := p[:len(p)-len(kw)]
+		if r, _ := utf8.DecodeLastRuneInString(before); unicode.IsLetter(r) {
+			continue // "fax 12": the keyword is the end of a word
+		}
+		before = strings.TrimRight(before, " ,;-/(")
+		if len(phonenumbers.NormalizeDigitsOnly(before)) < 6 {
+			continue
+		}
+		return before, s[start:end]
+	}
+	return s, ""
+}
+
+// splitPhones cuts a field holding several numbers into one string per number.
+func splitPhones(raw string) []string {
+	// NFC first: U+037E (Greek question mark) is a ';' once normalized.
+	s := strings.TrimSpace(norm.NFC.String(strings.ToValidUTF8(raw, "")))
+	for len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
+		s = strings.Replace(s[4:], ";ext=", " ext ", 1)
+	}
+	s = strings.ReplaceAll(s, ",,", " ext ")
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == ';' || r == ',' || r == '|' || r == '\n' || r == '\r'
+	}) {
+		for _, piece := range splitWords(part) {
+			out = append(out, splitSlash(piece)...)
+		}
+	}
+	// Drop blank pieces, and pieces without digits ("Tel", "mobile") when others have some.
+	var kept, other []string
+	for _, p := range out {
+		switch {
+		case clean(p) == "":
+		case strings.IndexFunc(p, unicode.IsDigit) >= 0:
+			kept = append(kept, p)
+		default:
+			other = append(other, p)
+		}
+	}
+	if len(kept) == 0 && len(other) > 0 {
+		return other[:1]
+	}
+	return kept
+}
+
+var phoneSeparatorWords = map[string]bool{"ou": true, "or": true, "oder": true, "et": true, "and": true, "und": true, "sinon": true}
+
+// splitWords cuts s at separator words standing alone ("... ou ...").
+func splitWords(s string) []string {
+	fields := strings.Fields(s)
+	var out []string
+	start := 0
+	for i, f := range fields {
+		if phoneSeparatorWords[strings.ToLower(f)] && i > start && i < len(fields)-1 {
+			out = append(out, strings.Join(fields[start:i], " "))
+			start = i + 1
+		}
+	}
+	if start < len(fields) {
+		out = append(out, strings.Join(fields[start:], " "))
+	}
+	return out
+}
+
+// splitSlash cuts s at "/" only when every side is a whole number (7 digits or more):
+// "030/1234567" is one German number, "0123456789 / 0612345678" two.
+func splitSlash(s string) []string {
+	if !strings.Contains(s, "/") {
+		return []string{s}
+	}
+	parts := strings.Split(s, "/")
+	for _, p := range parts {
+		if len(phonenumbers.NormalizeDigitsOnly(p)) < 7 {
+			return []string{s}
+		}
+	}
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}

@@ -1,0 +1,174 @@
+package normalize
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
+	"github.com/steward-crm/steward/rules"
+)
+
+// sampleRecord is the record of ARCHITECTURE.md (a synthetic person).
+const sampleRecord = `{"source":"webshop","source_id":"C-10023","updated_at":"2026-11-20T10:00:00Z","op":"upsert",
+ "kind":"person","civility":"Mme","given_name":"Élodie","family_name":"MARTIN",
+ "emails":["E.Martin@Example.FR "],"phones":["01 42 68 53 00","+33 6 12 34 56 78"],
+ "address":{"lines":["12 bd Haussmann"],"postcode":"75009","city":"paris","country":"France"},
+ "company":{"name":"Acme SAS","siret":"73282932000074","vat":"","website":"acme.fr"},
+ "birth_date":"1984-03-07","attributes":{"crm_segment":"B2B"}}`
+
+func allStages(tb testing.TB) pipeline.Chain {
+	tb.Helper()
+	r := rules.Default()
+	var chain pipeline.Chain
+	for _, f := range []pipeline.Factory{NewName, NewEmail, NewPhone, NewAddress, NewDate, NewCompany} {
+		s, err := f(r)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		chain = append(chain, s)
+	}
+	return chain
+}
+
+func decode(tb testing.TB, s string) *contact.Record {
+	tb.Helper()
+	r, err := contact.Decode([]byte(s))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+func TestStages(t *testing.T) {
+	chain := allStages(t)
+	want := []string{StageName, StageEmail, StagePhone, StageAddress, StageDate, StageCompany}
+	if got := chain.Names(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("names = %v, want %v", got, want)
+	}
+	if !reflect.DeepEqual(want, rules.Default().Stages.Normalize) {
+		t.Errorf("the default rules list %v", rules.Default().Stages.Normalize)
+	}
+	rec := decode(t, sampleRecord)
+	raw := decode(t, sampleRecord)
+	if err := chain.Process(context.Background(), rec); err != nil {
+		t.Fatal(err)
+	}
+	norm := rec.Norm
+	rec.Norm = nil
+	if !reflect.DeepEqual(rec, raw) {
+		t.Errorf("raw fields modified:\n%+v\n%+v", rec, raw)
+	}
+	got, _ := json.Marshal(norm)
+	t.Logf("%s", got)
+	checks := []struct{ what, got, want string }{
+		{"civility", norm.Civility.Value, "Mme"},
+		{"given", norm.GivenName.Value, "Élodie"},
+		{"family", norm.FamilyName.Value, "Martin"},
+		{"family key", norm.FamilyKey, "martin"},
+		{"phonetic", norm.FamilyPhonetic, Phonetic("martin")},
+		{"email", norm.Emails[0].Value, "E.Martin@example.fr"},
+		{"email key", norm.Emails[0].Key, "e.martin@example.fr"},
+		{"phone 1", norm.Phones[0].Value, "+33142685300"},
+		{"phone 2", norm.Phones[1].Value, "+33612345678"},
+		{"phone 2 type", norm.Phones[1].Type, "mobile"},
+		{"street", norm.Address.Street.Value, "BOULEVARD HAUSSMANN"},
+		{"number", norm.Address.Number, "12"},
+		{"city", norm.Address.City.Value, "PARIS"},
+		{"country", norm.Address.Country.Value, "FR"},
+		{"birth date", norm.BirthDate.Value, "1984-03-07"},
+		{"company key", norm.Company.NameKey, "acme"},
+		{"siren", norm.Company.SIREN.Value, "732829320"},
+		{"vat", string(norm.Company.VAT.Status), "missing"},
+		{"domain", norm.Company.Domain, "acme.fr"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+
+	// Running the stages again gives the same result.
+	rec.Norm = nil
+	chain.Process(context.Background(), rec)
+	chain.Process(context.Background(), rec)
+	if !reflect.DeepEqual(rec.Norm, norm) {
+		t.Errorf("second run differs:\n%+v\n%+v", rec.Norm, norm)
+	}
+}
+
+func TestStagesUseRecordCountry(t *testing.T) {
+	chain := allStages(t)
+	rec := decode(t, `{"source":"s","source_id":"1","phones":["030 12345678"],"birth_date":"03/07/1984",
+		"address":{"country":"Deutschland"},"company":{"name":"Müller GmbH"}}`)
+	if err := chain.Process(context.Background(), rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.Norm.Phones[0].Value; got != "+493012345678" {
+		t.Errorf("phone read in DE = %q", got)
+	}
+	if got := rec.Norm.BirthDate.Value; got != "1984-07-03" {
+		t.Errorf("DE date = %q, want day first", got)
+	}
+	rec = decode(t, `{"source":"s","source_id":"1","phones":["(202) 555-0123"],"birth_date":"03/07/1984",
+		"address":{"country":"USA"}}`)
+	chain.Process(context.Background(), rec)
+	if got := rec.Norm.Phones[0].Value; got != "+12025550123" {
+		t.Errorf("US phone = %q", got)
+	}
+	if got := rec.Norm.BirthDate.Value; got != "1984-03-07" {
+		t.Errorf("US date = %q, want month first", got)
+	}
+	if got := rec.Norm.Company.Name.Status; got != missing {
+		t.Errorf("no company: status %q", got)
+	}
+	// No country at all: the rules' default region.
+	rec = decode(t, `{"source":"s","source_id":"1","phones":["01 42 68 53 00"]}`)
+	chain.Process(context.Background(), rec)
+	if got := rec.Norm.Phones[0].Value; got != "+33142685300" {
+		t.Errorf("default region phone = %q", got)
+	}
+	if rec.Norm.Address.Country.Status != missing {
+		t.Errorf("country derived from nothing: %+v", rec.Norm.Address.Country)
+	}
+}
+
+func TestStagesConcurrent(t *testing.T) {
+	chain := allStages(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 50; j++ {
+				rec := decode(t, sampleRecord)
+				if err := chain.Process(context.Background(), rec); err != nil {
+					t.Error(err)
+					return
+				}
+				if rec.Norm.Phones[0].Value != "+33142685300" {
+					t.Error("wrong phone under concurrency")
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestNewErrors(t *testing.T) {
+	if _, err := New(nil); err == nil {
+		t.Error("New(nil) succeeded")
+	}
+	r := rules.Default()
+	r.Normalize.DefaultRegion = "XX"
+	if _, err := NewPhone(r); err == nil {
+		t.Error("NewPhone accepted default region XX")
+	}
+	s, _ := NewName(rules.Default())
+	if err := s.Process(context.Background(), nil); !pipeline.IsInvalid(err) {
+		t.Errorf("nil record: %v", err)
+	}
+}

@@ -1,0 +1,271 @@
+package normalize
+
+import (
+	"strings"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
+)
+
+// numberLast lists countries where the house number usually follows the street name; the
+// number is looked for at the end first there, at the start everywhere.
+var numberLast = map[string]bool{
+	"DE": true, "AT": true, "CH": true, "NL": true, "BE": true, "IT": true, "ES": true,
+	"PT": true, "DK": true, "NO": true, "SE": true, "FI": true, "PL": true, "CZ": true,
+}
+
+// street finds the street line among the cleaned lines and returns Street, Number and the
+// display lines.
+func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, []string) {
+	street, number, box := contact.Missing(), "", ""
+	found := false
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		for _, seg := range splitComplement(l) {
+			// Upper case first: it can turn a mark into a letter (U+0345 → Ι).
+			seg = upper(seg)
+			if b := poBox(seg); b != "" {
+				out = append(out, b)
+				if box == "" {
+					box = b
+				}
+				continue
+			}
+			if found || isComplement(seg) || !hasLetter(seg) {
+				out = append(out, seg)
+				continue
+			}
+			found = true
+			var line string
+			street, number, line = n.parseStreet(seg, cc)
+			out = append(out, line)
+		}
+	}
+	if box != "" {
+		if !found {
+			street = contact.Field{Value: box, Status: contact.StatusValid}
+		}
+		street.Issues = appendIssue(street.Issues, "address.po_box")
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	return street, number, out
+}
+
+// parseStreet splits a street line into its street (type expanded, upper case) and house
+// number, and returns the line rewritten.
+func (n *Normalizer) parseStreet(seg, cc string) (contact.Field, string, string) {
+	toks := strings.Fields(strings.ReplaceAll(seg, ",", " "))
+	number, name, last := "", toks, false
+	if numberLast[cc] {
+		number, name = trailingNumber(toks)
+		last = number != ""
+	}
+	if number == "" {
+		number, name = leadingNumber(toks, cc)
+	}
+	if !hasLetter(strings.Join(name, "")) {
+		number, name, last = "", toks, false
+	}
+	before := upper(strings.Join(name, " "))
+	expanded := n.expandTypes(name, cc)
+	value := upper(strings.Join(expanded, " "))
+	var issues []string
+	if value != before {
+		issues = append(issues, "street.type_expanded")
+	}
+	if number == "" {
+		issues = append(issues, "street.number_missing")
+	}
+	st := contact.StatusValid
+	if value != before {
+		st = contact.StatusCorrected
+	}
+	line := value
+	switch {
+	case number != "" && last:
+		line = value + " " + number
+	case number != "":
+		line = number + " " + value
+	}
+	return contact.Field{Value: value, Status: st, Issues: issues}, number, line
+}
+
+// leadingNumber reads "12", "12bis", "12 bis", "12B", "12-14" at the start.
+func leadingNumber(toks []string, cc string) (string, []string) {
+	if len(toks) < 2 {
+		return "", toks
+	}
+	d, suf, ok := splitNumber(toks[0], cc)
+	if !ok {
+		return "", toks
+	}
+	rest := toks[1:]
+	if suf == "" && len(rest) > 1 {
+		if s, ok := suffixWord(rest[0], cc); ok {
+			suf, rest = s, rest[1:]
+		}
+	}
+	return joinNumber(d, suf), rest
+}
+
+// trailingNumber reads "Hauptstraße 5a", "Hauptstr. 5 a", "Hauptstr.5".
+func trailingNumber(toks []string) (string, []string) {
+	k := len(toks)
+	if k >= 3 && len(toks[k-1]) == 1 && isLetterByte(toks[k-1][0]) {
+		if d, suf, ok := splitNumber(toks[k-2], ""); ok && suf == "" {
+			return joinNumber(d, strings.ToUpper(toks[k-1])), toks[:k-2]
+		}
+	}
+	if k >= 2 {
+		if d, suf, ok := splitNumber(toks[k-1], ""); ok {
+			return joinNumber(d, suf), toks[:k-1]
+		}
+	}
+	// Glued: "Hauptstr.5".
+	t := toks[k-1]
+	if i := strings.IndexAny(t, "0123456789"); i > 2 && !hasDigit(t[:i]) {
+		if d, suf, ok := splitNumber(t[i:], ""); ok {
+			return joinNumber(d, suf), append(toks[:k-1:k-1], t[:i])
+		}
+	}
+	return "", toks
+}
+
+// splitNumber splits a house number token into digits and suffix: "12" "12bis" "12B"
+// "12-14". ok is false when t is not a house number.
+func splitNumber(t, cc string) (d, suf string, ok bool) {
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 5 {
+		return "", "", false
+	}
+	d, rest := t[:i], t[i:]
+	switch {
+	case rest == "":
+		return d, "", true
+	case rest[0] == '-' && isDigits(rest[1:]) && len(rest) <= 6:
+		return t, "", true
+	}
+	if s, ok := suffixWord(rest, cc); ok {
+		return d, s, true
+	}
+	return "", "", false
+}
+
+// suffixWord reads a house number suffix: bis, ter, quater, or one letter.
+func suffixWord(w, cc string) (string, bool) {
+	lw := strings.ToLower(strings.TrimSuffix(w, "."))
+	if len(lw) == 1 && isLetterByte(lw[0]) {
+		if s, ok := numberSuffixes[lw]; ok && cc == "FR" {
+			return s, true
+		}
+		return strings.ToUpper(lw), true
+	}
+	if s, ok := numberSuffixes[lw]; ok {
+		return s, true
+	}
+	return "", false
+}
+
+// joinNumber writes a number with its suffix: "12 BIS" for a word, "5A" for a letter.
+func joinNumber(d, suf string) string {
+	if len(suf) > 1 {
+		return d + " " + suf
+	}
+	return d + suf
+}
+
+// deSuffixes are the spellings of "Straße" at the end of a German compound street name.
+var deSuffixes = []string{"straße", "strasse", "str."}
+
+// expandTypes replaces street-type abbreviations by the country's canonical form: the
+// first word in FR, the last word (before a US directional) in US and GB, any word and
+// the end of a compound ("Hauptstr.") in DE and the other countries of the table.
+func (n *Normalizer) expandTypes(toks []string, cc string) []string {
+	types := n.t.StreetTypes[cc]
+	if len(types) == 0 || len(toks) == 0 {
+		return toks
+	}
+	out := append([]string(nil), toks...)
+	expand := func(i int) {
+		if c, ok := types[fold.Key(out[i])]; ok {
+			out[i] = c
+		}
+	}
+	switch cc {
+	case "FR":
+		expand(0)
+	case "US", "GB":
+		i := len(out) - 1
+		if cc == "US" && i > 0 && directionals[strings.ToUpper(out[i])] {
+			i--
+		}
+		if i > 0 {
+			expand(i)
+		}
+	default:
+		for i := range out {
+			expand(i)
+			lw := strings.ToLower(out[i])
+			for _, s := range deSuffixes {
+				if len(lw) > len(s)+2 && strings.HasSuffix(lw, s) {
+					if c, ok := types[fold.Key(s)]; ok {
+						out[i] = lw[:len(lw)-len(s)] + c
+					}
+					break
+				}
+			}
+			if lw = strings.ToLower(out[i]); len(lw) > 5 && strings.HasSuffix(lw, "str") {
+				if c, ok := types["str"]; ok {
+					out[i] = lw[:len(lw)-3] + c
+				}
+			}
+		}
+	}
+	return out
+}
+
+var directionals = map[string]bool{"N": true, "S": true, "E": true, "W": true, "NE": true, "NW": true, "SE": true, "SW": true}
+
+// poBox returns the canonical form of a post-office box segment ("BP 123"), or "".
+func poBox(seg string) string {
+	k := fold.Key(seg)
+	best := ""
+	for label := range poBoxWords {
+		if len(label) > len(best) && strings.HasPrefix(k, label) && len(k) > len(label) {
+			if c := k[len(label)]; c == ' ' || (c >= '0' && c <= '9') {
+				best = label
+			}
+		}
+	}
+	if best == "" || !hasDigit(k[len(best):]) {
+		return ""
+	}
+	return poBoxWords[best] + " " + strings.ToUpper(strings.TrimSpace(k[len(best):]))
+}
+
+// isComplement reports whether a segment is an address complement (flat, building, c/o).
+func isComplement(seg string) bool {
+	k := fold.Key(seg)
+	first, rest, _ := strings.Cut(k, " ")
+	if complementWords[first] {
+		return true
+	}
+	second, _, _ := strings.Cut(rest, " ")
+	return complementWords[first+" "+second]
+}
+
+// splitComplement splits "Flat 3, 12 High St" into its complement and its street.
+func splitComplement(l string) []string {
+	first, rest, ok := strings.Cut(l, ",")
+	if !ok || !isComplement(first) || strings.TrimSpace(rest) == "" {
+		return []string{l}
+	}
+	return []string{strings.TrimSpace(first), strings.TrimSpace(rest)}
+}
+
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
