@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// steward runs a command line in-process and returns its exit code, stdout and stderr.
+func steward(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code := run(context.Background(), args, e)
+	return code, out.String(), errb.String()
+}
+
+func TestIngestExportStats(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	code, out, errs := steward(t, "", "ingest", "-db", db, "-json", "../../testdata/contacts.jsonl")
+	if code != 0 {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	var sum struct {
+		Read           int64 `json:"read"`
+		Accepted       int64 `json:"accepted"`
+		DeadLettered   int64 `json:"dead_lettered"`
+		MastersCreated int64 `json:"masters_created"`
+		Linked         int64 `json:"linked"`
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("summary JSON: %v\n%s", err, out)
+	}
+	if sum.Read != 307 || sum.DeadLettered != 7 || sum.Accepted != 300 || sum.MastersCreated == 0 || sum.Linked == 0 {
+		t.Errorf("summary %+v", sum)
+	}
+	if !strings.Contains(errs, "ingest ../../testdata/contacts.jsonl (100%)") {
+		t.Errorf("no progress line on a non-terminal: %q", errs)
+	}
+
+	code, out, errs = steward(t, "", "export", "-db", db, "-format", "csv")
+	if code != 0 {
+		t.Fatalf("export exit %d: %s", code, errs)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(rows)-1) != sum.MastersCreated || rows[0][0] != "master_id" {
+		t.Errorf("export: %d rows for %d masters; header %v", len(rows)-1, sum.MastersCreated, rows[0])
+	}
+	multi := 0
+	for _, r := range rows[1:] {
+		if strings.Contains(r[len(r)-1], "; ") {
+			multi++
+		}
+	}
+	if int64(multi) == 0 {
+		t.Error("no golden record lists several source records")
+	}
+
+	jsonl := filepath.Join(t.TempDir(), "golden.jsonl")
+	if code, _, errs := steward(t, "", "export", "-db", db, "-o", jsonl); code != 0 {
+		t.Fatalf("export jsonl: %s", errs)
+	}
+	data, _ := os.ReadFile(jsonl)
+	if n := strings.Count(string(data), "\n"); int64(n) != sum.MastersCreated {
+		t.Errorf("jsonl export has %d lines", n)
+	}
+
+	code, out, _ = steward(t, "", "stats", "-db", db, "-dead-letters", "3")
+	if code != 0 || !strings.Contains(out, "golden records:") || !strings.Contains(out, "recent dead letters:") || !strings.Contains(out, "contacts.jsonl:") {
+		t.Errorf("stats exit %d:\n%s", code, out)
+	}
+}
+
+func TestNormalizeCommand(t *testing.T) {
+	in := `{"source":"w","source_id":"1","given_name":"ÉLODIE","family_name":"MARTIN","emails":["E.Martin@Example.FR "],"phones":["01 42 68 53 00"],"address":{"country":"France"}}
+{"source":"w","source_id":"2","given_name":{"x":1}}
+`
+	code, out, errs := steward(t, in, "normalize", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("output %q", out)
+	}
+	var ok, bad struct {
+		Position string
+		Record   *struct {
+			Normalized struct {
+				Emails []struct{ Value, Status string }
+				Phones []struct{ Value, Status string }
+			}
+		}
+		Error string
+	}
+	json.Unmarshal([]byte(lines[0]), &ok)
+	json.Unmarshal([]byte(lines[1]), &bad)
+	if ok.Record == nil || ok.Record.Normalized.Phones[0].Value != "+33142685300" || ok.Record.Normalized.Emails[0].Value != "E.Martin@example.fr" && ok.Record.Normalized.Emails[0].Value != "e.martin@example.fr" {
+		t.Errorf("normalized: %s", lines[0])
+	}
+	if bad.Position != "stdin:2" || !strings.Contains(bad.Error, "given_name") {
+		t.Errorf("rejected: %s", lines[1])
+	}
+	if !strings.Contains(errs, "1 records normalized, 1 rejected") {
+		t.Errorf("stderr %q", errs)
+	}
+}
+
+func TestGenCommand(t *testing.T) {
+	code, out, errs := steward(t, "", "gen", "-n", "50", "-seed", "3")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := strings.Count(out, "\n"); n != 50 || !strings.Contains(out, `"entity_id"`) {
+		t.Errorf("gen wrote %d lines", n)
+	}
+	_, again, _ := steward(t, "", "gen", "-n", "50", "-seed", "3")
+	if again != out {
+		t.Error("same seed, different output")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	if code, _, errs := steward(t, "", "frobnicate"); code != 2 || !strings.Contains(errs, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %d %q", code, errs)
+	}
+	if code, _, errs := steward(t, "", "export", "-db", filepath.Join(t.TempDir(), "none.db")); code != 1 || !strings.Contains(errs, "run `steward ingest` first") {
+		t.Errorf("export of a missing warehouse: %d %q", code, errs)
+	}
+	if code, _, errs := steward(t, "", "ingest", "-rules", t.TempDir(), "x.jsonl"); code != 1 || !strings.Contains(errs, "rules.yaml") {
+		t.Errorf("bad rules dir: %d %q", code, errs)
+	}
+	if code, out, _ := steward(t, ""); code != 0 || !strings.Contains(out, "ingest") {
+		t.Errorf("help: %d %q", code, out)
+	}
+}
