@@ -196,7 +196,11 @@ func TestIngestAccuracy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	g, err := synth.New(synth.Config{N: 3000, DupRate: 0.3, Seed: 7})
+	n := 3000
+	if raceEnabled {
+		n = 300
+	}
+	g, err := synth.New(synth.Config{N: n, DupRate: 0.3, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
