@@ -26,7 +26,19 @@ type env struct {
 	getenv         func(string) string
 }
 
+// commands returns every subcommand. Families of commands live in their own files
+// (commands_*.go) and are merged here.
 func commands() map[string]command {
+	cmds := baseCommands()
+	for _, family := range []map[string]command{matchCommands(), streamCommands()} {
+		for name, c := range family {
+			cmds[name] = c
+		}
+	}
+	return cmds
+}
+
+func baseCommands() map[string]command {
 	return map[string]command{
 		"ingest":    {"read JSONL/CSV files (or stdin) through the pipeline into the warehouse", runIngest},
 		"export":    {"write golden records as CSV or JSONL", runExport},
