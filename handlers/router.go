@@ -47,6 +47,11 @@ type Config struct {
 	// Subscriber and Publisher are the pub/sub (GoChannel or Kafka).
 	Subscriber message.Subscriber
 	Publisher  message.Publisher
+	// Subscribers, when set, gives a handler its own subscriber by handler name (Kafka:
+	// one consumer group per handler); handlers not in it use Subscriber.
+	Subscribers map[string]message.Subscriber
+	// Middleware is added outside the standard middleware (metrics, tracing).
+	Middleware []message.HandlerMiddleware
 	Normalize  *Normalize
 	Identify   *Identify
 	Resolve    *Resolve
@@ -66,7 +71,7 @@ type Config struct {
 // Validate reports every missing part.
 func (c *Config) Validate() error {
 	var errs []error
-	if c.Subscriber == nil {
+	if c.Subscriber == nil && len(c.Subscribers) == 0 {
 		errs = append(errs, errors.New("handlers: Subscriber is required"))
 	}
 	if c.Publisher == nil {
@@ -99,13 +104,21 @@ func NewRouter(c Config) (*message.Router, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.AddMiddleware(c.Middleware...)
 	r.AddMiddleware(mw...)
-	r.AddHandler(NormalizeHandler, t.Raw, c.Subscriber, t.Clean, c.Publisher, c.Normalize.Handle)
-	r.AddHandler(IdentifyHandler, t.Clean, c.Subscriber, t.Enriched, c.Publisher, c.Identify.Handle)
-	r.AddConsumerHandler(ResolveHandler, t.Enriched, c.Subscriber, c.Resolve.Handle)
+	sub := func(handler string) message.Subscriber {
+		if s, ok := c.Subscribers[handler]; ok {
+			return s
+		}
+		return c.Subscriber
+	}
+	r.AddHandler(NormalizeHandler, t.Raw, sub(NormalizeHandler), t.Clean, c.Publisher, c.Normalize.Handle)
+	r.AddHandler(IdentifyHandler, t.Clean, sub(IdentifyHandler), t.Enriched, c.Publisher, c.Identify.Handle)
+	r.AddConsumerHandler(ResolveHandler, t.Enriched, sub(ResolveHandler), c.Resolve.Handle)
 	if c.DeadLetters != nil {
-		// Not wrapped in the poison queue: a dead letter that cannot be stored is retried.
-		r.AddConsumerHandler(DeadLetterHandler, t.DLQ, c.Subscriber, c.DeadLetters.Handle)
+		// A dead letter that cannot be stored is retried like any infrastructure error;
+		// a data error here cannot happen (the payload is stored as bytes).
+		r.AddConsumerHandler(DeadLetterHandler, t.DLQ, sub(DeadLetterHandler), c.DeadLetters.Handle)
 	}
 	return r, nil
 }

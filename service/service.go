@@ -14,6 +14,7 @@ import (
 	"github.com/steward-crm/steward/resolve"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/warehouse"
+	"github.com/steward-crm/steward/warehouse/postgres"
 	"github.com/steward-crm/steward/warehouse/sqlite"
 )
 
@@ -24,6 +25,10 @@ type Config struct {
 	Database string `yaml:"database"`
 	// RulesDir is a rules directory laid out as rules/default. Default: the embedded rules.
 	RulesDir string `yaml:"rules"`
+	// Kafka configures the scale-out mode (steward run, steward produce).
+	Kafka KafkaConfig `yaml:"kafka"`
+	// HTTP configures the HTTP server of steward run (/metrics, /healthz, /readyz).
+	HTTP HTTPConfig `yaml:"http"`
 	// Logger receives operational logs (never whole records). Default: discard.
 	Logger *slog.Logger `yaml:"-"`
 }
@@ -31,10 +36,16 @@ type Config struct {
 // Validate checks the configuration.
 func (c *Config) Validate() error {
 	var errs []error
-	if strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://") {
-		errs = append(errs, errors.New("database: PostgreSQL is not available in this build yet (scale-out mode); use a SQLite file path"))
+	if c.Database == "" {
+		errs = append(errs, errors.New("database: empty"))
 	}
+	errs = append(errs, c.Kafka.validate()...)
 	return errors.Join(errs...)
+}
+
+// IsPostgres reports whether a database setting is a PostgreSQL URL.
+func IsPostgres(database string) bool {
+	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
 }
 
 func (c *Config) setDefaults() {
@@ -43,6 +54,10 @@ func (c *Config) setDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	c.Kafka.setDefaults()
+	if c.HTTP.Addr == "" {
+		c.HTTP.Addr = ":8080"
 	}
 }
 
@@ -76,7 +91,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := sqlite.Open(ctx, cfg.Database)
+	store, err := openStore(ctx, cfg.Database)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +121,14 @@ func Build(cfg Config) (*Service, error) {
 		Resolver:       &resolve.Resolver{Engine: eng},
 		NormalizeChain: nc, IdentifyChain: ic,
 	}, nil
+}
+
+// openStore opens a PostgreSQL warehouse for a postgres:// URL, else a SQLite file.
+func openStore(ctx context.Context, database string) (warehouse.Store, error) {
+	if IsPostgres(database) {
+		return postgres.Open(ctx, database)
+	}
+	return sqlite.Open(ctx, database)
 }
 
 // Close closes the warehouse.

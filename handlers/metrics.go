@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the pipeline's Prometheus metrics. Create them with NewMetrics and add
+// Metrics.Middleware to the router (outermost).
+type Metrics struct {
+	consumed  *prometheus.CounterVec
+	processed *prometheus.CounterVec
+	duration  *prometheus.HistogramVec
+	// Outcomes counts resolution outcomes by action (new_master, linked, ...).
+	Outcomes *prometheus.CounterVec
+}
+
+// NewMetrics registers the metrics on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "steward", Name: "messages_consumed_total",
+			Help: "Messages a handler received (redeliveries included).",
+		}, []string{"handler"}),
+		processed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "steward", Name: "messages_processed_total",
+			Help: "Messages a handler finished, by result: ok, dead_lettered (acked, sent to the DLQ) or error (nacked, redelivered).",
+		}, []string{"handler", "result"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: "steward", Name: "handler_duration_seconds",
+			Help:    "Time a handler took per message, retries included.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 12),
+		}, []string{"handler"}),
+		Outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "steward", Name: "resolve_outcomes_total",
+			Help: "Records resolved, by action: new_master, linked, updated, unchanged, stale, withdrawn.",
+		}, []string{"action"}),
+	}
+	reg.MustRegister(m.consumed, m.processed, m.duration, m.Outcomes)
+	return m
+}
+
+// Middleware measures every message of every handler.
+func (m *Metrics) Middleware(h message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		name := message.HandlerNameFromCtx(msg.Context())
+		m.consumed.WithLabelValues(name).Inc()
+		start := time.Now()
+		out, err := h(msg)
+		m.duration.WithLabelValues(name).Observe(time.Since(start).Seconds())
+		result := "ok"
+		switch {
+		case err != nil:
+			result = "error"
+		case msg.Metadata.Get(middleware.ReasonForPoisonedKey) != "":
+			result = "dead_lettered"
+		}
+		m.processed.WithLabelValues(name, result).Inc()
+		return out, err
+	}
+}

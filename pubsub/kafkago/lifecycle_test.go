@@ -1,0 +1,107 @@
+package kafkago_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/steward-crm/steward/pubsub/kafkago"
+)
+
+// TestPublishIsNotDelayedByBatching guards against kafka-go's 1s default
+// BatchTimeout, which makes every synchronous single-message write take 1s.
+func TestPublishIsNotDelayedByBatching(t *testing.T) {
+	brokers := startCluster(t)
+	pub, err := kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: brokers, AllowAutoTopicCreation: true}, testLogger())
+	if err != nil {
+		t.Fatalf("new publisher: %v", err)
+	}
+	defer pub.Close()
+	// The first publish creates the topic; time the ones after it.
+	if err := pub.Publish("contacts.latency", message.NewMessage(watermill.NewUUID(), []byte("warm-up"))); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+
+	start := time.Now()
+	const singles = 20
+	for range singles {
+		if err := pub.Publish("contacts.latency", message.NewMessage(watermill.NewUUID(), []byte("x"))); err != nil {
+			t.Fatalf("publish: %v", err)
+		}
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("%d single-message publishes took %s; batching is delaying them", singles, elapsed)
+	}
+
+	batch := make([]*message.Message, 5000)
+	for i := range batch {
+		batch[i] = message.NewMessage(watermill.NewUUID(), []byte("x"))
+	}
+	start = time.Now()
+	if err := pub.Publish("contacts.latency", batch...); err != nil {
+		t.Fatalf("publish batch: %v", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("publishing %d messages in one call took %s", len(batch), elapsed)
+	}
+}
+
+func TestPublisherCloseIsIdempotent(t *testing.T) {
+	brokers := startCluster(t)
+	pub, err := kafkago.NewPublisher(publisherConfig(brokers), testLogger())
+	if err != nil {
+		t.Fatalf("new publisher: %v", err)
+	}
+	closeConcurrently(t, pub.Close)
+	err = pub.Publish("contacts.raw", message.NewMessage(watermill.NewUUID(), nil))
+	if !errors.Is(err, kafkago.ErrPublisherClosed) {
+		t.Fatalf("Publish after Close = %v, want ErrPublisherClosed", err)
+	}
+}
+
+func TestSubscriberCloseIsIdempotent(t *testing.T) {
+	brokers := startCluster(t)
+	for _, group := range []string{"steward", ""} {
+		sub, err := kafkago.NewSubscriber(subscriberConfig(brokers, group), testLogger())
+		if err != nil {
+			t.Fatalf("new subscriber: %v", err)
+		}
+		msgs, err := sub.Subscribe(context.Background(), "contacts.raw")
+		if err != nil {
+			t.Fatalf("subscribe: %v", err)
+		}
+		closeConcurrently(t, sub.Close)
+		select {
+		case _, open := <-msgs:
+			if open {
+				t.Fatal("received a message from an empty topic")
+			}
+		default:
+			t.Fatal("messages channel still open after Close")
+		}
+		if _, err := sub.Subscribe(context.Background(), "contacts.raw"); !errors.Is(err, kafkago.ErrSubscriberClosed) {
+			t.Fatalf("Subscribe after Close = %v, want ErrSubscriberClosed", err)
+		}
+	}
+}
+
+func closeConcurrently(t *testing.T, closeFn func() error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			if err := closeFn(); err != nil {
+				t.Errorf("close: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := closeFn(); err != nil {
+		t.Errorf("close again: %v", err)
+	}
+}

@@ -1,0 +1,136 @@
+package kafkago
+
+import (
+	"context"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/segmentio/kafka-go"
+)
+
+// consume reads one partition from offset (an offset or kafka.FirstOffset) and
+// delivers its messages one at a time, recording acked ones in acked (nil
+// without a consumer group). It returns only once ctx has ended.
+func (s *subscription) consume(ctx context.Context, partition int, offset int64, acked *ackedOffsets) {
+	defer func() { <-ctx.Done() }()
+	logger := s.logger.With(watermill.LogFields{"partition": partition})
+	progress, problems := kafkaLoggers(logger)
+	r := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:        s.cfg.Brokers,
+		Dialer:         s.cfg.dialer(),
+		Topic:          s.topic,
+		Partition:      partition,
+		MinBytes:       1,
+		MaxBytes:       10 << 20,
+		MaxWait:        s.cfg.MaxWait,
+		ReadBackoffMin: s.cfg.ReadBackoffMin,
+		ReadBackoffMax: s.cfg.ReadBackoffMax,
+		Logger:         progress,
+		ErrorLogger:    problems,
+	})
+	defer func() {
+		if err := r.Close(); err != nil {
+			logger.Error("Closing partition reader failed", err, nil)
+		}
+	}()
+	if err := r.SetOffset(offset); err != nil {
+		logger.Error("Cannot position partition reader", err, watermill.LogFields{"offset": offset})
+		return
+	}
+	logger.Debug("Consuming partition", watermill.LogFields{"offset": offset})
+
+	retry := backoff{min: s.cfg.ReadBackoffMin, max: s.cfg.ReadBackoffMax}
+	for failures := 0; ; {
+		km, err := r.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			logger.Error("Fetching message failed; retrying", err, watermill.LogFields{"failures": failures})
+			if !sleep(ctx, retry.delay(failures)) {
+				return
+			}
+			continue
+		}
+		failures = 0
+		if !s.deliver(ctx, km, logger) {
+			return
+		}
+		if acked != nil {
+			acked.ack(partition, km.Offset+1)
+		}
+	}
+}
+
+// deliver sends km until it is acked, delivering it again after each nack. It
+// returns false, with km not acked, when the partition must stop: ctx or s.ctx
+// ended before km was taken, or km was still pending DrainTimeout after that.
+func (s *subscription) deliver(ctx context.Context, km kafka.Message, logger watermill.LoggerAdapter) bool {
+	fields := watermill.LogFields{"offset": km.Offset}
+	for attempt := 1; ; attempt++ {
+		if ctx.Err() != nil || s.ctx.Err() != nil {
+			return false // select below would pick a ready send at random
+		}
+		msg := fromKafka(km)
+		msgCtx, cancel := context.WithCancel(s.ctx)
+		msg.SetContext(msgCtx)
+		select {
+		case s.out <- msg:
+		case <-ctx.Done():
+			cancel()
+			return false
+		case <-s.ctx.Done():
+			cancel()
+			return false
+		}
+		fields["message_uuid"] = msg.UUID
+		outcome := s.await(ctx, msg)
+		cancel()
+		switch outcome {
+		case outcomeAcked:
+			logger.Trace("Message acked", fields)
+			return true
+		case outcomeNacked:
+			logger.Debug("Message nacked; delivering it again", fields.Add(watermill.LogFields{"attempt": attempt}))
+			if !sleep(ctx, s.cfg.NackBackoff) || s.ctx.Err() != nil {
+				return false
+			}
+		default:
+			logger.Info("Message neither acked nor nacked within DrainTimeout; left uncommitted for redelivery", fields)
+			return false
+		}
+	}
+}
+
+type outcome int
+
+const (
+	outcomeAcked outcome = iota
+	outcomeNacked
+	outcomeAbandoned
+)
+
+// await waits for msg to be acked or nacked. Once ctx or s.ctx ends it waits at
+// most DrainTimeout more.
+func (s *subscription) await(ctx context.Context, msg *message.Message) outcome {
+	select {
+	case <-msg.Acked():
+		return outcomeAcked
+	case <-msg.Nacked():
+		return outcomeNacked
+	case <-ctx.Done():
+	case <-s.ctx.Done():
+	}
+	drain := time.NewTimer(s.cfg.DrainTimeout)
+	defer drain.Stop()
+	select {
+	case <-msg.Acked():
+		return outcomeAcked
+	case <-msg.Nacked():
+		return outcomeNacked
+	case <-drain.C:
+		return outcomeAbandoned
+	}
+}

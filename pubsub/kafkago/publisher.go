@@ -1,0 +1,124 @@
+package kafkago
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/segmentio/kafka-go"
+)
+
+// ErrPublisherClosed is returned by Publish once Close has been called.
+var ErrPublisherClosed = errors.New("kafkago: publisher closed")
+
+// Publisher is a message.Publisher that writes to Kafka through a kafka-go
+// Writer, waiting for all in-sync replicas to acknowledge (acks=all). Messages
+// with the same KeyMetadata value go to the same partition in publish order.
+// It is safe for concurrent use; concurrent Publish calls share batches.
+type Publisher struct {
+	writer    *kafka.Writer
+	transport *kafka.Transport
+	logger    watermill.LoggerAdapter
+	backoff   backoff
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ message.Publisher = (*Publisher)(nil)
+
+// NewPublisher validates cfg and returns a Publisher. It does not contact the
+// brokers; connection problems surface from Publish. A nil logger discards logs.
+func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publisher, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	logger = orNop(logger).With(watermill.LogFields{"component": "kafkago.Publisher"})
+	progress, problems := kafkaLoggers(logger)
+	transport := &kafka.Transport{ClientID: cfg.ClientID}
+	return &Publisher{
+		writer: &kafka.Writer{
+			Addr:                   kafka.TCP(cfg.Brokers...),
+			Balancer:               &kafka.Hash{},
+			BatchSize:              cfg.BatchSize,
+			BatchTimeout:           cfg.BatchTimeout,
+			ReadTimeout:            cfg.WriteTimeout,
+			WriteTimeout:           cfg.WriteTimeout,
+			MaxAttempts:            cfg.MaxAttempts,
+			RequiredAcks:           kafka.RequireAll,
+			AllowAutoTopicCreation: cfg.AllowAutoTopicCreation,
+			Transport:              transport,
+			Logger:                 progress,
+			ErrorLogger:            problems,
+		},
+		transport: transport,
+		logger:    logger,
+		backoff:   backoff{min: 100 * time.Millisecond, max: time.Second, attempts: cfg.MaxAttempts},
+	}, nil
+}
+
+// Publish writes messages to topic and returns once every one of them is
+// acknowledged by all in-sync replicas, or with an error; after an error some
+// of them may have been written. The messages of one call are sent in batches.
+// A transient topic-metadata error (such as a topic being auto-created) is
+// retried. Publish is safe for concurrent use and fails with
+// ErrPublisherClosed after Close.
+func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
+	if p.closed.Load() {
+		return ErrPublisherClosed
+	}
+	if topic == "" {
+		return errors.New("kafkago: publish: empty topic")
+	}
+	if len(messages) == 0 {
+		return nil
+	}
+	records := make([]kafka.Message, len(messages))
+	for i, msg := range messages {
+		records[i] = toKafka(topic, msg)
+	}
+	p.logger.Trace("Publishing messages", watermill.LogFields{"topic": topic, "count": len(records)})
+
+	err := p.backoff.retry(context.Background(), func() (bool, error) {
+		err := p.writer.WriteMessages(context.Background(), records...)
+		var kerr kafka.Error
+		// A bare kafka.Error (not WriteErrors) comes from the topic lookup,
+		// before anything was sent, so trying again cannot duplicate messages.
+		return errors.As(err, &kerr) && kerr.Temporary() && !isWriteErrors(err), err
+	})
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, io.ErrClosedPipe):
+		return ErrPublisherClosed
+	default:
+		return fmt.Errorf("kafkago: publish %d message(s) to topic %q: %w", len(messages), topic, err)
+	}
+}
+
+// Close flushes pending batches, waits for in-flight Publish calls and releases
+// connections. It is idempotent and safe to call concurrently; every call
+// returns the result of the first.
+func (p *Publisher) Close() error {
+	p.closeOnce.Do(func() {
+		p.closed.Store(true)
+		if err := p.writer.Close(); err != nil {
+			p.closeErr = fmt.Errorf("kafkago: close publisher: %w", err)
+		}
+		p.transport.CloseIdleConnections()
+	})
+	return p.closeErr
+}
+
+func isWriteErrors(err error) bool {
+	var werrs kafka.WriteErrors
+	return errors.As(err, &werrs)
+}

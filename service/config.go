@@ -1,0 +1,80 @@
+package service
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/steward-crm/steward/handlers"
+)
+
+// KafkaConfig configures the scale-out mode. Zero values mean the defaults on each field.
+type KafkaConfig struct {
+	// Brokers are the bootstrap brokers, host:port. Required by run and produce.
+	Brokers []string `yaml:"brokers"`
+	// Group prefixes the consumer groups: each handler consumes in group
+	// "<group>.<handler>" (e.g. steward.resolve), so that handlers scale independently.
+	// Default "steward". Renaming it re-consumes every topic from the start.
+	Group string `yaml:"group"`
+	// Topics names the topics. Defaults: contacts.raw, contacts.clean,
+	// contacts.enriched, contacts.dlq, contacts.golden.
+	Topics handlers.Topics `yaml:"topics"`
+	// Partitions is the partition count of topics steward creates. Default 6. More
+	// partitions than consumers is fine; consumers beyond the partition count sit idle.
+	Partitions int `yaml:"partitions"`
+	// CreateTopics makes run and produce create missing topics. Default true.
+	CreateTopics *bool `yaml:"create_topics"`
+	// CommitInterval is how often consumed offsets are committed. Default 1s.
+	CommitInterval time.Duration `yaml:"commit_interval"`
+	// SessionTimeout is the consumer group session timeout. Default 30s.
+	SessionTimeout time.Duration `yaml:"session_timeout"`
+	// HeartbeatInterval is the consumer group heartbeat. Default 3s.
+	HeartbeatInterval time.Duration `yaml:"heartbeat_interval"`
+	// RebalanceTimeout is the consumer group rebalance timeout. Default 30s.
+	RebalanceTimeout time.Duration `yaml:"rebalance_timeout"`
+	// DrainTimeout is how long a rebalance or shutdown waits for in-flight messages;
+	// it must be below RebalanceTimeout. Default 10s.
+	DrainTimeout time.Duration `yaml:"drain_timeout"`
+	// JoinGroupBackoff is the pause before rejoining a group after an error. Default 5s.
+	JoinGroupBackoff time.Duration `yaml:"join_group_backoff"`
+	// OutboxInterval is how often the outbox is polled for events to publish on the
+	// golden topic. Default 200ms.
+	OutboxInterval time.Duration `yaml:"outbox_interval"`
+}
+
+func (k *KafkaConfig) setDefaults() {
+	if k.Group == "" {
+		k.Group = "steward"
+	}
+	k.Topics = k.Topics.WithDefaults()
+	if k.Partitions == 0 {
+		k.Partitions = 6
+	}
+	if k.CreateTopics == nil {
+		t := true
+		k.CreateTopics = &t
+	}
+	if k.OutboxInterval == 0 {
+		k.OutboxInterval = 200 * time.Millisecond
+	}
+}
+
+func (k *KafkaConfig) validate() []error {
+	var errs []error
+	for _, b := range k.Brokers {
+		if !strings.Contains(b, ":") {
+			errs = append(errs, fmt.Errorf("kafka.brokers: %q: want host:port", b))
+		}
+	}
+	if k.Partitions < 0 {
+		errs = append(errs, errors.New("kafka.partitions: must be positive"))
+	}
+	return errs
+}
+
+// HTTPConfig configures the operational HTTP server.
+type HTTPConfig struct {
+	// Addr is the listen address. Default ":8080".
+	Addr string `yaml:"addr"`
+}

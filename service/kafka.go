@@ -1,0 +1,80 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/segmentio/kafka-go"
+	"github.com/steward-crm/steward/pubsub/kafkago"
+)
+
+// publisher builds the Kafka publisher of the configuration.
+func (s *Service) publisher(wlog watermill.LoggerAdapter) (*kafkago.Publisher, error) {
+	k := s.Config.Kafka
+	if len(k.Brokers) == 0 {
+		return nil, errors.New("kafka.brokers: required (steward.yaml, STEWARD_KAFKA_BROKERS or -brokers)")
+	}
+	return kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: k.Brokers, AllowAutoTopicCreation: *k.CreateTopics}, wlog)
+}
+
+// subscriber builds a consumer-group subscriber for one handler.
+func (s *Service) subscriber(handler string, wlog watermill.LoggerAdapter) (*kafkago.Subscriber, error) {
+	k := s.Config.Kafka
+	return kafkago.NewSubscriber(kafkago.SubscriberConfig{
+		Brokers:           k.Brokers,
+		ConsumerGroup:     k.Group + "." + handler,
+		CommitInterval:    k.CommitInterval,
+		SessionTimeout:    k.SessionTimeout,
+		HeartbeatInterval: k.HeartbeatInterval,
+		RebalanceTimeout:  k.RebalanceTimeout,
+		JoinGroupBackoff:  k.JoinGroupBackoff,
+		DrainTimeout:      k.DrainTimeout,
+	}, wlog)
+}
+
+// EnsureTopics creates the pipeline's topics that do not exist yet, with the configured
+// partition count (replication factor 1 on a single broker, else 3).
+func (s *Service) EnsureTopics(ctx context.Context) error {
+	k := s.Config.Kafka
+	if !*k.CreateTopics {
+		return nil
+	}
+	if len(k.Brokers) == 0 {
+		return errors.New("kafka.brokers: required")
+	}
+	conn, err := kafka.DialContext(ctx, "tcp", k.Brokers[0])
+	if err != nil {
+		return fmt.Errorf("kafka %s: %w", k.Brokers[0], err)
+	}
+	defer conn.Close()
+	brokers, err := conn.Brokers()
+	if err != nil {
+		return fmt.Errorf("kafka brokers: %w", err)
+	}
+	rf := 3
+	if len(brokers) < 3 {
+		rf = 1
+	}
+	ctrl, err := conn.Controller()
+	if err != nil {
+		return fmt.Errorf("kafka controller: %w", err)
+	}
+	cc, err := kafka.DialContext(ctx, "tcp", net.JoinHostPort(ctrl.Host, strconv.Itoa(ctrl.Port)))
+	if err != nil {
+		return fmt.Errorf("kafka controller: %w", err)
+	}
+	defer cc.Close()
+	t := k.Topics
+	var cfgs []kafka.TopicConfig
+	for _, name := range []string{t.Raw, t.Clean, t.Enriched, t.DLQ, t.Golden} {
+		cfgs = append(cfgs, kafka.TopicConfig{Topic: name, NumPartitions: k.Partitions, ReplicationFactor: rf})
+	}
+	if err := cc.CreateTopics(cfgs...); err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
+		return fmt.Errorf("create topics: %w", err)
+	}
+	return nil
+}

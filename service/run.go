@@ -1,0 +1,119 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/steward-crm/steward/handlers"
+	"github.com/steward-crm/steward/resolve"
+)
+
+// RunOptions tune steward run.
+type RunOptions struct {
+	// Ready, when set, is called with the HTTP address once the router runs.
+	Ready func(httpAddr string)
+}
+
+// Run is the scale-out mode: it consumes the raw topic from Kafka in consumer groups
+// (one per handler), runs Normalize → Identify → Resolve into the warehouse, stores the
+// DLQ in dead_letters, publishes golden-record change events from the outbox, and serves
+// /metrics, /healthz and /readyz. It returns when ctx ends (SIGTERM), after in-flight
+// messages are finished and the outbox flushed. Offsets are committed only after a
+// message is acked: a crash redelivers, and resolution is idempotent.
+func (s *Service) Run(ctx context.Context, opts RunOptions) error {
+	log := s.Config.Logger
+	wlog := s.watermillLogger()
+	if err := s.EnsureTopics(ctx); err != nil {
+		return err
+	}
+	pub, err := s.publisher(wlog)
+	if err != nil {
+		return err
+	}
+	defer pub.Close()
+	subs := map[string]message.Subscriber{}
+	for _, h := range []string{handlers.NormalizeHandler, handlers.IdentifyHandler, handlers.ResolveHandler, handlers.DeadLetterHandler} {
+		sub, err := s.subscriber(h, wlog)
+		if err != nil {
+			return err
+		}
+		defer sub.Close()
+		subs[h] = sub
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := handlers.NewMetrics(reg)
+	topics := s.Config.Kafka.Topics
+	router, err := handlers.NewRouter(handlers.Config{
+		Topics:      topics,
+		Subscribers: subs,
+		Publisher:   pub,
+		Middleware:  []message.HandlerMiddleware{metrics.Middleware},
+		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
+		Identify:    &handlers.Identify{Chain: s.IdentifyChain},
+		Resolve: &handlers.Resolve{Resolver: s.Resolver, Observe: func(_ string, o resolve.Outcome) {
+			metrics.Outcomes.WithLabelValues(string(o.Action)).Inc()
+		}},
+		DeadLetters: &handlers.DeadLetters{Store: s.Store},
+		Logger:      wlog,
+	})
+	if err != nil {
+		return err
+	}
+	ops, err := newOpsServer(s.Config.HTTP.Addr, reg, func(ctx context.Context) error {
+		_, err := s.Store.DeadLetters(ctx, 0)
+		return err
+	}, log)
+	if err != nil {
+		return err
+	}
+	defer ops.close()
+
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	fwd := newForwarder(s.Store, pub, topics.Golden, s.Config.Kafka.OutboxInterval, reg)
+	var fwdErr error
+	wg.Add(2)
+	go func() { defer wg.Done(); fwdErr = fwd.run(bg) }()
+	lag := newLagCollector(s.Config.Kafka.Brokers, map[string]string{
+		s.Config.Kafka.Group + "." + handlers.NormalizeHandler: topics.Raw,
+		s.Config.Kafka.Group + "." + handlers.IdentifyHandler:  topics.Clean,
+		s.Config.Kafka.Group + "." + handlers.ResolveHandler:   topics.Enriched,
+	}, reg)
+	go func() { defer wg.Done(); lag.run(bg, 5*time.Second) }()
+
+	runErr := make(chan error, 1)
+	go func() { runErr <- router.Run(context.WithoutCancel(ctx)) }()
+	select {
+	case <-router.Running():
+	case err := <-runErr:
+		stopBG()
+		wg.Wait()
+		return fmt.Errorf("router: %w", err)
+	}
+	ops.ready.Store(true)
+	log.Info("steward run: consuming", "topic", topics.Raw, "brokers", s.Config.Kafka.Brokers, "http", ops.Addr())
+	if opts.Ready != nil {
+		opts.Ready(ops.Addr())
+	}
+	var err2 error
+	select {
+	case <-ctx.Done():
+		log.Info("steward run: stopping, finishing in-flight messages")
+	case err2 = <-runErr:
+	}
+	ops.ready.Store(false)
+	closeErr := router.Close()
+	if err2 == nil {
+		err2 = <-runErr
+	}
+	stopBG() // the forwarder flushes the outbox before returning
+	wg.Wait()
+	return errors.Join(err2, closeErr, fwdErr)
+}

@@ -1,0 +1,173 @@
+package service
+
+import (
+	"log/slog"
+	"os"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/steward-crm/steward/input"
+)
+
+// kafkaCluster starts an in-process Kafka-protocol broker (kfake): kafka-go talks to it
+// over the real wire protocol.
+func kafkaCluster(t *testing.T) []string {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(3), kfake.GroupMinSessionTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()
+}
+
+// fastKafka lowers consumer-group timings so that tests do not wait for rebalances.
+func fastKafka(cfg *Config, brokers []string) {
+	cfg.Kafka.Brokers = brokers
+	cfg.Kafka.Partitions = 3
+	cfg.Kafka.HeartbeatInterval = 200 * time.Millisecond
+	cfg.Kafka.SessionTimeout = 2 * time.Second
+	cfg.Kafka.RebalanceTimeout = 5 * time.Second
+	cfg.Kafka.DrainTimeout = 2 * time.Second
+	cfg.Kafka.JoinGroupBackoff = 200 * time.Millisecond
+	cfg.Kafka.CommitInterval = 100 * time.Millisecond
+	cfg.Kafka.OutboxInterval = 50 * time.Millisecond
+	cfg.HTTP.Addr = "127.0.0.1:0"
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func TestRunOnKafka(t *testing.T) {
+	brokers := kafkaCluster(t)
+	cfg := Config{Database: filepath.Join(t.TempDir(), "w.db"), Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	fastKafka(&cfg, brokers)
+	s, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	sum, err := s.Produce(context.Background(), []string{"../testdata/contacts.jsonl"}, input.Options{}, 100)
+	if err != nil || sum.Published != 307 {
+		t.Fatalf("produce: %+v %v", sum, err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, RunOptions{Ready: func(a string) { addr <- a }}) }()
+	var httpAddr string
+	select {
+	case httpAddr = <-addr:
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("run never became ready")
+	}
+	waitFor(t, 60*time.Second, "every record resolved or dead-lettered", func() bool {
+		st, err := s.Store.Stats(context.Background())
+		return err == nil && st.SourceRecords == 300 && st.DeadLetters == 7
+	})
+	waitFor(t, 10*time.Second, "the outbox to drain", func() bool {
+		p, _ := s.Store.PendingOutbox(context.Background(), 1)
+		return len(p) == 0
+	})
+
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": `steward_messages_processed_total{handler="normalize",result="dead_lettered"} 7`} {
+		resp, err := http.Get("http://" + httpAddr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("%s: %d, want %q in:\n%.2000s", path, resp.StatusCode, want, body)
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run returned %v after SIGTERM-like cancel", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop")
+	}
+
+	// Golden events reached the golden topic, one per warehouse change.
+	evs, _ := s.Store.Events(context.Background(), 0)
+	n := countTopic(t, brokers, "contacts.golden")
+	if n != len(evs) {
+		t.Errorf("%d golden events on Kafka, %d audit events in the warehouse", n, len(evs))
+	}
+	// Dead letters on the DLQ topic carry the reason.
+	dlq := readTopic(t, brokers, "contacts.dlq")
+	if len(dlq) != 7 {
+		t.Fatalf("%d messages on the DLQ", len(dlq))
+	}
+	for _, m := range dlq {
+		reason, stage := header(m, "reason_poisoned"), header(m, "stage")
+		if reason == "" || !strings.HasPrefix(stage, "normalize/") {
+			t.Errorf("DLQ message without reason/stage headers: %q %q", reason, stage)
+		}
+	}
+}
+
+func header(m kafka.Message, k string) string {
+	for _, h := range m.Headers {
+		if h.Key == k {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
+
+func readTopic(t *testing.T, brokers []string, topic string) []kafka.Message {
+	t.Helper()
+	var out []kafka.Message
+	for p := 0; p < 3; p++ {
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: p, MaxWait: 100 * time.Millisecond})
+		conn, err := kafka.DialLeader(context.Background(), "tcp", brokers[0], topic, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last, err := conn.ReadLastOffset()
+		conn.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := int64(0); i < last; i++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			m, err := r.ReadMessage(ctx)
+			cancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, m)
+		}
+		r.Close()
+	}
+	return out
+}
+
+func countTopic(t *testing.T, brokers []string, topic string) int {
+	return len(readTopic(t, brokers, topic))
+}
