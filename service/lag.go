@@ -82,4 +82,3 @@ func (l *lagCollector) lag(ctx context.Context, group, topic string) (int64, err
 	}
 	return lag, nil
 }
-

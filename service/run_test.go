@@ -1,19 +1,19 @@
 package service
 
 import (
-	"log/slog"
-	"os"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/steward-crm/steward/input"
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 // kafkaCluster starts an in-process Kafka-protocol broker (kfake): kafka-go talks to it
