@@ -1,0 +1,468 @@
+package pgtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// EnvURL names the environment variable holding an existing server's URL.
+const EnvURL = "STEWARD_TEST_DATABASE_URL"
+
+// binGlob is where Debian installs the server binaries of each major version.
+var binGlob = "/usr/lib/postgresql/*/bin"
+
+// dirPrefix starts the name of every ephemeral cluster's directory.
+const dirPrefix = "steward-pgtest-"
+
+var (
+	startOnce sync.Once
+	startErr  error
+	mu        sync.Mutex // guards srv
+	srv       *cluster
+)
+
+// URL returns the connection URL of a fresh, empty database for this test, dropped in
+// t.Cleanup. It skips the test when no PostgreSQL is available (fails it when CI=true).
+func URL(t testing.TB) string {
+	t.Helper()
+	admin, err := adminURL()
+	if err != nil {
+		unavailable(t, err)
+	}
+	name, err := randomName()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := adminExec(ctx, admin, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		if os.Getenv(EnvURL) == "" {
+			t.Fatalf("pgtest: create database: %v", err)
+		}
+		unavailable(t, fmt.Errorf("create database on %s: %w", EnvURL, err))
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := dropDatabase(ctx, admin, name); err != nil {
+			t.Errorf("pgtest: drop database %s: %v", name, err)
+		}
+	})
+	u, err := withDatabase(admin, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// RunMain runs the tests, stops the ephemeral cluster if one was started and exits with
+// the tests' status. Call it from TestMain.
+func RunMain(m *testing.M) {
+	code := m.Run()
+	if err := Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "pgtest:", err)
+	}
+	os.Exit(code)
+}
+
+// Stop stops the ephemeral cluster (if any) and removes its directory. URL must not be
+// called afterwards.
+func Stop() error {
+	mu.Lock()
+	c := srv
+	srv = nil
+	mu.Unlock()
+	if c == nil {
+		return nil
+	}
+	return c.stop()
+}
+
+func unavailable(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("pgtest: PostgreSQL is required (CI=true) but unavailable: %v", err)
+		return
+	}
+	t.Skipf("pgtest: no PostgreSQL, skipping: %v (install postgresql or set %s)", err, EnvURL)
+}
+
+// adminURL returns the URL of a database to run CREATE/DROP DATABASE from.
+func adminURL() (string, error) {
+	if u := os.Getenv(EnvURL); u != "" {
+		if _, err := withDatabase(u, "x"); err != nil {
+			return "", fmt.Errorf("%s: %w", EnvURL, err)
+		}
+		return u, nil
+	}
+	startOnce.Do(func() {
+		c, err := start()
+		mu.Lock()
+		srv, startErr = c, err
+		mu.Unlock()
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if startErr != nil {
+		return "", startErr
+	}
+	if srv == nil {
+		return "", errors.New("the ephemeral cluster was stopped")
+	}
+	return srv.url("postgres"), nil
+}
+
+func randomName() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "steward_test_" + hex.EncodeToString(b), nil
+}
+
+// withDatabase returns the URL u pointing at database name.
+func withDatabase(u, name string) (string, error) {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "postgres" && p.Scheme != "postgresql") {
+		return "", fmt.Errorf("want a postgres:// URL, got %q", u)
+	}
+	p.Path, p.RawPath = "/"+name, ""
+	return p.String(), nil
+}
+
+func adminExec(ctx context.Context, admin, sql string) error {
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+func dropDatabase(ctx context.Context, admin, name string) error {
+	id := pgx.Identifier{name}.Sanitize()
+	// WITH (FORCE) (PostgreSQL 13+) ends the connections a test left open.
+	err := adminExec(ctx, admin, "DROP DATABASE IF EXISTS "+id+" WITH (FORCE)")
+	if err != nil && strings.Contains(err.Error(), "syntax error") {
+		err = adminExec(ctx, admin, "DROP DATABASE IF EXISTS "+id)
+	}
+	return err
+}
+
+// cluster is an ephemeral PostgreSQL cluster owned by this test binary.
+type cluster struct {
+	bin    string // folder of initdb, pg_ctl, postgres
+	dir    string // temp dir: data/, log, owner, socket
+	port   int
+	cred   *syscall.Credential // run as this user (nil: as ourselves)
+	proc   *os.Process
+	exited chan struct{} // closed when the postmaster exits
+}
+
+func (c *cluster) data() string { return filepath.Join(c.dir, "data") }
+
+func (c *cluster) url(db string) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
+}
+
+// command runs a PostgreSQL binary as the cluster's user.
+func (c *cluster) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(c.bin, name), args...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+	return cmd
+}
+
+// start finds the binaries, runs initdb in a new temp dir and starts the postmaster.
+func start() (*cluster, error) {
+	bin, err := findBin()
+	if err != nil {
+		return nil, err
+	}
+	reapStale()
+	c := &cluster{bin: bin}
+	base := os.TempDir()
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return nil, fmt.Errorf("running as root, initdb needs the \"postgres\" user: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		if !traversable(base) {
+			base = "/tmp"
+		}
+	}
+	if c.dir, err = os.MkdirTemp(base, dirPrefix); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(c.dir)
+		}
+	}()
+	if err := os.WriteFile(filepath.Join(c.dir, "owner"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		return nil, err
+	}
+	if c.cred != nil {
+		if err := os.Chown(c.dir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
+			return nil, err
+		}
+	}
+	initdb := c.command("initdb", "-D", c.data(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions")
+	if out, err := initdb.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
+	}
+	// A free port may be taken between choosing it and binding it: try a few.
+	for attempt := 0; ; attempt++ {
+		err = c.startPostmaster()
+		if err == nil {
+			ok = true
+			return c, nil
+		}
+		if attempt == 2 {
+			return nil, err
+		}
+	}
+}
+
+func (c *cluster) startPostmaster() error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	c.port = port
+	sockets := c.dir
+	if len(c.dir)+len("/.s.PGSQL.65535.lock") > 107 { // sun_path limit: TCP only
+		sockets = ""
+	}
+	logf, err := os.OpenFile(filepath.Join(c.dir, "log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd := c.command("postgres", "-D", c.data(), "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+sockets,
+		"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
+		"-c", "max_connections=200", "-c", "shared_buffers=64MB")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	// Its own process group (a terminal's ^C reaches the test binary, which stops the
+	// cluster), and SIGINT (fast shutdown) when the test binary dies, however it dies.
+	cmd.SysProcAttr.Setpgid = true
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGINT
+	started := make(chan error, 1)
+	exited := make(chan struct{})
+	go func() {
+		// The parent-death signal fires when the thread that forked the child exits:
+		// start and wait from a thread that lives as long as the postmaster.
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		cmd.Wait()
+		close(exited)
+	}()
+	if err := <-started; err != nil {
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	c.proc, c.exited = cmd.Process, exited
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		conn, err := pgx.Connect(ctx, c.url("postgres"))
+		cancel()
+		if err == nil {
+			conn.Close(context.Background())
+			return nil
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("postgres exited at start-up:\n%s", c.logTail())
+		case <-time.After(30 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			c.proc.Signal(syscall.SIGQUIT)
+			<-exited
+			return fmt.Errorf("postgres not ready after 60s: %v\n%s", err, c.logTail())
+		}
+	}
+}
+
+func (c *cluster) logTail() string {
+	b, _ := os.ReadFile(filepath.Join(c.dir, "log"))
+	if len(b) > 4000 {
+		b = b[len(b)-4000:]
+	}
+	return string(b)
+}
+
+// stop stops the postmaster (pg_ctl stop -m fast, signals if that fails) and removes the
+// cluster's directory.
+func (c *cluster) stop() error {
+	var errs []error
+	select {
+	case <-c.exited:
+	default:
+		out, err := c.command("pg_ctl", "stop", "-D", c.data(), "-m", "fast", "-w", "-t", "30").CombinedOutput()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("pg_ctl stop: %v: %s", err, bytes.TrimSpace(out)))
+			c.proc.Signal(syscall.SIGQUIT)
+		}
+		select {
+		case <-c.exited:
+		case <-time.After(30 * time.Second):
+			c.proc.Kill()
+			<-c.exited
+		}
+	}
+	if err := os.RemoveAll(c.dir); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// findBin returns the folder holding initdb, pg_ctl and postgres: PATH first, then
+// /usr/lib/postgresql/<version>/bin, highest version first.
+func findBin() (string, error) {
+	has := func(dir string) bool {
+		for _, b := range []string{"initdb", "pg_ctl", "postgres"} {
+			if fi, err := os.Stat(filepath.Join(dir, b)); err != nil || fi.IsDir() {
+				return false
+			}
+		}
+		return true
+	}
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if dir := filepath.Dir(p); has(dir) {
+			return dir, nil
+		}
+	}
+	dirs, _ := filepath.Glob(binGlob)
+	slices.SortFunc(dirs, func(a, b string) int { // highest version first
+		return compareVersions(filepath.Base(filepath.Dir(b)), filepath.Base(filepath.Dir(a)))
+	})
+	for _, dir := range dirs {
+		if has(dir) {
+			return dir, nil
+		}
+	}
+	return "", errors.New("initdb/pg_ctl/postgres not found on PATH nor in /usr/lib/postgresql/*/bin")
+}
+
+// compareVersions compares dotted numeric versions ("9.6" < "15").
+func compareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// traversable reports whether every folder of dir can be entered by other users (the
+// postgres user, when we are root).
+func traversable(dir string) bool {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for {
+		fi, err := os.Stat(dir)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return true
+		}
+		dir = parent
+	}
+}
+
+// reapStale removes the directories of ephemeral clusters whose test binary is gone (it
+// was killed before it could stop its cluster), stopping a postmaster still running there.
+func reapStale() {
+	bases := []string{os.TempDir()}
+	if os.TempDir() != "/tmp" {
+		bases = append(bases, "/tmp")
+	}
+	for _, base := range bases {
+		dirs, _ := filepath.Glob(filepath.Join(base, dirPrefix+"*"))
+		for _, dir := range dirs {
+			reapDir(dir)
+		}
+	}
+}
+
+func reapDir(dir string) {
+	if b, err := os.ReadFile(filepath.Join(dir, "owner")); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && alive(pid) {
+			return // its test binary is still running
+		}
+	} else if fi, err := os.Stat(dir); err != nil || time.Since(fi.ModTime()) < time.Minute {
+		return // being created right now
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid")); err == nil {
+		line, _, _ := strings.Cut(string(b), "\n")
+		if pid, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && alive(pid) {
+			// Only a postmaster of this very directory (pids get reused).
+			if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && bytes.Contains(cmdline, []byte(dir)) {
+				syscall.Kill(pid, syscall.SIGQUIT)
+				for i := 0; i < 100 && alive(pid); i++ {
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+		}
+	}
+	os.RemoveAll(dir)
+}
+
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

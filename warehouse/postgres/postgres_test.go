@@ -1,0 +1,523 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/pgtest"
+	"github.com/steward-crm/steward/warehouse"
+	"github.com/steward-crm/steward/warehouse/sqlstore"
+	"github.com/steward-crm/steward/warehouse/storetest"
+)
+
+func TestMain(m *testing.M) { pgtest.RunMain(m) }
+
+func open(t *testing.T, url string) *sqlstore.Store {
+	t.Helper()
+	s, err := Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		Open: func(t *testing.T) warehouse.Store { return open(t, pgtest.URL(t)) },
+		Exec: func(s warehouse.Store, q string) error {
+			_, err := s.(*sqlstore.Store).DB().Exec(q)
+			return err
+		},
+	})
+}
+
+func TestMigrateTwice(t *testing.T) {
+	url := pgtest.URL(t)
+	for i := 0; i < 2; i++ {
+		s, err := Open(context.Background(), url)
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		s.Close()
+	}
+	checkMigrated(t, open(t, url))
+}
+
+func checkMigrated(t *testing.T, s *sqlstore.Store) {
+	t.Helper()
+	var n, max int
+	if err := s.DB().QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_migrations`).Scan(&n, &max); err != nil {
+		t.Fatal(err)
+	}
+	if n != sqlstore.SchemaVersion() || max != sqlstore.SchemaVersion() {
+		t.Errorf("schema_migrations: %d rows, max version %d; want %d", n, max, sqlstore.SchemaVersion())
+	}
+}
+
+func TestMigrateConcurrently(t *testing.T) {
+	url := pgtest.URL(t)
+	const n = 3
+	start := make(chan struct{})
+	errs := make(chan error, n)
+	stores := make(chan *sqlstore.Store, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			<-start
+			s, err := Open(context.Background(), url)
+			if err == nil {
+				stores <- s
+			}
+			errs <- err
+		}()
+	}
+	close(start)
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent open: %v", err)
+		}
+	}
+	close(stores)
+	for s := range stores {
+		checkMigrated(t, s)
+		s.Close()
+	}
+}
+
+// waitFor polls cond (a database condition that no channel can signal).
+func waitFor(t *testing.T, what string, cond func() (bool, error)) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := cond()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitingLocks counts the advisory locks waited for in s's database.
+func waitingLocks(s *sqlstore.Store) (int, error) {
+	var n int
+	err := s.DB().QueryRow(`SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()`).Scan(&n)
+	return n, err
+}
+
+func TestLockKeysSerializes(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	ctx := context.Background()
+	firstLocked, release := make(chan struct{}), make(chan struct{})
+	firstDone := make(chan error, 1)
+	go func() {
+		firstDone <- s.InTx(ctx, func(tx warehouse.Tx) error {
+			if err := tx.LockKeys(ctx, []string{"email:x@y.fr", "phone:+33600000000"}); err != nil {
+				return err
+			}
+			m := &contact.Master{Golden: contact.Golden{FamilyName: "first"}}
+			if err := tx.CreateMaster(ctx, m); err != nil {
+				return err
+			}
+			row := &warehouse.SourceRow{Source: "crm", SourceID: "1", Hash: "h", Record: &contact.Record{}, MasterID: m.ID}
+			if err := tx.PutSourceRecord(ctx, row); err != nil {
+				return err
+			}
+			if err := tx.ReplaceBlockKeys(ctx, row.ID, []string{"phone:+33600000000"}); err != nil {
+				return err
+			}
+			close(firstLocked)
+			<-release
+			return nil
+		})
+	}()
+	<-firstLocked
+
+	var secondAcquired atomic.Bool
+	secondDone := make(chan error, 1)
+	var candidates int
+	go func() {
+		secondDone <- s.InTx(ctx, func(tx warehouse.Tx) error {
+			// Overlaps the first transaction's keys on the phone only.
+			if err := tx.LockKeys(ctx, []string{"phone:+33600000000", "name:other"}); err != nil {
+				return err
+			}
+			secondAcquired.Store(true)
+			// Read after the lock, in the transaction: sees what the first one committed.
+			cands, _, err := tx.Candidates(ctx, []string{"phone:+33600000000"}, 10, 0)
+			candidates = len(cands)
+			return err
+		})
+	}()
+	// The second transaction is blocked on its advisory lock while the first holds it.
+	waitFor(t, "the second transaction to wait for its lock", func() (bool, error) {
+		n, err := waitingLocks(s)
+		return n == 1, err
+	})
+	if secondAcquired.Load() {
+		t.Fatal("the second transaction took an overlapping key while the first held it")
+	}
+	// Disjoint keys do not wait.
+	if err := s.InTx(ctx, func(tx warehouse.Tx) error { return tx.LockKeys(ctx, []string{"email:someone@else.fr"}) }); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-secondDone; err != nil {
+		t.Fatal(err)
+	}
+	if !secondAcquired.Load() || candidates != 1 {
+		t.Errorf("second transaction: acquired %v, found %d candidates after the lock (want the first transaction's record)", secondAcquired.Load(), candidates)
+	}
+}
+
+// TestLockKeysInOrder checks that qLockKeys takes its locks one by one in the array's
+// order: while it waits for the second key it already holds the first.
+func TestLockKeysInOrder(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	ctx := context.Background()
+	const first, second, third = int64(-7), int64(42), int64(1 << 40)
+	holder, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if _, err := holder.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, second); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var pid int
+	if err := tx.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- lockKeys(ctx, tx, []int64{first, second, third}) }()
+
+	type lock struct {
+		key     int64
+		granted bool
+	}
+	locksOf := func() ([]lock, error) {
+		rows, err := s.DB().QueryContext(ctx, `SELECT (classid::bigint << 32) | objid::bigint, granted FROM pg_locks
+WHERE locktype = 'advisory' AND objsubid = 1 AND pid = $1 ORDER BY 1`, pid)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []lock
+		for rows.Next() {
+			var l lock
+			if err := rows.Scan(&l.key, &l.granted); err != nil {
+				return nil, err
+			}
+			out = append(out, l)
+		}
+		return out, rows.Err()
+	}
+	var got []lock
+	waitFor(t, "the transaction to wait for the held key", func() (bool, error) {
+		got, err = locksOf()
+		for _, l := range got {
+			if !l.granted {
+				return true, err
+			}
+		}
+		return false, err
+	})
+	want := []lock{{first, true}, {second, false}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("while waiting for key %d: locks %v, want %v (the first held, the third not requested yet)", second, got, want)
+	}
+	if _, err := holder.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, second); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got, err = locksOf(); err != nil || len(got) != 3 {
+		t.Fatalf("after the wait: %v %v", got, err)
+	}
+}
+
+// resolve is the resolver's pattern for a new record: lock its keys, look for candidates,
+// create a master when there is none, else link to the candidate's.
+func resolve(ctx context.Context, s warehouse.Store, key, sourceID string, lock bool, beforeWrite func()) (created bool, err error) {
+	err = s.InTx(ctx, func(tx warehouse.Tx) error {
+		created = false
+		if lock {
+			if err := tx.LockKeys(ctx, []string{key}); err != nil {
+				return err
+			}
+		}
+		cands, _, err := tx.Candidates(ctx, []string{key}, 100, 0)
+		if err != nil {
+			return err
+		}
+		if beforeWrite != nil {
+			beforeWrite()
+		}
+		row := &warehouse.SourceRow{Source: "crm", SourceID: sourceID, Hash: "h", Position: "test",
+			Record: &contact.Record{Source: "crm", SourceID: sourceID, Emails: []string{key}}}
+		if len(cands) > 0 {
+			row.MasterID = cands[0].MasterID
+		} else {
+			m := &contact.Master{Status: contact.MasterActive}
+			if err := tx.CreateMaster(ctx, m); err != nil {
+				return err
+			}
+			row.MasterID, created = m.ID, true
+		}
+		if err := tx.PutSourceRecord(ctx, row); err != nil {
+			return err
+		}
+		return tx.ReplaceBlockKeys(ctx, row.ID, []string{key})
+	})
+	return created, err
+}
+
+// TestOneMasterPerKey: consumers in several processes (stores) resolving records of the
+// same persons at once never create two masters for one person.
+func TestOneMasterPerKey(t *testing.T) {
+	url := pgtest.URL(t)
+	stores := []*sqlstore.Store{open(t, url), open(t, url), open(t, url)}
+	ctx := context.Background()
+	keys := []string{"email:x@y.fr", "email:z@y.fr", "phone:+33611223344"}
+	const perKey = 12
+	var wg sync.WaitGroup
+	errs := make(chan error, perKey*len(keys))
+	start := make(chan struct{})
+	for i := 0; i < perKey*len(keys); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := resolve(ctx, stores[i%len(stores)], keys[i%len(keys)], fmt.Sprint(i), true, nil)
+			errs <- err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := stores[0].DB().Query(`SELECT bk.key, COUNT(DISTINCT s.master_id), COUNT(*) FROM block_keys bk JOIN source_records s ON s.id = bk.source_row_id GROUP BY bk.key ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var key string
+		var masters, records int
+		if err := rows.Scan(&key, &masters, &records); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if masters != 1 || records != perKey {
+			t.Errorf("key %s: %d masters for %d records, want 1 for %d", key, masters, records, perKey)
+		}
+	}
+	st, err := stores[0].Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(keys) || st.Masters != int64(len(keys)) {
+		t.Errorf("%d keys, %d masters; want %d of each", n, st.Masters, len(keys))
+	}
+	// The prepared statements ran on several connections of each pool.
+	for _, s := range stores {
+		if c := s.DB().Stats().OpenConnections; c < 2 {
+			t.Logf("a store used %d connection(s)", c)
+		}
+	}
+}
+
+// TestOneMasterPerKeyNeedsLocks is the control of TestOneMasterPerKey: without LockKeys,
+// transactions that all read before any writes create one master each.
+func TestOneMasterPerKeyNeedsLocks(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	ctx := context.Background()
+	const n = 4
+	var ready sync.WaitGroup
+	ready.Add(n)
+	barrier := func() { ready.Done(); ready.Wait() } // on the first attempt only
+	var once [n]sync.Once
+	var created atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := resolve(ctx, s, "email:x@y.fr", fmt.Sprint(i), false, func() { once[i].Do(barrier) })
+			if err != nil {
+				t.Error(err)
+			}
+			if c {
+				created.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if created.Load() != n {
+		t.Errorf("without locks %d masters were created, want %d: the control does not race", created.Load(), n)
+	}
+}
+
+// TestConcurrentUpserts: the inserts that race on a key are INSERT ... ON CONFLICT, which
+// in READ COMMITTED wait and update (or skip) instead of failing: no unique violation to
+// retry. MaxRetries 0 makes any transient error visible.
+func TestConcurrentUpserts(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	s.MaxRetries = 0
+	ctx := context.Background()
+	var rowID, masterID int64
+	if err := s.InTx(ctx, func(tx warehouse.Tx) error {
+		m := &contact.Master{}
+		if err := tx.CreateMaster(ctx, m); err != nil {
+			return err
+		}
+		row := &warehouse.SourceRow{Source: "crm", SourceID: "seed", Hash: "h", Record: &contact.Record{}, MasterID: m.ID}
+		if err := tx.PutSourceRecord(ctx, row); err != nil {
+			return err
+		}
+		rowID, masterID = row.ID, m.ID
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	const n = MaxOpenConns
+	var ready sync.WaitGroup
+	ready.Add(n)
+	var wg sync.WaitGroup
+	var added atomic.Int32
+	ids := make([]int64, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.InTx(ctx, func(tx warehouse.Tx) error {
+				// Every transaction has started (and holds a connection) before any writes.
+				if _, err := tx.SourceRecord(ctx, "crm", "seed"); err != nil {
+					return err
+				}
+				ready.Done()
+				ready.Wait()
+				row := &warehouse.SourceRow{Source: "crm", SourceID: "same", Hash: fmt.Sprint(i), Record: &contact.Record{}, MasterID: masterID}
+				if err := tx.PutSourceRecord(ctx, row); err != nil {
+					return err
+				}
+				ids[i] = row.ID
+				if err := tx.ReplaceBlockKeys(ctx, row.ID, []string{"k1", "k2"}); err != nil {
+					return err
+				}
+				ok, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: warehouse.ReviewPair, SourceRowID: rowID, SourceKey: "crm:seed", MasterID: masterID, CandidateID: 99})
+				if ok {
+					added.Add(1)
+				}
+				return err
+			})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if err := s.AddDeadLetter(ctx, warehouse.DeadLetter{Position: "in:1", Stage: "decode", Reason: "bad", Payload: []byte("x")}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids[1:] {
+		if id != ids[0] {
+			t.Errorf("one source record got ids %v", ids)
+			break
+		}
+	}
+	if added.Load() != 1 {
+		t.Errorf("%d open review items added for one pair, want 1", added.Load())
+	}
+	dls, err := s.DeadLetters(ctx, 10)
+	if err != nil || len(dls) != 1 || dls[0].Seen != n {
+		t.Errorf("dead letters %+v %v, want one seen %d times", dls, err, n)
+	}
+}
+
+// TestDeadlockRetried: two transactions taking two keys in opposite orders (LockKeys
+// called twice) deadlock; PostgreSQL aborts one (40P01) and InTx runs it again.
+func TestDeadlockRetried(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	ctx := context.Background()
+	var attempts atomic.Int32
+	var holding sync.WaitGroup
+	holding.Add(2)
+	var once [2]sync.Once
+	run := func(i int, keys ...string) error {
+		return s.InTx(ctx, func(tx warehouse.Tx) error {
+			attempts.Add(1)
+			if err := tx.LockKeys(ctx, keys[:1]); err != nil {
+				return err
+			}
+			once[i].Do(func() { holding.Done(); holding.Wait() })
+			return tx.LockKeys(ctx, keys[1:])
+		})
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- run(0, "a", "b") }()
+	go func() { errs <- run(1, "b", "a") }()
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a := attempts.Load(); a != 3 {
+		t.Errorf("%d attempts, want 3 (one deadlock victim run again)", a)
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&pgconn.PgError{Code: "40001"}, true},
+		{fmt.Errorf("lock keys: %w", &pgconn.PgError{Code: "40P01"}), true},
+		{&pgconn.PgError{Code: "23505"}, false},
+		{&pgconn.PgError{Code: "P0001"}, false},
+		{errors.New("40001"), false},
+		{sql.ErrNoRows, false},
+	} {
+		if got := retryable(c.err); got != c.want {
+			t.Errorf("retryable(%v) = %v", c.err, got)
+		}
+	}
+}
+
+func TestAuditLogTruncateRefused(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	if _, err := s.DB().Exec(`TRUNCATE merge_events`); err == nil {
+		t.Error("TRUNCATE merge_events succeeded: the audit log must be append-only")
+	}
+}
