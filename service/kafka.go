@@ -12,13 +12,19 @@ import (
 	"github.com/steward-crm/steward/pubsub/kafkago"
 )
 
-// publisher builds the Kafka publisher of the configuration.
-func (s *Service) publisher(wlog watermill.LoggerAdapter) (*kafkago.Publisher, error) {
+// publisher builds the Kafka publisher of the configuration. lowLatency sends each
+// publish at once (handlers publish one message at a time and wait for it); otherwise
+// messages are batched (produce).
+func (s *Service) publisher(wlog watermill.LoggerAdapter, lowLatency bool) (*kafkago.Publisher, error) {
 	k := s.Config.Kafka
 	if len(k.Brokers) == 0 {
 		return nil, errors.New("kafka.brokers: required (steward.yaml, STEWARD_KAFKA_BROKERS or -brokers)")
 	}
-	return kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: k.Brokers, AllowAutoTopicCreation: *k.CreateTopics}, wlog)
+	cfg := kafkago.PublisherConfig{Brokers: k.Brokers, AllowAutoTopicCreation: *k.CreateTopics}
+	if lowLatency {
+		cfg.BatchSize = 1
+	}
+	return kafkago.NewPublisher(cfg, wlog)
 }
 
 // subscriber builds a consumer-group subscriber for one handler.

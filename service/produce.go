@@ -26,7 +26,7 @@ type ProduceSummary struct {
 // dead-letters them with the reason); CSV rows are mapped first.
 func (s *Service) Produce(ctx context.Context, files []string, opts input.Options, batch int) (ProduceSummary, error) {
 	var sum ProduceSummary
-	pub, err := s.publisher(s.watermillLogger())
+	pub, err := s.publisher(s.watermillLogger(), false)
 	if err != nil {
 		return sum, err
 	}

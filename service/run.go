@@ -32,7 +32,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	if err := s.EnsureTopics(ctx); err != nil {
 		return err
 	}
-	pub, err := s.publisher(wlog)
+	pub, err := s.publisher(wlog, true)
 	if err != nil {
 		return err
 	}

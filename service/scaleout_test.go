@@ -1,0 +1,196 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/internal/pgtest"
+	"github.com/steward-crm/steward/synth"
+	"github.com/steward-crm/steward/warehouse/sqlstore"
+)
+
+// genFile writes n generated records (JSONL) and returns the path.
+func genFile(t *testing.T, n int, seed int64) string {
+	t.Helper()
+	g, err := synth.New(synth.Config{N: n, DupRate: 0.3, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for {
+		r, err := g.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc.Encode(r)
+	}
+	p := filepath.Join(t.TempDir(), "gen.jsonl")
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// startRun runs s.Run in the background; the returned stop cancels it and waits.
+func startRun(t *testing.T, s *Service) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, RunOptions{Ready: func(string) { close(ready) }}) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("run never became ready")
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("run: %v", err)
+			}
+		})
+	}
+}
+
+// clusters returns the warehouse's clustering as a canonical, comparable form: for each
+// source record key, the sorted keys of its master's records.
+func clusters(t *testing.T, s *Service) map[string]string {
+	t.Helper()
+	rows, err := s.Store.(*sqlstore.Store).DB().Query(`SELECT source || ':' || source_id, master_id FROM source_records WHERE deleted = FALSE`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	byMaster := map[int64][]string{}
+	for rows.Next() {
+		var k string
+		var m int64
+		rows.Scan(&k, &m)
+		byMaster[m] = append(byMaster[m], k)
+	}
+	out := map[string]string{}
+	for _, ks := range byMaster {
+		sort.Strings(ks)
+		c := strings.Join(ks, ",")
+		for _, k := range ks {
+			out[k] = c
+		}
+	}
+	return out
+}
+
+func scaleOutService(t *testing.T, db string, brokers []string, group string) *Service {
+	t.Helper()
+	cfg := Config{Database: db}
+	fastKafka(&cfg, brokers)
+	cfg.Kafka.Partitions = 6
+	cfg.Kafka.Group = group
+	s, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func countRows(t *testing.T, s *Service, q string) int {
+	t.Helper()
+	var n int
+	if err := s.Store.(*sqlstore.Store).DB().QueryRow(q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestScaleOutThreeConsumers: 10 000 records on Kafka, three consumers in one group
+// resolve them into PostgreSQL; the warehouse then holds exactly one row per source record
+// and the same clusters as a single consumer gives.
+func TestScaleOutThreeConsumers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	n := 10000
+	if raceEnabled {
+		n = 1500
+	}
+	if v := os.Getenv("STEWARD_TEST_SCALEOUT_N"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	brokers := kafkaCluster(t)
+	file := genFile(t, n, 11)
+
+	multiDB, singleDB := pgtest.URL(t), pgtest.URL(t)
+	var consumers []*Service
+	for i := 0; i < 3; i++ {
+		consumers = append(consumers, scaleOutService(t, multiDB, brokers, "multi"))
+	}
+	if sum, err := consumers[0].Produce(context.Background(), []string{file}, input.Options{}, 500); err != nil || sum.Published != int64(n) {
+		t.Fatalf("produce: %+v %v", sum, err)
+	}
+	start := time.Now()
+	var stops []func()
+	for _, c := range consumers {
+		stops = append(stops, startRun(t, c))
+	}
+	waitFor(t, 5*time.Minute, "3 consumers to resolve every record", func() bool {
+		got := countRows(t, consumers[0], `SELECT COUNT(*) FROM source_records`)
+		if testing.Verbose() {
+			t.Logf("%s: %d source records", time.Since(start).Round(time.Second), got)
+		}
+		return got == n
+	})
+	t.Logf("3 consumers: %d records in %s", n, time.Since(start).Round(time.Millisecond))
+	for _, stop := range stops {
+		stop()
+	}
+
+	single := scaleOutService(t, singleDB, brokers, "single")
+	start = time.Now()
+	stop := startRun(t, single)
+	waitFor(t, 5*time.Minute, "1 consumer to resolve every record", func() bool {
+		return countRows(t, single, `SELECT COUNT(*) FROM source_records`) == n
+	})
+	t.Logf("1 consumer: %d records in %s", n, time.Since(start).Round(time.Millisecond))
+	stop()
+
+	if d := countRows(t, consumers[0], `SELECT COUNT(*) FROM (SELECT source, source_id FROM source_records GROUP BY source, source_id HAVING COUNT(*) > 1) x`); d != 0 {
+		t.Errorf("%d duplicated source rows", d)
+	}
+	a, b := clusters(t, consumers[0]), clusters(t, single)
+	var diff []string
+	for k, c := range a {
+		if b[k] != c {
+			diff = append(diff, fmt.Sprintf("%s: 3 consumers {%s}, 1 consumer {%s}", k, c, b[k]))
+		}
+	}
+	slices.Sort(diff)
+	// Streaming resolution is order-dependent at the margin: a record that arrives before
+	// the record it matches best can start its own master. Consumers interleave
+	// partitions differently, so a few records may cluster differently; the bound below
+	// is what the current engine guarantees (see the issue note), not a goal.
+	t.Logf("%d of %d records clustered differently", len(diff), n)
+	if float64(len(diff)) > 0.03*float64(n) {
+		t.Errorf("%d of %d records clustered differently:\n%s", len(diff), n, strings.Join(diff[:min(len(diff), 20)], "\n"))
+	}
+}
