@@ -64,8 +64,14 @@ func TestRunOnKafka(t *testing.T) {
 	}
 	defer s.Close()
 
-	sum, err := s.Produce(context.Background(), []string{"../testdata/contacts.jsonl"}, input.Options{}, 100)
-	if err != nil || sum.Published != 307 {
+	// A 1 MB value, then a valid version of the same source record: same key, same
+	// partition. The poison message must not stall the partition.
+	poison := `{"source":"web","source_id":"p1","given_name":"Big","family_name":"` + strings.Repeat("x", 1000000) + `"}` + "\n" +
+		`{"source":"web","source_id":"p1","given_name":"Élodie","family_name":"Poisson","emails":["e.poisson@example.fr"]}` + "\n"
+	extra := filepath.Join(t.TempDir(), "poison.jsonl")
+	os.WriteFile(extra, []byte(poison), 0o644)
+	sum, err := s.Produce(context.Background(), []string{"../testdata/contacts.jsonl", extra}, input.Options{}, 100)
+	if err != nil || sum.Published != 309 {
 		t.Fatalf("produce: %+v %v", sum, err)
 	}
 
@@ -83,14 +89,14 @@ func TestRunOnKafka(t *testing.T) {
 	}
 	waitFor(t, 60*time.Second, "every record resolved or dead-lettered", func() bool {
 		st, err := s.Store.Stats(context.Background())
-		return err == nil && st.SourceRecords == 300 && st.DeadLetters == 7
+		return err == nil && st.SourceRecords == 301 && st.DeadLetters == 8
 	})
 	waitFor(t, 10*time.Second, "the outbox to drain", func() bool {
 		p, _ := s.Store.PendingOutbox(context.Background(), 1)
 		return len(p) == 0
 	})
 
-	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": `steward_messages_processed_total{handler="normalize",result="dead_lettered"} 7`} {
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": `steward_messages_processed_total{handler="normalize",result="dead_lettered"} 8`} {
 		resp, err := http.Get("http://" + httpAddr + path)
 		if err != nil {
 			t.Fatal(err)
@@ -120,7 +126,7 @@ func TestRunOnKafka(t *testing.T) {
 	}
 	// Dead letters on the DLQ topic carry the reason.
 	dlq := readTopic(t, brokers, "contacts.dlq")
-	if len(dlq) != 7 {
+	if len(dlq) != 8 {
 		t.Fatalf("%d messages on the DLQ", len(dlq))
 	}
 	for _, m := range dlq {
@@ -143,7 +149,17 @@ func header(m kafka.Message, k string) string {
 func readTopic(t *testing.T, brokers []string, topic string) []kafka.Message {
 	t.Helper()
 	var out []kafka.Message
-	for p := 0; p < 3; p++ {
+	c, err := kafka.Dial("tcp", brokers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, err := c.ReadPartitions(topic)
+	c.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range parts {
+		p := part.ID
 		r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: topic, Partition: p, MaxWait: 100 * time.Millisecond})
 		conn, err := kafka.DialLeader(context.Background(), "tcp", brokers[0], topic, p)
 		if err != nil {
