@@ -40,6 +40,8 @@ type Outcome struct {
 	Score *match.Score
 	// SkippedKeys are blocking keys shared by too many masters to be used.
 	SkippedKeys []string
+	// Merged lists the masters merged into MasterID (rules match.auto_merge).
+	Merged []int64
 }
 
 // Resolver resolves records into a Store. It is safe for concurrent use when the Store is.
@@ -71,8 +73,14 @@ func (rs *Resolver) Resolve(ctx context.Context, r *contact.Record, position str
 		return Outcome{}, fmt.Errorf("hash %s: %w", r.Key(), err)
 	}
 	var out Outcome
+	// Lock the record's own key with its blocking keys before reading anything: two
+	// deliveries of the same record on two consumers must not both see it as new.
+	lockKeys := append(rs.Engine.BlockKeys(r.Norm), "record:"+r.Key())
 	err = rs.Store.InTx(ctx, func(tx warehouse.Tx) error {
 		out = Outcome{}
+		if err := tx.LockKeys(ctx, lockKeys); err != nil {
+			return err
+		}
 		prev, err := tx.SourceRecord(ctx, r.Source, r.SourceID)
 		if err != nil && !errors.Is(err, warehouse.ErrNotFound) {
 			return err
@@ -135,6 +143,15 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	switch decision {
 	case match.Link:
 		masterID = best[0].masterID
+		// With auto_merge, every other master the record links to above the auto
+		// threshold is merged into the oldest of them, which the record joins.
+		if rs.Engine.Rules().Match.AutoMerge {
+			for _, c := range best[1:] {
+				if rs.Engine.Decide(c.score.Probability) == match.Link {
+					masterID = min(masterID, c.masterID)
+				}
+			}
+		}
 		row.MasterID, row.Score = masterID, best[0].score.Probability
 		row.Explanation, _ = json.Marshal(best[0].score)
 		out.Action = ActionLinked
@@ -162,9 +179,18 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		return err
 	}
 	// Review items: the uncertain best candidate, and any second master above the auto
-	// threshold (the record bridges two masters: a steward decides on the merge).
+	// threshold (the record bridges two masters: a steward decides on the merge, unless
+	// auto_merge merges them here, the older master surviving).
 	for i, c := range best {
 		d := rs.Engine.Decide(c.score.Probability)
+		if decision == match.Link && d == match.Link && c.masterID != masterID && rs.Engine.Rules().Match.AutoMerge {
+			expl, _ := json.Marshal(c.score)
+			if err := rs.merge(ctx, tx, masterID, c.masterID, c.score.Probability, expl, r.Key()); err != nil {
+				return err
+			}
+			out.Merged = append(out.Merged, c.masterID)
+			continue
+		}
 		kind := ""
 		switch {
 		case i == 0 && decision == match.Review:

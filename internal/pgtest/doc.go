@@ -11,7 +11,9 @@
 //     version first) in a temporary directory, on a free 127.0.0.1 port and a unix socket
 //     in that directory, with fsync, full_page_writes and synchronous_commit off (the data
 //     is thrown away anyway). Run as root (CI), the binaries run as the "postgres" user
-//     (the directory is chowned to it): initdb and pg_ctl refuse to run as root.
+//     (the directory is chowned to it; the child process switches user like runuser -u
+//     postgres would): initdb and pg_ctl refuse to run as root. The postmaster is started
+//     directly (not through pg_ctl start) so that it stays a child of the test binary.
 //
 // If no PostgreSQL can be found or started, URL skips the test with the reason, except
 // when CI=true: there a test that needs PostgreSQL fails instead of silently skipping.

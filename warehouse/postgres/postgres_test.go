@@ -348,10 +348,10 @@ func TestOneMasterPerKey(t *testing.T) {
 	if n != len(keys) || st.Masters != int64(len(keys)) {
 		t.Errorf("%d keys, %d masters; want %d of each", n, st.Masters, len(keys))
 	}
-	// The prepared statements ran on several connections of each pool.
-	for _, s := range stores {
+	// The statements warm prepared ran on several connections of each pool.
+	for i, s := range stores {
 		if c := s.DB().Stats().OpenConnections; c < 2 {
-			t.Logf("a store used %d connection(s)", c)
+			t.Errorf("store %d used %d connection(s), want several", i, c)
 		}
 	}
 }
@@ -512,6 +512,25 @@ func TestRetryable(t *testing.T) {
 		if got := retryable(c.err); got != c.want {
 			t.Errorf("retryable(%v) = %v", c.err, got)
 		}
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, url := range []string{"postgres://127.0.0.1:1/nothing?sslmode=disable&connect_timeout=5", "mysql://x"} {
+		if s, err := Open(ctx, url); err == nil {
+			s.Close()
+			t.Errorf("Open(%q) succeeded", url)
+		}
+	}
+}
+
+func TestApplicationName(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	var name string
+	if err := s.DB().QueryRow(`SELECT current_setting('application_name')`).Scan(&name); err != nil || name != "steward" {
+		t.Errorf("application_name = %q, %v", name, err)
 	}
 }
 

@@ -22,6 +22,10 @@ type Dialect struct {
 	LockKeys func(ctx context.Context, tx *sql.Tx, hashes []int64) error
 	// Retryable reports transient errors after which a transaction is run again.
 	Retryable func(err error) bool
+	// ForUpdate is appended to reads of a master that is about to be rewritten
+	// (" FOR UPDATE" on PostgreSQL, so that two transactions linking records to one master
+	// rebuild its golden record one after the other; "" on SQLite, which has one writer).
+	ForUpdate string
 	// BeginTx options (nil: default).
 	TxOptions *sql.TxOptions
 }

@@ -81,8 +81,9 @@ ORDER BY s.master_id, s.id`
 }
 
 // hotQueries lists every query warm prepares.
-func hotQueries() []string {
+func hotQueries(d *Dialect) []string {
 	qs := []string{qSourceRecord, qPutSource, qDeleteBlockKeys, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
+	qs = append(qs, qMaster+d.ForUpdate)
 	for _, n := range padSizes {
 		qs = append(qs, qInsertBlockKeys(n), qCountKeys(n), qCandidates(n))
 	}

@@ -50,7 +50,7 @@ func (s *Store) prepared(q string) (*sql.Stmt, bool) {
 func (s *Store) warm(ctx context.Context) error {
 	s.stmtMu.Lock()
 	defer s.stmtMu.Unlock()
-	for _, q := range hotQueries() {
+	for _, q := range hotQueries(s.d) {
 		q = s.d.rebind(q)
 		if _, ok := s.stmts[q]; ok {
 			continue

@@ -240,7 +240,7 @@ func (t *tx) UpdateMaster(ctx context.Context, m *contact.Master) error {
 }
 
 func (t *tx) Master(ctx context.Context, id int64) (*contact.Master, error) {
-	m, err := scanMaster(t.queryRow(ctx, qMaster, id))
+	m, err := scanMaster(t.queryRow(ctx, qMaster+t.d.ForUpdate, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, warehouse.ErrNotFound
 	}

@@ -1,0 +1,53 @@
+package resolve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/warehouse"
+)
+
+// merge folds master from into master into, in the caller's transaction: from's live
+// source records move to into, from is retired with status merged and merged_into set,
+// an audit event "merge" is appended and both golden records are re-published. The caller
+// passes the older master as into: the surviving id is always the older one, so master ids
+// never change for records that were already together.
+func (rs *Resolver) merge(ctx context.Context, tx warehouse.Tx, into, from int64, score float64, details json.RawMessage, cause string) error {
+	if into == from {
+		return nil
+	}
+	if from < into {
+		return fmt.Errorf("merge master %d into %d: the younger master must be merged into the older", from, into)
+	}
+	rows, err := tx.Members(ctx, from)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		rows[i].MasterID = into
+		if err := tx.PutSourceRecord(ctx, &rows[i]); err != nil {
+			return fmt.Errorf("merge master %d into %d: %w", from, into, err)
+		}
+	}
+	m, err := tx.Master(ctx, from)
+	if err != nil {
+		return err
+	}
+	m.Status, m.MergedInto = contact.MasterMerged, into
+	if err := tx.UpdateMaster(ctx, m); err != nil {
+		return err
+	}
+	if err := tx.AppendEvent(ctx, &warehouse.Event{Kind: warehouse.EventMerge, MasterID: into, OtherID: from, SourceKey: cause, Score: score, Details: details}); err != nil {
+		return err
+	}
+	payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: cause, Master: m})
+	if err != nil {
+		return err
+	}
+	if err := tx.AddOutbox(ctx, &warehouse.OutboxEvent{Topic: GoldenTopic, Key: fmt.Sprint(m.ID), Payload: payload}); err != nil {
+		return err
+	}
+	return rs.refreshMaster(ctx, tx, into, cause)
+}
