@@ -38,6 +38,8 @@ type KafkaConfig struct {
 	DrainTimeout time.Duration `yaml:"drain_timeout"`
 	// JoinGroupBackoff is the pause before rejoining a group after an error. Default 5s.
 	JoinGroupBackoff time.Duration `yaml:"join_group_backoff"`
+	// MaxWait bounds how long a fetch waits on the broker for new messages. Default 500ms.
+	MaxWait time.Duration `yaml:"max_wait"`
 	// OutboxInterval is how often the outbox is polled for events to publish on the
 	// golden topic. Default 200ms.
 	OutboxInterval time.Duration `yaml:"outbox_interval"`

@@ -39,6 +39,7 @@ func (s *Service) subscriber(handler string, wlog watermill.LoggerAdapter) (*kaf
 		RebalanceTimeout:  k.RebalanceTimeout,
 		JoinGroupBackoff:  k.JoinGroupBackoff,
 		DrainTimeout:      k.DrainTimeout,
+		MaxWait:           k.MaxWait,
 	}, wlog)
 }
 

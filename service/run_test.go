@@ -39,6 +39,7 @@ func fastKafka(cfg *Config, brokers []string) {
 	cfg.Kafka.JoinGroupBackoff = 200 * time.Millisecond
 	cfg.Kafka.CommitInterval = 100 * time.Millisecond
 	cfg.Kafka.OutboxInterval = 50 * time.Millisecond
+	cfg.Kafka.MaxWait = 20 * time.Millisecond
 	cfg.HTTP.Addr = "127.0.0.1:0"
 }
 

@@ -33,7 +33,7 @@ func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
 	lines := splitLines(a.Lines)
 	pcRaw, cityRaw := a.Postcode, a.City
 	var moved []string
-	if noPC, noCity := clean(pcRaw) == "", clean(cityRaw) == ""; noPC || noCity {
+	if noPC, noCity := clean(pcRaw) == "", strings.Trim(clean(cityRaw), cityTrim) == ""; noPC || noCity {
 		if i, pc, city := findPostcodeCity(lines, cc); i >= 0 {
 			lines = append(lines[:i:i], lines[i+1:]...)
 			if noPC {
@@ -61,15 +61,9 @@ func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
 // city normalizes the city; raw is the city field as sent, s the city read (which may
 // come from the lines), cedex the CEDEX part the postcode held.
 func (n *Normalizer) city(raw, s, cedex, cc string) (contact.Field, string) {
-	c := upper(strings.Trim(clean(s), ",;-. "))
+	c := upper(strings.Trim(clean(s), cityTrim))
 	if c == "" && cedex == "" {
 		return contact.Missing(), ""
-	}
-	if isPlaceholder(c) {
-		return invalid(raw, "city.placeholder"), ""
-	}
-	if !hasLetter(c) {
-		return invalid(raw, "city.no_letters"), ""
 	}
 	var issues []string
 	if i := strings.Index(c, "CEDEX"); i >= 0 {
@@ -81,13 +75,23 @@ func (n *Normalizer) city(raw, s, cedex, cc string) (contact.Field, string) {
 		issues = append(issues, "city.cedex_from_postcode")
 	}
 	if cc == "US" {
-		// "Springfield, IL": the state has no place in NormAddress yet.
-		if i := strings.LastIndexByte(c, ','); i > 0 && len(strings.TrimSpace(c[i+1:])) == 2 {
-			c = strings.TrimSpace(c[:i])
-			issues = append(issues, "city.state_removed")
+		// "Springfield, IL": the state has no place in NormAddress yet. A city that
+		// would still end with a state after the cut is left alone, so that a second
+		// pass cuts nothing more.
+		if city, ok := cutState(c); ok {
+			if _, again := cutState(city); !again {
+				c = city
+				issues = append(issues, "city.state_removed")
+			}
 		}
 	}
 	key := fold.Key(c)
+	if isPlaceholderKey(key) {
+		return invalid(s, "city.placeholder"), ""
+	}
+	if !hasLetter(c) {
+		return invalid(s, "city.no_letters"), ""
+	}
 	if cedex != "" {
 		c = strings.TrimSpace(c + " " + cedex)
 	}
@@ -102,7 +106,7 @@ func (n *Normalizer) city(raw, s, cedex, cc string) (contact.Field, string) {
 func splitLines(in []string) []string {
 	var out []string
 	for _, l := range in {
-		for _, part := range strings.Split(l, "\n") {
+		for part := range strings.SplitSeq(l, "\n") {
 			if s := strings.Trim(clean(part), ", "); s != "" {
 				out = append(out, s)
 			}
@@ -152,3 +156,15 @@ func joinCity(toks []string) string {
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// cityTrim is what a city never starts or ends with.
+const cityTrim = ",;-. "
+
+// cutState removes a trailing ", ST" (a US state code) from a city.
+func cutState(c string) (string, bool) {
+	i := strings.LastIndexByte(c, ',')
+	if i <= 0 || !usStates[strings.TrimSpace(c[i+1:])] {
+		return c, false
+	}
+	return strings.Trim(c[:i], cityTrim), true
+}

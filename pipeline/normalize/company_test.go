@@ -27,6 +27,10 @@ func TestCompanyNameKey(t *testing.T) {
 		{"Acme GmbH", "", "acme"},
 		{"SAS", "FR", "sas"},
 		{"Acme Holding", "FR", "acme holding"},
+		{"Brouwerij Janssens BVBA", "BE", "brouwerij janssens"},
+		{"Rossi S.p.A.", "IT", "rossi"},
+		{"Acme Co., Inc.", "US", "acme"},
+		{"Acme SA", "CH", "acme"},
 	}
 	for _, c := range cases {
 		t.Run(c.name+"/"+c.country, func(t *testing.T) {
@@ -49,32 +53,33 @@ func TestCompanyIdentifiers(t *testing.T) {
 		issue  string
 	}
 	cases := []struct {
-		name                  string
-		in                    contact.Company
+		name                   string
+		in                     contact.Company
 		siren, siret, vat, lei id
 	}{
 		{"valid SIREN", contact.Company{SIREN: "732829320"}, id{"732829320", valid, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
 		{"SIREN with spaces", contact.Company{SIREN: "732 829 320"}, id{"732829320", corrected, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
 		{"SIREN with dots", contact.Company{SIREN: "732.829.320"}, id{"732829320", corrected, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
-		{"SIREN bad check digit", contact.Company{SIREN: "732829321"}, id{"732829321", invalidSt, "siren.invalid_checksum"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
-		{"SIREN too short", contact.Company{SIREN: "73282932"}, id{"73282932", invalidSt, "siren.invalid_length"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
-		{"SIREN letters", contact.Company{SIREN: "73282932A"}, id{"73282932A", invalidSt, "siren.invalid_format"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
+		{"SIREN bad check digit", contact.Company{SIREN: "732829321"}, id{"732829321", invalidSt, "siren.bad_checksum"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
+		{"SIREN too short", contact.Company{SIREN: "73282932"}, id{"73282932", invalidSt, "siren.bad_length"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
+		{"SIREN letters", contact.Company{SIREN: "73282932A"}, id{"73282932A", invalidSt, "siren.bad_format"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}},
 		{"SIRET gives SIREN", contact.Company{SIRET: "732 829 320 00074"}, id{"732829320", corrected, "siren.from_siret"}, id{"73282932000074", corrected, ""}, id{"", missing, ""}, id{"", missing, ""}},
 		{"SIRET and SIREN agree", contact.Company{SIREN: "732829320", SIRET: "73282932000074"}, id{"732829320", valid, ""}, id{"73282932000074", valid, ""}, id{"", missing, ""}, id{"", missing, ""}},
 		{"SIRET and SIREN disagree", contact.Company{SIREN: "542107651", SIRET: "73282932000074"}, id{"542107651", valid, ""}, id{"73282932000074", valid, "siret.siren_mismatch"}, id{"", missing, ""}, id{"", missing, ""}},
-		{"SIRET bad check digit", contact.Company{SIRET: "73282932000075"}, id{"", missing, ""}, id{"73282932000075", invalidSt, "siret.invalid_checksum"}, id{"", missing, ""}, id{"", missing, ""}},
-		{"SIRET too long", contact.Company{SIRET: "732829320000745"}, id{"", missing, ""}, id{"732829320000745", invalidSt, "siret.invalid_length"}, id{"", missing, ""}, id{"", missing, ""}},
+		{"SIRET bad check digit", contact.Company{SIRET: "73282932000075"}, id{"", missing, ""}, id{"73282932000075", invalidSt, "siret.bad_checksum"}, id{"", missing, ""}, id{"", missing, ""}},
+		{"SIRET too long", contact.Company{SIRET: "732829320000745"}, id{"", missing, ""}, id{"732829320000745", invalidSt, "siret.bad_length"}, id{"", missing, ""}, id{"", missing, ""}},
 		{"La Poste SIRET", contact.Company{SIRET: "35600000049837"}, id{"356000000", corrected, "siren.from_siret"}, id{"35600000049837", valid, ""}, id{"", missing, ""}, id{"", missing, ""}},
 		{"FR VAT", contact.Company{VAT: "FR44732829320"}, id{"", missing, ""}, id{"", missing, ""}, id{"FR44732829320", valid, ""}, id{"", missing, ""}},
 		{"FR VAT spaced, lower case", contact.Company{VAT: "fr 44 732 829 320"}, id{"", missing, ""}, id{"", missing, ""}, id{"FR44732829320", corrected, ""}, id{"", missing, ""}},
-		{"FR VAT bad key", contact.Company{VAT: "FR45732829320"}, id{"", missing, ""}, id{"", missing, ""}, id{"FR45732829320", invalidSt, "vat.invalid_checksum"}, id{"", missing, ""}},
-		{"FR VAT too short", contact.Company{VAT: "FR4473282932"}, id{"", missing, ""}, id{"", missing, ""}, id{"FR4473282932", invalidSt, "vat.invalid_format"}, id{"", missing, ""}},
-		{"DE VAT", contact.Company{VAT: "DE 123456789"}, id{"", missing, ""}, id{"", missing, ""}, id{"DE123456789", corrected, ""}, id{"", missing, ""}},
-		{"VAT without a country", contact.Company{VAT: "123456789"}, id{"", missing, ""}, id{"", missing, ""}, id{"123456789", invalidSt, "vat.invalid_format"}, id{"", missing, ""}},
+		{"FR VAT bad key", contact.Company{VAT: "FR45732829320"}, id{"", missing, ""}, id{"", missing, ""}, id{"FR45732829320", invalidSt, "vat.bad_key"}, id{"", missing, ""}},
+		{"FR VAT too short", contact.Company{VAT: "FR4473282932"}, id{"", missing, ""}, id{"", missing, ""}, id{"FR4473282932", invalidSt, "vat.bad_format"}, id{"", missing, ""}},
+		{"DE VAT", contact.Company{VAT: "DE 136 695 976"}, id{"", missing, ""}, id{"", missing, ""}, id{"DE136695976", corrected, ""}, id{"", missing, ""}},
+		{"DE VAT bad check digit", contact.Company{VAT: "DE 123456789"}, id{"", missing, ""}, id{"", missing, ""}, id{"DE 123456789", invalidSt, "vat.bad_checksum"}, id{"", missing, ""}},
+		{"VAT without a prefix takes the country", contact.Company{VAT: "44732829320"}, id{"", missing, ""}, id{"", missing, ""}, id{"FR44732829320", corrected, "vat.country_added"}, id{"", missing, ""}},
 		{"LEI", contact.Company{LEI: "5493001KJTIIGC8Y1R12"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"5493001KJTIIGC8Y1R12", valid, ""}},
 		{"LEI lower case, spaced", contact.Company{LEI: "5493 001k jtii gc8y 1r12"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"5493001KJTIIGC8Y1R12", corrected, ""}},
-		{"LEI bad check", contact.Company{LEI: "5493001KJTIIGC8Y1R13"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"5493001KJTIIGC8Y1R13", invalidSt, "lei.invalid_checksum"}},
-		{"LEI short", contact.Company{LEI: "5493001KJTIIGC8Y1R1"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"5493001KJTIIGC8Y1R1", invalidSt, "lei.invalid_length"}},
+		{"LEI bad check", contact.Company{LEI: "5493001KJTIIGC8Y1R13"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"5493001KJTIIGC8Y1R13", invalidSt, "lei.bad_checksum"}},
+		{"LEI short", contact.Company{LEI: "5493001KJTIIGC8Y1R1"}, id{"", missing, ""}, id{"", missing, ""}, id{"", missing, ""}, id{"5493001KJTIIGC8Y1R1", invalidSt, "lei.bad_length"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

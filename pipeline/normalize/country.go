@@ -18,12 +18,12 @@ func (n *Normalizer) Country(raw string) contact.Field {
 	if s == "" {
 		return contact.Missing()
 	}
-	if isPlaceholder(s) {
-		return invalid(raw, "country.placeholder")
-	}
 	k := fold.Key(s)
-	if cc, ok := n.t.Countries[k]; ok {
+	if cc, ok := n.t.Countries[k]; ok { // before placeholders: "NO" is Norway
 		return fieldOf(raw, cc, nil)
+	}
+	if isPlaceholderKey(k) {
+		return invalid(raw, "country.placeholder")
 	}
 	if len(k) == 2 {
 		cc := strings.ToUpper(k)

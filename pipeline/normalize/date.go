@@ -1,7 +1,6 @@
 package normalize
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +59,7 @@ func (n *Normalizer) DateIn(raw, country string) contact.Field {
 	case t.After(now):
 		return invalid(raw, "date.in_future")
 	}
-	return fieldOf(raw, fmt.Sprintf("%04d-%02d-%02d", y, m, d), issues)
+	return fieldOf(raw, isoDate(y, m, d), issues)
 }
 
 // readDate reads year, month and day from s; code is an issue code when s is not a date.
@@ -151,7 +150,7 @@ func readDate(s string, us bool, thisYear int) (y, m, d int, issues []string, co
 
 // dateTokens cuts s into runs of digits and runs of letters.
 func dateTokens(s string) []string {
-	var toks []string
+	toks := make([]string, 0, 4)
 	start, kind := -1, 0
 	for i, r := range s {
 		k := 0
@@ -174,4 +173,10 @@ func dateTokens(s string) []string {
 		toks = append(toks, s[start:])
 	}
 	return toks
+}
+
+// isoDate writes YYYY-MM-DD (fmt.Sprintf costs more than the rest of DateIn).
+func isoDate(y, m, d int) string {
+	return string([]byte{byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)})
 }

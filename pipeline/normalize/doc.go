@@ -14,7 +14,9 @@
 // Reference data (countries, civilities, particles, nicknames, street types, legal forms,
 // e-mail domains) comes from rules.Tables, not from this package. A few lists still live
 // in lists.go because package rules has no table key for them yet (placeholders,
-// plus-tag providers, TLD typos, PO box and address complement words, month names).
+// plus-tag providers, TLD typos, PO box and address complement words, month names, US
+// states, postal country names). Company identifiers are validated by package
+// pipeline/company.
 //
 // Use New for field-level normalizers (tests, previews) and NewName, NewEmail, NewPhone,
 // NewAddress, NewDate, NewCompany for the pipeline stages, which fill Record.Norm and

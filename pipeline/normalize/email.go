@@ -10,14 +10,16 @@ import (
 
 // Emails normalizes a field that may hold several addresses ("a@x.fr; b@y.fr"): one
 // result per address, none for an empty field.
-func (n *Normalizer) Emails(raw string) []contact.Email {
+func (n *Normalizer) Emails(raw string) []contact.Email { return n.appendEmails(nil, raw) }
+
+// appendEmails appends the addresses of raw to out, as Emails returns them.
+func (n *Normalizer) appendEmails(out []contact.Email, raw string) []contact.Email {
 	if strings.TrimSpace(raw) == "" {
-		return nil
+		return out
 	}
 	if strings.Count(raw, "@") < 2 {
-		return []contact.Email{n.Email(raw)}
+		return append(out, n.Email(raw))
 	}
-	var out []contact.Email
 	for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
 		pieces := []string{part}
 		if strings.Count(part, "@") > 1 && !strings.Contains(part, "<") {
@@ -175,8 +177,9 @@ func checkDomain(domain string) (idn bool, code string) {
 	if domain[0] == '[' {
 		return false, "email.ip_domain"
 	}
-	labels := strings.Split(domain, ".")
-	for _, l := range labels {
+	labels, tld := 0, ""
+	for l := range strings.SplitSeq(domain, ".") {
+		labels, tld = labels+1, l
 		if l == "" || utf8.RuneCountInString(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false, "email.invalid_domain"
 		}
@@ -190,10 +193,9 @@ func checkDomain(domain string) (idn bool, code string) {
 			}
 		}
 	}
-	if len(labels) < 2 {
+	if labels < 2 {
 		return false, "email.domain_no_dot"
 	}
-	tld := labels[len(labels)-1]
 	if utf8.RuneCountInString(tld) < 2 || strings.IndexFunc(tld, unicode.IsDigit) >= 0 && !strings.HasPrefix(tld, "xn--") {
 		return false, "email.invalid_tld"
 	}

@@ -77,3 +77,14 @@ var months = map[string]int{
 	"november": 11, "nov": 11, "novembre": 11, "noviembre": 11,
 	"december": 12, "dec": 12, "decembre": 12, "dezember": 12, "dez": 12, "diciembre": 12, "dicembre": 12,
 }
+
+// usStates are the USPS codes of US states, DC and territories.
+var usStates = map[string]bool{
+	"AL": true, "AK": true, "AZ": true, "AR": true, "CA": true, "CO": true, "CT": true, "DE": true,
+	"DC": true, "FL": true, "GA": true, "HI": true, "ID": true, "IL": true, "IN": true, "IA": true,
+	"KS": true, "KY": true, "LA": true, "ME": true, "MD": true, "MA": true, "MI": true, "MN": true,
+	"MS": true, "MO": true, "MT": true, "NE": true, "NV": true, "NH": true, "NJ": true, "NM": true,
+	"NY": true, "NC": true, "ND": true, "OH": true, "OK": true, "OR": true, "PA": true, "RI": true,
+	"SC": true, "SD": true, "TN": true, "TX": true, "UT": true, "VT": true, "VA": true, "WA": true,
+	"WV": true, "WI": true, "WY": true, "PR": true, "GU": true, "VI": true, "AS": true, "MP": true,
+}

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/fold"
@@ -35,9 +36,11 @@ type NameResult struct {
 // particles (Tables.Particles) stay lower case inside a family name but not as its first
 // word, O'Brien, McDonald. After "Mac" the next letter is capitalized only when it is one
 // of d, g, l, m, n, p, f, b, t and at least three letters follow (MacDonald, MacLeod,
-// MacMillan): "Mack", "Macy", "Machado", "Macias", "Mackenzie", "Macron" and "Macquart" keep a
-// lower-case letter, because after c, h, k, q, r or a vowel the Gaelic reading is the
-// exception. Mixed-case input is kept as written: it is more often right than a rule.
+// MacMillan): "Mack", "Macy", "Machado", "Macias", "Mackenzie", "Macron" and "Macquart"
+// keep a lower-case letter, because after c, h, k, q, r or a vowel the Gaelic reading is
+// the exception (MacArthur and MacKenzie are lost to Macarthur and Mackenzie, a spelling
+// both families use). Mixed-case input is kept as written: it is more often right than a
+// rule.
 func (n *Normalizer) PersonName(civility, given, family, full string) NameResult {
 	var res NameResult
 	g, f, fu := cleanName(given), cleanName(family), cleanName(full)
@@ -50,15 +53,12 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 			fromName = t
 		}
 	}
-	if fromName != "" {
-		switch res.Civility.Status {
-		case contact.StatusMissing:
-			res.Civility = contact.Field{Value: fromName, Status: contact.StatusCorrected, Issues: []string{"civility.from_name"}}
-		default:
-			if res.Civility.Usable() && res.Civility.Value != fromName {
-				res.Civility.Issues = appendIssue(res.Civility.Issues, "civility.conflict")
-			}
-		}
+	switch {
+	case fromName == "":
+	case res.Civility.Status == contact.StatusMissing:
+		res.Civility = contact.Field{Value: fromName, Status: contact.StatusCorrected, Issues: []string{"civility.from_name"}}
+	case res.Civility.Usable() && res.Civility.Value != fromName:
+		res.Civility.Issues = appendIssue(res.Civility.Issues, "civility.conflict")
 	}
 	var givenFrom, familyFrom string
 	switch {
@@ -75,21 +75,15 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 			familyFrom = "name.from_full"
 		}
 	}
-	res.Given = n.namePart(given, g, false, givenFrom)
-	res.Family = n.namePart(family, f, true, familyFrom)
+	res.Given, res.GivenKey = n.namePart(given, g, false, givenFrom)
+	res.Family, res.FamilyKey = n.namePart(family, f, true, familyFrom)
 	if res.Given.Usable() && res.Family.Usable() && fu == "" {
 		// "MARTIN" / "Élodie": the upper-case part is usually the family name.
 		if isCapsWord(g) && nameCase(f) == caseMixed {
 			res.Given.Issues = appendIssue(res.Given.Issues, "name.possibly_swapped")
 		}
 	}
-	if res.Given.Usable() {
-		res.GivenKey = fold.Key(res.Given.Value)
-	}
-	if res.Family.Usable() {
-		res.FamilyKey = fold.Key(res.Family.Value)
-		res.FamilyPhonetic = Phonetic(res.FamilyKey)
-	}
+	res.FamilyPhonetic = Phonetic(res.FamilyKey)
 	return res
 }
 
@@ -122,7 +116,7 @@ func (n *Normalizer) stripTitles(s string) (title, rest string) {
 		if after == "" {
 			return title, rest
 		}
-		if len([]rune(strings.TrimSuffix(tok, "."))) < 2 && !strings.HasSuffix(tok, ".") {
+		if utf8.RuneCountInString(tok) < 2 {
 			return title, rest
 		}
 		c, ok := n.t.Civilities[fold.Key(tok)]
@@ -183,11 +177,12 @@ func remainder(full, part string) string {
 	return strings.Join(rest, " ")
 }
 
-// namePart validates and cases one part; raw is the field as sent, s the part to
-// normalize (which may come from another field).
-func (n *Normalizer) namePart(raw, s string, family bool, from string) contact.Field {
+// namePart validates and cases one part and returns it with its folded key ("" unless
+// usable); raw is the field as sent, s the part to normalize (which may come from another
+// field).
+func (n *Normalizer) namePart(raw, s string, family bool, from string) (contact.Field, string) {
 	if s = cleanName(s); s == "" {
-		return contact.Missing()
+		return contact.Missing(), ""
 	}
 	var issues []string
 	if from != "" {
@@ -204,33 +199,38 @@ func (n *Normalizer) namePart(raw, s string, family bool, from string) contact.F
 		issues = appendIssue(issues, "name.parenthetical_removed")
 	}
 	if s == "" {
-		return invalid(orig, "name.no_letters") // "(?)": only a parenthetical
+		return invalid(orig, "name.no_letters"), "" // "(?)": only a parenthetical
 	}
-	if isPlaceholder(s) {
-		return invalid(s, "name.placeholder")
+	key := fold.Key(s)
+	if isPlaceholderKey(key) {
+		return invalid(s, "name.placeholder"), ""
 	}
 	if code := checkName(s); code != "" {
-		return invalid(s, code)
+		return invalid(s, code), ""
 	}
+	recased := false
 	switch nameCase(s) {
 	case caseUpper:
 		if hasTwoLetters(s) {
-			s = n.recase(s, family)
+			s, recased = n.recase(s, family), true
 			issues = append(issues, "name.all_caps")
 		}
 	case caseLower:
-		s = n.recase(s, family)
+		s, recased = n.recase(s, family), true
 		issues = append(issues, "name.all_lower")
 	}
-	if r := []rune(strings.Trim(s, ".")); len(r) == 1 {
+	if recased {
+		key = fold.Key(s) // the same but for rare letters whose cases fold apart
+	}
+	if utf8.RuneCountInString(strings.Trim(s, ".")) == 1 {
 		issues = append(issues, "name.initial_only")
 	}
-	return fieldOf(raw, s, issues)
+	return fieldOf(raw, s, issues), key
 }
 
 // checkName returns the issue code of a name part that cannot be used, or "".
 func checkName(s string) string {
-	if len(s) > 200 || len([]rune(s)) > 80 {
+	if utf8.RuneCountInString(s) > 80 {
 		return "name.too_long"
 	}
 	letters := 0

@@ -43,6 +43,7 @@ func TestPersonName(t *testing.T) {
 		{"civility", "Mme", "Élodie", "Martin", "", part{"Mme", valid, ""}, part{"Élodie", valid, ""}, part{"Martin", valid, ""}, "elodie", "martin"},
 		{"civility spelt out", "madame", "Élodie", "Martin", "", part{"Mme", corrected, ""}, part{"Élodie", valid, ""}, part{"Martin", valid, ""}, "elodie", "martin"},
 		{"civility Herr", "Herr", "Hans", "Müller", "", part{"M.", corrected, ""}, part{"Hans", valid, ""}, part{"Müller", valid, ""}, "hans", "muller"},
+		{"civility Mx", "Mx.", "Sam", "Taylor", "", part{"Mx", corrected, ""}, part{"Sam", valid, ""}, part{"Taylor", valid, ""}, "sam", "taylor"},
 		{"unknown civility", "Sir Lord", "Hans", "Müller", "", part{"Sir Lord", invalidSt, "civility.unknown"}, part{"Hans", valid, ""}, part{"Müller", valid, ""}, "hans", "muller"},
 		{"civility in given", "", "Dr. John", "Smith", "", part{"Dr", corrected, "civility.from_name"}, part{"John", corrected, ""}, part{"Smith", valid, ""}, "john", "smith"},
 		{"civility in full", "", "", "", "Dr. John Smith", part{"Dr", corrected, "civility.from_name"}, part{"John", corrected, "name.split_from_full"}, part{"Smith", corrected, "name.split_from_full"}, "john", "smith"},

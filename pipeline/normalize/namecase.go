@@ -49,12 +49,8 @@ func cleanName(s string) string {
 	if s == "" {
 		return s
 	}
-	for {
-		t := nameReplacer.Replace(s)
-		if t == s {
-			break
-		}
-		s = t
+	for strings.ContainsAny(s, "’‘ʼ`´‐‑–—") || strings.Contains(s, " -") || strings.Contains(s, "- ") {
+		s = nameReplacer.Replace(s)
 	}
 	return strings.TrimSpace(strings.Trim(s, ",;:\"'-_*/ "))
 }

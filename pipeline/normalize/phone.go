@@ -23,13 +23,12 @@ import (
 // "phone.placeholder"...) and Value holding the cleaned input: junk is never guessed.
 // An empty field gives no result.
 func (n *Normalizer) Phone(raw, region string) []contact.Phone {
-	parts := splitPhones(raw)
-	if len(parts) == 0 {
-		return nil
-	}
-	region = n.phoneRegion(region)
-	out := make([]contact.Phone, 0, len(parts))
-	for _, p := range parts {
+	return n.appendPhones(nil, raw, n.phoneRegion(region))
+}
+
+// appendPhones appends the numbers of raw to out; region is a resolved phone region.
+func (n *Normalizer) appendPhones(out []contact.Phone, raw, region string) []contact.Phone {
+	for _, p := range splitPhones(raw) {
 		ph, _ := n.phoneOne(p, region)
 		out = append(out, ph)
 	}
@@ -196,18 +195,22 @@ func splitExtension(s string) (num, ext string) {
 	return s, ""
 }
 
+// extMarkers are the dialling forms of an extension: RFC 3966 ";ext=" and the ",," pause.
+var extMarkers = strings.NewReplacer(";ext=", " ext ", ",,", " ext ")
+
 // splitPhones cuts a field holding several numbers into one string per number.
 func splitPhones(raw string) []string {
 	// NFC first: U+037E (Greek question mark) is a ';' once normalized.
 	s := strings.TrimSpace(norm.NFC.String(strings.ToValidUTF8(raw, "")))
-	for len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
-		s = strings.Replace(s[4:], ";ext=", " ext ", 1)
-	}
-	s = strings.ReplaceAll(s, ",,", " ext ")
+	s = extMarkers.Replace(s)
 	var out []string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
 		return r == ';' || r == ',' || r == '|' || r == '\n' || r == '\r'
 	}) {
+		part = clean(part)
+		for len(part) >= 4 && strings.EqualFold(part[:4], "tel:") {
+			part = strings.TrimSpace(part[4:]) // RFC 3966 URI
+		}
 		for _, piece := range splitWords(part) {
 			out = append(out, splitSlash(piece)...)
 		}

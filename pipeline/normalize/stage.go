@@ -76,13 +76,20 @@ func (n *Normalizer) name(r *contact.Record, nm *contact.Normalized) {
 
 func (n *Normalizer) emails(r *contact.Record, nm *contact.Normalized) {
 	nm.Emails = nil
+	if len(r.Emails) == 0 {
+		return
+	}
+	all := make([]contact.Email, 0, len(r.Emails))
 	for _, raw := range r.Emails {
-		for _, e := range n.Emails(raw) {
-			if !containsEmail(nm.Emails, e) {
-				nm.Emails = append(nm.Emails, e)
-			}
+		all = n.appendEmails(all, raw)
+	}
+	kept := all[:0]
+	for _, e := range all {
+		if !containsEmail(kept, e) {
+			kept = append(kept, e)
 		}
 	}
+	nm.Emails = kept
 }
 
 func containsEmail(es []contact.Email, e contact.Email) bool {
@@ -100,13 +107,17 @@ func (n *Normalizer) phones(r *contact.Record, nm *contact.Normalized) {
 		return
 	}
 	region := n.phoneRegion(n.recordCountry(r))
+	all := make([]contact.Phone, 0, len(r.Phones))
 	for _, raw := range r.Phones {
-		for _, p := range n.Phone(raw, region) {
-			if !containsPhone(nm.Phones, p) {
-				nm.Phones = append(nm.Phones, p)
-			}
+		all = n.appendPhones(all, raw, region)
+	}
+	kept := all[:0]
+	for _, p := range all {
+		if !containsPhone(kept, p) {
+			kept = append(kept, p)
 		}
 	}
+	nm.Phones = kept
 }
 
 func containsPhone(ps []contact.Phone, p contact.Phone) bool {
@@ -140,7 +151,7 @@ func (n *Normalizer) company(r *contact.Record, nm *contact.Normalized) {
 	if len(emails) == 0 && c.Website == "" && c.Name != "" {
 		// The e-mail stage has not run (or found nothing): read the addresses here.
 		for _, raw := range r.Emails {
-			emails = append(emails, n.Emails(raw)...)
+			emails = n.appendEmails(emails, raw)
 		}
 	}
 	nc := n.Company(c, n.recordCountry(r), emails)

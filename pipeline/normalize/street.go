@@ -23,15 +23,23 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 	for _, l := range lines {
 		for _, seg := range splitComplement(l) {
 			// Upper case first: it can turn a mark into a letter (U+0345 → Ι).
-			seg = upper(seg)
-			if b := poBox(seg); b != "" {
+			if seg = upper(seg); seg == "" {
+				continue
+			}
+			k := ""
+			if seg[0] < '0' || seg[0] > '9' {
+				// Box labels and complement words start with a letter: most street
+				// lines start with their number and need no key.
+				k = fold.Key(seg)
+			}
+			if b := poBox(k); b != "" {
 				out = append(out, b)
 				if box == "" {
 					box = b
 				}
 				continue
 			}
-			if found || isComplement(seg) || !hasLetter(seg) {
+			if found || isComplement(k) || !hasLetter(seg) {
 				out = append(out, seg)
 				continue
 			}
@@ -231,9 +239,9 @@ func (n *Normalizer) expandTypes(toks []string, cc string) []string {
 
 var directionals = map[string]bool{"N": true, "S": true, "E": true, "W": true, "NE": true, "NW": true, "SE": true, "SW": true}
 
-// poBox returns the canonical form of a post-office box segment ("BP 123"), or "".
-func poBox(seg string) string {
-	k := fold.Key(seg)
+// poBox returns the canonical form of a post-office box segment ("BP 123") from its
+// folded key, or "".
+func poBox(k string) string {
 	best := ""
 	for label := range poBoxWords {
 		if len(label) > len(best) && strings.HasPrefix(k, label) && len(k) > len(label) {
@@ -248,9 +256,9 @@ func poBox(seg string) string {
 	return poBoxWords[best] + " " + strings.ToUpper(strings.TrimSpace(k[len(best):]))
 }
 
-// isComplement reports whether a segment is an address complement (flat, building, c/o).
-func isComplement(seg string) bool {
-	k := fold.Key(seg)
+// isComplement reports whether the folded key of a segment starts an address complement
+// (flat, building, c/o).
+func isComplement(k string) bool {
 	first, rest, _ := strings.Cut(k, " ")
 	if complementWords[first] {
 		return true
@@ -259,13 +267,17 @@ func isComplement(seg string) bool {
 	return complementWords[first+" "+second]
 }
 
-// splitComplement splits "Flat 3, 12 High St" into its complement and its street.
+// splitComplement splits "Flat 3, 12 High St" into its complements and its street.
 func splitComplement(l string) []string {
-	first, rest, ok := strings.Cut(l, ",")
-	if !ok || !isComplement(first) || strings.TrimSpace(rest) == "" {
-		return []string{l}
+	var out []string
+	for {
+		first, rest, ok := strings.Cut(l, ",")
+		first, rest = strings.Trim(first, ", "), strings.Trim(rest, ", ")
+		if !ok || rest == "" || !isComplement(fold.Key(first)) {
+			return append(out, l)
+		}
+		out, l = append(out, first), rest
 	}
-	return []string{strings.TrimSpace(first), strings.TrimSpace(rest)}
 }
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

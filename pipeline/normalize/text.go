@@ -14,7 +14,7 @@ import (
 // into one ASCII space, runs of spaces collapsed and the ends trimmed. Invalid UTF-8 bytes
 // are dropped. Changes made by clean alone are cosmetic: they leave a field valid.
 func clean(s string) string {
-	if isCleanASCII(s) {
+	if isCleanASCII(s) || isClean(s) {
 		return s
 	}
 	if !utf8.ValidString(s) {
@@ -36,6 +36,31 @@ func clean(s string) string {
 	}
 	// NFC last: removing a control character can bring a letter and its accent together.
 	return norm.NFC.String(b.String())
+}
+
+// isClean reports whether s is valid UTF-8 in NFC with single inner ASCII spaces, no
+// other space or control character and no space at either end: what clean returns.
+func isClean(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || !norm.NFC.IsNormalString(s) {
+		return false
+	}
+	prevSpace := false
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return false
+		case r == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		case unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u200b' || r == '\ufeff':
+			return false
+		}
+		prevSpace = false
+	}
+	return true
 }
 
 // isCleanASCII reports whether s is printable ASCII with single inner spaces and no space
@@ -71,26 +96,33 @@ func invalid(raw string, issues ...string) contact.Field {
 	return contact.Field{Value: clean(raw), Status: contact.StatusInvalid, Issues: issues}
 }
 
-// upper upper-cases s for postal display; ß becomes SS as in German capitals.
+// upper upper-cases s for postal display; ß becomes SS as in German capitals. The result
+// is NFC again: a capital can compose with an accent its small letter could not ("ı́").
 func upper(s string) string {
 	s = strings.ToUpper(s)
 	if strings.ContainsRune(s, 'ß') {
 		s = strings.ReplaceAll(s, "ß", "SS")
 	}
-	return s
+	return norm.NFC.String(s)
 }
 
 // isPlaceholder reports whether s is a stand-in for "no value" ("n/a", "none", "xxx").
 func isPlaceholder(s string) bool {
-	k := fold.Key(s)
+	// No placeholder holds a digit or an @, nor is long unless it is "xxxxxxxx...": this
+	// spares the fold on the hot path.
+	if len(s) > 24 || strings.ContainsAny(s, "0123456789@") {
+		return strings.Trim(s, "xX") == "" || strings.Trim(s, "zZ") == ""
+	}
+	return isPlaceholderKey(fold.Key(s))
+}
+
+// isPlaceholderKey is isPlaceholder on a folded key.
+func isPlaceholderKey(k string) bool {
 	if placeholders[k] {
 		return true
 	}
-	// "xxxx", "-----", "....": one character repeated, nothing else.
-	if len(k) >= 2 && strings.Count(k, k[:1]) == len(k) && (k[0] == 'x' || k[0] == 'z') {
-		return true
-	}
-	return false
+	// "xx", "xxxx", "zzz": one letter repeated.
+	return len(k) >= 2 && (strings.Trim(k, "x") == "" || strings.Trim(k, "z") == "")
 }
 
 // hasLetter reports whether s holds at least one letter.
