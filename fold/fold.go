@@ -19,6 +19,37 @@ var special = map[rune]string{
 	'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'þ': "th", 'ı': "i", '’': "'",
 }
 
+// latinEnd bounds the precomputed table: Latin-1 Supplement and Latin Extended-A, where
+// nearly every accented letter of European names lives.
+const latinEnd = 0x180
+
+// latin holds the folded form of every rune below latinEnd ("" for separators).
+var latin = buildLatin()
+
+func buildLatin() [latinEnd]string {
+	var t [latinEnd]string
+	for r := rune(0); r < latinEnd; r++ {
+		t[r] = foldRune(r)
+	}
+	return t
+}
+
+// foldRune folds one rune the slow way: decomposition without combining marks, special
+// letters spelt out, lower-cased; "" for anything that is not a letter or digit.
+func foldRune(r rune) string {
+	var b strings.Builder
+	for _, d := range norm.NFD.String(string(r)) {
+		switch {
+		case unicode.Is(unicode.Mn, d):
+		case special[d] != "":
+			b.WriteString(special[d])
+		case unicode.IsLetter(d) || unicode.IsDigit(d):
+			b.WriteRune(unicode.ToLower(d))
+		}
+	}
+	return b.String()
+}
+
 // Key folds s: lower case, no accents, every run of characters other than letters and
 // digits becomes one space, no leading or trailing space. Apostrophes and hyphens count as
 // separators ("O'Brien" → "o brien").
@@ -34,26 +65,45 @@ func fold(s string, compact bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if rep, ok := special[r]; ok {
-				if space && b.Len() > 0 && !compact {
-					b.WriteByte(' ')
-				}
-				space = false
-				b.WriteString(rep)
+	emit := func(piece string) {
+		if piece == "" {
+			space = true
+			return
+		}
+		if space && b.Len() > 0 && !compact {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteString(piece)
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c >= 'A' && c <= 'Z':
+				c += 'a' - 'A'
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			default:
+				space = true
 				continue
 			}
 			if space && b.Len() > 0 && !compact {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteRune(unicode.ToLower(r))
+			b.WriteByte(c)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r < latinEnd:
+			emit(latin[r])
+		case unicode.Is(unicode.Mn, r):
+			// A combining mark after a base letter (decomposed input): drop it.
 		default:
-			space = true
+			emit(foldRune(r))
 		}
 	}
 	return b.String()
@@ -80,5 +130,5 @@ func isPlainLower(s string) bool {
 			return false
 		}
 	}
-	return utf8.ValidString(s)
+	return true
 }

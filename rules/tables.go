@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/steward-crm/steward/fold"
@@ -97,6 +98,11 @@ func (f *tableFiles) build() Tables {
 			k := fold.Key(n)
 			t.Nicknames[k] = append(t.Nicknames[k], c)
 		}
+	}
+	for k, cs := range t.Nicknames {
+		// Map order is random: sort so that lookups are deterministic.
+		slices.Sort(cs)
+		t.Nicknames[k] = slices.Compact(cs)
 	}
 	for good, bads := range f.DomainTypos {
 		for _, b := range bads {
