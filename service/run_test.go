@@ -18,7 +18,7 @@ import (
 
 // kafkaCluster starts an in-process Kafka-protocol broker (kfake): kafka-go talks to it
 // over the real wire protocol.
-func kafkaCluster(t *testing.T) []string {
+func kafkaCluster(t testing.TB) []string {
 	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(3), kfake.GroupMinSessionTimeout(100*time.Millisecond))
 	if err != nil {
@@ -39,12 +39,11 @@ func fastKafka(cfg *Config, brokers []string) {
 	cfg.Kafka.JoinGroupBackoff = 200 * time.Millisecond
 	cfg.Kafka.CommitInterval = 100 * time.Millisecond
 	cfg.Kafka.OutboxInterval = 50 * time.Millisecond
-	cfg.Kafka.MaxWait = 20 * time.Millisecond
 	cfg.HTTP.Addr = "127.0.0.1:0"
 }
 
 // waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !cond() {

@@ -20,7 +20,7 @@ const (
 	defaultRebalanceTimeout  = 30 * time.Second
 	defaultJoinGroupBackoff  = 5 * time.Second
 	defaultPartitionWatch    = 5 * time.Second
-	defaultMaxWait           = 500 * time.Millisecond
+	defaultMaxWait           = 5 * time.Second
 	defaultReadBackoffMin    = 100 * time.Millisecond
 	defaultReadBackoffMax    = time.Second
 	defaultNackBackoff       = 100 * time.Millisecond
@@ -101,9 +101,12 @@ type SubscriberConfig struct {
 	// added partitions (which trigger a rebalance). Default 5s.
 	PartitionWatchInterval time.Duration
 
-	// MaxWait is the longest a fetch waits on the broker for new messages; it
-	// also bounds how long Close and rebalances wait for an idle fetch.
-	// Default 500ms.
+	// MaxWait is the longest a fetch waits on the broker for new messages; new
+	// messages are returned as soon as they arrive. kafka-go also makes it the
+	// client's deadline for the fetch response (the broker is asked to answer
+	// earlier by a quarter of it, at most 1s), so a small value makes fetches
+	// from a busy broker time out and reconnect. Close and rebalances cut an
+	// idle fetch short, so a long MaxWait does not delay them. Default 5s.
 	MaxWait time.Duration
 
 	// ReadBackoffMin is the first pause after a failed fetch or while waiting

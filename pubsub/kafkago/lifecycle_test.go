@@ -3,6 +3,7 @@ package kafkago_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -86,6 +87,32 @@ func TestSubscriberCloseIsIdempotent(t *testing.T) {
 		}
 		if _, err := sub.Subscribe(context.Background(), "contacts.raw"); !errors.Is(err, kafkago.ErrSubscriberClosed) {
 			t.Fatalf("Subscribe after Close = %v, want ErrSubscriberClosed", err)
+		}
+	}
+}
+
+// TestGroupSubscriberServesSeveralTopics subscribes one consumer-group
+// Subscriber to two topics; each subscription is its own group member.
+func TestGroupSubscriberServesSeveralTopics(t *testing.T) {
+	brokers := startCluster(t)
+	sub, err := kafkago.NewSubscriber(subscriberConfig(brokers, "steward"), testLogger())
+	if err != nil {
+		t.Fatalf("new subscriber: %v", err)
+	}
+	defer sub.Close()
+	for _, topic := range []string{"contacts.raw", "contacts.clean"} {
+		sent := publish(t, brokers, topic, "contact-1", 3)
+		msgs, err := sub.Subscribe(context.Background(), topic)
+		if err != nil {
+			t.Fatalf("subscribe %s: %v", topic, err)
+		}
+		for i, want := range sent {
+			got := receive(t, msgs)
+			assertMessage(t, got, want, strconv.Itoa(i))
+			if got.Metadata.Get(kafkago.TopicMetadata) != topic {
+				t.Errorf("topic metadata %q, want %q", got.Metadata.Get(kafkago.TopicMetadata), topic)
+			}
+			got.Ack()
 		}
 	}
 }

@@ -15,25 +15,8 @@ import (
 func (s *subscription) consume(ctx context.Context, partition int, offset int64, acked *ackedOffsets) {
 	defer func() { <-ctx.Done() }()
 	logger := s.logger.With(watermill.LogFields{"partition": partition})
-	progress, problems := kafkaLoggers(logger)
-	r := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:        s.cfg.Brokers,
-		Dialer:         s.cfg.dialer(),
-		Topic:          s.topic,
-		Partition:      partition,
-		MinBytes:       1,
-		MaxBytes:       10 << 20,
-		MaxWait:        s.cfg.MaxWait,
-		ReadBackoffMin: s.cfg.ReadBackoffMin,
-		ReadBackoffMax: s.cfg.ReadBackoffMax,
-		Logger:         progress,
-		ErrorLogger:    problems,
-	})
-	defer func() {
-		if err := r.Close(); err != nil {
-			logger.Error("Closing partition reader failed", err, nil)
-		}
-	}()
+	r, stop := s.partitionReader(partition, logger)
+	defer stop()
 	if err := r.SetOffset(offset); err != nil {
 		logger.Error("Cannot position partition reader", err, watermill.LogFields{"offset": offset})
 		return

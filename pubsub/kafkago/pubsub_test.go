@@ -1,8 +1,10 @@
 package kafkago_test
 
 import (
+	"context"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +35,8 @@ func startCluster(t testing.TB, opts ...kfake.Opt) []string {
 	return cluster.ListenAddrs()
 }
 
-// testLogger is silent unless KAFKAGO_TEST_LOG is set (1 = info, debug, trace).
+// testLogger is silent unless KAFKAGO_TEST_LOG is set: "debug" and "trace"
+// select those levels, any other value logs Info and above.
 func testLogger() watermill.LoggerAdapter {
 	switch os.Getenv("KAFKAGO_TEST_LOG") {
 	case "":
@@ -48,10 +51,10 @@ func testLogger() watermill.LoggerAdapter {
 }
 
 // publisherConfig and subscriberConfig shorten kafka-go's timings so that
-// rebalances and closes take milliseconds instead of seconds. The session and
-// rebalance timeouts stay generous: every member leaves the group when closed,
-// so they only matter when the machine is so loaded that a member is late, and
-// then evicting it would only start another round of rebalancing.
+// rebalances and closes take milliseconds instead of seconds. Timeouts stay
+// generous, for machines loaded enough to make the broker answer late: the
+// fetch deadline derives from MaxWait, and evicting a late group member would
+// only start another round of rebalancing (every member leaves when closed).
 func publisherConfig(brokers []string) kafkago.PublisherConfig {
 	return kafkago.PublisherConfig{
 		Brokers:                brokers,
@@ -70,7 +73,7 @@ func subscriberConfig(brokers []string, group string) kafkago.SubscriberConfig {
 		RebalanceTimeout:       15 * time.Second,
 		JoinGroupBackoff:       100 * time.Millisecond,
 		PartitionWatchInterval: time.Second,
-		MaxWait:                200 * time.Millisecond,
+		MaxWait:                2 * time.Second,
 		ReadBackoffMin:         10 * time.Millisecond,
 		ReadBackoffMax:         100 * time.Millisecond,
 		NackBackoff:            5 * time.Millisecond,
@@ -80,26 +83,32 @@ func subscriberConfig(brokers []string, group string) kafkago.SubscriberConfig {
 
 func newPubSub(t *testing.T, brokers []string, group string, keyed bool) (message.Publisher, message.Subscriber) {
 	t.Helper()
-	logger := testLogger()
-	pub, err := kafkago.NewPublisher(publisherConfig(brokers), logger)
-	if err != nil {
-		t.Fatalf("new publisher: %v", err)
-	}
-	sub, err := kafkago.NewSubscriber(subscriberConfig(brokers, group), logger)
+	sub, err := kafkago.NewSubscriber(subscriberConfig(brokers, group), testLogger())
 	if err != nil {
 		t.Fatalf("new subscriber: %v", err)
 	}
-	// Some suite tests never close what they construct (they close a
-	// multiplier before subscribing it); idle members left running would
-	// slow every later rebalance down. Close is idempotent.
-	t.Cleanup(func() {
-		_ = pub.Close()
-		_ = sub.Close()
-	})
-	if keyed {
-		return keyByPayload{pub}, sub
+	closeAfter(t, sub)
+	return newPublisher(t, brokers, keyed), sub
+}
+
+func newPublisher(t *testing.T, brokers []string, keyed bool) message.Publisher {
+	t.Helper()
+	pub, err := kafkago.NewPublisher(publisherConfig(brokers), testLogger())
+	if err != nil {
+		t.Fatalf("new publisher: %v", err)
 	}
-	return pub, sub
+	closeAfter(t, pub)
+	if keyed {
+		return keyByPayload{pub}
+	}
+	return pub
+}
+
+// closeAfter closes c when the test ends. Some suite tests never close what
+// they construct (they close a multiplier before subscribing it); idle members
+// left running would slow every later rebalance down. Close is idempotent.
+func closeAfter(t *testing.T, c interface{ Close() error }) {
+	t.Cleanup(func() { _ = c.Close() })
 }
 
 // keyByPayload sets KeyMetadata to the payload, the way a producer of contact
@@ -114,15 +123,59 @@ func (p keyByPayload) Publish(topic string, messages ...*message.Message) error 
 	return p.Publisher.Publish(topic, messages...)
 }
 
-// groupFor names one consumer group per suite test: every pub/sub a test
-// constructs shares it (so closing and reopening resumes from committed
-// offsets) and parallel tests do not rebalance each other.
-func groupFor(t *testing.T) string {
-	return "cg." + strings.ReplaceAll(t.Name(), "/", ".")
+// newGroupPubSub is the suite's plain constructor in consumer-group mode.
+// Every pub/sub a test constructs joins the same groups, so closing and
+// reopening resumes from committed offsets, and parallel tests do not
+// rebalance each other. Each topic gets its own group, as the Subscriber docs
+// advise: one group over the 20 topics of TestConcurrentSubscribeMultipleTopics
+// would rebalance all 20 members whenever any of them joins or leaves.
+func newGroupPubSub(t *testing.T, brokers []string, keyed bool) (message.Publisher, message.Subscriber) {
+	sub := &groupPerTopic{brokers: brokers, prefix: "cg." + strings.ReplaceAll(t.Name(), "/", ".")}
+	closeAfter(t, sub)
+	return newPublisher(t, brokers, keyed), sub
 }
 
-// TestPubSubConsumerGroup runs the universal suite in the production mode: a
-// consumer group per test and keyed messages, so order holds per key.
+// groupPerTopic subscribes each topic with its own Subscriber whose group is
+// prefix + "." + topic.
+type groupPerTopic struct {
+	brokers []string
+	prefix  string
+
+	mu     sync.Mutex
+	closed bool
+	subs   []*kafkago.Subscriber
+}
+
+func (g *groupPerTopic) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	sub, err := kafkago.NewSubscriber(subscriberConfig(g.brokers, g.prefix+"."+topic), testLogger())
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return nil, kafkago.ErrSubscriberClosed
+	}
+	g.subs = append(g.subs, sub)
+	return sub.Subscribe(ctx, topic)
+}
+
+func (g *groupPerTopic) Close() error {
+	g.mu.Lock()
+	g.closed = true
+	subs := g.subs
+	g.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, sub := range subs {
+		wg.Go(func() { _ = sub.Close() }) // Subscriber.Close always returns nil
+	}
+	wg.Wait()
+	return nil
+}
+
+// TestPubSubConsumerGroup runs the universal suite in the production mode:
+// consumer groups (one per test and topic) and keyed messages, so order holds
+// per key.
 func TestPubSubConsumerGroup(t *testing.T) {
 	brokers := startCluster(t)
 	tests.TestPubSub(t,
@@ -134,7 +187,7 @@ func TestPubSubConsumerGroup(t *testing.T) {
 			NewSubscriberReceivesOldMessages: false, // members of one group share the messages
 		},
 		func(t *testing.T) (message.Publisher, message.Subscriber) {
-			return newPubSub(t, brokers, groupFor(t), true)
+			return newGroupPubSub(t, brokers, true)
 		},
 		func(t *testing.T, group string) (message.Publisher, message.Subscriber) {
 			return newPubSub(t, brokers, group, true)
@@ -155,7 +208,7 @@ func TestPubSubConsumerGroupUnkeyed(t *testing.T) {
 			Persistent:          true,
 		},
 		func(t *testing.T) (message.Publisher, message.Subscriber) {
-			return newPubSub(t, brokers, groupFor(t), false)
+			return newGroupPubSub(t, brokers, false)
 		},
 		func(t *testing.T, group string) (message.Publisher, message.Subscriber) {
 			return newPubSub(t, brokers, group, false)

@@ -122,6 +122,9 @@ func (s *Subscriber) Close() error {
 	return nil
 }
 
+// dialTimeout bounds connecting to a broker.
+const dialTimeout = 10 * time.Second
+
 func (c SubscriberConfig) dialer() *kafka.Dialer {
-	return &kafka.Dialer{ClientID: c.ClientID, Timeout: 10 * time.Second, DualStack: true}
+	return &kafka.Dialer{ClientID: c.ClientID, Timeout: dialTimeout, DualStack: true}
 }
