@@ -54,6 +54,7 @@ func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
 	}
 	out.Postcode = pc
 	out.City, out.CityKey = n.city(a.City, cityRaw, cedex, cc)
+	out.Region = region(a.Region, cityRaw, cc)
 	out.Street, out.Number, out.Lines = n.street(lines, cc)
 	return out
 }
@@ -156,6 +157,24 @@ func joinCity(toks []string) string {
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// region returns the US state code from the region field, or from a city written
+// "Springfield, IL" (which city() cuts); "" elsewhere or when unknown.
+func region(raw, city, cc string) string {
+	if cc != "US" {
+		return ""
+	}
+	if st := upper(strings.TrimSpace(raw)); usStates[st] {
+		return st
+	}
+	c := upper(strings.Trim(clean(city), cityTrim))
+	if i := strings.LastIndexByte(c, ','); i > 0 {
+		if st := strings.TrimSpace(c[i+1:]); usStates[st] {
+			return st
+		}
+	}
+	return ""
+}
 
 // cityTrim is what a city never starts or ends with.
 const cityTrim = ",;-. "

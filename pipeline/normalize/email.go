@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"golang.org/x/net/idna"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -128,9 +129,15 @@ func (n *Normalizer) emailClass(local, domain string) string {
 	return "corporate"
 }
 
-// emailKey is the comparison key of an address whose syntax has been checked.
+// emailKey is the comparison key of an address whose syntax has been checked. An
+// internationalized domain is compared in its ASCII (punycode) form, so that
+// "jane@bücher.de" and "jane@xn--bcher-kva.de" are one address; the display value keeps
+// the Unicode form.
 func emailKey(local, domain string) string {
 	local = strings.ToLower(local)
+	if ascii, err := idna.Lookup.ToASCII(domain); err == nil && ascii != "" {
+		domain = ascii
+	}
 	if domain == "googlemail.com" {
 		domain = "gmail.com"
 	}

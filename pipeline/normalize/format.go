@@ -43,7 +43,12 @@ func (n *Normalizer) FormatPostal(a contact.NormAddress, name string) []string {
 	pc, city := upper(a.Postcode.Value), upper(a.City.Value)
 	switch cc {
 	case "US":
-		add(city, pc)
+		if a.Region != "" {
+			city += ","
+			add(city, a.Region, pc)
+		} else {
+			add(city, pc)
+		}
 	case "GB":
 		add(city)
 		add(pc)
