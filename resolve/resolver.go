@@ -68,45 +68,85 @@ func Hash(r *contact.Record) (string, error) {
 // Resolve resolves one normalized record (r.Norm set) in one transaction. position says
 // where the record was read. Redelivering the same record changes nothing.
 func (rs *Resolver) Resolve(ctx context.Context, r *contact.Record, position string) (Outcome, error) {
-	hash, err := Hash(r)
+	outs, err := rs.ResolveBatch(ctx, []*contact.Record{r}, []string{position})
 	if err != nil {
-		return Outcome{}, fmt.Errorf("hash %s: %w", r.Key(), err)
+		return Outcome{}, err
 	}
-	var out Outcome
-	// Lock the record's own key with its blocking keys before reading anything: two
-	// deliveries of the same record on two consumers must not both see it as new.
-	lockKeys := append(rs.Engine.BlockKeys(r.Norm), "record:"+r.Key())
-	err = rs.Store.InTx(ctx, func(tx warehouse.Tx) error {
-		out = Outcome{}
+	return outs[0], nil
+}
+
+// ResolveBatch resolves several normalized records, in order, in one transaction: the
+// commit is paid once for the batch. Each record has the same semantics as with Resolve
+// (a later record sees what earlier ones wrote), and redelivering a batch changes nothing.
+// An error rolls the whole batch back; outcomes are aligned with recs.
+func (rs *Resolver) ResolveBatch(ctx context.Context, recs []*contact.Record, positions []string) ([]Outcome, error) {
+	if len(positions) != len(recs) {
+		return nil, fmt.Errorf("resolve batch: %d records but %d positions", len(recs), len(positions))
+	}
+	hashes := make([]string, len(recs))
+	for i, r := range recs {
+		h, err := Hash(r)
+		if err != nil {
+			return nil, fmt.Errorf("hash %s: %w", r.Key(), err)
+		}
+		hashes[i] = h
+	}
+	// Lock every record's own key and blocking keys before reading anything, all at once
+	// (the store sorts them): two deliveries of one record on two consumers must not both
+	// see it as new, and batches locking in one order cannot deadlock.
+	var lockKeys []string
+	for _, r := range recs {
+		lockKeys = append(lockKeys, "record:"+r.Key())
+		lockKeys = append(lockKeys, rs.Engine.BlockKeys(r.Norm)...)
+	}
+	outs := make([]Outcome, len(recs))
+	err := rs.Store.InTx(ctx, func(tx warehouse.Tx) error {
 		if err := tx.LockKeys(ctx, lockKeys); err != nil {
 			return err
 		}
-		prev, err := tx.SourceRecord(ctx, r.Source, r.SourceID)
-		if err != nil && !errors.Is(err, warehouse.ErrNotFound) {
-			return err
-		}
-		if errors.Is(err, warehouse.ErrNotFound) {
-			prev = nil
-		}
-		switch {
-		case prev != nil && prev.Hash == hash:
-			out.Action, out.MasterID = ActionUnchanged, prev.MasterID
-			return nil
-		case prev != nil && !r.UpdatedAt.IsZero() && r.UpdatedAt.Before(prev.UpdatedAt):
-			out.Action, out.MasterID = ActionStale, prev.MasterID
-			return nil
-		case r.EffectiveOp() == contact.OpDelete:
-			if prev == nil || prev.Deleted {
-				out.Action = ActionUnchanged
-				return nil
+		for i, r := range recs {
+			o, err := rs.resolveIn(ctx, tx, r, hashes[i], positions[i])
+			if err != nil {
+				return fmt.Errorf("resolve %s: %w", r.Key(), err)
 			}
-			return rs.withdraw(ctx, tx, prev, hash, position, &out)
-		case prev != nil && !prev.Deleted && prev.MasterID != 0:
-			return rs.update(ctx, tx, prev, r, hash, position, &out)
-		default:
-			return rs.resolveNew(ctx, tx, prev, r, hash, position, &out)
+			outs[i] = o
 		}
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return outs, nil
+}
+
+// resolveIn resolves one record in the caller's transaction.
+func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.Record, hash, position string) (Outcome, error) {
+	var out Outcome
+	prev, err := tx.SourceRecord(ctx, r.Source, r.SourceID)
+	if err != nil && !errors.Is(err, warehouse.ErrNotFound) {
+		return out, err
+	}
+	if errors.Is(err, warehouse.ErrNotFound) {
+		prev = nil
+	}
+	switch {
+	case prev != nil && prev.Hash == hash:
+		out.Action, out.MasterID = ActionUnchanged, prev.MasterID
+		return out, nil
+	case prev != nil && !r.UpdatedAt.IsZero() && r.UpdatedAt.Before(prev.UpdatedAt):
+		out.Action, out.MasterID = ActionStale, prev.MasterID
+		return out, nil
+	case r.EffectiveOp() == contact.OpDelete:
+		if prev == nil || prev.Deleted {
+			out.Action = ActionUnchanged
+			return out, nil
+		}
+		err = rs.withdraw(ctx, tx, prev, hash, position, &out)
+	case prev != nil && !prev.Deleted && prev.MasterID != 0:
+		err = rs.update(ctx, tx, prev, r, hash, position, &out)
+	default:
+		err = rs.resolveNew(ctx, tx, prev, r, hash, position, &out)
+	}
 	return out, err
 }
 

@@ -34,7 +34,7 @@ func LoadDir(dir string) (*Rules, error) {
 	return r, nil
 }
 
-// Load reads rules.yaml and tables/*.yaml from fsys; name is used in error messages and
+// Load reads rules.yaml, model.yaml (when present) and tables/*.yaml from fsys; name is used in error messages and
 // stored in Rules.Dir. Every problem found is reported (errors.Join), each with its file,
 // line and key. Unknown keys are errors.
 func Load(fsys fs.FS, name string) (*Rules, error) {
@@ -52,6 +52,11 @@ func Load(fsys fs.FS, name string) (*Rules, error) {
 	var errs []error
 	for _, p := range r.validate() {
 		errs = append(errs, fmt.Errorf("%s:%d: %s: %s", file, lineOf(root, p.path), p.path, p.msg))
+	}
+	if len(errs) == 0 {
+		if err := loadModel(fsys, name, r); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	t, err := loadTables(fsys, name)
 	if err != nil {

@@ -12,11 +12,16 @@ type Rules struct {
 	Survivorship Survivorship `yaml:"survivorship"`
 	// Quality holds the weights of the record quality score.
 	Quality Quality `yaml:"quality"`
+	// Enrich configures company attachment and enrichment (rules/enrich.go).
+	Enrich Enrich `yaml:"enrich"`
 
 	// Tables are the reference tables, loaded from tables/*.yaml.
 	Tables Tables `yaml:"-"`
 	// Dir is where the rules were loaded from ("embedded" for the defaults).
 	Dir string `yaml:"-"`
+	// Model is the trained model (model.yaml) when the directory has one; its prior and
+	// m/u have already been applied to Match. Nil when there is none.
+	Model *Model `yaml:"-"`
 }
 
 // Stages lists stage type names per handler (see package stages for the known names).
@@ -52,12 +57,21 @@ type Match struct {
 	// ReviewThreshold: at or above it (and below AutoThreshold) the record gets a new master
 	// and the pair is queued for a steward. Default 0.6.
 	ReviewThreshold float64 `yaml:"review_threshold"`
+	// AutoMerge: when a new record matches two masters at or above AutoThreshold, merge
+	// them (the older master survives) instead of queueing a merge review. Default false.
+	AutoMerge bool `yaml:"auto_merge"`
+	// ClusterGuard: in batch clustering, two clusters are merged only when the mean match
+	// probability over all their cross pairs is at least this, so that a chain of good
+	// pairs cannot join distinct people. Default 0.5.
+	ClusterGuard float64 `yaml:"cluster_guard"`
 }
 
 // BlockRule builds blocking keys from one or more key parts; the parts are joined and the
 // key is produced only when every part is present. Parts: email, phone,
-// family_phonetic, family_key, given_initial, postcode, city_key, birth_date,
-// company_siren.
+// family_phonetic, family_key, given_key, given_initial, postcode, city_key, birth_date,
+// birth_year, company_siren, name_set (given and family keys in sorted order: records
+// that swapped them share it), email_local (e-mail local part without dots, hyphens and
+// underscores, at least 4 letters, role addresses excluded).
 type BlockRule struct {
 	Name  string   `yaml:"name"`
 	Parts []string `yaml:"parts"`
@@ -69,7 +83,8 @@ type Comparison struct {
 	// Name names the comparison in explanations (defaults to Field).
 	Name string `yaml:"name"`
 	// Field: given_name, family_name, email, email_local (local part, dots removed),
-	// phone, phone_mobile (mobile numbers only), birth_date, postcode, city, street,
+	// phone, phone_mobile (mobile numbers only), phone_fixed (the others: landlines and
+	// switchboards, shared by households and offices), birth_date, postcode, city, street,
 	// company_name, company_siren.
 	Field  string  `yaml:"field"`
 	Levels []Level `yaml:"levels"`
@@ -90,6 +105,12 @@ type Level struct {
 	// M is P(level | match), U is P(level | non-match); both in (0, 1).
 	M float64 `yaml:"m"`
 	U float64 `yaml:"u"`
+	// TermFrequency adjusts an exact level by the frequency of the agreeing value: a match
+	// on a rare surname weighs more than on MARTIN (weight log2(m / frequency), between
+	// 4 bits below the level's and the level's: common values are discounted). Fields: given_name, family_name, city, postcode,
+	// street, company_name. Frequencies come from the trained model, or from the data in
+	// batch runs.
+	TermFrequency bool `yaml:"term_frequency"`
 }
 
 // Survivorship configures golden records.

@@ -10,11 +10,12 @@ type problem struct{ path, msg string }
 // Known names, checked at load time so that a typo fails at start-up, not mid-stream.
 var (
 	blockParts = []string{"email", "phone", "family_phonetic", "family_key", "given_initial",
-		"given_key", "postcode", "city_key", "birth_date", "birth_year", "company_siren"}
-	compareFields = []string{"given_name", "family_name", "email", "email_local", "phone", "phone_mobile", "birth_date",
+		"given_key", "postcode", "city_key", "birth_date", "birth_year", "company_siren", "name_set", "email_local"}
+	compareFields = []string{"given_name", "family_name", "email", "email_local", "phone", "phone_mobile", "phone_fixed", "birth_date",
 		"postcode", "city", "street", "company_name", "company_siren"}
 	levelKinds = []string{"exact", "jaro_winkler", "levenshtein", "phonetic", "nickname",
 		"initial", "date_within", "date_transposed", "else"}
+	tfFields   = []string{"given_name", "family_name", "city", "postcode", "street", "company_name"}
 	strategies = []string{"source_priority", "most_recent", "most_complete", "most_frequent", "longest"}
 )
 
@@ -23,6 +24,9 @@ var (
 func BlockParts() []string    { return slices.Clone(blockParts) }
 func CompareFields() []string { return slices.Clone(compareFields) }
 func LevelKinds() []string    { return slices.Clone(levelKinds) }
+
+// TermFrequencyFields returns the fields an exact level may be term-frequency adjusted on.
+func TermFrequencyFields() []string { return slices.Clone(tfFields) }
 
 // Strategies returns the survivorship strategy names.
 func Strategies() []string { return slices.Clone(strategies) }
@@ -51,6 +55,9 @@ func (r *Rules) setDefaults() {
 	if m.ReviewThreshold == 0 {
 		m.ReviewThreshold = 0.6
 	}
+	if m.ClusterGuard == 0 {
+		m.ClusterGuard = 0.5
+	}
 	for i := range m.Comparisons {
 		if m.Comparisons[i].Name == "" {
 			m.Comparisons[i].Name = m.Comparisons[i].Field
@@ -59,6 +66,7 @@ func (r *Rules) setDefaults() {
 	if r.Survivorship.Default == "" {
 		r.Survivorship.Default = "most_recent"
 	}
+	r.Enrich.setDefaults()
 }
 
 func (r *Rules) validate() []problem {
@@ -66,6 +74,7 @@ func (r *Rules) validate() []problem {
 	add := func(path, format string, args ...any) {
 		ps = append(ps, problem{path, fmt.Sprintf(format, args...)})
 	}
+	ps = append(ps, r.Enrich.validate()...)
 	if len(r.Normalize.DefaultRegion) != 2 {
 		add("normalize.default_region", "want an ISO 3166-1 alpha-2 code, got %q", r.Normalize.DefaultRegion)
 	}
@@ -95,6 +104,9 @@ func (r *Rules) validate() []problem {
 	}
 	if m.ReviewThreshold <= 0 || m.ReviewThreshold > m.AutoThreshold || m.AutoThreshold > 1 {
 		add("match.review_threshold", "want 0 < review_threshold (%v) <= auto_threshold (%v) <= 1", m.ReviewThreshold, m.AutoThreshold)
+	}
+	if m.ClusterGuard < 0 || m.ClusterGuard >= 1 {
+		add("match.cluster_guard", "must be in [0, 1), got %v", m.ClusterGuard)
 	}
 	if len(m.Comparisons) == 0 {
 		add("match.comparisons", "at least one comparison is required")
@@ -126,6 +138,15 @@ func (r *Rules) validate() []problem {
 			}
 			if l.Name == "" {
 				add(lp+".name", "required")
+			}
+			if l.TermFrequency {
+				f := l.Field
+				if f == "" {
+					f = c.Field
+				}
+				if l.Kind != "exact" || !slices.Contains(tfFields, f) {
+					add(lp+".term_frequency", "only for exact levels on %v", tfFields)
+				}
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/pipeline/stages"
+	"github.com/steward-crm/steward/registry"
 	"github.com/steward-crm/steward/resolve"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/warehouse"
@@ -97,6 +98,13 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	s.Store = store
 	s.Resolver.Store = store
+	// The Identify chain gets the warehouse's company registry (stage company.attach).
+	if reg, ok := store.(warehouse.Registry); ok {
+		if s.NormalizeChain, s.IdentifyChain, err = stages.Chains(s.Rules, stages.Deps{Directory: registry.Directory(reg)}); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("rules %s: %w", s.Rules.Dir, err)
+		}
+	}
 	return s, nil
 }
 

@@ -30,7 +30,7 @@ type env struct {
 // (commands_*.go) and are merged here.
 func commands() map[string]command {
 	cmds := baseCommands()
-	for _, family := range []map[string]command{matchCommands(), streamCommands()} {
+	for _, family := range []map[string]command{matchCommands(), streamCommands(), registryCommands()} {
 		for name, c := range family {
 			cmds[name] = c
 		}

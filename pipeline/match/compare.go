@@ -20,6 +20,16 @@ type level struct {
 	kind   string
 	holds  levelFunc
 	weight float64 // log2(m/u)
+	u      float64
+	// fieldID indexes Features.vals.
+	fieldID int
+	// tf adjusts the weight by the frequency of the agreeing value (nil: no adjustment).
+	tf *termFrequency
+	// tfWanted: the rules ask for term-frequency adjustment of this level.
+	tfWanted bool
+	// ordered: the comparator gets its two values in sorted order (Jaro–Winkler's greedy
+	// matching is not exactly symmetric; the other kinds are).
+	ordered bool
 }
 
 // comparison is a compiled rules.Comparison.
@@ -27,6 +37,8 @@ type comparison struct {
 	name   string
 	field  string
 	levels []level
+	// names: some level reads a given or family name (a crosswise reading changes it).
+	names bool
 }
 
 // levelKinds builds the test of each level kind. It is the one place where kinds are
@@ -38,7 +50,14 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 			return func(a, b string) bool { return jaroWinkler(a, b) >= t }
 		},
 		"levenshtein": func(t float64) levelFunc {
-			return func(a, b string) bool { return float64(smetrics.WagnerFischer(a, b, 1, 1, 1)) <= t }
+			return func(a, b string) bool {
+				// The length difference is a lower bound of the distance: skip the
+				// quadratic computation when it already exceeds the threshold.
+				if d := len(a) - len(b); float64(max(d, -d)) > t {
+					return false
+				}
+				return float64(smetrics.WagnerFischer(a, b, 1, 1, 1)) <= t
+			}
 		},
 		"phonetic": func(float64) levelFunc {
 			return func(a, b string) bool { return a != "" && b != "" && Phonetic(a) == Phonetic(b) }
@@ -65,22 +84,17 @@ func (e *Engine) compile(cs []rules.Comparison) ([]comparison, error) {
 			if f == "" {
 				f = c.Field
 			}
-			cc.levels = append(cc.levels, level{name: l.Name, field: f, kind: l.Kind, holds: mk(l.Threshold), weight: math.Log2(l.M / l.U)})
+			id, ok := fieldIDs[f]
+			if !ok {
+				return nil, fmt.Errorf("comparison %s: unknown field %q", c.Name, f)
+			}
+			cc.levels = append(cc.levels, level{name: l.Name, field: f, kind: l.Kind, holds: mk(l.Threshold),
+				weight: math.Log2(l.M / l.U), u: l.U, fieldID: id, tfWanted: l.TermFrequency, ordered: l.Kind == "jaro_winkler"})
+			cc.names = cc.names || id == givenID || id == familyID
 		}
 		out = append(out, cc)
 	}
 	return out, nil
-}
-
-// jaroWinkler guards smetrics against empty input (which it does not expect).
-func jaroWinkler(a, b string) float64 {
-	if a == "" || b == "" {
-		return 0
-	}
-	if a == b {
-		return 1
-	}
-	return smetrics.JaroWinkler(a, b, 0.7, 4)
 }
 
 // Phonetic is the phonetic code used for matching and blocking: Soundex of the folded key

@@ -14,12 +14,14 @@ import (
 type Engine struct {
 	rules       *rules.Rules
 	comparisons []comparison
+	usedFields  []int   // ids of the fields some level compares
 	priorWeight float64 // log2(prior / (1 - prior))
 	auto        float64
 	review      float64
 }
 
-// New compiles the match rules.
+// New compiles the match rules; term frequencies come from the rules' trained model, if
+// any (see WithTermFrequencies).
 func New(r *rules.Rules) (*Engine, error) {
 	e := &Engine{rules: r, auto: r.Match.AutoThreshold, review: r.Match.ReviewThreshold}
 	p := r.Match.Prior
@@ -29,6 +31,18 @@ func New(r *rules.Rules) (*Engine, error) {
 		return nil, err
 	}
 	e.comparisons = cs
+	seen := map[int]bool{}
+	for _, c := range cs {
+		for _, l := range c.levels {
+			if !seen[l.fieldID] {
+				seen[l.fieldID] = true
+				e.usedFields = append(e.usedFields, l.fieldID)
+			}
+		}
+	}
+	if r.Model != nil {
+		e.setTermFrequencies(r.Model.TermFrequencies)
+	}
 	return e, nil
 }
 
@@ -43,6 +57,9 @@ type FieldScore struct {
 	B          string  `json:"b,omitempty"`
 	Level      string  `json:"level"`
 	Weight     float64 `json:"weight"`
+	// TermFrequency is the part of Weight due to the frequency of the agreeing value
+	// (positive for a rare value, negative for a common one).
+	TermFrequency float64 `json:"tf,omitempty"`
 }
 
 // Score is the result of comparing two records.
@@ -59,79 +76,11 @@ type Score struct {
 	Fields []FieldScore `json:"fields"`
 }
 
-// Score compares a and b. It is symmetric: Score(a, b) and Score(b, a) have the same
-// weight. When the given and family names of one record are the other's crosswise, the
-// better of the two readings is kept.
+// Score compares a and b and explains the weight. It is symmetric: Score(a, b) and
+// Score(b, a) have the same weight. When the given and family names of one record are the
+// other's crosswise, the better of the two readings is kept.
 func (e *Engine) Score(a, b *contact.Normalized) Score {
-	s := e.score(a, b, false)
-	if a != nil && b != nil && a.GivenKey != "" && a.FamilyKey != "" && a.GivenKey != a.FamilyKey &&
-		a.GivenKey == b.FamilyKey && a.FamilyKey == b.GivenKey {
-		if sw := e.score(a, b, true); sw.Weight > s.Weight {
-			return sw
-		}
-	}
-	return s
-}
-
-func (e *Engine) score(a, b *contact.Normalized, swap bool) Score {
-	s := Score{Prior: e.priorWeight, Weight: e.priorWeight, Swapped: swap, Fields: make([]FieldScore, 0, len(e.comparisons))}
-	get := func(n *contact.Normalized, field string, side int) []string {
-		if swap && side == 0 {
-			switch field {
-			case "given_name":
-				field = "family_name"
-			case "family_name":
-				field = "given_name"
-			}
-		}
-		return values(n, field)
-	}
-	for _, c := range e.comparisons {
-		fs := compareField(c, func(field string) ([]string, []string) { return get(a, field, 0), get(b, field, 1) })
-		s.Weight += fs.Weight
-		s.Fields = append(s.Fields, fs)
-	}
-	s.Probability = Probability(s.Weight)
-	return s
-}
-
-// compareField returns the first level, in rule order, that holds for some pair of
-// values. Levels on a field missing on either side are skipped; when every field of the
-// comparison is missing on a side the comparison is neutral (level "missing", weight 0).
-func compareField(c comparison, vals func(field string) (as, bs []string)) FieldScore {
-	fs := FieldScore{Comparison: c.name, Level: "missing"}
-	present := false
-	for _, l := range c.levels {
-		xs, ys := vals(l.field)
-		if len(xs) == 0 || len(ys) == 0 {
-			continue
-		}
-		if !present {
-			present = true
-			fs.A, fs.B = xs[0], ys[0]
-		}
-		if l.kind == "else" {
-			fs.Level, fs.Weight = l.name, l.weight
-			return fs
-		}
-		for _, x := range xs {
-			for _, y := range ys {
-				// Order the pair so that asymmetric comparators stay symmetric.
-				p, q := x, y
-				if q < p {
-					p, q = q, p
-				}
-				if l.holds(p, q) {
-					fs.A, fs.B, fs.Level, fs.Weight = x, y, l.name, l.weight
-					return fs
-				}
-			}
-		}
-	}
-	if present {
-		fs.Level = "none"
-	}
-	return fs
+	return e.ScoreFeatures(e.Features(a), e.Features(b))
 }
 
 // Probability turns a match weight into a probability.
@@ -234,6 +183,17 @@ func blockValues(n *contact.Normalized, part string) []string {
 		return nil
 	case "company_siren":
 		return values(n, "company_siren")
+	case "email_local":
+		return values(n, "email_local")
+	case "name_set":
+		if n.GivenKey == "" || n.FamilyKey == "" {
+			return nil
+		}
+		a, b := n.GivenKey, n.FamilyKey
+		if b < a {
+			a, b = b, a
+		}
+		return []string{a + "+" + b}
 	}
 	return nil
 }

@@ -47,25 +47,38 @@ func Evaluate(predicted, truth map[string]string) Metrics {
 	for _, n := range byEntity {
 		truePairs += choose2(n)
 	}
-	m.TruePositives, m.FalsePositives, m.FalseNegatives = tp, predPairs-tp, truePairs-tp
-	m.Precision, m.Recall = 1, 1
-	if predPairs > 0 {
-		m.Precision = float64(tp) / float64(predPairs)
+	m.SetPairs(tp, predPairs, truePairs)
+	exact := 0
+	for p, n := range joint {
+		if byCluster[p.c] == n && byEntity[p.e] == n {
+			exact++
+		}
 	}
-	if truePairs > 0 {
-		m.Recall = float64(tp) / float64(truePairs)
+	m.SetClusters(len(byCluster), len(byEntity), exact)
+	return m
+}
+
+// SetPairs fills the pairwise figures from the number of true positive pairs, of pairs
+// predicted together and of pairs truly together.
+func (m *Metrics) SetPairs(tp, predicted, actual int64) {
+	m.TruePositives, m.FalsePositives, m.FalseNegatives = tp, predicted-tp, actual-tp
+	m.Precision, m.Recall, m.F1 = 1, 1, 0
+	if predicted > 0 {
+		m.Precision = float64(tp) / float64(predicted)
+	}
+	if actual > 0 {
+		m.Recall = float64(tp) / float64(actual)
 	}
 	if m.Precision+m.Recall > 0 {
 		m.F1 = 2 * m.Precision * m.Recall / (m.Precision + m.Recall)
 	}
-	m.Clusters, m.Entities = len(byCluster), len(byEntity)
-	for p, n := range joint {
-		if byCluster[p.c] == n && byEntity[p.e] == n {
-			m.ExactClusters++
-		}
+}
+
+// SetClusters fills the cluster-level figures.
+func (m *Metrics) SetClusters(clusters, entities, exact int) {
+	m.Clusters, m.Entities, m.ExactClusters = clusters, entities, exact
+	m.ClusterRecall = 0
+	if entities > 0 {
+		m.ClusterRecall = float64(exact) / float64(entities)
 	}
-	if m.Entities > 0 {
-		m.ClusterRecall = float64(m.ExactClusters) / float64(m.Entities)
-	}
-	return m
 }

@@ -34,14 +34,15 @@ func values(n *contact.Normalized, field string) []string {
 		var out []string
 		for _, e := range n.Emails {
 			if e.Usable() && e.Key != "" {
-				out = append(out, e.Key)
+				out = append(out, untagged(e.Key))
 			}
 		}
 		return out
-	case "phone", "phone_mobile":
+	case "phone", "phone_mobile", "phone_fixed":
 		var out []string
 		for _, p := range n.Phones {
-			if p.Usable() && p.Value != "" && (field == "phone" || p.Type == "mobile") {
+			mobile := p.Type == "mobile"
+			if p.Usable() && p.Value != "" && (field == "phone" || (field == "phone_mobile") == mobile) {
 				out = append(out, p.Value)
 			}
 		}
@@ -89,4 +90,17 @@ func values(n *contact.Normalized, field string) []string {
 		return usable(n.Company.SIREN)
 	}
 	return nil
+}
+
+// untagged drops a "+tag" from the local part of an e-mail key: most providers deliver
+// "name+shop@x" to "name@x", so both are one mailbox.
+func untagged(key string) string {
+	local, domain, ok := strings.Cut(key, "@")
+	if !ok {
+		return key
+	}
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		return local[:i] + "@" + domain
+	}
+	return key
 }

@@ -119,6 +119,46 @@ CREATE TABLE companies (
 );
 CREATE INDEX companies_siren ON companies(siren);
 `,
+	// 2: the company registry (issue 6). companies.siret holds the registry key: the SIRET
+	// of a SIRENE establishment, "LEI:"+LEI of a GLEIF entity, or a mapped CSV key;
+	// name_token is the first token of name_key (candidate lookup by equality works the
+	// same under every collation).
+	2: `
+ALTER TABLE companies ADD COLUMN lei TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN vat TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN name_token TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN postcode TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN city TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN country TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN naf TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN size_band TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN legal_form TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN head_office {{bool}} NOT NULL DEFAULT FALSE;
+ALTER TABLE companies ADD COLUMN closed {{bool}} NOT NULL DEFAULT FALSE;
+ALTER TABLE companies ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+CREATE INDEX companies_name ON companies(name_token, name_key);
+CREATE INDEX companies_postcode ON companies(postcode);
+CREATE INDEX companies_lei ON companies(lei) WHERE lei <> '';
+CREATE TABLE company_domains (
+	domain TEXT NOT NULL,
+	owner TEXT NOT NULL,
+	seen BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (domain, owner)
+);
+CREATE TABLE registry_imports (
+	file TEXT PRIMARY KEY,
+	format TEXT NOT NULL,
+	size BIGINT NOT NULL,
+	byte_offset BIGINT NOT NULL,
+	line BIGINT NOT NULL,
+	rows BIGINT NOT NULL,
+	invalid BIGINT NOT NULL,
+	done {{bool}} NOT NULL DEFAULT FALSE,
+	bulk {{bool}} NOT NULL DEFAULT FALSE,
+	updated_at {{time}} NOT NULL
+);
+`,
 }
 
 // SchemaVersion is the newest migration version.

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/recleanse"
+	"github.com/steward-crm/steward/service"
+)
+
+// batchFlags are the flags of dedupe and link.
+type batchFlags struct {
+	cf          configFlags
+	in          inputFlags
+	out         string
+	truth       string
+	train       string
+	threshold   float64
+	metricsJSON string
+	top         int
+	cpuProfile  string
+	memLimit    int64
+}
+
+func (b *batchFlags) register(fs *flag.FlagSet) {
+	b.cf.register(fs)
+	b.in.register(fs)
+	fs.StringVar(&b.out, "out", "", "write clusters as CSV to this file (cluster_id, cluster_size, source, source_id)")
+	fs.StringVar(&b.truth, "truth", "", "attribute or unmapped CSV column with the true entity id: print precision, recall, F1 and the top errors")
+	fs.StringVar(&b.train, "train", "auto", "estimate the model from the input: auto (when the rules have no model.yaml), always, never")
+	fs.Float64Var(&b.threshold, "threshold", 0, "match probability that links a pair (default: the rules' auto_threshold)")
+	fs.StringVar(&b.metricsJSON, "metrics-json", "", "write {precision, recall, f1, pairs_compared, seconds, peak_memory} to this file")
+	fs.IntVar(&b.top, "top", 5, "false positives and negatives to explain with -truth")
+	fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	fs.Int64Var(&b.memLimit, "memory-limit", 3<<30, "soft memory limit in bytes (the garbage collector works harder near it; 0: none)")
+}
+
+// config builds the batch configuration: rules and normalization chains of the service.
+func (b *batchFlags) config(e *env) (recleanse.Config, error) {
+	opts, err := b.in.options()
+	if err != nil {
+		return recleanse.Config{}, usageError{err}
+	}
+	cfg, err := b.cf.load(e)
+	if err != nil {
+		return recleanse.Config{}, err
+	}
+	svc, err := service.Build(cfg)
+	if err != nil {
+		return recleanse.Config{}, err
+	}
+	return recleanse.Config{
+		Rules: svc.Rules, Input: opts, Truth: b.truth, Train: b.train, Threshold: b.threshold,
+		Normalize: func(ctx context.Context, r *contact.Record) error {
+			if err := svc.NormalizeChain.Process(ctx, r); err != nil {
+				return err
+			}
+			return svc.IdentifyChain.Process(ctx, r)
+		},
+	}, nil
+}
+
+// runBatch runs dedupe or link and reports.
+func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Result, error)) error {
+	cfg, err := b.config(e)
+	if err != nil {
+		return err
+	}
+	if b.cpuProfile != "" {
+		stop, err := startCPUProfile(b.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if b.memLimit > 0 {
+		debug.SetMemoryLimit(b.memLimit)
+	}
+	start := time.Now()
+	res, err := do(cfg)
+	if err != nil {
+		return err
+	}
+	if b.out != "" {
+		if err := writeFileWith(b.out, res.WriteClusters); err != nil {
+			return err
+		}
+	}
+	secs := time.Since(start).Seconds()
+	printBatchSummary(e.stderr, res, secs)
+	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records)}
+	if b.truth != "" {
+		rep := res.Evaluate(b.top)
+		printReport(e.stdout, rep)
+		m.Precision, m.Recall, m.F1 = rep.Precision, rep.Recall, rep.F1
+		m.Report = rep
+	}
+	m.PeakMemory = recleanse.PeakMemory()
+	if b.metricsJSON != "" {
+		return writeFileWith(b.metricsJSON, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(m)
+		})
+	}
+	return nil
+}
+
+// batchMetrics is the -metrics-json document.
+type batchMetrics struct {
+	Precision     float64           `json:"precision"`
+	Recall        float64           `json:"recall"`
+	F1            float64           `json:"f1"`
+	PairsCompared int64             `json:"pairs_compared"`
+	Seconds       float64           `json:"seconds"`
+	PeakMemory    int64             `json:"peak_memory"`
+	Records       int               `json:"records"`
+	Report        *recleanse.Report `json:"report,omitempty"`
+}
+
+func printBatchSummary(w io.Writer, res *recleanse.Result, secs float64) {
+	clusters := map[int32]bool{}
+	for _, l := range res.Labels {
+		clusters[l] = true
+	}
+	fmt.Fprintf(w, "%d records (%d rejected), %d candidate pairs over %d keys, %d pairs ≥ %.2f, %d clusters, %.1fs\n",
+		len(res.Records), res.Rejected.Count, res.Block.Pairs, res.Block.Keys, res.Edges, res.Threshold, len(clusters), secs)
+	for _, s := range res.Block.Skipped {
+		fmt.Fprintf(w, "blocking rule %s: %d keys shared by too many records skipped (%d records, largest %d)\n", s.Rule, s.Keys, s.Records, s.Largest)
+	}
+	for _, r := range res.Rejected.First {
+		fmt.Fprintf(w, "rejected: %s\n", r)
+	}
+	if m := res.Model; m != nil {
+		fmt.Fprintf(w, "model trained on this input: %d EM iterations (converged %v), λ=%.4g among blocked pairs, prior %.3g\n", m.Iterations, m.Converged, m.Lambda, m.Prior)
+	}
+}
+
+func printReport(w io.Writer, rep *recleanse.Report) {
+	m := rep.Metrics
+	fmt.Fprintf(w, "pairwise: precision %.4f recall %.4f F1 %.4f (TP %d, FP %d, FN %d; %d FN never blocked)\n",
+		m.Precision, m.Recall, m.F1, m.TruePositives, m.FalsePositives, m.FalseNegatives, rep.NotBlocked)
+	fmt.Fprintf(w, "clusters: %d predicted, %d true entities, %d exact (cluster recall %.4f)\n", m.Clusters, m.Entities, m.ExactClusters, m.ClusterRecall)
+	show := func(title string, ps []recleanse.PairReport) {
+		for _, p := range ps {
+			fmt.Fprintf(w, "%s %s ~ %s (truth %s / %s): weight %.1f, p=%.3f\n", title, p.Keys[0], p.Keys[1], p.Truth[0], p.Truth[1], p.Score.Weight, p.Score.Probability)
+			for _, f := range p.Score.Fields {
+				if f.Level != "missing" {
+					fmt.Fprintf(w, "    %-14s %-16s %+6.1f  %q ~ %q\n", f.Comparison, f.Level, f.Weight, f.A, f.B)
+				}
+			}
+		}
+	}
+	show("false positive:", rep.FalsePositives)
+	show("false negative:", rep.FalseNegatives)
+}
+
+// writeFileWith creates path and writes it with fn.
+func writeFileWith(path string, fn func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDedupeLinkTrain runs the batch commands end to end on generated data.
+func TestDedupeLinkTrain(t *testing.T) {
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "g.jsonl")
+	if code, _, errs := steward(t, "", "gen", "-n", "600", "-seed", "3", "-o", gen); code != 0 {
+		t.Fatalf("gen: %s", errs)
+	}
+	out, metrics := filepath.Join(dir, "c.csv"), filepath.Join(dir, "m.json")
+	code, stdout, errs := steward(t, "", "dedupe", "-truth", "entity_id", "-out", out, "-metrics-json", metrics, gen)
+	if code != 0 {
+		t.Fatalf("dedupe exit %d: %s", code, errs)
+	}
+	if !strings.Contains(stdout, "pairwise: precision") || !strings.Contains(errs, "600 records") {
+		t.Errorf("dedupe output:\n%s\n%s", stdout, errs)
+	}
+	csv, _ := os.ReadFile(out)
+	if lines := strings.Split(strings.TrimSpace(string(csv)), "\n"); len(lines) != 601 || lines[0] != "cluster_id,cluster_size,source,source_id" {
+		t.Errorf("clusters file: %d lines, header %q", len(lines), lines[0])
+	}
+	var m map[string]any
+	data, _ := os.ReadFile(metrics)
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"precision", "recall", "f1", "pairs_compared", "seconds", "peak_memory"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("metrics JSON lacks %s", k)
+		}
+	}
+	if f1, _ := m["f1"].(float64); f1 < 0.8 {
+		t.Errorf("f1 %v", f1)
+	}
+
+	model := filepath.Join(dir, "model.yaml")
+	if code, _, errs := steward(t, "", "train", "-out", model, gen); code != 0 || !strings.Contains(errs, "EM iterations") {
+		t.Fatalf("train exit %d: %s", code, errs)
+	}
+	if data, _ := os.ReadFile(model); !strings.Contains(string(data), "lambda:") || !strings.Contains(string(data), "term_frequencies:") {
+		t.Errorf("model file:\n%.400s", data)
+	}
+	if code, _, errs := steward(t, "", "train", gen); code != 2 || !strings.Contains(errs, "-out is required") {
+		t.Errorf("train without -out on embedded rules: exit %d: %s", code, errs)
+	}
+
+	if code, stdout, errs := steward(t, "", "link", "-truth", "entity_id", gen, gen); code != 0 || !strings.Contains(stdout, "pairwise") {
+		t.Errorf("link exit %d: %s %s", code, stdout, errs)
+	}
+	if code, _, _ := steward(t, "", "link", gen); code != 2 {
+		t.Errorf("link with one file: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/steward-crm/steward/recleanse"
+)
+
+func runLink(ctx context.Context, args []string, e *env) error {
+	fs := flag.NewFlagSet("link", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var b batchFlags
+	b.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: steward link [flags] A B\n\nLinks the records of file A with those of file B (only pairs across the files are compared).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usageError{fmt.Errorf("want two files, A and B")}
+	}
+	return b.runBatch(e, func(cfg recleanse.Config) (*recleanse.Result, error) {
+		return recleanse.Link(ctx, cfg, []string{fs.Arg(0)}, []string{fs.Arg(1)})
+	})
+}

@@ -1,0 +1,210 @@
+package company
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
+	"github.com/xrash/smetrics"
+)
+
+// byDomain attaches through the owners known for the record's domain. One owner holding
+// every vote is strong evidence (0.9, 0.95 from two votes on); a contested domain or a
+// name that disagrees with the owner's only gives a suggestion.
+func (a *Attacher) byDomain(ctx context.Context, n *contact.Normalized, postcode string) (*found, error) {
+	c := &n.Company
+	owners, err := a.Dir.DomainOwners(ctx, c.Domain)
+	if err != nil {
+		return nil, fmt.Errorf("registry domain: %w", err)
+	}
+	best, votes, total := "", 0, 0
+	for o, v := range owners {
+		total += v
+		if v > votes || v == votes && o < best {
+			best, votes = o, v
+		}
+	}
+	if best == "" {
+		return nil, nil
+	}
+	es, err := a.Dir.BySIREN(ctx, best)
+	if err != nil {
+		return nil, fmt.Errorf("registry siren: %w", err)
+	}
+	if len(es) == 0 {
+		return nil, nil
+	}
+	e, how := pickSite(es, postcode)
+	conf := 0.9
+	if votes >= 2 {
+		conf = 0.95
+	}
+	why := fmt.Sprintf("domain %s seen %d times with siren %s, %s", c.Domain, votes, best, how)
+	if votes < total {
+		conf = 0.7
+		why += fmt.Sprintf("; contested: %d of %d votes", votes, total)
+	}
+	if c.NameKey != "" {
+		if s := nameSim(c.NameKey, e.NameKey); s < 0.8 {
+			conf = min(conf, 0.65)
+			why += fmt.Sprintf("; name disagrees (similarity %.2f)", s)
+		}
+	}
+	return &found{e: e, by: "domain", conf: conf, why: why}, nil
+}
+
+// scored is one registry company (by owner) scored against the record's name.
+type scored struct {
+	e     Entry
+	sim   float64
+	place string // "postcode", "city" or ""
+}
+
+// byName attaches on the name with postcode/city. The confidence grows with the name
+// similarity, with agreement on place, and with uniqueness: a name shared by several
+// registry companies is only attached when the place tells them apart.
+func (a *Attacher) byName(ctx context.Context, n *contact.Normalized, postcode string) (*found, error) {
+	return a.byNameKey(ctx, n, n.Company.NameKey, postcode, "name")
+}
+
+// byDomainName reads a name in the domain's first label ("axiome-conseil.fr" → "axiome
+// conseil"), as many companies name their domain, and matches it like a name.
+func (a *Attacher) byDomainName(ctx context.Context, n *contact.Normalized, postcode string) (*found, error) {
+	label, _, _ := strings.Cut(n.Company.Domain, ".")
+	key := fold.Key(strings.ReplaceAll(label, "-", " "))
+	if len(key) < 4 {
+		return nil, nil
+	}
+	f, err := a.byNameKey(ctx, n, key, postcode, "domain_name")
+	if f != nil {
+		f.why = "domain " + n.Company.Domain + " read as a " + f.why
+	}
+	return f, err
+}
+
+// byNameKey matches a name key against the registry.
+func (a *Attacher) byNameKey(ctx context.Context, n *contact.Normalized, nameKey, postcode, by string) (*found, error) {
+	c := &contact.NormCompany{NameKey: nameKey}
+	es, err := a.Dir.Candidates(ctx, c.NameKey, postcode, a.MaxCandidates)
+	if err != nil {
+		return nil, fmt.Errorf("registry candidates: %w", err)
+	}
+	cityKey := n.Address.CityKey
+	best := map[string]scored{} // by owner
+	for _, e := range es {
+		s := scored{e: e, sim: nameSim(c.NameKey, e.NameKey)}
+		if s.sim < 0.85 {
+			continue
+		}
+		switch {
+		case postcode != "" && e.Postcode == postcode:
+			s.place = "postcode"
+		case cityKey != "" && cityMatch(cityKey, e.City):
+			s.place = "city"
+		}
+		o := Owner(e)
+		if b, ok := best[o]; !ok || better(s, b) {
+			best[o] = s
+		}
+	}
+	if len(best) == 0 {
+		return nil, nil
+	}
+	ranked := make([]scored, 0, len(best))
+	for _, s := range best {
+		ranked = append(ranked, s)
+	}
+	slices.SortFunc(ranked, func(x, y scored) int {
+		switch {
+		case better(x, y):
+			return -1
+		case better(y, x):
+			return 1
+		}
+		return strings.Compare(x.e.Key, y.e.Key)
+	})
+	top := ranked[0]
+	conf := 0.75 // a close fuzzy name
+	switch {
+	case top.sim == 1:
+		conf = 0.92 // the same name, unique among candidates
+	case top.sim >= 0.95:
+		conf = 0.86 // a typo away
+	}
+	switch top.place {
+	case "postcode":
+		conf += 0.06
+	case "city":
+		conf += 0.04
+	}
+	why := fmt.Sprintf("name %q ~ %q (%.2f)", c.NameKey, top.e.NameKey, top.sim)
+	if top.place != "" {
+		why += ", same " + top.place
+	}
+	if len(ranked) > 1 {
+		second := ranked[1]
+		switch {
+		case second.sim >= top.sim-0.03 && second.place == top.place:
+			conf = min(conf, 0.6)
+			why += fmt.Sprintf("; ambiguous with siren %s", Owner(second.e))
+		case second.sim >= top.sim-0.03:
+			conf -= 0.04
+			why += fmt.Sprintf("; %d companies with a close name, place decides", len(ranked))
+		default:
+			conf -= 0.02
+		}
+	}
+	return &found{e: top.e, by: by, conf: min(conf, 0.98), why: why}, nil
+}
+
+// better orders scored candidates: place agreement first when names are close, then
+// similarity.
+func better(x, y scored) bool {
+	if x.sim-y.sim > 0.03 || y.sim-x.sim > 0.03 {
+		return x.sim > y.sim
+	}
+	if rank(x.place) != rank(y.place) {
+		return rank(x.place) > rank(y.place)
+	}
+	if x.sim != y.sim {
+		return x.sim > y.sim
+	}
+	return x.e.HeadOffice && !y.e.HeadOffice
+}
+
+func rank(place string) int {
+	switch place {
+	case "postcode":
+		return 2
+	case "city":
+		return 1
+	}
+	return 0
+}
+
+// nameSim compares two folded name keys: 1 for the same tokens in any order, else
+// Jaro–Winkler on the keys (smetrics works on bytes: keys are folded ASCII).
+func nameSim(a, b string) float64 {
+	if a == "" || b == "" {
+		return 0
+	}
+	if a == b {
+		return 1
+	}
+	ta, tb := strings.Fields(a), strings.Fields(b)
+	slices.Sort(ta)
+	slices.Sort(tb)
+	if slices.Equal(ta, tb) {
+		return 1
+	}
+	return smetrics.JaroWinkler(a, b, 0.7, 4)
+}
+
+// cityMatch compares a folded city key with a registry city ("PARIS 8" → "paris").
+func cityMatch(cityKey, registryCity string) bool {
+	k := fold.Key(strings.TrimRight(registryCity, " 0123456789"))
+	return k != "" && (k == cityKey || strings.ReplaceAll(k, "-", " ") == cityKey)
+}

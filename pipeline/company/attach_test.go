@@ -1,0 +1,87 @@
+package company
+
+import (
+	"context"
+	"testing"
+
+	"github.com/steward-crm/steward/contact"
+)
+
+func field(v string) contact.Field { return contact.Field{Value: v, Status: contact.StatusValid} }
+
+func testDirectory() *MemDirectory {
+	d := NewMemDirectory()
+	d.Add(
+		Entry{Key: "73282932000074", SIREN: "732829320", SIRET: "73282932000074", Name: "ACME CONSEIL", NameKey: "acme conseil",
+			Postcode: "75009", City: "PARIS 9", NAF: "70.22Z", SizeBand: "12", HeadOffice: true},
+		Entry{Key: "73282932000090", SIREN: "732829320", SIRET: "73282932000090", Name: "ACME CONSEIL", NameKey: "acme conseil",
+			Postcode: "69003", City: "LYON 3", Closed: true},
+		// Two companies named alike in different towns.
+		Entry{Key: "40483304800022", SIREN: "404833048", SIRET: "40483304800022", Name: "MARTIN & FILS", NameKey: "martin fils",
+			Postcode: "44000", City: "NANTES", HeadOffice: true},
+		Entry{Key: "55208131700015", SIREN: "552081317", SIRET: "55208131700015", Name: "MARTIN & FILS", NameKey: "martin fils",
+			Postcode: "33000", City: "BORDEAUX", HeadOffice: true},
+	)
+	return d
+}
+
+func TestAttach(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		n                 contact.Normalized
+		by, siren, siret  string
+		suggested, closed bool
+	}{
+		{name: "siret", n: contact.Normalized{Company: contact.NormCompany{SIRET: field("73282932000090")}},
+			by: "siret", siren: "732829320", siret: "73282932000090", closed: true},
+		{name: "siren picks the site at the postcode", n: contact.Normalized{Company: contact.NormCompany{SIREN: field("732829320")},
+			Address: contact.NormAddress{Postcode: field("75009")}}, by: "siren", siren: "732829320", siret: "73282932000074"},
+		{name: "unique name", n: contact.Normalized{Company: contact.NormCompany{Name: field("Acme Conseil SAS"), NameKey: "acme conseil"}},
+			by: "name", siren: "732829320", siret: "73282932000074"},
+		{name: "typo and postcode", n: contact.Normalized{Company: contact.NormCompany{Name: field("Acme Consiel"), NameKey: "acme consiel"},
+			Address: contact.NormAddress{Postcode: field("75009")}}, by: "name", siren: "732829320"},
+		{name: "shared name, the place decides", n: contact.Normalized{Company: contact.NormCompany{Name: field("Martin et Fils"), NameKey: "martin fils"},
+			Address: contact.NormAddress{Postcode: field("33000")}}, by: "name", siren: "552081317"},
+		{name: "shared name, no place: suggestion only", n: contact.Normalized{Company: contact.NormCompany{Name: field("Martin & Fils"), NameKey: "martin fils"}},
+			suggested: true},
+		{name: "domain read as a name", n: contact.Normalized{Company: contact.NormCompany{Domain: "acme-conseil.fr"}},
+			by: "domain_name", siren: "732829320"},
+		{name: "unknown", n: contact.Normalized{Company: contact.NormCompany{Name: field("Zorglub"), NameKey: "zorglub"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := &Attacher{Dir: testDirectory(), AttachConfidence: 0.9, SuggestConfidence: 0.6, MaxCandidates: 50, Learn: true}
+			n := tc.n
+			if err := a.Attach(context.Background(), &n); err != nil {
+				t.Fatal(err)
+			}
+			c := n.Company
+			if c.AttachedBy != tc.by || tc.siren != "" && c.SIREN.Value != tc.siren || tc.siret != "" && c.SIRET.Value != tc.siret ||
+				(c.Suggested != nil) != tc.suggested || c.Closed != tc.closed {
+				t.Fatalf("got by %q siren %q siret %q suggested %+v closed %v (%s)", c.AttachedBy, c.SIREN.Value, c.SIRET.Value,
+					c.Suggested, c.Closed, c.Explanation)
+			}
+			if c.AttachedBy != "" && (c.Confidence < 0.9 || c.Explanation == "") {
+				t.Fatalf("attached with confidence %v, explanation %q", c.Confidence, c.Explanation)
+			}
+		})
+	}
+}
+
+// TestAttachLearnsDomains: a record attached by SIRET teaches its domain; a later
+// record with only that domain is attached through it.
+func TestAttachLearnsDomains(t *testing.T) {
+	d := testDirectory()
+	a := &Attacher{Dir: d, AttachConfidence: 0.9, SuggestConfidence: 0.6, MaxCandidates: 50, Learn: true}
+	ctx := context.Background()
+	first := contact.Normalized{Company: contact.NormCompany{SIRET: field("40483304800022"), Domain: "mf-nantes.fr"}}
+	if err := a.Attach(ctx, &first); err != nil {
+		t.Fatal(err)
+	}
+	second := contact.Normalized{Company: contact.NormCompany{Domain: "mf-nantes.fr"}}
+	if err := a.Attach(ctx, &second); err != nil {
+		t.Fatal(err)
+	}
+	if second.Company.AttachedBy != "domain" || second.Company.SIREN.Value != "404833048" {
+		t.Fatalf("got %+v", second.Company)
+	}
+}

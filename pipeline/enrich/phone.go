@@ -1,0 +1,49 @@
+package enrich
+
+import (
+	"context"
+
+	"github.com/nyaruka/phonenumbers"
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
+	"github.com/steward-crm/steward/rules"
+)
+
+// Phone is the "enrich.phone" stage: type, region and IANA time zones of the record's
+// first usable phone (the normalizer already stored type and region; the time zones
+// come from phonenumbers' prefix data). Numbers whose zone is unknown get none.
+type Phone struct{}
+
+// NewPhone builds the "enrich.phone" stage.
+func NewPhone(*rules.Rules) (pipeline.Stage, error) { return Phone{}, nil }
+
+// Name returns "enrich.phone".
+func (Phone) Name() string { return "enrich.phone" }
+
+// Process sets Enrichment.PhoneType, PhoneRegion and PhoneTimezones.
+func (Phone) Process(_ context.Context, r *contact.Record) error {
+	n := pipeline.EnsureNorm(r)
+	for _, p := range n.Phones {
+		if !p.Usable() {
+			continue
+		}
+		e := enrichment(r)
+		e.PhoneType, e.PhoneRegion = p.Type, p.Region
+		e.PhoneTimezones = Timezones(p.Value)
+		return nil
+	}
+	return nil
+}
+
+// Timezones returns the IANA time zones of an E.164 number, nil when unknown.
+func Timezones(e164 string) []string {
+	num, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return nil
+	}
+	tz, err := phonenumbers.GetTimezonesForNumber(num)
+	if err != nil || len(tz) == 0 || len(tz) == 1 && tz[0] == phonenumbers.UNKNOWN_TIMEZONE {
+		return nil
+	}
+	return tz
+}

@@ -1,0 +1,101 @@
+package match
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Edge is a scored candidate pair of records, by index.
+type Edge struct {
+	A, B   int32
+	Weight float64
+}
+
+// Guard decides whether two clusters (their members' indexes) may be merged.
+type Guard func(a, b []int32) bool
+
+// Cluster groups n records with union-find over the edges of weight ≥ minWeight, strongest
+// first; guard (when not nil) is asked before each merge of two clusters, so that a chain
+// of good pairs cannot join distinct people. It returns each record's cluster label: the
+// smallest index in its cluster. The result depends only on the set of edges, not on
+// their order (ties are broken by index).
+func Cluster(n int, edges []Edge, minWeight float64, guard Guard) []int32 {
+	es := make([]Edge, 0, len(edges))
+	for _, e := range edges {
+		if e.Weight >= minWeight && e.A != e.B {
+			if e.A > e.B {
+				e.A, e.B = e.B, e.A
+			}
+			es = append(es, e)
+		}
+	}
+	slices.SortFunc(es, func(x, y Edge) int {
+		if c := cmp.Compare(y.Weight, x.Weight); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.A, y.A); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.B, y.B)
+	})
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	members := map[int32][]int32{} // root → members, for clusters of 2 or more
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	of := func(root int32) []int32 {
+		if m, ok := members[root]; ok {
+			return m
+		}
+		return []int32{root}
+	}
+	for _, e := range es {
+		ra, rb := find(e.A), find(e.B)
+		if ra == rb {
+			continue
+		}
+		ma, mb := of(ra), of(rb)
+		if guard != nil && !guard(ma, mb) {
+			continue
+		}
+		if ra > rb { // the smallest index is the root: labels need no second pass
+			ra, rb, ma, mb = rb, ra, mb, ma
+		}
+		parent[rb] = ra
+		members[ra] = append(ma, mb...)
+		delete(members, rb)
+	}
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = find(int32(i))
+	}
+	return labels
+}
+
+// maxGuardSide bounds the members of each side a guard compares (the first ones).
+const maxGuardSide = 64
+
+// CohesionGuard returns a Guard that merges two clusters only when the mean match
+// probability over their cross pairs (scored with the engine) is at least minProb.
+func (e *Engine) CohesionGuard(feats []*Features, minProb float64) Guard {
+	return func(a, b []int32) bool {
+		if len(a) == 1 && len(b) == 1 {
+			return true // the pair itself is the edge being merged on
+		}
+		a, b = a[:min(len(a), maxGuardSide)], b[:min(len(b), maxGuardSide)]
+		var sum float64
+		for _, x := range a {
+			for _, y := range b {
+				sum += Probability(e.Weight(feats[x], feats[y]))
+			}
+		}
+		return sum/float64(len(a)*len(b)) >= minProb
+	}
+}

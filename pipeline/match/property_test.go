@@ -1,0 +1,108 @@
+package match
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/steward-crm/steward/rules"
+)
+
+// randomPerson draws a person from small value pools, so that random pairs agree on some
+// fields and differ on others, and sometimes swaps or drops fields.
+func randomPerson(r *rand.Rand) *Features {
+	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
+	given := pick("elodie", "elodi", "paul", "pierre", "jean", "jeanne", "e", "marie", "")
+	family := pick("martin", "martn", "durand", "bernard", "weiningkamp", "dupont", "")
+	if r.IntN(5) == 0 {
+		given, family = family, given
+	}
+	email := pick("e.martin@example.fr", "paul@gmail.com", "e.martln@example.fr", "", "")
+	phone := pick("+33612345678", "+33612345679", "+33142685300", "")
+	postcode := pick("75009", "69001", "75009", "")
+	city := pick("paris", "lyon", "pariss", "")
+	birth := pick("1984-03-07", "1984-07-03", "1984-03-20", "1990-01-01", "")
+	e := testEngine
+	return e.Features(person(given, family, email, phone, postcode, city, birth))
+}
+
+var testEngine = func() *Engine {
+	e, err := New(rules.Default())
+	if err != nil {
+		panic(err)
+	}
+	return e
+}()
+
+// TestScoreSymmetric: Score(a, b) and Score(b, a) have the same weight, whatever the pair,
+// with and without term frequencies.
+func TestWeightSymmetricProperty(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var feats []*Features
+	for range 200 {
+		feats = append(feats, randomPerson(r))
+	}
+	engines := map[string]*Engine{
+		"plain": testEngine,
+		"tf":    testEngine.WithTermFrequencies(CountTerms(feats, testEngine.TermFrequencyFields(), 0)),
+	}
+	for name, e := range engines {
+		for i := range 5000 {
+			a, b := feats[r.IntN(len(feats))], feats[r.IntN(len(feats))]
+			ab, ba := e.Weight(a, b), e.Weight(b, a)
+			if math.Abs(ab-ba) > 1e-9 {
+				t.Fatalf("%s: pair %d: Weight(a,b)=%v Weight(b,a)=%v", name, i, ab, ba)
+			}
+			if s := e.ScoreFeatures(a, b); math.Abs(s.Weight-ab) > 1e-9 {
+				t.Fatalf("%s: pair %d: ScoreFeatures %v != Weight %v", name, i, s.Weight, ab)
+			}
+		}
+	}
+}
+
+// TestClusterOrderIndependent: shuffling the edges never changes the clusters.
+func TestClusterOrderIndependent(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var feats []*Features
+	for range 100 {
+		feats = append(feats, randomPerson(r))
+	}
+	var edges []Edge
+	for a := range feats {
+		for b := a + 1; b < len(feats); b++ {
+			if w := testEngine.Weight(feats[a], feats[b]); w > 0 {
+				edges = append(edges, Edge{A: int32(a), B: int32(b), Weight: w})
+			}
+		}
+	}
+	guard := testEngine.CohesionGuard(feats, 0.5)
+	want := Cluster(len(feats), edges, 0, guard)
+	for i := range 8 {
+		r.Shuffle(len(edges), func(x, y int) { edges[x], edges[y] = edges[y], edges[x] })
+		if i%2 == 1 { // and the edges the other way round
+			for j := range edges {
+				edges[j].A, edges[j].B = edges[j].B, edges[j].A
+			}
+		}
+		if got := Cluster(len(feats), edges, 0, guard); !slices.Equal(got, want) {
+			t.Fatalf("shuffle %d changed the clusters", i)
+		}
+	}
+}
+
+// TestClusterGuardStopsChains: a-b and b-c are strong, a and c are different people: the
+// guard keeps c out of a's cluster.
+func TestClusterGuardStopsChains(t *testing.T) {
+	a := testEngine.Features(person("elodie", "martin", "e.martin@example.fr", "+33612345678", "75009", "paris", "1984-03-07"))
+	b := testEngine.Features(person("elodie", "martin", "e.martin@example.fr", "+33142685300", "75009", "paris", ""))
+	c := testEngine.Features(person("paul", "durand", "p.durand@example.fr", "+33142685300", "69001", "lyon", "1950-01-01"))
+	feats := []*Features{a, b, c}
+	edges := []Edge{{0, 1, 30}, {1, 2, 20}}
+	if got := Cluster(3, edges, 0, nil); got[2] != 0 {
+		t.Fatalf("without guard the chain should merge everything: %v", got)
+	}
+	if got := Cluster(3, edges, 0, testEngine.CohesionGuard(feats, 0.5)); got[0] != 0 || got[1] != 0 || got[2] != 2 {
+		t.Errorf("with guard: %v, want [0 0 2]", got)
+	}
+}

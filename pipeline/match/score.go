@@ -1,0 +1,164 @@
+package match
+
+// reading says whose given and family names are read crosswise.
+type reading uint8
+
+const (
+	straight reading = iota
+	swapA            // a's names crosswise
+	swapB            // b's names crosswise
+)
+
+// hit is the outcome of one comparison: the index of the level that held (missing or
+// none when no level did) and the values it held on.
+type hit struct {
+	level int
+	x, y  string
+}
+
+// Special level indexes of a hit.
+const (
+	levelMissing = -1 // the field is missing on a side: neutral
+	levelNone    = -2 // present on both sides but no level held (no else level): neutral
+)
+
+// compare returns the first level, in rule order, that holds for some pair of values.
+// Levels on a field missing on either side are skipped; when every field of the
+// comparison is missing on a side the comparison is neutral.
+func (c *comparison) compare(a, b *Features, swap reading) hit {
+	h := hit{level: levelMissing}
+	for i := range c.levels {
+		l := &c.levels[i]
+		xs, ys := a.get(l.fieldID, swap == swapA), b.get(l.fieldID, swap == swapB)
+		if len(xs) == 0 || len(ys) == 0 {
+			continue
+		}
+		if h.level == levelMissing {
+			h.level, h.x, h.y = levelNone, xs[0], ys[0]
+		}
+		if l.kind == "else" {
+			h.level = i
+			return h
+		}
+		for _, x := range xs {
+			for _, y := range ys {
+				p, q := x, y
+				// Order the pair for comparators that may not be exactly symmetric.
+				if l.ordered && q < p {
+					p, q = q, p
+				}
+				if l.holds(p, q) {
+					return hit{level: i, x: x, y: y}
+				}
+			}
+		}
+	}
+	return h
+}
+
+// weight is the weight of a hit: log2(m/u) of its level, term-frequency adjusted.
+func (c *comparison) weight(h hit) float64 {
+	if h.level < 0 {
+		return 0
+	}
+	l := &c.levels[h.level]
+	return l.weight + l.tfAdjust(h.x)
+}
+
+// Weight is the total match weight of a and b (prior included), the fast path of Score:
+// no explanation is built. It is symmetric.
+func (e *Engine) Weight(a, b *Features) float64 {
+	w := e.weight(a, b, straight)
+	if crosswise(a, b) {
+		if _, d := e.bestReading(a, b); d > 0 {
+			w += d
+		}
+	}
+	return w
+}
+
+// bestReading returns the crosswise reading that weighs most and how much more than the
+// straight one its name comparisons weigh. Both crosswise readings are tried so that the
+// result does not depend on which record comes first.
+func (e *Engine) bestReading(a, b *Features) (reading, float64) {
+	s := e.nameWeight(a, b, straight)
+	wa, wb := e.nameWeight(a, b, swapA), e.nameWeight(a, b, swapB)
+	if wb > wa {
+		return swapB, wb - s
+	}
+	return swapA, wa - s
+}
+
+func (e *Engine) weight(a, b *Features, swap reading) float64 {
+	w := e.priorWeight
+	for i := range e.comparisons {
+		c := &e.comparisons[i]
+		w += c.weight(c.compare(a, b, swap))
+	}
+	return w
+}
+
+// nameWeight is the weight of the comparisons that read names only: the part of the
+// weight a crosswise reading can change.
+func (e *Engine) nameWeight(a, b *Features, swap reading) float64 {
+	var w float64
+	for i := range e.comparisons {
+		if c := &e.comparisons[i]; c.names {
+			w += c.weight(c.compare(a, b, swap))
+		}
+	}
+	return w
+}
+
+// Pattern appends the comparison vector of a and b to dst: per comparison, the index of
+// the level that held, or -1 when neutral (missing). EM trains on these.
+func (e *Engine) Pattern(a, b *Features, dst []int8) []int8 {
+	swap := straight
+	if crosswise(a, b) {
+		if r, d := e.bestReading(a, b); d > 0 {
+			swap = r
+		}
+	}
+	for i := range e.comparisons {
+		l := e.comparisons[i].compare(a, b, swap).level
+		if l < 0 {
+			l = -1
+		}
+		dst = append(dst, int8(l))
+	}
+	return dst
+}
+
+// ScoreFeatures is Score on extracted features.
+func (e *Engine) ScoreFeatures(a, b *Features) Score {
+	if crosswise(a, b) {
+		if r, d := e.bestReading(a, b); d > 0 {
+			return e.explain(a, b, r)
+		}
+	}
+	return e.explain(a, b, straight)
+}
+
+func (e *Engine) explain(a, b *Features, swap reading) Score {
+	s := Score{Prior: e.priorWeight, Weight: e.priorWeight, Swapped: swap != straight, Fields: make([]FieldScore, 0, len(e.comparisons))}
+	for i := range e.comparisons {
+		c := &e.comparisons[i]
+		h := c.compare(a, b, swap)
+		fs := FieldScore{Comparison: c.name, A: h.x, B: h.y}
+		switch h.level {
+		case levelMissing:
+			fs.Level = "missing"
+		case levelNone:
+			fs.Level = "none"
+		default:
+			l := &c.levels[h.level]
+			fs.Level = l.name
+			fs.TermFrequency = l.tfAdjust(h.x)
+			fs.Weight = l.weight + fs.TermFrequency
+		}
+		s.Weight += fs.Weight
+		s.Fields = append(s.Fields, fs)
+	}
+	s.Probability = Probability(s.Weight)
+	return s
+}

@@ -1,0 +1,165 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/steward-crm/steward/rules"
+)
+
+// TrainConfig configures Train. Zero values mean the defaults written on the fields.
+type TrainConfig struct {
+	// RandomPairs is the number of random record pairs u is estimated from (default
+	// 400 000, at most all pairs).
+	RandomPairs int64
+	// Seed seeds the random pairs (default 1): the same input gives the same model.
+	Seed uint64
+	// MaxTermValues bounds each term-frequency table (default 20 000 most frequent values).
+	MaxTermValues int
+	// EM bounds the EM iterations; its PriorStrength defaults to 0.1 here (the rules' m
+	// count as a tenth of the pairs; negative for plain EM).
+	EM EMConfig
+	// Now stamps the model (default time.Now).
+	Now func() time.Time
+}
+
+// Train estimates a model without labels from the features of a set of records and the
+// comparison vectors of their blocked pairs (pats, over npairs pairs): u from random
+// pairs, m and the match share by EM on the blocked pairs (started from the rules' m/u),
+// term frequencies from the values. Apply the result with rules.Rules.WithModel.
+func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainConfig) (*rules.Model, error) {
+	if len(recs) < 2 {
+		return nil, fmt.Errorf("train: need at least 2 records, got %d", len(recs))
+	}
+	if npairs == 0 {
+		return nil, fmt.Errorf("train: no blocked pairs among %d records: nothing to learn from", len(recs))
+	}
+	if cfg.RandomPairs == 0 {
+		cfg.RandomPairs = 400_000
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	if cfg.MaxTermValues == 0 {
+		cfg.MaxTermValues = 20000
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.EM.PriorStrength == 0 {
+		cfg.EM.PriorStrength = 0.1
+	}
+	n := int64(len(recs))
+	allPairs := n * (n - 1) / 2
+	u, sampled := e.randomU(recs, min(cfg.RandomPairs, allPairs), cfg.Seed)
+	levels := make([]int, len(e.comparisons))
+	m0, u0 := make([][]float64, len(e.comparisons)), make([][]float64, len(e.comparisons))
+	for i, c := range e.comparisons {
+		levels[i] = len(c.levels)
+		m0[i], u0[i] = make([]float64, len(c.levels)), make([]float64, len(c.levels))
+		for j, l := range c.levels {
+			// Start from the rules: m as written, u halfway between the rules' (random
+			// pairs) and uniform, since blocked non-matches agree more than random ones.
+			m0[i][j] = math.Exp2(l.weight) * l.u
+			u0[i][j] = 0.5*l.u + 0.5/float64(len(c.levels))
+		}
+		normalizeInto(m0[i], m0[i])
+		normalizeInto(u0[i], u0[i])
+	}
+	res := EM(levels, pats, m0, u0, 0.3, cfg.EM)
+	model := &rules.Model{
+		TrainedAt: cfg.Now().UTC().Truncate(time.Second), Records: len(recs),
+		Pairs: npairs, RandomPairs: sampled, Iterations: res.Iterations, Converged: res.Converged,
+		Lambda: round(res.Lambda), Prior: round(clamp(res.Lambda * float64(npairs) / float64(allPairs))),
+	}
+	for i, c := range e.comparisons {
+		mc := rules.ModelComparison{Name: c.name}
+		for j, l := range c.levels {
+			mc.Levels = append(mc.Levels, rules.ModelLevel{Name: l.name, M: round(res.M[i][j]), U: round(u[i][j])})
+		}
+		model.Comparisons = append(model.Comparisons, mc)
+	}
+	if fs := e.TermFrequencyFields(); len(fs) > 0 {
+		model.TermFrequencies = CountTerms(recs, fs, cfg.MaxTermValues)
+	}
+	return model, nil
+}
+
+// randomStreams is the number of independent random streams randomU draws from, in
+// parallel: fixed, so that the model does not depend on the number of cores.
+const randomStreams = 8
+
+// randomU estimates u per level from random pairs of distinct records: the share of the
+// pairs, among those where the comparison is not neutral, that hit each level. A level
+// never hit gets half a pair's share.
+func (e *Engine) randomU(recs []*Features, pairs int64, seed uint64) ([][]float64, int64) {
+	parts := make([][][]float64, randomStreams)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for s := range randomStreams {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			quota := pairs*int64(s+1)/randomStreams - pairs*int64(s)/randomStreams
+			parts[s] = e.countRandom(recs, quota, seed+uint64(s))
+		}()
+	}
+	wg.Wait()
+	counts := parts[0]
+	for _, p := range parts[1:] {
+		for i := range p {
+			for j := range p[i] {
+				counts[i][j] += p[i][j]
+			}
+		}
+	}
+	for i := range counts {
+		for j := range counts[i] {
+			counts[i][j] += 0.5
+		}
+		normalizeInto(counts[i], counts[i])
+	}
+	return counts, pairs
+}
+
+func (e *Engine) countRandom(recs []*Features, pairs int64, seed uint64) [][]float64 {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	counts := make([][]float64, len(e.comparisons))
+	for i, c := range e.comparisons {
+		counts[i] = make([]float64, len(c.levels))
+	}
+	n := len(recs)
+	for done := int64(0); done < pairs; {
+		a, b := rng.IntN(n), rng.IntN(n)
+		if a == b {
+			continue
+		}
+		done++
+		for i := range e.comparisons {
+			if h := e.comparisons[i].compare(recs[a], recs[b], straight); h.level >= 0 {
+				counts[i][h.level]++
+			}
+		}
+	}
+	return counts
+}
+
+// round keeps 4 significant digits of a probability (of its complement above 0.5, so
+// that it never rounds to 1), so that model files stay readable.
+func round(p float64) float64 {
+	if p == 0 {
+		return 0
+	}
+	if p > 0.5 {
+		return 1 - round(1-p)
+	}
+	e := math.Floor(math.Log10(math.Abs(p)))
+	f := math.Pow(10, 3-e)
+	return math.Round(p*f) / f
+}

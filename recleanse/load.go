@@ -1,0 +1,192 @@
+package recleanse
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/pipeline/match"
+)
+
+// Record is one input record as the batch engine keeps it: its key, its side (0, or 1 for
+// the second file of a link), its true entity when asked for, and its match features.
+type Record struct {
+	Key   string
+	Side  uint8
+	Truth string
+	// content hashes the record as read: it orders records with the same key without
+	// depending on where they were read.
+	content uint64
+	Feat    *match.Features
+	// keys are the record's blocking keys, hashed; the low byte is the rule's index.
+	keys []uint64
+}
+
+// Normalizer normalizes a decoded record in place (the Normalize and Identify chains). It
+// must be safe for concurrent use.
+type Normalizer func(ctx context.Context, r *contact.Record) error
+
+// Loader reads records and turns them into Records on every core.
+type Loader struct {
+	Engine    *match.Engine
+	Normalize Normalizer
+	// Truth names the attribute holding the true entity id ("" for none).
+	Truth string
+	// Input configures formats and the CSV mapping.
+	Input input.Options
+	// Workers is the number of normalizing goroutines (default GOMAXPROCS).
+	Workers int
+}
+
+// Rejected counts records that could not be read or normalized, with the first reasons.
+type Rejected struct {
+	Count int      `json:"count"`
+	First []string `json:"first,omitempty"`
+}
+
+func (r *Rejected) add(pos string, err error) {
+	r.Count++
+	if len(r.First) < 5 {
+		msg := err.Error()
+		if len(msg) > 200 {
+			msg = msg[:200]
+		}
+		r.First = append(r.First, pos+": "+msg)
+	}
+}
+
+// Load reads files (side is stored on each record) and returns the records sorted by
+// (side, key): the order records come in never matters downstream. Deleted records
+// (op delete) are skipped.
+func (l *Loader) Load(ctx context.Context, files []string, side uint8) ([]Record, Rejected, error) {
+	workers := l.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan []input.Item, workers*2)
+	type result struct {
+		recs []Record
+		rej  Rejected
+	}
+	results := make(chan result, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var res result
+			for b := range jobs {
+				for _, it := range b {
+					rec, err := l.record(ctx, it, side)
+					switch {
+					case err != nil:
+						res.rej.add(it.Position, err)
+					case rec != nil:
+						res.recs = append(res.recs, *rec)
+					}
+				}
+			}
+			results <- res
+		}()
+	}
+	readErr := l.read(ctx, files, jobs)
+	close(jobs)
+	wg.Wait()
+	close(results)
+	var all []Record
+	var rej Rejected
+	for r := range results {
+		all = append(all, r.recs...)
+		rej.Count += r.rej.Count
+		for _, f := range r.rej.First {
+			if len(rej.First) < 5 {
+				rej.First = append(rej.First, f)
+			}
+		}
+	}
+	if readErr != nil {
+		return nil, rej, readErr
+	}
+	slices.Sort(rej.First)
+	SortRecords(all)
+	return all, rej, nil
+}
+
+// SortRecords sorts records by side, key, truth and content: a total order that does not
+// depend on the order they were read in.
+func SortRecords(rs []Record) {
+	slices.SortFunc(rs, func(a, b Record) int {
+		return cmp.Or(cmp.Compare(a.Side, b.Side), strings.Compare(a.Key, b.Key),
+			strings.Compare(a.Truth, b.Truth), cmp.Compare(a.content, b.content))
+	})
+}
+
+func (l *Loader) read(ctx context.Context, files []string, jobs chan<- []input.Item) error {
+	const batchSize = 256
+	for _, name := range files {
+		rd, closeFn, err := input.Open(name, l.Input)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		b := make([]input.Item, 0, batchSize)
+		for {
+			if err := ctx.Err(); err != nil {
+				closeFn()
+				return err
+			}
+			it, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				closeFn()
+				return fmt.Errorf("read %s: %w", name, err)
+			}
+			b = append(b, it)
+			if len(b) == batchSize {
+				jobs <- b
+				b = make([]input.Item, 0, batchSize)
+			}
+		}
+		if len(b) > 0 {
+			jobs <- b
+		}
+		closeFn()
+	}
+	return nil
+}
+
+// record decodes, normalizes and extracts one item; nil, nil for a deletion.
+func (l *Loader) record(ctx context.Context, it input.Item, side uint8) (*Record, error) {
+	if it.Err != nil {
+		return nil, it.Err
+	}
+	r, err := contact.Decode(it.Payload)
+	if err != nil {
+		return nil, err
+	}
+	if r.EffectiveOp() == contact.OpDelete {
+		return nil, nil
+	}
+	if l.Normalize != nil {
+		if err := l.Normalize(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+	rec := &Record{Key: r.Key(), Side: side, content: fnv64(it.Payload), Feat: l.Engine.Features(r.Norm)}
+	if l.Truth != "" {
+		if v, ok := r.Attributes[l.Truth]; ok && v != nil {
+			rec.Truth = fmt.Sprint(v)
+		}
+	}
+	rec.keys = l.blockHashes(r.Norm)
+	return rec, nil
+}

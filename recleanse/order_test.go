@@ -1,0 +1,120 @@
+package recleanse
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/steward-crm/steward/rules"
+	"github.com/steward-crm/steward/synth"
+)
+
+// TestDedupeIndependentOfInputOrder: the same records in another order give the same
+// clusters file, byte for byte.
+func TestDedupeIndependentOfInputOrder(t *testing.T) {
+	path := genFile(t, synth.Config{N: 1500, DupRate: 0.35, Corruption: 0.8, Seed: 5})
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	rand.New(rand.NewPCG(9, 9)).Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+	shuffled := filepath.Join(t.TempDir(), "shuffled.jsonl")
+	if err := os.WriteFile(shuffled, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := func(p string, workers int) string {
+		cfg := config(t, rules.Default())
+		cfg.Workers = workers
+		res, err := Dedupe(context.Background(), cfg, []string{p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := res.WriteClusters(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	a, b := out(path, 2), out(shuffled, 1)
+	if a != b {
+		t.Fatal("clusters differ when the input order (or the number of workers) changes")
+	}
+	if n := strings.Count(a, "\n"); n != 1501 {
+		t.Errorf("clusters file has %d lines, want 1501", n)
+	}
+}
+
+// TestLinkAcrossFilesOnly: linking two files compares only pairs across them and finds
+// the records of one entity split between the files.
+func TestLinkAcrossFilesOnly(t *testing.T) {
+	path := genFile(t, synth.Config{N: 2000, DupRate: 0.35, Corruption: 0.5, Seed: 8})
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dir := t.TempDir()
+	var parts [2]bytes.Buffer
+	sc := bufio.NewScanner(f)
+	for i := 0; sc.Scan(); i++ {
+		parts[i%2].WriteString(sc.Text() + "\n")
+	}
+	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	os.WriteFile(a, parts[0].Bytes(), 0o644)
+	os.WriteFile(b, parts[1].Bytes(), 0o644)
+	res, err := Link(context.Background(), config(t, rules.Default()), []string{a}, []string{b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.pairs {
+		x, y := unpack(p)
+		if res.Records[x].Side == res.Records[y].Side {
+			t.Fatalf("pair within one file: %s ~ %s", res.Records[x].Key, res.Records[y].Key)
+		}
+	}
+	m := res.Evaluate(0).Metrics
+	t.Logf("link: precision %.4f recall %.4f F1 %.4f", m.Precision, m.Recall, m.F1)
+	if m.F1 < 0.85 {
+		t.Errorf("link F1 %.4f < 0.85", m.F1)
+	}
+}
+
+// TestTrainedModelLoads: a model written by Train loads back with the rules and changes
+// their m/u and prior.
+func TestTrainedModelLoads(t *testing.T) {
+	path := genFile(t, synth.Config{N: 2000, DupRate: 0.35, Seed: 4})
+	m, err := Train(context.Background(), config(t, rules.Default()), []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Iterations == 0 || m.Lambda <= 0 || m.Prior <= 0 || len(m.TermFrequencies["family_name"].Values) == 0 {
+		t.Fatalf("model %+v", m)
+	}
+	data, err := m.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	def, _ := os.ReadFile("../rules/default/rules.yaml")
+	os.WriteFile(filepath.Join(dir, rules.RulesFile), def, 0o644)
+	os.WriteFile(filepath.Join(dir, rules.ModelFile), data, 0o644)
+	r, err := rules.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Model == nil || r.Match.Prior != m.Prior || r.Match.Comparisons[0].Levels[0].M != m.Comparisons[0].Levels[0].M {
+		t.Errorf("model not applied: prior %v, email exact m %v", r.Match.Prior, r.Match.Comparisons[0].Levels[0].M)
+	}
+	// A model that names a level the rules do not have fails with file and line.
+	bad := strings.Replace(string(data), "name: exact", "name: exactly", 1)
+	os.WriteFile(filepath.Join(dir, rules.ModelFile), []byte(bad), 0o644)
+	if _, err := rules.LoadDir(dir); err == nil || !strings.Contains(err.Error(), "model.yaml:") || !strings.Contains(err.Error(), `no level "exactly"`) {
+		t.Errorf("bad model: %v", err)
+	}
+}

@@ -1,0 +1,230 @@
+package recleanse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/rules"
+)
+
+// Train modes: when a batch run estimates the model from its own input.
+const (
+	TrainAuto   = "auto"   // when the rules have no trained model (model.yaml)
+	TrainAlways = "always" // always, ignoring the rules' model
+	TrainNever  = "never"  // never: the rules' m/u as they are
+)
+
+// Config configures a batch run. Zero values mean the defaults written on the fields.
+type Config struct {
+	// Rules are the match rules (required).
+	Rules *rules.Rules
+	// Normalize runs the normalization chains on each record (nil: records are used as
+	// decoded, which only suits already normalized input).
+	Normalize Normalizer
+	// Input configures formats and the CSV mapping.
+	Input input.Options
+	// Truth names the attribute (or unmapped CSV column) with the true entity id; when
+	// set, Evaluate measures the result against it.
+	Truth string
+	// Train is TrainAuto (default), TrainAlways or TrainNever.
+	Train string
+	// TrainConfig configures the estimation.
+	TrainConfig match.TrainConfig
+	// Threshold is the match probability at or above which a pair links its records.
+	// Default: the rules' auto_threshold.
+	Threshold float64
+	// Workers is the number of goroutines (default GOMAXPROCS).
+	Workers int
+	// EMSample bounds the pairs EM runs on (a regular sample of the blocked pairs);
+	// default 300 000.
+	EMSample int
+}
+
+// Result is the outcome of a batch run.
+type Result struct {
+	// Records are the input records sorted by (side, key); Labels[i] is the index of the
+	// first record of record i's cluster.
+	Records []Record
+	Labels  []int32
+	Block   BlockStats
+	// Rejected counts records that could not be read or normalized.
+	Rejected Rejected
+	// Model is the model estimated in this run (nil when the rules' was used).
+	Model *rules.Model
+	// Engine is the engine the pairs were scored with.
+	Engine *match.Engine
+	// Edges is the number of pairs at or above the threshold.
+	Edges int
+	// Link is true for a linkage run (pairs across sides only).
+	Link bool
+	// Threshold is the probability used.
+	Threshold float64
+	pairs     []uint64
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if c.Rules == nil {
+		errs = append(errs, errors.New("recleanse: Rules are required"))
+	}
+	switch c.Train {
+	case "":
+		c.Train = TrainAuto
+	case TrainAuto, TrainAlways, TrainNever:
+	default:
+		errs = append(errs, fmt.Errorf("recleanse: train mode %q: want auto, always or never", c.Train))
+	}
+	if c.Threshold < 0 || c.Threshold >= 1 {
+		errs = append(errs, fmt.Errorf("recleanse: threshold must be in (0, 1), got %v", c.Threshold))
+	}
+	if c.EMSample == 0 {
+		c.EMSample = 300_000
+	}
+	return errors.Join(errs...)
+}
+
+// Dedupe finds the duplicates among the records of files.
+func Dedupe(ctx context.Context, cfg Config, files []string) (*Result, error) {
+	return run(ctx, cfg, [][]string{files})
+}
+
+// Link links the records of two sets of files: only pairs across the sets are compared.
+func Link(ctx context.Context, cfg Config, a, b []string) (*Result, error) {
+	return run(ctx, cfg, [][]string{a, b})
+}
+
+// Train estimates a model from the records of files without labels.
+func Train(ctx context.Context, cfg Config, files []string) (*rules.Model, error) {
+	cfg.Train = TrainAlways
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	base, err := match.New(cfg.Rules)
+	if err != nil {
+		return nil, err
+	}
+	recs, _, err := load(ctx, cfg, base, [][]string{files})
+	if err != nil {
+		return nil, err
+	}
+	pairs, _ := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false)
+	return train(cfg, base, recs, pairs)
+}
+
+func ruleNames(r *rules.Rules) []string {
+	out := make([]string, len(r.Match.Blocking))
+	for i, b := range r.Match.Blocking {
+		out[i] = b.Name
+	}
+	return out
+}
+
+func load(ctx context.Context, cfg Config, eng *match.Engine, sides [][]string) ([]Record, Rejected, error) {
+	l := &Loader{Engine: eng, Normalize: cfg.Normalize, Truth: cfg.Truth, Input: cfg.Input, Workers: cfg.Workers}
+	var all []Record
+	var rej Rejected
+	for side, files := range sides {
+		recs, r, err := l.Load(ctx, files, uint8(side))
+		if err != nil {
+			return nil, rej, err
+		}
+		all = append(all, recs...)
+		rej.Count += r.Count
+		rej.First = append(rej.First, r.First...)
+	}
+	SortRecords(all)
+	return all, rej, nil
+}
+
+func train(cfg Config, base *match.Engine, recs []Record, pairs []uint64) (*rules.Model, error) {
+	step := (len(pairs) + cfg.EMSample - 1) / max(1, cfg.EMSample)
+	pats := patterns(base, recs, pairs, step, cfg.Workers)
+	feats := make([]*match.Features, len(recs))
+	for i := range recs {
+		feats[i] = recs[i].Feat
+	}
+	m, err := base.Train(feats, pats, int64(len(pairs)), cfg.TrainConfig)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	return m, nil
+}
+
+func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	base, err := match.New(cfg.Rules)
+	if err != nil {
+		return nil, err
+	}
+	recs, rej, err := load(ctx, cfg, base, sides)
+	if err != nil {
+		return nil, err
+	}
+	link := len(sides) > 1
+	pairs, bst := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, link)
+	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	eng, err := engineFor(cfg, base, recs, pairs, res)
+	if err != nil {
+		return nil, err
+	}
+	res.Engine = eng
+	res.Threshold = cfg.Threshold
+	if res.Threshold == 0 {
+		res.Threshold = cfg.Rules.Match.AutoThreshold
+	}
+	minWeight := math.Log2(res.Threshold / (1 - res.Threshold))
+	edges := score(eng, recs, pairs, minWeight, cfg.Workers)
+	res.Edges = len(edges)
+	feats := make([]*match.Features, len(recs))
+	for i := range recs {
+		feats[i] = recs[i].Feat
+	}
+	res.Labels = match.Cluster(len(recs), edges, minWeight, eng.CohesionGuard(feats, cfg.Rules.Match.ClusterGuard))
+	return res, nil
+}
+
+// engineFor picks the model of a run: trained on the input, or the rules' with its prior
+// rescaled to the input's size (the chance that two random records match falls as the
+// number of records grows), and term frequencies counted on the input.
+func engineFor(cfg Config, base *match.Engine, recs []Record, pairs []uint64, res *Result) (*match.Engine, error) {
+	r := cfg.Rules
+	switch {
+	case cfg.Train == TrainAlways || (cfg.Train == TrainAuto && r.Model == nil):
+		m, err := train(cfg, base, recs, pairs)
+		if err != nil {
+			return nil, err
+		}
+		res.Model = m
+		if r, err = r.WithModel(m); err != nil {
+			return nil, err
+		}
+	case r.Model != nil && r.Model.Records > 0 && len(recs) > 0:
+		scaled := *r.Model
+		scaled.Prior = math.Min(0.5, r.Model.Prior*float64(r.Model.Records)/float64(len(recs)))
+		var err error
+		if r, err = r.WithModel(&scaled); err != nil {
+			return nil, err
+		}
+	}
+	eng, err := match.New(r)
+	if err != nil {
+		return nil, err
+	}
+	feats := make([]*match.Features, len(recs))
+	for i := range recs {
+		feats[i] = recs[i].Feat
+	}
+	if fs := eng.TermFrequencyFields(); len(fs) > 0 {
+		eng = eng.WithTermFrequencies(match.CountTerms(feats, fs, 0))
+	}
+	return eng, nil
+}

@@ -1,0 +1,115 @@
+package resolve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/pipeline/stages"
+	"github.com/steward-crm/steward/rules"
+	"github.com/steward-crm/steward/synth"
+	"github.com/steward-crm/steward/warehouse/sqlite"
+)
+
+// benchRecords generates n normalized records.
+func benchRecords(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Record {
+	tb.Helper()
+	nc, ic, err := stages.Chains(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := synth.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []*contact.Record
+	for {
+		rec, err := g.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := nc.Process(context.Background(), rec); err != nil {
+			continue
+		}
+		if err := ic.Process(context.Background(), rec); err != nil {
+			continue
+		}
+		out = append(out, rec)
+	}
+}
+
+// BenchmarkResolveStreaming resolves new records, batch by batch, against a warehouse of
+// STEWARD_BENCH_MASTERS records (default 20 000; the figure is for 1 000 000),
+// built once and cached in the temp directory (steward-bench-N.db). Blocking index
+// lookups, scoring, survivorship, audit and outbox writes are included.
+func BenchmarkResolveStreaming(b *testing.B) {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_MASTERS")); err == nil && v > 0 {
+		n = v
+	}
+	r := rules.Default()
+	eng, err := match.New(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("steward-bench-%d.db", n))
+	_, statErr := os.Stat(path)
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	rs := &Resolver{Store: st, Engine: eng}
+	if statErr != nil {
+		start := time.Now()
+		recs := benchRecords(b, r, synth.Config{N: n, Seed: 42})
+		if err := resolveInBatches(ctx, rs, recs, 500); err != nil {
+			os.Remove(path)
+			b.Fatal(err)
+		}
+		b.Logf("built %s: %d records in %s", path, len(recs), time.Since(start))
+	}
+	for _, batch := range []int{1, 100} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			src := fmt.Sprintf("bench%d", time.Now().UnixNano())
+			recs := benchRecords(b, r, synth.Config{N: 2000, Seed: time.Now().UnixNano(), Sources: []string{src}})
+			b.ResetTimer()
+			done := 0
+			for b.Loop() {
+				lo := done % len(recs)
+				hi := min(lo+batch, len(recs))
+				if err := resolveInBatches(ctx, rs, recs[lo:hi], batch); err != nil {
+					b.Fatal(err)
+				}
+				done += hi - lo
+			}
+			b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
+
+func resolveInBatches(ctx context.Context, rs *Resolver, recs []*contact.Record, size int) error {
+	for lo := 0; lo < len(recs); lo += size {
+		hi := min(lo+size, len(recs))
+		pos := make([]string, hi-lo)
+		for i := range pos {
+			pos[i] = "bench:" + strconv.Itoa(lo+i)
+		}
+		if _, err := rs.ResolveBatch(ctx, recs[lo:hi], pos); err != nil {
+			return err
+		}
+	}
+	return nil
+}
