@@ -59,7 +59,7 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(sum)
 	} else {
-		printSummary(e, sum, cfg.Database)
+		printSummary(e, sum, svc.Config.Database)
 	}
 	return err
 }

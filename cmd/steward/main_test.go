@@ -39,6 +39,9 @@ func TestIngestExportStats(t *testing.T) {
 	if sum.Read != 307 || sum.DeadLettered != 7 || sum.Accepted != 300 || sum.MastersCreated == 0 || sum.Linked == 0 {
 		t.Errorf("summary %+v", sum)
 	}
+	if _, text, _ := steward(t, "", "ingest", "-db", db, "-q", "../../testdata/contacts.jsonl"); !strings.Contains(text, "warehouse:              "+db) {
+		t.Errorf("summary does not name the warehouse:\n%s", text)
+	}
 	if !strings.Contains(errs, "ingest ../../testdata/contacts.jsonl (100%)") {
 		t.Errorf("no progress line on a non-terminal: %q", errs)
 	}
