@@ -16,7 +16,7 @@ import (
 
 var special = map[rune]string{
 	'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o",
-	'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'þ': "th", 'ı': "i", '’': "'",
+	'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'þ': "th", 'Þ': "th", 'ı': "i", '’': "'",
 }
 
 // latinEnd bounds the precomputed table: Latin-1 Supplement and Latin Extended-A, where
@@ -43,6 +43,8 @@ func foldRune(r rune) string {
 		case unicode.Is(unicode.Mn, d):
 		case special[d] != "":
 			b.WriteString(special[d])
+		case special[unicode.ToLower(d)] != "":
+			b.WriteString(special[unicode.ToLower(d)])
 		case unicode.IsLetter(d) || unicode.IsDigit(d):
 			b.WriteRune(unicode.ToLower(d))
 		}
