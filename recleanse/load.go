@@ -117,6 +117,10 @@ func (l *Loader) Load(ctx context.Context, files []string, side uint8) ([]Record
 	}
 	slices.Sort(rej.First)
 	SortRecords(all)
+	if l.Truth != "" && len(all) > 0 && !slices.ContainsFunc(all, func(r Record) bool { return r.Truth != "" }) {
+		// Figures against an absent truth would read as a perfect score.
+		return nil, rej, fmt.Errorf("truth %q: no record carries it (an attribute name, or an unmapped CSV column)", l.Truth)
+	}
 	return all, rej, nil
 }
 
@@ -183,7 +187,7 @@ func (l *Loader) record(ctx context.Context, it input.Item, side uint8) (*Record
 	}
 	rec := &Record{Key: r.Key(), Side: side, content: fnv64(it.Payload), Feat: l.Engine.Features(r.Norm)}
 	if l.Truth != "" {
-		if v, ok := r.Attributes[l.Truth]; ok && v != nil {
+		if v, ok := r.Attributes[strings.TrimPrefix(l.Truth, "attributes.")]; ok && v != nil {
 			rec.Truth = fmt.Sprint(v)
 		}
 	}

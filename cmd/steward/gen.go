@@ -31,7 +31,7 @@ func runGen(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward gen [flags]\n\nGenerates synthetic person+company contacts with realistic corruption. Each record carries\nits ground-truth entity id in attributes.entity_id (CSV column entity_id).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		return err
 	}
 	for _, r := range []*float64{&cfg.DupRate, &cfg.Corruption, &cfg.CompanyRate} {

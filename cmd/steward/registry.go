@@ -32,7 +32,7 @@ func runRegistryImport(ctx context.Context, args []string, e *env) error {
 	force := fs.Bool("force", false, "import again a file imported completely before")
 	quiet := fs.Bool("q", false, "no progress")
 	asJSON := fs.Bool("json", false, "print the summaries as JSON")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -17,7 +17,7 @@ func runStats(ctx context.Context, args []string, e *env) error {
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print as JSON")
 	dead := fs.Int("dead-letters", 0, "also list the N most recent dead letters")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		return err
 	}
 	cfg, err := cf.load(e)

@@ -22,7 +22,7 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward train [flags] FILE...\n\nEstimates the match model without labels (u from random pairs, m and the prior by EM on the\nblocked pairs, term frequencies) and writes it as model.yaml into the rules directory.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
