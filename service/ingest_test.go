@@ -3,9 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline/match"
-	"github.com/steward-crm/steward/synth"
 	"github.com/steward-crm/steward/warehouse"
 	"github.com/steward-crm/steward/warehouse/sqlstore"
 )
@@ -200,24 +197,8 @@ func TestIngestAccuracy(t *testing.T) {
 	if raceEnabled {
 		n = 300
 	}
-	g, err := synth.New(synth.Config{N: n, DupRate: 0.3, Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	for {
-		r, err := g.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		enc.Encode(r)
-	}
 	s := open(t)
-	sum := ingest(t, s, writeFile(t, "gen.jsonl", b.String()))
+	sum := ingest(t, s, genFile(t, n, 7))
 	if sum.DeadLettered != 0 {
 		t.Errorf("%d generated records dead-lettered", sum.DeadLettered)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -48,30 +47,7 @@ func runExport(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer svc.Close()
-	var w io.Writer = e.stdout
-	var f *os.File
-	if *out != "-" {
-		if f, err = os.Create(*out); err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	n, err := svc.Export(ctx, bw, *format)
-	if err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if f != nil {
-		if err := f.Close(); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stderr, "%d golden records written to %s\n", n, *out)
-	}
-	return nil
+	return writeOutput(e, *out, "golden records", func(w io.Writer) (int, error) { return svc.Export(ctx, w, *format) })
 }
 
 // mustExist refuses to create an empty warehouse for a read-only command.

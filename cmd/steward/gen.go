@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/steward-crm/steward/synth"
@@ -48,30 +46,8 @@ func runGen(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	var w io.Writer = e.stdout
-	var f *os.File
-	if *out != "-" {
-		if f, err = os.Create(*out); err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
-	bw := bufio.NewWriterSize(w, 256<<10)
-	n, err := writeGenerated(ctx, g, bw, strings.HasSuffix(strings.ToLower(*out), ".csv"))
-	if err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if f != nil {
-		if err := f.Close(); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stderr, "%d records written to %s\n", n, *out)
-	}
-	return nil
+	csv := strings.HasSuffix(strings.ToLower(*out), ".csv")
+	return writeOutput(e, *out, "records", func(w io.Writer) (int, error) { return writeGenerated(ctx, g, w, csv) })
 }
 
 func writeGenerated(ctx context.Context, g *synth.Generator, w io.Writer, csv bool) (int, error) {
