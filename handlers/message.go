@@ -28,16 +28,6 @@ const (
 	DeadLetterHandler = "dead_letters"
 )
 
-// NewRecordMessage encodes a record as a message for topic contacts.raw (or any topic),
-// with its key and position in the metadata.
-func NewRecordMessage(r *contact.Record, position string) (*message.Message, error) {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", r.Key(), err)
-	}
-	return NewRawMessage(b, r.Key(), position), nil
-}
-
 // NewRawMessage wraps raw bytes read from input (they may not even be JSON).
 func NewRawMessage(payload []byte, key, position string) *message.Message {
 	msg := message.NewMessage(watermill.NewUUID(), payload)

@@ -21,9 +21,3 @@ func Default() *Rules {
 	}
 	return r
 }
-
-// DefaultFS returns the embedded default rules directory, e.g. to copy it for editing.
-func DefaultFS() fs.FS {
-	sub, _ := fs.Sub(defaultFS, "default")
-	return sub
-}
