@@ -74,7 +74,7 @@ func TestBridgeQueuesMergeReview(t *testing.T) {
 	if outs[2].Action != ActionLinked || outs[2].Reviews != 1 || len(outs[2].Merged) != 0 {
 		t.Fatalf("bridging record: %+v", outs[2])
 	}
-	items, _ := st.ReviewItems(context.Background(), warehouse.ReviewOpen, 10)
+	items, _ := st.ReviewItems(context.Background(), warehouse.ReviewOpen, "", 10)
 	if len(items) != 1 || items[0].Kind != warehouse.ReviewMerge {
 		t.Errorf("review items %+v", items)
 	}

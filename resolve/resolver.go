@@ -252,7 +252,40 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 			out.Reviews++
 		}
 	}
+	if err := rs.companyReview(ctx, tx, row, out); err != nil {
+		return err
+	}
 	return rs.refreshMaster(ctx, tx, masterID, r.Key())
+}
+
+// companyReview queues the record's low-confidence company attachment
+// (Norm.Company.Suggested) for a steward, and closes the open company items of earlier
+// versions of the record that suggested another entry (or none).
+func (rs *Resolver) companyReview(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, out *Outcome) error {
+	var sug *contact.CompanySuggestion
+	if row.Record != nil && row.Record.Norm != nil && !row.Deleted {
+		sug = row.Record.Norm.Company.Suggested
+	}
+	keep := ""
+	if sug != nil {
+		keep = sug.RegistryKey
+	}
+	if _, err := tx.SupersedeReviewItems(ctx, row.ID, warehouse.ReviewCompany, keep); err != nil {
+		return err
+	}
+	if sug == nil {
+		return nil
+	}
+	expl, err := json.Marshal(sug)
+	if err != nil {
+		return err
+	}
+	added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: warehouse.ReviewCompany, SourceRowID: row.ID,
+		SourceKey: row.Key(), MasterID: row.MasterID, CompanyKey: sug.RegistryKey, Score: sug.Confidence, Explanation: expl})
+	if added {
+		out.Reviews++
+	}
+	return err
 }
 
 type ranked struct {
@@ -320,6 +353,9 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 		return err
 	}
 	out.Action, out.MasterID = ActionUpdated, row.MasterID
+	if err := rs.companyReview(ctx, tx, &row, out); err != nil {
+		return err
+	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, r.Key())
 }
 
@@ -337,6 +373,9 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	out.Action, out.MasterID = ActionWithdrawn, row.MasterID
+	if err := rs.companyReview(ctx, tx, &row, out); err != nil {
+		return err
+	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())
 }
 

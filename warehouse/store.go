@@ -29,8 +29,9 @@ type Store interface {
 	EachMaster(ctx context.Context, fn func(m *contact.Master) error) error
 	// Events returns the audit events of a master (all when masterID is 0), oldest first.
 	Events(ctx context.Context, masterID int64) ([]Event, error)
-	// ReviewItems lists review items with the given status ("" for all), oldest first.
-	ReviewItems(ctx context.Context, status string, limit int) ([]ReviewItem, error)
+	// ReviewItems lists up to limit review items with the given status and kind (""
+	// for all), oldest first.
+	ReviewItems(ctx context.Context, status, kind string, limit int) ([]ReviewItem, error)
 	// PendingOutbox returns up to limit unpublished outbox events, oldest first.
 	PendingOutbox(ctx context.Context, limit int) ([]OutboxEvent, error)
 	// MarkPublished marks outbox events as published.
@@ -67,8 +68,12 @@ type Tx interface {
 	Master(ctx context.Context, id int64) (*contact.Master, error)
 	// NotAMatch reports whether a steward said the record and the master are different.
 	NotAMatch(ctx context.Context, sourceRowID, masterID int64) (bool, error)
-	// AddReviewItem queues a review item unless an open one exists for the same pair.
+	// AddReviewItem queues a review item unless an open one exists for the same pair
+	// (same source row, candidate master and company key).
 	AddReviewItem(ctx context.Context, it *ReviewItem) (added bool, err error)
+	// SupersedeReviewItems closes the open items of kind for a source row whose company
+	// key is not keep (status superseded), returning how many it closed.
+	SupersedeReviewItems(ctx context.Context, sourceRowID int64, kind, keep string) (int, error)
 	// AppendEvent appends to the audit log (never updated, never deleted).
 	AppendEvent(ctx context.Context, e *Event) error
 	// AddOutbox writes a change event to be published after commit.
@@ -127,11 +132,17 @@ type Event struct {
 const (
 	ReviewPair  = "pair"  // a record the engine was unsure about, given its own master
 	ReviewMerge = "merge" // a record that bridges two masters
+	// ReviewCompany is a low-confidence company attachment (CompanyKey names the
+	// registry entry; nothing was written as fact).
+	ReviewCompany = "company"
 
 	ReviewOpen     = "open"
 	ReviewMerged   = "merged"
 	ReviewRejected = "rejected"
 	ReviewDeferred = "deferred"
+	// ReviewSuperseded closes an item the engine replaced (a newer version of the record
+	// suggests another company, or none).
+	ReviewSuperseded = "superseded"
 )
 
 // ReviewItem is a pair the engine is unsure about, waiting for a steward.
@@ -142,8 +153,9 @@ type ReviewItem struct {
 	Status      string          `json:"status"`
 	SourceRowID int64           `json:"source_row_id"`
 	SourceKey   string          `json:"source_key"`
-	MasterID    int64           `json:"master_id"`    // the master the record now belongs to
-	CandidateID int64           `json:"candidate_id"` // the master it may belong to
+	MasterID    int64           `json:"master_id"`             // the master the record now belongs to
+	CandidateID int64           `json:"candidate_id"`          // the master it may belong to
+	CompanyKey  string          `json:"company_key,omitempty"` // kind company: the registry entry suggested
 	Score       float64         `json:"score"`
 	Explanation json.RawMessage `json:"explanation,omitempty"`
 }
@@ -176,6 +188,7 @@ type Stats struct {
 	Masters        int64                       `json:"masters"`
 	MultiMasters   int64                       `json:"masters_with_several_records"`
 	ReviewOpen     int64                       `json:"review_items_open"`
+	ReviewByKind   map[string]int64            `json:"review_items_open_by_kind"`
 	DeadLetters    int64                       `json:"dead_letters"`
 	Events         map[string]int64            `json:"events"`
 	OutboxPending  int64                       `json:"outbox_pending"`

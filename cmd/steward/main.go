@@ -46,6 +46,7 @@ func baseCommands() map[string]command {
 		"gen":       {"generate synthetic contacts with ground truth", runGen},
 		"normalize": {"print records normalized, with statuses and issue codes (no warehouse)", runNormalize},
 		"migrate":   {"create or upgrade the warehouse schema", runMigrate},
+		"review":    {"list the review queue (uncertain pairs, bridging records, company suggestions)", runReview},
 	}
 }
 

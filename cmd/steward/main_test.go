@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +144,54 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if code, out, _ := steward(t, ""); code != 0 || !strings.Contains(out, "ingest") {
 		t.Errorf("help: %d %q", code, out)
+	}
+}
+
+// TestReviewCommand: with the sample registry loaded, ingesting testdata queues company
+// review items, which `steward review -kind company` lists (table and JSON) and `stats`
+// counts by kind.
+func TestReviewCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, _, errs := steward(t, "", "registry", "import", "-db", db, "-q", "-format", "sirene", "../../testdata/registry/sirene_sample.csv"); code != 0 {
+		t.Fatalf("registry import: %s", errs)
+	}
+	if code, _, errs := steward(t, "", "ingest", "-db", db, "-q", "../../testdata/contacts.jsonl"); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+	code, out, errs := steward(t, "", "review", "-db", db, "-kind", "company", "-json")
+	if code != 0 {
+		t.Fatalf("review exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		var it struct {
+			Kind        string          `json:"kind"`
+			Status      string          `json:"status"`
+			CompanyKey  string          `json:"company_key"`
+			Explanation json.RawMessage `json:"explanation"`
+		}
+		if err := json.Unmarshal([]byte(l), &it); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		if it.Kind != "company" || it.Status != "open" || it.CompanyKey == "" || len(it.Explanation) == 0 {
+			t.Errorf("item %s", l)
+		}
+	}
+	_, table, _ := steward(t, "", "review", "-db", db, "-limit", "1000")
+	got := 0
+	for _, l := range strings.Split(table, "\n") {
+		if f := strings.Fields(l); len(f) > 1 && f[1] == "company" {
+			got++
+		}
+	}
+	if got != len(lines) {
+		t.Errorf("table lists %d company items, JSON %d:\n%s", got, len(lines), table)
+	}
+	_, stats, _ := steward(t, "", "stats", "-db", db)
+	if !strings.Contains(stats, fmt.Sprintf("  company              %d\n", len(lines))) {
+		t.Errorf("stats does not count %d company items:\n%s", len(lines), stats)
+	}
+	if code, _, _ := steward(t, "", "review", "-db", db, "-kind", "nope"); code != 2 {
+		t.Errorf("bad -kind: exit %d, want 2", code)
 	}
 }

@@ -49,6 +49,9 @@ func runStats(ctx context.Context, args []string, e *env) error {
 	fmt.Fprintf(w, "source records:        %d (%d withdrawn)\n", st.SourceRecords, st.Deleted)
 	fmt.Fprintf(w, "golden records:        %d (%d with several source records)\n", st.Masters, st.MultiMasters)
 	fmt.Fprintf(w, "review items open:     %d\n", st.ReviewOpen)
+	for _, k := range sortedKeys(st.ReviewByKind) {
+		fmt.Fprintf(w, "  %-20s %d\n", k, st.ReviewByKind[k])
+	}
 	fmt.Fprintf(w, "dead letters:          %d\n", st.DeadLetters)
 	fmt.Fprintf(w, "outbox pending:        %d\n", st.OutboxPending)
 	fmt.Fprintf(w, "average quality:       %.1f / 100\n", st.AverageQuality)

@@ -127,6 +127,8 @@ func TestAttachAccuracy(t *testing.T) {
 			suggested++
 			if c.Suggested.SIREN == want {
 				suggestedRight++
+			} else if testing.Verbose() && os.Getenv("ATTACH_MISSES") != "" {
+				t.Logf("wrong suggestion: name %q domain %q pc %q: %s", c.Name.Value, c.Domain, rec.Norm.Address.Postcode.Value, c.Suggested.Explanation)
 			}
 		}
 		if c.AttachedBy == "" && want != "" && evid && testing.Verbose() && os.Getenv("ATTACH_MISSES") != "" {

@@ -93,8 +93,12 @@ func (a *Attacher) byNameKey(ctx context.Context, n *contact.Normalized, nameKey
 		return nil, fmt.Errorf("registry candidates: %w", err)
 	}
 	cityKey := n.Address.CityKey
+	country := recordCountry(n)
 	best := map[string]scored{} // by owner
 	for _, e := range es {
+		if country != "" && e.Country != "" && e.Country != country {
+			continue // a name alone does not carry a company across borders
+		}
 		s := scored{e: e, sim: nameSim(c.NameKey, e.NameKey)}
 		if s.sim < 0.85 {
 			continue
@@ -160,6 +164,23 @@ func (a *Attacher) byNameKey(ctx context.Context, n *contact.Normalized, nameKey
 	return &found{e: top.e, by: by, conf: min(conf, 0.98), why: why}, nil
 }
 
+// recordCountry is the country a contact's company is in, as far as the record says: the
+// VAT number's prefix (the company's own), else the postal address's country; "" when
+// neither is known.
+func recordCountry(n *contact.Normalized) string {
+	if v := n.Company.VAT.Value; n.Company.VAT.Usable() && len(v) > 2 {
+		if cc := v[:2]; cc == "EL" { // Greece's VAT prefix
+			return "GR"
+		} else if cc >= "AA" && cc <= "ZZ" {
+			return cc
+		}
+	}
+	if n.Address.Country.Usable() {
+		return n.Address.Country.Value
+	}
+	return ""
+}
+
 // better orders scored candidates: place agreement first when names are close, then
 // similarity.
 func better(x, y scored) bool {
@@ -185,8 +206,17 @@ func rank(place string) int {
 	return 0
 }
 
-// nameSim compares two folded name keys: 1 for the same tokens in any order, else
-// Jaro–Winkler on the keys (smetrics works on bytes: keys are folded ASCII).
+// nameSim compares two folded name keys (smetrics works on bytes: keys are folded ASCII):
+//   - 1 for the same tokens in any order, or the same letters once spaces are dropped;
+//   - else token by token (symmetric Monge–Elkan: each token's best Jaro–Winkler among
+//     the other name's tokens, averaged, the lower of the two directions), so that a
+//     different distinguishing word weighs as much as the shared one: "nexus sante" and
+//     "nexus batiment" are two companies, 0.75, where Jaro–Winkler on the whole keys says
+//     0.90;
+//   - a name whose every token is in the other ("altea" in "altea energie") scores 0.87:
+//     enough for a suggestion or, with the place agreeing, an attachment;
+//   - the whole keys with spaces dropped still count when they are a typo apart
+//     ("axiomeconseil" for "axiome conseil").
 func nameSim(a, b string) float64 {
 	if a == "" || b == "" {
 		return 0
@@ -200,7 +230,45 @@ func nameSim(a, b string) float64 {
 	if slices.Equal(ta, tb) {
 		return 1
 	}
-	return smetrics.JaroWinkler(a, b, 0.7, 4)
+	ca, cb := strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", "")
+	if ca == cb {
+		return 1
+	}
+	sim := min(mongeElkan(ta, tb), mongeElkan(tb, ta))
+	if subset(ta, tb) || subset(tb, ta) {
+		sim = max(sim, 0.87)
+	}
+	if jw := smetrics.JaroWinkler(ca, cb, 0.7, 4); jw >= 0.95 {
+		sim = max(sim, jw-0.02)
+	}
+	return sim
+}
+
+// mongeElkan is the mean over a's tokens of their best Jaro–Winkler among b's tokens.
+func mongeElkan(a, b []string) float64 {
+	sum := 0.0
+	for _, x := range a {
+		best := 0.0
+		for _, y := range b {
+			if x == y {
+				best = 1
+				break
+			}
+			best = max(best, smetrics.JaroWinkler(x, y, 0.7, 4))
+		}
+		sum += best
+	}
+	return sum / float64(len(a))
+}
+
+// subset reports whether every token of a (sorted) is in b (sorted).
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // cityMatch compares a folded city key with a registry city ("PARIS 8" → "paris").

@@ -13,14 +13,14 @@ func testDirectory() *MemDirectory {
 	d := NewMemDirectory()
 	d.Add(
 		Entry{Key: "73282932000074", SIREN: "732829320", SIRET: "73282932000074", Name: "ACME CONSEIL", NameKey: "acme conseil",
-			Postcode: "75009", City: "PARIS 9", NAF: "70.22Z", SizeBand: "12", HeadOffice: true},
+			Postcode: "75009", City: "PARIS 9", NAF: "70.22Z", SizeBand: "12", HeadOffice: true, Country: "FR"},
 		Entry{Key: "73282932000090", SIREN: "732829320", SIRET: "73282932000090", Name: "ACME CONSEIL", NameKey: "acme conseil",
-			Postcode: "69003", City: "LYON 3", Closed: true},
+			Postcode: "69003", City: "LYON 3", Closed: true, Country: "FR"},
 		// Two companies named alike in different towns.
 		Entry{Key: "40483304800022", SIREN: "404833048", SIRET: "40483304800022", Name: "MARTIN & FILS", NameKey: "martin fils",
-			Postcode: "44000", City: "NANTES", HeadOffice: true},
+			Postcode: "44000", City: "NANTES", HeadOffice: true, Country: "FR"},
 		Entry{Key: "55208131700015", SIREN: "552081317", SIRET: "55208131700015", Name: "MARTIN & FILS", NameKey: "martin fils",
-			Postcode: "33000", City: "BORDEAUX", HeadOffice: true},
+			Postcode: "33000", City: "BORDEAUX", HeadOffice: true, Country: "FR"},
 	)
 	return d
 }
@@ -47,6 +47,11 @@ func TestAttach(t *testing.T) {
 		{name: "domain read as a name", n: contact.Normalized{Company: contact.NormCompany{Domain: "acme-conseil.fr"}},
 			by: "domain_name", siren: "732829320"},
 		{name: "unknown", n: contact.Normalized{Company: contact.NormCompany{Name: field("Zorglub"), NameKey: "zorglub"}}},
+		{name: "same name in another country (address): nothing", n: contact.Normalized{Company: contact.NormCompany{Name: field("Acme Conseil"), NameKey: "acme conseil"},
+			Address: contact.NormAddress{Country: field("GB"), Postcode: field("M13 8TB")}}},
+		{name: "same name, foreign VAT: nothing", n: contact.Normalized{Company: contact.NormCompany{Name: field("Martin & Fils"), NameKey: "martin fils", VAT: field("DE136695976")}}},
+		{name: "same name, French address", n: contact.Normalized{Company: contact.NormCompany{Name: field("Acme Conseil"), NameKey: "acme conseil"},
+			Address: contact.NormAddress{Country: field("FR"), Postcode: field("75009")}}, by: "name", siren: "732829320"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := &Attacher{Dir: testDirectory(), AttachConfidence: 0.9, SuggestConfidence: 0.6, MaxCandidates: 50, Learn: true}

@@ -159,6 +159,13 @@ CREATE TABLE registry_imports (
 	updated_at {{time}} NOT NULL
 );
 `,
+	// 3: company review items (issue 6): a low-confidence company attachment is queued
+	// for a steward, naming the registry entry; one open item per record and entry.
+	3: `
+ALTER TABLE review_items ADD COLUMN company_key TEXT NOT NULL DEFAULT '';
+DROP INDEX review_items_open_pair;
+CREATE UNIQUE INDEX review_items_open_pair ON review_items(source_row_id, candidate_id, company_key) WHERE status = 'open';
+`,
 }
 
 // SchemaVersion is the newest migration version.

@@ -26,10 +26,12 @@ RETURNING id`
 	qMaster          = `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id = ?`
 	qNotAMatch       = `SELECT COUNT(*) FROM not_a_match WHERE source_row_id = ? AND master_id = ?`
 	qAddReview       = `
-INSERT INTO review_items (created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (source_row_id, candidate_id) WHERE status = 'open' DO NOTHING
+INSERT INTO review_items (created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation, company_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (source_row_id, candidate_id, company_key) WHERE status = 'open' DO NOTHING
 RETURNING id`
+	qSupersedeReviews = `UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?
+WHERE source_row_id = ? AND kind = ? AND status = 'open' AND company_key <> ?`
 	qAppendEvent = `INSERT INTO merge_events (at, kind, master_id, other_id, source_key, score, actor, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	qAddOutbox   = `INSERT INTO outbox (created_at, topic, key, payload) VALUES (?, ?, ?, ?) RETURNING id`
 )

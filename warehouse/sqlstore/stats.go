@@ -11,7 +11,7 @@ import (
 
 // Stats counts rows, and field statuses and issue codes over the live source records.
 func (s *Store) Stats(ctx context.Context) (warehouse.Stats, error) {
-	st := warehouse.Stats{Events: map[string]int64{}, FieldStatuses: map[string]map[string]int64{}, IssueCodes: map[string]int64{}}
+	st := warehouse.Stats{Events: map[string]int64{}, ReviewByKind: map[string]int64{}, FieldStatuses: map[string]map[string]int64{}, IssueCodes: map[string]int64{}}
 	counts := []struct {
 		dst *int64
 		q   string
@@ -29,21 +29,31 @@ func (s *Store) Stats(ctx context.Context) (warehouse.Stats, error) {
 			return st, fmt.Errorf("stats: %w", err)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT kind, COUNT(*) FROM merge_events GROUP BY kind`)
-	if err != nil {
-		return st, fmt.Errorf("stats: %w", err)
+	if err := s.countBy(ctx, `SELECT kind, COUNT(*) FROM merge_events GROUP BY kind`, st.Events); err != nil {
+		return st, err
 	}
+	if err := s.countBy(ctx, `SELECT kind, COUNT(*) FROM review_items WHERE status = 'open' GROUP BY kind`, st.ReviewByKind); err != nil {
+		return st, err
+	}
+	return st, s.fieldStats(ctx, &st)
+}
+
+// countBy runs a "SELECT key, COUNT(*) ... GROUP BY key" query into m.
+func (s *Store) countBy(ctx context.Context, q string, m map[string]int64) error {
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	defer rows.Close()
 	for rows.Next() {
 		var k string
 		var n int64
 		if err := rows.Scan(&k, &n); err != nil {
-			rows.Close()
-			return st, err
+			return fmt.Errorf("stats: %w", err)
 		}
-		st.Events[k] = n
+		m[k] = n
 	}
-	rows.Close()
-	return st, s.fieldStats(ctx, &st)
+	return rows.Err()
 }
 
 func (s *Store) fieldStats(ctx context.Context, st *warehouse.Stats) error {

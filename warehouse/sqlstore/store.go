@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -211,12 +212,20 @@ func (s *Store) Events(ctx context.Context, masterID int64) ([]warehouse.Event, 
 }
 
 // ReviewItems lists review items, oldest first.
-func (s *Store) ReviewItems(ctx context.Context, status string, limit int) ([]warehouse.ReviewItem, error) {
-	q := `SELECT id, created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation FROM review_items`
+func (s *Store) ReviewItems(ctx context.Context, status, kind string, limit int) ([]warehouse.ReviewItem, error) {
+	q := `SELECT id, created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation, company_key FROM review_items`
 	var args []any
+	var where []string
 	if status != "" {
-		q += ` WHERE status = ?`
+		where = append(where, `status = ?`)
 		args = append(args, status)
+	}
+	if kind != "" {
+		where = append(where, `kind = ?`)
+		args = append(args, kind)
+	}
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	args = append(args, limit)
 	rows, err := s.db.QueryContext(ctx, s.q(q+` ORDER BY id LIMIT ?`), args...)
@@ -228,7 +237,7 @@ func (s *Store) ReviewItems(ctx context.Context, status string, limit int) ([]wa
 	for rows.Next() {
 		var it warehouse.ReviewItem
 		var expl []byte
-		if err := rows.Scan(&it.ID, &it.CreatedAt, &it.Kind, &it.Status, &it.SourceRowID, &it.SourceKey, &it.MasterID, &it.CandidateID, &it.Score, &expl); err != nil {
+		if err := rows.Scan(&it.ID, &it.CreatedAt, &it.Kind, &it.Status, &it.SourceRowID, &it.SourceKey, &it.MasterID, &it.CandidateID, &it.Score, &expl, &it.CompanyKey); err != nil {
 			return nil, err
 		}
 		it.CreatedAt = it.CreatedAt.UTC()

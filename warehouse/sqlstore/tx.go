@@ -267,7 +267,7 @@ func (t *tx) AddReviewItem(ctx context.Context, it *warehouse.ReviewItem) (bool,
 		it.Status = warehouse.ReviewOpen
 	}
 	row := t.queryRow(ctx, qAddReview,
-		it.CreatedAt, it.Kind, it.Status, it.SourceRowID, it.SourceKey, it.MasterID, it.CandidateID, it.Score, nullJSON(it.Explanation))
+		it.CreatedAt, it.Kind, it.Status, it.SourceRowID, it.SourceKey, it.MasterID, it.CandidateID, it.Score, nullJSON(it.Explanation), it.CompanyKey)
 	err := row.Scan(&it.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -276,6 +276,15 @@ func (t *tx) AddReviewItem(ctx context.Context, it *warehouse.ReviewItem) (bool,
 		return false, fmt.Errorf("add review item: %w", err)
 	}
 	return true, nil
+}
+
+func (t *tx) SupersedeReviewItems(ctx context.Context, sourceRowID int64, kind, keep string) (int, error) {
+	res, err := t.exec(ctx, qSupersedeReviews, time.Now().UTC(), sourceRowID, kind, keep)
+	if err != nil {
+		return 0, fmt.Errorf("supersede review items: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 func (t *tx) AppendEvent(ctx context.Context, e *warehouse.Event) error {

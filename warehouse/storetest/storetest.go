@@ -199,12 +199,48 @@ func testReviewItems(t *testing.T, h Harness) {
 		}
 		return nil
 	})
-	items, err := s.ReviewItems(context.Background(), warehouse.ReviewOpen, 10)
+	items, err := s.ReviewItems(context.Background(), warehouse.ReviewOpen, "", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(items) != 1 || items[0].CandidateID != 99 || string(items[0].Explanation) != string(expl) || items[0].Score != 0.8 {
 		t.Errorf("review items %+v", items)
+	}
+
+	// Company items: one open item per record and registry entry, beside the pair item;
+	// superseding keeps the named entry's item and closes the others of that kind only.
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for i, c := range []struct {
+			key  string
+			want bool
+		}{{"73282932000074", true}, {"73282932000074", false}, {"55208131700017", true}} {
+			added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: warehouse.ReviewCompany, SourceRowID: row, SourceKey: "web:1", MasterID: mid, CompanyKey: c.key, Score: 0.6})
+			if err != nil {
+				return err
+			}
+			if added != c.want {
+				t.Errorf("company item %d: added = %v, want %v", i, added, c.want)
+			}
+		}
+		n, err := tx.SupersedeReviewItems(ctx, row, warehouse.ReviewCompany, "55208131700017")
+		if err != nil || n != 1 {
+			t.Errorf("SupersedeReviewItems = %d, %v; want 1 closed", n, err)
+		}
+		return nil
+	})
+	items, err = s.ReviewItems(context.Background(), warehouse.ReviewOpen, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 || items[0].Kind != warehouse.ReviewPair || items[1].Kind != warehouse.ReviewCompany || items[1].CompanyKey != "55208131700017" {
+		t.Errorf("open items after supersede: %+v", items)
+	}
+	closed, err := s.ReviewItems(context.Background(), warehouse.ReviewSuperseded, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(closed) != 1 || closed[0].CompanyKey != "73282932000074" {
+		t.Errorf("superseded items: %+v", closed)
 	}
 }
 

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/steward-crm/steward/service"
+	"github.com/steward-crm/steward/warehouse"
+)
+
+// runReview lists the review queue: the pairs the engine was unsure about, the records
+// that bridge two masters and the low-confidence company attachments. Deciding on them
+// is the stewards' web workplace's job (a later issue); this is the read-only view.
+func runReview(ctx context.Context, args []string, e *env) error {
+	fs := flag.NewFlagSet("review", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var cf configFlags
+	cf.register(fs)
+	status := fs.String("status", warehouse.ReviewOpen, "open, merged, rejected, deferred, superseded, or '' for all")
+	kind := fs.String("kind", "", "pair, merge or company ('' for all)")
+	limit := fs.Int("limit", 100, "list at most this many items, oldest first")
+	asJSON := fs.Bool("json", false, "one JSON object per item (with the explanation)")
+	out := fs.String("o", "-", "output file ('-': stdout)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: steward review [flags]\n\nLists the review queue (read-only).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(interleaved(fs, args)); err != nil {
+		return err
+	}
+	switch *kind {
+	case "", warehouse.ReviewPair, warehouse.ReviewMerge, warehouse.ReviewCompany:
+	default:
+		return usageError{fmt.Errorf("-kind: want pair, merge or company, got %q", *kind)}
+	}
+	if *limit <= 0 {
+		return usageError{fmt.Errorf("-limit: want a positive number, got %d", *limit)}
+	}
+	cfg, err := cf.load(e)
+	if err != nil {
+		return err
+	}
+	if err := mustExist(cfg.Database); err != nil {
+		return err
+	}
+	svc, err := service.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	items, err := svc.Store.ReviewItems(ctx, *status, *kind, *limit)
+	if err != nil {
+		return err
+	}
+	return writeOutput(e, *out, "review items", func(w io.Writer) (int, error) {
+		if *asJSON {
+			enc := json.NewEncoder(w)
+			for i := range items {
+				if err := enc.Encode(&items[i]); err != nil {
+					return 0, err
+				}
+			}
+			return len(items), nil
+		}
+		fmt.Fprintf(w, "%-6s %-8s %-10s %-6s %-28s %-8s %s\n", "id", "kind", "status", "score", "record", "master", "candidate")
+		for _, it := range items {
+			cand := fmt.Sprintf("master %d", it.CandidateID)
+			if it.Kind == warehouse.ReviewCompany {
+				cand = "company " + it.CompanyKey
+			}
+			fmt.Fprintf(w, "%-6d %-8s %-10s %-6.3f %-28s %-8d %s\n", it.ID, it.Kind, it.Status, it.Score, it.SourceKey, it.MasterID, cand)
+		}
+		return len(items), nil
+	})
+}
