@@ -151,4 +151,25 @@ type Tables struct {
 	DomainTypos map[string]string
 	// LegalForms maps, per country, a legal form as written to its canonical form.
 	LegalForms map[string]map[string]string
+
+	// Placeholders are folded values that stand for "no value" in any field ("n a",
+	// "inconnu", "unbekannt").
+	Placeholders map[string]bool
+	// PlusTagDomains are mail domains that deliver "local+tag@domain" to "local@domain"
+	// (the tag is dropped from comparison keys); "*" means every domain.
+	PlusTagDomains map[string]bool
+	// TLDTypos maps a misspelt top-level domain that exists nowhere to the intended one.
+	TLDTypos map[string]string
+	// POBoxWords maps the folded words that start a post-office box to its label.
+	POBoxWords map[string]string
+	// NumberSuffixes maps a folded house-number suffix word to its canonical form.
+	NumberSuffixes map[string]string
+	// ComplementWords are the folded words that start an address complement line.
+	ComplementWords map[string]bool
+	// PostalCountryNames is the country line of a postal address, by alpha-2.
+	PostalCountryNames map[string]string
+	// USStates are the USPS codes of US states, DC and territories.
+	USStates map[string]bool
+	// Months maps folded month names and abbreviations (no dots, no spaces) to 1–12.
+	Months map[string]int
 }

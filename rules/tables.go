@@ -24,6 +24,16 @@ type tableFiles struct {
 	RoleLocal   []string                       `yaml:"role_local_parts"`
 	DomainTypos map[string][]string            `yaml:"domain_typos"`
 	LegalForms  map[string]map[string][]string `yaml:"legal_forms"`
+
+	Placeholders       []string            `yaml:"placeholders"`
+	PlusTagDomains     []string            `yaml:"plus_tag_domains"`
+	TLDTypos           map[string][]string `yaml:"tld_typos"`
+	POBoxWords         map[string][]string `yaml:"po_box_words"`
+	NumberSuffixes     map[string][]string `yaml:"number_suffixes"`
+	ComplementWords    []string            `yaml:"complement_words"`
+	PostalCountryNames map[string]string   `yaml:"postal_country_names"`
+	USStates           []string            `yaml:"us_states"`
+	Months             map[int][]string    `yaml:"months"`
 }
 
 func loadTables(fsys fs.FS, name string) (Tables, error) {
@@ -67,11 +77,20 @@ func merge(dst, src *tableFiles) {
 	dst.RoleLocal = append(dst.RoleLocal, src.RoleLocal...)
 	dst.StreetTypes = mergeMap(dst.StreetTypes, src.StreetTypes)
 	dst.LegalForms = mergeMap(dst.LegalForms, src.LegalForms)
+	dst.Placeholders = append(dst.Placeholders, src.Placeholders...)
+	dst.PlusTagDomains = append(dst.PlusTagDomains, src.PlusTagDomains...)
+	dst.TLDTypos = mergeMap(dst.TLDTypos, src.TLDTypos)
+	dst.POBoxWords = mergeMap(dst.POBoxWords, src.POBoxWords)
+	dst.NumberSuffixes = mergeMap(dst.NumberSuffixes, src.NumberSuffixes)
+	dst.ComplementWords = append(dst.ComplementWords, src.ComplementWords...)
+	dst.PostalCountryNames = mergeMap(dst.PostalCountryNames, src.PostalCountryNames)
+	dst.USStates = append(dst.USStates, src.USStates...)
+	dst.Months = mergeMap(dst.Months, src.Months)
 }
 
-func mergeMap[V any](dst, src map[string]V) map[string]V {
+func mergeMap[K comparable, V any](dst, src map[K]V) map[K]V {
 	if dst == nil {
-		dst = map[string]V{}
+		dst = map[K]V{}
 	}
 	for k, v := range src {
 		dst[k] = v
@@ -91,6 +110,32 @@ func (f *tableFiles) build() Tables {
 		RoleLocal:   set(f.RoleLocal),
 		DomainTypos: map[string]string{},
 		LegalForms:  map[string]map[string]string{},
+
+		Placeholders:       foldedSet(f.Placeholders),
+		PlusTagDomains:     set(f.PlusTagDomains),
+		TLDTypos:           map[string]string{},
+		POBoxWords:         invert(f.POBoxWords, false),
+		NumberSuffixes:     invert(f.NumberSuffixes, false),
+		ComplementWords:    foldedSet(f.ComplementWords),
+		PostalCountryNames: map[string]string{},
+		USStates:           map[string]bool{},
+		Months:             map[string]int{},
+	}
+	for good, bads := range f.TLDTypos {
+		for _, b := range bads {
+			t.TLDTypos[strings.ToLower(b)] = strings.ToLower(good)
+		}
+	}
+	for cc, name := range f.PostalCountryNames {
+		t.PostalCountryNames[strings.ToUpper(cc)] = strings.ToUpper(name)
+	}
+	for _, st := range f.USStates {
+		t.USStates[strings.ToUpper(strings.TrimSpace(st))] = true
+	}
+	for m, names := range f.Months {
+		for _, name := range names {
+			t.Months[strings.ReplaceAll(fold.Key(name), " ", "")] = m
+		}
 	}
 	for canon, nicks := range f.Nicknames {
 		c := fold.Key(canon)
@@ -129,6 +174,15 @@ func invert(m map[string][]string, selfKey bool) map[string]string {
 		for _, s := range spellings {
 			out[fold.Key(s)] = canon
 		}
+	}
+	return out
+}
+
+// foldedSet is a set of fold.Key forms.
+func foldedSet(xs []string) map[string]bool {
+	out := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		out[fold.Key(x)] = true
 	}
 	return out
 }

@@ -34,7 +34,7 @@ func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
 	pcRaw, cityRaw := a.Postcode, a.City
 	var moved []string
 	if noPC, noCity := clean(pcRaw) == "", strings.Trim(clean(cityRaw), cityTrim) == ""; noPC || noCity {
-		if i, pc, city := findPostcodeCity(lines, cc); i >= 0 {
+		if i, pc, city := n.findPostcodeCity(lines, cc); i >= 0 {
 			lines = append(lines[:i:i], lines[i+1:]...)
 			if noPC {
 				pcRaw = pc
@@ -43,18 +43,18 @@ func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
 			if noCity {
 				cityRaw = city
 			}
-		} else if pc, city, ok := splitPostcodeCity(cityRaw, cc); ok && noPC {
+		} else if pc, city, ok := n.splitPostcodeCity(cityRaw, cc); ok && noPC {
 			pcRaw, cityRaw = pc, city
 			moved = append(moved, "postcode.from_city")
 		}
 	}
-	pc, cedex := postcode(pcRaw, cc)
+	pc, cedex := n.postcode(pcRaw, cc)
 	if len(moved) > 0 && pc.Usable() {
 		pc.Status, pc.Issues = contact.StatusCorrected, append(moved, pc.Issues...)
 	}
 	out.Postcode = pc
 	out.City, out.CityKey = n.city(a.City, cityRaw, cedex, cc)
-	out.Region = region(a.Region, cityRaw, cc)
+	out.Region = n.region(a.Region, cityRaw, cc)
 	out.Street, out.Number, out.Lines = n.street(lines, cc)
 	return out
 }
@@ -79,15 +79,15 @@ func (n *Normalizer) city(raw, s, cedex, cc string) (contact.Field, string) {
 		// "Springfield, IL": the state has no place in NormAddress yet. A city that
 		// would still end with a state after the cut is left alone, so that a second
 		// pass cuts nothing more.
-		if city, ok := cutState(c); ok {
-			if _, again := cutState(city); !again {
+		if city, ok := n.cutState(c); ok {
+			if _, again := n.cutState(city); !again {
 				c = city
 				issues = append(issues, "city.state_removed")
 			}
 		}
 	}
 	key := fold.Key(c)
-	if isPlaceholderKey(key) {
+	if n.isPlaceholderKey(key) {
 		return invalid(s, "city.placeholder"), ""
 	}
 	if !hasLetter(c) {
@@ -117,12 +117,12 @@ func splitLines(in []string) []string {
 }
 
 // findPostcodeCity looks for a "postcode city" (or "city postcode") line, last first.
-func findPostcodeCity(lines []string, cc string) (int, string, string) {
+func (n *Normalizer) findPostcodeCity(lines []string, cc string) (int, string, string) {
 	if cc == "" {
 		return -1, "", ""
 	}
 	for i := len(lines) - 1; i >= 0 && i >= len(lines)-2; i-- {
-		if pc, city, ok := splitPostcodeCity(lines[i], cc); ok {
+		if pc, city, ok := n.splitPostcodeCity(lines[i], cc); ok {
 			return i, pc, city
 		}
 	}
@@ -131,13 +131,13 @@ func findPostcodeCity(lines []string, cc string) (int, string, string) {
 
 // splitPostcodeCity reads "75009 Paris", "Paris 75009", "London SW1A 1AA" or
 // "Springfield, IL 62701" for country cc.
-func splitPostcodeCity(s, cc string) (pc, city string, ok bool) {
+func (n *Normalizer) splitPostcodeCity(s, cc string) (pc, city string, ok bool) {
 	toks := strings.Fields(strings.ReplaceAll(s, ",", " , "))
 	if !checksPostcodes(cc) || len(toks) < 2 {
 		return "", "", false
 	}
 	valid := func(t []string) bool {
-		f, _ := postcode(strings.Join(t, " "), cc)
+		f, _ := n.postcode(strings.Join(t, " "), cc)
 		// A restored zero would read a US house number ("1600") as a ZIP code.
 		return f.Usable() && hasDigit(strings.Join(t, "")) && !slices.Contains(f.Issues, "postcode.leading_zero_restored")
 	}
@@ -160,16 +160,16 @@ func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 // region returns the US state code from the region field, or from a city written
 // "Springfield, IL" (which city() cuts); "" elsewhere or when unknown.
-func region(raw, city, cc string) string {
+func (n *Normalizer) region(raw, city, cc string) string {
 	if cc != "US" {
 		return ""
 	}
-	if st := upper(strings.TrimSpace(raw)); usStates[st] {
+	if st := upper(strings.TrimSpace(raw)); n.t.USStates[st] {
 		return st
 	}
 	c := upper(strings.Trim(clean(city), cityTrim))
 	if i := strings.LastIndexByte(c, ','); i > 0 {
-		if st := strings.TrimSpace(c[i+1:]); usStates[st] {
+		if st := strings.TrimSpace(c[i+1:]); n.t.USStates[st] {
 			return st
 		}
 	}
@@ -180,9 +180,9 @@ func region(raw, city, cc string) string {
 const cityTrim = ",;-. "
 
 // cutState removes a trailing ", ST" (a US state code) from a city.
-func cutState(c string) (string, bool) {
+func (n *Normalizer) cutState(c string) (string, bool) {
 	i := strings.LastIndexByte(c, ',')
-	if i <= 0 || !usStates[strings.TrimSpace(c[i+1:])] {
+	if i <= 0 || !n.t.USStates[strings.TrimSpace(c[i+1:])] {
 		return c, false
 	}
 	return strings.Trim(c[:i], cityTrim), true

@@ -55,7 +55,7 @@ func (n *Normalizer) companyName(raw string) contact.Field {
 	switch k := fold.Key(s); {
 	case k == "":
 		return invalid(raw, "company.no_letters")
-	case isPlaceholderKey(k):
+	case n.isPlaceholderKey(k):
 		return invalid(raw, "company.placeholder")
 	}
 	return fieldOf(raw, s, nil)

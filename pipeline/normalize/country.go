@@ -22,7 +22,7 @@ func (n *Normalizer) Country(raw string) contact.Field {
 	if cc, ok := n.t.Countries[k]; ok { // before placeholders: "NO" is Norway
 		return fieldOf(raw, cc, nil)
 	}
-	if isPlaceholderKey(k) {
+	if n.isPlaceholderKey(k) {
 		return invalid(raw, "country.placeholder")
 	}
 	if len(k) == 2 {

@@ -31,7 +31,7 @@ func (n *Normalizer) DateIn(raw, country string) contact.Field {
 	if s == "" {
 		return contact.Missing()
 	}
-	if isPlaceholder(s) {
+	if n.isPlaceholder(s) {
 		return invalid(raw, "date.placeholder")
 	}
 	var issues []string
@@ -40,7 +40,7 @@ func (n *Normalizer) DateIn(raw, country string) contact.Field {
 		issues = append(issues, "date.time_dropped")
 	}
 	now := n.now()
-	y, m, d, more, code := readDate(s, n.countryCode(country) == "US", now.Year())
+	y, m, d, more, code := n.readDate(s, n.countryCode(country) == "US", now.Year())
 	if code != "" {
 		return invalid(raw, code)
 	}
@@ -63,7 +63,7 @@ func (n *Normalizer) DateIn(raw, country string) contact.Field {
 }
 
 // readDate reads year, month and day from s; code is an issue code when s is not a date.
-func readDate(s string, us bool, thisYear int) (y, m, d int, issues []string, code string) {
+func (n *Normalizer) readDate(s string, us bool, thisYear int) (y, m, d int, issues []string, code string) {
 	var nums []string
 	month := 0
 	for _, t := range dateTokens(s) {
@@ -72,7 +72,7 @@ func readDate(s string, us bool, thisYear int) (y, m, d int, issues []string, co
 			continue
 		}
 		k := fold.Key(t)
-		if mo, ok := months[k]; ok && month == 0 {
+		if mo, ok := n.t.Months[strings.ReplaceAll(k, " ", "")]; ok && month == 0 {
 			month = mo
 			continue
 		}

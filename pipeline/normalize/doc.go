@@ -11,12 +11,12 @@
 // "postcode.invalid_format". Nothing is guessed: a likely typo is reported, not rewritten,
 // and junk is invalid. Normalizing a normalized value gives the same value.
 //
-// Reference data (countries, civilities, particles, nicknames, street types, legal forms,
-// e-mail domains) comes from rules.Tables, not from this package. A few lists still live
-// in lists.go because package rules has no table key for them yet (placeholders,
-// plus-tag providers, TLD typos, PO box and address complement words, month names, US
-// states, postal country names). Company identifiers are validated by package
-// pipeline/company.
+// All reference data comes from rules.Tables (rules/default/tables/*.yaml), not from this
+// package: countries, civilities, particles, nicknames, street types, legal forms, e-mail
+// domain classes and typos, plus-tag providers, placeholders ("n/a", "inconnu"), PO box
+// and address complement words, house-number suffixes, month names, US states and postal
+// country names. A deployment changes them without rebuilding steward. Company
+// identifiers are validated by package pipeline/company.
 //
 // Use New for field-level normalizers (tests, previews) and NewName, NewEmail, NewPhone,
 // NewAddress, NewDate, NewCompany for the pipeline stages, which fill Record.Norm and

@@ -48,7 +48,7 @@ func (n *Normalizer) Email(raw string) contact.Email {
 	if s == "" {
 		return contact.Email{Field: contact.Missing()}
 	}
-	if isPlaceholder(s) {
+	if n.isPlaceholder(s) {
 		return contact.Email{Field: invalid(raw, "email.placeholder")}
 	}
 	var issues []string
@@ -99,7 +99,7 @@ func (n *Normalizer) Email(raw string) contact.Email {
 	}
 	return contact.Email{
 		Field:  fieldOf(raw, value, issues),
-		Key:    emailKey(local, domain),
+		Key:    n.emailKey(local, domain),
 		Domain: domain,
 		Class:  n.emailClass(local, classDomain),
 	}
@@ -111,7 +111,7 @@ func (n *Normalizer) typoSuggestion(domain string) string {
 		return good
 	}
 	dot := strings.LastIndexByte(domain, '.')
-	if good, ok := tldTypos[domain[dot+1:]]; ok {
+	if good, ok := n.t.TLDTypos[domain[dot+1:]]; ok {
 		return domain[:dot+1] + good
 	}
 	return ""
@@ -133,7 +133,7 @@ func (n *Normalizer) emailClass(local, domain string) string {
 // internationalized domain is compared in its ASCII (punycode) form, so that
 // "jane@bücher.de" and "jane@xn--bcher-kva.de" are one address; the display value keeps
 // the Unicode form.
-func emailKey(local, domain string) string {
+func (n *Normalizer) emailKey(local, domain string) string {
 	local = strings.ToLower(local)
 	if ascii, err := idna.Lookup.ToASCII(domain); err == nil && ascii != "" {
 		domain = ascii
@@ -141,7 +141,7 @@ func emailKey(local, domain string) string {
 	if domain == "googlemail.com" {
 		domain = "gmail.com"
 	}
-	if plusTagDomains[domain] {
+	if n.t.PlusTagDomains["*"] || n.t.PlusTagDomains[domain] {
 		if i := strings.IndexByte(local, '+'); i > 0 {
 			local = local[:i]
 		}

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"github.com/steward-crm/steward/rules"
 	"strings"
 	"testing"
 
@@ -29,8 +30,8 @@ func TestEmail(t *testing.T) {
 		{"gmail dots and tag", "Jane.Doe+news@gmail.com", "Jane.Doe+news@gmail.com", valid, "janedoe@gmail.com", "gmail.com", "freemail", ""},
 		{"googlemail is gmail", "jane.doe@googlemail.com", "jane.doe@googlemail.com", valid, "janedoe@gmail.com", "googlemail.com", "freemail", ""},
 		{"outlook tag folded, dots kept", "jane.doe+crm@outlook.com", "jane.doe+crm@outlook.com", valid, "jane.doe@outlook.com", "outlook.com", "freemail", ""},
-		{"yahoo tag kept", "jane+x@yahoo.fr", "jane+x@yahoo.fr", valid, "jane+x@yahoo.fr", "yahoo.fr", "freemail", ""},
-		{"corporate tag kept", "jane+x@example.com", "jane+x@example.com", valid, "jane+x@example.com", "example.com", "corporate", ""},
+		{"yahoo tag folded in the key only", "jane+x@yahoo.fr", "jane+x@yahoo.fr", valid, "jane@yahoo.fr", "yahoo.fr", "freemail", ""},
+		{"corporate tag folded in the key only", "jane+x@example.com", "jane+x@example.com", valid, "jane@example.com", "example.com", "corporate", ""},
 		{"role", "info@example.com", "info@example.com", valid, "info@example.com", "example.com", "role", ""},
 		{"role with digits", "Contact2@example.com", "Contact2@example.com", valid, "contact2@example.com", "example.com", "role", ""},
 		{"role on free mail", "contact@orange.fr", "contact@orange.fr", valid, "contact@orange.fr", "orange.fr", "role", ""},
@@ -68,6 +69,25 @@ func TestEmail(t *testing.T) {
 				t.Errorf("key/domain/class = %q/%q/%q, want %q/%q/%q", got.Key, got.Domain, got.Class, c.key, c.domain, c.clas)
 			}
 		})
+	}
+}
+
+// TestEmailPlusTagDomainsListed: with plus_tag_domains listing providers instead of "*",
+// only their tags are folded.
+func TestEmailPlusTagDomainsListed(t *testing.T) {
+	r := *rules.Default()
+	r.Tables.PlusTagDomains = map[string]bool{"gmail.com": true}
+	n, err := New(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for raw, key := range map[string]string{
+		"Jane.Doe+news@gmail.com": "janedoe@gmail.com",
+		"jane+x@example.com":      "jane+x@example.com",
+	} {
+		if got := n.Email(raw).Key; got != key {
+			t.Errorf("Email(%q).Key = %q, want %q", raw, got, key)
+		}
 	}
 }
 

@@ -56,7 +56,7 @@ func (n *Normalizer) FormatPostal(a contact.NormAddress, name string) []string {
 		add(pc, city)
 	default:
 		add(pc, city)
-		if c, ok := countryNames[cc]; ok {
+		if c, ok := n.t.PostalCountryNames[cc]; ok {
 			add(c)
 		} else {
 			add(cc)

@@ -202,7 +202,7 @@ func (n *Normalizer) namePart(raw, s string, family bool, from string) (contact.
 		return invalid(orig, "name.no_letters"), "" // "(?)": only a parenthetical
 	}
 	key := fold.Key(s)
-	if isPlaceholderKey(key) {
+	if n.isPlaceholderKey(key) {
 		return invalid(s, "name.placeholder"), ""
 	}
 	if code := checkName(s); code != "" {

@@ -51,7 +51,7 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 	bad := func(code string) contact.Phone {
 		return contact.Phone{Field: invalid(raw, code)}
 	}
-	if isPlaceholder(num) {
+	if n.isPlaceholder(num) {
 		return bad("phone.placeholder"), ""
 	}
 	d := phonenumbers.NormalizeDigitsOnly(num)

@@ -17,18 +17,18 @@ import (
 // "postcode.invalid_format". For other countries, and when the country is unknown, the
 // value is only cleaned and upper-cased.
 func (n *Normalizer) Postcode(raw, country string) contact.Field {
-	f, _ := postcode(raw, n.countryCode(country))
+	f, _ := n.postcode(raw, n.countryCode(country))
 	return f
 }
 
 // postcode normalizes a postcode for alpha-2 country cc and returns the CEDEX part it held
 // ("CEDEX 09"), upper case.
-func postcode(raw, cc string) (contact.Field, string) {
+func (n *Normalizer) postcode(raw, cc string) (contact.Field, string) {
 	s := upper(clean(raw))
 	if s == "" {
 		return contact.Missing(), ""
 	}
-	if isPlaceholder(s) {
+	if n.isPlaceholder(s) {
 		return invalid(raw, "postcode.placeholder"), ""
 	}
 	var issues []string

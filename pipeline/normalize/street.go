@@ -21,7 +21,7 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 	found := false
 	out := make([]string, 0, len(lines))
 	for _, l := range lines {
-		for _, seg := range splitComplement(l) {
+		for _, seg := range n.splitComplement(l) {
 			// Upper case first: it can turn a mark into a letter (U+0345 → Ι).
 			if seg = upper(seg); seg == "" {
 				continue
@@ -32,14 +32,14 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 				// lines start with their number and need no key.
 				k = fold.Key(seg)
 			}
-			if b := poBox(k); b != "" {
+			if b := n.poBox(k); b != "" {
 				out = append(out, b)
 				if box == "" {
 					box = b
 				}
 				continue
 			}
-			if found || isComplement(k) || !hasLetter(seg) {
+			if found || n.isComplement(k) || !hasLetter(seg) {
 				out = append(out, seg)
 				continue
 			}
@@ -67,11 +67,11 @@ func (n *Normalizer) parseStreet(seg, cc string) (contact.Field, string, string)
 	toks := strings.Fields(strings.ReplaceAll(seg, ",", " "))
 	number, name, last := "", toks, false
 	if numberLast[cc] {
-		number, name = trailingNumber(toks)
+		number, name = n.trailingNumber(toks)
 		last = number != ""
 	}
 	if number == "" {
-		number, name = leadingNumber(toks, cc)
+		number, name = n.leadingNumber(toks, cc)
 	}
 	if !hasLetter(strings.Join(name, "")) {
 		number, name, last = "", toks, false
@@ -101,17 +101,17 @@ func (n *Normalizer) parseStreet(seg, cc string) (contact.Field, string, string)
 }
 
 // leadingNumber reads "12", "12bis", "12 bis", "12B", "12-14" at the start.
-func leadingNumber(toks []string, cc string) (string, []string) {
+func (n *Normalizer) leadingNumber(toks []string, cc string) (string, []string) {
 	if len(toks) < 2 {
 		return "", toks
 	}
-	d, suf, ok := splitNumber(toks[0], cc)
+	d, suf, ok := n.splitNumber(toks[0], cc)
 	if !ok {
 		return "", toks
 	}
 	rest := toks[1:]
 	if suf == "" && len(rest) > 1 {
-		if s, ok := suffixWord(rest[0], cc); ok {
+		if s, ok := n.suffixWord(rest[0], cc); ok {
 			suf, rest = s, rest[1:]
 		}
 	}
@@ -119,22 +119,22 @@ func leadingNumber(toks []string, cc string) (string, []string) {
 }
 
 // trailingNumber reads "Hauptstraße 5a", "Hauptstr. 5 a", "Hauptstr.5".
-func trailingNumber(toks []string) (string, []string) {
+func (n *Normalizer) trailingNumber(toks []string) (string, []string) {
 	k := len(toks)
 	if k >= 3 && len(toks[k-1]) == 1 && isLetterByte(toks[k-1][0]) {
-		if d, suf, ok := splitNumber(toks[k-2], ""); ok && suf == "" {
+		if d, suf, ok := n.splitNumber(toks[k-2], ""); ok && suf == "" {
 			return joinNumber(d, strings.ToUpper(toks[k-1])), toks[:k-2]
 		}
 	}
 	if k >= 2 {
-		if d, suf, ok := splitNumber(toks[k-1], ""); ok {
+		if d, suf, ok := n.splitNumber(toks[k-1], ""); ok {
 			return joinNumber(d, suf), toks[:k-1]
 		}
 	}
 	// Glued: "Hauptstr.5".
 	t := toks[k-1]
 	if i := strings.IndexAny(t, "0123456789"); i > 2 && !hasDigit(t[:i]) {
-		if d, suf, ok := splitNumber(t[i:], ""); ok {
+		if d, suf, ok := n.splitNumber(t[i:], ""); ok {
 			return joinNumber(d, suf), append(toks[:k-1:k-1], t[:i])
 		}
 	}
@@ -143,7 +143,7 @@ func trailingNumber(toks []string) (string, []string) {
 
 // splitNumber splits a house number token into digits and suffix: "12" "12bis" "12B"
 // "12-14". ok is false when t is not a house number.
-func splitNumber(t, cc string) (d, suf string, ok bool) {
+func (n *Normalizer) splitNumber(t, cc string) (d, suf string, ok bool) {
 	i := 0
 	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
 		i++
@@ -158,22 +158,22 @@ func splitNumber(t, cc string) (d, suf string, ok bool) {
 	case rest[0] == '-' && isDigits(rest[1:]) && len(rest) <= 6:
 		return t, "", true
 	}
-	if s, ok := suffixWord(rest, cc); ok {
+	if s, ok := n.suffixWord(rest, cc); ok {
 		return d, s, true
 	}
 	return "", "", false
 }
 
 // suffixWord reads a house number suffix: bis, ter, quater, or one letter.
-func suffixWord(w, cc string) (string, bool) {
+func (n *Normalizer) suffixWord(w, cc string) (string, bool) {
 	lw := strings.ToLower(strings.TrimSuffix(w, "."))
 	if len(lw) == 1 && isLetterByte(lw[0]) {
-		if s, ok := numberSuffixes[lw]; ok && cc == "FR" {
+		if s, ok := n.t.NumberSuffixes[lw]; ok && cc == "FR" {
 			return s, true
 		}
 		return strings.ToUpper(lw), true
 	}
-	if s, ok := numberSuffixes[lw]; ok {
+	if s, ok := n.t.NumberSuffixes[lw]; ok {
 		return s, true
 	}
 	return "", false
@@ -241,9 +241,9 @@ var directionals = map[string]bool{"N": true, "S": true, "E": true, "W": true, "
 
 // poBox returns the canonical form of a post-office box segment ("BP 123") from its
 // folded key, or "".
-func poBox(k string) string {
+func (n *Normalizer) poBox(k string) string {
 	best := ""
-	for label := range poBoxWords {
+	for label := range n.t.POBoxWords {
 		if len(label) > len(best) && strings.HasPrefix(k, label) && len(k) > len(label) {
 			if c := k[len(label)]; c == ' ' || (c >= '0' && c <= '9') {
 				best = label
@@ -253,27 +253,27 @@ func poBox(k string) string {
 	if best == "" || !hasDigit(k[len(best):]) {
 		return ""
 	}
-	return poBoxWords[best] + " " + strings.ToUpper(strings.TrimSpace(k[len(best):]))
+	return n.t.POBoxWords[best] + " " + strings.ToUpper(strings.TrimSpace(k[len(best):]))
 }
 
 // isComplement reports whether the folded key of a segment starts an address complement
 // (flat, building, c/o).
-func isComplement(k string) bool {
+func (n *Normalizer) isComplement(k string) bool {
 	first, rest, _ := strings.Cut(k, " ")
-	if complementWords[first] {
+	if n.t.ComplementWords[first] {
 		return true
 	}
 	second, _, _ := strings.Cut(rest, " ")
-	return complementWords[first+" "+second]
+	return n.t.ComplementWords[first+" "+second]
 }
 
 // splitComplement splits "Flat 3, 12 High St" into its complements and its street.
-func splitComplement(l string) []string {
+func (n *Normalizer) splitComplement(l string) []string {
 	var out []string
 	for {
 		first, rest, ok := strings.Cut(l, ",")
 		first, rest = strings.Trim(first, ", "), strings.Trim(rest, ", ")
-		if !ok || rest == "" || !isComplement(fold.Key(first)) {
+		if !ok || rest == "" || !n.isComplement(fold.Key(first)) {
 			return append(out, l)
 		}
 		out, l = append(out, first), rest

@@ -107,18 +107,18 @@ func upper(s string) string {
 }
 
 // isPlaceholder reports whether s is a stand-in for "no value" ("n/a", "none", "xxx").
-func isPlaceholder(s string) bool {
+func (n *Normalizer) isPlaceholder(s string) bool {
 	// No placeholder holds a digit or an @, nor is long unless it is "xxxxxxxx...": this
 	// spares the fold on the hot path.
 	if len(s) > 24 || strings.ContainsAny(s, "0123456789@") {
 		return strings.Trim(s, "xX") == "" || strings.Trim(s, "zZ") == ""
 	}
-	return isPlaceholderKey(fold.Key(s))
+	return n.isPlaceholderKey(fold.Key(s))
 }
 
 // isPlaceholderKey is isPlaceholder on a folded key.
-func isPlaceholderKey(k string) bool {
-	if placeholders[k] {
+func (n *Normalizer) isPlaceholderKey(k string) bool {
+	if k == "" || n.t.Placeholders[k] { // "": punctuation only ("--", "?")
 		return true
 	}
 	// "xx", "xxxx", "zzz": one letter repeated.
