@@ -14,7 +14,8 @@ type NameResult struct {
 	Civility contact.Field
 	Given    contact.Field
 	Family   contact.Field
-	// GivenKey and FamilyKey are fold.Key of the display values.
+	// GivenKey and FamilyKey are fold.Key of the display values without one-letter words
+	// ("Jean P." → "jean") unless the name is only initials.
 	GivenKey  string
 	FamilyKey string
 	// FamilyPhonetic is Phonetic(FamilyKey).
@@ -136,6 +137,17 @@ func (n *Normalizer) splitFull(s string) (given, family string) {
 		return strings.TrimSpace(after), strings.TrimSpace(before)
 	}
 	toks := strings.Fields(s)
+	// Trailing initials ("Élodie Weiningkamp C.") belong to the given name: split what
+	// precedes them.
+	var inits []string
+	for len(toks) > 2 && isInitial(toks[len(toks)-1]) {
+		inits = append([]string{toks[len(toks)-1]}, inits...)
+		toks = toks[:len(toks)-1]
+	}
+	if len(inits) > 0 {
+		g, f := n.splitFull(strings.Join(toks, " "))
+		return strings.TrimSpace(g + " " + strings.Join(inits, " ")), f
+	}
 	if len(toks) < 2 {
 		return "", s
 	}
@@ -158,6 +170,31 @@ func (n *Normalizer) splitFull(s string) (given, family string) {
 		i--
 	}
 	return strings.Join(toks[:i], " "), strings.Join(toks[i:], " ")
+}
+
+// isInitial reports whether a name token is one letter, with or without its dot.
+func isInitial(tok string) bool {
+	r, size := utf8.DecodeRuneInString(tok)
+	rest := tok[size:]
+	return unicode.IsLetter(r) && (rest == "" || rest == ".")
+}
+
+// withoutInitials removes the one-letter words ("P", "P.") from a display name unless
+// nothing else is left: a middle initial is written by some sources and not others, and
+// must not make two keys differ ("Jean P." and "Jean" have the key "jean"; "O'Brien" and
+// "d'Artagnan" keep their letters).
+func withoutInitials(s string) string {
+	toks := strings.Fields(s)
+	kept := toks[:0:0]
+	for _, t := range toks {
+		if !isInitial(t) {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 || len(kept) == len(toks) {
+		return s
+	}
+	return strings.Join(kept, " ")
 }
 
 // remainder returns what full holds beyond the words of part, when full holds all of them.
@@ -224,6 +261,9 @@ func (n *Normalizer) namePart(raw, s string, family bool, from string) (contact.
 	}
 	if utf8.RuneCountInString(strings.Trim(s, ".")) == 1 {
 		issues = append(issues, "name.initial_only")
+	}
+	if k := withoutInitials(s); k != s {
+		key = fold.Key(k)
 	}
 	return fieldOf(raw, s, issues), key
 }
