@@ -97,7 +97,8 @@ type Level struct {
 	// (postcode and city) share one comparison instead of counting twice.
 	Field string `yaml:"field"`
 	// Kind: exact, jaro_winkler, levenshtein, phonetic, nickname, initial, date_within,
-	// date_transposed, else. "else" always holds and must be last.
+	// date_transposed, token_subset (every word of one value is a word of the other), else.
+	// "else" always holds and must be last.
 	Kind string `yaml:"kind"`
 	// Threshold is the similarity (jaro_winkler), the maximum edit distance (levenshtein)
 	// or the number of days (date_within).

@@ -66,6 +66,7 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 		"initial":         func(float64) levelFunc { return initial },
 		"date_within":     func(t float64) levelFunc { return func(a, b string) bool { return daysApart(a, b) <= t } },
 		"date_transposed": func(float64) levelFunc { return dateTransposed },
+		"token_subset":    func(float64) levelFunc { return tokenSubset },
 		"else":            func(float64) levelFunc { return func(string, string) bool { return true } },
 	}
 }
@@ -152,6 +153,36 @@ func initial(a, b string) bool {
 	}
 	a = strings.TrimSpace(a)
 	return len(a) == 1 && b[0] == a[0]
+}
+
+// tokenSubset holds when every word of the shorter value is a word of the other and the
+// values differ: "bulow" and "von bulow", "krause" and "dornhuber krause" (a particle or
+// one half of a double name left out). A one-letter word alone does not count.
+func tokenSubset(a, b string) bool {
+	if a == "" || b == "" || a == b {
+		return false
+	}
+	ta, tb := strings.Fields(a), strings.Fields(b)
+	if len(ta) > len(tb) {
+		ta, tb = tb, ta
+	}
+	long := 0
+	for _, x := range ta {
+		found := false
+		for _, y := range tb {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+		if len(x) > 1 {
+			long++
+		}
+	}
+	return long > 0
 }
 
 func parseDate(s string) (time.Time, bool) {
