@@ -105,6 +105,9 @@ func scaleOutService(t testing.TB, db string, brokers []string, group string) *S
 	cfg := Config{Database: db}
 	fastKafka(&cfg, brokers)
 	cfg.Kafka.Partitions = 6
+	if v := os.Getenv("STEWARD_BENCH_PARTITIONS"); v != "" {
+		fmt.Sscan(v, &cfg.Kafka.Partitions)
+	}
 	cfg.Kafka.Group = group
 	s, err := Open(context.Background(), cfg)
 	if err != nil {
