@@ -16,6 +16,8 @@ type Metrics struct {
 	duration  *prometheus.HistogramVec
 	// Outcomes counts resolution outcomes by action (new_master, linked, ...).
 	Outcomes *prometheus.CounterVec
+	// BatchSize observes the records per resolve transaction (resolve.Batcher.OnBatch).
+	BatchSize prometheus.Histogram
 }
 
 // NewMetrics registers the metrics on reg.
@@ -38,8 +40,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "steward", Name: "resolve_outcomes_total",
 			Help: "Records resolved, by action: new_master, linked, updated, unchanged, stale, withdrawn.",
 		}, []string{"action"}),
+		BatchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "steward", Name: "resolve_batch_records",
+			Help:    "Records written per resolve transaction (records handled concurrently share one).",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
+		}),
 	}
-	reg.MustRegister(m.consumed, m.processed, m.duration, m.Outcomes)
+	reg.MustRegister(m.consumed, m.processed, m.duration, m.Outcomes, m.BatchSize)
 	return m
 }
 

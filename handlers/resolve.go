@@ -5,9 +5,13 @@ import (
 	"github.com/steward-crm/steward/resolve"
 )
 
-// Resolve resolves enriched records into the warehouse, one transaction each.
+// Resolve resolves enriched records into the warehouse. Records handled concurrently
+// (one per Kafka partition in flight) share transactions through a resolve.Batcher.
 type Resolve struct {
 	Resolver *resolve.Resolver
+	// Batcher, when set, groups concurrent records into shared transactions (its
+	// Resolver is used); nil resolves each record in its own transaction.
+	Batcher *resolve.Batcher
 	// Observe, when set, is told every outcome (counters, progress).
 	Observe func(key string, o resolve.Outcome)
 }
@@ -19,7 +23,12 @@ func (h *Resolve) Handle(msg *message.Message) error {
 	if err != nil {
 		return fail(msg, ResolveHandler+"/decode", err)
 	}
-	o, err := h.Resolver.Resolve(msg.Context(), r, msg.Metadata.Get(PositionMetadata))
+	var o resolve.Outcome
+	if h.Batcher != nil {
+		o, err = h.Batcher.Resolve(msg.Context(), r, msg.Metadata.Get(PositionMetadata))
+	} else {
+		o, err = h.Resolver.Resolve(msg.Context(), r, msg.Metadata.Get(PositionMetadata))
+	}
 	if err != nil {
 		return fail(msg, ResolveHandler, err)
 	}

@@ -43,6 +43,10 @@ type KafkaConfig struct {
 	// OutboxInterval is how often the outbox is polled for events to publish on the
 	// golden topic. Default 200ms.
 	OutboxInterval time.Duration `yaml:"outbox_interval"`
+	// ResolveBatch bounds the records the resolve handler writes in one transaction:
+	// records in flight together (one per assigned partition) share a transaction,
+	// without waiting for a batch to fill. Default 64.
+	ResolveBatch int `yaml:"resolve_batch"`
 }
 
 func (k *KafkaConfig) setDefaults() {
@@ -52,6 +56,9 @@ func (k *KafkaConfig) setDefaults() {
 	k.Topics = k.Topics.WithDefaults()
 	if k.Partitions == 0 {
 		k.Partitions = 6
+	}
+	if k.ResolveBatch == 0 {
+		k.ResolveBatch = 64
 	}
 	if k.CreateTopics == nil {
 		t := true
@@ -68,6 +75,9 @@ func (k *KafkaConfig) validate() []error {
 		if !strings.Contains(b, ":") {
 			errs = append(errs, fmt.Errorf("kafka.brokers: %q: want host:port", b))
 		}
+	}
+	if k.ResolveBatch < 0 {
+		errs = append(errs, errors.New("kafka.resolve_batch: must be positive"))
 	}
 	if k.Partitions < 0 {
 		errs = append(errs, errors.New("kafka.partitions: must be positive"))

@@ -57,7 +57,8 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		Middleware:  []message.HandlerMiddleware{metrics.Middleware},
 		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
 		Identify:    &handlers.Identify{Chain: s.IdentifyChain},
-		Resolve: &handlers.Resolve{Resolver: s.Resolver, Observe: func(_ string, o resolve.Outcome) {
+		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch,
+			OnBatch: func(n int) { metrics.BatchSize.Observe(float64(n)) }}, Observe: func(_ string, o resolve.Outcome) {
 			metrics.Outcomes.WithLabelValues(string(o.Action)).Inc()
 		}},
 		DeadLetters: &handlers.DeadLetters{Store: s.Store},

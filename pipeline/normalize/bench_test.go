@@ -14,7 +14,7 @@ func BenchmarkRecord(b *testing.B) {
 }
 
 // BenchmarkRecordNoPhone is BenchmarkRecord without phones: the cost of everything but
-// phonenumbers' own work (which BenchmarkPhoneParse measures).
+// the phones (which BenchmarkField/phone and BenchmarkPhoneDistinct measure).
 func BenchmarkRecordNoPhone(b *testing.B) {
 	rec := decode(b, sampleRecord)
 	rec.Phones = nil
@@ -48,7 +48,8 @@ func reportCPU(b *testing.B) func() {
 
 // BenchmarkPhoneParse is phonenumbers' cost for one number: Parse + Format(E164), then
 // with IsValidNumber + GetNumberType as TECH-NOTES measures it, then what phoneOne calls
-// (GetNumberType answers validity too, plus GetRegionCodeForNumber).
+// when the fast path leaves a number to phonenumbers (GetNumberType answers validity
+// too, plus GetRegionCodeForNumber).
 func BenchmarkPhoneParse(b *testing.B) {
 	const raw = "01 42 68 53 00"
 	b.Run("parse+format", func(b *testing.B) {
@@ -84,7 +85,8 @@ func BenchmarkPhoneParse(b *testing.B) {
 
 // BenchmarkField measures each field normalizer on a typical value.
 func BenchmarkField(b *testing.B) {
-	n := newTest(b)
+	n, slow := newTest(b), newTest(b)
+	slow.noFastPhone = true // phone-phonenumbers: the same number without the fast path
 	addr := contact.Address{Lines: []string{"12 bd Haussmann"}, Postcode: "75009", City: "paris", Country: "France"}
 	company := contact.Company{Name: "Acme SAS", SIRET: "73282932000074", Website: "acme.fr"}
 	benches := []struct {
@@ -92,6 +94,7 @@ func BenchmarkField(b *testing.B) {
 		fn   func()
 	}{
 		{"phone", func() { n.Phone("01 42 68 53 00", "FR") }},
+		{"phone-phonenumbers", func() { slow.Phone("01 42 68 53 00", "FR") }},
 		{"email", func() { n.Email("E.Martin@Example.FR ") }},
 		{"name", func() { n.PersonName("Mme", "Élodie", "MARTIN", "") }},
 		{"address", func() { n.Address(addr) }},
@@ -108,4 +111,56 @@ func BenchmarkField(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkPhoneDistinct normalizes distinct numbers (the differential test's 10 000, in
+// varied formats, 8 regions, a sixth of them invalid), one per operation, with the fast
+// path and with phonenumbers only: no cache can hide the cost. fastPhone-only is the
+// parse alone, on the strings phoneOne hands it.
+func BenchmarkPhoneDistinct(b *testing.B) {
+	seen := map[phoneCase]bool{}
+	var cases []phoneCase
+	for _, c := range generatePhones(1300) {
+		if !seen[c] {
+			seen[c] = true
+			cases = append(cases, c)
+		}
+	}
+	for _, fast := range []bool{true, false} {
+		name := "fast"
+		if !fast {
+			name = "phonenumbers"
+		}
+		b.Run(name, func(b *testing.B) {
+			n := newTest(b)
+			n.noFastPhone = !fast
+			for _, c := range cases {
+				n.Phone(c.Raw, c.Region) // compile every region first
+			}
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			i := 0
+			for b.Loop() {
+				c := cases[i%len(cases)]
+				n.Phone(c.Raw, c.Region)
+				i++
+			}
+		})
+	}
+	b.Run("fastPhone-only", func(b *testing.B) {
+		n := newTest(b)
+		ins := make([]phoneCase, len(cases))
+		for i, c := range cases {
+			ins[i] = phoneCase{Raw: phoneInput(splitPhones(c.Raw)[0]), Region: n.phoneRegion(c.Region)}
+			fastPhone(ins[i].Raw, ins[i].Region)
+		}
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		i := 0
+		for b.Loop() {
+			c := ins[i%len(ins)]
+			fastPhone(c.Raw, c.Region)
+			i++
+		}
+	})
 }

@@ -22,6 +22,9 @@ type Normalizer struct {
 	legalAll map[string]string
 	// now is the clock dates are checked against ("in the future"); tests replace it.
 	now func() time.Time
+	// noFastPhone sends every phone number to phonenumbers, never to fastPhone; the tests
+	// compare both paths.
+	noFastPhone bool
 }
 
 var warmPhones sync.Once
@@ -43,6 +46,7 @@ func New(r *rules.Rules) (*Normalizer, error) {
 			phonenumbers.GetNumberType(pn)
 		}
 	})
+	fastRegionFor(region) // compiled once per region, as the phone library's patterns
 	n := &Normalizer{t: &r.Tables, defaultRegion: region, now: time.Now}
 	n.codes = map[string]bool{}
 	for _, cc := range r.Tables.Countries {

@@ -54,45 +54,99 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 	if n.isPlaceholder(num) {
 		return bad("phone.placeholder"), ""
 	}
-	d := phonenumbers.NormalizeDigitsOnly(num)
-	switch {
-	case d == "":
+	switch none, same := digitProfile(num); {
+	case none:
 		return bad("phone.not_a_number"), ""
-	case allSame(d):
+	case same:
 		return bad("phone.repeated_digits"), ""
 	}
-	pn, err := phonenumbers.Parse(internationalPrefix(num), region)
-	if err != nil {
-		return bad(parseIssue(err)), ""
+	// A plain number takes the fast path, which gives phonenumbers' answers without its
+	// regexps; phonenumbers parses the others.
+	in := internationalPrefix(num)
+	var pi phoneInfo
+	ok := false
+	if !n.noFastPhone {
+		pi, ok = fastPhone(in, region)
 	}
-	e164 := phonenumbers.Format(pn, phonenumbers.E164)
-	nsn := phonenumbers.GetNationalSignificantNumber(pn)
-	if allSame(nsn) {
-		return bad("phone.repeated_digits"), e164
+	if !ok {
+		var err error
+		if pi, err = slowPhone(in, region); err != nil {
+			return bad(parseIssue(err)), ""
+		}
 	}
-	// GetNumberType does IsValidNumber's work and more: UNKNOWN means not valid, so one
-	// call gives both answers.
-	typ := phonenumbers.GetNumberType(pn)
-	if typ == phonenumbers.UNKNOWN {
-		return bad(possibleIssue(phonenumbers.IsPossibleNumberWithReason(pn))), e164
+	if allSame(pi.nsn) {
+		return bad("phone.repeated_digits"), pi.e164
+	}
+	if pi.typ == phonenumbers.UNKNOWN {
+		return bad(possibleIssue(pi.possible)), pi.e164
 	}
 	if ext == "" {
-		ext = pn.GetExtension()
+		ext = pi.ext
 	}
 	var issues []string
-	if sequences[nsn] {
+	if sequences[pi.nsn] {
 		issues = append(issues, "phone.suspicious_sequence")
 	}
 	st := contact.StatusCorrected
-	if s == e164 {
+	if s == pi.e164 {
 		st = contact.StatusValid
 	}
 	return contact.Phone{
-		Field:     contact.Field{Value: e164, Status: st, Issues: issues},
-		Type:      typeName(typ),
-		Region:    phonenumbers.GetRegionCodeForNumber(pn),
+		Field:     contact.Field{Value: pi.e164, Status: st, Issues: issues},
+		Type:      typeName(pi.typ),
+		Region:    pi.region,
 		Extension: ext,
-	}, e164
+	}, pi.e164
+}
+
+// slowPhone parses in with phonenumbers: the path for every number fastPhone leaves.
+// It fills region only for a valid number and possible only for an invalid one, as
+// phoneOne reads them.
+func slowPhone(in, region string) (phoneInfo, error) {
+	pn, err := phonenumbers.Parse(in, region)
+	if err != nil {
+		return phoneInfo{}, err
+	}
+	pi := phoneInfo{
+		e164: phonenumbers.Format(pn, phonenumbers.E164),
+		nsn:  phonenumbers.GetNationalSignificantNumber(pn),
+		typ:  phonenumbers.UNKNOWN,
+		ext:  pn.GetExtension(),
+	}
+	if allSame(pi.nsn) {
+		return pi, nil // phoneOne stops there
+	}
+	// GetNumberType does IsValidNumber's work and more: UNKNOWN means not valid, so one
+	// call gives both answers.
+	if pi.typ = phonenumbers.GetNumberType(pn); pi.typ == phonenumbers.UNKNOWN {
+		pi.possible = phonenumbers.IsPossibleNumberWithReason(pn)
+	} else {
+		pi.region = phonenumbers.GetRegionCodeForNumber(pn)
+	}
+	return pi, nil
+}
+
+// digitProfile reports whether s has no digit, and whether its digits are all the same
+// digit (two at least), counting digits as phonenumbers.NormalizeDigitsOnly does; ASCII
+// input is read without building the digit string.
+func digitProfile(s string) (none, same bool) {
+	var first byte
+	n := 0
+	same = true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			d := phonenumbers.NormalizeDigitsOnly(s)
+			return d == "", allSame(d)
+		case c < '0' || c > '9':
+		case n == 0:
+			first, n = c, 1
+		default:
+			same = same && c == first
+			n++
+		}
+	}
+	return n == 0, same && n >= 2
 }
 
 // internationalPrefix turns a leading "00" into "+", so that "0033 6 ..." reads as French
@@ -202,7 +256,9 @@ var extMarkers = strings.NewReplacer(";ext=", " ext ", ",,", " ext ")
 func splitPhones(raw string) []string {
 	// NFC first: U+037E (Greek question mark) is a ';' once normalized.
 	s := strings.TrimSpace(norm.NFC.String(strings.ToValidUTF8(raw, "")))
-	s = extMarkers.Replace(s)
+	if strings.Contains(s, ";ext=") || strings.Contains(s, ",,") {
+		s = extMarkers.Replace(s)
+	}
 	var out []string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
 		return r == ';' || r == ',' || r == '|' || r == '\n' || r == '\r'
@@ -234,8 +290,14 @@ func splitPhones(raw string) []string {
 
 var phoneSeparatorWords = map[string]bool{"ou": true, "or": true, "oder": true, "et": true, "and": true, "und": true, "sinon": true}
 
-// splitWords cuts s at separator words standing alone ("... ou ...").
+// splitWords cuts s, a cleaned string, at separator words standing alone ("... ou ...").
 func splitWords(s string) []string {
+	if !hasLetterOrNonASCII(s) { // no word at all: s is its only piece
+		if s == "" {
+			return nil
+		}
+		return []string{s}
+	}
 	fields := strings.Fields(s)
 	var out []string
 	start := 0
@@ -249,6 +311,16 @@ func splitWords(s string) []string {
 		out = append(out, strings.Join(fields[start:], " "))
 	}
 	return out
+}
+
+// hasLetterOrNonASCII reports whether s holds an ASCII letter or a non-ASCII byte.
+func hasLetterOrNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' || s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // splitSlash cuts s at "/" only when every side is a whole number (7 digits or more):

@@ -1,0 +1,153 @@
+package resolve
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/stages"
+)
+
+// TestBatcherGroupsConcurrentRecords: records submitted concurrently are written in
+// shared transactions (fewer batches than records), each caller gets its own outcome,
+// and the warehouse ends as a one-at-a-time run leaves it: same masters for the same
+// people.
+func TestBatcherGroupsConcurrentRecords(t *testing.T) {
+	rs, r, st := resolver(t, false)
+	nc, ic, err := stages.Chains(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*contact.Record
+	for i := range 40 {
+		// 20 people, each sent by two sources with the same e-mail.
+		line := fmt.Sprintf(`{"source":"s%d","source_id":"%d","given_name":"Person%c","family_name":"Batchtest%c","emails":["p%d@example.org"]}`,
+			i%2, i, 'a'+rune(i/2%26), 'a'+rune(i/2%26), i/2)
+		rec, err := contact.Decode([]byte(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := nc.Process(context.Background(), rec); err != nil {
+			t.Fatal(err)
+		}
+		if err := ic.Process(context.Background(), rec); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec)
+	}
+	var mu sync.Mutex
+	var sizes []int
+	b := &Batcher{Resolver: rs, Max: 8, OnBatch: func(n int) { mu.Lock(); sizes = append(sizes, n); mu.Unlock() }}
+	// The first of each pair first, concurrently; then the second ones.
+	outs := make([]Outcome, len(recs))
+	for pass := range 2 {
+		var wg sync.WaitGroup
+		for i := pass; i < len(recs); i += 2 {
+			wg.Go(func() {
+				o, err := b.Resolve(context.Background(), recs[i], fmt.Sprint("test:", i))
+				if err != nil {
+					t.Error(err)
+				}
+				outs[i] = o
+			})
+		}
+		wg.Wait()
+	}
+	for i := 0; i < len(recs); i += 2 {
+		if outs[i].Action != ActionNewMaster || outs[i+1].Action != ActionLinked || outs[i+1].MasterID != outs[i].MasterID {
+			t.Errorf("person %d: outcomes %+v / %+v", i/2, outs[i], outs[i+1])
+		}
+	}
+	if len(sizes) >= len(recs) {
+		t.Errorf("%d batches for %d concurrent records: nothing was grouped (%v)", len(sizes), len(recs), sizes)
+	}
+	total := 0
+	for _, n := range sizes {
+		if n > 8 {
+			t.Errorf("batch of %d > Max 8", n)
+		}
+		total += n
+	}
+	if total != len(recs) {
+		t.Errorf("batches hold %d records, want %d", total, len(recs))
+	}
+	stats, err := st.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.SourceRecords != 40 || stats.Masters != 20 {
+		t.Errorf("warehouse: %d source records, %d masters; want 40, 20", stats.SourceRecords, stats.Masters)
+	}
+	t.Logf("batch sizes: %v", sizes)
+}
+
+// TestBatcherIsolatesFailures: a record that cannot be resolved fails alone; the records
+// that shared its batch are written.
+func TestBatcherIsolatesFailures(t *testing.T) {
+	rs, r, st := resolver(t, false)
+	recs := make([]*contact.Record, 2)
+	for i, line := range []string{
+		`{"source":"web","source_id":"1","given_name":"Ann","family_name":"Goodrecord","emails":["ann@example.org"]}`,
+		`{"source":"web","source_id":"2","given_name":"Bob","family_name":"Badrecord"}`,
+	} {
+		rec, err := contact.Decode([]byte(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs[i] = rec
+	}
+	nc, ic, err := stages.Chains(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		if err := nc.Process(context.Background(), rec); err != nil {
+			t.Fatal(err)
+		}
+		if err := ic.Process(context.Background(), rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs[1].Attributes = map[string]any{"score": math.Inf(1)} // JSON cannot hold it: hashing fails
+	var sizes []int
+	var mu sync.Mutex
+	b := &Batcher{Resolver: rs, OnBatch: func(n int) { mu.Lock(); sizes = append(sizes, n); mu.Unlock() }}
+	errs := make([]error, 2)
+	// Mark the batcher busy so that both records queue, then let it write them as one
+	// batch.
+	var wg sync.WaitGroup
+	b.mu.Lock()
+	b.running = true
+	b.mu.Unlock()
+	for i := range recs {
+		wg.Go(func() { _, errs[i] = b.Resolve(context.Background(), recs[i], fmt.Sprint("t:", i)) })
+	}
+	for {
+		b.mu.Lock()
+		n := len(b.pending)
+		b.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	go b.loop()
+	wg.Wait()
+	if errs[0] != nil || errs[1] == nil {
+		t.Fatalf("good record error %v, bad record error %v", errs[0], errs[1])
+	}
+	if len(sizes) != 1 || sizes[0] != 2 {
+		t.Errorf("batches %v, want one of 2 (retried record by record after its failure)", sizes)
+	}
+	stats, err := st.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.SourceRecords != 1 {
+		t.Errorf("%d source records stored, want the good one", stats.SourceRecords)
+	}
+}
