@@ -254,6 +254,9 @@ var extMarkers = strings.NewReplacer(";ext=", " ext ", ",,", " ext ")
 
 // splitPhones cuts a field holding several numbers into one string per number.
 func splitPhones(raw string) []string {
+	if simplePhone(raw) { // the common case: one number, nothing to split
+		return []string{clean(raw)}
+	}
 	// NFC first: U+037E (Greek question mark) is a ';' once normalized.
 	s := strings.TrimSpace(norm.NFC.String(strings.ToValidUTF8(raw, "")))
 	if strings.Contains(s, ";ext=") || strings.Contains(s, ",,") {
@@ -286,6 +289,22 @@ func splitPhones(raw string) []string {
 		return other[:1]
 	}
 	return kept
+}
+
+// simplePhone reports whether raw is one number written with ASCII digits, spaces and
+// + - . ( ) only (no separator, word or slash): splitPhones' answer is then raw cleaned.
+func simplePhone(raw string) bool {
+	digit := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == ' ' || c == '+' || c == '-' || c == '.' || c == '(' || c == ')':
+		default:
+			return false
+		}
+	}
+	return digit
 }
 
 var phoneSeparatorWords = map[string]bool{"ou": true, "or": true, "oder": true, "et": true, "and": true, "und": true, "sinon": true}

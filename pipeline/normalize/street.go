@@ -166,6 +166,9 @@ func (n *Normalizer) splitNumber(t, cc string) (d, suf string, ok bool) {
 
 // suffixWord reads a house number suffix: bis, ter, quater, or one letter.
 func (n *Normalizer) suffixWord(w, cc string) (string, bool) {
+	if len(w) > 12 || w != "" && w[0] >= '0' && w[0] <= '9' {
+		return "", false // no suffix word is that long or starts with a digit
+	}
 	lw := strings.ToLower(strings.TrimSuffix(w, "."))
 	if len(lw) == 1 && isLetterByte(lw[0]) {
 		if s, ok := n.t.NumberSuffixes[lw]; ok && cc == "FR" {
