@@ -48,6 +48,25 @@ func Decode(data []byte) (*Record, error) {
 	if !utf8.Valid(data) {
 		return nil, &FieldError{Reason: "not valid UTF-8" + utf8Where(data)}
 	}
+	if json.Valid(data) {
+		if ms, ok := members(data); ok {
+			r := &Record{}
+			var errs []error
+			for _, m := range ms {
+				if err := r.decodeField(m.key, m.val); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			if len(errs) > 0 {
+				return nil, firstByField(errs)
+			}
+			if err := r.Validate(); err != nil {
+				return nil, err
+			}
+			return r, nil
+		}
+	}
+	// Not a JSON object: encoding/json says why.
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&raw); err != nil {
@@ -247,12 +266,12 @@ func decodeString(field string, v json.RawMessage, dst *string) error {
 	if isNull(v) {
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
-		if jsonKind(v) == "number" {
+	s, ok := plainString(v)
+	if !ok {
+		if err := json.Unmarshal(v, &s); err != nil && jsonKind(v) == "number" {
 			// Upstream exports often write ids and postcodes as numbers: accept the literal.
 			s = string(bytes.TrimSpace(v))
-		} else {
+		} else if err != nil {
 			return Invalid(field, "want a string, got %s", jsonKind(v))
 		}
 	}
@@ -261,6 +280,16 @@ func decodeString(field string, v json.RawMessage, dst *string) error {
 	}
 	*dst = s
 	return nil
+}
+
+// plainString returns the value of a JSON string literal without escapes (the common
+// case) without going through encoding/json; ok is false for anything else. v comes from
+// a parsed document, so it holds no raw quote or control character.
+func plainString(v json.RawMessage) (string, bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' || bytes.IndexByte(v, '\\') >= 0 {
+		return "", false
+	}
+	return string(v[1 : len(v)-1]), true
 }
 
 func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
@@ -277,8 +306,8 @@ func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
 		}
 		return nil
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(v, &items); err != nil {
+	items, ok := elements(v)
+	if !ok {
 		return Invalid(field, "want an array of strings, got %s", jsonKind(v))
 	}
 	for i, it := range items {
@@ -294,11 +323,12 @@ func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
 }
 
 func decodeObject(field string, v json.RawMessage, fields map[string]any) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(v, &raw); err != nil {
+	ms, ok := members(v)
+	if !ok {
 		return Invalid(field, "want an object, got %s", jsonKind(v))
 	}
-	for k, fv := range raw {
+	for _, m := range ms {
+		k, fv := m.key, m.val
 		path := field + "." + k
 		switch dst := fields[k].(type) {
 		case *string:
