@@ -1,6 +1,8 @@
 package enrich
 
 import (
+	"strings"
+
 	"context"
 
 	"github.com/nyaruka/phonenumbers"
@@ -36,12 +38,13 @@ func (Phone) Process(_ context.Context, r *contact.Record) error {
 }
 
 // Timezones returns the IANA time zones of an E.164 number, nil when unknown.
+// The lookup goes by the number's digits (phonenumbers.GetTimezonesForNumber formats the
+// parsed number to E.164 and does the same), so the number is not parsed again.
 func Timezones(e164 string) []string {
-	num, err := phonenumbers.Parse(e164, "")
-	if err != nil {
+	if len(e164) < 3 || e164[0] != '+' || strings.Trim(e164[1:], "0123456789") != "" {
 		return nil
 	}
-	tz, err := phonenumbers.GetTimezonesForNumber(num)
+	tz, err := phonenumbers.GetTimezonesForPrefix(e164)
 	if err != nil || len(tz) == 0 || len(tz) == 1 && tz[0] == phonenumbers.UNKNOWN_TIMEZONE {
 		return nil
 	}
