@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -167,9 +168,20 @@ func (r *Record) decodeField(k string, v json.RawMessage) error {
 			return nil
 		}
 		a := &Address{}
-		if err := decodeObject(k, v, map[string]any{
-			"lines": &a.Lines, "postcode": &a.Postcode, "city": &a.City,
-			"region": &a.Region, "country": &a.Country,
+		if err := decodeObject(k, v, func(f string) any {
+			switch f {
+			case "lines":
+				return &a.Lines
+			case "postcode":
+				return &a.Postcode
+			case "city":
+				return &a.City
+			case "region":
+				return &a.Region
+			case "country":
+				return &a.Country
+			}
+			return nil
 		}); err != nil {
 			return err
 		}
@@ -180,9 +192,24 @@ func (r *Record) decodeField(k string, v json.RawMessage) error {
 			return nil
 		}
 		c := &Company{}
-		if err := decodeObject(k, v, map[string]any{
-			"name": &c.Name, "siren": &c.SIREN, "siret": &c.SIRET, "vat": &c.VAT,
-			"lei": &c.LEI, "duns": &c.DUNS, "website": &c.Website,
+		if err := decodeObject(k, v, func(f string) any {
+			switch f {
+			case "name":
+				return &c.Name
+			case "siren":
+				return &c.SIREN
+			case "siret":
+				return &c.SIRET
+			case "vat":
+				return &c.VAT
+			case "lei":
+				return &c.LEI
+			case "duns":
+				return &c.DUNS
+			case "website":
+				return &c.Website
+			}
+			return nil
 		}); err != nil {
 			return err
 		}
@@ -192,9 +219,17 @@ func (r *Record) decodeField(k string, v json.RawMessage) error {
 		if isNull(v) {
 			return nil
 		}
-		var m map[string]any
-		if err := json.Unmarshal(v, &m); err != nil {
+		ms, ok := members(v)
+		if !ok {
 			return Invalid(k, "want an object, got %s", jsonKind(v))
+		}
+		m := make(map[string]any, len(ms))
+		for _, am := range ms {
+			x, err := decodeAny(am.val)
+			if err != nil {
+				return Invalid(k+"."+am.key, "%v", err)
+			}
+			m[am.key] = x
 		}
 		if err := checkAny(k, m); err != nil {
 			return err
@@ -282,6 +317,89 @@ func decodeString(field string, v json.RawMessage, dst *string) error {
 	return nil
 }
 
+// decodeAny decodes one JSON value as json.Unmarshal into an any does (float64 numbers,
+// map[string]any objects...), reading plain strings, numbers and literals directly.
+func decodeAny(v json.RawMessage) (any, error) {
+	if s, ok := plainString(v); ok {
+		return s, nil
+	}
+	switch string(v) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "null":
+		return nil, nil
+	}
+	if len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
+			return f, nil
+		}
+	}
+	var x any
+	err := json.Unmarshal(v, &x)
+	return x, err
+}
+
+// knownKey returns the key of a record or nested object member as a string without
+// allocating for the keys steward knows (the compiler compiles a switch on string(b)
+// without converting).
+func knownKey(b []byte) string {
+	switch string(b) {
+	case "source":
+		return "source"
+	case "source_id":
+		return "source_id"
+	case "updated_at":
+		return "updated_at"
+	case "op":
+		return "op"
+	case "kind":
+		return "kind"
+	case "civility":
+		return "civility"
+	case "given_name":
+		return "given_name"
+	case "family_name":
+		return "family_name"
+	case "full_name":
+		return "full_name"
+	case "job_title":
+		return "job_title"
+	case "birth_date":
+		return "birth_date"
+	case "emails":
+		return "emails"
+	case "phones":
+		return "phones"
+	case "address":
+		return "address"
+	case "company":
+		return "company"
+	case "attributes":
+		return "attributes"
+	case "lines":
+		return "lines"
+	case "postcode":
+		return "postcode"
+	case "city":
+		return "city"
+	case "country":
+		return "country"
+	case "name":
+		return "name"
+	case "siren":
+		return "siren"
+	case "siret":
+		return "siret"
+	case "vat":
+		return "vat"
+	case "website":
+		return "website"
+	}
+	return string(b)
+}
+
 // plainString returns the value of a JSON string literal without escapes (the common
 // case) without going through encoding/json; ok is false for anything else. v comes from
 // a parsed document, so it holds no raw quote or control character.
@@ -312,8 +430,8 @@ func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
 	}
 	for i, it := range items {
 		var s string
-		if err := decodeString(fmt.Sprintf("%s[%d]", field, i), it, &s); err != nil {
-			return err
+		if err := decodeString("", it, &s); err != nil {
+			return inField(err, fmt.Sprintf("%s[%d]", field, i)) // the path is built only on error
 		}
 		if strings.TrimSpace(s) != "" {
 			*dst = append(*dst, s)
@@ -322,28 +440,37 @@ func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
 	return nil
 }
 
-func decodeObject(field string, v json.RawMessage, fields map[string]any) error {
+// decodeObject decodes the object v member by member into the destination field(f)
+// gives (*string or *[]string; nil for an unknown member, which is an error).
+func decodeObject(field string, v json.RawMessage, fields func(f string) any) error {
 	ms, ok := members(v)
 	if !ok {
 		return Invalid(field, "want an object, got %s", jsonKind(v))
 	}
 	for _, m := range ms {
 		k, fv := m.key, m.val
-		path := field + "." + k
-		switch dst := fields[k].(type) {
+		switch dst := fields(k).(type) {
 		case *string:
-			if err := decodeString(path, fv, dst); err != nil {
-				return err
+			if err := decodeString("", fv, dst); err != nil {
+				return inField(err, field+"."+k)
 			}
 		case *[]string:
-			if err := decodeStrings(path, fv, dst); err != nil {
-				return err
+			if err := decodeStrings(k, fv, dst); err != nil {
+				return inField(err, field+"."+err.(*FieldError).Field)
 			}
 		default:
-			return Invalid(path, "unknown field")
+			return Invalid(field+"."+k, "unknown field")
 		}
 	}
 	return nil
+}
+
+// inField names the field of a *FieldError decoded without its path.
+func inField(err error, path string) error {
+	if fe, ok := err.(*FieldError); ok {
+		fe.Field = path
+	}
+	return err
 }
 
 func checkString(field, s string) error {

@@ -61,6 +61,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"wrong type array", `{"source":"web","source_id":"1","emails":{"a":1}}`, "emails", "want an array of strings, got object"},
 		{"wrong type item", `{"source":"web","source_id":"1","phones":["0612345678",42.5,true]}`, "phones[2]", "want a string, got boolean"},
 		{"wrong type object", `{"source":"web","source_id":"1","email":"a@b.c","address":"12 rue"}`, "address", "want an object, got string"},
+		{"wrong type nested item", `{"source":"web","source_id":"1","email":"a@b.c","address":{"lines":["1 rue x",7,false]}}`, "address.lines[2]", "want a string, got boolean"},
+		{"wrong type nested string", `{"source":"web","source_id":"1","email":"a@b.c","company":{"name":["x"]}}`, "company.name", "want a string, got array"},
 		{"unknown nested field", `{"source":"web","source_id":"1","email":"a@b.c","address":{"street":"x"}}`, "address.street", "unknown field"},
 		{"bad op", `{"source":"web","source_id":"1","op":"merge","email":"a@b.c"}`, "op", "want upsert or delete"},
 		{"bad kind", `{"source":"web","source_id":"1","kind":"robot","email":"a@b.c"}`, "kind", "want person or company"},

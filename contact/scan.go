@@ -1,6 +1,7 @@
 package contact
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -30,8 +31,10 @@ func members(v []byte) (out []member, ok bool) {
 	out = make([]member, 0, 16)
 	for i < len(v) {
 		end := valueEnd(v, i) // the key: a string
-		key, ok := plainString(v[i:end])
-		if !ok && json.Unmarshal(v[i:end], &key) != nil {
+		var key string
+		if raw := v[i:end]; len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 {
+			key = knownKey(raw[1 : len(raw)-1])
+		} else if json.Unmarshal(raw, &key) != nil {
 			return nil, false
 		}
 		i = skipSpace(v, end)

@@ -30,6 +30,8 @@ type level struct {
 	// ordered: the comparator gets its two values in sorted order (Jaro–Winkler's greedy
 	// matching is not exactly symmetric; the other kinds are).
 	ordered bool
+	// isElse: the kind is "else" (checked per pair: a bool, not a string comparison).
+	isElse bool
 }
 
 // comparison is a compiled rules.Comparison.
@@ -50,14 +52,8 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 			return func(a, b string) bool { return jaroWinkler(a, b) >= t }
 		},
 		"levenshtein": func(t float64) levelFunc {
-			return func(a, b string) bool {
-				// The length difference is a lower bound of the distance: skip the
-				// quadratic computation when it already exceeds the threshold.
-				if d := len(a) - len(b); float64(max(d, -d)) > t {
-					return false
-				}
-				return float64(smetrics.WagnerFischer(a, b, 1, 1, 1)) <= t
-			}
+			k := int(math.Floor(t))
+			return func(a, b string) bool { return withinEdits(a, b, k) }
 		},
 		"phonetic": func(float64) levelFunc {
 			return func(a, b string) bool { return a != "" && b != "" && Phonetic(a) == Phonetic(b) }
@@ -90,7 +86,7 @@ func (e *Engine) compile(cs []rules.Comparison) ([]comparison, error) {
 				return nil, fmt.Errorf("comparison %s: unknown field %q", c.Name, f)
 			}
 			cc.levels = append(cc.levels, level{name: l.Name, field: f, kind: l.Kind, holds: mk(l.Threshold),
-				weight: math.Log2(l.M / l.U), u: l.U, fieldID: id, tfWanted: l.TermFrequency, ordered: l.Kind == "jaro_winkler"})
+				weight: math.Log2(l.M / l.U), u: l.U, fieldID: id, tfWanted: l.TermFrequency, ordered: l.Kind == "jaro_winkler", isElse: l.Kind == "else"})
 			cc.names = cc.names || id == givenID || id == familyID
 		}
 		out = append(out, cc)
@@ -153,6 +149,66 @@ func initial(a, b string) bool {
 	}
 	a = strings.TrimSpace(a)
 	return len(a) == 1 && b[0] == a[0]
+}
+
+// withinEdits reports whether the Levenshtein distance of a and b (in bytes, unit costs,
+// as smetrics.WagnerFischer(a, b, 1, 1, 1)) is at most k. It strips the common prefix and
+// suffix, then fills only the diagonal band |i-j| ≤ k of the table and stops as soon as a
+// row exceeds k: linear in the length for the small k a level uses, and allocation-free
+// for short values.
+func withinEdits(a, b string, k int) bool {
+	if k < 0 {
+		return false
+	}
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		a, b = a[1:], b[1:]
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b = a[:len(a)-1], b[:len(b)-1]
+	}
+	if d := len(a) - len(b); d > k || -d > k {
+		return false
+	}
+	if len(a) == 0 || len(b) == 0 {
+		return max(len(a), len(b)) <= k
+	}
+	const big = 1 << 30
+	var buf [2 * 65]int
+	var prev, cur []int
+	if len(b) < 65 {
+		prev, cur = buf[:len(b)+1], buf[65:65+len(b)+1]
+	} else {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-k), min(len(b), i+k)
+		if lo > 1 {
+			cur[lo-1] = big
+		} else {
+			cur[0] = i
+		}
+		rowMin := cur[lo-1]
+		for j := lo; j <= hi; j++ {
+			// Cells outside the band hold big (set at its edges each row).
+			v := prev[j-1]
+			if a[i-1] != b[j-1] {
+				v = min(v, prev[j], cur[j-1]) + 1
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if hi < len(b) {
+			cur[hi+1] = big
+		}
+		if rowMin > k {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)] <= k
 }
 
 // tokenSubset holds when every word of the shorter value is a word of the other and the

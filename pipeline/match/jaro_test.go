@@ -2,6 +2,8 @@ package match
 
 import (
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/xrash/smetrics"
@@ -24,5 +26,49 @@ func TestJaroWinklerAgreesWithSmetrics(t *testing.T) {
 func BenchmarkJaroWinkler(b *testing.B) {
 	for b.Loop() {
 		jaroWinkler("weiningkamp", "weiningkammp")
+	}
+}
+
+// TestWithinEditsMatchesWagnerFischer: the banded check agrees with smetrics'
+// full-table distance on random short strings over a small alphabet (many near
+// matches) and every threshold a level could use.
+func TestWithinEditsMatchesWagnerFischer(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = "abcd"[rng.IntN(4)]
+		}
+		return string(b)
+	}
+	for range 200000 {
+		a, b := word(), word()
+		if rng.IntN(2) == 0 { // a near copy
+			b = a
+			for range rng.IntN(4) {
+				switch p := rng.IntN(len(b) + 1); rng.IntN(3) {
+				case 0:
+					b = b[:p] + "x" + b[p:]
+				case 1:
+					if p < len(b) {
+						b = b[:p] + b[p+1:]
+					}
+				default:
+					if p < len(b) {
+						b = b[:p] + "y" + b[p+1:]
+					}
+				}
+			}
+		}
+		d := smetrics.WagnerFischer(a, b, 1, 1, 1)
+		for k := 0; k <= 4; k++ {
+			if got := withinEdits(a, b, k); got != (d <= k) {
+				t.Fatalf("withinEdits(%q, %q, %d) = %v, distance %d", a, b, k, got, d)
+			}
+		}
+	}
+	long := strings.Repeat("abc", 40)
+	if !withinEdits(long, long[:60]+"z"+long[61:], 1) || withinEdits(long, long[1:]+"zz", 2) != (smetrics.WagnerFischer(long, long[1:]+"zz", 1, 1, 1) <= 2) {
+		t.Error("long values")
 	}
 }

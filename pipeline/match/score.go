@@ -36,7 +36,7 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 		if h.level == levelMissing {
 			h.level, h.x, h.y = levelNone, xs[0], ys[0]
 		}
-		if l.kind == "else" {
+		if l.isElse {
 			h.level = i
 			return h
 		}
