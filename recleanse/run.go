@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/pipeline/match"
@@ -42,6 +43,9 @@ type Config struct {
 	// EMSample bounds the pairs EM runs on (a regular sample of the blocked pairs);
 	// default 300 000.
 	EMSample int
+	// Phase, when set, is told when each phase ends and how long it took (load,
+	// block, train, score, cluster): progress on long runs, and where the time goes.
+	Phase func(name string, took time.Duration)
 }
 
 // Result is the outcome of a batch run.
@@ -162,12 +166,21 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	t0 := time.Now()
+	phase := func(name string) {
+		if cfg.Phase != nil {
+			cfg.Phase(name, time.Since(t0))
+		}
+		t0 = time.Now()
+	}
 	recs, rej, err := load(ctx, cfg, base, sides)
 	if err != nil {
 		return nil, err
 	}
+	phase("load")
 	link := len(sides) > 1
 	pairs, bst := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, link)
+	phase("block")
 	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -177,6 +190,7 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 		return nil, err
 	}
 	res.Engine = eng
+	phase("train")
 	res.Threshold = cfg.Threshold
 	if res.Threshold == 0 {
 		res.Threshold = cfg.Rules.Match.AutoThreshold
@@ -184,11 +198,13 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	minWeight := math.Log2(res.Threshold / (1 - res.Threshold))
 	edges := score(eng, recs, pairs, minWeight, cfg.Workers)
 	res.Edges = len(edges)
+	phase("score")
 	feats := make([]*match.Features, len(recs))
 	for i := range recs {
 		feats[i] = recs[i].Feat
 	}
 	res.Labels = match.Cluster(len(recs), edges, minWeight, eng.CohesionGuard(feats, cfg.Rules.Match.ClusterGuard))
+	phase("cluster")
 	return res, nil
 }
 

@@ -5,11 +5,22 @@ import (
 	"github.com/steward-crm/steward/rules"
 )
 
+// compareFields are rules.CompareFields, read once.
+var compareFields = rules.CompareFields()
+
+// numFields is the number of compared fields: Features holds their values in an array,
+// one pointer hop less per comparison than a slice (scoring millions of pairs is bound by
+// memory latency). A test checks it against rules.CompareFields.
+const numFields = 13
+
 // fieldIDs numbers the compared fields of rules.CompareFields, so that a record's values
-// are extracted once into a slice instead of being looked up per comparison.
+// are extracted once into an array instead of being looked up per comparison.
 var fieldIDs = func() map[string]int {
+	if len(compareFields) != numFields {
+		panic("match: numFields is out of date with rules.CompareFields")
+	}
 	m := map[string]int{}
-	for i, f := range rules.CompareFields() {
+	for i, f := range compareFields {
 		m[f] = i
 	}
 	return m
@@ -24,18 +35,18 @@ var (
 // numbers, ISO dates), so that scoring many pairs does no extraction. A Features value is
 // read-only once built and safe for concurrent use.
 type Features struct {
-	vals [][]string
+	vals [numFields][]string
 }
 
 // Features extracts the values of the fields the comparisons use. A nil record gives
 // empty features (every comparison missing).
 func (e *Engine) Features(n *contact.Normalized) *Features {
-	f := &Features{vals: make([][]string, len(fieldIDs))}
+	f := &Features{}
 	if n == nil {
 		return f
 	}
 	for _, id := range e.usedFields {
-		f.vals[id] = values(n, rules.CompareFields()[id])
+		f.vals[id] = values(n, compareFields[id])
 	}
 	return f
 }
