@@ -1,7 +1,6 @@
 package recleanse
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
@@ -65,7 +64,9 @@ func Pairs(recs []Record, ruleNames []string, maxBlock int, link bool) ([]uint64
 			es = append(es, entry{h, int32(i)})
 		}
 	}
-	slices.SortFunc(es, func(a, b entry) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.idx, b.idx)) })
+	// By key, then record index: entries were appended in index order and the radix
+	// sort is stable.
+	radixSort(es, func(e *entry) uint64 { return e.h })
 	var st BlockStats
 	skipped := map[int]*SkippedRule{}
 	var pairs []uint64
@@ -104,7 +105,7 @@ func Pairs(recs []Record, ruleNames []string, maxBlock int, link bool) ([]uint64
 		}
 		i = j
 	}
-	slices.Sort(pairs)
+	radixSort(pairs, func(p *uint64) uint64 { return *p })
 	pairs = slices.Compact(pairs)
 	st.Pairs = int64(len(pairs))
 	for _, s := range skipped {

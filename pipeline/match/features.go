@@ -36,6 +36,8 @@ var (
 // read-only once built and safe for concurrent use.
 type Features struct {
 	vals [numFields][]string
+	// one holds the value of each single-valued field (vals[id] points into it).
+	one [numFields]string
 }
 
 // Features extracts the values of the fields the comparisons use. A nil record gives
@@ -46,7 +48,9 @@ func (e *Engine) Features(n *contact.Normalized) *Features {
 		return f
 	}
 	for _, id := range e.usedFields {
-		f.vals[id] = values(n, compareFields[id])
+		if vs := appendValues(f.one[id:id:id+1], n, compareFields[id]); len(vs) > 0 {
+			f.vals[id] = vs
+		}
 	}
 	return f
 }

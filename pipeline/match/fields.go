@@ -9,19 +9,23 @@ import (
 
 // values returns the comparable values of a field of a normalized record: folded keys,
 // E.164 numbers, ISO dates. Only usable values are returned; none means "missing".
-func values(n *contact.Normalized, field string) []string {
+func values(n *contact.Normalized, field string) []string { return appendValues(nil, n, field) }
+
+// appendValues appends the values of field to dst (see values): Features passes room for
+// one value inside itself, so that single-valued fields allocate nothing.
+func appendValues(dst []string, n *contact.Normalized, field string) []string {
 	if n == nil {
-		return nil
+		return dst
 	}
 	one := func(s string) []string {
 		if s == "" {
-			return nil
+			return dst
 		}
-		return []string{s}
+		return append(dst, s)
 	}
 	usable := func(f contact.Field) []string {
 		if !f.Usable() {
-			return nil
+			return dst
 		}
 		return one(f.Value)
 	}
@@ -31,7 +35,7 @@ func values(n *contact.Normalized, field string) []string {
 	case "family_name":
 		return one(n.FamilyKey)
 	case "email":
-		var out []string
+		out := dst
 		for _, e := range n.Emails {
 			if e.Usable() && e.Key != "" {
 				out = append(out, untagged(e.Key))
@@ -39,7 +43,7 @@ func values(n *contact.Normalized, field string) []string {
 		}
 		return out
 	case "phone", "phone_mobile", "phone_fixed":
-		var out []string
+		out := dst
 		for _, p := range n.Phones {
 			mobile := p.Type == "mobile"
 			if p.Usable() && p.Value != "" && (field == "phone" || (field == "phone_mobile") == mobile) {
@@ -50,7 +54,7 @@ func values(n *contact.Normalized, field string) []string {
 	case "email_local":
 		// The local part without dots, hyphens or underscores: the same person's address
 		// at another provider ("jmartin@gmail.com" / "j.martin@orange.fr").
-		var out []string
+		out := dst
 		for _, e := range n.Emails {
 			if !e.Usable() || e.Key == "" || e.Class == "role" {
 				continue
@@ -71,17 +75,17 @@ func values(n *contact.Normalized, field string) []string {
 		return usable(n.BirthDate)
 	case "postcode":
 		if !n.Address.Postcode.Usable() {
-			return nil
+			return dst
 		}
 		return one(fold.Compact(n.Address.Postcode.Value))
 	case "city":
 		if !n.Address.City.Usable() {
-			return nil
+			return dst
 		}
 		return one(n.Address.CityKey)
 	case "street":
 		if !n.Address.Street.Usable() {
-			return nil
+			return dst
 		}
 		return one(fold.Key(n.Address.Number + " " + n.Address.Street.Value))
 	case "company_name":
@@ -89,7 +93,7 @@ func values(n *contact.Normalized, field string) []string {
 	case "company_siren":
 		return usable(n.Company.SIREN)
 	}
-	return nil
+	return dst
 }
 
 // untagged drops a "+tag" from the local part of an e-mail key: most providers deliver
