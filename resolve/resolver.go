@@ -122,7 +122,9 @@ func (rs *Resolver) ResolveBatch(ctx context.Context, recs []*contact.Record, po
 // resolveIn resolves one record in the caller's transaction.
 func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.Record, hash, position string) (Outcome, error) {
 	var out Outcome
-	prev, err := tx.SourceRecord(ctx, r.Source, r.SourceID)
+	// The state only: most deliveries are decided (unchanged, stale, new) without
+	// decoding the stored record.
+	prev, err := tx.SourceState(ctx, r.Source, r.SourceID)
 	if err != nil && !errors.Is(err, warehouse.ErrNotFound) {
 		return out, err
 	}
@@ -252,7 +254,7 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 			out.Reviews++
 		}
 	}
-	if err := rs.companyReview(ctx, tx, row, out); err != nil {
+	if err := rs.companyReview(ctx, tx, row, prev == nil, out); err != nil {
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, masterID, r.Key())
@@ -261,7 +263,8 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 // companyReview queues the record's low-confidence company attachment
 // (Norm.Company.Suggested) for a steward, and closes the open company items of earlier
 // versions of the record that suggested another entry (or none).
-func (rs *Resolver) companyReview(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, out *Outcome) error {
+// fresh says the record was never stored before (it can have no item to close).
+func (rs *Resolver) companyReview(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, fresh bool, out *Outcome) error {
 	var sug *contact.CompanySuggestion
 	if row.Record != nil && row.Record.Norm != nil && !row.Deleted {
 		sug = row.Record.Norm.Company.Suggested
@@ -270,8 +273,10 @@ func (rs *Resolver) companyReview(ctx context.Context, tx warehouse.Tx, row *war
 	if sug != nil {
 		keep = sug.RegistryKey
 	}
-	if _, err := tx.SupersedeReviewItems(ctx, row.ID, warehouse.ReviewCompany, keep); err != nil {
-		return err
+	if !fresh {
+		if _, err := tx.SupersedeReviewItems(ctx, row.ID, warehouse.ReviewCompany, keep); err != nil {
+			return err
+		}
 	}
 	if sug == nil {
 		return nil
@@ -353,7 +358,7 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 		return err
 	}
 	out.Action, out.MasterID = ActionUpdated, row.MasterID
-	if err := rs.companyReview(ctx, tx, &row, out); err != nil {
+	if err := rs.companyReview(ctx, tx, &row, false, out); err != nil {
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, r.Key())
@@ -361,6 +366,11 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 
 // withdraw marks a source record deleted; a master left without live records is retired.
 func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, hash, position string, out *Outcome) error {
+	// The withdrawn row keeps its last content: read it whole.
+	prev, err := tx.SourceRecord(ctx, prev.Source, prev.SourceID)
+	if err != nil {
+		return err
+	}
 	row := *prev
 	row.Deleted, row.Hash, row.Position = true, hash, position
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
@@ -373,7 +383,7 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	out.Action, out.MasterID = ActionWithdrawn, row.MasterID
-	if err := rs.companyReview(ctx, tx, &row, out); err != nil {
+	if err := rs.companyReview(ctx, tx, &row, false, out); err != nil {
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())

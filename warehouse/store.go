@@ -48,6 +48,10 @@ type Tx interface {
 	LockKeys(ctx context.Context, keys []string) error
 	// SourceRecord returns the stored source record, or ErrNotFound.
 	SourceRecord(ctx context.Context, source, sourceID string) (*SourceRow, error)
+	// SourceState is SourceRecord without the record itself (Record is nil): what
+	// deciding whether a delivery is new, unchanged or stale needs, without decoding the
+	// stored record.
+	SourceState(ctx context.Context, source, sourceID string) (*SourceRow, error)
 	// PutSourceRecord inserts or updates a source record by (source, source_id) and sets
 	// row.ID.
 	PutSourceRecord(ctx context.Context, row *SourceRow) error

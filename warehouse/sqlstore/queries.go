@@ -11,6 +11,7 @@ const sourceCols = `id, source, source_id, hash, updated_at, deleted, record, ma
 
 const (
 	qSourceRecord = `SELECT ` + sourceCols + ` FROM source_records WHERE source = ? AND source_id = ?`
+	qSourceState  = `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position FROM source_records WHERE source = ? AND source_id = ?`
 	qPutSource    = `
 INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, created_at, modified_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -84,7 +85,7 @@ ORDER BY s.master_id, s.id`
 
 // hotQueries lists every query warm prepares.
 func hotQueries(d *Dialect) []string {
-	qs := []string{qSourceRecord, qPutSource, qDeleteBlockKeys, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
+	qs := []string{qSourceRecord, qSourceState, qPutSource, qDeleteBlockKeys, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
 	qs = append(qs, qMaster+d.ForUpdate)
 	for _, n := range padSizes {
 		qs = append(qs, qInsertBlockKeys(n), qCountKeys(n), qCandidates(n))

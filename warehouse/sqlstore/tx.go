@@ -91,6 +91,28 @@ func (t *tx) SourceRecord(ctx context.Context, source, sourceID string) (*wareho
 	return r, nil
 }
 
+func (t *tx) SourceState(ctx context.Context, source, sourceID string) (*warehouse.SourceRow, error) {
+	var r warehouse.SourceRow
+	var upd sql.NullTime
+	var expl []byte
+	var master sql.NullInt64
+	err := t.queryRow(ctx, qSourceState, source, sourceID).Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, warehouse.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("source record %s:%s: %w", source, sourceID, err)
+	}
+	if upd.Valid {
+		r.UpdatedAt = upd.Time.UTC()
+	}
+	r.MasterID = master.Int64
+	if len(expl) > 0 {
+		r.Explanation = json.RawMessage(expl)
+	}
+	return &r, nil
+}
+
 func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil

@@ -92,6 +92,17 @@ func testSourceRecord(t *testing.T, h Harness) {
 		if _, err := tx.SourceRecord(ctx, "web", "2"); !errors.Is(err, warehouse.ErrNotFound) {
 			t.Errorf("missing record: err = %v, want ErrNotFound", err)
 		}
+		// SourceState: the same row without the record.
+		state, err := tx.SourceState(ctx, "web", "1")
+		if err != nil {
+			return err
+		}
+		if state.Record != nil || state.ID != id || state.MasterID != mid || state.Hash != "h1" || state.Position != "f.jsonl:1" || !state.UpdatedAt.Equal(r.UpdatedAt) || state.Deleted {
+			t.Errorf("SourceState: %+v", state)
+		}
+		if _, err := tx.SourceState(ctx, "web", "2"); !errors.Is(err, warehouse.ErrNotFound) {
+			t.Errorf("missing record state: err = %v, want ErrNotFound", err)
+		}
 		// Upsert keeps the id.
 		got.Hash, got.Deleted = "h2", true
 		if err := tx.PutSourceRecord(ctx, got); err != nil {
