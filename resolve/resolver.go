@@ -154,18 +154,16 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 
 // resolveNew scores a new (or re-appearing) record against candidate masters and links
 // it, queues a review, or creates a master.
+//
+// The record's keys are locked by ResolveBatch. A record never stored before (the common
+// case) is written once, after the decision: it has no not-a-match decisions, no block
+// keys and no review items yet, so those are neither read nor cleared.
 func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string, out *Outcome) error {
 	keys := rs.Engine.BlockKeys(r.Norm)
-	if err := tx.LockKeys(ctx, keys); err != nil {
-		return err
-	}
+	fresh := prev == nil
 	row := &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position}
-	if prev != nil {
+	if !fresh {
 		row.ID = prev.ID
-	}
-	// Insert first (without master) so that the row has an id for not-a-match checks.
-	if err := tx.PutSourceRecord(ctx, row); err != nil {
-		return err
 	}
 	cands, skipped, err := tx.Candidates(ctx, keys, rs.Engine.Rules().Match.MaxBlockSize, row.ID)
 	if err != nil {
@@ -182,6 +180,7 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		decision = rs.Engine.Decide(best[0].score.Probability)
 	}
 	var masterID int64
+	var newMaster *contact.Master
 	switch decision {
 	case match.Link:
 		masterID = best[0].masterID
@@ -198,11 +197,15 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		row.Explanation, _ = json.Marshal(best[0].score)
 		out.Action = ActionLinked
 	default:
-		m := &contact.Master{Status: contact.MasterActive}
-		if err := tx.CreateMaster(ctx, m); err != nil {
+		// The new master's golden record is the record's own: written with the master,
+		// without reading back what was just written.
+		members := []*contact.Record{r}
+		newMaster = &contact.Master{Status: contact.MasterActive, Golden: match.Survive(members, rs.Engine.Rules().Survivorship)}
+		newMaster.Quality = rs.quality(newMaster.Golden, members)
+		if err := tx.CreateMaster(ctx, newMaster); err != nil {
 			return err
 		}
-		masterID = m.ID
+		masterID = newMaster.ID
 		row.MasterID = masterID
 		out.Action = ActionNewMaster
 	}
@@ -210,7 +213,12 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	if err := tx.PutSourceRecord(ctx, row); err != nil {
 		return err
 	}
-	if err := tx.ReplaceBlockKeys(ctx, row.ID, keys); err != nil {
+	if fresh {
+		err = tx.AddBlockKeys(ctx, row.ID, keys)
+	} else {
+		err = tx.ReplaceBlockKeys(ctx, row.ID, keys)
+	}
+	if err != nil {
 		return err
 	}
 	ev := &warehouse.Event{Kind: warehouse.EventNewMaster, MasterID: masterID, SourceKey: r.Key()}
@@ -256,6 +264,9 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	}
 	if err := rs.companyReview(ctx, tx, row, prev == nil, out); err != nil {
 		return err
+	}
+	if newMaster != nil {
+		return rs.publish(ctx, tx, newMaster, r.Key())
 	}
 	return rs.refreshMaster(ctx, tx, masterID, r.Key())
 }
@@ -315,13 +326,17 @@ func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *c
 	}
 	out := make([]ranked, 0, len(order))
 	for _, id := range order {
-		no, err := tx.NotAMatch(ctx, rowID, id)
-		if err != nil {
-			return nil, err
+		// A record not stored yet (rowID 0) has no not-a-match decision.
+		if rowID != 0 {
+			no, err := tx.NotAMatch(ctx, rowID, id)
+			if err != nil {
+				return nil, err
+			}
+			if no {
+				continue
+			}
 		}
-		if !no {
-			out = append(out, ranked{id, byMaster[id]})
-		}
+		out = append(out, ranked{id, byMaster[id]})
 	}
 	slices.SortStableFunc(out, func(a, b ranked) int {
 		switch {
@@ -342,10 +357,7 @@ func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *c
 // update stores a newer version of a known record; it stays with its master (master ids
 // are stable) and the golden record is recomputed.
 func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string, out *Outcome) error {
-	keys := rs.Engine.BlockKeys(r.Norm)
-	if err := tx.LockKeys(ctx, keys); err != nil {
-		return err
-	}
+	keys := rs.Engine.BlockKeys(r.Norm) // locked by ResolveBatch
 	row := *prev
 	row.Hash, row.UpdatedAt, row.Record, row.Position = hash, r.UpdatedAt, r, position
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
@@ -423,6 +435,11 @@ func (rs *Resolver) refreshMaster(ctx context.Context, tx warehouse.Tx, masterID
 	if err := tx.UpdateMaster(ctx, m); err != nil {
 		return err
 	}
+	return rs.publish(ctx, tx, m, cause)
+}
+
+// publish writes a master's change event to the outbox, in the caller's transaction.
+func (rs *Resolver) publish(ctx context.Context, tx warehouse.Tx, m *contact.Master, cause string) error {
 	payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: cause, Master: m})
 	if err != nil {
 		return err

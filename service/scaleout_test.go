@@ -108,6 +108,9 @@ func scaleOutService(t testing.TB, db string, brokers []string, group string) *S
 	if v := os.Getenv("STEWARD_BENCH_PARTITIONS"); v != "" {
 		fmt.Sscan(v, &cfg.Kafka.Partitions)
 	}
+	if v := os.Getenv("STEWARD_BENCH_RESOLVE_BATCH"); v != "" {
+		fmt.Sscan(v, &cfg.Kafka.ResolveBatch)
+	}
 	cfg.Kafka.Group = group
 	s, err := Open(context.Background(), cfg)
 	if err != nil {

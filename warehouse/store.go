@@ -57,6 +57,9 @@ type Tx interface {
 	PutSourceRecord(ctx context.Context, row *SourceRow) error
 	// ReplaceBlockKeys sets the blocking keys of a source record.
 	ReplaceBlockKeys(ctx context.Context, sourceRowID int64, keys []string) error
+	// AddBlockKeys adds blocking keys to a source record that has none yet (a row just
+	// inserted): ReplaceBlockKeys without the delete.
+	AddBlockKeys(ctx context.Context, sourceRowID int64, keys []string) error
 	// Candidates returns the live source records of the active masters sharing a key
 	// with keys, excluding the record excludeID. Keys shared by more than maxMasters
 	// masters are skipped and returned in skipped.

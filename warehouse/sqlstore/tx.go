@@ -153,6 +153,10 @@ func (t *tx) ReplaceBlockKeys(ctx context.Context, id int64, keys []string) erro
 	if _, err := t.exec(ctx, qDeleteBlockKeys, id); err != nil {
 		return fmt.Errorf("block keys: %w", err)
 	}
+	return t.AddBlockKeys(ctx, id, keys)
+}
+
+func (t *tx) AddBlockKeys(ctx context.Context, id int64, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}

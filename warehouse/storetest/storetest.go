@@ -69,7 +69,7 @@ func addRecord(t *testing.T, s warehouse.Store, r *contact.Record, keys ...strin
 			return err
 		}
 		rowID, masterID = row.ID, m.ID
-		return tx.ReplaceBlockKeys(ctx, row.ID, keys)
+		return tx.AddBlockKeys(ctx, row.ID, keys)
 	})
 	return rowID, masterID
 }
@@ -145,6 +145,17 @@ func testCandidates(t *testing.T, h Harness) {
 		}
 		if len(cands) != 2 || cands[0].MasterID != m2 || cands[1].MasterID != m3 {
 			t.Errorf("excluding the record itself: %+v", cands)
+		}
+		// ReplaceBlockKeys drops the keys a row had: record 1 leaves the name block.
+		if err := tx.ReplaceBlockKeys(ctx, r1, []string{"email:a@x.fr"}); err != nil {
+			return err
+		}
+		cands, _, err = tx.Candidates(ctx, []string{"name:martin"}, 10, 0)
+		if err != nil {
+			return err
+		}
+		if len(cands) != 2 || cands[0].MasterID != m2 {
+			t.Errorf("after replacing record 1's keys: %+v", cands)
 		}
 		none, _, err := tx.Candidates(ctx, []string{"email:nobody"}, 10, 0)
 		if err != nil || len(none) != 0 {
