@@ -21,12 +21,16 @@ type Batcher struct {
 	Resolver *Resolver
 	// Max bounds the records per transaction. Default 64.
 	Max int
+	// Workers is the number of transactions written concurrently. Default 1. More
+	// overlap the round trips of a networked database (PostgreSQL); SQLite has one
+	// writer anyway.
+	Workers int
 	// OnBatch, when set, is told the size of each batch written (metrics).
 	OnBatch func(n int)
 
 	mu      sync.Mutex
 	pending []*call
-	running bool
+	running int // loop goroutines
 }
 
 type call struct {
@@ -44,8 +48,8 @@ func (b *Batcher) Resolve(ctx context.Context, r *contact.Record, position strin
 	c := &call{ctx: ctx, r: r, pos: position, done: make(chan struct{})}
 	b.mu.Lock()
 	b.pending = append(b.pending, c)
-	if !b.running {
-		b.running = true
+	if b.running < max(1, b.Workers) {
+		b.running++
 		go b.loop()
 	}
 	b.mu.Unlock()
@@ -62,7 +66,7 @@ func (b *Batcher) loop() {
 	for {
 		b.mu.Lock()
 		if len(b.pending) == 0 {
-			b.running = false
+			b.running--
 			b.mu.Unlock()
 			return
 		}

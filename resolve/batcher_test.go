@@ -17,6 +17,12 @@ import (
 // and the warehouse ends as a one-at-a-time run leaves it: same masters for the same
 // people.
 func TestBatcherGroupsConcurrentRecords(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) { testBatcherGroups(t, workers) })
+	}
+}
+
+func testBatcherGroups(t *testing.T, workers int) {
 	rs, r, st := resolver(t, false)
 	nc, ic, err := stages.Chains(r)
 	if err != nil {
@@ -41,7 +47,7 @@ func TestBatcherGroupsConcurrentRecords(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var sizes []int
-	b := &Batcher{Resolver: rs, Max: 8, OnBatch: func(n int) { mu.Lock(); sizes = append(sizes, n); mu.Unlock() }}
+	b := &Batcher{Resolver: rs, Max: 8, Workers: workers, OnBatch: func(n int) { mu.Lock(); sizes = append(sizes, n); mu.Unlock() }}
 	// The first of each pair first, concurrently; then the second ones.
 	outs := make([]Outcome, len(recs))
 	for pass := range 2 {
@@ -121,7 +127,7 @@ func TestBatcherIsolatesFailures(t *testing.T) {
 	// batch.
 	var wg sync.WaitGroup
 	b.mu.Lock()
-	b.running = true
+	b.running = 1
 	b.mu.Unlock()
 	for i := range recs {
 		wg.Go(func() { _, errs[i] = b.Resolve(context.Background(), recs[i], fmt.Sprint("t:", i)) })

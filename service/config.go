@@ -47,6 +47,10 @@ type KafkaConfig struct {
 	// records in flight together (one per assigned partition) share a transaction,
 	// without waiting for a batch to fill. Default 64.
 	ResolveBatch int `yaml:"resolve_batch"`
+	// ResolveWorkers is the number of resolve transactions a process writes at once.
+	// Default 4 on PostgreSQL (their round trips overlap), always 1 on SQLite (one
+	// writer).
+	ResolveWorkers int `yaml:"resolve_workers"`
 }
 
 func (k *KafkaConfig) setDefaults() {
@@ -75,6 +79,9 @@ func (k *KafkaConfig) validate() []error {
 		if !strings.Contains(b, ":") {
 			errs = append(errs, fmt.Errorf("kafka.brokers: %q: want host:port", b))
 		}
+	}
+	if k.ResolveWorkers < 0 {
+		errs = append(errs, errors.New("kafka.resolve_workers: must be positive"))
 	}
 	if k.ResolveBatch < 0 {
 		errs = append(errs, errors.New("kafka.resolve_batch: must be positive"))

@@ -57,7 +57,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		Middleware:  []message.HandlerMiddleware{metrics.Middleware},
 		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
 		Identify:    &handlers.Identify{Chain: s.IdentifyChain},
-		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch,
+		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch, Workers: s.resolveWorkers(),
 			OnBatch: func(n int) { metrics.BatchSize.Observe(float64(n)) }}, Observe: func(_ string, o resolve.Outcome) {
 			metrics.Outcomes.WithLabelValues(string(o.Action)).Inc()
 		}},
@@ -117,4 +117,15 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	stopBG() // the forwarder flushes the outbox before returning
 	wg.Wait()
 	return errors.Join(err2, closeErr, fwdErr)
+}
+
+// resolveWorkers is kafka.resolve_workers for PostgreSQL (default 4) and 1 for SQLite.
+func (s *Service) resolveWorkers() int {
+	if !IsPostgres(s.Config.Database) {
+		return 1
+	}
+	if w := s.Config.Kafka.ResolveWorkers; w > 0 {
+		return w
+	}
+	return 4
 }
