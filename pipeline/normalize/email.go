@@ -45,6 +45,7 @@ func (n *Normalizer) appendEmails(out []contact.Email, raw string) []contact.Ema
 // is not taken for a company's.
 func (n *Normalizer) Email(raw string) contact.Email {
 	s := clean(raw)
+	cleaned := s
 	if s == "" {
 		return contact.Email{Field: contact.Missing()}
 	}
@@ -91,14 +92,21 @@ func (n *Normalizer) Email(raw string) contact.Email {
 	if idn {
 		issues = append(issues, "email.idn_domain")
 	}
-	value := local + "@" + domain
+	value := s // the common case: nothing to rebuild
+	if len(local)+1+len(domain) != len(s) || s[:len(local)] != local || s[len(local)+1:] != domain {
+		value = local + "@" + domain
+	}
 	classDomain := domain
 	if good := n.typoSuggestion(domain); good != "" {
 		issues = append(issues, "email.typo_domain_suggested:"+good)
 		classDomain = good
 	}
+	st := contact.StatusCorrected
+	if value == cleaned {
+		st = contact.StatusValid
+	}
 	return contact.Email{
-		Field:  fieldOf(raw, value, issues),
+		Field:  contact.Field{Value: value, Status: st, Issues: issues},
 		Key:    n.emailKey(local, domain),
 		Domain: domain,
 		Class:  n.emailClass(local, classDomain),
@@ -135,8 +143,10 @@ func (n *Normalizer) emailClass(local, domain string) string {
 // the Unicode form.
 func (n *Normalizer) emailKey(local, domain string) string {
 	local = strings.ToLower(local)
-	if ascii, err := idna.Lookup.ToASCII(domain); err == nil && ascii != "" {
-		domain = ascii
+	if !isASCII(domain) { // an ASCII domain is its own ASCII form (it is lower case here)
+		if ascii, err := idna.Lookup.ToASCII(domain); err == nil && ascii != "" {
+			domain = ascii
+		}
 	}
 	if domain == "googlemail.com" {
 		domain = "gmail.com"

@@ -20,6 +20,8 @@ type Normalizer struct {
 	codes map[string]bool
 	// legalAll is the union of every country's legal forms, used when the country is unknown.
 	legalAll map[string]string
+	// poBoxStart holds the first bytes of the PO box labels of the tables.
+	poBoxStart [256]bool
 	// now is the clock dates are checked against ("in the future"); tests replace it.
 	now func() time.Time
 	// noFastPhone sends every phone number to phonenumbers, never to fastPhone; the tests
@@ -54,6 +56,11 @@ func New(r *rules.Rules) (*Normalizer, error) {
 	}
 	for cc := range phonenumbers.GetSupportedRegions() {
 		n.codes[cc] = true
+	}
+	for label := range r.Tables.POBoxWords {
+		if label != "" {
+			n.poBoxStart[label[0]] = true
+		}
 	}
 	n.legalAll = map[string]string{}
 	for _, forms := range r.Tables.LegalForms {

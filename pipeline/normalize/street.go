@@ -245,6 +245,11 @@ var directionals = map[string]bool{"N": true, "S": true, "E": true, "W": true, "
 // poBox returns the canonical form of a post-office box segment ("BP 123") from its
 // folded key, or "".
 func (n *Normalizer) poBox(k string) string {
+	// Most segments are streets: a box label starts with b, c, t, p or a letter of the
+	// table's labels; check the first byte before scanning the table.
+	if k == "" || !n.poBoxStart[k[0]] {
+		return ""
+	}
 	best := ""
 	for label := range n.t.POBoxWords {
 		if len(label) > len(best) && strings.HasPrefix(k, label) && len(k) > len(label) {

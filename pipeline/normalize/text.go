@@ -168,3 +168,13 @@ func appendIssue(issues []string, code string) []string {
 	}
 	return append(issues, code)
 }
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
