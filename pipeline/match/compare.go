@@ -32,6 +32,10 @@ type level struct {
 	ordered bool
 	// isElse: the kind is "else" (checked per pair: a bool, not a string comparison).
 	isElse bool
+	// jw: the kind is jaro_winkler with threshold jwMin; compare computes the similarity
+	// of a pair of values once for all such levels of a comparison.
+	jw    bool
+	jwMin float64
 }
 
 // comparison is a compiled rules.Comparison.
@@ -86,7 +90,8 @@ func (e *Engine) compile(cs []rules.Comparison) ([]comparison, error) {
 				return nil, fmt.Errorf("comparison %s: unknown field %q", c.Name, f)
 			}
 			cc.levels = append(cc.levels, level{name: l.Name, field: f, kind: l.Kind, holds: mk(l.Threshold),
-				weight: math.Log2(l.M / l.U), u: l.U, fieldID: id, tfWanted: l.TermFrequency, ordered: l.Kind == "jaro_winkler", isElse: l.Kind == "else"})
+				weight: math.Log2(l.M / l.U), u: l.U, fieldID: id, tfWanted: l.TermFrequency, ordered: l.Kind == "jaro_winkler", isElse: l.Kind == "else",
+				jw: l.Kind == "jaro_winkler", jwMin: l.Threshold})
 			cc.names = cc.names || id == givenID || id == familyID
 		}
 		out = append(out, cc)

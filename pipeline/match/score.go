@@ -27,6 +27,10 @@ const (
 // comparison is missing on a side the comparison is neutral.
 func (c *comparison) compare(a, b *Features, swap reading) hit {
 	h := hit{level: levelMissing}
+	// Jaro–Winkler of the last pair compared: levels with different thresholds on the
+	// same field (jw ≥ 0.92, then jw ≥ 0.80) compute it once.
+	var jwP, jwQ string
+	jwV, jwField := -1.0, -1
 	for i := range c.levels {
 		l := &c.levels[i]
 		xs, ys := a.get(l.fieldID, swap == swapA), b.get(l.fieldID, swap == swapB)
@@ -46,6 +50,15 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 				// Order the pair for comparators that may not be exactly symmetric.
 				if l.ordered && q < p {
 					p, q = q, p
+				}
+				if l.jw {
+					if jwField != l.fieldID || jwP != p || jwQ != q {
+						jwP, jwQ, jwV, jwField = p, q, jaroWinkler(p, q), l.fieldID
+					}
+					if jwV >= l.jwMin {
+						return hit{level: i, x: x, y: y}
+					}
+					continue
 				}
 				if l.holds(p, q) {
 					return hit{level: i, x: x, y: y}
@@ -68,9 +81,10 @@ func (c *comparison) weight(h hit) float64 {
 // Weight is the total match weight of a and b (prior included), the fast path of Score:
 // no explanation is built. It is symmetric.
 func (e *Engine) Weight(a, b *Features) float64 {
-	w := e.weight(a, b, straight)
+	w, names := e.weightNames(a, b)
 	if crosswise(a, b) {
-		if _, d := e.bestReading(a, b); d > 0 {
+		wa, wb := e.nameWeight(a, b, swapA), e.nameWeight(a, b, swapB)
+		if d := max(wa, wb) - names; d > 0 {
 			w += d
 		}
 	}
@@ -89,13 +103,19 @@ func (e *Engine) bestReading(a, b *Features) (reading, float64) {
 	return swapA, wa - s
 }
 
-func (e *Engine) weight(a, b *Features, swap reading) float64 {
-	w := e.priorWeight
+// weightNames is weight(a, b, straight) and, apart, its name comparisons' share (what
+// Weight compares the crosswise readings with).
+func (e *Engine) weightNames(a, b *Features) (w, names float64) {
+	w = e.priorWeight
 	for i := range e.comparisons {
 		c := &e.comparisons[i]
-		w += c.weight(c.compare(a, b, swap))
+		x := c.weight(c.compare(a, b, straight))
+		w += x
+		if c.names {
+			names += x
+		}
 	}
-	return w
+	return w, names
 }
 
 // nameWeight is the weight of the comparisons that read names only: the part of the
