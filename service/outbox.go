@@ -28,7 +28,7 @@ type forwarder struct {
 func newForwarder(store warehouse.Store, pub message.Publisher, topic string, interval time.Duration, reg prometheus.Registerer) *forwarder {
 	f := &forwarder{store: store, pub: pub, topic: topic, interval: interval,
 		published: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_published_total", Help: "Golden-record change events published from the outbox."}),
-		pending:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "steward", Name: "outbox_batch_pending", Help: "Outbox events found unpublished at the last poll (up to the batch size)."}),
+		pending:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "steward", Name: "outbox_batch_pending", Help: "Outbox events forwarded by the last batch of the last poll (up to 500)."}),
 	}
 	if reg != nil {
 		reg.MustRegister(f.published, f.pending)
@@ -53,44 +53,47 @@ func (f *forwarder) run(ctx context.Context) error {
 	}
 }
 
-// flush publishes every pending event, in order, in batches.
+// flush publishes every pending event, in order, in batches. Each batch is claimed,
+// published and marked in one transaction that one process at a time holds
+// (Store.ForwardOutbox): several steward processes share one outbox without publishing
+// an event twice. A process that finds the outbox claimed stops for this poll.
 func (f *forwarder) flush(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		evs, err := f.store.PendingOutbox(ctx, 500)
+		n, err := f.store.ForwardOutbox(ctx, 500, f.publish)
+		f.pending.Set(float64(n))
 		if err != nil {
 			return total, err
 		}
-		f.pending.Set(float64(len(evs)))
-		if len(evs) == 0 {
+		if n == 0 {
 			return total, nil
 		}
-		byTopic := map[string][]*message.Message{}
-		var order []string
-		ids := make([]int64, 0, len(evs))
-		for _, e := range evs {
-			topic := e.Topic
-			if f.topic != "" {
-				topic = f.topic
-			}
-			msg := message.NewMessage(watermill.NewUUID(), []byte(e.Payload))
-			msg.Metadata.Set(handlers.KeyMetadata, e.Key)
-			msg.Metadata.Set("outbox_id", fmt.Sprint(e.ID))
-			if _, ok := byTopic[topic]; !ok {
-				order = append(order, topic)
-			}
-			byTopic[topic] = append(byTopic[topic], msg)
-			ids = append(ids, e.ID)
-		}
-		for _, topic := range order {
-			if err := f.pub.Publish(topic, byTopic[topic]...); err != nil {
-				return total, fmt.Errorf("outbox: publish: %w", err)
-			}
-		}
-		if err := f.store.MarkPublished(ctx, ids); err != nil {
-			return total, err
-		}
-		f.published.Add(float64(len(ids)))
-		total += len(ids)
+		f.published.Add(float64(n))
+		total += n
 	}
+}
+
+// publish sends a batch of outbox events, grouped by topic in order of appearance.
+func (f *forwarder) publish(evs []warehouse.OutboxEvent) error {
+	byTopic := map[string][]*message.Message{}
+	var order []string
+	for _, e := range evs {
+		topic := e.Topic
+		if f.topic != "" {
+			topic = f.topic
+		}
+		msg := message.NewMessage(watermill.NewUUID(), []byte(e.Payload))
+		msg.Metadata.Set(handlers.KeyMetadata, e.Key)
+		msg.Metadata.Set("outbox_id", fmt.Sprint(e.ID))
+		if _, ok := byTopic[topic]; !ok {
+			order = append(order, topic)
+		}
+		byTopic[topic] = append(byTopic[topic], msg)
+	}
+	for _, topic := range order {
+		if err := f.pub.Publish(topic, byTopic[topic]...); err != nil {
+			return fmt.Errorf("outbox: publish: %w", err)
+		}
+	}
+	return nil
 }

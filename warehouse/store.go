@@ -36,6 +36,12 @@ type Store interface {
 	PendingOutbox(ctx context.Context, limit int) ([]OutboxEvent, error)
 	// MarkPublished marks outbox events as published.
 	MarkPublished(ctx context.Context, ids []int64) error
+	// ForwardOutbox hands up to limit unpublished outbox events, oldest first, to
+	// publish and marks them published when it returns nil, all in one transaction that
+	// only one process at a time can hold: several processes forwarding one outbox
+	// neither publish an event twice nor out of order. It returns how many events were
+	// published (0 also when another process is forwarding).
+	ForwardOutbox(ctx context.Context, limit int, publish func([]OutboxEvent) error) (int, error)
 	// Close releases the store.
 	Close() error
 }

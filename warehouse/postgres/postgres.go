@@ -47,6 +47,7 @@ $$`,
 		`CREATE TRIGGER merge_events_append_only_truncate BEFORE TRUNCATE ON merge_events FOR EACH STATEMENT EXECUTE FUNCTION merge_events_append_only()`,
 	}},
 	LockKeys:  lockKeys,
+	TryLock:   tryLock,
 	Retryable: retryable,
 	// nil: READ COMMITTED, see the package documentation.
 	TxOptions: nil,
@@ -56,6 +57,12 @@ $$`,
 // yields the array in order; ORDER BY i makes it explicit). TestLockKeysInOrder checks
 // that the locks before a contended one are held while waiting for it.
 const qLockKeys = `SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i) ORDER BY i`
+
+func tryLock(ctx context.Context, tx *sql.Tx, key int64) (bool, error) {
+	var ok bool
+	err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, key).Scan(&ok)
+	return ok, err
+}
 
 func lockKeys(ctx context.Context, tx *sql.Tx, hashes []int64) error {
 	_, err := tx.ExecContext(ctx, qLockKeys, hashes)

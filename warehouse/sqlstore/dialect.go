@@ -20,6 +20,9 @@ type Dialect struct {
 	Extra map[int][]string
 	// LockKeys takes transaction-scoped locks on key hashes (nil: no-op).
 	LockKeys func(ctx context.Context, tx *sql.Tx, hashes []int64) error
+	// TryLock takes a transaction-scoped lock on one key if it is free and reports
+	// whether it did (nil: always true; SQLite's writer lock already serializes).
+	TryLock func(ctx context.Context, tx *sql.Tx, key int64) (bool, error)
 	// Retryable reports transient errors after which a transaction is run again.
 	Retryable func(err error) bool
 	// ForUpdate is appended to reads of a master that is about to be rewritten

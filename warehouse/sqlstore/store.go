@@ -269,6 +269,58 @@ func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]warehouse.Outbo
 	return out, rows.Err()
 }
 
+// outboxLock is the key of the lock ForwardOutbox holds (any value outside the range of
+// keyHashes' blocking-key hashes would do; a collision would only serialize).
+const outboxLock = int64(0x7374657761726431) // "steward1"
+
+// ForwardOutbox implements warehouse.Store.
+func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]warehouse.OutboxEvent) error) (int, error) {
+	tx, err := s.db.BeginTx(ctx, s.d.TxOptions)
+	if err != nil {
+		return 0, fmt.Errorf("outbox: %w", err)
+	}
+	defer tx.Rollback()
+	if s.d.TryLock != nil {
+		ok, err := s.d.TryLock(ctx, tx, outboxLock)
+		if err != nil || !ok {
+			return 0, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, created_at, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?`), limit)
+	if err != nil {
+		return 0, fmt.Errorf("outbox: %w", err)
+	}
+	var evs []warehouse.OutboxEvent
+	for rows.Next() {
+		var o warehouse.OutboxEvent
+		var payload []byte
+		if err := rows.Scan(&o.ID, &o.CreatedAt, &o.Topic, &o.Key, &payload); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		o.Payload = json.RawMessage(payload)
+		evs = append(evs, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	if err := publish(evs); err != nil {
+		return 0, err
+	}
+	args := []any{time.Now().UTC()}
+	for _, e := range evs {
+		args = append(args, e.ID)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(evs))+`)`), args...); err != nil {
+		return 0, fmt.Errorf("mark published: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("outbox: commit: %w", err)
+	}
+	return len(evs), nil
+}
+
 // MarkPublished marks outbox events as published.
 func (s *Store) MarkPublished(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {

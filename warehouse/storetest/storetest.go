@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -315,6 +317,63 @@ func testOutbox(t *testing.T, h Harness) {
 	pend, _ = s.PendingOutbox(ctx, 10)
 	if len(pend) != 1 || string(pend[0].Payload) != `{"v":1}` {
 		t.Errorf("after publish: %+v", pend)
+	}
+
+	// ForwardOutbox: a failed publish leaves the events pending.
+	if n, err := s.ForwardOutbox(ctx, 10, func([]warehouse.OutboxEvent) error { return errors.New("broker down") }); err == nil || n != 0 {
+		t.Errorf("failed publish: n %d, err %v", n, err)
+	}
+	if pend, _ = s.PendingOutbox(ctx, 10); len(pend) != 1 {
+		t.Errorf("after a failed publish: %d pending, want 1", len(pend))
+	}
+	// Four forwarders at once (as four processes would) publish every event once, each
+	// batch in id order.
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for i := 0; i < 49; i++ {
+			if err := tx.AddOutbox(ctx, &warehouse.OutboxEvent{Topic: "contacts.golden", Key: fmt.Sprint(i), Payload: json.RawMessage(`{}`)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				n, err := s.ForwardOutbox(ctx, 7, func(evs []warehouse.OutboxEvent) error {
+					mu.Lock()
+					defer mu.Unlock()
+					for i, e := range evs {
+						seen[e.ID]++
+						if i > 0 && evs[i-1].ID >= e.ID {
+							t.Errorf("batch out of order: %d then %d", evs[i-1].ID, e.ID)
+						}
+					}
+					time.Sleep(2 * time.Millisecond) // hold the claim a little
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if n == 0 {
+					if left, _ := s.PendingOutbox(ctx, 1); len(left) == 0 {
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if len(seen) != 50 {
+		t.Errorf("%d events published, want 50", len(seen))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("event %d published %d times", id, n)
+		}
 	}
 }
 
