@@ -69,7 +69,7 @@ func (n *Normalizer) city(raw, s, cedex, cc string) (contact.Field, string) {
 	var issues []string
 	if i := strings.Index(c, "CEDEX"); i >= 0 {
 		if cedex == "" {
-			cedex = strings.Join(strings.Fields(c[i:]), " ")
+			cedex = strings.Trim(strings.Join(strings.Fields(c[i:]), " "), cityTrim)
 		}
 		c = strings.TrimSpace(c[:i])
 	} else if cedex != "" {

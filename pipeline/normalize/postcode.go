@@ -34,7 +34,8 @@ func (n *Normalizer) postcode(raw, cc string) (contact.Field, string) {
 	var issues []string
 	var cedex string
 	if i := strings.Index(s, "CEDEX"); i >= 0 {
-		cedex = strings.Join(strings.Fields(s[i:]), " ")
+		// The city line trims its punctuation: so does the part moved there ("CEDEX;").
+		cedex = strings.Trim(strings.Join(strings.Fields(s[i:]), " "), cityTrim)
 		s = strings.TrimSpace(s[:i])
 		issues = append(issues, "postcode.cedex_moved")
 	}
