@@ -138,8 +138,11 @@ func (n *Normalizer) splitPostcodeCity(s, cc string) (pc, city string, ok bool) 
 	}
 	valid := func(t []string) bool {
 		f, _ := n.postcode(strings.Join(t, " "), cc)
-		// A restored zero would read a US house number ("1600") as a ZIP code.
-		return f.Usable() && hasDigit(strings.Join(t, "")) && !slices.Contains(f.Issues, "postcode.leading_zero_restored")
+		// A restored zero would read a US house number ("1600") as a ZIP code. Two
+		// tokens make a postcode only where the format has a space ("SW1A 1AA"): "10 000"
+		// in a French street line is a house number and a word, whatever "10000" means.
+		return f.Usable() && hasDigit(strings.Join(t, "")) && !slices.Contains(f.Issues, "postcode.leading_zero_restored") &&
+			(len(t) == 1 || strings.Contains(f.Value, " "))
 	}
 	for k := 2; k >= 1; k-- {
 		if len(toks) > k && valid(toks[:k]) && hasLetter(strings.Join(toks[k:], "")) {
