@@ -126,11 +126,40 @@ func (l *Loader) Load(ctx context.Context, files []string, side uint8) ([]Record
 
 // SortRecords sorts records by side, key, truth and content: a total order that does not
 // depend on the order they were read in.
+// Large inputs are sorted in two halves at once, then merged.
 func SortRecords(rs []Record) {
-	slices.SortFunc(rs, func(a, b Record) int {
-		return cmp.Or(cmp.Compare(a.Side, b.Side), strings.Compare(a.Key, b.Key),
-			strings.Compare(a.Truth, b.Truth), cmp.Compare(a.content, b.content))
-	})
+	if len(rs) < 1<<16 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(rs, compareRecords)
+		return
+	}
+	half := len(rs) / 2
+	done := make(chan struct{})
+	go func() {
+		slices.SortFunc(rs[:half], compareRecords)
+		close(done)
+	}()
+	slices.SortFunc(rs[half:], compareRecords)
+	<-done
+	left := slices.Clone(rs[:half])
+	right := rs[half:]
+	i, j, k := 0, 0, 0
+	for i < len(left) && j < len(right) {
+		if compareRecords(right[j], left[i]) < 0 {
+			rs[k] = right[j]
+			j++
+		} else {
+			rs[k] = left[i]
+			i++
+		}
+		k++
+	}
+	// What is left of right is already in place; copy the rest of left.
+	copy(rs[k:], left[i:])
+}
+
+func compareRecords(a, b Record) int {
+	return cmp.Or(cmp.Compare(a.Side, b.Side), strings.Compare(a.Key, b.Key),
+		strings.Compare(a.Truth, b.Truth), cmp.Compare(a.content, b.content))
 }
 
 func (l *Loader) read(ctx context.Context, files []string, jobs chan<- []input.Item) error {

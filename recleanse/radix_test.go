@@ -2,6 +2,7 @@ package recleanse
 
 import (
 	"cmp"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -31,6 +32,24 @@ func TestRadixSortMatchesStableSort(t *testing.T) {
 			if !slices.Equal(xs, want) {
 				t.Fatalf("n=%d: radix order differs from a stable sort", n)
 			}
+		}
+	}
+}
+
+// TestSortRecordsParallelMatchesSort: the two-halves sort and merge of large inputs gives
+// the order of one sort.
+func TestSortRecordsParallelMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	rs := make([]Record, 200000)
+	for i := range rs {
+		rs[i] = Record{Key: fmt.Sprint("s:", rng.IntN(50000)), Side: uint8(rng.IntN(2)), Truth: fmt.Sprint(rng.IntN(3)), content: rng.Uint64()}
+	}
+	want := slices.Clone(rs)
+	slices.SortFunc(want, compareRecords)
+	SortRecords(rs)
+	for i := range rs {
+		if compareRecords(rs[i], want[i]) != 0 {
+			t.Fatalf("record %d: %+v, want %+v", i, rs[i], want[i])
 		}
 	}
 }
