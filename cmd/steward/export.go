@@ -35,19 +35,25 @@ func runExport(ctx context.Context, args []string, e *env) error {
 	if *format != "csv" && *format != "jsonl" {
 		return usageError{fmt.Errorf("-format: want csv or jsonl, got %q", *format)}
 	}
-	cfg, err := cf.load(e)
-	if err != nil {
-		return err
-	}
-	if err := mustExist(cfg.Database); err != nil {
-		return err
-	}
-	svc, err := service.Open(ctx, cfg)
+	svc, err := openExisting(ctx, e, &cf)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
 	return writeOutput(e, *out, "golden records", func(w io.Writer) (int, error) { return svc.Export(ctx, w, *format) })
+}
+
+// openExisting opens the configured warehouse for a read-only command, refusing to
+// create an empty one.
+func openExisting(ctx context.Context, e *env, cf *configFlags) (*service.Service, error) {
+	cfg, err := cf.load(e)
+	if err != nil {
+		return nil, err
+	}
+	if err := mustExist(cfg.Database); err != nil {
+		return nil, err
+	}
+	return service.Open(ctx, cfg)
 }
 
 // mustExist refuses to create an empty warehouse for a read-only command.

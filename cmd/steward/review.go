@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/steward-crm/steward/service"
 	"github.com/steward-crm/steward/warehouse"
 )
 
@@ -39,14 +38,7 @@ func runReview(ctx context.Context, args []string, e *env) error {
 	if *limit <= 0 {
 		return usageError{fmt.Errorf("-limit: want a positive number, got %d", *limit)}
 	}
-	cfg, err := cf.load(e)
-	if err != nil {
-		return err
-	}
-	if err := mustExist(cfg.Database); err != nil {
-		return err
-	}
-	svc, err := service.Open(ctx, cfg)
+	svc, err := openExisting(ctx, e, &cf)
 	if err != nil {
 		return err
 	}

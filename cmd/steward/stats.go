@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/steward-crm/steward/service"
 )
 
 func runStats(ctx context.Context, args []string, e *env) error {
@@ -20,14 +19,7 @@ func runStats(ctx context.Context, args []string, e *env) error {
 	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		return err
 	}
-	cfg, err := cf.load(e)
-	if err != nil {
-		return err
-	}
-	if err := mustExist(cfg.Database); err != nil {
-		return err
-	}
-	svc, err := service.Open(ctx, cfg)
+	svc, err := openExisting(ctx, e, &cf)
 	if err != nil {
 		return err
 	}
