@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"sort"
-
 )
 
 func runStats(ctx context.Context, args []string, e *env) error {
