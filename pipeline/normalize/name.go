@@ -54,13 +54,6 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 			fromName = t
 		}
 	}
-	switch {
-	case fromName == "":
-	case res.Civility.Status == contact.StatusMissing:
-		res.Civility = contact.Field{Value: fromName, Status: contact.StatusCorrected, Issues: []string{"civility.from_name"}}
-	case res.Civility.Usable() && res.Civility.Value != fromName:
-		res.Civility.Issues = appendIssue(res.Civility.Issues, "civility.conflict")
-	}
 	var givenFrom, familyFrom string
 	switch {
 	case fu == "":
@@ -75,6 +68,23 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 		if f = remainder(fu, g); f != "" {
 			familyFrom = "name.from_full"
 		}
+	}
+	if givenFrom != "" || familyFrom != "" {
+		// A part cut from the full name may open with a title the full name held inside
+		// ("PA DA Dr H" → given "Dr H"): strip it as from any given name.
+		for _, p := range []*string{&g, &f} {
+			var t string
+			if t, *p = n.stripTitles(*p); fromName == "" {
+				fromName = t
+			}
+		}
+	}
+	switch {
+	case fromName == "":
+	case res.Civility.Status == contact.StatusMissing:
+		res.Civility = contact.Field{Value: fromName, Status: contact.StatusCorrected, Issues: []string{"civility.from_name"}}
+	case res.Civility.Usable() && res.Civility.Value != fromName:
+		res.Civility.Issues = appendIssue(res.Civility.Issues, "civility.conflict")
 	}
 	res.Given, res.GivenKey = n.namePart(given, g, false, givenFrom)
 	res.Family, res.FamilyKey = n.namePart(family, f, true, familyFrom)
