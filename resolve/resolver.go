@@ -95,9 +95,11 @@ func (rs *Resolver) ResolveBatch(ctx context.Context, recs []*contact.Record, po
 	// (the store sorts them): two deliveries of one record on two consumers must not both
 	// see it as new, and batches locking in one order cannot deadlock.
 	var lockKeys []string
-	for _, r := range recs {
+	blockKeys := make([][]string, len(recs))
+	for i, r := range recs {
+		blockKeys[i] = rs.Engine.BlockKeys(r.Norm)
 		lockKeys = append(lockKeys, "record:"+r.Key())
-		lockKeys = append(lockKeys, rs.Engine.BlockKeys(r.Norm)...)
+		lockKeys = append(lockKeys, blockKeys[i]...)
 	}
 	outs := make([]Outcome, len(recs))
 	err := rs.Store.InTx(ctx, func(tx warehouse.Tx) error {
@@ -105,7 +107,7 @@ func (rs *Resolver) ResolveBatch(ctx context.Context, recs []*contact.Record, po
 			return err
 		}
 		for i, r := range recs {
-			o, err := rs.resolveIn(ctx, tx, r, hashes[i], positions[i])
+			o, err := rs.resolveIn(ctx, tx, r, blockKeys[i], hashes[i], positions[i])
 			if err != nil {
 				return fmt.Errorf("resolve %s: %w", r.Key(), err)
 			}
@@ -119,8 +121,9 @@ func (rs *Resolver) ResolveBatch(ctx context.Context, recs []*contact.Record, po
 	return outs, nil
 }
 
-// resolveIn resolves one record in the caller's transaction.
-func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.Record, hash, position string) (Outcome, error) {
+// resolveIn resolves one record in the caller's transaction; keys are its blocking keys,
+// locked by ResolveBatch.
+func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.Record, keys []string, hash, position string) (Outcome, error) {
 	var out Outcome
 	// The state only: most deliveries are decided (unchanged, stale, new) without
 	// decoding the stored record.
@@ -145,9 +148,9 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 		}
 		err = rs.withdraw(ctx, tx, prev, hash, position, &out)
 	case prev != nil && !prev.Deleted && prev.MasterID != 0:
-		err = rs.update(ctx, tx, prev, r, hash, position, &out)
+		err = rs.update(ctx, tx, prev, r, keys, hash, position, &out)
 	default:
-		err = rs.resolveNew(ctx, tx, prev, r, hash, position, &out)
+		err = rs.resolveNew(ctx, tx, prev, r, keys, hash, position, &out)
 	}
 	return out, err
 }
@@ -158,8 +161,7 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 // The record's keys are locked by ResolveBatch. A record never stored before (the common
 // case) is written once, after the decision: it has no not-a-match decisions, no block
 // keys and no review items yet, so those are neither read nor cleared.
-func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string, out *Outcome) error {
-	keys := rs.Engine.BlockKeys(r.Norm)
+func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	fresh := prev == nil
 	row := &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position}
 	if !fresh {
@@ -356,8 +358,7 @@ func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *c
 
 // update stores a newer version of a known record; it stays with its master (master ids
 // are stable) and the golden record is recomputed.
-func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string, out *Outcome) error {
-	keys := rs.Engine.BlockKeys(r.Norm) // locked by ResolveBatch
+func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	row := *prev
 	row.Hash, row.UpdatedAt, row.Record, row.Position = hash, r.UpdatedAt, r, position
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {

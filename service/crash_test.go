@@ -86,8 +86,7 @@ kafka:
 	second := start()
 	waitFor(t, 10*time.Minute, "the rest of the stream", func() bool { return sources() == n })
 	waitFor(t, time.Minute, "the outbox to drain", func() bool {
-		p, _ := s.Store.PendingOutbox(context.Background(), 1)
-		return len(p) == 0
+		return countRows(t, s, `SELECT COUNT(*) FROM outbox WHERE published_at IS NULL`) == 0
 	})
 	second.Process.Signal(syscall.SIGTERM)
 	if err := second.Wait(); err != nil {

@@ -92,8 +92,7 @@ func TestRunOnKafka(t *testing.T) {
 		return err == nil && st.SourceRecords == 301 && st.DeadLetters == 8
 	})
 	waitFor(t, 10*time.Second, "the outbox to drain", func() bool {
-		p, _ := s.Store.PendingOutbox(context.Background(), 1)
-		return len(p) == 0
+		return countRows(t, s, `SELECT COUNT(*) FROM outbox WHERE published_at IS NULL`) == 0
 	})
 
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": `steward_messages_processed_total{handler="normalize",result="dead_lettered"} 8`} {

@@ -32,10 +32,6 @@ type Store interface {
 	// ReviewItems lists up to limit review items with the given status and kind (""
 	// for all), oldest first.
 	ReviewItems(ctx context.Context, status, kind string, limit int) ([]ReviewItem, error)
-	// PendingOutbox returns up to limit unpublished outbox events, oldest first.
-	PendingOutbox(ctx context.Context, limit int) ([]OutboxEvent, error)
-	// MarkPublished marks outbox events as published.
-	MarkPublished(ctx context.Context, ids []int64) error
 	// ForwardOutbox hands up to limit unpublished outbox events, oldest first, to
 	// publish and marks them published when it returns nil, all in one transaction that
 	// only one process at a time can hold: several processes forwarding one outbox

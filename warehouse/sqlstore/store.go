@@ -249,26 +249,6 @@ func (s *Store) ReviewItems(ctx context.Context, status, kind string, limit int)
 	return out, rows.Err()
 }
 
-// PendingOutbox returns unpublished outbox events.
-func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]warehouse.OutboxEvent, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, created_at, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?`), limit)
-	if err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []warehouse.OutboxEvent
-	for rows.Next() {
-		var o warehouse.OutboxEvent
-		var payload []byte
-		if err := rows.Scan(&o.ID, &o.CreatedAt, &o.Topic, &o.Key, &payload); err != nil {
-			return nil, err
-		}
-		o.Payload = json.RawMessage(payload)
-		out = append(out, o)
-	}
-	return out, rows.Err()
-}
-
 // outboxLock is the key of the lock ForwardOutbox holds (any value outside the range of
 // keyHashes' blocking-key hashes would do; a collision would only serialize).
 const outboxLock = int64(0x7374657761726431) // "steward1"
@@ -319,22 +299,6 @@ func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]war
 		return 0, fmt.Errorf("outbox: commit: %w", err)
 	}
 	return len(evs), nil
-}
-
-// MarkPublished marks outbox events as published.
-func (s *Store) MarkPublished(ctx context.Context, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	args := []any{time.Now().UTC()}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(ids))+`)`), args...)
-	if err != nil {
-		return fmt.Errorf("mark published: %w", err)
-	}
-	return nil
 }
 
 // keyHashes hashes blocking keys to 64-bit lock ids, sorted and deduplicated so that
