@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/steward-crm/steward/contact"
@@ -106,14 +107,8 @@ func (rs *Resolver) ResolveBatch(ctx context.Context, recs []*contact.Record, po
 		if err := tx.LockKeys(ctx, lockKeys); err != nil {
 			return err
 		}
-		for i, r := range recs {
-			o, err := rs.resolveIn(ctx, tx, r, blockKeys[i], hashes[i], positions[i])
-			if err != nil {
-				return fmt.Errorf("resolve %s: %w", r.Key(), err)
-			}
-			outs[i] = o
-		}
-		return nil
+		clear(outs) // a retried transaction starts again
+		return newBatch(ctx, rs, tx).run(recs, blockKeys, hashes, positions, outs)
 	})
 	if err != nil {
 		return nil, err
@@ -163,15 +158,16 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 // keys and no review items yet, so those are neither read nor cleared.
 func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	fresh := prev == nil
-	row := &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position}
+	row := &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position,
+		Features: match.EncodeFeatures(r.Norm)}
 	if !fresh {
 		row.ID = prev.ID
 	}
-	cands, skipped, err := tx.Candidates(ctx, keys, rs.Engine.Rules().Match.MaxBlockSize, row.ID)
+	cands, err := tx.Candidates(ctx, keys, rs.Engine.Rules().Match.MaxBlockSize, match.FeaturesVersion)
 	if err != nil {
 		return err
 	}
-	out.SkippedKeys = skipped
+	out.SkippedKeys = cands.Skipped
 	best, err := rs.rank(ctx, tx, row.ID, r, cands)
 	if err != nil {
 		return err
@@ -278,10 +274,7 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 // versions of the record that suggested another entry (or none).
 // fresh says the record was never stored before (it can have no item to close).
 func (rs *Resolver) companyReview(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, fresh bool, out *Outcome) error {
-	var sug *contact.CompanySuggestion
-	if row.Record != nil && row.Record.Norm != nil && !row.Deleted {
-		sug = row.Record.Norm.Company.Suggested
-	}
+	sug := companySuggestion(row)
 	keep := ""
 	if sug != nil {
 		keep = sug.RegistryKey
@@ -306,28 +299,40 @@ func (rs *Resolver) companyReview(ctx context.Context, tx warehouse.Tx, row *war
 	return err
 }
 
+// companySuggestion is a live record's low-confidence company attachment (nil: none).
+func companySuggestion(row *warehouse.SourceRow) *contact.CompanySuggestion {
+	if row.Record != nil && row.Record.Norm != nil && !row.Deleted {
+		return row.Record.Norm.Company.Suggested
+	}
+	return nil
+}
+
 type ranked struct {
 	masterID int64
 	score    match.Score
 }
 
-// rank scores the record against each candidate master (its best-matching member) and
-// returns the masters best first, without those a steward said are not a match.
-func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, cands []warehouse.SourceRow) ([]ranked, error) {
-	byMaster := map[int64]match.Score{}
-	var order []int64
-	for _, c := range cands {
-		s := rs.Engine.Score(r.Norm, c.Record.Norm)
-		prev, seen := byMaster[c.MasterID]
-		if !seen {
-			order = append(order, c.MasterID)
+// rank scores the record against each candidate master (its best-matching member, the
+// record itself excluded) and returns the masters best first, without those a steward
+// said are not a match.
+func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, cands *warehouse.CandidateSet) ([]ranked, error) {
+	feats := rs.Engine.Features(r.Norm)
+	out := make([]ranked, 0, len(cands.Rows))
+	for id, rows := range cands.Rows {
+		var bestF *match.Features
+		bestW := math.Inf(-1)
+		for i := range rows {
+			if rows[i].ID == rowID {
+				continue
+			}
+			f := rs.candidateFeatures(&rows[i])
+			if w := rs.Engine.Weight(feats, f); w > bestW {
+				bestW, bestF = w, f
+			}
 		}
-		if !seen || s.Weight > prev.Weight {
-			byMaster[c.MasterID] = s
+		if bestF == nil {
+			continue
 		}
-	}
-	out := make([]ranked, 0, len(order))
-	for _, id := range order {
 		// A record not stored yet (rowID 0) has no not-a-match decision.
 		if rowID != 0 {
 			no, err := tx.NotAMatch(ctx, rowID, id)
@@ -338,22 +343,40 @@ func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *c
 				continue
 			}
 		}
-		out = append(out, ranked{id, byMaster[id]})
+		out = append(out, ranked{id, rs.Engine.ScoreFeatures(feats, bestF)})
 	}
-	slices.SortStableFunc(out, func(a, b ranked) int {
+	sortRanked(out)
+	return out, nil
+}
+
+// candidateFeatures returns a candidate row's match features: the stored ones, else
+// extracted from its record.
+func (rs *Resolver) candidateFeatures(c *warehouse.SourceRow) *match.Features {
+	if f, ok := match.DecodeFeatures(c.Features); ok {
+		return f
+	}
+	var n *contact.Normalized
+	if c.Record != nil {
+		n = c.Record.Norm
+	}
+	return rs.Engine.Features(n)
+}
+
+// sortRanked orders ranked masters best first; ties go to the older master.
+func sortRanked(rs []ranked) {
+	slices.SortStableFunc(rs, func(a, b ranked) int {
 		switch {
 		case a.score.Weight > b.score.Weight:
 			return -1
 		case a.score.Weight < b.score.Weight:
 			return 1
-		case a.masterID < b.masterID: // ties: the older master
+		case a.masterID < b.masterID:
 			return -1
 		case a.masterID > b.masterID:
 			return 1
 		}
 		return 0
 	})
-	return out, nil
 }
 
 // update stores a newer version of a known record; it stays with its master (master ids
@@ -361,6 +384,7 @@ func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *c
 func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	row := *prev
 	row.Hash, row.UpdatedAt, row.Record, row.Position = hash, r.UpdatedAt, r, position
+	row.Features = match.EncodeFeatures(r.Norm)
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
 		return err
 	}

@@ -62,12 +62,40 @@ type Tx interface {
 	// AddBlockKeys adds blocking keys to a source record that has none yet (a row just
 	// inserted): ReplaceBlockKeys without the delete.
 	AddBlockKeys(ctx context.Context, sourceRowID int64, keys []string) error
-	// Candidates returns the live source records of the active masters sharing a key
-	// with keys, excluding the record excludeID. Keys shared by more than maxMasters
-	// masters are skipped and returned in skipped.
-	Candidates(ctx context.Context, keys []string, maxMasters int, excludeID int64) (cands []SourceRow, skipped []string, err error)
+	// SourceStates is SourceState for several records in one read, keyed by
+	// "source:source_id" (records never stored are absent).
+	SourceStates(ctx context.Context, keys []SourceKey) (map[string]*SourceRow, error)
+	// Candidates returns in one read what blocking finds for keys (the keys of one
+	// record or of a whole batch): for each key, the active masters with a live record
+	// holding it, and the live records of those masters. Candidate rows carry ID,
+	// Source, SourceID, MasterID and Features; Record is decoded only for rows whose
+	// stored features do not start with featuresVersion (older rows). Keys shared by more
+	// than maxMasters masters are skipped and listed in Skipped.
+	Candidates(ctx context.Context, keys []string, maxMasters int, featuresVersion string) (*CandidateSet, error)
 	// Members returns the live source records of a master.
 	Members(ctx context.Context, masterID int64) ([]SourceRow, error)
+	// MembersOf is Members for several masters in one read.
+	MembersOf(ctx context.Context, masterIDs []int64) (map[int64][]SourceRow, error)
+	// PutSourceRecords is PutSourceRecord for several distinct records in one statement.
+	PutSourceRecords(ctx context.Context, rows []*SourceRow) error
+	// AddRowBlockKeys is AddBlockKeys for several rows in one statement.
+	AddRowBlockKeys(ctx context.Context, keys []RowKey) error
+	// NewMasterIDs reserves n master ids, in increasing order, for InsertMasters.
+	NewMasterIDs(ctx context.Context, n int) ([]int64, error)
+	// InsertMasters inserts masters whose ID (from NewMasterIDs), Version, Status,
+	// Golden and Quality are set, in one statement; it sets CreatedAt and UpdatedAt.
+	InsertMasters(ctx context.Context, ms []*contact.Master) error
+	// MastersByID reads several masters in one read (locking them on PostgreSQL, like
+	// Master); missing ids are absent from the map.
+	MastersByID(ctx context.Context, ids []int64) (map[int64]*contact.Master, error)
+	// SaveMasters stores the golden record, status, quality and version of several
+	// masters as given (the caller computed the versions from MastersByID), in one
+	// statement; it sets UpdatedAt.
+	SaveMasters(ctx context.Context, ms []*contact.Master) error
+	// AppendEvents is AppendEvent for several events, in order, in one statement.
+	AppendEvents(ctx context.Context, es []*Event) error
+	// AddOutboxes is AddOutbox for several events, in order, in one statement.
+	AddOutboxes(ctx context.Context, os []*OutboxEvent) error
 	// CreateMaster inserts a master and sets m.ID.
 	CreateMaster(ctx context.Context, m *contact.Master) error
 	// UpdateMaster stores a master's golden record, status and quality and bumps its
@@ -107,10 +135,35 @@ type SourceRow struct {
 	Explanation json.RawMessage
 	// Position is where the record was read (file:line, topic/partition/offset).
 	Position string
+	// Features are the record's match features, encoded by the resolver (opaque to the
+	// store; empty: none stored). Candidates are scored on them without decoding Record.
+	Features string
 }
 
 // Key returns "source:source_id".
 func (r *SourceRow) Key() string { return r.Source + ":" + r.SourceID }
+
+// SourceKey names a source record.
+type SourceKey struct{ Source, SourceID string }
+
+// Key returns "source:source_id".
+func (k SourceKey) Key() string { return k.Source + ":" + k.SourceID }
+
+// RowKey is one blocking key of a source row.
+type RowKey struct {
+	Key   string
+	RowID int64
+}
+
+// CandidateSet is what blocking found for a set of keys (Tx.Candidates).
+type CandidateSet struct {
+	// Masters lists, per key, the active masters with a live record holding it.
+	Masters map[string][]int64
+	// Rows lists each of those masters' live records, oldest first.
+	Rows map[int64][]SourceRow
+	// Skipped are the keys shared by too many masters to be used.
+	Skipped []string
+}
 
 // Event kinds of the audit log.
 const (

@@ -47,6 +47,7 @@ $$`,
 		`CREATE TRIGGER merge_events_append_only_truncate BEFORE TRUNCATE ON merge_events FOR EACH STATEMENT EXECUTE FUNCTION merge_events_append_only()`,
 	}},
 	LockKeys:  lockKeys,
+	NextIDs:   nextIDs,
 	TryLock:   tryLock,
 	Retryable: retryable,
 	// nil: READ COMMITTED, see the package documentation.
@@ -62,6 +63,25 @@ func tryLock(ctx context.Context, tx *sql.Tx, key int64) (bool, error) {
 	var ok bool
 	err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, key).Scan(&ok)
 	return ok, err
+}
+
+// nextIDs draws n values from the table's identity sequence (not necessarily
+// consecutive when other sessions draw too).
+func nextIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 func lockKeys(ctx context.Context, tx *sql.Tx, hashes []int64) error {

@@ -159,9 +159,12 @@ func TestLockKeysSerializes(t *testing.T) {
 			}
 			secondAcquired.Store(true)
 			// Read after the lock, in the transaction: sees what the first one committed.
-			cands, _, err := tx.Candidates(ctx, []string{"phone:+33600000000"}, 10, 0)
-			candidates = len(cands)
-			return err
+			cands, err := tx.Candidates(ctx, []string{"phone:+33600000000"}, 10, "")
+			if err != nil {
+				return err
+			}
+			candidates = len(cands.Rows)
+			return nil
 		})
 	}()
 	// The second transaction is blocked on its advisory lock while the first holds it.
@@ -270,17 +273,18 @@ func resolve(ctx context.Context, s warehouse.Store, key, sourceID string, lock 
 				return err
 			}
 		}
-		cands, _, err := tx.Candidates(ctx, []string{key}, 100, 0)
+		cands, err := tx.Candidates(ctx, []string{key}, 100, "")
 		if err != nil {
 			return err
 		}
+		masters := cands.Masters[key]
 		if beforeWrite != nil {
 			beforeWrite()
 		}
 		row := &warehouse.SourceRow{Source: "crm", SourceID: sourceID, Hash: "h", Position: "test",
 			Record: &contact.Record{Source: "crm", SourceID: sourceID, Emails: []string{key}}}
-		if len(cands) > 0 {
-			row.MasterID = cands[0].MasterID
+		if len(masters) > 0 {
+			row.MasterID = masters[0]
 		} else {
 			m := &contact.Master{Status: contact.MasterActive}
 			if err := tx.CreateMaster(ctx, m); err != nil {

@@ -27,6 +27,7 @@ var Dialect = &sqlstore.Dialect{
 		`CREATE TRIGGER merge_events_append_only_update BEFORE UPDATE ON merge_events BEGIN SELECT RAISE(ABORT, 'merge_events is append-only'); END`,
 		`CREATE TRIGGER merge_events_append_only_delete BEFORE DELETE ON merge_events BEGIN SELECT RAISE(ABORT, 'merge_events is append-only'); END`,
 	}},
+	NextIDs: nextIDs,
 	Retryable: func(err error) bool {
 		var se *sqlite.Error
 		if errors.As(err, &se) {
@@ -37,11 +38,37 @@ var Dialect = &sqlstore.Dialect{
 	},
 }
 
+// nextIDs reserves ids by moving the table's AUTOINCREMENT counter: the transaction
+// holds the only write lock, and AUTOINCREMENT never hands out an id at or below it.
+func nextIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error) {
+	var seq int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = ?`, table).Scan(&seq)
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = ? WHERE name = ?`, seq+int64(n), table)
+	if err != nil {
+		return nil, err
+	}
+	if k, err := res.RowsAffected(); err != nil {
+		return nil, err
+	} else if k == 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)`, table, seq+int64(n)); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = seq + 1 + int64(i)
+	}
+	return ids, nil
+}
+
 // Open opens (creating if needed) the SQLite warehouse at path and migrates it. The file
 // uses WAL journaling; one connection writes at a time.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)", "cache_size(-131072)", "mmap_size(1073741824)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

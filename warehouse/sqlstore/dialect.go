@@ -29,6 +29,9 @@ type Dialect struct {
 	// (" FOR UPDATE" on PostgreSQL, so that two transactions linking records to one master
 	// rebuild its golden record one after the other; "" on SQLite, which has one writer).
 	ForUpdate string
+	// NextIDs reserves n ids of table's id column until the transaction ends (explicit
+	// ids inserted later must not collide with the table's own).
+	NextIDs func(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error)
 	// BeginTx options (nil: default).
 	TxOptions *sql.TxOptions
 }

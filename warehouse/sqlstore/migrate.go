@@ -166,6 +166,12 @@ ALTER TABLE review_items ADD COLUMN company_key TEXT NOT NULL DEFAULT '';
 DROP INDEX review_items_open_pair;
 CREATE UNIQUE INDEX review_items_open_pair ON review_items(source_row_id, candidate_id, company_key) WHERE status = 'open';
 `,
+	// 4: match features stored with each source record (issue 5): candidates are scored
+	// on them without decoding the record JSON. NULL for rows written before: those are
+	// decoded as before until they are written again.
+	4: `
+ALTER TABLE source_records ADD COLUMN features TEXT;
+`,
 }
 
 // SchemaVersion is the newest migration version.

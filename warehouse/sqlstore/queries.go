@@ -7,18 +7,19 @@ import "strings"
 // value, which changes nothing) so that every query is one of a finite set that warm
 // prepares once.
 
-const sourceCols = `id, source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position`
+const sourceCols = `id, source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, features`
 
 const (
 	qSourceRecord = `SELECT ` + sourceCols + ` FROM source_records WHERE source = ? AND source_id = ?`
 	qSourceState  = `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position FROM source_records WHERE source = ? AND source_id = ?`
 	qPutSource    = `
-INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, created_at, modified_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, features, created_at, modified_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source, source_id) DO UPDATE SET
 	hash = excluded.hash, updated_at = excluded.updated_at, deleted = excluded.deleted,
 	record = excluded.record, master_id = excluded.master_id, score = excluded.score,
-	explanation = excluded.explanation, position = excluded.position, modified_at = excluded.modified_at
+	explanation = excluded.explanation, position = excluded.position, features = excluded.features,
+	modified_at = excluded.modified_at
 RETURNING id`
 	qDeleteBlockKeys = `DELETE FROM block_keys WHERE source_row_id = ?`
 	qMembers         = `SELECT ` + sourceCols + ` FROM source_records WHERE master_id = ? AND deleted = FALSE ORDER BY id`
@@ -73,22 +74,12 @@ WHERE bk.key IN (` + placeholders(n) + `) AND s.deleted = FALSE AND s.master_id 
 GROUP BY bk.key`
 }
 
-func qCandidates(n int) string {
-	return `SELECT ` + prefixed("s.", sourceCols) + ` FROM source_records s
-JOIN masters m ON m.id = s.master_id
-WHERE s.master_id IN (
-	SELECT DISTINCT s2.master_id FROM block_keys bk JOIN source_records s2 ON s2.id = bk.source_row_id
-	WHERE bk.key IN (` + placeholders(n) + `) AND s2.deleted = FALSE)
-AND s.deleted = FALSE AND s.id <> ? AND m.status = ?
-ORDER BY s.master_id, s.id`
-}
-
 // hotQueries lists every query warm prepares.
 func hotQueries(d *Dialect) []string {
 	qs := []string{qSourceRecord, qSourceState, qPutSource, qDeleteBlockKeys, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
 	qs = append(qs, qMaster+d.ForUpdate)
 	for _, n := range padSizes {
-		qs = append(qs, qInsertBlockKeys(n), qCountKeys(n), qCandidates(n))
+		qs = append(qs, qInsertBlockKeys(n), qCountKeys(n))
 	}
-	return qs
+	return append(qs, batchQueries(d)...)
 }

@@ -62,9 +62,11 @@ func scanSource(sc scanner) (*warehouse.SourceRow, error) {
 	var upd sql.NullTime
 	var rec, expl []byte
 	var master sql.NullInt64
-	if err := sc.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &rec, &master, &r.Score, &expl, &r.Position); err != nil {
+	var feats sql.NullString
+	if err := sc.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &rec, &master, &r.Score, &expl, &r.Position, &feats); err != nil {
 		return nil, err
 	}
+	r.Features = feats.String
 	if upd.Valid {
 		r.UpdatedAt = upd.Time.UTC()
 	}
@@ -142,7 +144,7 @@ func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error 
 	now := time.Now().UTC()
 	row := t.queryRow(ctx, qPutSource,
 		r.Source, r.SourceID, r.Hash, nullTime(r.UpdatedAt), r.Deleted, string(rec), nullID(r.MasterID),
-		r.Score, nullJSON(r.Explanation), r.Position, now, now)
+		r.Score, nullJSON(r.Explanation), r.Position, nullString(r.Features), now, now)
 	if err := row.Scan(&r.ID); err != nil {
 		return fmt.Errorf("put source record %s: %w", r.Key(), err)
 	}
@@ -169,43 +171,6 @@ func (t *tx) AddBlockKeys(ctx context.Context, id int64, keys []string) error {
 		return fmt.Errorf("block keys: %w", err)
 	}
 	return nil
-}
-
-func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, excludeID int64) ([]warehouse.SourceRow, []string, error) {
-	if len(keys) == 0 {
-		return nil, nil, nil
-	}
-	rows, err := t.query(ctx, qCountKeys(padded(len(keys))), padArgs(keys)...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("candidates: count keys: %w", err)
-	}
-	var ok, skipped []string
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		if n > maxMasters {
-			skipped = append(skipped, k)
-		} else {
-			ok = append(ok, k)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	if len(ok) == 0 {
-		return nil, skipped, nil
-	}
-	args := append(padArgs(ok), excludeID, contact.MasterActive)
-	cands, err := t.sourceRows(ctx, qCandidates(padded(len(ok))), args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("candidates: %w", err)
-	}
-	return cands, skipped, nil
 }
 
 func (t *tx) sourceRows(ctx context.Context, q string, args ...any) ([]warehouse.SourceRow, error) {

@@ -31,6 +31,7 @@ func Run(t *testing.T, h Harness) {
 	}{
 		{"SourceRecordRoundTrip", testSourceRecord},
 		{"CandidatesAndCap", testCandidates},
+		{"BatchMethods", testBatch},
 		{"MasterVersions", testMasters},
 		{"ReviewItemsDeduplicated", testReviewItems},
 		{"AuditLogAppendOnly", testEvents},
@@ -121,50 +122,218 @@ func testSourceRecord(t *testing.T, h Harness) {
 	})
 }
 
+// masterIDs lists the masters of a candidate set's rows, in order.
+func candidateMasters(set *warehouse.CandidateSet) []int64 {
+	var out []int64
+	for m := range set.Rows {
+		out = append(out, m)
+	}
+	slices.Sort(out)
+	return out
+}
+
 func testCandidates(t *testing.T, h Harness) {
 	s := h.Open(t)
 	r1, m1 := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "email:a@x.fr", "name:martin")
 	_, m2 := addRecord(t, s, rec("web", "2", "martin", "b@x.fr"), "email:b@x.fr", "name:martin")
 	_, m3 := addRecord(t, s, rec("web", "3", "martin", "c@x.fr"), "email:c@x.fr", "name:martin")
 	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
-		cands, skipped, err := tx.Candidates(ctx, []string{"email:a@x.fr", "email:b@x.fr", "name:martin"}, 2, 0)
+		set, err := tx.Candidates(ctx, []string{"email:a@x.fr", "email:b@x.fr", "name:martin", "email:a@x.fr"}, 2, "f1|")
 		if err != nil {
 			return err
 		}
-		if !slices.Equal(skipped, []string{"name:martin"}) {
-			t.Errorf("skipped = %v, want the key shared by 3 masters", skipped)
+		if !slices.Equal(set.Skipped, []string{"name:martin"}) {
+			t.Errorf("skipped = %v, want the key shared by 3 masters", set.Skipped)
 		}
-		var masters []int64
-		for _, c := range cands {
-			masters = append(masters, c.MasterID)
+		if got := candidateMasters(set); !slices.Equal(got, []int64{m1, m2}) {
+			t.Errorf("candidate masters = %v, want %v", got, []int64{m1, m2})
 		}
-		if !slices.Equal(masters, []int64{m1, m2}) {
-			t.Errorf("candidate masters = %v, want %v", masters, []int64{m1, m2})
+		if !slices.Equal(set.Masters["email:a@x.fr"], []int64{m1}) || !slices.Equal(set.Masters["email:b@x.fr"], []int64{m2}) || set.Masters["name:martin"] != nil {
+			t.Errorf("masters by key = %v", set.Masters)
 		}
-		cands, _, err = tx.Candidates(ctx, []string{"name:martin"}, 10, r1)
+		// Rows stored without features come with their record.
+		if c := set.Rows[m1]; len(c) != 1 || c[0].ID != r1 || c[0].Key() != "web:1" || c[0].Record == nil || c[0].Record.FamilyName != "martin" || c[0].Features != "" {
+			t.Errorf("candidate row of master %d: %+v", m1, c)
+		}
+		set, err = tx.Candidates(ctx, []string{"name:martin"}, 10, "f1|")
 		if err != nil {
 			return err
 		}
-		if len(cands) != 2 || cands[0].MasterID != m2 || cands[1].MasterID != m3 {
-			t.Errorf("excluding the record itself: %+v", cands)
+		if got := candidateMasters(set); !slices.Equal(got, []int64{m1, m2, m3}) || !slices.Equal(set.Masters["name:martin"], got) {
+			t.Errorf("name block: %v %v", got, set.Masters)
 		}
 		// ReplaceBlockKeys drops the keys a row had: record 1 leaves the name block.
 		if err := tx.ReplaceBlockKeys(ctx, r1, []string{"email:a@x.fr"}); err != nil {
 			return err
 		}
-		cands, _, err = tx.Candidates(ctx, []string{"name:martin"}, 10, 0)
+		set, err = tx.Candidates(ctx, []string{"name:martin"}, 10, "f1|")
 		if err != nil {
 			return err
 		}
-		if len(cands) != 2 || cands[0].MasterID != m2 {
-			t.Errorf("after replacing record 1's keys: %+v", cands)
+		if got := candidateMasters(set); !slices.Equal(got, []int64{m2, m3}) {
+			t.Errorf("after replacing record 1's keys: %v", got)
 		}
-		none, _, err := tx.Candidates(ctx, []string{"email:nobody"}, 10, 0)
-		if err != nil || len(none) != 0 {
-			t.Errorf("unknown key: %v %v", none, err)
+		none, err := tx.Candidates(ctx, []string{"email:nobody"}, 10, "f1|")
+		if err != nil || len(none.Rows) != 0 || len(none.Masters) != 0 {
+			t.Errorf("unknown key: %+v %v", none, err)
 		}
 		return nil
 	})
+}
+
+// testBatch covers the set-based methods a resolver batch uses.
+func testBatch(t *testing.T, h Harness) {
+	s := h.Open(t)
+	_, old := addRecord(t, s, rec("web", "0", "martin", "z@x.fr"), "name:martin")
+	ctx := context.Background()
+	var ids []int64
+	var rows []*warehouse.SourceRow
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		var err error
+		ids, err = tx.NewMasterIDs(ctx, 3)
+		if err != nil {
+			return err
+		}
+		if len(ids) != 3 || ids[0] <= old || !slices.IsSorted(ids) {
+			t.Errorf("new master ids %v after master %d", ids, old)
+		}
+		var ms []*contact.Master
+		for i, id := range ids {
+			ms = append(ms, &contact.Master{ID: id, Version: i + 1, Status: contact.MasterActive, Golden: contact.Golden{FamilyName: fmt.Sprint("f", i)}, Quality: 10 * i})
+		}
+		if err := tx.InsertMasters(ctx, ms); err != nil {
+			return err
+		}
+		// A master created afterwards the usual way never reuses a reserved id.
+		m := &contact.Master{Golden: contact.Golden{FamilyName: "later"}}
+		if err := tx.CreateMaster(ctx, m); err != nil {
+			return err
+		}
+		if m.ID <= ids[2] {
+			t.Errorf("master created after reserving %v got id %d", ids, m.ID)
+		}
+		for i := range 5 {
+			r := rec("crm", fmt.Sprint(i), "durand", fmt.Sprintf("d%d@x.fr", i))
+			rows = append(rows, &warehouse.SourceRow{Source: "crm", SourceID: fmt.Sprint(i), Hash: fmt.Sprint("h", i), Record: r,
+				MasterID: ids[i%3], Position: fmt.Sprint("p", i), Features: fmt.Sprint("f1|", i)})
+		}
+		rows[4].Features = "f0|old"
+		if err := tx.PutSourceRecords(ctx, rows); err != nil {
+			return err
+		}
+		var keys []warehouse.RowKey
+		for i, r := range rows {
+			if r.ID == 0 {
+				t.Errorf("row %d has no id", i)
+			}
+			keys = append(keys, warehouse.RowKey{Key: "name:durand", RowID: r.ID}, warehouse.RowKey{Key: fmt.Sprint("email:d", i), RowID: r.ID})
+		}
+		if err := tx.AddRowBlockKeys(ctx, keys); err != nil {
+			return err
+		}
+		if err := tx.PutSourceRecords(ctx, []*warehouse.SourceRow{rows[0], rows[0]}); err == nil {
+			t.Error("a record twice in one batch was accepted")
+		}
+		return nil
+	})
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		states, err := tx.SourceStates(ctx, []warehouse.SourceKey{{Source: "crm", SourceID: "0"}, {Source: "crm", SourceID: "4"}, {Source: "crm", SourceID: "nope"}, {Source: "web", SourceID: "0"}})
+		if err != nil {
+			return err
+		}
+		if len(states) != 3 || states["crm:0"] == nil || states["crm:0"].ID != rows[0].ID || states["crm:0"].Hash != "h0" || states["crm:4"].MasterID != ids[1] || states["crm:0"].Record != nil {
+			t.Errorf("source states %+v", states)
+		}
+		set, err := tx.Candidates(ctx, []string{"name:durand", "email:d1"}, 10, "f1|")
+		if err != nil {
+			return err
+		}
+		if got := candidateMasters(set); !slices.Equal(got, ids) || !slices.Equal(set.Masters["email:d1"], ids[1:2]) {
+			t.Errorf("candidates %v %v", got, set.Masters)
+		}
+		for _, c := range set.Rows[ids[1]] {
+			switch c.SourceID {
+			case "1":
+				if c.Features != "f1|1" || c.Record != nil {
+					t.Errorf("current features: %+v", c)
+				}
+			case "4":
+				// Features of another version: the record instead.
+				if c.Features != "" || c.Record == nil || c.Record.Emails[0] != "d4@x.fr" {
+					t.Errorf("stale features: %+v", c)
+				}
+			default:
+				t.Errorf("row %s in master %d", c.SourceID, ids[1])
+			}
+		}
+		members, err := tx.MembersOf(ctx, []int64{ids[0], ids[2], old, ids[0]})
+		if err != nil {
+			return err
+		}
+		if len(members) != 3 || len(members[ids[0]]) != 2 || members[ids[0]][0].SourceID != "0" || members[ids[0]][1].SourceID != "3" || members[ids[0]][0].Features != "f1|0" || members[old][0].SourceID != "0" {
+			t.Errorf("members %+v", members)
+		}
+		ms, err := tx.MastersByID(ctx, []int64{ids[1], ids[2], 999999})
+		if err != nil {
+			return err
+		}
+		if len(ms) != 2 || ms[ids[1]].Version != 2 || ms[ids[2]].Golden.FamilyName != "f2" || ms[ids[2]].Quality != 20 {
+			t.Errorf("masters by id %+v", ms)
+		}
+		ms[ids[1]].Version, ms[ids[1]].Golden.GivenName, ms[ids[1]].Status = 5, "anne", contact.MasterRetired
+		ms[ids[2]].Version, ms[ids[2]].Quality = 3, 99
+		if err := tx.SaveMasters(ctx, []*contact.Master{ms[ids[1]], ms[ids[2]]}); err != nil {
+			return err
+		}
+		var evs []*warehouse.Event
+		var obs []*warehouse.OutboxEvent
+		for i := range 3 {
+			evs = append(evs, &warehouse.Event{Kind: warehouse.EventLink, MasterID: ids[i], SourceKey: fmt.Sprint("crm:", i), Score: 0.5})
+			obs = append(obs, &warehouse.OutboxEvent{Topic: "golden", Key: fmt.Sprint(i), Payload: json.RawMessage(fmt.Sprintf(`{"n":%d}`, i))})
+		}
+		if err := tx.AppendEvents(ctx, evs); err != nil {
+			return err
+		}
+		return tx.AddOutboxes(ctx, obs)
+	})
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		m, err := tx.Master(ctx, ids[1])
+		if err != nil {
+			return err
+		}
+		if m.Version != 5 || m.Golden.GivenName != "anne" || m.Status != contact.MasterRetired || m.Golden.FamilyName != "f1" {
+			t.Errorf("saved master %+v", m)
+		}
+		if m, _ := tx.Master(ctx, ids[2]); m.Version != 3 || m.Quality != 99 {
+			t.Errorf("saved master %+v", m)
+		}
+		return nil
+	})
+	evs, err := s.Events(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, e := range evs {
+		if e.Kind == warehouse.EventLink {
+			keys = append(keys, e.SourceKey)
+		}
+	}
+	if !slices.Equal(keys, []string{"crm:0", "crm:1", "crm:2"}) {
+		t.Errorf("events in order: %v", keys)
+	}
+	var got []string
+	if _, err := s.ForwardOutbox(ctx, 10, func(es []warehouse.OutboxEvent) error {
+		for _, e := range es {
+			got = append(got, string(e.Payload))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{`{"n":0}`, `{"n":1}`, `{"n":2}`}) {
+		t.Errorf("outbox in order: %v", got)
+	}
 }
 
 func testMasters(t *testing.T, h Harness) {

@@ -1,0 +1,383 @@
+package resolve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/warehouse"
+)
+
+// batch resolves the records of one ResolveBatch transaction set-based: the common case, a
+// record never seen before, is decided in memory and written with the other new records of
+// the batch in a few multi-row statements (source rows, block keys, masters, audit events,
+// outbox), instead of a dozen statements per record. Every other case (a newer version, a
+// withdrawal, auto_merge, a record twice in the batch) first writes what is pending and
+// then takes the record-at-a-time path, so that the batch keeps the semantics of resolving
+// its records one after the other.
+type batch struct {
+	rs  *Resolver
+	tx  warehouse.Tx
+	ctx context.Context
+
+	// cands is what blocking finds in the warehouse for the keys of the records still to
+	// resolve (nil: to be read again, after a record-at-a-time write).
+	cands *warehouse.CandidateSet
+	// feats caches decoded candidate features by source row id.
+	feats map[int64]*match.Features
+
+	// Pending writes, in record order.
+	rows    []*pending
+	masters map[int64]*touched // by master id (provisional ids for new masters)
+	order   []*touched         // masters in order of first touch
+	byKey   map[string][]*pending
+	nextNew int64
+}
+
+// pending is a new record decided but not written yet.
+type pending struct {
+	row     *warehouse.SourceRow
+	keys    []string
+	feats   *match.Features
+	event   *warehouse.Event
+	reviews []*warehouse.ReviewItem
+	out     *Outcome
+}
+
+// touched is a master that records of the batch create or join.
+type touched struct {
+	id     int64
+	isNew  bool
+	joined []*pending // in order; a new master's first is its founder
+}
+
+// provisionalBase numbers the masters created in a batch until real ids are reserved at
+// write time: above every real id, in creation order, as real ids will be (ties between
+// candidates go to the older master).
+const provisionalBase = math.MaxInt64 / 2
+
+func newBatch(ctx context.Context, rs *Resolver, tx warehouse.Tx) *batch {
+	return &batch{rs: rs, tx: tx, ctx: ctx, feats: map[int64]*match.Features{},
+		masters: map[int64]*touched{}, byKey: map[string][]*pending{}, nextNew: provisionalBase}
+}
+
+// run resolves recs in order into outs.
+func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positions []string, outs []Outcome) error {
+	keys := make([]warehouse.SourceKey, len(recs))
+	for i, r := range recs {
+		keys[i] = warehouse.SourceKey{Source: r.Source, SourceID: r.SourceID}
+	}
+	states, err := b.tx.SourceStates(b.ctx, keys)
+	if err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(recs))
+	autoMerge := b.rs.Engine.Rules().Match.AutoMerge
+	for i, r := range recs {
+		k := r.Key()
+		prev, again := states[k], seen[k]
+		seen[k] = true
+		out := &outs[i]
+		switch {
+		case again, autoMerge, prev != nil && prev.Hash != hashes[i] && !stale(r, prev):
+			// Record at a time, on an up-to-date warehouse.
+			if err := b.flush(); err != nil {
+				return err
+			}
+			o, err := b.rs.resolveIn(b.ctx, b.tx, r, blockKeys[i], hashes[i], positions[i])
+			if err != nil {
+				return fmt.Errorf("resolve %s: %w", k, err)
+			}
+			*out = o
+			b.cands = nil
+		case prev != nil && prev.Hash == hashes[i]:
+			out.Action, out.MasterID = ActionUnchanged, prev.MasterID
+		case prev != nil:
+			out.Action, out.MasterID = ActionStale, prev.MasterID
+		case r.EffectiveOp() == contact.OpDelete:
+			out.Action = ActionUnchanged // withdrawing a record never stored
+		default:
+			if b.cands == nil {
+				var union []string
+				for j := i; j < len(recs); j++ {
+					union = append(union, blockKeys[j]...)
+				}
+				if b.cands, err = b.tx.Candidates(b.ctx, union, b.rs.Engine.Rules().Match.MaxBlockSize, match.FeaturesVersion); err != nil {
+					return err
+				}
+			}
+			if err := b.decide(r, blockKeys[i], hashes[i], positions[i], out); err != nil {
+				return fmt.Errorf("resolve %s: %w", k, err)
+			}
+		}
+	}
+	return b.flush()
+}
+
+// stale reports whether r is older than the stored version.
+func stale(r *contact.Record, prev *warehouse.SourceRow) bool {
+	return !r.UpdatedAt.IsZero() && r.UpdatedAt.Before(prev.UpdatedAt)
+}
+
+// candidateFeatures returns a candidate row's features, decoded once per batch.
+func (b *batch) candidateFeatures(c *warehouse.SourceRow) *match.Features {
+	if f, ok := b.feats[c.ID]; ok {
+		return f
+	}
+	f := b.rs.candidateFeatures(c)
+	b.feats[c.ID] = f
+	return f
+}
+
+// decide resolves a record never stored before against the warehouse's candidates and
+// the batch's pending records, and queues its writes.
+func (b *batch) decide(r *contact.Record, keys []string, hash, position string, out *Outcome) error {
+	eng := b.rs.Engine
+	feats := eng.Features(r.Norm)
+	// Candidate masters: those blocking finds in the warehouse and those of pending
+	// records sharing a key.
+	var masters []int64
+	for _, k := range keys {
+		if slices.Contains(b.cands.Skipped, k) {
+			out.SkippedKeys = append(out.SkippedKeys, k)
+			continue
+		}
+		masters = append(masters, b.cands.Masters[k]...)
+		for _, p := range b.byKey[k] {
+			masters = append(masters, p.row.MasterID)
+		}
+	}
+	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
+	// Each master is scored by its best-matching live record.
+	best := make([]ranked, 0, len(masters))
+	for _, m := range masters {
+		var bestF *match.Features
+		bestW := math.Inf(-1)
+		for i := range b.cands.Rows[m] {
+			f := b.candidateFeatures(&b.cands.Rows[m][i])
+			if w := eng.Weight(feats, f); w > bestW {
+				bestW, bestF = w, f
+			}
+		}
+		if t := b.masters[m]; t != nil {
+			for _, p := range t.joined {
+				if w := eng.Weight(feats, p.feats); w > bestW {
+					bestW, bestF = w, p.feats
+				}
+			}
+		}
+		if bestF != nil {
+			best = append(best, ranked{m, eng.ScoreFeatures(feats, bestF)})
+		}
+	}
+	sortRanked(best)
+
+	p := &pending{keys: keys, feats: feats, out: out,
+		row: &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position,
+			Features: match.EncodeFeatures(r.Norm)}}
+	decision := match.NewMaster
+	if len(best) > 0 {
+		out.Score = &best[0].score
+		decision = eng.Decide(best[0].score.Probability)
+	}
+	var t *touched
+	if decision == match.Link {
+		p.row.MasterID, p.row.Score = best[0].masterID, best[0].score.Probability
+		p.row.Explanation, _ = json.Marshal(best[0].score)
+		p.event = &warehouse.Event{Kind: warehouse.EventLink, MasterID: p.row.MasterID, SourceKey: r.Key(), Score: p.row.Score, Details: p.row.Explanation}
+		out.Action = ActionLinked
+		if t = b.masters[p.row.MasterID]; t == nil {
+			t = &touched{id: p.row.MasterID}
+		}
+	} else {
+		b.nextNew++
+		t = &touched{id: b.nextNew, isNew: true}
+		p.row.MasterID = t.id
+		p.event = &warehouse.Event{Kind: warehouse.EventNewMaster, MasterID: t.id, SourceKey: r.Key()}
+		out.Action = ActionNewMaster
+	}
+	if len(t.joined) == 0 {
+		b.masters[t.id] = t
+		b.order = append(b.order, t)
+	}
+	t.joined = append(t.joined, p)
+	out.MasterID = t.id
+	// Review items, as resolveNew queues them (without auto_merge, which never comes here).
+	for i, c := range best {
+		d := eng.Decide(c.score.Probability)
+		kind := ""
+		switch {
+		case i == 0 && decision == match.Review:
+			kind = warehouse.ReviewPair
+		case i > 0 && c.masterID != t.id && d == match.Link:
+			kind = warehouse.ReviewMerge
+		case i > 0 && c.masterID != t.id && d == match.Review && decision != match.Link:
+			kind = warehouse.ReviewPair
+		}
+		if kind != "" {
+			expl, _ := json.Marshal(c.score)
+			p.reviews = append(p.reviews, &warehouse.ReviewItem{Kind: kind, SourceKey: r.Key(), MasterID: t.id, CandidateID: c.masterID, Score: c.score.Probability, Explanation: expl})
+		}
+	}
+	if sug := companySuggestion(p.row); sug != nil {
+		expl, err := json.Marshal(sug)
+		if err != nil {
+			return err
+		}
+		p.reviews = append(p.reviews, &warehouse.ReviewItem{Kind: warehouse.ReviewCompany, SourceKey: r.Key(), MasterID: t.id, CompanyKey: sug.RegistryKey, Score: sug.Confidence, Explanation: expl})
+	}
+	b.rows = append(b.rows, p)
+	for _, k := range keys {
+		b.byKey[k] = append(b.byKey[k], p)
+	}
+	return nil
+}
+
+// flush writes the pending records: new masters get real ids, every touched master its
+// golden record per joined record (one version and one outbox event each, as record at a
+// time), then source rows, block keys, audit events, review items and outbox events go in
+// a few multi-row statements.
+func (b *batch) flush() error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	ctx, tx := b.ctx, b.tx
+	// Real ids for the new masters, in creation order.
+	var newOnes, existing []*touched
+	for _, t := range b.order {
+		if t.isNew {
+			newOnes = append(newOnes, t)
+		} else {
+			existing = append(existing, t)
+		}
+	}
+	ids, err := tx.NewMasterIDs(ctx, len(newOnes))
+	if err != nil {
+		return err
+	}
+	real := make(map[int64]int64, len(newOnes))
+	for i, t := range newOnes {
+		real[t.id] = ids[i]
+	}
+	remap := func(id int64) int64 {
+		if r, ok := real[id]; ok {
+			return r
+		}
+		return id
+	}
+	for _, p := range b.rows {
+		p.row.MasterID = remap(p.row.MasterID)
+		p.event.MasterID = remap(p.event.MasterID)
+		p.out.MasterID = remap(p.out.MasterID)
+		for _, it := range p.reviews {
+			it.MasterID, it.CandidateID = remap(it.MasterID), remap(it.CandidateID)
+		}
+	}
+	for _, t := range newOnes {
+		t.id = real[t.id]
+	}
+
+	// Golden records: the masters joined read with their live members, under lock.
+	var existingIDs []int64
+	for _, t := range existing {
+		existingIDs = append(existingIDs, t.id)
+	}
+	stored, err := tx.MastersByID(ctx, existingIDs)
+	if err != nil {
+		return err
+	}
+	members, err := tx.MembersOf(ctx, existingIDs)
+	if err != nil {
+		return err
+	}
+	// Each joined record publishes the version it made; its timestamps are the final
+	// ones of the write.
+	type version struct{ snap, final *contact.Master }
+	published := make(map[*pending]version, len(b.rows))
+	var inserts, saves []*contact.Master
+	for _, t := range b.order {
+		var m *contact.Master
+		var recs []*contact.Record
+		if t.isNew {
+			m = &contact.Master{ID: t.id, Status: contact.MasterActive}
+		} else {
+			if m = stored[t.id]; m == nil {
+				return fmt.Errorf("master %d: %w", t.id, warehouse.ErrNotFound)
+			}
+			for _, row := range members[t.id] {
+				recs = append(recs, row.Record)
+			}
+			m.Status = contact.MasterActive
+		}
+		for _, p := range t.joined {
+			recs = append(recs, p.row.Record)
+			m.Version++
+			m.Golden = match.Survive(recs, b.rs.Engine.Rules().Survivorship)
+			m.Quality = b.rs.quality(m.Golden, recs)
+			snap := *m
+			published[p] = version{&snap, m}
+		}
+		if t.isNew {
+			inserts = append(inserts, m)
+		} else {
+			saves = append(saves, m)
+		}
+	}
+	if err := tx.InsertMasters(ctx, inserts); err != nil {
+		return err
+	}
+	if err := tx.SaveMasters(ctx, saves); err != nil {
+		return err
+	}
+
+	rows := make([]*warehouse.SourceRow, len(b.rows))
+	events := make([]*warehouse.Event, len(b.rows))
+	var keys []warehouse.RowKey
+	for i, p := range b.rows {
+		rows[i], events[i] = p.row, p.event
+	}
+	if err := tx.PutSourceRecords(ctx, rows); err != nil {
+		return err
+	}
+	for _, p := range b.rows {
+		for _, k := range p.keys {
+			keys = append(keys, warehouse.RowKey{Key: k, RowID: p.row.ID})
+		}
+	}
+	if err := tx.AddRowBlockKeys(ctx, keys); err != nil {
+		return err
+	}
+	if err := tx.AppendEvents(ctx, events); err != nil {
+		return err
+	}
+	obs := make([]*warehouse.OutboxEvent, len(b.rows))
+	for i, p := range b.rows {
+		for _, it := range p.reviews {
+			it.SourceRowID = p.row.ID
+			added, err := tx.AddReviewItem(ctx, it)
+			if err != nil {
+				return err
+			}
+			if added {
+				p.out.Reviews++
+			}
+		}
+		v := published[p]
+		m := v.snap
+		m.CreatedAt, m.UpdatedAt = v.final.CreatedAt, v.final.UpdatedAt
+		payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: p.row.Key(), Master: m})
+		if err != nil {
+			return err
+		}
+		obs[i] = &warehouse.OutboxEvent{Topic: GoldenTopic, Key: fmt.Sprint(m.ID), Payload: payload}
+	}
+	if err := tx.AddOutboxes(ctx, obs); err != nil {
+		return err
+	}
+	b.rows, b.masters, b.order, b.byKey = nil, map[int64]*touched{}, nil, map[string][]*pending{}
+	return nil
+}

@@ -1,0 +1,462 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/warehouse"
+)
+
+// The set-based methods of tx: a batch of records costs a few statements instead of a
+// dozen per record (on PostgreSQL each statement is a round trip).
+//
+// Reads with IN lists are padded (padArgs); multi-row writes cannot repeat a row, so they
+// are cut into statements of exactSizes rows (a few prepared statements cover any count).
+
+// exactSizes are the row counts of multi-row write statements, largest first.
+var exactSizes = []int{64, 32, 16, 8, 4, 2, 1}
+
+// eachChunk calls fn with consecutive [lo, hi) ranges of n rows whose lengths are in
+// exactSizes.
+func eachChunk(n int, fn func(lo, hi int) error) error {
+	lo := 0
+	for lo < n {
+		for _, size := range exactSizes {
+			if n-lo >= size {
+				if err := fn(lo, lo+size); err != nil {
+					return err
+				}
+				lo += size
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// rows returns n rows of a VALUES list of the given row.
+func valueRows(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// cast is a parameter of SQL type typ inside a VALUES list that is joined against a
+// table: PostgreSQL cannot infer its type there, SQLite needs nothing (and would apply
+// numeric affinity to a CAST AS TIMESTAMP).
+func (d *Dialect) cast(typ string) string {
+	if d.Name != "postgres" {
+		return "?"
+	}
+	return "CAST(? AS " + typ + ")"
+}
+
+func qSourceStates(n int) string {
+	return `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position FROM source_records
+WHERE (source, source_id) IN (VALUES ` + valueRows("(?, ?)", n) + `)`
+}
+
+func qPutSources(n int) string {
+	return `INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, features, created_at, modified_at)
+VALUES ` + valueRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n) + `
+ON CONFLICT (source, source_id) DO UPDATE SET
+	hash = excluded.hash, updated_at = excluded.updated_at, deleted = excluded.deleted,
+	record = excluded.record, master_id = excluded.master_id, score = excluded.score,
+	explanation = excluded.explanation, position = excluded.position, features = excluded.features,
+	modified_at = excluded.modified_at
+RETURNING id, source, source_id`
+}
+
+func qKeyMasters(n int) string {
+	return `SELECT DISTINCT bk.key, s.master_id FROM block_keys bk
+JOIN source_records s ON s.id = bk.source_row_id
+JOIN masters m ON m.id = s.master_id
+WHERE bk.key IN (` + placeholders(n) + `) AND s.deleted = FALSE AND m.status = ?`
+}
+
+func qCandidateRows(n int) string {
+	return `SELECT id, source, source_id, master_id, features,
+	CASE WHEN features IS NULL OR substr(features, 1, ?) <> ? THEN record END
+FROM source_records WHERE master_id IN (` + placeholders(n) + `) AND deleted = FALSE ORDER BY master_id, id`
+}
+
+func qMembersOf(n int) string {
+	return `SELECT ` + sourceCols + ` FROM source_records WHERE master_id IN (` + placeholders(n) + `) AND deleted = FALSE ORDER BY master_id, id`
+}
+
+func qMastersByID(n int) string {
+	return `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id IN (` + placeholders(n) + `) ORDER BY id`
+}
+
+func qInsertMasters(n int) string {
+	return `INSERT INTO masters (id, version, status, golden, quality, created_at, updated_at) VALUES ` + valueRows("(?, ?, ?, ?, ?, ?, ?)", n)
+}
+
+func (d *Dialect) qSaveMasters(n int) string {
+	row := "(" + strings.Join([]string{d.cast("BIGINT"), d.cast("INTEGER"), d.cast("TEXT"), d.cast("BIGINT"), d.cast("TEXT"), d.cast("INTEGER"), d.cast(d.Types["time"])}, ", ") + ")"
+	return `UPDATE masters SET version = v.column2, status = v.column3, merged_into = v.column4, golden = v.column5, quality = v.column6, updated_at = v.column7
+FROM (VALUES ` + valueRows(row, n) + `) AS v WHERE masters.id = v.column1`
+}
+
+func qAppendEvents(n int) string {
+	return `INSERT INTO merge_events (at, kind, master_id, other_id, source_key, score, actor, details) VALUES ` + valueRows("(?, ?, ?, ?, ?, ?, ?, ?)", n)
+}
+
+func qAddOutboxes(n int) string {
+	return `INSERT INTO outbox (created_at, topic, key, payload) VALUES ` + valueRows("(?, ?, ?, ?)", n)
+}
+
+// batchQueries lists the set-based queries warm prepares.
+func batchQueries(d *Dialect) []string {
+	var qs []string
+	for _, n := range padSizes {
+		qs = append(qs, qSourceStates(n), qKeyMasters(n), qCandidateRows(n), qMembersOf(n), qMastersByID(n))
+	}
+	for _, n := range exactSizes {
+		qs = append(qs, qPutSources(n), qInsertMasters(n), d.qSaveMasters(n), qAppendEvents(n), qAddOutboxes(n))
+	}
+	return qs
+}
+
+// padIDs returns ids as arguments padded like padArgs.
+func padIDs(ids []int64) []any {
+	n := padded(len(ids))
+	args := make([]any, n)
+	for i := range args {
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	return args
+}
+
+// inChunks calls fn with slices of at most the largest pad size.
+func inChunks[T any](xs []T, fn func(part []T) error) error {
+	const most = 64
+	for lo := 0; lo < len(xs); lo += most {
+		if err := fn(xs[lo:min(lo+most, len(xs))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[string]*warehouse.SourceRow, error) {
+	out := make(map[string]*warehouse.SourceRow, len(keys))
+	err := inChunks(keys, func(part []warehouse.SourceKey) error {
+		n := padded(len(part))
+		args := make([]any, 0, 2*n)
+		for i := 0; i < n; i++ {
+			k := part[min(i, len(part)-1)]
+			args = append(args, k.Source, k.SourceID)
+		}
+		rows, err := t.query(ctx, qSourceStates(n), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r warehouse.SourceRow
+			var upd sql.NullTime
+			var expl []byte
+			var master sql.NullInt64
+			if err := rows.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position); err != nil {
+				return err
+			}
+			if upd.Valid {
+				r.UpdatedAt = upd.Time.UTC()
+			}
+			r.MasterID = master.Int64
+			if len(expl) > 0 {
+				r.Explanation = json.RawMessage(expl)
+			}
+			out[r.Key()] = &r
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, featuresVersion string) (*warehouse.CandidateSet, error) {
+	set := &warehouse.CandidateSet{Masters: map[string][]int64{}, Rows: map[int64][]warehouse.SourceRow{}}
+	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
+	if len(keys) == 0 {
+		return set, nil
+	}
+	// The cap first: a key shared by too many masters is never expanded.
+	var ok []string
+	err := inChunks(keys, func(part []string) error {
+		rows, err := t.query(ctx, qCountKeys(padded(len(part))), padArgs(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				return err
+			}
+			if n > maxMasters {
+				set.Skipped = append(set.Skipped, k)
+			} else {
+				ok = append(ok, k)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("candidates: count keys: %w", err)
+	}
+	slices.Sort(set.Skipped)
+	var masters []int64
+	err = inChunks(ok, func(part []string) error {
+		rows, err := t.query(ctx, qKeyMasters(padded(len(part))), append(padArgs(part), contact.MasterActive)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var m int64
+			if err := rows.Scan(&k, &m); err != nil {
+				return err
+			}
+			set.Masters[k] = append(set.Masters[k], m)
+			masters = append(masters, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	for _, ms := range set.Masters {
+		slices.Sort(ms)
+	}
+	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
+	err = inChunks(masters, func(part []int64) error {
+		args := append([]any{len(featuresVersion), featuresVersion}, padIDs(part)...)
+		rows, err := t.query(ctx, qCandidateRows(padded(len(part))), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r warehouse.SourceRow
+			var feats sql.NullString
+			var rec []byte
+			if err := rows.Scan(&r.ID, &r.Source, &r.SourceID, &r.MasterID, &feats, &rec); err != nil {
+				return err
+			}
+			r.Features = feats.String
+			if rec != nil {
+				r.Features = ""
+				r.Record = &contact.Record{}
+				if err := json.Unmarshal(rec, r.Record); err != nil {
+					return fmt.Errorf("source record %d: %w", r.ID, err)
+				}
+			}
+			set.Rows[r.MasterID] = append(set.Rows[r.MasterID], r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	return set, nil
+}
+
+func (t *tx) MembersOf(ctx context.Context, masterIDs []int64) (map[int64][]warehouse.SourceRow, error) {
+	out := map[int64][]warehouse.SourceRow{}
+	ids := slices.Compact(slices.Sorted(slices.Values(masterIDs)))
+	err := inChunks(ids, func(part []int64) error {
+		rs, err := t.sourceRows(ctx, qMembersOf(padded(len(part))), padIDs(part)...)
+		for _, r := range rs {
+			out[r.MasterID] = append(out[r.MasterID], r)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) error {
+	now := time.Now().UTC()
+	byKey := make(map[string]*warehouse.SourceRow, len(rows))
+	for _, r := range rows {
+		byKey[r.Key()] = r
+	}
+	if len(byKey) != len(rows) {
+		return fmt.Errorf("put source records: a record appears twice in one batch")
+	}
+	return eachChunk(len(rows), func(lo, hi int) error {
+		args := make([]any, 0, 13*(hi-lo))
+		for _, r := range rows[lo:hi] {
+			rec, err := json.Marshal(r.Record)
+			if err != nil {
+				return fmt.Errorf("encode source record %s: %w", r.Key(), err)
+			}
+			args = append(args, r.Source, r.SourceID, r.Hash, nullTime(r.UpdatedAt), r.Deleted, string(rec), nullID(r.MasterID),
+				r.Score, nullJSON(r.Explanation), r.Position, nullString(r.Features), now, now)
+		}
+		res, err := t.query(ctx, qPutSources(hi-lo), args...)
+		if err != nil {
+			return fmt.Errorf("put source records: %w", err)
+		}
+		defer res.Close()
+		for res.Next() {
+			var id int64
+			var k warehouse.SourceKey
+			if err := res.Scan(&id, &k.Source, &k.SourceID); err != nil {
+				return err
+			}
+			if r := byKey[k.Key()]; r != nil {
+				r.ID = id
+			}
+		}
+		return res.Err()
+	})
+}
+
+func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error {
+	return inChunks(keys, func(part []warehouse.RowKey) error {
+		n := padded(len(part))
+		args := make([]any, 0, 2*n)
+		for i := 0; i < n; i++ {
+			k := part[min(i, len(part)-1)]
+			args = append(args, k.Key, k.RowID)
+		}
+		if _, err := t.exec(ctx, qInsertBlockKeys(n), args...); err != nil {
+			return fmt.Errorf("block keys: %w", err)
+		}
+		return nil
+	})
+}
+
+func (t *tx) NewMasterIDs(ctx context.Context, n int) ([]int64, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	ids, err := t.d.NextIDs(ctx, t.tx, "masters", n)
+	if err != nil {
+		return nil, fmt.Errorf("new master ids: %w", err)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+func (t *tx) InsertMasters(ctx context.Context, ms []*contact.Master) error {
+	now := time.Now().UTC()
+	return eachChunk(len(ms), func(lo, hi int) error {
+		args := make([]any, 0, 7*(hi-lo))
+		for _, m := range ms[lo:hi] {
+			golden, err := json.Marshal(m.Golden)
+			if err != nil {
+				return err
+			}
+			if m.Status == "" {
+				m.Status = contact.MasterActive
+			}
+			m.CreatedAt, m.UpdatedAt = now, now
+			args = append(args, m.ID, m.Version, m.Status, string(golden), m.Quality, now, now)
+		}
+		if _, err := t.exec(ctx, qInsertMasters(hi-lo), args...); err != nil {
+			return fmt.Errorf("insert masters: %w", err)
+		}
+		return nil
+	})
+}
+
+func (t *tx) MastersByID(ctx context.Context, ids []int64) (map[int64]*contact.Master, error) {
+	out := make(map[int64]*contact.Master, len(ids))
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	err := inChunks(ids, func(part []int64) error {
+		rows, err := t.query(ctx, qMastersByID(padded(len(part)))+t.d.ForUpdate, padIDs(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m, err := scanMaster(rows)
+			if err != nil {
+				return err
+			}
+			out[m.ID] = m
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("masters: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) SaveMasters(ctx context.Context, ms []*contact.Master) error {
+	now := time.Now().UTC()
+	return eachChunk(len(ms), func(lo, hi int) error {
+		args := make([]any, 0, 7*(hi-lo))
+		for _, m := range ms[lo:hi] {
+			golden, err := json.Marshal(m.Golden)
+			if err != nil {
+				return err
+			}
+			m.UpdatedAt = now
+			args = append(args, m.ID, m.Version, m.Status, nullID(m.MergedInto), string(golden), m.Quality, now)
+		}
+		if _, err := t.exec(ctx, t.d.qSaveMasters(hi-lo), args...); err != nil {
+			return fmt.Errorf("save masters: %w", err)
+		}
+		return nil
+	})
+}
+
+func (t *tx) AppendEvents(ctx context.Context, es []*warehouse.Event) error {
+	now := time.Now().UTC()
+	return eachChunk(len(es), func(lo, hi int) error {
+		args := make([]any, 0, 8*(hi-lo))
+		for _, e := range es[lo:hi] {
+			if e.At.IsZero() {
+				e.At = now
+			}
+			if e.Actor == "" {
+				e.Actor = "engine"
+			}
+			args = append(args, e.At, e.Kind, e.MasterID, e.OtherID, e.SourceKey, e.Score, e.Actor, nullJSON(e.Details))
+		}
+		if _, err := t.exec(ctx, qAppendEvents(hi-lo), args...); err != nil {
+			return fmt.Errorf("append events: %w", err)
+		}
+		return nil
+	})
+}
+
+func (t *tx) AddOutboxes(ctx context.Context, os []*warehouse.OutboxEvent) error {
+	now := time.Now().UTC()
+	return eachChunk(len(os), func(lo, hi int) error {
+		args := make([]any, 0, 4*(hi-lo))
+		for _, o := range os[lo:hi] {
+			if o.CreatedAt.IsZero() {
+				o.CreatedAt = now
+			}
+			args = append(args, o.CreatedAt, o.Topic, o.Key, string(o.Payload))
+		}
+		if _, err := t.exec(ctx, qAddOutboxes(hi-lo), args...); err != nil {
+			return fmt.Errorf("add outbox: %w", err)
+		}
+		return nil
+	})
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
