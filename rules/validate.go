@@ -14,7 +14,7 @@ var (
 	compareFields = []string{"given_name", "family_name", "email", "email_local", "phone", "phone_mobile", "phone_fixed", "birth_date",
 		"postcode", "city", "street", "company_name", "company_siren"}
 	levelKinds = []string{"exact", "jaro_winkler", "levenshtein", "phonetic", "nickname",
-		"initial", "date_within", "date_transposed", "token_subset", "else"}
+		"initial", "date_within", "date_transposed", "token_subset", "present", "else"}
 	tfFields   = []string{"given_name", "family_name", "city", "postcode", "street", "company_name"}
 	strategies = []string{"source_priority", "most_recent", "most_complete", "most_frequent", "longest"}
 )

@@ -67,6 +67,7 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 		"date_within":     func(t float64) levelFunc { return func(a, b string) bool { return daysApart(a, b) <= t } },
 		"date_transposed": func(float64) levelFunc { return dateTransposed },
 		"token_subset":    func(float64) levelFunc { return tokenSubset },
+		"present":         func(float64) levelFunc { return func(string, string) bool { return true } },
 		"else":            func(float64) levelFunc { return func(string, string) bool { return true } },
 	}
 }

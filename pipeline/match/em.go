@@ -70,11 +70,20 @@ func EM(levels []int, pats Patterns, m0, u0 [][]float64, lambda0 float64, cfg EM
 		ps = append(ps, pat{g, float64(n)})
 	}
 	m, u := clone2(m0), clone2(u0)
-	var total float64
+	// The pseudo-counts of a comparison are a share of the pairs where it is observed
+	// (not neutral): a comparison often missing (birth date, mobile) would otherwise be
+	// ruled by its start values.
+	pseudo := make([]float64, len(levels))
 	for _, p := range ps {
-		total += p.n
+		for c, l := range p.g {
+			if l >= 0 {
+				pseudo[c] += p.n
+			}
+		}
 	}
-	pseudo := max(0, cfg.PriorStrength) * total
+	for c := range pseudo {
+		pseudo[c] *= max(0, cfg.PriorStrength)
+	}
 	lambda := lambda0
 	res := EMResult{}
 	mAcc, uAcc := zeros(levels), zeros(levels)
@@ -106,7 +115,7 @@ func EM(levels []int, pats Patterns, m0, u0 [][]float64, lambda0 float64, cfg EM
 		lambda = newLambda
 		for c := range levels {
 			for l := range mAcc[c] {
-				mAcc[c][l] += pseudo * m0[c][l]
+				mAcc[c][l] += pseudo[c] * m0[c][l]
 			}
 			delta = math.Max(delta, normalizeInto(m[c], mAcc[c]))
 			delta = math.Max(delta, normalizeInto(u[c], uAcc[c]))

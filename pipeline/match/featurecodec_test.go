@@ -48,4 +48,3 @@ func TestFeaturesRoundTrip(t *testing.T) {
 		t.Errorf("a value holding a separator was encoded: %q", enc)
 	}
 }
-
