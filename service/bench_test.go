@@ -1,11 +1,15 @@
 package service
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +23,8 @@ import (
 )
 
 // preload fills the warehouse with n masters of one record each, in large transactions
-// (a benchmark fixture: no matching, so it is fast).
+// of set-based writes (a benchmark fixture: no matching, so it is fast). The rows hold
+// their match features, as the resolver writes them.
 func preload(b *testing.B, s *Service, n int, seed int64) {
 	b.Helper()
 	g, err := synth.New(synth.Config{N: n, DupRate: synth.None, Seed: seed, Sources: []string{"preload"}})
@@ -28,33 +33,46 @@ func preload(b *testing.B, s *Service, n int, seed int64) {
 	}
 	ctx := context.Background()
 	for done := false; !done; {
+		var recs []*contact.Record
+		for len(recs) < 2000 {
+			r, err := g.Next()
+			if errors.Is(err, io.EOF) {
+				done = true
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := s.NormalizeChain.Process(ctx, r); err != nil {
+				b.Fatal(err)
+			}
+			recs = append(recs, r)
+		}
 		err := s.Store.InTx(ctx, func(tx warehouse.Tx) error {
-			for i := 0; i < 2000; i++ {
-				r, err := g.Next()
-				if errors.Is(err, io.EOF) {
-					done = true
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				if err := s.NormalizeChain.Process(ctx, r); err != nil {
-					return err
-				}
-				m := &contact.Master{Golden: match.Survive([]*contact.Record{r}, s.Rules.Survivorship)}
-				if err := tx.CreateMaster(ctx, m); err != nil {
-					return err
-				}
+			ids, err := tx.NewMasterIDs(ctx, len(recs))
+			if err != nil {
+				return err
+			}
+			ms := make([]*contact.Master, len(recs))
+			rows := make([]*warehouse.SourceRow, len(recs))
+			for i, r := range recs {
+				ms[i] = &contact.Master{ID: ids[i], Version: 1, Golden: match.Survive([]*contact.Record{r}, s.Rules.Survivorship)}
 				h, _ := resolve.Hash(r)
-				row := &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: h, Record: r, MasterID: m.ID}
-				if err := tx.PutSourceRecord(ctx, row); err != nil {
-					return err
-				}
-				if err := tx.ReplaceBlockKeys(ctx, row.ID, s.Engine.BlockKeys(r.Norm)); err != nil {
-					return err
+				rows[i] = &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: h, Record: r, MasterID: ids[i], Features: match.EncodeFeatures(r.Norm)}
+			}
+			if err := tx.InsertMasters(ctx, ms); err != nil {
+				return err
+			}
+			if err := tx.PutSourceRecords(ctx, rows); err != nil {
+				return err
+			}
+			var keys []warehouse.RowKey
+			for i, r := range recs {
+				for _, k := range s.Engine.BlockKeys(r.Norm) {
+					keys = append(keys, warehouse.RowKey{Key: k, RowID: rows[i].ID})
 				}
 			}
-			return nil
+			return tx.AddRowBlockKeys(ctx, keys)
 		})
 		if err != nil {
 			b.Fatal(err)
@@ -92,14 +110,17 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 				b.StartTimer()
 				start := time.Now()
 				var stops []func()
+				var addrs []string
 				for _, s := range svcs {
-					stops = append(stops, startRun(b, s))
+					stop, addr := startRunAddr(b, s)
+					stops, addrs = append(stops, stop), append(addrs, addr)
 				}
 				waitFor(b, 30*time.Minute, "the stream to be resolved", func() bool {
 					return countRows(b, svcs[0], `SELECT COUNT(*) FROM source_records`) == masters+records
 				})
 				el := time.Since(start)
 				b.StopTimer()
+				logStageTimes(b, addrs[0])
 				for _, stop := range stops {
 					stop()
 				}
@@ -107,5 +128,37 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 				b.StartTimer()
 			}
 		})
+	}
+}
+
+// logStageTimes logs each handler's mean time per message and the mean resolve batch, from
+// a run's /metrics: where a stream's time goes.
+func logStageTimes(b *testing.B, addr string) {
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		b.Log(err)
+		return
+	}
+	defer resp.Body.Close()
+	sums := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		for _, m := range []string{"steward_handler_duration_seconds_sum", "steward_handler_duration_seconds_count", "steward_resolve_batch_records_sum", "steward_resolve_batch_records_count"} {
+			if strings.HasPrefix(line, m) {
+				name, val, _ := strings.Cut(line, " ")
+				var v float64
+				fmt.Sscan(val, &v)
+				sums[name] = v
+			}
+		}
+	}
+	var names []string
+	for n := range sums {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		b.Logf("%s %g", n, sums[n])
 	}
 }

@@ -43,9 +43,14 @@ type KafkaConfig struct {
 	// OutboxInterval is how often the outbox is polled for events to publish on the
 	// golden topic. Default 200ms.
 	OutboxInterval time.Duration `yaml:"outbox_interval"`
+	// InFlight is how many messages of one partition each handler processes at once.
+	// Messages with the same key (source:source_id) still go one after the other in
+	// partition order, and offsets are committed only up to the oldest message not done.
+	// 1 processes each partition strictly in order. Default 32.
+	InFlight int `yaml:"in_flight"`
 	// ResolveBatch bounds the records the resolve handler writes in one transaction:
-	// records in flight together (one per assigned partition) share a transaction,
-	// without waiting for a batch to fill. Default 64.
+	// records in flight together (up to in_flight per assigned partition) share a
+	// transaction, without waiting for a batch to fill. Default 64.
 	ResolveBatch int `yaml:"resolve_batch"`
 	// ResolveWorkers is the number of resolve transactions a process writes at once.
 	// Default 4 on PostgreSQL (their round trips overlap), always 1 on SQLite (one
@@ -63,6 +68,9 @@ func (k *KafkaConfig) setDefaults() {
 	}
 	if k.ResolveBatch == 0 {
 		k.ResolveBatch = 64
+	}
+	if k.InFlight == 0 {
+		k.InFlight = 32
 	}
 	if k.CreateTopics == nil {
 		t := true
@@ -82,6 +90,9 @@ func (k *KafkaConfig) validate() []error {
 	}
 	if k.ResolveWorkers < 0 {
 		errs = append(errs, errors.New("kafka.resolve_workers: must be positive"))
+	}
+	if k.InFlight < 0 {
+		errs = append(errs, errors.New("kafka.in_flight: must be positive"))
 	}
 	if k.ResolveBatch < 0 {
 		errs = append(errs, errors.New("kafka.resolve_batch: must be positive"))

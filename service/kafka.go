@@ -40,6 +40,8 @@ func (s *Service) subscriber(handler string, wlog watermill.LoggerAdapter) (*kaf
 		JoinGroupBackoff:  k.JoinGroupBackoff,
 		DrainTimeout:      k.DrainTimeout,
 		MaxWait:           k.MaxWait,
+		// The handlers are safe for concurrent use and keep per-key order.
+		PartitionConcurrency: k.InFlight,
 	}, wlog)
 }
 

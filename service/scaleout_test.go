@@ -51,10 +51,17 @@ func genFile(t testing.TB, n int, seed int64) string {
 // startRun runs s.Run in the background; the returned stop cancels it and waits.
 func startRun(t testing.TB, s *Service) (stop func()) {
 	t.Helper()
+	stop, _ = startRunAddr(t, s)
+	return stop
+}
+
+// startRunAddr is startRun that also returns the HTTP address (/metrics).
+func startRunAddr(t testing.TB, s *Service) (stop func(), addr string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
 	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, RunOptions{Ready: func(string) { close(ready) }}) }()
+	go func() { done <- s.Run(ctx, RunOptions{Ready: func(a string) { addr = a; close(ready) }}) }()
 	select {
 	case <-ready:
 	case err := <-done:
@@ -70,7 +77,7 @@ func startRun(t testing.TB, s *Service) (stop func()) {
 				t.Errorf("run: %v", err)
 			}
 		})
-	}
+	}, addr
 }
 
 // clusters returns the warehouse's clustering as a canonical, comparable form: for each

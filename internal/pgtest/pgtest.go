@@ -268,6 +268,11 @@ func (c *cluster) startPostmaster() error {
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+sockets,
 		"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
 		"-c", "max_connections=200", "-c", "shared_buffers=64MB")
+	if v := os.Getenv("STEWARD_PGTEST_LOG_SLOW"); v != "" {
+		// Statements slower than v milliseconds go to the log, and the log is copied to
+		// STEWARD_PGTEST_LOG_SLOW_FILE when the cluster stops (profiling benchmarks).
+		cmd.Args = append(cmd.Args, "-c", "log_min_duration_statement="+v)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Its own process group (a terminal's ^C reaches the test binary, which stops the
 	// cluster), and SIGINT (fast shutdown) when the test binary dies, however it dies.
@@ -338,6 +343,11 @@ func (c *cluster) stop() error {
 		case <-time.After(30 * time.Second):
 			c.proc.Kill()
 			<-c.exited
+		}
+	}
+	if dst := os.Getenv("STEWARD_PGTEST_LOG_SLOW_FILE"); dst != "" {
+		if b, err := os.ReadFile(filepath.Join(c.dir, "log")); err == nil {
+			os.WriteFile(dst, b, 0o644)
 		}
 	}
 	if err := os.RemoveAll(c.dir); err != nil {

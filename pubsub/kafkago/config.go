@@ -120,6 +120,13 @@ type SubscriberConfig struct {
 	// Default 100ms.
 	NackBackoff time.Duration
 
+	// PartitionConcurrency is how many messages of one partition are delivered at
+	// once. Messages with the same key are still delivered one after the other, in
+	// partition order (a key's second message waits until the first is acked), and
+	// offsets are committed only up to the oldest message not acked yet. Default 1:
+	// the whole partition in order, one message at a time.
+	PartitionConcurrency int
+
 	// DrainTimeout is how long Close and rebalances wait for delivered messages
 	// to be acked or nacked; a message still pending then is left uncommitted
 	// and will be delivered again. Default 10s.
@@ -160,6 +167,9 @@ func (c SubscriberConfig) Validate() error {
 	} {
 		errs = append(errs, nonNegative(f.name, f.d))
 	}
+	if c.PartitionConcurrency < 0 {
+		errs = append(errs, fmt.Errorf("PartitionConcurrency must not be negative, got %d", c.PartitionConcurrency))
+	}
 	d := c.withDefaults()
 	if d.HeartbeatInterval >= d.SessionTimeout {
 		errs = append(errs, fmt.Errorf("HeartbeatInterval (%s) must be below SessionTimeout (%s)",
@@ -188,6 +198,7 @@ func (c PublisherConfig) withDefaults() PublisherConfig {
 func (c SubscriberConfig) withDefaults() SubscriberConfig {
 	c.ClientID = or(c.ClientID, defaultClientID)
 	c.CommitInterval = or(c.CommitInterval, defaultCommitInterval)
+	c.PartitionConcurrency = or(c.PartitionConcurrency, 1)
 	c.HeartbeatInterval = or(c.HeartbeatInterval, defaultHeartbeatInterval)
 	c.SessionTimeout = or(c.SessionTimeout, defaultSessionTimeout)
 	c.RebalanceTimeout = or(c.RebalanceTimeout, defaultRebalanceTimeout)

@@ -2,6 +2,7 @@ package kafkago
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -23,6 +24,10 @@ func (s *subscription) consume(ctx context.Context, partition int, offset int64,
 	}
 	logger.Debug("Consuming partition", watermill.LogFields{"offset": offset})
 
+	if s.cfg.PartitionConcurrency > 1 {
+		s.consumeConcurrently(ctx, r, partition, acked, logger)
+		return
+	}
 	retry := backoff{min: s.cfg.ReadBackoffMin, max: s.cfg.ReadBackoffMax}
 	for failures := 0; ; {
 		km, err := r.FetchMessage(ctx)
@@ -44,6 +49,109 @@ func (s *subscription) consume(ctx context.Context, partition int, offset int64,
 		if acked != nil {
 			acked.ack(partition, km.Offset+1)
 		}
+	}
+}
+
+// fetch reads the partition's next message, retrying failed fetches; ok is false once
+// ctx has ended.
+func (s *subscription) fetch(ctx context.Context, r *kafka.Reader, failures *int, logger watermill.LoggerAdapter) (km kafka.Message, ok bool) {
+	retry := backoff{min: s.cfg.ReadBackoffMin, max: s.cfg.ReadBackoffMax}
+	for {
+		km, err := r.FetchMessage(ctx)
+		if err == nil {
+			*failures = 0
+			return km, true
+		}
+		if ctx.Err() != nil {
+			return km, false
+		}
+		*failures++
+		logger.Error("Fetching message failed; retrying", err, watermill.LogFields{"failures": *failures})
+		if !sleep(ctx, retry.delay(*failures)) {
+			return km, false
+		}
+	}
+}
+
+// inFlight is a message of a partition consumed concurrently.
+type inFlight struct {
+	offset int64
+	done   chan struct{} // closed once delivered (acked) or abandoned
+	acked  bool          // set, under the partition's lock, before done is closed
+}
+
+// consumeConcurrently is consume with up to PartitionConcurrency messages delivered at
+// once. A message waits for the previous message with the same key (per-key order);
+// acked offsets are recorded only up to the oldest message not acked yet, so a crash
+// redelivers everything from there (at least once, as sequential consumption). When a
+// message is abandoned (ctx ended) the partition stops fetching and waits for the
+// messages in flight.
+func (s *subscription) consumeConcurrently(ctx context.Context, r *kafka.Reader, partition int, acked *ackedOffsets, logger watermill.LoggerAdapter) {
+	var (
+		mu      sync.Mutex
+		queue   []*inFlight              // in offset order, oldest first
+		lastFor = map[string]*inFlight{} // newest message in flight per key
+		wg      sync.WaitGroup
+	)
+	slots := make(chan struct{}, s.cfg.PartitionConcurrency)
+	stop, stopped := context.WithCancel(ctx)
+	defer func() {
+		wg.Wait()
+		stopped()
+	}()
+	failures := 0
+	for {
+		select {
+		case slots <- struct{}{}:
+		case <-stop.Done():
+			return
+		}
+		km, ok := s.fetch(stop, r, &failures, logger)
+		if !ok {
+			<-slots
+			return
+		}
+		key := string(km.Key)
+		it := &inFlight{offset: km.Offset, done: make(chan struct{})}
+		mu.Lock()
+		prev := lastFor[key]
+		if key != "" {
+			lastFor[key] = it
+		} else {
+			prev = nil
+		}
+		queue = append(queue, it)
+		mu.Unlock()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			ok := true
+			if prev != nil {
+				<-prev.done
+				ok = prev.acked
+			}
+			ok = ok && s.deliver(ctx, km, logger)
+			mu.Lock()
+			defer mu.Unlock()
+			it.acked = ok
+			close(it.done)
+			if lastFor[key] == it {
+				delete(lastFor, key)
+			}
+			if !ok {
+				stopped() // stop fetching; what is in flight finishes
+				return
+			}
+			next := int64(-1)
+			for len(queue) > 0 && queue[0].acked {
+				next = queue[0].offset + 1
+				queue = queue[1:]
+			}
+			if next >= 0 && acked != nil {
+				acked.ack(partition, next)
+			}
+		}()
 	}
 }
 

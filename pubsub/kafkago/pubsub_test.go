@@ -138,8 +138,9 @@ func newGroupPubSub(t *testing.T, brokers []string, keyed bool) (message.Publish
 // groupPerTopic subscribes each topic with its own Subscriber whose group is
 // prefix + "." + topic.
 type groupPerTopic struct {
-	brokers []string
-	prefix  string
+	brokers     []string
+	prefix      string
+	concurrency int // SubscriberConfig.PartitionConcurrency
 
 	mu     sync.Mutex
 	closed bool
@@ -147,7 +148,9 @@ type groupPerTopic struct {
 }
 
 func (g *groupPerTopic) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
-	sub, err := kafkago.NewSubscriber(subscriberConfig(g.brokers, g.prefix+"."+topic), testLogger())
+	cfg := subscriberConfig(g.brokers, g.prefix+"."+topic)
+	cfg.PartitionConcurrency = g.concurrency
+	sub, err := kafkago.NewSubscriber(cfg, testLogger())
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +194,36 @@ func TestPubSubConsumerGroup(t *testing.T) {
 		},
 		func(t *testing.T, group string) (message.Publisher, message.Subscriber) {
 			return newPubSub(t, brokers, group, true)
+		},
+	)
+}
+
+// TestPubSubConsumerGroupConcurrent runs the suite in consumer-group mode with keyed
+// messages and 8 messages of a partition in flight at once: order still holds per key.
+func TestPubSubConsumerGroupConcurrent(t *testing.T) {
+	brokers := startCluster(t)
+	tests.TestPubSub(t,
+		tests.Features{
+			ConsumerGroups:                   true,
+			ExactlyOnceDelivery:              false,
+			GuaranteedOrder:                  true,
+			Persistent:                       true,
+			NewSubscriberReceivesOldMessages: false,
+		},
+		func(t *testing.T) (message.Publisher, message.Subscriber) {
+			sub := &groupPerTopic{brokers: brokers, prefix: "cc." + strings.ReplaceAll(t.Name(), "/", "."), concurrency: 8}
+			closeAfter(t, sub)
+			return newPublisher(t, brokers, true), sub
+		},
+		func(t *testing.T, group string) (message.Publisher, message.Subscriber) {
+			cfg := subscriberConfig(brokers, group)
+			cfg.PartitionConcurrency = 8
+			sub, err := kafkago.NewSubscriber(cfg, testLogger())
+			if err != nil {
+				t.Fatalf("new subscriber: %v", err)
+			}
+			closeAfter(t, sub)
+			return newPublisher(t, brokers, true), sub
 		},
 	)
 }
