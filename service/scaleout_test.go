@@ -118,6 +118,12 @@ func scaleOutService(t testing.TB, db string, brokers []string, group string) *S
 	if v := os.Getenv("STEWARD_BENCH_RESOLVE_BATCH"); v != "" {
 		fmt.Sscan(v, &cfg.Kafka.ResolveBatch)
 	}
+	if v := os.Getenv("STEWARD_BENCH_RESOLVE_WORKERS"); v != "" {
+		fmt.Sscan(v, &cfg.Kafka.ResolveWorkers)
+	}
+	if v := os.Getenv("STEWARD_BENCH_IN_FLIGHT"); v != "" {
+		fmt.Sscan(v, &cfg.Kafka.InFlight)
+	}
 	cfg.Kafka.Group = group
 	s, err := Open(context.Background(), cfg)
 	if err != nil {

@@ -48,6 +48,7 @@ $$`,
 	}},
 	LockKeys:  lockKeys,
 	NextIDs:   nextIDs,
+	Arrays:    true,
 	TryLock:   tryLock,
 	Retryable: retryable,
 	// nil: READ COMMITTED, see the package documentation.

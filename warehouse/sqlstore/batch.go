@@ -112,6 +112,9 @@ func qAddOutboxes(n int) string {
 
 // batchQueries lists the set-based queries warm prepares.
 func batchQueries(d *Dialect) []string {
+	if d.Arrays {
+		return arrayQueries()
+	}
 	var qs []string
 	for _, n := range padSizes {
 		qs = append(qs, qSourceStates(n), qKeyMasters(n), qCandidateRows(n), qMembersOf(n), qMastersByID(n))
@@ -132,6 +135,18 @@ func padIDs(ids []int64) []any {
 	return args
 }
 
+// inLists calls fn once with the whole list when the dialect takes arrays (one array
+// parameter), else as inChunks.
+func inLists[T any](arrays bool, xs []T, fn func(part []T) error) error {
+	if arrays {
+		if len(xs) == 0 {
+			return nil
+		}
+		return fn(xs)
+	}
+	return inChunks(xs, fn)
+}
+
 // inChunks calls fn with slices of at most the largest pad size.
 func inChunks[T any](xs []T, fn func(part []T) error) error {
 	const most = 64
@@ -144,6 +159,9 @@ func inChunks[T any](xs []T, fn func(part []T) error) error {
 }
 
 func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[string]*warehouse.SourceRow, error) {
+	if t.d.Arrays {
+		return t.sourceStatesArrays(ctx, keys)
+	}
 	out := make(map[string]*warehouse.SourceRow, len(keys))
 	err := inChunks(keys, func(part []warehouse.SourceKey) error {
 		n := padded(len(part))
@@ -190,8 +208,12 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	}
 	// The cap first: a key shared by too many masters is never expanded.
 	var ok []string
-	err := inChunks(keys, func(part []string) error {
-		rows, err := t.query(ctx, qCountKeys(padded(len(part))), padArgs(part)...)
+	err := inLists(t.d.Arrays, keys, func(part []string) error {
+		q, args := qCountKeys(padded(len(part))), padArgs(part)
+		if t.d.Arrays {
+			q, args = aCountKeys, []any{part}
+		}
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -215,8 +237,12 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	}
 	slices.Sort(set.Skipped)
 	var masters []int64
-	err = inChunks(ok, func(part []string) error {
-		rows, err := t.query(ctx, qKeyMasters(padded(len(part))), append(padArgs(part), contact.MasterActive)...)
+	err = inLists(t.d.Arrays, ok, func(part []string) error {
+		q, args := qKeyMasters(padded(len(part))), append(padArgs(part), contact.MasterActive)
+		if t.d.Arrays {
+			q, args = aKeyMasters, []any{part, contact.MasterActive}
+		}
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -239,9 +265,12 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 		slices.Sort(ms)
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
-	err = inChunks(masters, func(part []int64) error {
-		args := append([]any{len(featuresVersion), featuresVersion}, padIDs(part)...)
-		rows, err := t.query(ctx, qCandidateRows(padded(len(part))), args...)
+	err = inLists(t.d.Arrays, masters, func(part []int64) error {
+		q, args := qCandidateRows(padded(len(part))), append([]any{len(featuresVersion), featuresVersion}, padIDs(part)...)
+		if t.d.Arrays {
+			q, args = aCandidateRows, []any{len(featuresVersion), featuresVersion, part}
+		}
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -274,8 +303,12 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 func (t *tx) MembersOf(ctx context.Context, masterIDs []int64) (map[int64][]warehouse.SourceRow, error) {
 	out := map[int64][]warehouse.SourceRow{}
 	ids := slices.Compact(slices.Sorted(slices.Values(masterIDs)))
-	err := inChunks(ids, func(part []int64) error {
-		rs, err := t.sourceRows(ctx, qMembersOf(padded(len(part))), padIDs(part)...)
+	err := inLists(t.d.Arrays, ids, func(part []int64) error {
+		q, args := qMembersOf(padded(len(part))), padIDs(part)
+		if t.d.Arrays {
+			q, args = aMembersOf, []any{part}
+		}
+		rs, err := t.sourceRows(ctx, q, args...)
 		for _, r := range rs {
 			out[r.MasterID] = append(out[r.MasterID], r)
 		}
@@ -295,6 +328,9 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 	}
 	if len(byKey) != len(rows) {
 		return fmt.Errorf("put source records: a record appears twice in one batch")
+	}
+	if t.d.Arrays && len(rows) > 0 {
+		return t.putSourceRecordsArrays(ctx, rows, byKey)
 	}
 	return eachChunk(len(rows), func(lo, hi int) error {
 		args := make([]any, 0, 13*(hi-lo))
@@ -326,6 +362,9 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 }
 
 func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error {
+	if t.d.Arrays && len(keys) > 0 {
+		return t.addRowBlockKeysArrays(ctx, keys)
+	}
 	return inChunks(keys, func(part []warehouse.RowKey) error {
 		n := padded(len(part))
 		args := make([]any, 0, 2*n)
@@ -353,6 +392,9 @@ func (t *tx) NewMasterIDs(ctx context.Context, n int) ([]int64, error) {
 }
 
 func (t *tx) InsertMasters(ctx context.Context, ms []*contact.Master) error {
+	if t.d.Arrays && len(ms) > 0 {
+		return t.insertMastersArrays(ctx, ms)
+	}
 	now := time.Now().UTC()
 	return eachChunk(len(ms), func(lo, hi int) error {
 		args := make([]any, 0, 7*(hi-lo))
@@ -377,8 +419,12 @@ func (t *tx) InsertMasters(ctx context.Context, ms []*contact.Master) error {
 func (t *tx) MastersByID(ctx context.Context, ids []int64) (map[int64]*contact.Master, error) {
 	out := make(map[int64]*contact.Master, len(ids))
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	err := inChunks(ids, func(part []int64) error {
-		rows, err := t.query(ctx, qMastersByID(padded(len(part)))+t.d.ForUpdate, padIDs(part)...)
+	err := inLists(t.d.Arrays, ids, func(part []int64) error {
+		q, args := qMastersByID(padded(len(part))), padIDs(part)
+		if t.d.Arrays {
+			q, args = aMastersByID, []any{part}
+		}
+		rows, err := t.query(ctx, q+t.d.ForUpdate, args...)
 		if err != nil {
 			return err
 		}
@@ -399,6 +445,9 @@ func (t *tx) MastersByID(ctx context.Context, ids []int64) (map[int64]*contact.M
 }
 
 func (t *tx) SaveMasters(ctx context.Context, ms []*contact.Master) error {
+	if t.d.Arrays && len(ms) > 0 {
+		return t.saveMastersArrays(ctx, ms)
+	}
 	now := time.Now().UTC()
 	return eachChunk(len(ms), func(lo, hi int) error {
 		args := make([]any, 0, 7*(hi-lo))
@@ -418,6 +467,9 @@ func (t *tx) SaveMasters(ctx context.Context, ms []*contact.Master) error {
 }
 
 func (t *tx) AppendEvents(ctx context.Context, es []*warehouse.Event) error {
+	if t.d.Arrays && len(es) > 0 {
+		return t.appendEventsArrays(ctx, es)
+	}
 	now := time.Now().UTC()
 	return eachChunk(len(es), func(lo, hi int) error {
 		args := make([]any, 0, 8*(hi-lo))
@@ -438,6 +490,9 @@ func (t *tx) AppendEvents(ctx context.Context, es []*warehouse.Event) error {
 }
 
 func (t *tx) AddOutboxes(ctx context.Context, os []*warehouse.OutboxEvent) error {
+	if t.d.Arrays && len(os) > 0 {
+		return t.addOutboxesArrays(ctx, os)
+	}
 	now := time.Now().UTC()
 	return eachChunk(len(os), func(lo, hi int) error {
 		args := make([]any, 0, 4*(hi-lo))

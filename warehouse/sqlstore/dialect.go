@@ -32,6 +32,10 @@ type Dialect struct {
 	// NextIDs reserves n ids of table's id column until the transaction ends (explicit
 	// ids inserted later must not collide with the table's own).
 	NextIDs func(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error)
+	// Arrays: the database takes array parameters (PostgreSQL), so the set-based
+	// methods send a list as one parameter and write many rows with one INSERT ... SELECT
+	// FROM unnest(...) (batch_arrays.go) instead of chunks of VALUES rows.
+	Arrays bool
 	// BeginTx options (nil: default).
 	TxOptions *sql.TxOptions
 }

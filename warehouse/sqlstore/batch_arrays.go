@@ -1,0 +1,242 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/warehouse"
+)
+
+// The set-based methods on a database with array parameters (PostgreSQL, Dialect.Arrays):
+// every list is one array parameter and every multi-row write one INSERT ... SELECT FROM
+// unnest(...), so a batch costs one statement per table whatever its size (the IN lists
+// and VALUES rows of batch.go cost one statement per 64 keys or rows, and each is a round
+// trip).
+
+const (
+	aSourceStates = `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position FROM source_records
+WHERE (source, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`
+	aCountKeys = `SELECT bk.key, COUNT(DISTINCT s.master_id) FROM block_keys bk
+JOIN source_records s ON s.id = bk.source_row_id
+WHERE bk.key = ANY(?::text[]) AND s.deleted = FALSE AND s.master_id IS NOT NULL
+GROUP BY bk.key`
+	aKeyMasters = `SELECT DISTINCT bk.key, s.master_id FROM block_keys bk
+JOIN source_records s ON s.id = bk.source_row_id
+JOIN masters m ON m.id = s.master_id
+WHERE bk.key = ANY(?::text[]) AND s.deleted = FALSE AND m.status = ?`
+	aCandidateRows = `SELECT id, source, source_id, master_id, features,
+	CASE WHEN features IS NULL OR substr(features, 1, ?) <> ? THEN record END
+FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
+	aMembersOf   = `SELECT ` + sourceCols + ` FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
+	aMastersByID = `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id = ANY(?::bigint[]) ORDER BY id`
+	aPutSources  = `INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, features, created_at, modified_at)
+SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::boolean[], ?::text[], ?::bigint[], ?::float8[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
+ON CONFLICT (source, source_id) DO UPDATE SET
+	hash = excluded.hash, updated_at = excluded.updated_at, deleted = excluded.deleted,
+	record = excluded.record, master_id = excluded.master_id, score = excluded.score,
+	explanation = excluded.explanation, position = excluded.position, features = excluded.features,
+	modified_at = excluded.modified_at
+RETURNING id, source, source_id`
+	aBlockKeys     = `INSERT INTO block_keys (key, source_row_id) SELECT * FROM unnest(?::text[], ?::bigint[]) ON CONFLICT DO NOTHING`
+	aInsertMasters = `INSERT INTO masters (id, version, status, golden, quality, created_at, updated_at)
+SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::text[], ?::integer[], ?::timestamptz[], ?::timestamptz[])`
+	aSaveMasters = `UPDATE masters SET version = v.version, status = v.status, merged_into = v.merged_into, golden = v.golden, quality = v.quality, updated_at = v.updated_at
+FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::bigint[], ?::text[], ?::integer[], ?::timestamptz[]) AS v(id, version, status, merged_into, golden, quality, updated_at)
+WHERE masters.id = v.id`
+	// WITH ORDINALITY ... ORDER BY: ids are drawn in the order of the arrays.
+	aAppendEvents = `INSERT INTO merge_events (at, kind, master_id, other_id, source_key, score, actor, details)
+SELECT at, kind, master_id, other_id, source_key, score, actor, details
+FROM unnest(?::timestamptz[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::float8[], ?::text[], ?::text[]) WITH ORDINALITY
+	AS v(at, kind, master_id, other_id, source_key, score, actor, details, i) ORDER BY i`
+	aAddOutboxes = `INSERT INTO outbox (created_at, topic, key, payload)
+SELECT created_at, topic, key, payload FROM unnest(?::timestamptz[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+	AS v(created_at, topic, key, payload, i) ORDER BY i`
+)
+
+// arrayQueries lists the array queries warm prepares.
+func arrayQueries() []string {
+	return []string{aSourceStates, aCountKeys, aKeyMasters, aCandidateRows, aMembersOf, aMastersByID,
+		aPutSources, aBlockKeys, aInsertMasters, aSaveMasters, aAppendEvents, aAddOutboxes}
+}
+
+// nullable turns the zero value into NULL in an array parameter.
+func nullable[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
+func (t *tx) sourceStatesArrays(ctx context.Context, keys []warehouse.SourceKey) (map[string]*warehouse.SourceRow, error) {
+	srcs, ids := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		srcs[i], ids[i] = k.Source, k.SourceID
+	}
+	rows, err := t.query(ctx, aSourceStates, srcs, ids)
+	if err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]*warehouse.SourceRow, len(keys))
+	for rows.Next() {
+		var r warehouse.SourceRow
+		var upd sql.NullTime
+		var expl []byte
+		var master sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position); err != nil {
+			return nil, err
+		}
+		if upd.Valid {
+			r.UpdatedAt = upd.Time.UTC()
+		}
+		r.MasterID = master.Int64
+		if len(expl) > 0 {
+			r.Explanation = json.RawMessage(expl)
+		}
+		out[r.Key()] = &r
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) putSourceRecordsArrays(ctx context.Context, rows []*warehouse.SourceRow, byKey map[string]*warehouse.SourceRow) error {
+	n := len(rows)
+	var (
+		src, sid, hash, rec, pos = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		upd                      = make([]*time.Time, n)
+		del                      = make([]bool, n)
+		master                   = make([]*int64, n)
+		score                    = make([]float64, n)
+		expl, feats              = make([]*string, n), make([]*string, n)
+		now                      = make([]time.Time, n)
+	)
+	ts := time.Now().UTC()
+	for i, r := range rows {
+		b, err := json.Marshal(r.Record)
+		if err != nil {
+			return fmt.Errorf("encode source record %s: %w", r.Key(), err)
+		}
+		src[i], sid[i], hash[i], rec[i], pos[i] = r.Source, r.SourceID, r.Hash, string(b), r.Position
+		if !r.UpdatedAt.IsZero() {
+			u := r.UpdatedAt.UTC()
+			upd[i] = &u
+		}
+		del[i], master[i], score[i] = r.Deleted, nullable(r.MasterID), r.Score
+		expl[i], feats[i], now[i] = nullable(string(r.Explanation)), nullable(r.Features), ts
+	}
+	res, err := t.query(ctx, aPutSources, src, sid, hash, upd, del, rec, master, score, expl, pos, feats, now, now)
+	if err != nil {
+		return fmt.Errorf("put source records: %w", err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var id int64
+		var k warehouse.SourceKey
+		if err := res.Scan(&id, &k.Source, &k.SourceID); err != nil {
+			return err
+		}
+		if r := byKey[k.Key()]; r != nil {
+			r.ID = id
+		}
+	}
+	return res.Err()
+}
+
+func (t *tx) addRowBlockKeysArrays(ctx context.Context, keys []warehouse.RowKey) error {
+	ks, ids := make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		ks[i], ids[i] = k.Key, k.RowID
+	}
+	if _, err := t.exec(ctx, aBlockKeys, ks, ids); err != nil {
+		return fmt.Errorf("block keys: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) insertMastersArrays(ctx context.Context, ms []*contact.Master) error {
+	n := len(ms)
+	ids, status, golden := make([]int64, n), make([]string, n), make([]string, n)
+	version, quality := make([]int32, n), make([]int32, n)
+	at := make([]time.Time, n)
+	now := time.Now().UTC()
+	for i, m := range ms {
+		g, err := json.Marshal(m.Golden)
+		if err != nil {
+			return err
+		}
+		if m.Status == "" {
+			m.Status = contact.MasterActive
+		}
+		m.CreatedAt, m.UpdatedAt = now, now
+		ids[i], version[i], status[i], golden[i], quality[i], at[i] = m.ID, int32(m.Version), m.Status, string(g), int32(m.Quality), now
+	}
+	if _, err := t.exec(ctx, aInsertMasters, ids, version, status, golden, quality, at, at); err != nil {
+		return fmt.Errorf("insert masters: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) saveMastersArrays(ctx context.Context, ms []*contact.Master) error {
+	n := len(ms)
+	ids, merged := make([]int64, n), make([]*int64, n)
+	status, golden := make([]string, n), make([]string, n)
+	version, quality := make([]int32, n), make([]int32, n)
+	at := make([]time.Time, n)
+	now := time.Now().UTC()
+	for i, m := range ms {
+		g, err := json.Marshal(m.Golden)
+		if err != nil {
+			return err
+		}
+		m.UpdatedAt = now
+		ids[i], version[i], status[i], merged[i], golden[i], quality[i], at[i] = m.ID, int32(m.Version), m.Status, nullable(m.MergedInto), string(g), int32(m.Quality), now
+	}
+	if _, err := t.exec(ctx, aSaveMasters, ids, version, status, merged, golden, quality, at); err != nil {
+		return fmt.Errorf("save masters: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) appendEventsArrays(ctx context.Context, es []*warehouse.Event) error {
+	n := len(es)
+	at := make([]time.Time, n)
+	kind, key, actor := make([]string, n), make([]string, n), make([]string, n)
+	master, other := make([]int64, n), make([]int64, n)
+	score := make([]float64, n)
+	details := make([]*string, n)
+	now := time.Now().UTC()
+	for i, e := range es {
+		if e.At.IsZero() {
+			e.At = now
+		}
+		if e.Actor == "" {
+			e.Actor = "engine"
+		}
+		at[i], kind[i], master[i], other[i], key[i], score[i], actor[i], details[i] = e.At, e.Kind, e.MasterID, e.OtherID, e.SourceKey, e.Score, e.Actor, nullable(string(e.Details))
+	}
+	if _, err := t.exec(ctx, aAppendEvents, at, kind, master, other, key, score, actor, details); err != nil {
+		return fmt.Errorf("append events: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) addOutboxesArrays(ctx context.Context, os []*warehouse.OutboxEvent) error {
+	n := len(os)
+	at := make([]time.Time, n)
+	topic, key, payload := make([]string, n), make([]string, n), make([]string, n)
+	now := time.Now().UTC()
+	for i, o := range os {
+		if o.CreatedAt.IsZero() {
+			o.CreatedAt = now
+		}
+		at[i], topic[i], key[i], payload[i] = o.CreatedAt, o.Topic, o.Key, string(o.Payload)
+	}
+	if _, err := t.exec(ctx, aAddOutboxes, at, topic, key, payload); err != nil {
+		return fmt.Errorf("add outbox: %w", err)
+	}
+	return nil
+}
