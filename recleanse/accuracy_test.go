@@ -73,14 +73,19 @@ func TestDedupeAccuracy(t *testing.T) {
 	if testing.Short() {
 		n = 2000
 	}
+	// Floors 0.005 below what 8 000 records reach (0.957 and 0.929), and below what the
+	// 2 000 of -short reach (0.956 and 0.916).
 	cases := []struct {
-		corruption float64
-		minF1      float64
+		corruption        float64
+		minF1, minF1Short float64
 	}{
-		{0.5, 0.93},
-		{1, 0.89},
+		{0.5, 0.952, 0.95},
+		{1, 0.924, 0.911},
 	}
 	for _, c := range cases {
+		if testing.Short() {
+			c.minF1 = c.minF1Short
+		}
 		path := genFile(t, synth.Config{N: n, DupRate: 0.35, Corruption: c.corruption, MaxPerEntity: 5, Seed: 11})
 		cfg := config(t, rules.Default())
 		cfg.Train = TrainAlways
@@ -94,7 +99,7 @@ func TestDedupeAccuracy(t *testing.T) {
 		t.Logf("precision %.4f recall %.4f F1 %.4f; clusters %d entities %d exact %d; not blocked %d",
 			m.Precision, m.Recall, m.F1, m.Clusters, m.Entities, m.ExactClusters, rep.NotBlocked)
 		if m.F1 < c.minF1 {
-			t.Errorf("corruption %.2f: F1 %.4f < %.2f (precision %.4f, recall %.4f)", c.corruption, m.F1, c.minF1, m.Precision, m.Recall)
+			t.Errorf("corruption %.2f: F1 %.4f < %.3f (precision %.4f, recall %.4f)", c.corruption, m.F1, c.minF1, m.Precision, m.Recall)
 		}
 		if len(rep.FalsePositives) == 0 || len(rep.FalsePositives[0].Score.Fields) == 0 {
 			t.Errorf("no explained false positive")

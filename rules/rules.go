@@ -97,7 +97,9 @@ type Level struct {
 	// (postcode and city) share one comparison instead of counting twice.
 	Field string `yaml:"field"`
 	// Kind: exact, jaro_winkler, levenshtein, phonetic, nickname, initial, date_within,
-	// date_transposed, token_subset (every word of one value is a word of the other), else.
+	// date_transposed, token_subset (every word of one value is a word of the other),
+	// present (the field is on both sides: placed after the levels that compare it, it
+	// means "known on both and different" and stops the fallback to later fields), else.
 	// "else" always holds and must be last.
 	Kind string `yaml:"kind"`
 	// Threshold is the similarity (jaro_winkler), the maximum edit distance (levenshtein)

@@ -67,8 +67,11 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 		"date_within":     func(t float64) levelFunc { return func(a, b string) bool { return daysApart(a, b) <= t } },
 		"date_transposed": func(float64) levelFunc { return dateTransposed },
 		"token_subset":    func(float64) levelFunc { return tokenSubset },
-		"present":         func(float64) levelFunc { return func(string, string) bool { return true } },
-		"else":            func(float64) levelFunc { return func(string, string) bool { return true } },
+		// present holds whenever both sides have the field: after the levels that compare
+		// it, it means "both known and different", which ends the fallback to the next
+		// fields of the comparison (two different streets: the city no longer counts).
+		"present": func(float64) levelFunc { return func(string, string) bool { return true } },
+		"else":    func(float64) levelFunc { return func(string, string) bool { return true } },
 	}
 }
 

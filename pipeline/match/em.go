@@ -24,10 +24,13 @@ type EMConfig struct {
 	// Tolerance: EM has converged when no parameter moves more than this in an iteration
 	// (default 1e-6).
 	Tolerance float64
-	// PriorStrength makes EM a MAP estimate: the start values m0 weigh as this share of
-	// the pairs, as Dirichlet pseudo-counts of the match class (0: plain EM). It keeps EM
-	// from taking look-alike groups (households sharing name, address and phone) for the
-	// match class, which plain EM does on large files.
+	// PriorStrength makes EM a MAP estimate: the start values m0 of a comparison weigh as
+	// this share of the pairs where the comparison is not neutral, as Dirichlet
+	// pseudo-counts of the match class (0: plain EM). It keeps EM from taking look-alike
+	// groups (households sharing name, address and phone) for the match class, which
+	// plain EM does on large files. Counting the share per comparison keeps a comparison
+	// that is often missing (two mobiles, two birth dates) learnt from its data rather
+	// than held at its start values.
 	PriorStrength float64
 }
 
@@ -70,9 +73,7 @@ func EM(levels []int, pats Patterns, m0, u0 [][]float64, lambda0 float64, cfg EM
 		ps = append(ps, pat{g, float64(n)})
 	}
 	m, u := clone2(m0), clone2(u0)
-	// The pseudo-counts of a comparison are a share of the pairs where it is observed
-	// (not neutral): a comparison often missing (birth date, mobile) would otherwise be
-	// ruled by its start values.
+	// Pseudo-counts per comparison: a share of the pairs where it is not neutral.
 	pseudo := make([]float64, len(levels))
 	for _, p := range ps {
 		for c, l := range p.g {

@@ -1,9 +1,13 @@
 package match
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/rules"
 )
 
 // TestEMRecoversParameters: on patterns drawn from a known two-class model EM finds the
@@ -65,4 +69,89 @@ func TestEMRecoversParameters(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestEMPriorPerComparison: the start values of a comparison that is seldom observed
+// (two birth dates, two mobiles) weigh as a share of the pairs where it is observed, so
+// that EM still learns it from its data instead of staying near the start.
+func TestEMPriorPerComparison(t *testing.T) {
+	levels := []int{2, 2, 2}
+	m := [][]float64{{0.95, 0.05}, {0.95, 0.05}, {0.98, 0.02}}
+	u := [][]float64{{0.05, 0.95}, {0.05, 0.95}, {0.01, 0.99}}
+	lambda := 0.3
+	r := rand.New(rand.NewPCG(7, 8))
+	pats := Patterns{}
+	for range 50000 {
+		probs := u
+		if r.Float64() < lambda {
+			probs = m
+		}
+		g := make([]int8, len(levels))
+		for c := range levels {
+			if r.Float64() >= probs[c][0] {
+				g[c] = 1
+			}
+		}
+		if r.IntN(20) != 0 {
+			g[2] = -1 // observed in 5% of the pairs only
+		}
+		pats.Add(g)
+	}
+	m0 := [][]float64{{0.8, 0.2}, {0.8, 0.2}, {0.5, 0.5}}
+	u0 := [][]float64{{0.2, 0.8}, {0.2, 0.8}, {0.5, 0.5}}
+	res := EM(levels, pats, m0, u0, 0.5, EMConfig{PriorStrength: 0.1})
+	// The start values weigh a tenth of the 5% observed, not a tenth of all the pairs
+	// (which gave 0.55, near the start); the ambiguous pairs take the rest from 0.98.
+	if got := res.M[2][0]; got < 0.7 {
+		t.Errorf("m of the seldom observed comparison = %.3f, want ≥ 0.7 (data %.2f, start %.2f)", got, m[2][0], m0[2][0])
+	}
+}
+
+// TestTrainKeepsRulesUForUnseenLevels trains on records that all have a street: the
+// address comparison never falls back to the city, so random pairs never hit city_exact.
+// Its u must not drop below the rules' value (else a shared city would weigh +12 bits on
+// data where a street is missing).
+func TestTrainKeepsRulesUForUnseenLevels(t *testing.T) {
+	e, err := New(rules.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := func(v string) contact.Field { return contact.Field{Value: v, Status: contact.StatusValid} }
+	var recs []*Features
+	for i := range 400 {
+		n := &contact.Normalized{GivenKey: fmt.Sprint("g", i%37), FamilyKey: fmt.Sprint("f", i%53)}
+		n.Address.Street, n.Address.Number = valid(fmt.Sprint("rue ", i)), "1"
+		n.Address.Postcode, n.Address.City, n.Address.CityKey = valid(fmt.Sprint(10000+i%20)), valid("lyon"), "lyon"
+		recs = append(recs, e.Features(n))
+	}
+	pats := Patterns{}
+	var npairs int64
+	for i := 0; i < len(recs); i += 2 {
+		pats.Add(e.Pattern(recs[i], recs[i+1], nil))
+		npairs++
+	}
+	model, err := e.Train(recs, pats, npairs, TrainConfig{RandomPairs: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesU := map[string]float64{}
+	for _, c := range rules.Default().Match.Comparisons {
+		if c.Name == "address" {
+			for _, l := range c.Levels {
+				rulesU[l.Name] = l.U
+			}
+		}
+	}
+	for _, c := range model.Comparisons {
+		if c.Name != "address" {
+			continue
+		}
+		for _, l := range c.Levels {
+			if l.Name == "city_exact" && l.U < rulesU["city_exact"]*0.5 {
+				t.Errorf("city_exact u = %g, rules say %g: a level the sample never hits got a tiny u", l.U, rulesU["city_exact"])
+			}
+		}
+		return
+	}
+	t.Fatal("no address comparison in the model")
 }

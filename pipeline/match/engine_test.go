@@ -126,8 +126,10 @@ func TestBlockKeys(t *testing.T) {
 	n := person("elodie", "martin", "e.martin@example.fr", "+33612345678", "75009", "paris", "1984-03-07")
 	n.Emails = append(n.Emails, contact.Email{Field: valid("x@y.fr"), Key: "x@y.fr"})
 	got := e.BlockKeys(n)
-	want := []string{"email:e.martin@example.fr", "email:x@y.fr", "family_initial:martin|e", "given_family:elodie|martin",
-		"given_phonetic:elodie|M635", "name_birth:M635|1984-03-07", "name_postcode:M635|75009", "phone:+33612345678"}
+	// "x" is too short a mailbox name for an email_local key.
+	want := []string{"email:e.martin@example.fr", "email:x@y.fr", "email_local:emartin", "family_initial:martin|e",
+		"given_family:elodie|martin", "given_phonetic:elodie|M635", "name_birth:M635|1984-03-07",
+		"name_postcode:M635|75009", "names:elodie+martin", "phone:+33612345678"}
 	if !slices.Equal(got, want) {
 		t.Errorf("BlockKeys = %q\nwant %q", got, want)
 	}
@@ -214,5 +216,57 @@ func TestEvaluate(t *testing.T) {
 	}
 	if m.Precision != 0.5 || m.Recall != 1.0/3 || m.ExactClusters != 1 || m.Entities != 3 {
 		t.Errorf("figures %+v", m)
+	}
+}
+
+// TestDifferingEvidence: two known and different mobiles, or two different streets in
+// different postcodes, are evidence against a match; a mobile against a landline, or a
+// street against no street, is not.
+func TestDifferingEvidence(t *testing.T) {
+	e := engine(t)
+	at := func(postcode, number, street string) *contact.Normalized {
+		n := person("elodie", "martin", "", "", postcode, "paris", "")
+		if street != "" {
+			n.Address.Number, n.Address.Street = number, valid(street)
+		}
+		return n
+	}
+	phones := func(n *contact.Normalized, mobile, fixed string) *contact.Normalized {
+		if mobile != "" {
+			n.Phones = append(n.Phones, contact.Phone{Field: valid(mobile), Type: "mobile"})
+		}
+		if fixed != "" {
+			n.Phones = append(n.Phones, contact.Phone{Field: valid(fixed), Type: "fixed_line"})
+		}
+		return n
+	}
+	home := at("75009", "3", "rue de la paix")
+	cases := []struct {
+		name, comparison string
+		a, b             *contact.Normalized
+		want             string
+	}{
+		{"same street", "address", home, at("75009", "3", "rue de la paix"), "street_exact"},
+		{"other street, same postcode", "address", home, at("75009", "12", "avenue foch"), "postcode_exact"},
+		{"other street, other postcode, same city", "address", home, at("75015", "12", "avenue foch"), "street_differ"},
+		{"no street, same city", "address", home, at("75015", "", ""), "city_exact"},
+		{"same mobile", "phone", phones(at("", "", ""), "+33612345678", ""), phones(at("", "", ""), "+33612345678", ""), "mobile_exact"},
+		{"mobile with a typo", "phone", phones(at("", "", ""), "+33612345678", ""), phones(at("", "", ""), "+33612345679", ""), "mobile_typo"},
+		{"two mobiles", "phone", phones(at("", "", ""), "+33612345678", ""), phones(at("", "", ""), "+33798765432", ""), "else"},
+		{"mobile and landline", "phone", phones(at("", "", ""), "+33612345678", ""), phones(at("", "", ""), "", "+33145678901"), "missing"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, f := range e.Score(c.a, c.b).Fields {
+				if f.Comparison == c.comparison && f.Level != c.want {
+					t.Errorf("%s level %q, want %q", c.comparison, f.Level, c.want)
+				}
+			}
+		})
+	}
+	for _, f := range e.Score(home, at("75015", "12", "avenue foch")).Fields {
+		if f.Comparison == "address" && f.Weight >= 0 {
+			t.Errorf("different streets weigh %v, want < 0", f.Weight)
+		}
 	}
 }

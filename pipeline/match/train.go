@@ -21,7 +21,8 @@ type TrainConfig struct {
 	// MaxTermValues bounds each term-frequency table (default 20 000 most frequent values).
 	MaxTermValues int
 	// EM bounds the EM iterations; its PriorStrength defaults to 0.1 here (the rules' m
-	// count as a tenth of the pairs; negative for plain EM).
+	// count as a tenth of the pairs where their comparison is not neutral; negative for
+	// plain EM).
 	EM EMConfig
 	// Now stamps the model (default time.Now).
 	Now func() time.Time
@@ -120,13 +121,29 @@ func (e *Engine) randomU(recs []*Features, pairs int64, seed uint64) ([][]float6
 		}
 	}
 	for i := range counts {
+		total := 0.0
 		for j := range counts[i] {
-			counts[i][j] += 0.5
+			total += counts[i][j]
+		}
+		for j := range counts[i] {
+			hits := counts[i][j]
+			counts[i][j] = (hits + 0.5) / (total + 0.5*float64(len(counts[i])))
+			// A level the sample hardly ever hits cannot be shown rarer than the rules
+			// say: keep at least the rules' u. Otherwise a level that the training data
+			// never reaches (the city fallback when every record has a street) gets a u
+			// of one in a million and a weight of +12 bits on data that does reach it.
+			if l := e.comparisons[i].levels[j]; hits < minLevelHits && l.u > counts[i][j] {
+				counts[i][j] = l.u
+			}
 		}
 		normalizeInto(counts[i], counts[i])
 	}
 	return counts, pairs
 }
+
+// minLevelHits is the number of random pairs below which a level's u estimate is not
+// trusted to go under the rules' value.
+const minLevelHits = 10
 
 func (e *Engine) countRandom(recs []*Features, pairs int64, seed uint64) [][]float64 {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
