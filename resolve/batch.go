@@ -83,7 +83,7 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 		seen[k] = true
 		out := &outs[i]
 		switch {
-		case again, autoMerge, prev != nil && prev.Hash != hashes[i] && !stale(r, prev):
+		case again, autoMerge, b.rs.oneByOne, prev != nil && prev.Hash != hashes[i] && !stale(r, prev):
 			// Record at a time, on an up-to-date warehouse.
 			if err := b.flush(); err != nil {
 				return err

@@ -52,6 +52,10 @@ type Resolver struct {
 	// Quality computes the quality score of a master's golden record (nil: the best
 	// member's quality).
 	Quality func(g contact.Golden, members []*contact.Record) int
+
+	// oneByOne makes every record take the record-at-a-time path (tests compare the
+	// set-based path with it).
+	oneByOne bool
 }
 
 // Hash is the content hash of a record's raw fields (the normalized form is ignored).

@@ -1,0 +1,180 @@
+package resolve
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/rules"
+	"github.com/steward-crm/steward/synth"
+	"github.com/steward-crm/steward/warehouse/sqlite"
+)
+
+// streamWithChanges is generated records (duplicates included) followed, interleaved, by
+// what a real stream also carries: exact redeliveries, newer versions, older versions,
+// withdrawals, withdrawals of unknown records, and a record twice in a row.
+func streamWithChanges(t *testing.T, r *rules.Rules) []*contact.Record {
+	t.Helper()
+	base := benchRecords(t, r, synth.Config{N: 700, Seed: 7})
+	var out []*contact.Record
+	for i, rec := range base {
+		out = append(out, rec)
+		switch {
+		case i%17 == 5: // redelivered at once
+			out = append(out, rec)
+		case i%23 == 7 && i > 10: // a newer version of an earlier record
+			prev := *base[i-9]
+			prev.UpdatedAt = prev.UpdatedAt.Add(time.Hour)
+			prev.JobTitle = "Director"
+			prev.Norm = base[i-9].Norm
+			out = append(out, &prev)
+		case i%29 == 3 && i > 10: // an older version: stale
+			prev := *base[i-4]
+			prev.UpdatedAt = prev.UpdatedAt.Add(-time.Hour)
+			prev.JobTitle = "Clerk"
+			out = append(out, &prev)
+		case i%31 == 11: // withdrawn
+			del := *base[i-1]
+			del.Op = contact.OpDelete
+			out = append(out, &del)
+		case i%37 == 2: // withdrawal of a record never seen
+			del := *rec
+			del.SourceID += "-unknown"
+			del.Op = contact.OpDelete
+			out = append(out, &del)
+		}
+	}
+	return out
+}
+
+// TestBatchesMatchRecordAtATime resolves one stream three ways: record at a time (the
+// statement-per-step path), and set-based one record per transaction and in batches of
+// 40. Outcomes, master ids, clusters, golden records, audit events, outbox events, review
+// items and block keys must be identical.
+func TestBatchesMatchRecordAtATime(t *testing.T) {
+	r := rules.Default()
+	recs := streamWithChanges(t, r)
+	ctx := context.Background()
+	type result struct {
+		outs   []Outcome
+		tables map[string]string
+	}
+	run := func(size int, oneByOne bool) result {
+		eng, err := match.New(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint("w", size, oneByOne, ".db")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		rs := &Resolver{Store: st, Engine: eng, oneByOne: oneByOne}
+		var res result
+		for lo := 0; lo < len(recs); lo += size {
+			hi := min(lo+size, len(recs))
+			pos := make([]string, hi-lo)
+			for i := range pos {
+				pos[i] = fmt.Sprint("p", lo+i)
+			}
+			outs, err := rs.ResolveBatch(ctx, recs[lo:hi], pos)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.outs = append(res.outs, outs...)
+		}
+		db := st.DB()
+		res.tables = map[string]string{}
+		for name, q := range map[string]string{
+			"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position || ' ' || COALESCE(features, '') FROM source_records ORDER BY source, source_id`,
+			"masters":     `SELECT id || ' v' || version || ' ' || status || ' q' || quality || ' ' || golden FROM masters ORDER BY id`,
+			"events":      `SELECT kind || ' m' || master_id || ' o' || other_id || ' ' || source_key || ' ' || score FROM merge_events ORDER BY id`,
+			"outbox":      `SELECT key || ' ' || json_extract(payload, '$.version') || ' ' || json_extract(payload, '$.status') || ' ' || json_extract(payload, '$.cause') || ' ' || json_extract(payload, '$.master.golden') FROM outbox ORDER BY id`,
+			"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || company_key || ' ' || score FROM review_items ORDER BY id`,
+			"block keys":  `SELECT s.source || ':' || s.source_id || ' ' || bk.key FROM block_keys bk JOIN source_records s ON s.id = bk.source_row_id ORDER BY 1`,
+		} {
+			res.tables[name] = dump(t, db, q)
+		}
+		return res
+	}
+	one := run(1, true)
+	actions := map[Action]int{}
+	for _, o := range one.outs {
+		actions[o.Action]++
+	}
+	for _, a := range []Action{ActionNewMaster, ActionLinked, ActionUpdated, ActionUnchanged, ActionStale, ActionWithdrawn} {
+		if actions[a] == 0 {
+			t.Errorf("the stream exercised no %s record: %v", a, actions)
+		}
+	}
+	for _, table := range []string{"reviews", "outbox", "events"} {
+		if strings.Count(one.tables[table], "\n") == 0 {
+			t.Errorf("the stream left no %s to compare", table)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		res  result
+	}{{"set-based, 1 per transaction", run(1, false)}, {"set-based, 40 per transaction", run(40, false)}} {
+		for i := range recs {
+			a, b := one.outs[i], c.res.outs[i]
+			if a.Action != b.Action || a.MasterID != b.MasterID || a.Reviews != b.Reviews || !slices.Equal(a.SkippedKeys, b.SkippedKeys) || (a.Score == nil) != (b.Score == nil) ||
+				(a.Score != nil && a.Score.Weight != b.Score.Weight) {
+				t.Errorf("%s: record %d (%s): record at a time %+v, set-based %+v", c.name, i, recs[i].Key(), a, b)
+			}
+		}
+		for name, want := range one.tables {
+			if got := c.res.tables[name]; got != want {
+				t.Errorf("%s: %s differ:\n%s", c.name, name, firstDiff(want, got))
+			}
+		}
+	}
+	t.Logf("%d records: %v; %d review items", len(recs), actions, strings.Count(one.tables["reviews"], "\n"))
+}
+
+// dump returns a query's single text column, one row per line.
+func dump(t *testing.T, db *sql.DB, q string) string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range max(len(al), len(bl)) {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n  record at a time: %s\n  set-based:        %s", i+1, x, y)
+		}
+	}
+	return ""
+}
