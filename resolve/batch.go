@@ -345,7 +345,7 @@ func (b *batch) flush() error {
 	}
 	for _, p := range b.rows {
 		for _, k := range p.keys {
-			keys = append(keys, warehouse.RowKey{Key: k, RowID: p.row.ID})
+			keys = append(keys, warehouse.RowKey{Key: k, MasterID: p.row.MasterID, RowID: p.row.ID})
 		}
 	}
 	if err := tx.AddRowBlockKeys(ctx, keys); err != nil {

@@ -69,7 +69,7 @@ func preload(b *testing.B, s *Service, n int, seed int64) {
 			var keys []warehouse.RowKey
 			for i, r := range recs {
 				for _, k := range s.Engine.BlockKeys(r.Norm) {
-					keys = append(keys, warehouse.RowKey{Key: k, RowID: rows[i].ID})
+					keys = append(keys, warehouse.RowKey{Key: k, MasterID: rows[i].MasterID, RowID: rows[i].ID})
 				}
 			}
 			return tx.AddRowBlockKeys(ctx, keys)

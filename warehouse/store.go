@@ -55,7 +55,7 @@ type Tx interface {
 	// stored record.
 	SourceState(ctx context.Context, source, sourceID string) (*SourceRow, error)
 	// PutSourceRecord inserts or updates a source record by (source, source_id) and sets
-	// row.ID.
+	// row.ID. The record's blocking keys follow it to row.MasterID.
 	PutSourceRecord(ctx context.Context, row *SourceRow) error
 	// ReplaceBlockKeys sets the blocking keys of a source record.
 	ReplaceBlockKeys(ctx context.Context, sourceRowID int64, keys []string) error
@@ -77,6 +77,8 @@ type Tx interface {
 	// MembersOf is Members for several masters in one read.
 	MembersOf(ctx context.Context, masterIDs []int64) (map[int64][]SourceRow, error)
 	// PutSourceRecords is PutSourceRecord for several distinct records in one statement.
+	// Rows passed with their ID (known rows) take their blocking keys to their master, as
+	// PutSourceRecord does for every row.
 	PutSourceRecords(ctx context.Context, rows []*SourceRow) error
 	// AddRowBlockKeys is AddBlockKeys for several rows in one statement.
 	AddRowBlockKeys(ctx context.Context, keys []RowKey) error
@@ -149,10 +151,11 @@ type SourceKey struct{ Source, SourceID string }
 // Key returns "source:source_id".
 func (k SourceKey) Key() string { return k.Source + ":" + k.SourceID }
 
-// RowKey is one blocking key of a source row.
+// RowKey is one blocking key of a source row, which belongs to master MasterID.
 type RowKey struct {
-	Key   string
-	RowID int64
+	Key      string
+	MasterID int64
+	RowID    int64
 }
 
 // CandidateSet is what blocking found for a set of keys (Tx.Candidates).

@@ -21,7 +21,7 @@ var Dialect = &sqlstore.Dialect{
 	Name: "sqlite",
 	Types: map[string]string{
 		"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "time": "TIMESTAMP", "bool": "BOOLEAN",
-		"blob": "BLOB", "json": "TEXT",
+		"blob": "BLOB", "json": "TEXT", "without_rowid": " WITHOUT ROWID",
 	},
 	Extra: map[int][]string{1: {
 		`CREATE TRIGGER merge_events_append_only_update BEFORE UPDATE ON merge_events BEGIN SELECT RAISE(ABORT, 'merge_events is append-only'); END`,

@@ -72,10 +72,7 @@ RETURNING id, source, source_id`
 }
 
 func qKeyMasters(n int) string {
-	return `SELECT DISTINCT bk.key, s.master_id FROM block_keys bk
-JOIN source_records s ON s.id = bk.source_row_id
-JOIN masters m ON m.id = s.master_id
-WHERE bk.key IN (` + placeholders(n) + `) AND s.deleted = FALSE AND m.status = ?`
+	return `SELECT DISTINCT key, master_id FROM block_keys WHERE key IN (` + placeholders(n) + `)`
 }
 
 func qCandidateRows(n int) string {
@@ -238,9 +235,9 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	slices.Sort(set.Skipped)
 	var masters []int64
 	err = inLists(t.d.Arrays, ok, func(part []string) error {
-		q, args := qKeyMasters(padded(len(part))), append(padArgs(part), contact.MasterActive)
+		q, args := qKeyMasters(padded(len(part))), padArgs(part)
 		if t.d.Arrays {
-			q, args = aKeyMasters, []any{part, contact.MasterActive}
+			q, args = aKeyMasters, []any{part}
 		}
 		rows, err := t.query(ctx, q, args...)
 		if err != nil {
@@ -329,8 +326,24 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 	if len(byKey) != len(rows) {
 		return fmt.Errorf("put source records: a record appears twice in one batch")
 	}
+	// Rows the caller knows (ID set) may have moved to another master: their blocking
+	// keys follow.
+	var known []*warehouse.SourceRow
+	for _, r := range rows {
+		if r.ID != 0 && r.MasterID != 0 {
+			known = append(known, r)
+		}
+	}
 	if t.d.Arrays && len(rows) > 0 {
-		return t.putSourceRecordsArrays(ctx, rows, byKey)
+		if err := t.putSourceRecordsArrays(ctx, rows, byKey); err != nil {
+			return err
+		}
+		return t.syncBlockMastersArrays(ctx, known)
+	}
+	for _, r := range known {
+		if _, err := t.exec(ctx, qSyncBlockMasters, r.MasterID, r.ID, r.MasterID); err != nil {
+			return fmt.Errorf("put source records: block keys: %w", err)
+		}
 	}
 	return eachChunk(len(rows), func(lo, hi int) error {
 		args := make([]any, 0, 13*(hi-lo))
@@ -367,10 +380,10 @@ func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error
 	}
 	return inChunks(keys, func(part []warehouse.RowKey) error {
 		n := padded(len(part))
-		args := make([]any, 0, 2*n)
+		args := make([]any, 0, 3*n)
 		for i := 0; i < n; i++ {
 			k := part[min(i, len(part)-1)]
-			args = append(args, k.Key, k.RowID)
+			args = append(args, k.Key, k.MasterID, k.RowID)
 		}
 		if _, err := t.exec(ctx, qInsertBlockKeys(n), args...); err != nil {
 			return fmt.Errorf("block keys: %w", err)

@@ -20,14 +20,8 @@ import (
 const (
 	aSourceStates = `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position FROM source_records
 WHERE (source, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`
-	aCountKeys = `SELECT bk.key, COUNT(DISTINCT s.master_id) FROM block_keys bk
-JOIN source_records s ON s.id = bk.source_row_id
-WHERE bk.key = ANY(?::text[]) AND s.deleted = FALSE AND s.master_id IS NOT NULL
-GROUP BY bk.key`
-	aKeyMasters = `SELECT DISTINCT bk.key, s.master_id FROM block_keys bk
-JOIN source_records s ON s.id = bk.source_row_id
-JOIN masters m ON m.id = s.master_id
-WHERE bk.key = ANY(?::text[]) AND s.deleted = FALSE AND m.status = ?`
+	aCountKeys     = `SELECT key, COUNT(DISTINCT master_id) FROM block_keys WHERE key = ANY(?::text[]) GROUP BY key`
+	aKeyMasters    = `SELECT DISTINCT key, master_id FROM block_keys WHERE key = ANY(?::text[])`
 	aCandidateRows = `SELECT id, source, source_id, master_id, features,
 	CASE WHEN features IS NULL OR substr(features, 1, ?) <> ? THEN record END
 FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
@@ -41,7 +35,9 @@ ON CONFLICT (source, source_id) DO UPDATE SET
 	explanation = excluded.explanation, position = excluded.position, features = excluded.features,
 	modified_at = excluded.modified_at
 RETURNING id, source, source_id`
-	aBlockKeys     = `INSERT INTO block_keys (key, source_row_id) SELECT * FROM unnest(?::text[], ?::bigint[]) ON CONFLICT DO NOTHING`
+	aBlockKeys       = `INSERT INTO block_keys (key, master_id, source_row_id) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[]) ON CONFLICT DO NOTHING`
+	aSyncBlockMaster = `UPDATE block_keys SET master_id = v.master_id FROM unnest(?::bigint[], ?::bigint[]) AS v(id, master_id)
+WHERE block_keys.source_row_id = v.id AND block_keys.master_id <> v.master_id`
 	aInsertMasters = `INSERT INTO masters (id, version, status, golden, quality, created_at, updated_at)
 SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::text[], ?::integer[], ?::timestamptz[], ?::timestamptz[])`
 	aSaveMasters = `UPDATE masters SET version = v.version, status = v.status, merged_into = v.merged_into, golden = v.golden, quality = v.quality, updated_at = v.updated_at
@@ -60,7 +56,7 @@ SELECT created_at, topic, key, payload FROM unnest(?::timestamptz[], ?::text[], 
 // arrayQueries lists the array queries warm prepares.
 func arrayQueries() []string {
 	return []string{aSourceStates, aCountKeys, aKeyMasters, aCandidateRows, aMembersOf, aMastersByID,
-		aPutSources, aBlockKeys, aInsertMasters, aSaveMasters, aAppendEvents, aAddOutboxes}
+		aPutSources, aBlockKeys, aSyncBlockMaster, aInsertMasters, aSaveMasters, aAppendEvents, aAddOutboxes}
 }
 
 // nullable turns the zero value into NULL in an array parameter.
@@ -146,12 +142,26 @@ func (t *tx) putSourceRecordsArrays(ctx context.Context, rows []*warehouse.Sourc
 	return res.Err()
 }
 
-func (t *tx) addRowBlockKeysArrays(ctx context.Context, keys []warehouse.RowKey) error {
-	ks, ids := make([]string, len(keys)), make([]int64, len(keys))
-	for i, k := range keys {
-		ks[i], ids[i] = k.Key, k.RowID
+func (t *tx) syncBlockMastersArrays(ctx context.Context, rows []*warehouse.SourceRow) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	if _, err := t.exec(ctx, aBlockKeys, ks, ids); err != nil {
+	ids, masters := make([]int64, len(rows)), make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i], masters[i] = r.ID, r.MasterID
+	}
+	if _, err := t.exec(ctx, aSyncBlockMaster, ids, masters); err != nil {
+		return fmt.Errorf("put source records: block keys: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) addRowBlockKeysArrays(ctx context.Context, keys []warehouse.RowKey) error {
+	ks, ms, ids := make([]string, len(keys)), make([]int64, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		ks[i], ms[i], ids[i] = k.Key, k.MasterID, k.RowID
+	}
+	if _, err := t.exec(ctx, aBlockKeys, ks, ms, ids); err != nil {
 		return fmt.Errorf("block keys: %w", err)
 	}
 	return nil

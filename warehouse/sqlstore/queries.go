@@ -63,20 +63,22 @@ func padArgs(keys []string) []any {
 }
 
 func qInsertBlockKeys(n int) string {
-	return `INSERT INTO block_keys (key, source_row_id) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
+	return `INSERT INTO block_keys (key, master_id, source_row_id) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
 }
 
 func qCountKeys(n int) string {
-	return `SELECT bk.key, COUNT(DISTINCT s.master_id) FROM block_keys bk
-JOIN source_records s ON s.id = bk.source_row_id
-WHERE bk.key IN (` + placeholders(n) + `) AND s.deleted = FALSE AND s.master_id IS NOT NULL
-GROUP BY bk.key`
+	return `SELECT key, COUNT(DISTINCT master_id) FROM block_keys WHERE key IN (` + placeholders(n) + `) GROUP BY key`
 }
+
+const (
+	qRowMaster        = `SELECT master_id FROM source_records WHERE id = ?`
+	qSyncBlockMasters = `UPDATE block_keys SET master_id = ? WHERE source_row_id = ? AND master_id <> ?`
+)
 
 // hotQueries lists every query warm prepares.
 func hotQueries(d *Dialect) []string {
-	qs := []string{qSourceRecord, qSourceState, qPutSource, qDeleteBlockKeys, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
+	qs := []string{qSourceRecord, qSourceState, qPutSource, qDeleteBlockKeys, qRowMaster, qSyncBlockMasters, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
 	qs = append(qs, qMaster+d.ForUpdate)
 	for _, n := range padSizes {
 		qs = append(qs, qInsertBlockKeys(n), qCountKeys(n))

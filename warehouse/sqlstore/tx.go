@@ -148,6 +148,12 @@ func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error 
 	if err := row.Scan(&r.ID); err != nil {
 		return fmt.Errorf("put source record %s: %w", r.Key(), err)
 	}
+	// A record that moved to another master (merge) takes its blocking keys along.
+	if r.MasterID != 0 {
+		if _, err := t.exec(ctx, qSyncBlockMasters, r.MasterID, r.ID, r.MasterID); err != nil {
+			return fmt.Errorf("put source record %s: block keys: %w", r.Key(), err)
+		}
+	}
 	return nil
 }
 
@@ -162,15 +168,18 @@ func (t *tx) AddBlockKeys(ctx context.Context, id int64, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	n := padded(len(keys))
-	args := make([]any, 0, 2*n)
-	for i := 0; i < n; i++ {
-		args = append(args, keys[min(i, len(keys)-1)], id)
+	var master sql.NullInt64
+	if err := t.queryRow(ctx, qRowMaster, id).Scan(&master); err != nil {
+		return fmt.Errorf("block keys of source row %d: %w", id, err)
 	}
-	if _, err := t.exec(ctx, qInsertBlockKeys(n), args...); err != nil {
-		return fmt.Errorf("block keys: %w", err)
+	if !master.Valid {
+		return fmt.Errorf("block keys of source row %d: the record has no master", id)
 	}
-	return nil
+	rk := make([]warehouse.RowKey, len(keys))
+	for i, k := range keys {
+		rk[i] = warehouse.RowKey{Key: k, MasterID: master.Int64, RowID: id}
+	}
+	return t.AddRowBlockKeys(ctx, rk)
 }
 
 func (t *tx) sourceRows(ctx context.Context, q string, args ...any) ([]warehouse.SourceRow, error) {

@@ -173,6 +173,32 @@ func testCandidates(t *testing.T, h Harness) {
 		if got := candidateMasters(set); !slices.Equal(got, []int64{m2, m3}) {
 			t.Errorf("after replacing record 1's keys: %v", got)
 		}
+		// A record moved to another master (a merge) takes its keys along, with
+		// PutSourceRecord and with PutSourceRecords given the row's id.
+		row, err := tx.SourceRecord(ctx, "web", "1")
+		if err != nil {
+			return err
+		}
+		row.MasterID = m2
+		if err := tx.PutSourceRecord(ctx, row); err != nil {
+			return err
+		}
+		if set, err = tx.Candidates(ctx, []string{"email:a@x.fr"}, 10, "f1|"); err != nil {
+			return err
+		}
+		if !slices.Equal(set.Masters["email:a@x.fr"], []int64{m2}) || len(set.Rows[m2]) != 2 || set.Rows[m1] != nil {
+			t.Errorf("after moving record 1 to master %d: %v %+v", m2, set.Masters, set.Rows)
+		}
+		row.MasterID = m3
+		if err := tx.PutSourceRecords(ctx, []*warehouse.SourceRow{row}); err != nil {
+			return err
+		}
+		if set, err = tx.Candidates(ctx, []string{"email:a@x.fr"}, 10, "f1|"); err != nil {
+			return err
+		}
+		if !slices.Equal(set.Masters["email:a@x.fr"], []int64{m3}) {
+			t.Errorf("after moving record 1 to master %d in a batch: %v", m3, set.Masters)
+		}
 		none, err := tx.Candidates(ctx, []string{"email:nobody"}, 10, "f1|")
 		if err != nil || len(none.Rows) != 0 || len(none.Masters) != 0 {
 			t.Errorf("unknown key: %+v %v", none, err)
@@ -226,7 +252,7 @@ func testBatch(t *testing.T, h Harness) {
 			if r.ID == 0 {
 				t.Errorf("row %d has no id", i)
 			}
-			keys = append(keys, warehouse.RowKey{Key: "name:durand", RowID: r.ID}, warehouse.RowKey{Key: fmt.Sprint("email:d", i), RowID: r.ID})
+			keys = append(keys, warehouse.RowKey{Key: "name:durand", MasterID: r.MasterID, RowID: r.ID}, warehouse.RowKey{Key: fmt.Sprint("email:d", i), MasterID: r.MasterID, RowID: r.ID})
 		}
 		if err := tx.AddRowBlockKeys(ctx, keys); err != nil {
 			return err
