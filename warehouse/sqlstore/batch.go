@@ -56,7 +56,7 @@ func (d *Dialect) cast(typ string) string {
 }
 
 func qSourceStates(n int) string {
-	return `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position FROM source_records
+	return qStateCols + `
 WHERE (source, source_id) IN (VALUES ` + valueRows("(?, ?)", n) + `)`
 }
 
@@ -171,25 +171,7 @@ func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var r warehouse.SourceRow
-			var upd sql.NullTime
-			var expl []byte
-			var master sql.NullInt64
-			if err := rows.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position); err != nil {
-				return err
-			}
-			if upd.Valid {
-				r.UpdatedAt = upd.Time.UTC()
-			}
-			r.MasterID = master.Int64
-			if len(expl) > 0 {
-				r.Explanation = json.RawMessage(expl)
-			}
-			out[r.Key()] = &r
-		}
-		return rows.Err()
+		return scanStates(rows, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("source states: %w", err)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -18,7 +17,7 @@ import (
 // trip).
 
 const (
-	aSourceStates = `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position FROM source_records
+	aSourceStates = qStateCols + `
 WHERE (source, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`
 	aCountKeys     = `SELECT key, COUNT(DISTINCT master_id) FROM block_keys WHERE key = ANY(?::text[]) GROUP BY key`
 	aKeyMasters    = `SELECT DISTINCT key, master_id FROM block_keys WHERE key = ANY(?::text[])`
@@ -77,26 +76,11 @@ func (t *tx) sourceStatesArrays(ctx context.Context, keys []warehouse.SourceKey)
 	if err != nil {
 		return nil, fmt.Errorf("source states: %w", err)
 	}
-	defer rows.Close()
 	out := make(map[string]*warehouse.SourceRow, len(keys))
-	for rows.Next() {
-		var r warehouse.SourceRow
-		var upd sql.NullTime
-		var expl []byte
-		var master sql.NullInt64
-		if err := rows.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position); err != nil {
-			return nil, err
-		}
-		if upd.Valid {
-			r.UpdatedAt = upd.Time.UTC()
-		}
-		r.MasterID = master.Int64
-		if len(expl) > 0 {
-			r.Explanation = json.RawMessage(expl)
-		}
-		out[r.Key()] = &r
+	if err := scanStates(rows, out); err != nil {
+		return nil, fmt.Errorf("source states: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (t *tx) putSourceRecordsArrays(ctx context.Context, rows []*warehouse.SourceRow, byKey map[string]*warehouse.SourceRow) error {

@@ -93,17 +93,14 @@ func (t *tx) SourceRecord(ctx context.Context, source, sourceID string) (*wareho
 	return r, nil
 }
 
-func (t *tx) SourceState(ctx context.Context, source, sourceID string) (*warehouse.SourceRow, error) {
+// scanState scans the columns of qSourceState (a source row without its record).
+func scanState(sc scanner) (*warehouse.SourceRow, error) {
 	var r warehouse.SourceRow
 	var upd sql.NullTime
 	var expl []byte
 	var master sql.NullInt64
-	err := t.queryRow(ctx, qSourceState, source, sourceID).Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, warehouse.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("source record %s:%s: %w", source, sourceID, err)
+	if err := sc.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position); err != nil {
+		return nil, err
 	}
 	if upd.Valid {
 		r.UpdatedAt = upd.Time.UTC()
@@ -113,6 +110,30 @@ func (t *tx) SourceState(ctx context.Context, source, sourceID string) (*warehou
 		r.Explanation = json.RawMessage(expl)
 	}
 	return &r, nil
+}
+
+func (t *tx) SourceState(ctx context.Context, source, sourceID string) (*warehouse.SourceRow, error) {
+	r, err := scanState(t.queryRow(ctx, qSourceState, source, sourceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, warehouse.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("source record %s:%s: %w", source, sourceID, err)
+	}
+	return r, nil
+}
+
+// scanStates adds the rows of a source-state query to out, by key.
+func scanStates(rows *sql.Rows, out map[string]*warehouse.SourceRow) error {
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanState(rows)
+		if err != nil {
+			return err
+		}
+		out[r.Key()] = r
+	}
+	return rows.Err()
 }
 
 func nullTime(t time.Time) any {
