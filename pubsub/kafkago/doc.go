@@ -14,10 +14,14 @@
 //
 // Subscriber implements message.Subscriber with at-least-once delivery:
 //
-//   - Each partition has at most one message in flight. The next message of a
-//     partition is delivered only after the previous one is acked; a nacked
-//     message is delivered again before anything behind it, so order per key
-//     holds. Different partitions are delivered concurrently.
+//   - By default each partition has at most one message in flight. The next
+//     message of a partition is delivered only after the previous one is acked;
+//     a nacked message is delivered again before anything behind it, so order
+//     per key holds. Different partitions are delivered concurrently.
+//   - With SubscriberConfig.PartitionConcurrency N > 1, up to N messages of a
+//     partition are in flight at once, but a message waits for the previous
+//     message with the same key: order per key still holds, order across keys
+//     does not. Offsets are committed only up to the oldest message not acked.
 //   - In a consumer group (SubscriberConfig.ConsumerGroup), offsets are
 //     committed only after Ack, in batches every CommitInterval and when
 //     partitions are revoked or the subscription stops. A crash therefore
