@@ -50,8 +50,7 @@ func Decode(data []byte) (*Record, error) {
 		return nil, &FieldError{Reason: "not valid UTF-8" + utf8Where(data)}
 	}
 	if json.Valid(data) {
-		var buf [16]member
-		if ms, ok := appendMembers(buf[:0], data); ok {
+		if ms, ok := members(data); ok {
 			r := &Record{}
 			var errs []error
 			for _, m := range ms {
@@ -220,8 +219,7 @@ func (r *Record) decodeField(k string, v json.RawMessage) error {
 		if isNull(v) {
 			return nil
 		}
-		var buf [8]member
-		ms, ok := appendMembers(buf[:0], v)
+		ms, ok := members(v)
 		if !ok {
 			return Invalid(k, "want an object, got %s", jsonKind(v))
 		}
@@ -305,10 +303,10 @@ func decodeString(field string, v json.RawMessage, dst *string) error {
 	}
 	s, ok := plainString(v)
 	if !ok {
-		if s, ok = unmarshalString(v); !ok && jsonKind(v) == "number" {
+		if err := json.Unmarshal(v, &s); err != nil && jsonKind(v) == "number" {
 			// Upstream exports often write ids and postcodes as numbers: accept the literal.
 			s = string(bytes.TrimSpace(v))
-		} else if !ok {
+		} else if err != nil {
 			return Invalid(field, "want a string, got %s", jsonKind(v))
 		}
 	}
@@ -426,8 +424,7 @@ func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
 		}
 		return nil
 	}
-	var buf [4]json.RawMessage
-	items, ok := appendElements(buf[:0], v)
+	items, ok := elements(v)
 	if !ok {
 		return Invalid(field, "want an array of strings, got %s", jsonKind(v))
 	}
@@ -446,8 +443,7 @@ func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
 // decodeObject decodes the object v member by member into the destination field(f)
 // gives (*string or *[]string; nil for an unknown member, which is an error).
 func decodeObject(field string, v json.RawMessage, fields func(f string) any) error {
-	var buf [8]member
-	ms, ok := appendMembers(buf[:0], v)
+	ms, ok := members(v)
 	if !ok {
 		return Invalid(field, "want an object, got %s", jsonKind(v))
 	}

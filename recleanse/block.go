@@ -5,46 +5,24 @@ import (
 	"strings"
 
 	"github.com/steward-crm/steward/contact"
-	"github.com/steward-crm/steward/rules"
 )
 
-// blockHashes hashes the record's blocking keys (FNV-1a of the key as match.BlockKeys
-// spells it, without building it); the low byte holds the index of the key's rule, for
-// reports. The hashes are sorted and distinct.
+// blockHashes hashes the record's blocking keys (FNV-1a); the low byte holds the index of
+// the key's rule, for reports.
 func (l *Loader) blockHashes(n *contact.Normalized) []uint64 {
-	var buf [32]uint64
-	out := buf[:0]
-	names := l.Engine.Rules().Match.Blocking
-	l.Engine.BlockKeyParts(n, func(rule int, parts []string) {
-		h := fnvAdd(fnvOffset, names[rule].Name)
-		h = fnvAdd(h, ":")
-		empty := true
-		for _, v := range parts {
-			if !empty {
-				h = fnvAdd(h, "|")
-			}
-			h = fnvAdd(h, v)
-			empty = empty && v == ""
-		}
-		out = append(out, h&^0xff|uint64(l.ruleIdx[rule]))
-	})
-	slices.Sort(out)
-	return slices.Clone(slices.Compact(out)) // one allocation of the right size
-}
-
-// ruleIndexes maps each blocking rule to the index reports give its keys: the first rule
-// named as the key before its first ":" (the rule's own name, or 0 for a name holding a
-// colon, as reading the name back from the key gives).
-func ruleIndexes(rs []rules.BlockRule) []int {
-	out := make([]int, len(rs))
-	for i, r := range rs {
-		name, _, _ := strings.Cut(r.Name, ":")
-		for j := range rs {
-			if rs[j].Name == name {
-				out[i] = j
+	keys := l.Engine.BlockKeys(n)
+	rulesIdx := l.Engine.Rules().Match.Blocking
+	out := make([]uint64, 0, len(keys))
+	for _, k := range keys {
+		name, _, _ := strings.Cut(k, ":")
+		ri := 0
+		for i, b := range rulesIdx {
+			if b.Name == name {
+				ri = i
 				break
 			}
 		}
+		out = append(out, fnv64([]byte(k))&^0xff|uint64(ri))
 	}
 	return out
 }
@@ -142,24 +120,10 @@ func unpack(p uint64) (a, b int32) { return int32(p >> 32), int32(p & 0xffffffff
 
 // fnv64 is FNV-1a.
 func fnv64(b []byte) uint64 {
-	h := uint64(fnvOffset)
+	h := uint64(14695981039346656037)
 	for _, c := range b {
 		h ^= uint64(c)
-		h *= fnvPrime
-	}
-	return h
-}
-
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-// fnvAdd continues the FNV-1a hash h with the bytes of s.
-func fnvAdd(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= fnvPrime
+		h *= 1099511628211
 	}
 	return h
 }

@@ -69,14 +69,15 @@ func DecodeFeatures(s string) (f *Features, ok bool) {
 		} else {
 			rest = ""
 		}
-		if part != "" {
-			for v := range strings.SplitSeq(part, string(valueSep)) {
-				if len(f.vals) < maxValues {
-					f.vals = append(f.vals, v)
-				}
-			}
+		if part == "" {
+			continue
 		}
-		f.end[id] = uint16(len(f.vals))
+		if strings.IndexByte(part, valueSep) < 0 {
+			f.one[id] = part
+			f.vals[id] = f.one[id : id+1 : id+1]
+			continue
+		}
+		f.vals[id] = strings.Split(part, string(valueSep))
 	}
 	return f, true
 }

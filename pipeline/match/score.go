@@ -29,7 +29,7 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 	h := hit{level: levelMissing}
 	// Jaro–Winkler of the last pair compared: levels with different thresholds on the
 	// same field (jw ≥ 0.92, then jw ≥ 0.80) compute it once.
-	var jwX, jwY string
+	var jwP, jwQ string
 	jwV, jwField := -1.0, -1
 	for i := range c.levels {
 		l := &c.levels[i]
@@ -46,18 +46,19 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 		}
 		for _, x := range xs {
 			for _, y := range ys {
+				p, q := x, y
+				// Order the pair for comparators that may not be exactly symmetric.
+				if l.ordered && q < p {
+					p, q = q, p
+				}
 				if l.jw {
-					if jwField != l.fieldID || jwX != x || jwY != y {
-						jwX, jwY, jwV, jwField = x, y, jaroWinkler(ordered(x, y)), l.fieldID
+					if jwField != l.fieldID || jwP != p || jwQ != q {
+						jwP, jwQ, jwV, jwField = p, q, jaroWinkler(p, q), l.fieldID
 					}
 					if jwV >= l.jwMin {
 						return hit{level: i, x: x, y: y}
 					}
 					continue
-				}
-				p, q := x, y
-				if l.ordered {
-					p, q = ordered(x, y)
 				}
 				if l.holds(p, q) {
 					return hit{level: i, x: x, y: y}
@@ -66,15 +67,6 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 		}
 	}
 	return h
-}
-
-// ordered returns x and y in sorted order, for comparators that may not be exactly
-// symmetric (Jaro–Winkler's greedy matching).
-func ordered(x, y string) (string, string) {
-	if y < x {
-		return y, x
-	}
-	return x, y
 }
 
 // weight is the weight of a hit: log2(m/u) of its level, term-frequency adjusted.
