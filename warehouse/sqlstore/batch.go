@@ -75,10 +75,15 @@ func qKeyMasters(n int) string {
 	return `SELECT DISTINCT key, master_id FROM block_keys WHERE key IN (` + placeholders(n) + `)`
 }
 
+// qCandidateRows reads candidates from the covering index source_records_candidates
+// only; rows without current features get their record from qRecordsByID.
 func qCandidateRows(n int) string {
-	return `SELECT id, source, source_id, master_id, features,
-	CASE WHEN features IS NULL OR substr(features, 1, ?) <> ? THEN record END
+	return `SELECT id, source, source_id, master_id, features
 FROM source_records WHERE master_id IN (` + placeholders(n) + `) AND deleted = FALSE ORDER BY master_id, id`
+}
+
+func qRecordsByID(n int) string {
+	return `SELECT id, record FROM source_records WHERE id IN (` + placeholders(n) + `)`
 }
 
 func qMembersOf(n int) string {
@@ -114,7 +119,7 @@ func batchQueries(d *Dialect) []string {
 	}
 	var qs []string
 	for _, n := range padSizes {
-		qs = append(qs, qSourceStates(n), qKeyMasters(n), qCandidateRows(n), qMembersOf(n), qMastersByID(n))
+		qs = append(qs, qSourceStates(n), qKeyMasters(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n))
 	}
 	for _, n := range exactSizes {
 		qs = append(qs, qPutSources(n), qInsertMasters(n), d.qSaveMasters(n), qAppendEvents(n), qAddOutboxes(n))
@@ -244,10 +249,12 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 		slices.Sort(ms)
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
+	// Rows whose stored features are missing or of another version: by id, to decode.
+	stale := map[int64]*warehouse.SourceRow{}
 	err = inLists(t.d.Arrays, masters, func(part []int64) error {
-		q, args := qCandidateRows(padded(len(part))), append([]any{len(featuresVersion), featuresVersion}, padIDs(part)...)
+		q, args := qCandidateRows(padded(len(part))), padIDs(part)
 		if t.d.Arrays {
-			q, args = aCandidateRows, []any{len(featuresVersion), featuresVersion, part}
+			q, args = aCandidateRows, []any{part}
 		}
 		rows, err := t.query(ctx, q, args...)
 		if err != nil {
@@ -257,17 +264,11 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 		for rows.Next() {
 			var r warehouse.SourceRow
 			var feats sql.NullString
-			var rec []byte
-			if err := rows.Scan(&r.ID, &r.Source, &r.SourceID, &r.MasterID, &feats, &rec); err != nil {
+			if err := rows.Scan(&r.ID, &r.Source, &r.SourceID, &r.MasterID, &feats); err != nil {
 				return err
 			}
-			r.Features = feats.String
-			if rec != nil {
-				r.Features = ""
-				r.Record = &contact.Record{}
-				if err := json.Unmarshal(rec, r.Record); err != nil {
-					return fmt.Errorf("source record %d: %w", r.ID, err)
-				}
+			if strings.HasPrefix(feats.String, featuresVersion) && featuresVersion != "" {
+				r.Features = feats.String
 			}
 			set.Rows[r.MasterID] = append(set.Rows[r.MasterID], r)
 		}
@@ -276,7 +277,50 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	if err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
+	for _, rows := range set.Rows {
+		for i := range rows {
+			if rows[i].Features == "" {
+				stale[rows[i].ID] = &rows[i]
+			}
+		}
+	}
+	if err := t.decodeRecords(ctx, stale); err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
 	return set, nil
+}
+
+// decodeRecords reads and decodes the records of the rows by id.
+func (t *tx) decodeRecords(ctx context.Context, rows map[int64]*warehouse.SourceRow) error {
+	ids := make([]int64, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return inLists(t.d.Arrays, ids, func(part []int64) error {
+		q, args := qRecordsByID(padded(len(part))), padIDs(part)
+		if t.d.Arrays {
+			q, args = aRecordsByID, []any{part}
+		}
+		res, err := t.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer res.Close()
+		for res.Next() {
+			var id int64
+			var rec []byte
+			if err := res.Scan(&id, &rec); err != nil {
+				return err
+			}
+			r := &contact.Record{}
+			if err := json.Unmarshal(rec, r); err != nil {
+				return fmt.Errorf("source record %d: %w", id, err)
+			}
+			rows[id].Record = r
+		}
+		return res.Err()
+	})
 }
 
 func (t *tx) MembersOf(ctx context.Context, masterIDs []int64) (map[int64][]warehouse.SourceRow, error) {

@@ -21,9 +21,9 @@ const (
 WHERE (source, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`
 	aCountKeys     = `SELECT key, COUNT(DISTINCT master_id) FROM block_keys WHERE key = ANY(?::text[]) GROUP BY key`
 	aKeyMasters    = `SELECT DISTINCT key, master_id FROM block_keys WHERE key = ANY(?::text[])`
-	aCandidateRows = `SELECT id, source, source_id, master_id, features,
-	CASE WHEN features IS NULL OR substr(features, 1, ?) <> ? THEN record END
+	aCandidateRows = `SELECT id, source, source_id, master_id, features
 FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
+	aRecordsByID = `SELECT id, record FROM source_records WHERE id = ANY(?::bigint[])`
 	aMembersOf   = `SELECT ` + sourceCols + ` FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
 	aMastersByID = `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id = ANY(?::bigint[]) ORDER BY id`
 	aPutSources  = `INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, features, created_at, modified_at)
@@ -54,7 +54,7 @@ SELECT created_at, topic, key, payload FROM unnest(?::timestamptz[], ?::text[], 
 
 // arrayQueries lists the array queries warm prepares.
 func arrayQueries() []string {
-	return []string{aSourceStates, aCountKeys, aKeyMasters, aCandidateRows, aMembersOf, aMastersByID,
+	return []string{aSourceStates, aCountKeys, aKeyMasters, aCandidateRows, aRecordsByID, aMembersOf, aMastersByID,
 		aPutSources, aBlockKeys, aSyncBlockMaster, aInsertMasters, aSaveMasters, aAppendEvents, aAddOutboxes}
 }
 

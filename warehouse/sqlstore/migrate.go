@@ -191,6 +191,14 @@ DROP TABLE block_keys;
 ALTER TABLE block_keys_v5 RENAME TO block_keys;
 CREATE INDEX block_keys_row ON block_keys(source_row_id);
 `,
+	// 6: candidates are read from a covering index (issue 5): the match features of a
+	// master's records without touching the rows, whose record JSON (overflow pages on
+	// SQLite, where features come after it) made each candidate a few random reads. It
+	// replaces source_records_master, its prefix.
+	6: `
+CREATE INDEX source_records_candidates ON source_records(master_id, deleted, id, source, source_id, features);
+DROP INDEX source_records_master;
+`,
 }
 
 // SchemaVersion is the newest migration version.
