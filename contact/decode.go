@@ -50,7 +50,8 @@ func Decode(data []byte) (*Record, error) {
 		return nil, &FieldError{Reason: "not valid UTF-8" + utf8Where(data)}
 	}
 	if json.Valid(data) {
-		if ms, ok := members(data); ok {
+		var buf [16]member
+		if ms, ok := appendMembers(buf[:0], data); ok {
 			r := &Record{}
 			var errs []error
 			for _, m := range ms {
@@ -219,7 +220,8 @@ func (r *Record) decodeField(k string, v json.RawMessage) error {
 		if isNull(v) {
 			return nil
 		}
-		ms, ok := members(v)
+		var buf [8]member
+		ms, ok := appendMembers(buf[:0], v)
 		if !ok {
 			return Invalid(k, "want an object, got %s", jsonKind(v))
 		}
@@ -303,10 +305,10 @@ func decodeString(field string, v json.RawMessage, dst *string) error {
 	}
 	s, ok := plainString(v)
 	if !ok {
-		if err := json.Unmarshal(v, &s); err != nil && jsonKind(v) == "number" {
+		if s, ok = unmarshalString(v); !ok && jsonKind(v) == "number" {
 			// Upstream exports often write ids and postcodes as numbers: accept the literal.
 			s = string(bytes.TrimSpace(v))
-		} else if err != nil {
+		} else if !ok {
 			return Invalid(field, "want a string, got %s", jsonKind(v))
 		}
 	}
@@ -424,7 +426,8 @@ func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
 		}
 		return nil
 	}
-	items, ok := elements(v)
+	var buf [4]json.RawMessage
+	items, ok := appendElements(buf[:0], v)
 	if !ok {
 		return Invalid(field, "want an array of strings, got %s", jsonKind(v))
 	}
@@ -443,7 +446,8 @@ func decodeStrings(field string, v json.RawMessage, dst *[]string) error {
 // decodeObject decodes the object v member by member into the destination field(f)
 // gives (*string or *[]string; nil for an unknown member, which is an error).
 func decodeObject(field string, v json.RawMessage, fields func(f string) any) error {
-	ms, ok := members(v)
+	var buf [8]member
+	ms, ok := appendMembers(buf[:0], v)
 	if !ok {
 		return Invalid(field, "want an object, got %s", jsonKind(v))
 	}

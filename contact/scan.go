@@ -19,22 +19,26 @@ type member struct {
 
 // members returns the members of the object v, in order; ok is false when v is not an
 // object. A key repeated keeps its last value, as encoding/json does.
-func members(v []byte) (out []member, ok bool) {
+func members(v []byte) (out []member, ok bool) { return appendMembers(nil, v) }
+
+// appendMembers is members appending to dst[:0]: decoding passes an array on its stack,
+// so that splitting a record allocates nothing.
+func appendMembers(dst []member, v []byte) (out []member, ok bool) {
 	i := skipSpace(v, 0)
 	if i >= len(v) || v[i] != '{' {
 		return nil, false
 	}
+	out = dst[:0]
 	i = skipSpace(v, i+1)
 	if i < len(v) && v[i] == '}' {
-		return nil, true
+		return out, true
 	}
-	out = make([]member, 0, 16)
 	for i < len(v) {
 		end := valueEnd(v, i) // the key: a string
 		var key string
 		if raw := v[i:end]; len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 {
 			key = knownKey(raw[1 : len(raw)-1])
-		} else if json.Unmarshal(raw, &key) != nil {
+		} else if key, ok = unmarshalString(raw); !ok {
 			return nil, false
 		}
 		i = skipSpace(v, end)
@@ -61,11 +65,15 @@ func members(v []byte) (out []member, ok bool) {
 }
 
 // elements returns the raw elements of the array v; ok is false when v is not an array.
-func elements(v []byte) (out []json.RawMessage, ok bool) {
+func elements(v []byte) (out []json.RawMessage, ok bool) { return appendElements(nil, v) }
+
+// appendElements is elements appending to dst[:0] (see appendMembers).
+func appendElements(dst []json.RawMessage, v []byte) (out []json.RawMessage, ok bool) {
 	i := skipSpace(v, 0)
 	if i >= len(v) || v[i] != '[' {
 		return nil, false
 	}
+	out = dst[:0]
 	i = skipSpace(v, i+1)
 	for i < len(v) && v[i] != ']' {
 		end := valueEnd(v, i)
@@ -120,4 +128,12 @@ func valueEnd(b []byte, i int) int {
 		}
 		return j
 	}
+}
+
+// unmarshalString decodes a JSON string with escapes through encoding/json. It is a
+// function of its own so that the string escapes to the heap on this rare path only.
+func unmarshalString(raw []byte) (string, bool) {
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err == nil
 }

@@ -5,24 +5,46 @@ import (
 	"strings"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/rules"
 )
 
-// blockHashes hashes the record's blocking keys (FNV-1a); the low byte holds the index of
-// the key's rule, for reports.
+// blockHashes hashes the record's blocking keys (FNV-1a of the key as match.BlockKeys
+// spells it, without building it); the low byte holds the index of the key's rule, for
+// reports. The hashes are sorted and distinct.
 func (l *Loader) blockHashes(n *contact.Normalized) []uint64 {
-	keys := l.Engine.BlockKeys(n)
-	rulesIdx := l.Engine.Rules().Match.Blocking
-	out := make([]uint64, 0, len(keys))
-	for _, k := range keys {
-		name, _, _ := strings.Cut(k, ":")
-		ri := 0
-		for i, b := range rulesIdx {
-			if b.Name == name {
-				ri = i
+	var buf [32]uint64
+	out := buf[:0]
+	names := l.Engine.Rules().Match.Blocking
+	l.Engine.BlockKeyParts(n, func(rule int, parts []string) {
+		h := fnvAdd(fnvOffset, names[rule].Name)
+		h = fnvAdd(h, ":")
+		empty := true
+		for _, v := range parts {
+			if !empty {
+				h = fnvAdd(h, "|")
+			}
+			h = fnvAdd(h, v)
+			empty = empty && v == ""
+		}
+		out = append(out, h&^0xff|uint64(l.ruleIdx[rule]))
+	})
+	slices.Sort(out)
+	return slices.Clone(slices.Compact(out)) // one allocation of the right size
+}
+
+// ruleIndexes maps each blocking rule to the index reports give its keys: the first rule
+// named as the key before its first ":" (the rule's own name, or 0 for a name holding a
+// colon, as reading the name back from the key gives).
+func ruleIndexes(rs []rules.BlockRule) []int {
+	out := make([]int, len(rs))
+	for i, r := range rs {
+		name, _, _ := strings.Cut(r.Name, ":")
+		for j := range rs {
+			if rs[j].Name == name {
+				out[i] = j
 				break
 			}
 		}
-		out = append(out, fnv64([]byte(k))&^0xff|uint64(ri))
 	}
 	return out
 }
@@ -69,7 +91,20 @@ func Pairs(recs []Record, ruleNames []string, maxBlock int, link bool) ([]uint64
 	radixSort(es, func(e *entry) uint64 { return e.h })
 	var st BlockStats
 	skipped := map[int]*SkippedRule{}
-	var pairs []uint64
+	// Count the pairs first: appending tens of millions of pairs to a growing slice
+	// copies them over and over.
+	var npairs int
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].h == es[i].h {
+			j++
+		}
+		if size := j - i; size <= maxBlock {
+			npairs += size * (size - 1) / 2
+		}
+		i = j
+	}
+	pairs := make([]uint64, 0, npairs)
 	for i := 0; i < len(es); {
 		j := i + 1
 		for j < len(es) && es[j].h == es[i].h {
@@ -120,10 +155,24 @@ func unpack(p uint64) (a, b int32) { return int32(p >> 32), int32(p & 0xffffffff
 
 // fnv64 is FNV-1a.
 func fnv64(b []byte) uint64 {
-	h := uint64(14695981039346656037)
+	h := uint64(fnvOffset)
 	for _, c := range b {
 		h ^= uint64(c)
-		h *= 1099511628211
+		h *= fnvPrime
+	}
+	return h
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnvAdd continues the FNV-1a hash h with the bytes of s.
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
 	}
 	return h
 }

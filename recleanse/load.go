@@ -44,6 +44,8 @@ type Loader struct {
 	Input input.Options
 	// Workers is the number of normalizing goroutines (default GOMAXPROCS).
 	Workers int
+	// ruleIdx maps blocking rules to the index their keys' low byte holds (set by Load).
+	ruleIdx []int
 }
 
 // Rejected counts records that could not be read or normalized, with the first reasons.
@@ -67,6 +69,7 @@ func (r *Rejected) add(pos string, err error) {
 // (side, key): the order records come in never matters downstream. Deleted records
 // (op delete) are skipped.
 func (l *Loader) Load(ctx context.Context, files []string, side uint8) ([]Record, Rejected, error) {
+	l.ruleIdx = ruleIndexes(l.Engine.Rules().Match.Blocking)
 	workers := l.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

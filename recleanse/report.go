@@ -33,7 +33,7 @@ type PairReport struct {
 func (res *Result) Evaluate(top int) *Report {
 	rep := &Report{}
 	type ce struct{ c, e int32 }
-	entities := map[string]int32{}
+	entities := make(map[string]int32, len(res.Records)/2)
 	ent := make([]int32, len(res.Records))
 	for i, r := range res.Records {
 		if r.Truth == "" {
@@ -48,7 +48,10 @@ func (res *Result) Evaluate(top int) *Report {
 		ent[i] = id
 	}
 	// Pair counts per (cluster, entity), cluster and entity, by side.
-	joint, byC, byE := map[ce][2]int64{}, map[int32][2]int64{}, map[int32][2]int64{}
+	// Per cluster (labels are record indexes) and per entity, by side; a map only for the
+	// pairs of both.
+	joint := make(map[ce][2]int64, len(entities))
+	byC, byE := make([][2]int64, len(res.Records)), make([][2]int64, len(entities))
 	for i, r := range res.Records {
 		if ent[i] < 0 {
 			continue
@@ -71,8 +74,12 @@ func (res *Result) Evaluate(top int) *Report {
 	for _, n := range joint {
 		tp += pairsOf(n)
 	}
+	clusters := 0
 	for _, n := range byC {
 		pp += pairsOf(n)
+		if n != [2]int64{} {
+			clusters++
+		}
 	}
 	for _, n := range byE {
 		ap += pairsOf(n)
@@ -84,7 +91,7 @@ func (res *Result) Evaluate(top int) *Report {
 			exact++
 		}
 	}
-	rep.SetClusters(len(byC), len(byE), exact)
+	rep.SetClusters(clusters, len(byE), exact)
 	res.topErrors(rep, ent, top)
 	return rep
 }
@@ -105,7 +112,11 @@ func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 			fps = append(fps, wp{a, b, eng.Weight(res.Records[a].Feat, res.Records[b].Feat)})
 		}
 	}
-	members := map[int32][]int32{}
+	var entities int32
+	for _, e := range ent {
+		entities = max(entities, e+1)
+	}
+	members := make([][]int32, entities)
 	for i, e := range ent {
 		if e >= 0 {
 			members[e] = append(members[e], int32(i))

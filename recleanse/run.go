@@ -116,7 +116,17 @@ func Train(ctx context.Context, cfg Config, files []string) (*rules.Model, error
 		return nil, err
 	}
 	pairs, _ := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false)
-	return train(cfg, base, recs, pairs)
+	return train(cfg, base, features(recs), pairs)
+}
+
+// features lists the records' features by index: scoring reads them from this dense
+// array rather than from the records (one cache miss less per pair).
+func features(recs []Record) []*match.Features {
+	feats := make([]*match.Features, len(recs))
+	for i := range recs {
+		feats[i] = recs[i].Feat
+	}
+	return feats
 }
 
 func ruleNames(r *rules.Rules) []string {
@@ -144,13 +154,9 @@ func load(ctx context.Context, cfg Config, eng *match.Engine, sides [][]string) 
 	return all, rej, nil
 }
 
-func train(cfg Config, base *match.Engine, recs []Record, pairs []uint64) (*rules.Model, error) {
+func train(cfg Config, base *match.Engine, feats []*match.Features, pairs []uint64) (*rules.Model, error) {
 	step := (len(pairs) + cfg.EMSample - 1) / max(1, cfg.EMSample)
-	pats := patterns(base, recs, pairs, step, cfg.Workers)
-	feats := make([]*match.Features, len(recs))
-	for i := range recs {
-		feats[i] = recs[i].Feat
-	}
+	pats := patterns(base, feats, pairs, step, cfg.Workers)
 	m, err := base.Train(feats, pats, int64(len(pairs)), cfg.TrainConfig)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
@@ -180,12 +186,16 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	phase("load")
 	link := len(sides) > 1
 	pairs, bst := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, link)
+	for i := range recs {
+		recs[i].keys = nil // blocked: memory for scoring
+	}
 	phase("block")
 	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	eng, err := engineFor(cfg, base, recs, pairs, res)
+	feats := features(recs)
+	eng, err := engineFor(cfg, base, feats, pairs, res)
 	if err != nil {
 		return nil, err
 	}
@@ -196,13 +206,9 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 		res.Threshold = cfg.Rules.Match.AutoThreshold
 	}
 	minWeight := math.Log2(res.Threshold / (1 - res.Threshold))
-	edges := score(eng, recs, pairs, minWeight, cfg.Workers)
+	edges := score(eng, feats, pairs, minWeight, cfg.Workers)
 	res.Edges = len(edges)
 	phase("score")
-	feats := make([]*match.Features, len(recs))
-	for i := range recs {
-		feats[i] = recs[i].Feat
-	}
 	res.Labels = match.Cluster(len(recs), edges, minWeight, eng.CohesionGuard(feats, cfg.Rules.Match.ClusterGuard))
 	phase("cluster")
 	return res, nil
@@ -211,11 +217,11 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 // engineFor picks the model of a run: trained on the input, or the rules' with its prior
 // rescaled to the input's size (the chance that two random records match falls as the
 // number of records grows), and term frequencies counted on the input.
-func engineFor(cfg Config, base *match.Engine, recs []Record, pairs []uint64, res *Result) (*match.Engine, error) {
+func engineFor(cfg Config, base *match.Engine, feats []*match.Features, pairs []uint64, res *Result) (*match.Engine, error) {
 	r := cfg.Rules
 	switch {
 	case cfg.Train == TrainAlways || (cfg.Train == TrainAuto && r.Model == nil):
-		m, err := train(cfg, base, recs, pairs)
+		m, err := train(cfg, base, feats, pairs)
 		if err != nil {
 			return nil, err
 		}
@@ -223,9 +229,9 @@ func engineFor(cfg Config, base *match.Engine, recs []Record, pairs []uint64, re
 		if r, err = r.WithModel(m); err != nil {
 			return nil, err
 		}
-	case r.Model != nil && r.Model.Records > 0 && len(recs) > 0:
+	case r.Model != nil && r.Model.Records > 0 && len(feats) > 0:
 		scaled := *r.Model
-		scaled.Prior = math.Min(0.5, r.Model.Prior*float64(r.Model.Records)/float64(len(recs)))
+		scaled.Prior = math.Min(0.5, r.Model.Prior*float64(r.Model.Records)/float64(len(feats)))
 		var err error
 		if r, err = r.WithModel(&scaled); err != nil {
 			return nil, err
@@ -234,10 +240,6 @@ func engineFor(cfg Config, base *match.Engine, recs []Record, pairs []uint64, re
 	eng, err := match.New(r)
 	if err != nil {
 		return nil, err
-	}
-	feats := make([]*match.Features, len(recs))
-	for i := range recs {
-		feats[i] = recs[i].Feat
 	}
 	if fs := eng.TermFrequencyFields(); len(fs) > 0 {
 		eng = eng.WithTermFrequencies(match.CountTerms(feats, fs, 0))

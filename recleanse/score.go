@@ -3,6 +3,7 @@ package recleanse
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/steward-crm/steward/pipeline/match"
 )
@@ -27,7 +28,7 @@ func parallel(n, workers int, fn func(w, lo, hi int)) {
 
 // patterns counts the comparison vectors of every step-th pair (EM needs a sample, not
 // every pair of a large file).
-func patterns(eng *match.Engine, recs []Record, pairs []uint64, step, workers int) match.Patterns {
+func patterns(eng *match.Engine, feats []*match.Features, pairs []uint64, step, workers int) match.Patterns {
 	step = max(1, step)
 	n := (len(pairs) + step - 1) / step
 	parts := make([]match.Patterns, max(1, workers))
@@ -39,7 +40,7 @@ func patterns(eng *match.Engine, recs []Record, pairs []uint64, step, workers in
 		buf := make([]int8, 0, 16)
 		for i := lo; i < hi; i++ {
 			a, b := unpack(pairs[i*step])
-			buf = eng.Pattern(recs[a].Feat, recs[b].Feat, buf[:0])
+			buf = eng.Pattern(feats[a], feats[b], buf[:0])
 			pats.Add(buf)
 		}
 		parts[w] = pats
@@ -53,29 +54,42 @@ func patterns(eng *match.Engine, recs []Record, pairs []uint64, step, workers in
 	return all
 }
 
-// score weighs every pair and returns those at or above minWeight as edges.
-func score(eng *match.Engine, recs []Record, pairs []uint64, minWeight float64, workers int) []match.Edge {
+// scoreChunk is the number of pairs a scoring worker takes at a time: small enough that
+// both cores stay busy to the end (pairs differ in cost, and a noisy neighbour may slow one
+// core), large enough that taking one costs nothing.
+const scoreChunk = 1 << 14
+
+// score weighs every pair and returns those at or above minWeight as edges, in pair order
+// (each chunk's edges are kept apart and joined in order, whichever worker scored it).
+func score(eng *match.Engine, feats []*match.Features, pairs []uint64, minWeight float64, workers int) []match.Edge {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	parts := make([][]match.Edge, workers)
-	parallel(len(pairs), workers, func(w, lo, hi int) {
-		var out []match.Edge
-		for _, p := range pairs[lo:hi] {
-			a, b := unpack(p)
-			if wt := eng.Weight(recs[a].Feat, recs[b].Feat); wt >= minWeight {
-				out = append(out, match.Edge{A: a, B: b, Weight: wt})
+	chunks := make([][]match.Edge, (len(pairs)+scoreChunk-1)/scoreChunk)
+	var next atomic.Int64
+	parallel(len(chunks), workers, func(_, _, _ int) {
+		for {
+			c := int(next.Add(1) - 1)
+			if c >= len(chunks) {
+				return
 			}
+			var out []match.Edge
+			for _, p := range pairs[c*scoreChunk : min(len(pairs), (c+1)*scoreChunk)] {
+				a, b := unpack(p)
+				if wt, ok := eng.WeightAtLeast(feats[a], feats[b], minWeight); ok {
+					out = append(out, match.Edge{A: a, B: b, Weight: wt})
+				}
+			}
+			chunks[c] = out
 		}
-		parts[w] = out
 	})
 	var n int
-	for _, p := range parts {
-		n += len(p)
+	for _, c := range chunks {
+		n += len(c)
 	}
 	edges := make([]match.Edge, 0, n)
-	for _, p := range parts {
-		edges = append(edges, p...)
+	for _, c := range chunks {
+		edges = append(edges, c...)
 	}
 	return edges
 }

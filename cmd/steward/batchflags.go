@@ -26,6 +26,7 @@ type batchFlags struct {
 	metricsJSON string
 	top         int
 	cpuProfile  string
+	memProfile  string
 	memLimit    int64
 }
 
@@ -39,6 +40,7 @@ func (b *batchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&b.metricsJSON, "metrics-json", "", "write {precision, recall, f1, pairs_compared, seconds, peak_memory} to this file")
 	fs.IntVar(&b.top, "top", 5, "false positives and negatives to explain with -truth")
 	fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	fs.StringVar(&b.memProfile, "memprofile", "", "write an allocation profile (pprof allocs) of the run to this file")
 	fs.Int64Var(&b.memLimit, "memory-limit", 3<<30, "soft memory limit in bytes (the garbage collector works harder near it; 0: none, and the default GOGC)")
 }
 
@@ -96,6 +98,11 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 	res, err := do(cfg)
 	if err != nil {
 		return err
+	}
+	if b.memProfile != "" {
+		if err := writeAllocProfile(b.memProfile); err != nil {
+			return err
+		}
 	}
 	if b.out != "" {
 		if err := writeFileWith(b.out, res.WriteClusters); err != nil {

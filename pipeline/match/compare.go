@@ -60,7 +60,7 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 			return func(a, b string) bool { return withinEdits(a, b, k) }
 		},
 		"phonetic": func(float64) levelFunc {
-			return func(a, b string) bool { return a != "" && b != "" && Phonetic(a) == Phonetic(b) }
+			return samePhonetic
 		},
 		"nickname":        func(float64) levelFunc { return e.nicknames },
 		"initial":         func(float64) levelFunc { return initial },
@@ -227,20 +227,15 @@ func tokenSubset(a, b string) bool {
 	if a == "" || b == "" || a == b {
 		return false
 	}
-	ta, tb := strings.Fields(a), strings.Fields(b)
-	if len(ta) > len(tb) {
-		ta, tb = tb, ta
+	if oneWord(a) && oneWord(b) {
+		return false // two different single words
+	}
+	if words(a) > words(b) {
+		a, b = b, a
 	}
 	long := 0
-	for _, x := range ta {
-		found := false
-		for _, y := range tb {
-			if x == y {
-				found = true
-				break
-			}
-		}
-		if !found {
+	for x := range strings.FieldsSeq(a) {
+		if !hasWord(b, x) {
 			return false
 		}
 		if len(x) > 1 {

@@ -14,7 +14,10 @@ import (
 type Engine struct {
 	rules       *rules.Rules
 	comparisons []comparison
-	usedFields  []int   // ids of the fields some level compares
+	used        [numFields]bool // the fields some level compares
+	// headroom[i] bounds what comparisons i and after can add to a weight (see
+	// WeightAtLeast).
+	headroom    []float64
 	priorWeight float64 // log2(prior / (1 - prior))
 	auto        float64
 	review      float64
@@ -31,13 +34,10 @@ func New(r *rules.Rules) (*Engine, error) {
 		return nil, err
 	}
 	e.comparisons = cs
-	seen := map[int]bool{}
+	e.headroom = headroom(cs)
 	for _, c := range cs {
 		for _, l := range c.levels {
-			if !seen[l.fieldID] {
-				seen[l.fieldID] = true
-				e.usedFields = append(e.usedFields, l.fieldID)
-			}
+			e.used[l.fieldID] = true
 		}
 	}
 	if r.Model != nil {
@@ -115,36 +115,75 @@ func (e *Engine) Decide(p float64) Decision {
 // "<rule>:<part>|<part>...". A rule yields keys only when all its parts are present; a
 // multi-valued part (emails, phones) yields one key per value.
 func (e *Engine) BlockKeys(n *contact.Normalized) []string {
-	if n == nil {
-		return nil
-	}
 	var keys []string
-	for _, b := range e.rules.Match.Blocking {
-		combos := []string{""}
+	e.BlockKeyParts(n, func(rule int, parts []string) {
+		keys = append(keys, e.rules.Match.Blocking[rule].Name+":"+joinKeyParts(parts))
+	})
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// joinKeyParts joins the parts of a blocking key as BlockKeys spells them: with "|"
+// between them, none after leading empty parts.
+func joinKeyParts(parts []string) string {
+	c := ""
+	for _, v := range parts {
+		if c == "" {
+			c = v
+		} else {
+			c = c + "|" + v
+		}
+	}
+	return c
+}
+
+// BlockKeyParts calls fn for each blocking key of n, in rule order and not deduplicated:
+// the index of the key's rule in the rules' blocking list and its part values (fn must not
+// keep parts). It is BlockKeys without building strings, for callers that only hash them.
+func (e *Engine) BlockKeyParts(n *contact.Normalized, fn func(rule int, parts []string)) {
+	if n == nil {
+		return
+	}
+	var partsBuf [4]string
+	var valsBuf [4][]string
+	var idxBuf [4]int
+	for ri, b := range e.rules.Match.Blocking {
+		np := len(b.Parts)
+		parts, vals, idx := partsBuf[:0], valsBuf[:0], idxBuf[:0]
+		if np > len(partsBuf) {
+			parts, vals, idx = make([]string, 0, np), make([][]string, 0, np), make([]int, 0, np)
+		}
 		for _, part := range b.Parts {
 			vs := blockValues(n, part)
 			if len(vs) == 0 {
-				combos = nil
+				vals = nil
 				break
 			}
-			next := make([]string, 0, len(combos)*len(vs))
-			for _, c := range combos {
-				for _, v := range vs {
-					if c == "" {
-						next = append(next, v)
-					} else {
-						next = append(next, c+"|"+v)
-					}
-				}
-			}
-			combos = next
+			vals = append(vals, vs)
 		}
-		for _, c := range combos {
-			keys = append(keys, b.Name+":"+c)
+		if vals == nil {
+			continue
+		}
+		parts, idx = parts[:np], idx[:np]
+		clear(idx)
+		// The product of the parts' values, the last part varying fastest.
+		for {
+			for k := range np {
+				parts[k] = vals[k][idx[k]]
+			}
+			fn(ri, parts)
+			k := np - 1
+			for ; k >= 0; k-- {
+				if idx[k]++; idx[k] < len(vals[k]) {
+					break
+				}
+				idx[k] = 0
+			}
+			if k < 0 {
+				break
+			}
 		}
 	}
-	slices.Sort(keys)
-	return slices.Compact(keys)
 }
 
 func blockValues(n *contact.Normalized, part string) []string {

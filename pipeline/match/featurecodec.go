@@ -60,6 +60,7 @@ func DecodeFeatures(s string) (f *Features, ok bool) {
 		return nil, false
 	}
 	f = &Features{}
+	f.vals = f.inline[:0]
 	for id := range numFields {
 		part := rest
 		if i := strings.IndexByte(rest, fieldSep); i >= 0 {
@@ -69,15 +70,14 @@ func DecodeFeatures(s string) (f *Features, ok bool) {
 		} else {
 			rest = ""
 		}
-		if part == "" {
-			continue
+		if part != "" {
+			for v := range strings.SplitSeq(part, string(valueSep)) {
+				if len(f.vals) < maxValues {
+					f.vals = append(f.vals, v)
+				}
+			}
 		}
-		if strings.IndexByte(part, valueSep) < 0 {
-			f.one[id] = part
-			f.vals[id] = f.one[id : id+1 : id+1]
-			continue
-		}
-		f.vals[id] = strings.Split(part, string(valueSep))
+		f.end[id] = uint16(len(f.vals))
 	}
 	return f, true
 }

@@ -72,3 +72,39 @@ func TestWithinEditsMatchesWagnerFischer(t *testing.T) {
 		t.Error("long values")
 	}
 }
+
+// TestJaroWinklerRandomAgreesWithSmetrics: on random strings over a small alphabet (many
+// matches and transpositions), up to the 64 bytes of the fast path.
+func TestJaroWinklerRandomAgreesWithSmetrics(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	word := func() string {
+		b := make([]byte, 1+rng.IntN(64))
+		for i := range b {
+			b[i] = "abcde"[rng.IntN(5)]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		a, b := word(), word()
+		want := smetrics.JaroWinkler(a, b, 0.7, 4)
+		if got := jaroWinkler(a, b); math.Abs(got-want) > 1e-12 {
+			t.Fatalf("jaroWinkler(%q, %q) = %v, smetrics %v", a, b, got, want)
+		}
+	}
+}
+
+// BenchmarkJaroWinklerSmetrics is the library's version, for comparison.
+func BenchmarkJaroWinklerSmetrics(b *testing.B) {
+	for b.Loop() {
+		smetrics.JaroWinkler("weiningkamp", "weiningkammp", 0.7, 4)
+	}
+}
+
+// BenchmarkJaroWinklerNames compares typical different names (no early exit).
+func BenchmarkJaroWinklerNames(b *testing.B) {
+	for b.Loop() {
+		jaroWinkler("dupont", "durand")
+		jaroWinkler("elodie", "melodie")
+		jaroWinkler("12 rue de la paix", "4 avenue victor hugo")
+	}
+}

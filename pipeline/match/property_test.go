@@ -27,6 +27,19 @@ func randomPerson(r *rand.Rand) *Features {
 	return e.Features(person(given, family, email, phone, postcode, city, birth))
 }
 
+// randomPeople draws 200 random people, and the test engine with and without term
+// frequencies counted on them.
+func randomPeople(r *rand.Rand) ([]*Features, map[string]*Engine) {
+	var feats []*Features
+	for range 200 {
+		feats = append(feats, randomPerson(r))
+	}
+	return feats, map[string]*Engine{
+		"plain": testEngine,
+		"tf":    testEngine.WithTermFrequencies(CountTerms(feats, testEngine.TermFrequencyFields(), 0)),
+	}
+}
+
 var testEngine = func() *Engine {
 	e, err := New(rules.Default())
 	if err != nil {
@@ -39,14 +52,7 @@ var testEngine = func() *Engine {
 // with and without term frequencies.
 func TestWeightSymmetricProperty(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	var feats []*Features
-	for range 200 {
-		feats = append(feats, randomPerson(r))
-	}
-	engines := map[string]*Engine{
-		"plain": testEngine,
-		"tf":    testEngine.WithTermFrequencies(CountTerms(feats, testEngine.TermFrequencyFields(), 0)),
-	}
+	feats, engines := randomPeople(r)
 	for name, e := range engines {
 		for i := range 5000 {
 			a, b := feats[r.IntN(len(feats))], feats[r.IntN(len(feats))]
@@ -104,5 +110,31 @@ func TestClusterGuardStopsChains(t *testing.T) {
 	}
 	if got := Cluster(3, edges, 0, testEngine.CohesionGuard(feats, 0.5)); got[0] != 0 || got[1] != 0 || got[2] != 2 {
 		t.Errorf("with guard: %v, want [0 0 2]", got)
+	}
+}
+
+// TestWeightAtLeastProperty: WeightAtLeast gives Weight's exact value for every pair at
+// or above the threshold and says no for every pair below, at thresholds across the range
+// of weights, with and without term frequencies.
+func TestWeightAtLeastProperty(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	feats, engines := randomPeople(r)
+	for name, e := range engines {
+		above := 0
+		for i := range 20000 {
+			a, b := feats[r.IntN(len(feats))], feats[r.IntN(len(feats))]
+			min := -30 + 60*r.Float64()
+			want := e.Weight(a, b)
+			got, ok := e.WeightAtLeast(a, b, min)
+			if ok != (want >= min) || (ok && got != want) {
+				t.Fatalf("%s: pair %d at %v: WeightAtLeast = %v, %v; Weight %v", name, i, min, got, ok, want)
+			}
+			if ok {
+				above++
+			}
+		}
+		if above < 1000 || above > 19000 {
+			t.Errorf("%s: %d of 20000 pairs above the threshold: the test does not cover both sides", name, above)
+		}
 	}
 }

@@ -1,5 +1,7 @@
 package match
 
+import "math"
+
 // reading says whose given and family names are read crosswise.
 type reading uint8
 
@@ -29,7 +31,7 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 	h := hit{level: levelMissing}
 	// Jaro–Winkler of the last pair compared: levels with different thresholds on the
 	// same field (jw ≥ 0.92, then jw ≥ 0.80) compute it once.
-	var jwP, jwQ string
+	var jwX, jwY string
 	jwV, jwField := -1.0, -1
 	for i := range c.levels {
 		l := &c.levels[i]
@@ -46,19 +48,18 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 		}
 		for _, x := range xs {
 			for _, y := range ys {
-				p, q := x, y
-				// Order the pair for comparators that may not be exactly symmetric.
-				if l.ordered && q < p {
-					p, q = q, p
-				}
 				if l.jw {
-					if jwField != l.fieldID || jwP != p || jwQ != q {
-						jwP, jwQ, jwV, jwField = p, q, jaroWinkler(p, q), l.fieldID
+					if jwField != l.fieldID || jwX != x || jwY != y {
+						jwX, jwY, jwV, jwField = x, y, jaroWinkler(ordered(x, y)), l.fieldID
 					}
 					if jwV >= l.jwMin {
 						return hit{level: i, x: x, y: y}
 					}
 					continue
+				}
+				p, q := x, y
+				if l.ordered {
+					p, q = ordered(x, y)
 				}
 				if l.holds(p, q) {
 					return hit{level: i, x: x, y: y}
@@ -67,6 +68,15 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 		}
 	}
 	return h
+}
+
+// ordered returns x and y in sorted order, for comparators that may not be exactly
+// symmetric (Jaro–Winkler's greedy matching).
+func ordered(x, y string) (string, string) {
+	if y < x {
+		return y, x
+	}
+	return x, y
 }
 
 // weight is the weight of a hit: log2(m/u) of its level, term-frequency adjusted.
@@ -89,6 +99,46 @@ func (e *Engine) Weight(a, b *Features) float64 {
 		}
 	}
 	return w
+}
+
+// WeightAtLeast is Weight(a, b) for a pair whose weight is at least min, with ok true:
+// the same value, summed in the same order. For a pair below min it returns ok false and
+// may stop comparing as soon as the comparisons left cannot lift the weight to min (most
+// candidate pairs of a batch run are far below the threshold, and the address
+// comparison, the costliest, comes late).
+func (e *Engine) WeightAtLeast(a, b *Features, min float64) (w float64, ok bool) {
+	if crosswise(a, b) {
+		w = e.Weight(a, b)
+		return w, w >= min
+	}
+	w = e.priorWeight
+	for i := range e.comparisons {
+		if w+e.headroom[i] < min-headroomSlack {
+			return w, false
+		}
+		c := &e.comparisons[i]
+		w += c.weight(c.compare(a, b, straight))
+	}
+	return w, w >= min
+}
+
+// headroomSlack keeps rounding in the sum of weights from ending a pair that reaches
+// the threshold exactly.
+const headroomSlack = 1e-6
+
+// headroom returns, for each comparison, the most that it and the comparisons after it
+// can add to a weight: each adds its best level's weight (a term-frequency adjustment adds
+// at most tfMaxBonus), or 0 when missing.
+func headroom(cs []comparison) []float64 {
+	out := make([]float64, len(cs)+1)
+	for i := len(cs) - 1; i >= 0; i-- {
+		best := 0.0
+		for _, l := range cs[i].levels {
+			best = math.Max(best, l.weight+tfMaxBonus)
+		}
+		out[i] = out[i+1] + best
+	}
+	return out
 }
 
 // bestReading returns the crosswise reading that weighs most and how much more than the

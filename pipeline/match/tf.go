@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/steward-crm/steward/rules"
 )
@@ -80,50 +81,65 @@ func (e *Engine) TermFrequencyFields() []string {
 // values of a field are kept (0: all), and only those seen at least twice; the others get
 // the frequency of a value seen once.
 func CountTerms(recs []*Features, fields []string, maxValues int) map[string]rules.TermFrequency {
-	out := map[string]rules.TermFrequency{}
-	for _, f := range fields {
+	// Fields are counted at once, one goroutine each: counting is map-bound and
+	// single-threaded per field.
+	tfs := make([]*rules.TermFrequency, len(fields))
+	var wg sync.WaitGroup
+	for i, f := range fields {
 		id, ok := fieldIDs[f]
 		if !ok {
 			continue
 		}
-		counts := map[string]int{}
-		total := 0
-		for _, r := range recs {
-			if vs := r.vals[id]; len(vs) > 0 {
-				counts[vs[0]]++
-				total++
-			}
+		wg.Go(func() { tfs[i] = countTerms(recs, id, maxValues) })
+	}
+	wg.Wait()
+	out := map[string]rules.TermFrequency{}
+	for i, f := range fields {
+		if tfs[i] != nil {
+			out[f] = *tfs[i]
 		}
-		if total == 0 {
-			continue
-		}
-		type vc struct {
-			v string
-			n int
-		}
-		var list []vc
-		for v, n := range counts {
-			if n >= 2 {
-				list = append(list, vc{v, n})
-			}
-		}
-		slices.SortFunc(list, func(a, b vc) int {
-			if a.n != b.n {
-				return b.n - a.n
-			}
-			if a.v < b.v {
-				return -1
-			}
-			return 1
-		})
-		if maxValues > 0 && len(list) > maxValues {
-			list = list[:maxValues]
-		}
-		tf := rules.TermFrequency{Total: total, Min: 1 / float64(total), Values: make(map[string]float64, len(list))}
-		for _, x := range list {
-			tf.Values[x.v] = float64(x.n) / float64(total)
-		}
-		out[f] = tf
 	}
 	return out
+}
+
+// countTerms is CountTerms of one field (nil when no record has it).
+func countTerms(recs []*Features, id, maxValues int) *rules.TermFrequency {
+	counts := map[string]int{}
+	total := 0
+	for _, r := range recs {
+		if vs := r.field(id); len(vs) > 0 {
+			counts[vs[0]]++
+			total++
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	type vc struct {
+		v string
+		n int
+	}
+	var list []vc
+	for v, n := range counts {
+		if n >= 2 {
+			list = append(list, vc{v, n})
+		}
+	}
+	slices.SortFunc(list, func(a, b vc) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		if a.v < b.v {
+			return -1
+		}
+		return 1
+	})
+	if maxValues > 0 && len(list) > maxValues {
+		list = list[:maxValues]
+	}
+	tf := rules.TermFrequency{Total: total, Min: 1 / float64(total), Values: make(map[string]float64, len(list))}
+	for _, x := range list {
+		tf.Values[x.v] = float64(x.n) / float64(total)
+	}
+	return &tf
 }
