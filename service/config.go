@@ -46,15 +46,15 @@ type KafkaConfig struct {
 	// InFlight is how many messages of one partition each handler processes at once.
 	// Messages with the same key (source:source_id) still go one after the other in
 	// partition order, and offsets are committed only up to the oldest message not done.
-	// 1 processes each partition strictly in order. Default 32.
+	// 1 processes each partition strictly in order. Default 64.
 	InFlight int `yaml:"in_flight"`
 	// ResolveBatch bounds the records the resolve handler writes in one transaction:
 	// records in flight together (up to in_flight per assigned partition) share a
-	// transaction, without waiting for a batch to fill. Default 64.
+	// transaction, without waiting for a batch to fill. Default 128.
 	ResolveBatch int `yaml:"resolve_batch"`
 	// ResolveWorkers is the number of resolve transactions a process writes at once.
-	// Default 4 on PostgreSQL (their round trips overlap), always 1 on SQLite (one
-	// writer).
+	// Default 2 on PostgreSQL (one batch is written while the next is decided; more
+	// contend for the same blocking-key locks), always 1 on SQLite (one writer).
 	ResolveWorkers int `yaml:"resolve_workers"`
 }
 
@@ -67,10 +67,10 @@ func (k *KafkaConfig) setDefaults() {
 		k.Partitions = 6
 	}
 	if k.ResolveBatch == 0 {
-		k.ResolveBatch = 64
+		k.ResolveBatch = 128
 	}
 	if k.InFlight == 0 {
-		k.InFlight = 32
+		k.InFlight = 64
 	}
 	if k.CreateTopics == nil {
 		t := true

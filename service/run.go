@@ -119,7 +119,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	return errors.Join(err2, closeErr, fwdErr)
 }
 
-// resolveWorkers is kafka.resolve_workers for PostgreSQL (default 4) and 1 for SQLite.
+// resolveWorkers is kafka.resolve_workers for PostgreSQL (default 2) and 1 for SQLite.
 func (s *Service) resolveWorkers() int {
 	if !IsPostgres(s.Config.Database) {
 		return 1
@@ -127,5 +127,5 @@ func (s *Service) resolveWorkers() int {
 	if w := s.Config.Kafka.ResolveWorkers; w > 0 {
 		return w
 	}
-	return 4
+	return 2
 }
