@@ -37,6 +37,13 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		return err
 	}
 	defer pub.Close()
+	// The outbox forwarder has its own publisher: the router closes the handlers'
+	// publisher when it stops, and the forwarder flushes the outbox after that.
+	outboxPub, err := s.publisher(wlog, true)
+	if err != nil {
+		return err
+	}
+	defer outboxPub.Close()
 	subs := map[string]message.Subscriber{}
 	for _, h := range []string{handlers.NormalizeHandler, handlers.IdentifyHandler, handlers.ResolveHandler, handlers.DeadLetterHandler} {
 		sub, err := s.subscriber(h, wlog)
@@ -78,7 +85,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	fwd := newForwarder(s.Store, pub, topics.Golden, s.Config.Kafka.OutboxInterval, reg)
+	fwd := newForwarder(s.Store, outboxPub, topics.Golden, s.Config.Kafka.OutboxInterval, reg)
 	var fwdErr error
 	wg.Add(2)
 	go func() { defer wg.Done(); fwdErr = fwd.run(bg) }()
