@@ -32,7 +32,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	if err := s.EnsureTopics(ctx); err != nil {
 		return err
 	}
-	pub, err := s.publisher(wlog, true)
+	pub, err := s.publisher(wlog, false) // many handlers publish at once: batch them
 	if err != nil {
 		return err
 	}
