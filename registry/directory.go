@@ -2,6 +2,10 @@ package registry
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
 
 	"github.com/steward-crm/steward/pipeline/company"
 	"github.com/steward-crm/steward/warehouse"
@@ -9,9 +13,71 @@ import (
 
 // Directory adapts a warehouse.Registry to the company.Directory the company.attach
 // stage uses (warehouse does not import pipeline; the two entry types convert).
-func Directory(reg warehouse.Registry) company.Directory { return directory{reg} }
+//
+// Registry reads (by SIRET, SIREN, LEI, name) are cached for CacheTTL, up to CacheSize
+// answers: a stream names the same companies again and again, and each lookup is a
+// round trip on PostgreSQL (about four per record). The registry only changes by
+// `steward registry import`, whose rows a running process sees after CacheTTL. Learned
+// domains are not cached: they change as records stream.
+func Directory(reg warehouse.Registry) company.Directory {
+	return directory{reg: reg, cache: &lookupCache{ttl: CacheTTL, size: CacheSize}}
+}
 
-type directory struct{ reg warehouse.Registry }
+// Cache bounds of Directory.
+var (
+	CacheTTL  = time.Minute
+	CacheSize = 50000
+)
+
+type directory struct {
+	reg   warehouse.Registry
+	cache *lookupCache
+}
+
+// lookupCache is a read-through cache of registry answers by query; when full it starts
+// again empty (answers are cheap to read again).
+type lookupCache struct {
+	ttl  time.Duration
+	size int
+	mu   sync.Mutex
+	m    map[string]cached
+}
+
+type cached struct {
+	at      time.Time
+	entries []company.Entry
+	found   bool
+}
+
+// get returns the cached answer to key, or reads it with load.
+func (c *lookupCache) get(key string, load func() ([]company.Entry, bool, error)) ([]company.Entry, bool, error) {
+	now := time.Now()
+	c.mu.Lock()
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok && now.Sub(v.at) < c.ttl {
+		return slices.Clone(v.entries), v.found, nil
+	}
+	es, found, err := load()
+	if err != nil {
+		return nil, false, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= c.size {
+		c.m = map[string]cached{}
+	}
+	c.m[key] = cached{at: now, entries: slices.Clone(es), found: found}
+	c.mu.Unlock()
+	return es, found, nil
+}
+
+func (d directory) many(key string, load func() ([]warehouse.Company, error)) ([]company.Entry, error) {
+	es, _, err := d.cache.get(key, func() ([]company.Entry, bool, error) {
+		cs, err := load()
+		return entries(cs), true, err
+	})
+	return es, err
+}
 
 func entries(cs []warehouse.Company) []company.Entry {
 	out := make([]company.Entry, len(cs))
@@ -22,18 +88,22 @@ func entries(cs []warehouse.Company) []company.Entry {
 }
 
 func (d directory) BySIRET(ctx context.Context, siret string) (company.Entry, bool, error) {
-	c, ok, err := d.reg.CompanyBySIRET(ctx, siret)
-	return company.Entry(c), ok, err
+	es, ok, err := d.cache.get("siret\x00"+siret, func() ([]company.Entry, bool, error) {
+		c, ok, err := d.reg.CompanyBySIRET(ctx, siret)
+		return []company.Entry{company.Entry(c)}, ok, err
+	})
+	if err != nil || !ok {
+		return company.Entry{}, false, err
+	}
+	return es[0], true, nil
 }
 
 func (d directory) BySIREN(ctx context.Context, siren string) ([]company.Entry, error) {
-	cs, err := d.reg.CompaniesBySIREN(ctx, siren)
-	return entries(cs), err
+	return d.many("siren\x00"+siren, func() ([]warehouse.Company, error) { return d.reg.CompaniesBySIREN(ctx, siren) })
 }
 
 func (d directory) ByLEI(ctx context.Context, lei string) ([]company.Entry, error) {
-	cs, err := d.reg.CompaniesByLEI(ctx, lei)
-	return entries(cs), err
+	return d.many("lei\x00"+lei, func() ([]warehouse.Company, error) { return d.reg.CompaniesByLEI(ctx, lei) })
 }
 
 func (d directory) DomainOwners(ctx context.Context, domain string) (map[string]int, error) {
@@ -45,6 +115,6 @@ func (d directory) LearnDomain(ctx context.Context, domain, owner string) error 
 }
 
 func (d directory) Candidates(ctx context.Context, nameKey, postcode string, limit int) ([]company.Entry, error) {
-	cs, err := d.reg.CompanyCandidates(ctx, nameKey, postcode, limit)
-	return entries(cs), err
+	key := "name\x00" + nameKey + "\x00" + postcode + "\x00" + strconv.Itoa(limit)
+	return d.many(key, func() ([]warehouse.Company, error) { return d.reg.CompanyCandidates(ctx, nameKey, postcode, limit) })
 }
