@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -82,6 +83,11 @@ func (n *Normalizer) Email(raw string) contact.Email {
 		issues = append(issues, "email.space_removed")
 	}
 	domain = strings.ToLower(domain)
+	if !isASCII(domain) {
+		// Lower case can undo NFC: "Y" + combining ring has no precomposed capital, but
+		// "y" + ring is "ẙ". Composing again keeps normalization idempotent.
+		domain = norm.NFC.String(domain)
+	}
 	if code := checkLocal(local); code != "" {
 		return contact.Email{Field: invalid(raw, code)}
 	}
@@ -143,6 +149,9 @@ func (n *Normalizer) emailClass(local, domain string) string {
 // the Unicode form.
 func (n *Normalizer) emailKey(local, domain string) string {
 	local = strings.ToLower(local)
+	if !isASCII(local) {
+		local = norm.NFC.String(local) // see Email: lower case can undo NFC
+	}
 	if !isASCII(domain) { // an ASCII domain is its own ASCII form (it is lower case here)
 		if ascii, err := idna.Lookup.ToASCII(domain); err == nil && ascii != "" {
 			domain = ascii
