@@ -72,9 +72,11 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 	if givenFrom != "" || familyFrom != "" {
 		// A part cut from the full name may open with a title the full name held inside
 		// ("PA DA Dr H" → given "Dr H"): strip it as from any given name.
+		// Cleaned first, as given parts are: a quote or comma left by the cut must not
+		// hide the title ("0,\" Dr 0").
 		for _, p := range []*string{&g, &f} {
 			var t string
-			if t, *p = n.stripTitles(*p); fromName == "" {
+			if t, *p = n.stripTitles(cleanName(*p)); fromName == "" {
 				fromName = t
 			}
 		}
