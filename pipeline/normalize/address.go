@@ -86,6 +86,11 @@ func (n *Normalizer) city(raw, s, cedex, cc string) (contact.Field, string) {
 			}
 		}
 	}
+	if c == "" {
+		// Only punctuation and a CEDEX: no city, as punctuation alone is none (a CEDEX
+		// without its city is not kept).
+		return contact.Missing(), ""
+	}
 	key := fold.Key(c)
 	if n.isPlaceholderKey(key) {
 		return invalid(s, "city.placeholder"), ""

@@ -152,11 +152,26 @@ func (n *Normalizer) splitNumber(t, cc string) (d, suf string, ok bool) {
 		return "", "", false
 	}
 	d, rest := t[:i], t[i:]
-	switch {
-	case rest == "":
+	if rest == "" {
 		return d, "", true
-	case rest[0] == '-' && isDigits(rest[1:]) && len(rest) <= 6:
-		return t, "", true
+	}
+	if rest[0] == '-' {
+		// A range, "12-14", possibly with its suffix glued: "12-14A" (what "12-14 A"
+		// is written as, so that a second pass reads it back).
+		j := 1
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if j == 1 || j > 6 {
+			return "", "", false
+		}
+		if j == len(rest) {
+			return t, "", true
+		}
+		if s, ok := n.suffixWord(rest[j:], cc); ok {
+			return t[:i+j], s, true
+		}
+		return "", "", false
 	}
 	if s, ok := n.suffixWord(rest, cc); ok {
 		return d, s, true
