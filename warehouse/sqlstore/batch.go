@@ -361,7 +361,11 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 		}
 	}
 	if t.d.Arrays && len(rows) > 0 {
-		if err := t.putSourceRecordsArrays(ctx, rows, byKey); err != nil {
+		recs, err := recordsJSON(rows)
+		if err != nil {
+			return err
+		}
+		if err := t.putSourceRecordsArrays(ctx, rows, recs, byKey); err != nil {
 			return err
 		}
 		return t.syncBlockMastersArrays(ctx, known)
@@ -371,14 +375,14 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 			return fmt.Errorf("put source records: block keys: %w", err)
 		}
 	}
+	recs, err := recordsJSON(rows)
+	if err != nil {
+		return err
+	}
 	return eachChunk(len(rows), func(lo, hi int) error {
 		args := make([]any, 0, 13*(hi-lo))
-		for _, r := range rows[lo:hi] {
-			rec, err := json.Marshal(r.Record)
-			if err != nil {
-				return fmt.Errorf("encode source record %s: %w", r.Key(), err)
-			}
-			args = append(args, r.Source, r.SourceID, r.Hash, nullTime(r.UpdatedAt), r.Deleted, string(rec), nullID(r.MasterID),
+		for i, r := range rows[lo:hi] {
+			args = append(args, r.Source, r.SourceID, r.Hash, nullTime(r.UpdatedAt), r.Deleted, recs[lo+i], nullID(r.MasterID),
 				r.Score, nullJSON(r.Explanation), r.Position, nullString(r.Features), now, now)
 		}
 		res, err := t.query(ctx, qPutSources(hi-lo), args...)
@@ -431,22 +435,27 @@ func (t *tx) NewMasterIDs(ctx context.Context, n int) ([]int64, error) {
 }
 
 func (t *tx) InsertMasters(ctx context.Context, ms []*contact.Master) error {
-	if t.d.Arrays && len(ms) > 0 {
-		return t.insertMastersArrays(ctx, ms)
+	if len(ms) == 0 {
+		return nil
+	}
+	gs, err := goldens(ms)
+	if err != nil {
+		return err
 	}
 	now := time.Now().UTC()
+	for _, m := range ms {
+		if m.Status == "" {
+			m.Status = contact.MasterActive
+		}
+		m.CreatedAt, m.UpdatedAt = now, now
+	}
+	if t.d.Arrays {
+		return t.insertMastersArrays(ctx, ms, gs)
+	}
 	return eachChunk(len(ms), func(lo, hi int) error {
 		args := make([]any, 0, 7*(hi-lo))
-		for _, m := range ms[lo:hi] {
-			golden, err := json.Marshal(m.Golden)
-			if err != nil {
-				return err
-			}
-			if m.Status == "" {
-				m.Status = contact.MasterActive
-			}
-			m.CreatedAt, m.UpdatedAt = now, now
-			args = append(args, m.ID, m.Version, m.Status, string(golden), m.Quality, now, now)
+		for i, m := range ms[lo:hi] {
+			args = append(args, m.ID, m.Version, m.Status, gs[lo+i], m.Quality, now, now)
 		}
 		if _, err := t.exec(ctx, qInsertMasters(hi-lo), args...); err != nil {
 			return fmt.Errorf("insert masters: %w", err)
@@ -484,19 +493,24 @@ func (t *tx) MastersByID(ctx context.Context, ids []int64) (map[int64]*contact.M
 }
 
 func (t *tx) SaveMasters(ctx context.Context, ms []*contact.Master) error {
-	if t.d.Arrays && len(ms) > 0 {
-		return t.saveMastersArrays(ctx, ms)
+	if len(ms) == 0 {
+		return nil
+	}
+	gs, err := goldens(ms)
+	if err != nil {
+		return err
 	}
 	now := time.Now().UTC()
+	for _, m := range ms {
+		m.UpdatedAt = now
+	}
+	if t.d.Arrays {
+		return t.saveMastersArrays(ctx, ms, gs)
+	}
 	return eachChunk(len(ms), func(lo, hi int) error {
 		args := make([]any, 0, 7*(hi-lo))
-		for _, m := range ms[lo:hi] {
-			golden, err := json.Marshal(m.Golden)
-			if err != nil {
-				return err
-			}
-			m.UpdatedAt = now
-			args = append(args, m.ID, m.Version, m.Status, nullID(m.MergedInto), string(golden), m.Quality, now)
+		for i, m := range ms[lo:hi] {
+			args = append(args, m.ID, m.Version, m.Status, nullID(m.MergedInto), gs[lo+i], m.Quality, now)
 		}
 		if _, err := t.exec(ctx, t.d.qSaveMasters(hi-lo), args...); err != nil {
 			return fmt.Errorf("save masters: %w", err)
@@ -506,19 +520,13 @@ func (t *tx) SaveMasters(ctx context.Context, ms []*contact.Master) error {
 }
 
 func (t *tx) AppendEvents(ctx context.Context, es []*warehouse.Event) error {
+	eventDefaults(es, time.Now().UTC())
 	if t.d.Arrays && len(es) > 0 {
 		return t.appendEventsArrays(ctx, es)
 	}
-	now := time.Now().UTC()
 	return eachChunk(len(es), func(lo, hi int) error {
 		args := make([]any, 0, 8*(hi-lo))
 		for _, e := range es[lo:hi] {
-			if e.At.IsZero() {
-				e.At = now
-			}
-			if e.Actor == "" {
-				e.Actor = "engine"
-			}
 			args = append(args, e.At, e.Kind, e.MasterID, e.OtherID, e.SourceKey, e.Score, e.Actor, nullJSON(e.Details))
 		}
 		if _, err := t.exec(ctx, qAppendEvents(hi-lo), args...); err != nil {
@@ -529,16 +537,13 @@ func (t *tx) AppendEvents(ctx context.Context, es []*warehouse.Event) error {
 }
 
 func (t *tx) AddOutboxes(ctx context.Context, os []*warehouse.OutboxEvent) error {
+	outboxDefaults(os, time.Now().UTC())
 	if t.d.Arrays && len(os) > 0 {
 		return t.addOutboxesArrays(ctx, os)
 	}
-	now := time.Now().UTC()
 	return eachChunk(len(os), func(lo, hi int) error {
 		args := make([]any, 0, 4*(hi-lo))
 		for _, o := range os[lo:hi] {
-			if o.CreatedAt.IsZero() {
-				o.CreatedAt = now
-			}
 			args = append(args, o.CreatedAt, o.Topic, o.Key, string(o.Payload))
 		}
 		if _, err := t.exec(ctx, qAddOutboxes(hi-lo), args...); err != nil {
@@ -546,6 +551,56 @@ func (t *tx) AddOutboxes(ctx context.Context, os []*warehouse.OutboxEvent) error
 		}
 		return nil
 	})
+}
+
+// The preparation the two ways of writing (chunks of VALUES rows, arrays) share:
+// defaults set on the caller's values and JSON encoded once.
+
+// goldens encodes the masters' golden records.
+func goldens(ms []*contact.Master) ([]string, error) {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		b, err := json.Marshal(m.Golden)
+		if err != nil {
+			return nil, fmt.Errorf("master %d: golden record: %w", m.ID, err)
+		}
+		out[i] = string(b)
+	}
+	return out, nil
+}
+
+// recordsJSON encodes the source rows' records.
+func recordsJSON(rows []*warehouse.SourceRow) ([]string, error) {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		b, err := json.Marshal(r.Record)
+		if err != nil {
+			return nil, fmt.Errorf("encode source record %s: %w", r.Key(), err)
+		}
+		out[i] = string(b)
+	}
+	return out, nil
+}
+
+// eventDefaults stamps events and names the engine as their actor when unset.
+func eventDefaults(es []*warehouse.Event, now time.Time) {
+	for _, e := range es {
+		if e.At.IsZero() {
+			e.At = now
+		}
+		if e.Actor == "" {
+			e.Actor = "engine"
+		}
+	}
+}
+
+// outboxDefaults stamps outbox events when unset.
+func outboxDefaults(os []*warehouse.OutboxEvent, now time.Time) {
+	for _, o := range os {
+		if o.CreatedAt.IsZero() {
+			o.CreatedAt = now
+		}
+	}
 }
 
 func nullString(s string) any {

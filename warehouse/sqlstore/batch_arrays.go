@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -83,24 +82,20 @@ func (t *tx) sourceStatesArrays(ctx context.Context, keys []warehouse.SourceKey)
 	return out, nil
 }
 
-func (t *tx) putSourceRecordsArrays(ctx context.Context, rows []*warehouse.SourceRow, byKey map[string]*warehouse.SourceRow) error {
+func (t *tx) putSourceRecordsArrays(ctx context.Context, rows []*warehouse.SourceRow, rec []string, byKey map[string]*warehouse.SourceRow) error {
 	n := len(rows)
 	var (
-		src, sid, hash, rec, pos = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		upd                      = make([]*time.Time, n)
-		del                      = make([]bool, n)
-		master                   = make([]*int64, n)
-		score                    = make([]float64, n)
-		expl, feats              = make([]*string, n), make([]*string, n)
-		now                      = make([]time.Time, n)
+		src, sid, hash, pos = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		upd                 = make([]*time.Time, n)
+		del                 = make([]bool, n)
+		master              = make([]*int64, n)
+		score               = make([]float64, n)
+		expl, feats         = make([]*string, n), make([]*string, n)
+		now                 = make([]time.Time, n)
 	)
 	ts := time.Now().UTC()
 	for i, r := range rows {
-		b, err := json.Marshal(r.Record)
-		if err != nil {
-			return fmt.Errorf("encode source record %s: %w", r.Key(), err)
-		}
-		src[i], sid[i], hash[i], rec[i], pos[i] = r.Source, r.SourceID, r.Hash, string(b), r.Position
+		src[i], sid[i], hash[i], pos[i] = r.Source, r.SourceID, r.Hash, r.Position
 		if !r.UpdatedAt.IsZero() {
 			u := r.UpdatedAt.UTC()
 			upd[i] = &u
@@ -151,22 +146,13 @@ func (t *tx) addRowBlockKeysArrays(ctx context.Context, keys []warehouse.RowKey)
 	return nil
 }
 
-func (t *tx) insertMastersArrays(ctx context.Context, ms []*contact.Master) error {
+func (t *tx) insertMastersArrays(ctx context.Context, ms []*contact.Master, golden []string) error {
 	n := len(ms)
-	ids, status, golden := make([]int64, n), make([]string, n), make([]string, n)
+	ids, status := make([]int64, n), make([]string, n)
 	version, quality := make([]int32, n), make([]int32, n)
 	at := make([]time.Time, n)
-	now := time.Now().UTC()
 	for i, m := range ms {
-		g, err := json.Marshal(m.Golden)
-		if err != nil {
-			return err
-		}
-		if m.Status == "" {
-			m.Status = contact.MasterActive
-		}
-		m.CreatedAt, m.UpdatedAt = now, now
-		ids[i], version[i], status[i], golden[i], quality[i], at[i] = m.ID, int32(m.Version), m.Status, string(g), int32(m.Quality), now
+		ids[i], version[i], status[i], quality[i], at[i] = m.ID, int32(m.Version), m.Status, int32(m.Quality), m.CreatedAt
 	}
 	if _, err := t.exec(ctx, aInsertMasters, ids, version, status, golden, quality, at, at); err != nil {
 		return fmt.Errorf("insert masters: %w", err)
@@ -174,20 +160,14 @@ func (t *tx) insertMastersArrays(ctx context.Context, ms []*contact.Master) erro
 	return nil
 }
 
-func (t *tx) saveMastersArrays(ctx context.Context, ms []*contact.Master) error {
+func (t *tx) saveMastersArrays(ctx context.Context, ms []*contact.Master, golden []string) error {
 	n := len(ms)
 	ids, merged := make([]int64, n), make([]*int64, n)
-	status, golden := make([]string, n), make([]string, n)
+	status := make([]string, n)
 	version, quality := make([]int32, n), make([]int32, n)
 	at := make([]time.Time, n)
-	now := time.Now().UTC()
 	for i, m := range ms {
-		g, err := json.Marshal(m.Golden)
-		if err != nil {
-			return err
-		}
-		m.UpdatedAt = now
-		ids[i], version[i], status[i], merged[i], golden[i], quality[i], at[i] = m.ID, int32(m.Version), m.Status, nullable(m.MergedInto), string(g), int32(m.Quality), now
+		ids[i], version[i], status[i], merged[i], quality[i], at[i] = m.ID, int32(m.Version), m.Status, nullable(m.MergedInto), int32(m.Quality), m.UpdatedAt
 	}
 	if _, err := t.exec(ctx, aSaveMasters, ids, version, status, merged, golden, quality, at); err != nil {
 		return fmt.Errorf("save masters: %w", err)
@@ -202,14 +182,7 @@ func (t *tx) appendEventsArrays(ctx context.Context, es []*warehouse.Event) erro
 	master, other := make([]int64, n), make([]int64, n)
 	score := make([]float64, n)
 	details := make([]*string, n)
-	now := time.Now().UTC()
 	for i, e := range es {
-		if e.At.IsZero() {
-			e.At = now
-		}
-		if e.Actor == "" {
-			e.Actor = "engine"
-		}
 		at[i], kind[i], master[i], other[i], key[i], score[i], actor[i], details[i] = e.At, e.Kind, e.MasterID, e.OtherID, e.SourceKey, e.Score, e.Actor, nullable(string(e.Details))
 	}
 	if _, err := t.exec(ctx, aAppendEvents, at, kind, master, other, key, score, actor, details); err != nil {
@@ -222,11 +195,7 @@ func (t *tx) addOutboxesArrays(ctx context.Context, os []*warehouse.OutboxEvent)
 	n := len(os)
 	at := make([]time.Time, n)
 	topic, key, payload := make([]string, n), make([]string, n), make([]string, n)
-	now := time.Now().UTC()
 	for i, o := range os {
-		if o.CreatedAt.IsZero() {
-			o.CreatedAt = now
-		}
 		at[i], topic[i], key[i], payload[i] = o.CreatedAt, o.Topic, o.Key, string(o.Payload)
 	}
 	if _, err := t.exec(ctx, aAddOutboxes, at, topic, key, payload); err != nil {
