@@ -192,55 +192,21 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	}
 	// The cap first: a key shared by too many masters is never expanded.
 	var ok []string
-	err := inLists(t.d.Arrays, keys, func(part []string) error {
-		q, args := qCountKeys(padded(len(part))), padArgs(part)
-		if t.d.Arrays {
-			q, args = aCountKeys, []any{part}
+	err := t.eachKeyRow(ctx, keys, qCountKeys, aCountKeys, func(k string, n int64) {
+		if n > int64(maxMasters) {
+			set.Skipped = append(set.Skipped, k)
+		} else {
+			ok = append(ok, k)
 		}
-		rows, err := t.query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var n int
-			if err := rows.Scan(&k, &n); err != nil {
-				return err
-			}
-			if n > maxMasters {
-				set.Skipped = append(set.Skipped, k)
-			} else {
-				ok = append(ok, k)
-			}
-		}
-		return rows.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("candidates: count keys: %w", err)
 	}
 	slices.Sort(set.Skipped)
 	var masters []int64
-	err = inLists(t.d.Arrays, ok, func(part []string) error {
-		q, args := qKeyMasters(padded(len(part))), padArgs(part)
-		if t.d.Arrays {
-			q, args = aKeyMasters, []any{part}
-		}
-		rows, err := t.query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var m int64
-			if err := rows.Scan(&k, &m); err != nil {
-				return err
-			}
-			set.Masters[k] = append(set.Masters[k], m)
-			masters = append(masters, m)
-		}
-		return rows.Err()
+	err = t.eachKeyRow(ctx, ok, qKeyMasters, aKeyMasters, func(k string, m int64) {
+		set.Masters[k] = append(set.Masters[k], m)
+		masters = append(masters, m)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
@@ -288,6 +254,31 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	return set, nil
+}
+
+// eachKeyRow runs a query over blocking keys (chunked IN lists, or one array) that
+// returns (key, number) rows, and hands each row to fn.
+func (t *tx) eachKeyRow(ctx context.Context, keys []string, chunked func(n int) string, array string, fn func(k string, v int64)) error {
+	return inLists(t.d.Arrays, keys, func(part []string) error {
+		q, args := chunked(padded(len(part))), padArgs(part)
+		if t.d.Arrays {
+			q, args = array, []any{part}
+		}
+		rows, err := t.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var v int64
+			if err := rows.Scan(&k, &v); err != nil {
+				return err
+			}
+			fn(k, v)
+		}
+		return rows.Err()
+	})
 }
 
 // decodeRecords reads and decodes the records of the rows by id.
@@ -389,19 +380,24 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 		if err != nil {
 			return fmt.Errorf("put source records: %w", err)
 		}
-		defer res.Close()
-		for res.Next() {
-			var id int64
-			var k warehouse.SourceKey
-			if err := res.Scan(&id, &k.Source, &k.SourceID); err != nil {
-				return err
-			}
-			if r := byKey[k.Key()]; r != nil {
-				r.ID = id
-			}
-		}
-		return res.Err()
+		return setIDs(res, byKey)
 	})
+}
+
+// setIDs reads the (id, source, source_id) rows an upsert returned into the rows' IDs.
+func setIDs(res *sql.Rows, byKey map[string]*warehouse.SourceRow) error {
+	defer res.Close()
+	for res.Next() {
+		var id int64
+		var k warehouse.SourceKey
+		if err := res.Scan(&id, &k.Source, &k.SourceID); err != nil {
+			return err
+		}
+		if r := byKey[k.Key()]; r != nil {
+			r.ID = id
+		}
+	}
+	return res.Err()
 }
 
 func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error {

@@ -107,18 +107,7 @@ func (t *tx) putSourceRecordsArrays(ctx context.Context, rows []*warehouse.Sourc
 	if err != nil {
 		return fmt.Errorf("put source records: %w", err)
 	}
-	defer res.Close()
-	for res.Next() {
-		var id int64
-		var k warehouse.SourceKey
-		if err := res.Scan(&id, &k.Source, &k.SourceID); err != nil {
-			return err
-		}
-		if r := byKey[k.Key()]; r != nil {
-			r.ID = id
-		}
-	}
-	return res.Err()
+	return setIDs(res, byKey)
 }
 
 func (t *tx) syncBlockMastersArrays(ctx context.Context, rows []*warehouse.SourceRow) error {
