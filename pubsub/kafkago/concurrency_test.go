@@ -23,20 +23,7 @@ import (
 func TestPartitionConcurrency(t *testing.T) {
 	const topic, group, keys, count = "contacts.concurrent", "steward", 10, 200
 	brokers := startCluster(t, kfake.SeedTopics(1, topic))
-	pub, err := kafkago.NewPublisher(publisherConfig(brokers), testLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close()
-	var sent []*message.Message
-	for i := range count {
-		m := message.NewMessage(watermill.NewUUID(), []byte(strconv.Itoa(i)))
-		m.Metadata.Set(kafkago.KeyMetadata, fmt.Sprint("contact-", i%keys))
-		sent = append(sent, m)
-	}
-	if err := pub.Publish(topic, sent...); err != nil {
-		t.Fatal(err)
-	}
+	publishKeyed(t, brokers, topic, count, keys)
 	cfg := subscriberConfig(brokers, group)
 	cfg.PartitionConcurrency = 8
 	_, msgs := subscribe(t, cfg, topic)
@@ -108,20 +95,7 @@ func TestPartitionConcurrency(t *testing.T) {
 func TestPartitionConcurrencyCommitsOnlyAcked(t *testing.T) {
 	const topic, group = "contacts.holdback", "steward"
 	brokers := startCluster(t, kfake.SeedTopics(1, topic))
-	pub, err := kafkago.NewPublisher(publisherConfig(brokers), testLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pub.Close()
-	var sent []*message.Message
-	for i := range 6 {
-		m := message.NewMessage(watermill.NewUUID(), []byte(strconv.Itoa(i)))
-		m.Metadata.Set(kafkago.KeyMetadata, fmt.Sprint("contact-", i))
-		sent = append(sent, m)
-	}
-	if err := pub.Publish(topic, sent...); err != nil {
-		t.Fatal(err)
-	}
+	publishKeyed(t, brokers, topic, 6, 6)
 	cfg := subscriberConfig(brokers, group)
 	cfg.PartitionConcurrency = 4
 	sub1, msgs1 := subscribe(t, cfg, topic)
@@ -156,4 +130,24 @@ func TestPartitionConcurrencyCommitsOnlyAcked(t *testing.T) {
 		t.Errorf("redelivered %v, want message 2 among them", again)
 	}
 	waitCommitted(t, brokers, group, topic, 6)
+}
+
+// publishKeyed publishes n messages with payloads "0".."n-1", message i under key
+// "contact-<i mod keys>".
+func publishKeyed(t *testing.T, brokers []string, topic string, n, keys int) {
+	t.Helper()
+	pub, err := kafkago.NewPublisher(publisherConfig(brokers), testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	var sent []*message.Message
+	for i := range n {
+		m := message.NewMessage(watermill.NewUUID(), []byte(strconv.Itoa(i)))
+		m.Metadata.Set(kafkago.KeyMetadata, fmt.Sprint("contact-", i%keys))
+		sent = append(sent, m)
+	}
+	if err := pub.Publish(topic, sent...); err != nil {
+		t.Fatal(err)
+	}
 }
