@@ -448,15 +448,9 @@ func (t *tx) InsertMasters(ctx context.Context, ms []*contact.Master) error {
 	if t.d.Arrays {
 		return t.insertMastersArrays(ctx, ms, gs)
 	}
-	return eachChunk(len(ms), func(lo, hi int) error {
-		args := make([]any, 0, 7*(hi-lo))
-		for i, m := range ms[lo:hi] {
-			args = append(args, m.ID, m.Version, m.Status, gs[lo+i], m.Quality, now, now)
-		}
-		if _, err := t.exec(ctx, qInsertMasters(hi-lo), args...); err != nil {
-			return fmt.Errorf("insert masters: %w", err)
-		}
-		return nil
+	return t.execChunks(ctx, "insert masters", len(ms), qInsertMasters, func(i int) []any {
+		m := ms[i]
+		return []any{m.ID, m.Version, m.Status, gs[i], m.Quality, now, now}
 	})
 }
 
@@ -503,15 +497,9 @@ func (t *tx) SaveMasters(ctx context.Context, ms []*contact.Master) error {
 	if t.d.Arrays {
 		return t.saveMastersArrays(ctx, ms, gs)
 	}
-	return eachChunk(len(ms), func(lo, hi int) error {
-		args := make([]any, 0, 7*(hi-lo))
-		for i, m := range ms[lo:hi] {
-			args = append(args, m.ID, m.Version, m.Status, nullID(m.MergedInto), gs[lo+i], m.Quality, now)
-		}
-		if _, err := t.exec(ctx, t.d.qSaveMasters(hi-lo), args...); err != nil {
-			return fmt.Errorf("save masters: %w", err)
-		}
-		return nil
+	return t.execChunks(ctx, "save masters", len(ms), t.d.qSaveMasters, func(i int) []any {
+		m := ms[i]
+		return []any{m.ID, m.Version, m.Status, nullID(m.MergedInto), gs[i], m.Quality, now}
 	})
 }
 
@@ -520,15 +508,9 @@ func (t *tx) AppendEvents(ctx context.Context, es []*warehouse.Event) error {
 	if t.d.Arrays && len(es) > 0 {
 		return t.appendEventsArrays(ctx, es)
 	}
-	return eachChunk(len(es), func(lo, hi int) error {
-		args := make([]any, 0, 8*(hi-lo))
-		for _, e := range es[lo:hi] {
-			args = append(args, e.At, e.Kind, e.MasterID, e.OtherID, e.SourceKey, e.Score, e.Actor, nullJSON(e.Details))
-		}
-		if _, err := t.exec(ctx, qAppendEvents(hi-lo), args...); err != nil {
-			return fmt.Errorf("append events: %w", err)
-		}
-		return nil
+	return t.execChunks(ctx, "append events", len(es), qAppendEvents, func(i int) []any {
+		e := es[i]
+		return []any{e.At, e.Kind, e.MasterID, e.OtherID, e.SourceKey, e.Score, e.Actor, nullJSON(e.Details)}
 	})
 }
 
@@ -537,13 +519,22 @@ func (t *tx) AddOutboxes(ctx context.Context, os []*warehouse.OutboxEvent) error
 	if t.d.Arrays && len(os) > 0 {
 		return t.addOutboxesArrays(ctx, os)
 	}
-	return eachChunk(len(os), func(lo, hi int) error {
-		args := make([]any, 0, 4*(hi-lo))
-		for _, o := range os[lo:hi] {
-			args = append(args, o.CreatedAt, o.Topic, o.Key, string(o.Payload))
+	return t.execChunks(ctx, "add outbox", len(os), qAddOutboxes, func(i int) []any {
+		o := os[i]
+		return []any{o.CreatedAt, o.Topic, o.Key, string(o.Payload)}
+	})
+}
+
+// execChunks writes n rows with a multi-row statement per chunk (query(k) writes k rows),
+// row(i) giving the values of row i.
+func (t *tx) execChunks(ctx context.Context, what string, n int, query func(k int) string, row func(i int) []any) error {
+	return eachChunk(n, func(lo, hi int) error {
+		var args []any
+		for i := lo; i < hi; i++ {
+			args = append(args, row(i)...)
 		}
-		if _, err := t.exec(ctx, qAddOutboxes(hi-lo), args...); err != nil {
-			return fmt.Errorf("add outbox: %w", err)
+		if _, err := t.exec(ctx, query(hi-lo), args...); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		return nil
 	})
