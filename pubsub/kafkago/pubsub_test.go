@@ -83,7 +83,15 @@ func subscriberConfig(brokers []string, group string) kafkago.SubscriberConfig {
 
 func newPubSub(t *testing.T, brokers []string, group string, keyed bool) (message.Publisher, message.Subscriber) {
 	t.Helper()
-	sub, err := kafkago.NewSubscriber(subscriberConfig(brokers, group), testLogger())
+	return newPubSubConcurrent(t, brokers, group, keyed, 0)
+}
+
+// newPubSubConcurrent is newPubSub with SubscriberConfig.PartitionConcurrency set.
+func newPubSubConcurrent(t *testing.T, brokers []string, group string, keyed bool, concurrency int) (message.Publisher, message.Subscriber) {
+	t.Helper()
+	cfg := subscriberConfig(brokers, group)
+	cfg.PartitionConcurrency = concurrency
+	sub, err := kafkago.NewSubscriber(cfg, testLogger())
 	if err != nil {
 		t.Fatalf("new subscriber: %v", err)
 	}
@@ -130,7 +138,17 @@ func (p keyByPayload) Publish(topic string, messages ...*message.Message) error 
 // advise: one group over the 20 topics of TestConcurrentSubscribeMultipleTopics
 // would rebalance all 20 members whenever any of them joins or leaves.
 func newGroupPubSub(t *testing.T, brokers []string, keyed bool) (message.Publisher, message.Subscriber) {
-	sub := &groupPerTopic{brokers: brokers, prefix: "cg." + strings.ReplaceAll(t.Name(), "/", ".")}
+	return newGroupPubSubConcurrent(t, brokers, keyed, 0)
+}
+
+// newGroupPubSubConcurrent is newGroupPubSub with SubscriberConfig.PartitionConcurrency
+// set (and groups of their own).
+func newGroupPubSubConcurrent(t *testing.T, brokers []string, keyed bool, concurrency int) (message.Publisher, message.Subscriber) {
+	prefix := "cg."
+	if concurrency > 1 {
+		prefix = "cc."
+	}
+	sub := &groupPerTopic{brokers: brokers, prefix: prefix + strings.ReplaceAll(t.Name(), "/", "."), concurrency: concurrency}
 	closeAfter(t, sub)
 	return newPublisher(t, brokers, keyed), sub
 }
@@ -211,19 +229,10 @@ func TestPubSubConsumerGroupConcurrent(t *testing.T) {
 			NewSubscriberReceivesOldMessages: false,
 		},
 		func(t *testing.T) (message.Publisher, message.Subscriber) {
-			sub := &groupPerTopic{brokers: brokers, prefix: "cc." + strings.ReplaceAll(t.Name(), "/", "."), concurrency: 8}
-			closeAfter(t, sub)
-			return newPublisher(t, brokers, true), sub
+			return newGroupPubSubConcurrent(t, brokers, true, 8)
 		},
 		func(t *testing.T, group string) (message.Publisher, message.Subscriber) {
-			cfg := subscriberConfig(brokers, group)
-			cfg.PartitionConcurrency = 8
-			sub, err := kafkago.NewSubscriber(cfg, testLogger())
-			if err != nil {
-				t.Fatalf("new subscriber: %v", err)
-			}
-			closeAfter(t, sub)
-			return newPublisher(t, brokers, true), sub
+			return newPubSubConcurrent(t, brokers, group, true, 8)
 		},
 	)
 }
