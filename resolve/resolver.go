@@ -137,7 +137,7 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 	case prev != nil && prev.Hash == hash:
 		out.Action, out.MasterID = ActionUnchanged, prev.MasterID
 		return out, nil
-	case prev != nil && !r.UpdatedAt.IsZero() && r.UpdatedAt.Before(prev.UpdatedAt):
+	case prev != nil && stale(r, prev):
 		out.Action, out.MasterID = ActionStale, prev.MasterID
 		return out, nil
 	case r.EffectiveOp() == contact.OpDelete:

@@ -45,16 +45,6 @@ func valueRows(row string, n int) string {
 	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
-// cast is a parameter of SQL type typ inside a VALUES list that is joined against a
-// table: PostgreSQL cannot infer its type there, SQLite needs nothing (and would apply
-// numeric affinity to a CAST AS TIMESTAMP).
-func (d *Dialect) cast(typ string) string {
-	if d.Name != "postgres" {
-		return "?"
-	}
-	return "CAST(? AS " + typ + ")"
-}
-
 func qSourceStates(n int) string {
 	return qStateCols + `
 WHERE (source, source_id) IN (VALUES ` + valueRows("(?, ?)", n) + `)`
@@ -98,10 +88,12 @@ func qInsertMasters(n int) string {
 	return `INSERT INTO masters (id, version, status, golden, quality, created_at, updated_at) VALUES ` + valueRows("(?, ?, ?, ?, ?, ?, ?)", n)
 }
 
-func (d *Dialect) qSaveMasters(n int) string {
-	row := "(" + strings.Join([]string{d.cast("BIGINT"), d.cast("INTEGER"), d.cast("TEXT"), d.cast("BIGINT"), d.cast("TEXT"), d.cast("INTEGER"), d.cast(d.Types["time"])}, ", ") + ")"
+// qSaveMasters is for the chunked dialect (SQLite): a database with array parameters
+// uses aSaveMasters, whose parameters are typed (PostgreSQL could not infer the types of
+// untyped VALUES parameters joined against a table).
+func qSaveMasters(n int) string {
 	return `UPDATE masters SET version = v.column2, status = v.column3, merged_into = v.column4, golden = v.column5, quality = v.column6, updated_at = v.column7
-FROM (VALUES ` + valueRows(row, n) + `) AS v WHERE masters.id = v.column1`
+FROM (VALUES ` + valueRows("(?, ?, ?, ?, ?, ?, ?)", n) + `) AS v WHERE masters.id = v.column1`
 }
 
 func qAppendEvents(n int) string {
@@ -122,7 +114,7 @@ func batchQueries(d *Dialect) []string {
 		qs = append(qs, qSourceStates(n), qKeyMasters(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n))
 	}
 	for _, n := range exactSizes {
-		qs = append(qs, qPutSources(n), qInsertMasters(n), d.qSaveMasters(n), qAppendEvents(n), qAddOutboxes(n))
+		qs = append(qs, qPutSources(n), qInsertMasters(n), qSaveMasters(n), qAppendEvents(n), qAddOutboxes(n))
 	}
 	return qs
 }
@@ -497,7 +489,7 @@ func (t *tx) SaveMasters(ctx context.Context, ms []*contact.Master) error {
 	if t.d.Arrays {
 		return t.saveMastersArrays(ctx, ms, gs)
 	}
-	return t.execChunks(ctx, "save masters", len(ms), t.d.qSaveMasters, func(i int) []any {
+	return t.execChunks(ctx, "save masters", len(ms), qSaveMasters, func(i int) []any {
 		m := ms[i]
 		return []any{m.ID, m.Version, m.Status, nullID(m.MergedInto), gs[i], m.Quality, now}
 	})
