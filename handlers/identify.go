@@ -17,14 +17,23 @@ func (h *Identify) Handle(msg *message.Message) ([]*message.Message, error) {
 	if err != nil {
 		return nil, fail(msg, IdentifyHandler+"/decode", err)
 	}
-	if r.EffectiveOp() != contact.OpDelete {
-		if err := h.Chain.Process(msg.Context(), r); err != nil {
-			return nil, fail(msg, IdentifyHandler+"/"+stageName(err), err)
-		}
+	if err := h.process(msg, r); err != nil {
+		return nil, err
 	}
 	out, err := forward(msg, r)
 	if err != nil {
 		return nil, err
 	}
 	return []*message.Message{out}, nil
+}
+
+// process runs the identify stages on msg's record r.
+func (h *Identify) process(msg *message.Message, r *contact.Record) error {
+	if r.EffectiveOp() == contact.OpDelete {
+		return nil
+	}
+	if err := h.Chain.Process(msg.Context(), r); err != nil {
+		return fail(msg, IdentifyHandler+"/"+stageName(err), err)
+	}
+	return nil
 }

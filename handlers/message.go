@@ -26,6 +26,9 @@ const (
 	IdentifyHandler   = "identify"
 	ResolveHandler    = "resolve"
 	DeadLetterHandler = "dead_letters"
+	// FusedHandler runs normalize, identify and resolve on the raw topic in one handler.
+	// It consumes in the normalize handler's consumer group.
+	FusedHandler = "pipeline"
 )
 
 // NewRawMessage wraps raw bytes read from input (they may not even be JSON).

@@ -13,6 +13,19 @@ type Normalize struct {
 
 // Handle is the Watermill handler: contacts.raw → contacts.clean.
 func (h *Normalize) Handle(msg *message.Message) ([]*message.Message, error) {
+	r, err := h.process(msg)
+	if err != nil {
+		return nil, err
+	}
+	out, err := forward(msg, r)
+	if err != nil {
+		return nil, err
+	}
+	return []*message.Message{out}, nil
+}
+
+// process decodes msg's raw record and normalizes it.
+func (h *Normalize) process(msg *message.Message) (*contact.Record, error) {
 	r, err := contact.Decode(msg.Payload)
 	if err != nil {
 		return nil, fail(msg, NormalizeHandler+"/decode", err)
@@ -23,11 +36,7 @@ func (h *Normalize) Handle(msg *message.Message) ([]*message.Message, error) {
 			return nil, fail(msg, NormalizeHandler+"/"+stageName(err), err)
 		}
 	}
-	out, err := forward(msg, r)
-	if err != nil {
-		return nil, err
-	}
-	return []*message.Message{out}, nil
+	return r, nil
 }
 
 func stageName(err error) string {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/resolve"
 )
 
@@ -23,7 +24,13 @@ func (h *Resolve) Handle(msg *message.Message) error {
 	if err != nil {
 		return fail(msg, ResolveHandler+"/decode", err)
 	}
+	return h.process(msg, r)
+}
+
+// process resolves msg's record r into the warehouse.
+func (h *Resolve) process(msg *message.Message, r *contact.Record) error {
 	var o resolve.Outcome
+	var err error
 	if h.Batcher != nil {
 		o, err = h.Batcher.Resolve(msg.Context(), r, msg.Metadata.Get(PositionMetadata))
 	} else {

@@ -55,6 +55,10 @@ type Config struct {
 	Normalize  *Normalize
 	Identify   *Identify
 	Resolve    *Resolve
+	// Fused runs Normalize, Identify and Resolve in one handler on the raw topic (see
+	// Fused); the clean and enriched topics are then neither written nor read. Its
+	// subscriber is the Normalize handler's (same consumer group, same raw offsets).
+	Fused bool
 	// DeadLetters, when set, consumes the DLQ topic into the warehouse (embedded mode).
 	DeadLetters *DeadLetters
 	// Retry configures retries of infrastructure errors.
@@ -84,7 +88,8 @@ func (c *Config) Validate() error {
 }
 
 // NewRouter builds the router: Normalize (raw → clean), Identify (clean → enriched),
-// Resolve (enriched → warehouse) and, when configured, DeadLetters (dlq → warehouse).
+// Resolve (enriched → warehouse), or the three fused in one handler (raw → warehouse),
+// and, when configured, DeadLetters (dlq → warehouse).
 func NewRouter(c Config) (*message.Router, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -112,9 +117,14 @@ func NewRouter(c Config) (*message.Router, error) {
 		}
 		return c.Subscriber
 	}
-	r.AddHandler(NormalizeHandler, t.Raw, sub(NormalizeHandler), t.Clean, c.Publisher, c.Normalize.Handle)
-	r.AddHandler(IdentifyHandler, t.Clean, sub(IdentifyHandler), t.Enriched, c.Publisher, c.Identify.Handle)
-	r.AddConsumerHandler(ResolveHandler, t.Enriched, sub(ResolveHandler), c.Resolve.Handle)
+	if c.Fused {
+		f := &Fused{Normalize: c.Normalize, Identify: c.Identify, Resolve: c.Resolve}
+		r.AddConsumerHandler(FusedHandler, t.Raw, sub(NormalizeHandler), f.Handle)
+	} else {
+		r.AddHandler(NormalizeHandler, t.Raw, sub(NormalizeHandler), t.Clean, c.Publisher, c.Normalize.Handle)
+		r.AddHandler(IdentifyHandler, t.Clean, sub(IdentifyHandler), t.Enriched, c.Publisher, c.Identify.Handle)
+		r.AddConsumerHandler(ResolveHandler, t.Enriched, sub(ResolveHandler), c.Resolve.Handle)
+	}
 	if c.DeadLetters != nil {
 		// A dead letter that cannot be stored is retried like any infrastructure error;
 		// a data error here cannot happen (the payload is stored as bytes).

@@ -56,7 +56,21 @@ type KafkaConfig struct {
 	// Default 2 on PostgreSQL (one batch is written while the next is decided; more
 	// contend for the same blocking-key locks), always 1 on SQLite (one writer).
 	ResolveWorkers int `yaml:"resolve_workers"`
+	// Stages is "fused" (default) or "separate". Fused: one handler consumes the raw
+	// topic and normalizes, identifies and resolves each record in memory; the clean and
+	// enriched topics are not used. Separate: one handler per stage, each in its own
+	// consumer group, with contacts.clean and contacts.enriched between them (for other
+	// consumers of those topics, or to scale the stages apart). Both consume the raw
+	// topic in the group "<group>.normalize", so switching continues where the other
+	// left off.
+	Stages string `yaml:"stages"`
 }
+
+// Stage layouts of KafkaConfig.Stages.
+const (
+	StagesFused    = "fused"
+	StagesSeparate = "separate"
+)
 
 func (k *KafkaConfig) setDefaults() {
 	if k.Group == "" {
@@ -71,6 +85,9 @@ func (k *KafkaConfig) setDefaults() {
 	}
 	if k.InFlight == 0 {
 		k.InFlight = 64
+	}
+	if k.Stages == "" {
+		k.Stages = StagesFused
 	}
 	if k.CreateTopics == nil {
 		t := true
@@ -96,6 +113,9 @@ func (k *KafkaConfig) validate() []error {
 	}
 	if k.ResolveBatch < 0 {
 		errs = append(errs, errors.New("kafka.resolve_batch: must be positive"))
+	}
+	if k.Stages != StagesFused && k.Stages != StagesSeparate {
+		errs = append(errs, fmt.Errorf("kafka.stages: %q: want %q or %q", k.Stages, StagesFused, StagesSeparate))
 	}
 	if k.Partitions < 0 {
 		errs = append(errs, errors.New("kafka.partitions: must be positive"))

@@ -21,7 +21,8 @@ type RunOptions struct {
 }
 
 // Run is the scale-out mode: it consumes the raw topic from Kafka in consumer groups
-// (one per handler), runs Normalize → Identify → Resolve into the warehouse, stores the
+// (one per handler; kafka.stages fused: one handler for the three stages), runs
+// Normalize → Identify → Resolve into the warehouse, stores the
 // DLQ in dead_letters, publishes golden-record change events from the outbox, and serves
 // /metrics, /healthz and /readyz. It returns when ctx ends (SIGTERM), after in-flight
 // messages are finished and the outbox flushed. Offsets are committed only after a
@@ -44,8 +45,13 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		return err
 	}
 	defer outboxPub.Close()
+	fused := s.Config.Kafka.Stages == StagesFused
+	consumers := []string{handlers.NormalizeHandler, handlers.IdentifyHandler, handlers.ResolveHandler, handlers.DeadLetterHandler}
+	if fused {
+		consumers = []string{handlers.NormalizeHandler, handlers.DeadLetterHandler}
+	}
 	subs := map[string]message.Subscriber{}
-	for _, h := range []string{handlers.NormalizeHandler, handlers.IdentifyHandler, handlers.ResolveHandler, handlers.DeadLetterHandler} {
+	for _, h := range consumers {
 		sub, err := s.subscriber(h, wlog)
 		if err != nil {
 			return err
@@ -61,6 +67,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		Topics:      topics,
 		Subscribers: subs,
 		Publisher:   pub,
+		Fused:       fused,
 		Middleware:  []message.HandlerMiddleware{metrics.Middleware},
 		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
 		Identify:    &handlers.Identify{Chain: s.IdentifyChain},
@@ -89,11 +96,12 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	var fwdErr error
 	wg.Add(2)
 	go func() { defer wg.Done(); fwdErr = fwd.run(bg) }()
-	lag := newLagCollector(s.Config.Kafka.Brokers, map[string]string{
-		s.Config.Kafka.Group + "." + handlers.NormalizeHandler: topics.Raw,
-		s.Config.Kafka.Group + "." + handlers.IdentifyHandler:  topics.Clean,
-		s.Config.Kafka.Group + "." + handlers.ResolveHandler:   topics.Enriched,
-	}, reg)
+	lagGroups := map[string]string{s.Config.Kafka.Group + "." + handlers.NormalizeHandler: topics.Raw}
+	if !fused {
+		lagGroups[s.Config.Kafka.Group+"."+handlers.IdentifyHandler] = topics.Clean
+		lagGroups[s.Config.Kafka.Group+"."+handlers.ResolveHandler] = topics.Enriched
+	}
+	lag := newLagCollector(s.Config.Kafka.Brokers, lagGroups, reg)
 	go func() { defer wg.Done(); lag.run(bg, 5*time.Second) }()
 
 	runErr := make(chan error, 1)

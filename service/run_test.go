@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
@@ -54,10 +55,21 @@ func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	}
 }
 
+// TestRunOnKafka runs both stage layouts (kafka.stages) over the same stream: the
+// warehouse, the DLQ, the golden topic and the metrics must come out the same, and only
+// the separate layout writes the internal topics.
 func TestRunOnKafka(t *testing.T) {
+	for _, stages := range []string{StagesFused, StagesSeparate} {
+		t.Run(stages, func(t *testing.T) { testRunOnKafka(t, stages) })
+	}
+}
+
+func testRunOnKafka(t *testing.T, stages string) {
 	brokers := kafkaCluster(t)
 	cfg := Config{Database: filepath.Join(t.TempDir(), "w.db"), Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	fastKafka(&cfg, brokers)
+	cfg.Kafka.Stages = stages
+	firstHandler := map[string]string{StagesFused: handlers.FusedHandler, StagesSeparate: handlers.NormalizeHandler}[stages]
 	s, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +107,7 @@ func TestRunOnKafka(t *testing.T) {
 		return countRows(t, s, `SELECT COUNT(*) FROM outbox WHERE published_at IS NULL`) == 0
 	})
 
-	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": `steward_messages_processed_total{handler="normalize",result="dead_lettered"} 8`} {
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": `steward_messages_processed_total{handler="` + firstHandler + `",result="dead_lettered"} 8`} {
 		resp, err := http.Get("http://" + httpAddr + path)
 		if err != nil {
 			t.Fatal(err)
@@ -122,6 +134,13 @@ func TestRunOnKafka(t *testing.T) {
 	n := countTopic(t, brokers, "contacts.golden")
 	if n != len(evs) {
 		t.Errorf("%d golden events on Kafka, %d audit events in the warehouse", n, len(evs))
+	}
+	// The internal topics carry every valid record in the separate layout only.
+	wantInternal := map[string]int{StagesFused: 0, StagesSeparate: 301}[stages]
+	for _, topic := range []string{"contacts.clean", "contacts.enriched"} {
+		if n := countTopic(t, brokers, topic); n != wantInternal {
+			t.Errorf("%s: %d messages, want %d", topic, n, wantInternal)
+		}
 	}
 	// Dead letters on the DLQ topic carry the reason.
 	dlq := readTopic(t, brokers, "contacts.dlq")

@@ -121,6 +121,9 @@ func scaleOutService(t testing.TB, db string, brokers []string, group string) *S
 	if v := os.Getenv("STEWARD_BENCH_RESOLVE_WORKERS"); v != "" {
 		fmt.Sscan(v, &cfg.Kafka.ResolveWorkers)
 	}
+	if v := os.Getenv("STEWARD_BENCH_STAGES"); v != "" {
+		cfg.Kafka.Stages = v
+	}
 	if v := os.Getenv("STEWARD_BENCH_IN_FLIGHT"); v != "" {
 		fmt.Sscan(v, &cfg.Kafka.InFlight)
 	}
