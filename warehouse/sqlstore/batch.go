@@ -182,34 +182,49 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	if len(keys) == 0 {
 		return set, nil
 	}
-	// The cap first: a key shared by too many masters is never expanded.
-	var ok []string
-	err := t.eachKeyRow(ctx, keys, qCountKeys, aCountKeys, func(k string, n int64) {
-		if n > int64(maxMasters) {
-			set.Skipped = append(set.Skipped, k)
-		} else {
-			ok = append(ok, k)
+	var masters []int64
+	if t.d.Arrays {
+		// One statement that reads at most maxMasters+1 masters per key.
+		err := t.cappedKeyMasters(ctx, keys, maxMasters, func(k string, ms []int64) {
+			if len(ms) > maxMasters {
+				set.Skipped = append(set.Skipped, k)
+				return
+			}
+			set.Masters[k] = ms
+			masters = append(masters, ms...)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("candidates: %w", err)
 		}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("candidates: count keys: %w", err)
+	} else {
+		// The cap first: a key shared by too many masters is never expanded.
+		var ok []string
+		err := t.eachKeyRow(ctx, keys, qCountKeys, func(k string, n int64) {
+			if n > int64(maxMasters) {
+				set.Skipped = append(set.Skipped, k)
+			} else {
+				ok = append(ok, k)
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("candidates: count keys: %w", err)
+		}
+		err = t.eachKeyRow(ctx, ok, qKeyMasters, func(k string, m int64) {
+			set.Masters[k] = append(set.Masters[k], m)
+			masters = append(masters, m)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("candidates: %w", err)
+		}
 	}
 	slices.Sort(set.Skipped)
-	var masters []int64
-	err = t.eachKeyRow(ctx, ok, qKeyMasters, aKeyMasters, func(k string, m int64) {
-		set.Masters[k] = append(set.Masters[k], m)
-		masters = append(masters, m)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
-	}
 	for _, ms := range set.Masters {
 		slices.Sort(ms)
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
 	// Rows whose stored features are missing or of another version: by id, to decode.
 	stale := map[int64]*warehouse.SourceRow{}
-	err = inLists(t.d.Arrays, masters, func(part []int64) error {
+	err := inLists(t.d.Arrays, masters, func(part []int64) error {
 		q, args := qCandidateRows(padded(len(part))), padIDs(part)
 		if t.d.Arrays {
 			q, args = aCandidateRows, []any{part}
@@ -248,15 +263,11 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	return set, nil
 }
 
-// eachKeyRow runs a query over blocking keys (chunked IN lists, or one array) that
-// returns (key, number) rows, and hands each row to fn.
-func (t *tx) eachKeyRow(ctx context.Context, keys []string, chunked func(n int) string, array string, fn func(k string, v int64)) error {
-	return inLists(t.d.Arrays, keys, func(part []string) error {
-		q, args := chunked(padded(len(part))), padArgs(part)
-		if t.d.Arrays {
-			q, args = array, []any{part}
-		}
-		rows, err := t.query(ctx, q, args...)
+// eachKeyRow runs a query over blocking keys in chunked IN lists that returns (key,
+// number) rows, and hands each row to fn.
+func (t *tx) eachKeyRow(ctx context.Context, keys []string, chunked func(n int) string, fn func(k string, v int64)) error {
+	return inChunks(keys, func(part []string) error {
+		rows, err := t.query(ctx, chunked(padded(len(part))), padArgs(part)...)
 		if err != nil {
 			return err
 		}

@@ -18,8 +18,11 @@ import (
 const (
 	aSourceStates = qStateCols + `
 WHERE (source, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`
-	aCountKeys     = `SELECT key, COUNT(DISTINCT master_id) FROM block_keys WHERE key = ANY(?::text[]) GROUP BY key`
-	aKeyMasters    = `SELECT DISTINCT key, master_id FROM block_keys WHERE key = ANY(?::text[])`
+	// aCappedKeyMasters reads at most the second parameter masters per key, in master
+	// order, from the key index (an index-only scan that stops at the limit): a key that
+	// returns that many is over the cap, and it is never scanned to its end.
+	aCappedKeyMasters = `SELECT k.key, m.master_id FROM unnest(?::text[]) AS k(key)
+CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key = k.key ORDER BY b.master_id LIMIT ?) AS m`
 	aCandidateRows = `SELECT id, source, source_id, master_id, features
 FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
 	aRecordsByID = `SELECT id, record FROM source_records WHERE id = ANY(?::bigint[])`
@@ -33,7 +36,9 @@ ON CONFLICT (source, source_id) DO UPDATE SET
 	explanation = excluded.explanation, position = excluded.position, features = excluded.features,
 	modified_at = excluded.modified_at
 RETURNING id, source, source_id`
-	aBlockKeys       = `INSERT INTO block_keys (key, master_id, source_row_id) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[]) ON CONFLICT DO NOTHING`
+	// Rows that have no keys yet (Tx.AddRowBlockKeys), deduplicated by the caller: no
+	// ON CONFLICT, whose speculative insertion costs a quarter of the statement.
+	aBlockKeys       = `INSERT INTO block_keys (key, master_id, source_row_id) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[])`
 	aSyncBlockMaster = `UPDATE block_keys SET master_id = v.master_id FROM unnest(?::bigint[], ?::bigint[]) AS v(id, master_id)
 WHERE block_keys.source_row_id = v.id AND block_keys.master_id <> v.master_id`
 	aInsertMasters = `INSERT INTO masters (id, version, status, golden, quality, created_at, updated_at)
@@ -53,7 +58,7 @@ SELECT created_at, topic, key, payload FROM unnest(?::timestamptz[], ?::text[], 
 
 // arrayQueries lists the array queries warm prepares.
 func arrayQueries() []string {
-	return []string{aSourceStates, aCountKeys, aKeyMasters, aCandidateRows, aRecordsByID, aMembersOf, aMastersByID,
+	return []string{aSourceStates, aCappedKeyMasters, aCandidateRows, aRecordsByID, aMembersOf, aMastersByID,
 		aPutSources, aBlockKeys, aSyncBlockMaster, aInsertMasters, aSaveMasters, aAppendEvents, aAddOutboxes}
 }
 
@@ -125,9 +130,13 @@ func (t *tx) syncBlockMastersArrays(ctx context.Context, rows []*warehouse.Sourc
 }
 
 func (t *tx) addRowBlockKeysArrays(ctx context.Context, keys []warehouse.RowKey) error {
-	ks, ms, ids := make([]string, len(keys)), make([]int64, len(keys)), make([]int64, len(keys))
-	for i, k := range keys {
-		ks[i], ms[i], ids[i] = k.Key, k.MasterID, k.RowID
+	ks, ms, ids := make([]string, 0, len(keys)), make([]int64, 0, len(keys)), make([]int64, 0, len(keys))
+	seen := make(map[warehouse.RowKey]bool, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			ks, ms, ids = append(ks, k.Key), append(ms, k.MasterID), append(ids, k.RowID)
+		}
 	}
 	if _, err := t.exec(ctx, aBlockKeys, ks, ms, ids); err != nil {
 		return fmt.Errorf("block keys: %w", err)
@@ -189,6 +198,35 @@ func (t *tx) addOutboxesArrays(ctx context.Context, os []*warehouse.OutboxEvent)
 	}
 	if _, err := t.exec(ctx, aAddOutboxes, at, topic, key, payload); err != nil {
 		return fmt.Errorf("add outbox: %w", err)
+	}
+	return nil
+}
+
+// cappedKeyMasters is the key → masters read of Tx.Candidates in one statement: fn gets
+// each key's masters (at most maxMasters+1, in order; more than maxMasters means over
+// the cap).
+func (t *tx) cappedKeyMasters(ctx context.Context, keys []string, maxMasters int, fn func(k string, masters []int64)) error {
+	rows, err := t.query(ctx, aCappedKeyMasters, keys, maxMasters+1)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byKey := make(map[string][]int64, len(keys))
+	for rows.Next() {
+		var k string
+		var m int64
+		if err := rows.Scan(&k, &m); err != nil {
+			return err
+		}
+		byKey[k] = append(byKey[k], m)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if ms, ok := byKey[k]; ok {
+			fn(k, ms)
+		}
 	}
 	return nil
 }

@@ -199,6 +199,22 @@ CREATE INDEX block_keys_row ON block_keys(source_row_id);
 CREATE INDEX source_records_candidates ON source_records(master_id, deleted, id, source, source_id, features);
 DROP INDEX source_records_master;
 `,
+	// 7: blocking keys lose their foreign key to source_records (issue 3): it cost a
+	// lookup and a row lock of the source record per key written, a third of the
+	// block-key insert that is the largest statement of a resolve batch on PostgreSQL.
+	// The keys are a derived index the store deletes with their row (ReplaceBlockKeys).
+	7: `
+CREATE TABLE block_keys_v7 (
+	key TEXT NOT NULL,
+	master_id BIGINT NOT NULL,
+	source_row_id BIGINT NOT NULL,
+	PRIMARY KEY (key, master_id, source_row_id)
+){{without_rowid}};
+INSERT INTO block_keys_v7 (key, master_id, source_row_id) SELECT key, master_id, source_row_id FROM block_keys;
+DROP TABLE block_keys;
+ALTER TABLE block_keys_v7 RENAME TO block_keys;
+CREATE INDEX block_keys_row ON block_keys(source_row_id);
+`,
 }
 
 // SchemaVersion is the newest migration version.

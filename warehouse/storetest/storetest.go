@@ -155,6 +155,14 @@ func testCandidates(t *testing.T, h Harness) {
 		if c := set.Rows[m1]; len(c) != 1 || c[0].ID != r1 || c[0].Key() != "web:1" || c[0].Record == nil || c[0].Record.FamilyName != "martin" || c[0].Features != "" {
 			t.Errorf("candidate row of master %d: %+v", m1, c)
 		}
+		// At the cap exactly, a key is expanded.
+		set, err = tx.Candidates(ctx, []string{"name:martin"}, 3, "f1|")
+		if err != nil {
+			return err
+		}
+		if len(set.Skipped) != 0 || !slices.Equal(set.Masters["name:martin"], []int64{m1, m2, m3}) {
+			t.Errorf("at the cap: skipped %v, masters %v", set.Skipped, set.Masters)
+		}
 		set, err = tx.Candidates(ctx, []string{"name:martin"}, 10, "f1|")
 		if err != nil {
 			return err
