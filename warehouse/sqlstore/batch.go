@@ -61,10 +61,6 @@ ON CONFLICT (source, source_id) DO UPDATE SET
 RETURNING id, source, source_id`
 }
 
-func qKeyMasters(n int) string {
-	return `SELECT DISTINCT key, master_id FROM block_keys WHERE key IN (` + placeholders(n) + `)`
-}
-
 // qCandidateRows reads candidates from the covering index source_records_candidates
 // only; rows without current features get their record from qRecordsByID.
 func qCandidateRows(n int) string {
@@ -109,9 +105,9 @@ func batchQueries(d *Dialect) []string {
 	if d.Arrays {
 		return arrayQueries()
 	}
-	var qs []string
+	qs := []string{jCappedKeyMasters}
 	for _, n := range padSizes {
-		qs = append(qs, qSourceStates(n), qKeyMasters(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n))
+		qs = append(qs, qSourceStates(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n))
 	}
 	for _, n := range exactSizes {
 		qs = append(qs, qPutSources(n), qInsertMasters(n), qSaveMasters(n), qAppendEvents(n), qAddOutboxes(n))
@@ -183,48 +179,24 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 		return set, nil
 	}
 	var masters []int64
-	if t.d.Arrays {
-		// One statement that reads at most maxMasters+1 masters per key.
-		err := t.cappedKeyMasters(ctx, keys, maxMasters, func(k string, ms []int64) {
-			if len(ms) > maxMasters {
-				set.Skipped = append(set.Skipped, k)
-				return
-			}
-			set.Masters[k] = ms
-			masters = append(masters, ms...)
-		})
-		if err != nil {
-			return nil, fmt.Errorf("candidates: %w", err)
+	// One statement that reads at most maxMasters+1 masters per key: a key that has more
+	// is over the cap, and it is never scanned to its end.
+	err := t.cappedKeyMasters(ctx, keys, maxMasters, func(k string, ms []int64) {
+		if len(ms) > maxMasters {
+			set.Skipped = append(set.Skipped, k)
+			return
 		}
-	} else {
-		// The cap first: a key shared by too many masters is never expanded.
-		var ok []string
-		err := t.eachKeyRow(ctx, keys, qCountKeys, func(k string, n int64) {
-			if n > int64(maxMasters) {
-				set.Skipped = append(set.Skipped, k)
-			} else {
-				ok = append(ok, k)
-			}
-		})
-		if err != nil {
-			return nil, fmt.Errorf("candidates: count keys: %w", err)
-		}
-		err = t.eachKeyRow(ctx, ok, qKeyMasters, func(k string, m int64) {
-			set.Masters[k] = append(set.Masters[k], m)
-			masters = append(masters, m)
-		})
-		if err != nil {
-			return nil, fmt.Errorf("candidates: %w", err)
-		}
+		set.Masters[k] = ms
+		masters = append(masters, ms...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	slices.Sort(set.Skipped)
-	for _, ms := range set.Masters {
-		slices.Sort(ms)
-	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
 	// Rows whose stored features are missing or of another version: by id, to decode.
 	stale := map[int64]*warehouse.SourceRow{}
-	err := inLists(t.d.Arrays, masters, func(part []int64) error {
+	err = inLists(t.d.Arrays, masters, func(part []int64) error {
 		q, args := qCandidateRows(padded(len(part))), padIDs(part)
 		if t.d.Arrays {
 			q, args = aCandidateRows, []any{part}
@@ -261,27 +233,6 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	return set, nil
-}
-
-// eachKeyRow runs a query over blocking keys in chunked IN lists that returns (key,
-// number) rows, and hands each row to fn.
-func (t *tx) eachKeyRow(ctx context.Context, keys []string, chunked func(n int) string, fn func(k string, v int64)) error {
-	return inChunks(keys, func(part []string) error {
-		rows, err := t.query(ctx, chunked(padded(len(part))), padArgs(part)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var v int64
-			if err := rows.Scan(&k, &v); err != nil {
-				return err
-			}
-			fn(k, v)
-		}
-		return rows.Err()
-	})
 }
 
 // decodeRecords reads and decodes the records of the rows by id.

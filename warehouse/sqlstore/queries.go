@@ -68,10 +68,6 @@ func qInsertBlockKeys(n int) string {
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
 }
 
-func qCountKeys(n int) string {
-	return `SELECT key, COUNT(DISTINCT master_id) FROM block_keys WHERE key IN (` + placeholders(n) + `) GROUP BY key`
-}
-
 const (
 	qRowMaster        = `SELECT master_id FROM source_records WHERE id = ?`
 	qSyncBlockMasters = `UPDATE block_keys SET master_id = ? WHERE source_row_id = ? AND master_id <> ?`
@@ -82,7 +78,7 @@ func hotQueries(d *Dialect) []string {
 	qs := []string{qSourceRecord, qSourceState, qPutSource, qDeleteBlockKeys, qRowMaster, qSyncBlockMasters, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
 	qs = append(qs, qMaster+d.ForUpdate)
 	for _, n := range padSizes {
-		qs = append(qs, qInsertBlockKeys(n), qCountKeys(n))
+		qs = append(qs, qInsertBlockKeys(n))
 	}
 	return append(qs, batchQueries(d)...)
 }
