@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -549,4 +550,64 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// jCappedKeyMasters is aCappedKeyMasters for a database without arrays nor LATERAL
+// (SQLite): the keys come as one JSON array (json_each), and each key's first masters
+// are a correlated subquery that stops at the limit, as one comma-separated list.
+const jCappedKeyMasters = `SELECT j.value, (SELECT group_concat(m) FROM (
+	SELECT DISTINCT master_id AS m FROM block_keys WHERE key = j.value ORDER BY master_id LIMIT ?))
+FROM json_each(?) AS j`
+
+// cappedKeyMasters is the key → masters read of Tx.Candidates in one statement: fn gets
+// each key's masters (at most maxMasters+1, in order; more than maxMasters means over
+// the cap).
+func (t *tx) cappedKeyMasters(ctx context.Context, keys []string, maxMasters int, fn func(k string, masters []int64)) error {
+	read := t.keyMastersJSON
+	if t.d.Arrays {
+		read = t.keyMastersArrays
+	}
+	byKey, err := read(ctx, keys, maxMasters+1)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if ms, ok := byKey[k]; ok {
+			slices.Sort(ms)
+			fn(k, ms)
+		}
+	}
+	return nil
+}
+
+// keyMastersJSON reads jCappedKeyMasters into masters by key.
+func (t *tx) keyMastersJSON(ctx context.Context, keys []string, limit int) (map[string][]int64, error) {
+	js, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.query(ctx, jCappedKeyMasters, limit, string(js))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byKey := make(map[string][]int64, len(keys))
+	for rows.Next() {
+		var k string
+		var list sql.NullString
+		if err := rows.Scan(&k, &list); err != nil {
+			return nil, err
+		}
+		if !list.Valid {
+			continue
+		}
+		for _, f := range strings.Split(list.String, ",") {
+			m, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("key %q: master %q: %w", k, f, err)
+			}
+			byKey[k] = append(byKey[k], m)
+		}
+	}
+	return byKey, rows.Err()
 }

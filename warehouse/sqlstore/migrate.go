@@ -200,8 +200,9 @@ CREATE INDEX source_records_candidates ON source_records(master_id, deleted, id,
 DROP INDEX source_records_master;
 `,
 	// 7: blocking keys lose their foreign key to source_records (issue 3): it cost a
-	// lookup and a row lock of the source record per key written, a third of the
-	// block-key insert that is the largest statement of a resolve batch on PostgreSQL.
+	// lookup and a row lock of the source record per key written, a sixth to a third of
+	// the block-key insert (in psql), the largest statement of a resolve batch on
+	// PostgreSQL.
 	// The keys are a derived index the store deletes with their row (ReplaceBlockKeys).
 	7: `
 CREATE TABLE block_keys_v7 (
