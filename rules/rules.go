@@ -38,6 +38,12 @@ type Normalize struct {
 	// DefaultRegion is the ISO 3166-1 alpha-2 region used to read national phone numbers
 	// when the record has no usable country. Default "FR".
 	DefaultRegion string `yaml:"default_region"`
+	// PhoneRegions are the regions tried for a national number that is invalid in
+	// DefaultRegion, on a record without a country: the number takes the one region
+	// where it reads best (see package normalize, phoneregion.go); a tie leaves it
+	// invalid. Default: FR, GB, DE, US, BE, CH, AT, ES, IT, NL, IE (DefaultRegion is
+	// skipped); an empty list turns the inference off.
+	PhoneRegions []string `yaml:"phone_regions"`
 }
 
 // Match configures resolution: which records are compared, how, and what is decided.

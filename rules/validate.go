@@ -42,6 +42,9 @@ func (r *Rules) setDefaults() {
 	if r.Normalize.DefaultRegion == "" {
 		r.Normalize.DefaultRegion = "FR"
 	}
+	if r.Normalize.PhoneRegions == nil {
+		r.Normalize.PhoneRegions = []string{"FR", "GB", "DE", "US", "BE", "CH", "AT", "ES", "IT", "NL", "IE"}
+	}
 	m := &r.Match
 	if m.MaxBlockSize == 0 {
 		m.MaxBlockSize = 50
@@ -77,6 +80,11 @@ func (r *Rules) validate() []problem {
 	ps = append(ps, r.Enrich.validate()...)
 	if len(r.Normalize.DefaultRegion) != 2 {
 		add("normalize.default_region", "want an ISO 3166-1 alpha-2 code, got %q", r.Normalize.DefaultRegion)
+	}
+	for i, cc := range r.Normalize.PhoneRegions {
+		if len(cc) != 2 {
+			add(fmt.Sprintf("normalize.phone_regions.%d", i), "want an ISO 3166-1 alpha-2 code, got %q", cc)
+		}
 	}
 	m := r.Match
 	if len(m.Blocking) == 0 {

@@ -3,6 +3,7 @@ package normalize
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +17,9 @@ import (
 type Normalizer struct {
 	t             *rules.Tables
 	defaultRegion string
+	// phoneRegions are the other regions a national number of a record without a country
+	// may be read in (rules normalize.phone_regions, default region excluded).
+	phoneRegions []string
 	// codes are the alpha-2 codes countryCode takes as they are.
 	codes map[string]bool
 	// legalAll is the union of every country's legal forms, used when the country is unknown.
@@ -50,6 +54,15 @@ func New(r *rules.Rules) (*Normalizer, error) {
 	})
 	fastRegionFor(region) // compiled once per region, as the phone library's patterns
 	n := &Normalizer{t: &r.Tables, defaultRegion: region, now: time.Now}
+	for _, cc := range r.Normalize.PhoneRegions {
+		cc = strings.ToUpper(cc)
+		if !phonenumbers.GetSupportedRegions()[cc] {
+			return nil, fmt.Errorf("normalize: phone_regions: %q is not a phone region", cc)
+		}
+		if cc != region && !slices.Contains(n.phoneRegions, cc) {
+			n.phoneRegions = append(n.phoneRegions, cc)
+		}
+	}
 	n.codes = map[string]bool{}
 	for _, cc := range r.Tables.Countries {
 		n.codes[cc] = true

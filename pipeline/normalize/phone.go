@@ -47,7 +47,8 @@ func (n *Normalizer) phoneRegion(hint string) string {
 // library could parse it, valid or not (the differential test compares it).
 func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 	s := clean(raw)
-	num, ext := splitExtension(s)
+	num, ext := splitExtension(stripLabel(s))
+	num = stripLabel(num)
 	bad := func(code string) contact.Phone {
 		return contact.Phone{Field: invalid(raw, code)}
 	}
@@ -247,6 +248,47 @@ func splitExtension(s string) (num, ext string) {
 		return before, s[start:end]
 	}
 	return s, ""
+}
+
+// stripLabel removes what labels a number rather than dials it: a trailing group in
+// parentheses without digits ("(home)", "(bureau)") and trailing words of letters
+// ("06 12 34 56 78 mobile"). The phone library would read the letters as a vanity number
+// and find the number too long.
+func stripLabel(s string) string {
+	for {
+		t := strings.TrimRight(s, " ,;:-")
+		switch {
+		case strings.HasSuffix(t, ")"):
+			open := strings.LastIndexByte(t, '(')
+			if open < 0 || strings.ContainsAny(t[open:], "0123456789") {
+				return s
+			}
+			t = t[:open]
+		default:
+			sp := strings.LastIndexByte(t, ' ')
+			if sp < 0 || !isWord(t[sp+1:]) {
+				return s
+			}
+			t = t[:sp]
+		}
+		if !strings.ContainsAny(t, "0123456789") {
+			return s
+		}
+		s = t
+	}
+}
+
+// isWord reports whether w is made of letters (and dots) only.
+func isWord(w string) bool {
+	if w == "" {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // extMarkers are the dialling forms of an extension: RFC 3966 ";ext=" and the ",," pause.

@@ -45,6 +45,10 @@ func TestPhone(t *testing.T) {
 		{"hash", "06 12 34 56 78 #12", "FR", []want{{"+33612345678", corrected, "mobile", "12", ""}}},
 		{"tel URI", "tel:+33142685300;ext=12", "FR", []want{{"+33142685300", corrected, "fixed_line", "12", ""}}},
 		{"label", "Tél. : 01 42 68 53 00", "FR", []want{{"+33142685300", corrected, "fixed_line", "", ""}}},
+		{"trailing label in brackets", "06-73-73-24-21 (home)", "FR", []want{{"+33673732421", corrected, "mobile", "", ""}}},
+		{"label word and extension", "01 42 68 53 00 bureau ext 12", "FR", []want{{"+33142685300", corrected, "fixed_line", "12", ""}}},
+		{"label then another number", "06 58 99 87 80 (bureau) / 01 42 68 53 00", "FR", []want{
+			{"+33658998780", corrected, "mobile", "", ""}, {"+33142685300", corrected, "fixed_line", "", ""}}},
 		{"fullwidth digits", "０６ １２ ３４ ５６ ７８", "FR", []want{{"+33612345678", corrected, "mobile", "", ""}}},
 		{"foreign number, own prefix", "+44 20 7946 0958", "FR", []want{{"+442079460958", corrected, "fixed_line", "", ""}}},
 		{"region from a country name", "030 12345678", "Deutschland", []want{{"+493012345678", corrected, "fixed_line", "", ""}}},

@@ -106,10 +106,27 @@ func (n *Normalizer) phones(r *contact.Record, nm *contact.Normalized) {
 	if len(r.Phones) == 0 {
 		return
 	}
-	region := n.phoneRegion(n.recordCountry(r))
+	country := n.recordCountry(r)
+	region := n.phoneRegion(country)
+	infer := country == "" && len(n.phoneRegions) > 0
+	var hints map[string]bool
 	all := make([]contact.Phone, 0, len(r.Phones))
 	for _, raw := range r.Phones {
-		all = n.appendPhones(all, raw, region)
+		for _, p := range splitPhones(raw) {
+			ph, _ := n.phoneOne(p, region)
+			if infer && !ph.Usable() {
+				if hints == nil {
+					hints = n.regionHints(r)
+				}
+				switch alt, ok, ambiguous := n.inferPhone(p, hints); {
+				case ok:
+					ph = alt
+				case ambiguous:
+					ph.Issues = append(ph.Issues, "phone.region_ambiguous")
+				}
+			}
+			all = append(all, ph)
+		}
 	}
 	kept := all[:0]
 	for _, p := range all {

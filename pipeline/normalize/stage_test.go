@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 
@@ -170,5 +171,66 @@ func TestNewErrors(t *testing.T) {
 	s, _ := NewName(rules.Default())
 	if err := s.Process(context.Background(), nil); !pipeline.IsInvalid(err) {
 		t.Errorf("nil record: %v", err)
+	}
+}
+
+func TestStagesInferPhoneRegion(t *testing.T) {
+	chain := allStages(t)
+	cases := []struct {
+		name, record string
+		want         string // E.164, or "" for a number left invalid
+		issue        string
+	}{
+		{"British mobile, British grouping", `{"phones":["07907 705500"]}`, "+447907705500", "phone.region_inferred"},
+		{"American grouping", `{"phones":["(972) 780-4327"]}`, "+19727804327", "phone.region_inferred"},
+		{"German mobile, German grouping", `{"phones":["0176 1938569"]}`, "+491761938569", "phone.region_inferred"},
+		{"e-mail domain decides", `{"emails":["a.b@beispiel.de"],"phones":["07118515291"]}`, "+497118515291", "phone.region_inferred"},
+		{"civility decides", `{"civility":"Frau","phones":["07118515291"]}`, "+497118515291", "phone.region_inferred"},
+		{"website decides", `{"company":{"name":"X","website":"https://www.example.co.uk/about"},"phones":["02084146721"]}`, "+442084146721", "phone.region_inferred"},
+		{"another number's country code decides", `{"phones":["+49 30 12345678","07118515291"]}`, "+497118515291", "phone.region_inferred"},
+		{"default region first", `{"phones":["06 12 34 56 78"]}`, "+33612345678", ""},
+		{"two regions read it alike", `{"phones":["02084146721"]}`, "", "phone.region_ambiguous"},
+		{"no region reads it", `{"phones":["12 34"]}`, "", "phone.too_short"},
+		{"a record's country is never overridden", `{"phones":["07907 705500"],"address":{"country":"FR"}}`, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := decode(t, `{"source":"s","source_id":"1",`+c.record[1:])
+			if err := chain.Process(context.Background(), rec); err != nil {
+				t.Fatal(err)
+			}
+			ph := rec.Norm.Phones[len(rec.Norm.Phones)-1]
+			switch {
+			case c.want != "" && (ph.Value != c.want || !ph.Usable()):
+				t.Errorf("phone = %+v, want %s", ph, c.want)
+			case c.want == "" && ph.Usable():
+				t.Errorf("phone = %+v, want it left invalid", ph)
+			}
+			if c.issue != "" && !slices.Contains(ph.Issues, c.issue) {
+				t.Errorf("issues %v, want %s", ph.Issues, c.issue)
+			}
+			if c.issue == "" && slices.Contains(ph.Issues, "phone.region_inferred") {
+				t.Errorf("issues %v: nothing was inferred", ph.Issues)
+			}
+		})
+	}
+
+	// An empty phone_regions turns the inference off.
+	r := rules.Default()
+	r.Normalize.PhoneRegions = []string{}
+	s, err := NewPhone(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := decode(t, `{"source":"s","source_id":"1","phones":["07907 705500"]}`)
+	if err := s.Process(context.Background(), rec); err != nil {
+		t.Fatal(err)
+	}
+	if ph := rec.Norm.Phones[0]; ph.Usable() {
+		t.Errorf("inference off: %+v", ph)
+	}
+	r.Normalize.PhoneRegions = []string{"XX"}
+	if _, err := NewPhone(r); err == nil {
+		t.Error("an unknown phone region was accepted")
 	}
 }

@@ -1,0 +1,193 @@
+package normalize
+
+import (
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+	"github.com/steward-crm/steward/contact"
+)
+
+// A record without a country (a call-centre record with a name and a phone, no address)
+// has its national numbers read in the rules' default region. A number written the way
+// another country writes them ("07907 705500", "(972) 780-4327") is invalid there, and
+// a phone that could have matched two records, or told a namesake apart, is lost. The
+// candidate regions of normalize.phone_regions are then tried, and the number takes the
+// one region where it reads best:
+//
+//   - it must be valid there, and written with the national prefix where the region's
+//     prefix is "0" (a German or British national number is never dialled without it);
+//   - a hint from the record counts most: the country-code top-level domain of an
+//     e-mail address or the company website, the language of the civility, the region
+//     of another number of the record that carries its country code;
+//   - then digit groups written as that region formats its numbers ("0176 1938569" is
+//     German, "07481 809798" British);
+//   - then a mobile number over a fixed line (a contact's phone is mostly a mobile).
+//
+// When two regions score the same, the number stays invalid with issue
+// "phone.region_ambiguous": a guess would be worse than nothing. An inferred number is
+// corrected with issue "phone.region_inferred".
+
+// Scores of the region evidence, so that one hint outweighs the format and type together.
+const (
+	scoreHint     = 4
+	scoreGrouping = 2
+	scoreMobile   = 1
+)
+
+// civilityRegions are the regions a civility's language points to (folded, dots removed).
+var civilityRegions = map[string][]string{
+	"herr": {"DE", "AT", "CH"}, "hr": {"DE", "AT", "CH"}, "frau": {"DE", "AT", "CH"}, "fr": {"DE", "AT", "CH"},
+	"m": {"FR", "BE", "CH"}, "monsieur": {"FR", "BE", "CH"}, "mme": {"FR", "BE", "CH"},
+	"madame": {"FR", "BE", "CH"}, "mlle": {"FR", "BE", "CH"}, "mademoiselle": {"FR", "BE", "CH"},
+	"mr": {"GB", "US", "IE"}, "mrs": {"GB", "US", "IE"}, "ms": {"GB", "US", "IE"},
+	"miss": {"GB", "US", "IE"}, "mister": {"GB", "US", "IE"},
+	"sr": {"ES"}, "sra": {"ES"}, "srta": {"ES"}, "signor": {"IT"}, "sig": {"IT"}, "signora": {"IT"},
+}
+
+// tldRegions maps the country-code top-level domains that are not the region code.
+var tldRegions = map[string]string{"uk": "GB"}
+
+// regionHints collects the regions the record's other fields point to.
+func (n *Normalizer) regionHints(r *contact.Record) map[string]bool {
+	hints := map[string]bool{}
+	addDomain := func(host string) {
+		host = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(host), "."))
+		i := strings.LastIndexByte(host, '.')
+		if i < 0 {
+			return
+		}
+		tld := host[i+1:]
+		if cc, ok := tldRegions[tld]; ok {
+			hints[cc] = true
+		} else if len(tld) == 2 && phonenumbers.GetSupportedRegions()[strings.ToUpper(tld)] {
+			hints[strings.ToUpper(tld)] = true
+		}
+	}
+	for _, e := range r.Emails {
+		if at := strings.LastIndexByte(e, '@'); at >= 0 {
+			addDomain(e[at+1:])
+		}
+	}
+	if r.Company != nil && r.Company.Website != "" {
+		w := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(r.Company.Website), "https://"), "http://")
+		if i := strings.IndexAny(w, "/?#:"); i >= 0 {
+			w = w[:i]
+		}
+		addDomain(w)
+	}
+	civ := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(r.Civility), ".", ""))
+	for _, cc := range civilityRegions[civ] {
+		hints[cc] = true
+	}
+	for _, raw := range r.Phones {
+		for _, p := range splitPhones(raw) {
+			if strings.HasPrefix(p, "+") {
+				if ph, _ := n.phoneOne(p, n.defaultRegion); ph.Usable() {
+					hints[ph.Region] = true
+				}
+			}
+		}
+	}
+	return hints
+}
+
+// inferPhone reads the national number raw (invalid in the default region) in the
+// candidate regions; ok is false when no region reads it, and ph carries issue
+// "phone.region_ambiguous" when two read it equally well.
+func (n *Normalizer) inferPhone(raw string, hints map[string]bool) (ph contact.Phone, ok, ambiguous bool) {
+	s := clean(raw)
+	num, _ := splitExtension(stripLabel(s))
+	num = stripLabel(num)
+	digits := phonenumbers.NormalizeDigitsOnly(num)
+	if strings.HasPrefix(strings.TrimSpace(s), "+") || strings.HasPrefix(digits, "00") {
+		return ph, false, false // international: the country code decides, not us
+	}
+	best, ties := -1, 0
+	for _, reg := range n.phoneRegions {
+		q, _ := n.phoneOne(s, reg)
+		if !q.Usable() {
+			continue
+		}
+		if nationalPrefix(reg) == "0" && !strings.HasPrefix(digits, "0") {
+			continue
+		}
+		score := 0
+		if hints[reg] || hints[q.Region] {
+			score += scoreHint
+		}
+		if groupedAs(num, q.Value, reg) {
+			score += scoreGrouping
+		}
+		if q.Type == "mobile" {
+			score += scoreMobile
+		}
+		switch {
+		case score > best:
+			best, ties, ph = score, 1, q
+		case score == best:
+			ties++
+		}
+	}
+	switch {
+	case best < 0:
+		return ph, false, false
+	case ties > 1:
+		return contact.Phone{}, false, true
+	}
+	ph.Status = contact.StatusCorrected
+	ph.Issues = append(ph.Issues, "phone.region_inferred")
+	return ph, true, false
+}
+
+// nationalPrefix is the region's national (trunk) prefix, "" when it has none.
+func nationalPrefix(region string) string {
+	fastOnce.Do(loadFastTables)
+	if slot := fastTab.regions[region]; slot != nil && slot.meta != nil {
+		return slot.meta.GetNationalPrefix()
+	}
+	return ""
+}
+
+// groupedAs reports whether in, a number written with separators, has the digit groups
+// of e164 formatted nationally in region ("0176 1938569" against "0176 1938569"). A
+// number written without separators groups as anything.
+func groupedAs(in, e164, region string) bool {
+	gi := digitGroups(in)
+	if len(gi) <= 1 {
+		return true
+	}
+	num, err := phonenumbers.Parse(e164, region)
+	if err != nil {
+		return false
+	}
+	gn := digitGroups(phonenumbers.Format(num, phonenumbers.NATIONAL))
+	if len(gi) != len(gn) {
+		return false
+	}
+	for i := range gi {
+		if gi[i] != gn[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// digitGroups are the lengths of the runs of digits in s.
+func digitGroups(s string) []int {
+	var out []int
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' {
+			run++
+			continue
+		}
+		if run > 0 {
+			out = append(out, run)
+			run = 0
+		}
+	}
+	if run > 0 {
+		out = append(out, run)
+	}
+	return out
+}
