@@ -36,7 +36,7 @@ type Config struct {
 	// TrainConfig configures the estimation.
 	TrainConfig match.TrainConfig
 	// Threshold is the match probability at or above which a pair links its records.
-	// Default: the rules' auto_threshold.
+	// Default: the rules' batch_threshold.
 	Threshold float64
 	// Workers is the number of goroutines (default GOMAXPROCS).
 	Workers int
@@ -203,7 +203,7 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	phase("train")
 	res.Threshold = cfg.Threshold
 	if res.Threshold == 0 {
-		res.Threshold = cfg.Rules.Match.AutoThreshold
+		res.Threshold = cfg.Rules.Match.BatchThreshold
 	}
 	minWeight := math.Log2(res.Threshold / (1 - res.Threshold))
 	edges := score(eng, feats, pairs, minWeight, cfg.Workers)

@@ -66,6 +66,11 @@ type Match struct {
 	// AutoMerge: when a new record matches two masters at or above AutoThreshold, merge
 	// them (the older master survives) instead of queueing a merge review. Default false.
 	AutoMerge bool `yaml:"auto_merge"`
+	// BatchThreshold: in batch runs (dedupe, link, re-cleansing) a pair at or above it is
+	// an edge of the clustering. It is stricter than AutoThreshold by default: no steward
+	// sees a batch link, and clustering chains links, so one wrong pair merges two whole
+	// clusters (two entities of five records: 25 false pairs). Default 0.99.
+	BatchThreshold float64 `yaml:"batch_threshold"`
 	// ClusterGuard: in batch clustering, two clusters are merged only when the mean match
 	// probability over all their cross pairs is at least this, so that a chain of good
 	// pairs cannot join distinct people. Default 0.5.
@@ -76,7 +81,8 @@ type Match struct {
 // key is produced only when every part is present. Parts: email, phone,
 // family_phonetic, family_key, given_key, given_initial, postcode, city_key, birth_date,
 // birth_year, company_siren, name_set (given and family keys in sorted order: records
-// that swapped them share it), email_local (e-mail local part without dots, hyphens and
+// that swapped them share it), name_set_phonetic (the same with their phonetic codes:
+// swapped and misspelt), house_number (the address's house number, when it has a street), email_local (e-mail local part without dots, hyphens and
 // underscores, at least 4 letters, role addresses excluded).
 type BlockRule struct {
 	Name  string   `yaml:"name"`

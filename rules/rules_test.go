@@ -11,8 +11,8 @@ import (
 
 func TestDefaultLoads(t *testing.T) {
 	r := Default()
-	if r.Match.AutoThreshold != 0.95 || r.Match.ReviewThreshold != 0.5 {
-		t.Errorf("thresholds = %v/%v", r.Match.AutoThreshold, r.Match.ReviewThreshold)
+	if r.Match.AutoThreshold != 0.95 || r.Match.ReviewThreshold != 0.5 || r.Match.BatchThreshold != 0.99 {
+		t.Errorf("thresholds = %v/%v, batch %v", r.Match.AutoThreshold, r.Match.ReviewThreshold, r.Match.BatchThreshold)
 	}
 	if got := r.Tables.Countries["frankreich"]; got != "FR" {
 		t.Errorf("Countries[frankreich] = %q, want FR", got)
@@ -41,6 +41,7 @@ func TestLoadErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad level kind", "kind: phonetic", "kind: soundalike", []string{"x/rules.yaml:", "levels.4.kind", "unknown level kind \"soundalike\""}},
 		{"bad m", "{name: exact, kind: exact, m: 0.55, u: 0.00001}", "{name: exact, kind: exact, m: 1.5, u: 0.00001}", []string{"x/rules.yaml:LINE:", "match.comparisons.0.levels.0.m"}},
 		{"bad thresholds", "review_threshold: 0.50", "review_threshold: 0.99", []string{"match.review_threshold"}},
+		{"bad batch threshold", "batch_threshold: 0.99", "batch_threshold: 1.5", []string{"match.batch_threshold"}},
 		{"bad type", "max_block_size: 50", "max_block_size: many", []string{"x/rules.yaml", "line LINE", "many"}},
 		{"unknown block part", "parts: [email]", "parts: [mail]", []string{"match.blocking.0.parts.0", "unknown key part \"mail\""}},
 	}

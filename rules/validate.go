@@ -10,7 +10,7 @@ type problem struct{ path, msg string }
 // Known names, checked at load time so that a typo fails at start-up, not mid-stream.
 var (
 	blockParts = []string{"email", "phone", "family_phonetic", "family_key", "given_initial",
-		"given_key", "postcode", "city_key", "birth_date", "birth_year", "company_siren", "name_set", "email_local"}
+		"given_key", "postcode", "city_key", "birth_date", "birth_year", "company_siren", "name_set", "name_set_phonetic", "house_number", "email_local"}
 	compareFields = []string{"given_name", "family_name", "email", "email_local", "phone", "phone_mobile", "phone_fixed", "birth_date",
 		"postcode", "city", "street", "company_name", "company_siren"}
 	levelKinds = []string{"exact", "jaro_winkler", "levenshtein", "phonetic", "nickname",
@@ -57,6 +57,9 @@ func (r *Rules) setDefaults() {
 	}
 	if m.ReviewThreshold == 0 {
 		m.ReviewThreshold = 0.6
+	}
+	if m.BatchThreshold == 0 {
+		m.BatchThreshold = 0.99
 	}
 	if m.ClusterGuard == 0 {
 		m.ClusterGuard = 0.5
@@ -112,6 +115,9 @@ func (r *Rules) validate() []problem {
 	}
 	if m.ReviewThreshold <= 0 || m.ReviewThreshold > m.AutoThreshold || m.AutoThreshold > 1 {
 		add("match.review_threshold", "want 0 < review_threshold (%v) <= auto_threshold (%v) <= 1", m.ReviewThreshold, m.AutoThreshold)
+	}
+	if m.BatchThreshold <= 0 || m.BatchThreshold >= 1 {
+		add("match.batch_threshold", "must be in (0, 1), got %v", m.BatchThreshold)
 	}
 	if m.ClusterGuard < 0 || m.ClusterGuard >= 1 {
 		add("match.cluster_guard", "must be in [0, 1), got %v", m.ClusterGuard)

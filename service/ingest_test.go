@@ -204,8 +204,9 @@ func TestIngestAccuracy(t *testing.T) {
 	m := clusterMetrics(t, s)
 	t.Logf("pairwise precision %.4f recall %.4f F1 %.4f; %d clusters for %d entities, %d exact; review items %d",
 		m.Precision, m.Recall, m.F1, m.Clusters, m.Entities, m.ExactClusters, sum.ReviewItems)
-	if m.Precision < 0.975 || m.Recall < 0.77 {
-		t.Errorf("precision %.4f (want ≥ 0.975), recall %.4f (want ≥ 0.77)", m.Precision, m.Recall)
+	// 3 000 records give precision 0.990 and recall 0.885 (300 under -race: 1.000, 0.901).
+	if m.Precision < 0.985 || m.Recall < 0.87 {
+		t.Errorf("precision %.4f (want ≥ 0.985), recall %.4f (want ≥ 0.87)", m.Precision, m.Recall)
 	}
 }
 

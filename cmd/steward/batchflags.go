@@ -36,7 +36,7 @@ func (b *batchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&b.out, "out", "", "write clusters as CSV to this file (cluster_id, cluster_size, source, source_id)")
 	fs.StringVar(&b.truth, "truth", "", "attribute or unmapped CSV column with the true entity id: print precision, recall, F1 and the top errors")
 	fs.StringVar(&b.train, "train", "auto", "estimate the model from the input: auto (when the rules have no model.yaml), always, never")
-	fs.Float64Var(&b.threshold, "threshold", 0, "match probability that links a pair (default: the rules' auto_threshold)")
+	fs.Float64Var(&b.threshold, "threshold", 0, "match probability that links a pair (default: the rules' batch_threshold)")
 	fs.StringVar(&b.metricsJSON, "metrics-json", "", "write {precision, recall, f1, pairs_compared, seconds, peak_memory} to this file")
 	fs.IntVar(&b.top, "top", 5, "false positives and negatives to explain with -truth")
 	fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")

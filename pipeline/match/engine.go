@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
 	"github.com/steward-crm/steward/rules"
 )
 
@@ -233,6 +234,23 @@ func blockValues(n *contact.Normalized, part string) []string {
 			a, b = b, a
 		}
 		return []string{a + "+" + b}
+	case "name_set_phonetic":
+		if n.GivenKey == "" || n.FamilyKey == "" {
+			return nil
+		}
+		a, b := Phonetic(n.GivenKey), Phonetic(n.FamilyKey)
+		if a == "" || b == "" {
+			return nil
+		}
+		if b < a {
+			a, b = b, a
+		}
+		return []string{a + "+" + b}
+	case "house_number":
+		if !n.Address.Street.Usable() || n.Address.Number == "" {
+			return nil
+		}
+		return []string{fold.Compact(n.Address.Number)}
 	}
 	return nil
 }

@@ -125,11 +125,12 @@ func TestBlockKeys(t *testing.T) {
 	e := engine(t)
 	n := person("elodie", "martin", "e.martin@example.fr", "+33612345678", "75009", "paris", "1984-03-07")
 	n.Emails = append(n.Emails, contact.Email{Field: valid("x@y.fr"), Key: "x@y.fr"})
+	n.Address.Street, n.Address.Number = valid("BOULEVARD HAUSSMANN"), "12 bis"
 	got := e.BlockKeys(n)
 	// "x" is too short a mailbox name for an email_local key.
-	want := []string{"email:e.martin@example.fr", "email:x@y.fr", "email_local:emartin", "family_initial:martin|e",
+	want := []string{"address:75009|12bis", "email:e.martin@example.fr", "email:x@y.fr", "email_local:emartin", "family_initial:martin|e",
 		"given_family:elodie|martin", "given_phonetic:elodie|M635", "name_birth:M635|1984-03-07",
-		"name_postcode:M635|75009", "names:elodie+martin", "phone:+33612345678"}
+		"name_postcode:M635|75009", "names:elodie+martin", "names_phonetic:E430+M635", "phone:+33612345678"}
 	if !slices.Equal(got, want) {
 		t.Errorf("BlockKeys = %q\nwant %q", got, want)
 	}
@@ -190,6 +191,7 @@ func TestLevelKindsMatchRules(t *testing.T) {
 	for _, p := range rules.BlockParts() {
 		n := person("elodie", "martin", "e.martin@b.fr", "+33612345678", "75009", "paris", "1984-03-07")
 		n.Company.SIREN = valid("732829320")
+		n.Address.Street, n.Address.Number = valid("RUE DE RIVOLI"), "3"
 		if len(blockValues(n, p)) == 0 {
 			t.Errorf("block part %q yields nothing on a full record", p)
 		}

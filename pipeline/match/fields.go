@@ -77,7 +77,11 @@ func appendValues(dst []string, n *contact.Normalized, field string) []string {
 		if !n.Address.Postcode.Usable() {
 			return dst
 		}
-		return one(fold.Compact(n.Address.Postcode.Value))
+		pc := fold.Compact(n.Address.Postcode.Value)
+		if len(pc) == 9 && allDigits(pc) {
+			pc = pc[:5] // a US ZIP+4 compares as its ZIP: the +4 is often left out
+		}
+		return one(pc)
 	case "city":
 		if !n.Address.City.Usable() {
 			return dst
@@ -107,4 +111,13 @@ func untagged(key string) string {
 		return local[:i] + "@" + domain
 	}
 	return key
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
