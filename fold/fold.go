@@ -134,3 +134,13 @@ func isPlainLower(s string) bool {
 	}
 	return true
 }
+
+// IsDigits reports whether s is non-empty and all ASCII digits.
+func IsDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

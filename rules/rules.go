@@ -154,6 +154,9 @@ type Tables struct {
 	Civilities map[string]string
 	// Nicknames maps a nickname to its canonical given names ("bob" → ["robert"]).
 	Nicknames map[string][]string
+	// CivilityRegions maps a civility spelling (folded, dots removed) to the regions its
+	// language points to ("frau" → [AT CH DE]); phone region inference reads it.
+	CivilityRegions map[string][]string
 	// Particles are lower-case name particles (de, van, von, da...).
 	Particles map[string]bool
 	// StreetTypes maps, per country (alpha-2), an abbreviation to its canonical form.

@@ -14,16 +14,18 @@ import (
 // Table files of a rules directory, all under tables/. Each maps a canonical value to the
 // spellings that mean it; the loader inverts them into lookup maps with folded keys.
 type tableFiles struct {
-	Countries   map[string][]string            `yaml:"countries"`
-	Civilities  map[string][]string            `yaml:"civilities"`
-	Nicknames   map[string][]string            `yaml:"nicknames"`
-	Particles   []string                       `yaml:"particles"`
-	StreetTypes map[string]map[string][]string `yaml:"street_types"`
-	FreeMail    []string                       `yaml:"freemail"`
-	Disposable  []string                       `yaml:"disposable"`
-	RoleLocal   []string                       `yaml:"role_local_parts"`
-	DomainTypos map[string][]string            `yaml:"domain_typos"`
-	LegalForms  map[string]map[string][]string `yaml:"legal_forms"`
+	Countries  map[string][]string `yaml:"countries"`
+	Civilities map[string][]string `yaml:"civilities"`
+	Nicknames  map[string][]string `yaml:"nicknames"`
+	// CivilityRegions: region → the civility spellings of its language.
+	CivilityRegions map[string][]string            `yaml:"civility_regions"`
+	Particles       []string                       `yaml:"particles"`
+	StreetTypes     map[string]map[string][]string `yaml:"street_types"`
+	FreeMail        []string                       `yaml:"freemail"`
+	Disposable      []string                       `yaml:"disposable"`
+	RoleLocal       []string                       `yaml:"role_local_parts"`
+	DomainTypos     map[string][]string            `yaml:"domain_typos"`
+	LegalForms      map[string]map[string][]string `yaml:"legal_forms"`
 
 	Placeholders       []string            `yaml:"placeholders"`
 	PlusTagDomains     []string            `yaml:"plus_tag_domains"`
@@ -70,6 +72,7 @@ func merge(dst, src *tableFiles) {
 	dst.Countries = mergeMap(dst.Countries, src.Countries)
 	dst.Civilities = mergeMap(dst.Civilities, src.Civilities)
 	dst.Nicknames = mergeMap(dst.Nicknames, src.Nicknames)
+	dst.CivilityRegions = mergeMap(dst.CivilityRegions, src.CivilityRegions)
 	dst.DomainTypos = mergeMap(dst.DomainTypos, src.DomainTypos)
 	dst.Particles = append(dst.Particles, src.Particles...)
 	dst.FreeMail = append(dst.FreeMail, src.FreeMail...)
@@ -100,16 +103,17 @@ func mergeMap[K comparable, V any](dst, src map[K]V) map[K]V {
 
 func (f *tableFiles) build() Tables {
 	t := Tables{
-		Countries:   invert(f.Countries, true),
-		Civilities:  invert(f.Civilities, false),
-		Nicknames:   map[string][]string{},
-		Particles:   set(f.Particles),
-		StreetTypes: map[string]map[string]string{},
-		FreeMail:    set(f.FreeMail),
-		Disposable:  set(f.Disposable),
-		RoleLocal:   set(f.RoleLocal),
-		DomainTypos: map[string]string{},
-		LegalForms:  map[string]map[string]string{},
+		Countries:       invert(f.Countries, true),
+		Civilities:      invert(f.Civilities, false),
+		Nicknames:       map[string][]string{},
+		CivilityRegions: map[string][]string{},
+		Particles:       set(f.Particles),
+		StreetTypes:     map[string]map[string]string{},
+		FreeMail:        set(f.FreeMail),
+		Disposable:      set(f.Disposable),
+		RoleLocal:       set(f.RoleLocal),
+		DomainTypos:     map[string]string{},
+		LegalForms:      map[string]map[string]string{},
 
 		Placeholders:       foldedSet(f.Placeholders),
 		PlusTagDomains:     set(f.PlusTagDomains),
@@ -148,6 +152,15 @@ func (f *tableFiles) build() Tables {
 		// Map order is random: sort so that lookups are deterministic.
 		slices.Sort(cs)
 		t.Nicknames[k] = slices.Compact(cs)
+	}
+	for region, spellings := range f.CivilityRegions {
+		for _, s := range spellings {
+			k := fold.Key(strings.ReplaceAll(s, ".", ""))
+			t.CivilityRegions[k] = append(t.CivilityRegions[k], strings.ToUpper(region))
+		}
+	}
+	for _, rs := range t.CivilityRegions {
+		slices.Sort(rs)
 	}
 	for good, bads := range f.DomainTypos {
 		for _, b := range bads {

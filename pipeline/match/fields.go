@@ -78,7 +78,7 @@ func appendValues(dst []string, n *contact.Normalized, field string) []string {
 			return dst
 		}
 		pc := fold.Compact(n.Address.Postcode.Value)
-		if len(pc) == 9 && allDigits(pc) {
+		if len(pc) == 9 && fold.IsDigits(pc) {
 			pc = pc[:5] // a US ZIP+4 compares as its ZIP: the +4 is often left out
 		}
 		return one(pc)
@@ -111,13 +111,4 @@ func untagged(key string) string {
 		return local[:i] + "@" + domain
 	}
 	return key
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
 )
 
 // A record without a country (a call-centre record with a name and a phone, no address)
@@ -34,21 +35,12 @@ const (
 	scoreMobile   = 1
 )
 
-// civilityRegions are the regions a civility's language points to (folded, dots removed).
-var civilityRegions = map[string][]string{
-	"herr": {"DE", "AT", "CH"}, "hr": {"DE", "AT", "CH"}, "frau": {"DE", "AT", "CH"}, "fr": {"DE", "AT", "CH"},
-	"m": {"FR", "BE", "CH"}, "monsieur": {"FR", "BE", "CH"}, "mme": {"FR", "BE", "CH"},
-	"madame": {"FR", "BE", "CH"}, "mlle": {"FR", "BE", "CH"}, "mademoiselle": {"FR", "BE", "CH"},
-	"mr": {"GB", "US", "IE"}, "mrs": {"GB", "US", "IE"}, "ms": {"GB", "US", "IE"},
-	"miss": {"GB", "US", "IE"}, "mister": {"GB", "US", "IE"},
-	"sr": {"ES"}, "sra": {"ES"}, "srta": {"ES"}, "signor": {"IT"}, "sig": {"IT"}, "signora": {"IT"},
-}
-
 // tldRegions maps the country-code top-level domains that are not the region code.
 var tldRegions = map[string]string{"uk": "GB"}
 
-// regionHints collects the regions the record's other fields point to.
-func (n *Normalizer) regionHints(r *contact.Record) map[string]bool {
+// regionHints collects the regions the record's other fields point to; read are the
+// record's numbers as read in the default region, international ones count.
+func (n *Normalizer) regionHints(r *contact.Record, read []readPhone) map[string]bool {
 	hints := map[string]bool{}
 	addDomain := func(host string) {
 		host = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(host), "."))
@@ -75,20 +67,27 @@ func (n *Normalizer) regionHints(r *contact.Record) map[string]bool {
 		}
 		addDomain(w)
 	}
-	civ := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(r.Civility), ".", ""))
-	for _, cc := range civilityRegions[civ] {
+	for _, cc := range n.t.CivilityRegions[fold.Key(strings.ReplaceAll(r.Civility, ".", ""))] {
 		hints[cc] = true
 	}
-	for _, raw := range r.Phones {
-		for _, p := range splitPhones(raw) {
-			if strings.HasPrefix(p, "+") {
-				if ph, _ := n.phoneOne(p, n.defaultRegion); ph.Usable() {
-					hints[ph.Region] = true
-				}
-			}
+	for _, p := range read {
+		if p.phone.Usable() && international(p.raw) {
+			hints[p.phone.Region] = true
 		}
 	}
 	return hints
+}
+
+// readPhone is one number of a record as written and as read.
+type readPhone struct {
+	raw   string
+	phone contact.Phone
+}
+
+// international reports whether a number is written with its country code.
+func international(s string) bool {
+	return strings.HasPrefix(strings.TrimSpace(s), "+") ||
+		strings.HasPrefix(phonenumbers.NormalizeDigitsOnly(s), "00")
 }
 
 // inferPhone reads the national number raw (invalid in the default region) in the
@@ -98,10 +97,10 @@ func (n *Normalizer) inferPhone(raw string, hints map[string]bool) (ph contact.P
 	s := clean(raw)
 	num, _ := splitExtension(stripLabel(s))
 	num = stripLabel(num)
-	digits := phonenumbers.NormalizeDigitsOnly(num)
-	if strings.HasPrefix(strings.TrimSpace(s), "+") || strings.HasPrefix(digits, "00") {
-		return ph, false, false // international: the country code decides, not us
+	if international(num) {
+		return ph, false, false // the country code decides, not us
 	}
+	digits := phonenumbers.NormalizeDigitsOnly(num)
 	best, ties := -1, 0
 	for _, reg := range n.phoneRegions {
 		q, _ := n.phoneOne(s, reg)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
 )
 
 // Postcode normalizes a postcode for a country (an alpha-2 code or a name, as Country
@@ -78,7 +79,7 @@ func formatPostcode(s, cc string) (v string, ok, padded bool) {
 	switch cc {
 	case "FR", "DE", "ES", "IT":
 		d, padded := pad(compact, 5, cc == "FR" || cc == "DE")
-		ok := isDigits(d) && len(d) == 5 && (cc == "ES" || cc == "IT" || d[:2] != "00")
+		ok := fold.IsDigits(d) && len(d) == 5 && (cc == "ES" || cc == "IT" || d[:2] != "00")
 		return d, ok, padded
 	case "US":
 		d := strings.ReplaceAll(compact, "-", "")
@@ -86,7 +87,7 @@ func formatPostcode(s, cc string) (v string, ok, padded bool) {
 			d, padded = "0"+d, true
 		}
 		switch {
-		case !isDigits(d):
+		case !fold.IsDigits(d):
 			return s, false, false
 		case len(d) == 5:
 			return d, true, padded
@@ -104,12 +105,12 @@ func formatPostcode(s, cc string) (v string, ok, padded bool) {
 		return compact[:min(4, len(compact))] + " " + compact[min(4, len(compact)):], ok, false
 	case "PT":
 		d := strings.ReplaceAll(compact, "-", "")
-		return d[:min(4, len(d))] + "-" + d[min(4, len(d)):], len(d) == 7 && isDigits(d), false
+		return d[:min(4, len(d))] + "-" + d[min(4, len(d)):], len(d) == 7 && fold.IsDigits(d), false
 	case "IE":
 		ok := len(compact) == 7 && isAlnumPattern(compact[:3], "A99")
 		return compact[:min(3, len(compact))] + " " + compact[min(3, len(compact)):], ok, false
 	case "BE", "CH", "AT", "LU", "DK", "NO":
-		return compact, len(compact) == 4 && isDigits(compact) && compact[0] != '0', false
+		return compact, len(compact) == 4 && fold.IsDigits(compact) && compact[0] != '0', false
 	}
 	return strings.Join(strings.Fields(s), " "), true, false
 }
@@ -123,7 +124,7 @@ func checksPostcodes(cc string) bool {
 
 // pad restores one leading zero a spreadsheet dropped from an all-digit code.
 func pad(d string, n int, allowed bool) (string, bool) {
-	if allowed && len(d) == n-1 && isDigits(d) {
+	if allowed && len(d) == n-1 && fold.IsDigits(d) {
 		return "0" + d, true
 	}
 	return d, false
@@ -162,13 +163,4 @@ func isAlnumPattern(s, p string) bool {
 		}
 	}
 	return true
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

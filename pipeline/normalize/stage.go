@@ -108,25 +108,32 @@ func (n *Normalizer) phones(r *contact.Record, nm *contact.Normalized) {
 	}
 	country := n.recordCountry(r)
 	region := n.phoneRegion(country)
-	infer := country == "" && len(n.phoneRegions) > 0
-	var hints map[string]bool
-	all := make([]contact.Phone, 0, len(r.Phones))
+	read := make([]readPhone, 0, len(r.Phones))
+	invalid := false
 	for _, raw := range r.Phones {
 		for _, p := range splitPhones(raw) {
 			ph, _ := n.phoneOne(p, region)
-			if infer && !ph.Usable() {
-				if hints == nil {
-					hints = n.regionHints(r)
-				}
-				switch alt, ok, ambiguous := n.inferPhone(p, hints); {
-				case ok:
-					ph = alt
-				case ambiguous:
-					ph.Issues = append(ph.Issues, "phone.region_ambiguous")
-				}
-			}
-			all = append(all, ph)
+			read = append(read, readPhone{p, ph})
+			invalid = invalid || !ph.Usable()
 		}
+	}
+	if invalid && country == "" && len(n.phoneRegions) > 0 {
+		hints := n.regionHints(r, read)
+		for i, p := range read {
+			if p.phone.Usable() {
+				continue
+			}
+			switch alt, ok, ambiguous := n.inferPhone(p.raw, hints); {
+			case ok:
+				read[i].phone = alt
+			case ambiguous:
+				read[i].phone.Issues = append(read[i].phone.Issues, "phone.region_ambiguous")
+			}
+		}
+	}
+	all := make([]contact.Phone, len(read))
+	for i, p := range read {
+		all[i] = p.phone
 	}
 	kept := all[:0]
 	for _, p := range all {
