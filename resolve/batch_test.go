@@ -98,7 +98,7 @@ func TestBatchesMatchRecordAtATime(t *testing.T) {
 			"events":      `SELECT kind || ' m' || master_id || ' o' || other_id || ' ' || source_key || ' ' || score FROM merge_events ORDER BY id`,
 			"outbox":      `SELECT key || ' ' || json_extract(payload, '$.version') || ' ' || json_extract(payload, '$.status') || ' ' || json_extract(payload, '$.cause') || ' ' || json_extract(payload, '$.master.golden') FROM outbox ORDER BY id`,
 			"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || company_key || ' ' || score FROM review_items ORDER BY id`,
-			"block keys":  `SELECT s.source || ':' || s.source_id || ' ' || bk.key FROM block_keys bk JOIN source_records s ON s.id = bk.source_row_id ORDER BY 1`,
+			"block keys":  `SELECT s.source || ':' || s.source_id || ' m' || rk.master_id || ' ' || rk.keys FROM row_keys rk JOIN source_records s ON s.id = rk.source_row_id ORDER BY 1`,
 		} {
 			res.tables[name] = dump(t, db, q)
 		}

@@ -26,8 +26,20 @@ var Dialect = &sqlstore.Dialect{
 	Extra: map[int][]string{1: {
 		`CREATE TRIGGER merge_events_append_only_update BEFORE UPDATE ON merge_events BEGIN SELECT RAISE(ABORT, 'merge_events is append-only'); END`,
 		`CREATE TRIGGER merge_events_append_only_delete BEFORE DELETE ON merge_events BEGIN SELECT RAISE(ABORT, 'merge_events is append-only'); END`,
+	}, 8: {
+		`CREATE TABLE row_keys (source_row_id INTEGER PRIMARY KEY, master_id INTEGER NOT NULL, keys TEXT NOT NULL)`,
+		`INSERT INTO row_keys (source_row_id, master_id, keys) SELECT source_row_id, MIN(master_id), group_concat(key, char(10)) FROM block_keys GROUP BY source_row_id`,
+		`DROP TABLE block_keys`,
+		// row_keys_version counts the changes to row_keys, by any connection: a store
+		// whose in-memory index was read at another count reads it again.
+		`CREATE TABLE row_keys_version (v INTEGER NOT NULL)`,
+		`INSERT INTO row_keys_version (v) VALUES (0)`,
+		`CREATE TRIGGER row_keys_version_insert AFTER INSERT ON row_keys BEGIN UPDATE row_keys_version SET v = v + 1; END`,
+		`CREATE TRIGGER row_keys_version_update AFTER UPDATE ON row_keys BEGIN UPDATE row_keys_version SET v = v + 1; END`,
+		`CREATE TRIGGER row_keys_version_delete AFTER DELETE ON row_keys BEGIN UPDATE row_keys_version SET v = v + 1; END`,
 	}},
-	NextIDs: nextIDs,
+	MemoryIndex: true,
+	NextIDs:     nextIDs,
 	Retryable: func(err error) bool {
 		var se *sqlite.Error
 		if errors.As(err, &se) {

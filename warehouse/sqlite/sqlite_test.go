@@ -3,10 +3,16 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/warehouse"
 	"github.com/steward-crm/steward/warehouse/sqlstore"
 	"github.com/steward-crm/steward/warehouse/storetest"
@@ -83,5 +89,173 @@ func TestUpgradeKeepsBlockingIndex(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// candidatesOf reads, in one transaction of s, the masters of each key and the rows of
+// each candidate master, as text to compare.
+func candidatesOf(t *testing.T, s warehouse.Store, keys []string) string {
+	t.Helper()
+	ctx := context.Background()
+	var out string
+	err := s.InTx(ctx, func(tx warehouse.Tx) error {
+		set, err := tx.Candidates(ctx, keys, 3, "")
+		if err != nil {
+			return err
+		}
+		out = fmt.Sprintf("masters %v skipped %v rows", set.Masters, set.Skipped)
+		var ms []int64
+		for m := range set.Rows {
+			ms = append(ms, m)
+		}
+		slices.Sort(ms)
+		for _, m := range ms {
+			out += fmt.Sprintf(" %d:", m)
+			for _, r := range set.Rows[m] {
+				out += fmt.Sprintf(" %d", r.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestMemoryIndexCoherent drives a store's in-memory blocking index through random
+// additions, key replacements, merges and rolled-back transactions, and after each step
+// compares what it finds with a store opened afresh on the same file (which reads the
+// index from row_keys); then it checks that a write by another store on the file, or by
+// hand in SQL, is seen by the first store's next transaction.
+func TestMemoryIndexCoherent(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.db")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	keyPool := []string{"name:martin", "name:durand", "name:petit", "email:a@x.fr", "email:b@x.fr", "phone:+33612345678", "pc:75011|12"}
+	fresh := func() string {
+		t.Helper()
+		b, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		return candidatesOf(t, b, keyPool)
+	}
+	rng := rand.New(rand.NewPCG(5, 7))
+	pick := func() []string {
+		var ks []string
+		for _, k := range keyPool {
+			if rng.IntN(3) == 0 {
+				ks = append(ks, k)
+			}
+		}
+		return ks
+	}
+	var rows []*warehouse.SourceRow
+	var masters []int64
+	boom := errors.New("boom")
+	for step := 0; step < 120; step++ {
+		op := rng.IntN(4)
+		if len(rows) < 2 {
+			op = 0
+		}
+		rollback := rng.IntN(5) == 0
+		err := a.InTx(ctx, func(tx warehouse.Tx) error {
+			// Read the index first, so that the transaction's changes go to a loaded one.
+			if _, err := tx.Candidates(ctx, keyPool[:1], 3, ""); err != nil {
+				return err
+			}
+			var added *warehouse.SourceRow
+			switch op {
+			case 0: // a new record with its own master
+				m := &contact.Master{}
+				if err := tx.CreateMaster(ctx, m); err != nil {
+					return err
+				}
+				id := fmt.Sprint(step)
+				r := &contact.Record{Source: "web", SourceID: id, FamilyName: "x", UpdatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+				added = &warehouse.SourceRow{Source: "web", SourceID: id, Hash: "h", UpdatedAt: r.UpdatedAt, Record: r, MasterID: m.ID}
+				if err := tx.PutSourceRecord(ctx, added); err != nil {
+					return err
+				}
+				if err := tx.AddBlockKeys(ctx, added.ID, pick()); err != nil {
+					return err
+				}
+				if !rollback {
+					masters = append(masters, m.ID)
+				}
+			case 1: // new keys for a record
+				if err := tx.ReplaceBlockKeys(ctx, rows[rng.IntN(len(rows))].ID, pick()); err != nil {
+					return err
+				}
+			case 2: // a record moves to another master, alone
+				r := *rows[rng.IntN(len(rows))]
+				r.MasterID = masters[rng.IntN(len(masters))]
+				if err := tx.PutSourceRecord(ctx, &r); err != nil {
+					return err
+				}
+			case 3: // several move in a batch
+				var batch []*warehouse.SourceRow
+				for _, i := range rng.Perm(len(rows))[:2] {
+					r := *rows[i]
+					r.MasterID = masters[rng.IntN(len(masters))]
+					batch = append(batch, &r)
+				}
+				if err := tx.PutSourceRecords(ctx, batch); err != nil {
+					return err
+				}
+			}
+			if rollback {
+				return boom
+			}
+			if added != nil {
+				rows = append(rows, added)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, boom) {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		if got, want := candidatesOf(t, a, keyPool), fresh(); got != want {
+			t.Fatalf("step %d (op %d, rollback %v): the warm index finds\n%s\nthe file holds\n%s", step, op, rollback, got, want)
+		}
+	}
+
+	// Another store on the file adds a record: the first store's next transaction sees it.
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	before := candidatesOf(t, a, keyPool)
+	err = b.InTx(ctx, func(tx warehouse.Tx) error {
+		m := &contact.Master{}
+		if err := tx.CreateMaster(ctx, m); err != nil {
+			return err
+		}
+		r := &contact.Record{Source: "crm", SourceID: "1", FamilyName: "x"}
+		row := &warehouse.SourceRow{Source: "crm", SourceID: "1", Hash: "h", Record: r, MasterID: m.ID}
+		if err := tx.PutSourceRecord(ctx, row); err != nil {
+			return err
+		}
+		return tx.AddBlockKeys(ctx, row.ID, []string{"email:only-b@x.fr"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := candidatesOf(t, a, []string{"email:only-b@x.fr"}); !strings.Contains(got, "masters map[email:only-b@x.fr:[") {
+		t.Errorf("a record written by another store is not found: %s", got)
+	}
+	// A hand-written change to row_keys is seen too.
+	if _, err := a.DB().Exec(`DELETE FROM row_keys`); err != nil {
+		t.Fatal(err)
+	}
+	if got := candidatesOf(t, a, append(keyPool, "email:only-b@x.fr")); got == before || strings.Contains(got, ":[") {
+		t.Errorf("after emptying row_keys the store still finds %s", got)
 	}
 }

@@ -106,12 +106,18 @@ func batchQueries(d *Dialect) []string {
 	if d.Arrays {
 		return arrayQueries()
 	}
-	qs := []string{jCappedKeyMasters}
+	var qs []string
+	if !d.MemoryIndex {
+		qs = append(qs, jCappedKeyMasters)
+	}
 	for _, n := range padSizes {
 		qs = append(qs, qSourceStates(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n))
 	}
 	for _, n := range exactSizes {
 		qs = append(qs, qPutSources(n), qInsertMasters(n), qSaveMasters(n), qAppendEvents(n), qAddOutboxes(n))
+		if d.MemoryIndex {
+			qs = append(qs, qInsertRowKeys(n))
+		}
 	}
 	return qs
 }
@@ -317,8 +323,11 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 		return t.syncBlockMastersArrays(ctx, known)
 	}
 	for _, r := range known {
-		if _, err := t.exec(ctx, qSyncBlockMasters, r.MasterID, r.ID, r.MasterID); err != nil {
+		if _, err := t.exec(ctx, t.d.qSyncMasters(), r.MasterID, r.ID, r.MasterID); err != nil {
 			return fmt.Errorf("put source records: block keys: %w", err)
+		}
+		if t.s.mem != nil {
+			t.s.mem.move(r.ID, r.MasterID)
 		}
 	}
 	recs, err := recordsJSON(rows)
@@ -358,6 +367,9 @@ func setIDs(res *sql.Rows, byKey map[string]*warehouse.SourceRow) error {
 func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error {
 	if t.d.Arrays && len(keys) > 0 {
 		return t.addRowBlockKeysArrays(ctx, keys)
+	}
+	if t.s.mem != nil {
+		return t.addRowKeys(ctx, keys)
 	}
 	return inChunks(keys, func(part []warehouse.RowKey) error {
 		n := padded(len(part))
@@ -564,7 +576,10 @@ FROM json_each(?) AS j`
 // the cap).
 func (t *tx) cappedKeyMasters(ctx context.Context, keys []string, maxMasters int, fn func(k string, masters []int64)) error {
 	read := t.keyMastersJSON
-	if t.d.Arrays {
+	switch {
+	case t.s.mem != nil:
+		read = t.keyMastersMem
+	case t.d.Arrays:
 		read = t.keyMastersArrays
 	}
 	byKey, err := read(ctx, keys, maxMasters+1)

@@ -36,6 +36,10 @@ type Dialect struct {
 	// methods send a list as one parameter and write many rows with one INSERT ... SELECT
 	// FROM unnest(...) (batch_arrays.go) instead of chunks of VALUES rows.
 	Arrays bool
+	// MemoryIndex: the database has one writer (SQLite), so the blocking index lives in
+	// memory, read from row_keys (one row per source row) instead of the block_keys
+	// B-tree (memindex.go).
+	MemoryIndex bool
 	// BeginTx options (nil: default).
 	TxOptions *sql.TxOptions
 }

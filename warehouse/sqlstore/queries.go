@@ -73,12 +73,45 @@ const (
 	qSyncBlockMasters = `UPDATE block_keys SET master_id = ? WHERE source_row_id = ? AND master_id <> ?`
 )
 
+// The blocking keys of a single-writer database (Dialect.MemoryIndex): one row_keys row
+// per source row, its keys separated by newlines.
+const (
+	qDeleteRowKeys  = `DELETE FROM row_keys WHERE source_row_id = ?`
+	qSyncRowMasters = `UPDATE row_keys SET master_id = ? WHERE source_row_id = ? AND master_id <> ?`
+)
+
+// qInsertRowKeys writes n rows' keys; a row that has keys already gets the new ones
+// appended.
+func qInsertRowKeys(n int) string {
+	return `INSERT INTO row_keys (source_row_id, master_id, keys) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ") +
+		` ON CONFLICT (source_row_id) DO UPDATE SET master_id = excluded.master_id, keys = row_keys.keys || char(10) || excluded.keys`
+}
+
+// qDeleteKeys and qSyncMasters are the dialect's statements that delete a row's keys and
+// move them to the row's new master.
+func (d *Dialect) qDeleteKeys() string {
+	if d.MemoryIndex {
+		return qDeleteRowKeys
+	}
+	return qDeleteBlockKeys
+}
+
+func (d *Dialect) qSyncMasters() string {
+	if d.MemoryIndex {
+		return qSyncRowMasters
+	}
+	return qSyncBlockMasters
+}
+
 // hotQueries lists every query warm prepares.
 func hotQueries(d *Dialect) []string {
-	qs := []string{qSourceRecord, qSourceState, qPutSource, qDeleteBlockKeys, qRowMaster, qSyncBlockMasters, qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
+	qs := []string{qSourceRecord, qSourceState, qPutSource, d.qDeleteKeys(), qRowMaster, d.qSyncMasters(), qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
 	qs = append(qs, qMaster+d.ForUpdate)
-	for _, n := range padSizes {
-		qs = append(qs, qInsertBlockKeys(n))
+	if !d.MemoryIndex {
+		for _, n := range padSizes {
+			qs = append(qs, qInsertBlockKeys(n))
+		}
 	}
 	return append(qs, batchQueries(d)...)
 }

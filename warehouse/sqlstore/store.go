@@ -28,13 +28,19 @@ type Store struct {
 	stmts  map[string]*sql.Stmt
 	// MaxRetries bounds InTx's retries of transient conflicts. Default 10.
 	MaxRetries int
+	// mem is the in-memory blocking index (Dialect.MemoryIndex), else nil.
+	mem *memIndex
 }
 
 var _ warehouse.Store = (*Store)(nil)
 
 // New wraps an open database. Call Migrate before use.
 func New(db *sql.DB, d *Dialect) *Store {
-	return &Store{db: db, d: d, MaxRetries: 10, stmts: map[string]*sql.Stmt{}}
+	s := &Store{db: db, d: d, MaxRetries: 10, stmts: map[string]*sql.Stmt{}}
+	if d.MemoryIndex {
+		s.mem = newMemIndex()
+	}
+	return s
 }
 
 // prepared returns the prepared statement of a (rebound) query when warm prepared it.
@@ -96,17 +102,49 @@ func (s *Store) InTx(ctx context.Context, fn func(tx warehouse.Tx) error) error 
 }
 
 func (s *Store) inTxOnce(ctx context.Context, fn func(tx warehouse.Tx) error) error {
+	if s.mem != nil {
+		s.mem.mu.Lock()
+		defer s.mem.mu.Unlock()
+	}
 	sqlTx, err := s.db.BeginTx(ctx, s.d.TxOptions)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	t := &tx{tx: sqlTx, d: s.d, s: s, ctx: ctx}
+	if s.mem != nil {
+		// Another connection's change to row_keys since the index was read makes it stale.
+		v, err := indexVersion(ctx, sqlTx)
+		if err != nil {
+			_ = sqlTx.Rollback()
+			return fmt.Errorf("begin: %w", err)
+		}
+		if s.mem.loaded && s.mem.version != v {
+			s.mem.reset()
+		}
+	}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
+		if s.mem != nil {
+			s.mem.rollback()
+		}
 		return err
 	}
+	var version int64
+	if s.mem != nil && s.mem.loaded {
+		if version, err = indexVersion(ctx, sqlTx); err != nil {
+			_ = sqlTx.Rollback()
+			s.mem.rollback()
+			return fmt.Errorf("commit: %w", err)
+		}
+	}
 	if err := sqlTx.Commit(); err != nil {
+		if s.mem != nil {
+			s.mem.reset() // whether the changes are in the file is not known: read it again
+		}
 		return fmt.Errorf("commit: %w", err)
+	}
+	if s.mem != nil {
+		s.mem.commit(version)
 	}
 	return nil
 }

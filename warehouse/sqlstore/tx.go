@@ -171,16 +171,22 @@ func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error 
 	}
 	// A record that moved to another master (merge) takes its blocking keys along.
 	if r.MasterID != 0 {
-		if _, err := t.exec(ctx, qSyncBlockMasters, r.MasterID, r.ID, r.MasterID); err != nil {
+		if _, err := t.exec(ctx, t.d.qSyncMasters(), r.MasterID, r.ID, r.MasterID); err != nil {
 			return fmt.Errorf("put source record %s: block keys: %w", r.Key(), err)
+		}
+		if t.s.mem != nil {
+			t.s.mem.move(r.ID, r.MasterID)
 		}
 	}
 	return nil
 }
 
 func (t *tx) ReplaceBlockKeys(ctx context.Context, id int64, keys []string) error {
-	if _, err := t.exec(ctx, qDeleteBlockKeys, id); err != nil {
+	if _, err := t.exec(ctx, t.d.qDeleteKeys(), id); err != nil {
 		return fmt.Errorf("block keys: %w", err)
+	}
+	if t.s.mem != nil {
+		t.s.mem.dropRow(id)
 	}
 	return t.AddBlockKeys(ctx, id, keys)
 }
