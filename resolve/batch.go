@@ -153,36 +153,30 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
 	// Each master is scored by its best-matching live record.
-	best := make([]ranked, 0, len(masters))
+	k := newRanker(eng, feats, len(masters))
 	for _, m := range masters {
-		var bestF *match.Features
-		bestW := math.Inf(-1)
+		k.start(m)
 		for i := range b.cands.Rows[m] {
-			f := b.candidateFeatures(&b.cands.Rows[m][i])
-			if w := eng.Weight(feats, f); w > bestW {
-				bestW, bestF = w, f
-			}
+			k.row(b.candidateFeatures(&b.cands.Rows[m][i]))
 		}
 		if t := b.masters[m]; t != nil {
 			for _, p := range t.joined {
-				if w := eng.Weight(feats, p.feats); w > bestW {
-					bestW, bestF = w, p.feats
-				}
+				k.row(p.feats)
 			}
 		}
-		if bestF != nil {
-			best = append(best, ranked{m, eng.ScoreFeatures(feats, bestF)})
+		if k.found() {
+			k.keep()
 		}
 	}
-	sortRanked(best)
+	best := k.ranked()
 
 	p := &pending{keys: keys, feats: feats, out: out,
 		row: &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position,
 			Features: match.EncodeFeatures(r.Norm)}}
 	decision := match.NewMaster
 	if len(best) > 0 {
-		out.Score = &best[0].score
-		decision = eng.Decide(best[0].score.Probability)
+		out.Score = best[0].score
+		decision = eng.Decide(out.Score.Probability)
 	}
 	var t *touched
 	if decision == match.Link {
@@ -207,8 +201,9 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 	t.joined = append(t.joined, p)
 	out.MasterID = t.id
 	// Review items, as resolveNew queues them (without auto_merge, which never comes here).
-	for i, c := range best {
-		d := eng.Decide(c.score.Probability)
+	for i := range best {
+		c := &best[i]
+		d := eng.Decide(c.probability())
 		kind := ""
 		switch {
 		case i == 0 && decision == match.Review:
@@ -219,8 +214,9 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 			kind = warehouse.ReviewPair
 		}
 		if kind != "" {
-			expl, _ := json.Marshal(c.score)
-			p.reviews = append(p.reviews, &warehouse.ReviewItem{Kind: kind, SourceKey: r.Key(), MasterID: t.id, CandidateID: c.masterID, Score: c.score.Probability, Explanation: expl})
+			sc := c.scored(eng)
+			expl, _ := json.Marshal(sc)
+			p.reviews = append(p.reviews, &warehouse.ReviewItem{Kind: kind, SourceKey: r.Key(), MasterID: t.id, CandidateID: c.masterID, Score: sc.Probability, Explanation: expl})
 		}
 	}
 	if sug := companySuggestion(p.row); sug != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
+	"github.com/steward-crm/steward/warehouse"
 	"github.com/steward-crm/steward/warehouse/sqlite"
 )
 
@@ -51,8 +52,10 @@ func benchRecords(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Re
 
 // BenchmarkResolveStreaming resolves new records, batch by batch, against a warehouse of
 // STEWARD_BENCH_MASTERS records (default 20 000; the figure is for 1 000 000),
-// built once and cached in the temp directory (steward-bench-N.db). Blocking index
-// lookups, scoring, survivorship, audit and outbox writes are included.
+// built once and cached in the temp directory (steward-bench-N.db). Each run works on a
+// copy of the cached file, so that runs start from the same warehouse and can be
+// compared. Blocking index lookups, scoring, survivorship, audit and outbox writes are
+// included.
 func BenchmarkResolveStreaming(b *testing.B) {
 	n := 20000
 	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_MASTERS")); err == nil && v > 0 {
@@ -64,37 +67,30 @@ func BenchmarkResolveStreaming(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("steward-bench-%d.db", n))
-	_, statErr := os.Stat(path)
+	cached := filepath.Join(os.TempDir(), fmt.Sprintf("steward-bench-%d.db", n))
+	if _, err := os.Stat(cached); err != nil {
+		buildBenchWarehouse(b, cached, n, r, eng)
+	}
+	path := filepath.Join(b.TempDir(), "w.db")
+	if err := copyFile(cached, path); err != nil {
+		b.Fatal(err)
+	}
 	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
 	rs := &Resolver{Store: st, Engine: eng}
-	if statErr != nil {
-		// Built through the resolver (masters of several records, as in production), in
-		// chunks of at most 20 000 generated records so that memory stays flat.
-		start := time.Now()
-		done := 0
-		for chunk := 0; done < n; chunk++ {
-			size := min(20000, n-done)
-			cfg := synth.Config{N: size, Seed: 42 + int64(chunk)}
-			if chunk > 0 {
-				cfg.Sources = []string{fmt.Sprint("base", chunk)}
-			}
-			recs := benchRecords(b, r, cfg)
-			if err := resolveInBatches(ctx, rs, recs, 1000); err != nil {
-				os.Remove(path)
-				b.Fatal(err)
-			}
-			done += size
-			if n > 20000 {
-				fmt.Fprintf(os.Stderr, "built %d of %d records in %s\n", done, n, time.Since(start).Round(time.Second))
-			}
-		}
-		b.Logf("built %s: %d records in %s", path, n, time.Since(start))
+	// The first transaction reads the blocking index into memory (SQLite): once per
+	// process, off the clock, reported here.
+	start := time.Now()
+	if err := st.InTx(ctx, func(tx warehouse.Tx) error {
+		_, err := tx.Candidates(ctx, []string{"warm"}, 1, "")
+		return err
+	}); err != nil {
+		b.Fatal(err)
 	}
+	b.Logf("first read of the blocking index: %s", time.Since(start).Round(time.Millisecond))
 	for _, batch := range []int{1, 100} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
 			src := fmt.Sprintf("bench%d", time.Now().UnixNano())
@@ -126,6 +122,63 @@ func BenchmarkResolveStreaming(b *testing.B) {
 			b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
+}
+
+// buildBenchWarehouse resolves n generated records into a new warehouse at path, through
+// the resolver (masters of several records, as in production), in chunks of at most
+// 20 000 records so that memory stays flat.
+func buildBenchWarehouse(b *testing.B, path string, n int, r *rules.Rules, eng *match.Engine) {
+	ctx := context.Background()
+	tmp := path + ".building"
+	os.Remove(tmp)
+	st, err := sqlite.Open(ctx, tmp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rs := &Resolver{Store: st, Engine: eng}
+	start := time.Now()
+	done := 0
+	for chunk := 0; done < n; chunk++ {
+		size := min(20000, n-done)
+		cfg := synth.Config{N: size, Seed: 42 + int64(chunk)}
+		if chunk > 0 {
+			cfg.Sources = []string{fmt.Sprint("base", chunk)}
+		}
+		recs := benchRecords(b, r, cfg)
+		if err := resolveInBatches(ctx, rs, recs, 1000); err != nil {
+			st.Close()
+			b.Fatal(err)
+		}
+		done += size
+		if n > 20000 {
+			fmt.Fprintf(os.Stderr, "built %d of %d records in %s\n", done, n, time.Since(start).Round(time.Second))
+		}
+	}
+	if err := st.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("built %s: %d records in %s", path, n, time.Since(start))
+}
+
+// copyFile copies a closed SQLite file (its WAL checkpointed into it at close).
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func resolveInBatches(ctx context.Context, rs *Resolver, recs []*contact.Record, size int) error {

@@ -178,8 +178,8 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	}
 	decision := match.NewMaster
 	if len(best) > 0 {
-		out.Score = &best[0].score
-		decision = rs.Engine.Decide(best[0].score.Probability)
+		out.Score = best[0].score
+		decision = rs.Engine.Decide(out.Score.Probability)
 	}
 	var masterID int64
 	var newMaster *contact.Master
@@ -190,7 +190,7 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		// threshold is merged into the oldest of them, which the record joins.
 		if rs.Engine.Rules().Match.AutoMerge {
 			for _, c := range best[1:] {
-				if rs.Engine.Decide(c.score.Probability) == match.Link {
+				if rs.Engine.Decide(c.probability()) == match.Link {
 					masterID = min(masterID, c.masterID)
 				}
 			}
@@ -233,11 +233,13 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	// Review items: the uncertain best candidate, and any second master above the auto
 	// threshold (the record bridges two masters: a steward decides on the merge, unless
 	// auto_merge merges them here, the older master surviving).
-	for i, c := range best {
-		d := rs.Engine.Decide(c.score.Probability)
+	for i := range best {
+		c := &best[i]
+		d := rs.Engine.Decide(c.probability())
 		if decision == match.Link && d == match.Link && c.masterID != masterID && rs.Engine.Rules().Match.AutoMerge {
-			expl, _ := json.Marshal(c.score)
-			if err := rs.merge(ctx, tx, masterID, c.masterID, c.score.Probability, expl, r.Key()); err != nil {
+			sc := c.scored(rs.Engine)
+			expl, _ := json.Marshal(sc)
+			if err := rs.merge(ctx, tx, masterID, c.masterID, sc.Probability, expl, r.Key()); err != nil {
 				return err
 			}
 			out.Merged = append(out.Merged, c.masterID)
@@ -255,8 +257,9 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		if kind == "" {
 			continue
 		}
-		expl, _ := json.Marshal(c.score)
-		added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: kind, SourceRowID: row.ID, SourceKey: r.Key(), MasterID: masterID, CandidateID: c.masterID, Score: c.score.Probability, Explanation: expl})
+		sc := c.scored(rs.Engine)
+		expl, _ := json.Marshal(sc)
+		added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: kind, SourceRowID: row.ID, SourceKey: r.Key(), MasterID: masterID, CandidateID: c.masterID, Score: sc.Probability, Explanation: expl})
 		if err != nil {
 			return err
 		}
@@ -311,30 +314,94 @@ func companySuggestion(row *warehouse.SourceRow) *contact.CompanySuggestion {
 	return nil
 }
 
+// ranked is a candidate master and the weight of its best-matching record. Its full
+// score (with the explanation) is computed only for the candidates a decision, a link or
+// a review item reads.
 type ranked struct {
 	masterID int64
-	score    match.Score
+	weight   float64
+	a, b     *match.Features
+	score    *match.Score
+}
+
+// scored returns the candidate's score, computing it on first use.
+func (c *ranked) scored(e *match.Engine) *match.Score {
+	if c.score == nil {
+		s := e.ScoreFeatures(c.a, c.b)
+		c.score = &s
+	}
+	return c.score
+}
+
+// probability is the candidate's match probability: its score's once computed.
+func (c *ranked) probability() float64 {
+	if c.score != nil {
+		return c.score.Probability
+	}
+	return match.Probability(c.weight)
+}
+
+// ranker collects the candidate masters of one record. A candidate below both the
+// review threshold and the best candidate so far can neither be the best nor queue a
+// review item: its weight is not summed to the end (Engine.WeightAtLeast) and it is
+// left out.
+type ranker struct {
+	eng      *match.Engine
+	feats    *match.Features
+	floor    float64 // Engine.ReviewWeight
+	top      float64
+	out      []ranked
+	bestW    float64
+	bestF    *match.Features
+	masterID int64
+}
+
+func newRanker(eng *match.Engine, feats *match.Features, n int) *ranker {
+	return &ranker{eng: eng, feats: feats, floor: eng.ReviewWeight(), top: math.Inf(-1), out: make([]ranked, 0, n)}
+}
+
+// start begins a candidate master.
+func (k *ranker) start(id int64) { k.masterID, k.bestW, k.bestF = id, math.Inf(-1), nil }
+
+// row weighs one of the master's records.
+func (k *ranker) row(f *match.Features) {
+	w, ok := k.eng.WeightAtLeast(k.feats, f, max(k.bestW, min(k.floor, k.top)))
+	if ok && w > k.bestW {
+		k.bestW, k.bestF = w, f
+	}
+}
+
+// found reports whether the master's best record is kept so far.
+func (k *ranker) found() bool { return k.bestF != nil }
+
+// keep adds the master.
+func (k *ranker) keep() {
+	k.out = append(k.out, ranked{masterID: k.masterID, weight: k.bestW, a: k.feats, b: k.bestF})
+	k.top = max(k.top, k.bestW)
+}
+
+// ranked returns the masters best first, the best one scored.
+func (k *ranker) ranked() []ranked {
+	sortRanked(k.out)
+	if len(k.out) > 0 {
+		k.out[0].scored(k.eng)
+	}
+	return k.out
 }
 
 // rank scores the record against each candidate master (its best-matching member, the
 // record itself excluded) and returns the masters best first, without those a steward
 // said are not a match.
 func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, cands *warehouse.CandidateSet) ([]ranked, error) {
-	feats := rs.Engine.Features(r.Norm)
-	out := make([]ranked, 0, len(cands.Rows))
+	k := newRanker(rs.Engine, rs.Engine.Features(r.Norm), len(cands.Rows))
 	for id, rows := range cands.Rows {
-		var bestF *match.Features
-		bestW := math.Inf(-1)
+		k.start(id)
 		for i := range rows {
-			if rows[i].ID == rowID {
-				continue
-			}
-			f := rs.candidateFeatures(&rows[i])
-			if w := rs.Engine.Weight(feats, f); w > bestW {
-				bestW, bestF = w, f
+			if rows[i].ID != rowID {
+				k.row(rs.candidateFeatures(&rows[i]))
 			}
 		}
-		if bestF == nil {
+		if !k.found() {
 			continue
 		}
 		// A record not stored yet (rowID 0) has no not-a-match decision.
@@ -347,10 +414,9 @@ func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *c
 				continue
 			}
 		}
-		out = append(out, ranked{id, rs.Engine.ScoreFeatures(feats, bestF)})
+		k.keep()
 	}
-	sortRanked(out)
-	return out, nil
+	return k.ranked(), nil
 }
 
 // candidateFeatures returns a candidate row's match features: the stored ones, else
@@ -370,9 +436,9 @@ func (rs *Resolver) candidateFeatures(c *warehouse.SourceRow) *match.Features {
 func sortRanked(rs []ranked) {
 	slices.SortStableFunc(rs, func(a, b ranked) int {
 		switch {
-		case a.score.Weight > b.score.Weight:
+		case a.weight > b.weight:
 			return -1
-		case a.score.Weight < b.score.Weight:
+		case a.weight < b.weight:
 			return 1
 		case a.masterID < b.masterID:
 			return -1

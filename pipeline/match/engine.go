@@ -87,6 +87,13 @@ func (e *Engine) Score(a, b *contact.Normalized) Score {
 // Probability turns a match weight into a probability.
 func Probability(weight float64) float64 { return 1 / (1 + math.Exp2(-weight)) }
 
+// ReviewWeight is the weight below which a pair's probability is under the review
+// threshold (Decide says NewMaster), less a margin for rounding: a resolver need not
+// score exactly a candidate it knows to be below it.
+func (e *Engine) ReviewWeight() float64 {
+	return math.Log2(e.review/(1-e.review)) - 1e-3
+}
+
 // Decision is what to do with a record given its best candidate.
 type Decision string
 

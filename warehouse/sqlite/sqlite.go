@@ -30,13 +30,18 @@ var Dialect = &sqlstore.Dialect{
 		`CREATE TABLE row_keys (source_row_id INTEGER PRIMARY KEY, master_id INTEGER NOT NULL, keys TEXT NOT NULL)`,
 		`INSERT INTO row_keys (source_row_id, master_id, keys) SELECT source_row_id, MIN(master_id), group_concat(key, char(10)) FROM block_keys GROUP BY source_row_id`,
 		`DROP TABLE block_keys`,
-		// row_keys_version counts the changes to row_keys, by any connection: a store
-		// whose in-memory index was read at another count reads it again.
+		// row_keys_version counts the changes to row_keys (and, from migration 9, to
+		// source_records), by any connection: a store whose in-memory index was read at
+		// another count reads it again.
 		`CREATE TABLE row_keys_version (v INTEGER NOT NULL)`,
 		`INSERT INTO row_keys_version (v) VALUES (0)`,
 		`CREATE TRIGGER row_keys_version_insert AFTER INSERT ON row_keys BEGIN UPDATE row_keys_version SET v = v + 1; END`,
 		`CREATE TRIGGER row_keys_version_update AFTER UPDATE ON row_keys BEGIN UPDATE row_keys_version SET v = v + 1; END`,
 		`CREATE TRIGGER row_keys_version_delete AFTER DELETE ON row_keys BEGIN UPDATE row_keys_version SET v = v + 1; END`,
+	}, 9: {
+		`CREATE TRIGGER source_records_version_insert AFTER INSERT ON source_records BEGIN UPDATE row_keys_version SET v = v + 1; END`,
+		`CREATE TRIGGER source_records_version_update AFTER UPDATE ON source_records BEGIN UPDATE row_keys_version SET v = v + 1; END`,
+		`CREATE TRIGGER source_records_version_delete AFTER DELETE ON source_records BEGIN UPDATE row_keys_version SET v = v + 1; END`,
 	}},
 	MemoryIndex: true,
 	NextIDs:     nextIDs,

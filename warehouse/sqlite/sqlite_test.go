@@ -99,7 +99,7 @@ func candidatesOf(t *testing.T, s warehouse.Store, keys []string) string {
 	ctx := context.Background()
 	var out string
 	err := s.InTx(ctx, func(tx warehouse.Tx) error {
-		set, err := tx.Candidates(ctx, keys, 3, "")
+		set, err := tx.Candidates(ctx, keys, 3, "f1|")
 		if err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func candidatesOf(t *testing.T, s warehouse.Store, keys []string) string {
 		for _, m := range ms {
 			out += fmt.Sprintf(" %d:", m)
 			for _, r := range set.Rows[m] {
-				out += fmt.Sprintf(" %d", r.ID)
+				out += fmt.Sprintf(" %d=%s[%s]", r.ID, r.Key(), r.Features)
 			}
 		}
 		return nil
@@ -160,7 +160,7 @@ func TestMemoryIndexCoherent(t *testing.T) {
 	var masters []int64
 	boom := errors.New("boom")
 	for step := 0; step < 120; step++ {
-		op := rng.IntN(4)
+		op := rng.IntN(6)
 		if len(rows) < 2 {
 			op = 0
 		}
@@ -179,7 +179,7 @@ func TestMemoryIndexCoherent(t *testing.T) {
 				}
 				id := fmt.Sprint(step)
 				r := &contact.Record{Source: "web", SourceID: id, FamilyName: "x", UpdatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
-				added = &warehouse.SourceRow{Source: "web", SourceID: id, Hash: "h", UpdatedAt: r.UpdatedAt, Record: r, MasterID: m.ID}
+				added = &warehouse.SourceRow{Source: "web", SourceID: id, Hash: "h", UpdatedAt: r.UpdatedAt, Record: r, MasterID: m.ID, Features: fmt.Sprint("f1|", step)}
 				if err := tx.PutSourceRecord(ctx, added); err != nil {
 					return err
 				}
@@ -207,6 +207,27 @@ func TestMemoryIndexCoherent(t *testing.T) {
 					batch = append(batch, &r)
 				}
 				if err := tx.PutSourceRecords(ctx, batch); err != nil {
+					return err
+				}
+			case 4: // a record is withdrawn (its keys go) or comes back with new features
+				r := *rows[rng.IntN(len(rows))]
+				r.Deleted = rng.IntN(2) == 0
+				r.Features = fmt.Sprint("f1|v", step)
+				if err := tx.PutSourceRecord(ctx, &r); err != nil {
+					return err
+				}
+				var keys []string
+				if !r.Deleted {
+					keys = pick()
+				}
+				if err := tx.ReplaceBlockKeys(ctx, r.ID, keys); err != nil {
+					return err
+				}
+			case 5: // a record without keys joins a master, in a batch
+				id := fmt.Sprint("nokeys", step)
+				r := &contact.Record{Source: "crm", SourceID: id, FamilyName: "y"}
+				added = &warehouse.SourceRow{Source: "crm", SourceID: id, Hash: "h", Record: r, MasterID: masters[rng.IntN(len(masters))]}
+				if err := tx.PutSourceRecords(ctx, []*warehouse.SourceRow{added}); err != nil {
 					return err
 				}
 			}

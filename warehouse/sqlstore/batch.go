@@ -203,7 +203,30 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
 	// Rows whose stored features are missing or of another version: by id, to decode.
 	stale := map[int64]*warehouse.SourceRow{}
-	err = inLists(t.d.Arrays, masters, func(part []int64) error {
+	if t.s.mem != nil {
+		err = t.candidateRows(ctx, masters, featuresVersion, set)
+	} else {
+		err = t.candidateRowsSQL(ctx, masters, featuresVersion, set)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	for _, rows := range set.Rows {
+		for i := range rows {
+			if rows[i].Features == "" {
+				stale[rows[i].ID] = &rows[i]
+			}
+		}
+	}
+	if err := t.decodeRecords(ctx, stale); err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	return set, nil
+}
+
+// candidateRowsSQL reads the live rows of the masters into set.Rows.
+func (t *tx) candidateRowsSQL(ctx context.Context, masters []int64, featuresVersion string, set *warehouse.CandidateSet) error {
+	return inLists(t.d.Arrays, masters, func(part []int64) error {
 		q, args := qCandidateRows(padded(len(part))), padIDs(part)
 		if t.d.Arrays {
 			q, args = aCandidateRows, []any{part}
@@ -226,20 +249,6 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
-	}
-	for _, rows := range set.Rows {
-		for i := range rows {
-			if rows[i].Features == "" {
-				stale[rows[i].ID] = &rows[i]
-			}
-		}
-	}
-	if err := t.decodeRecords(ctx, stale); err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
-	}
-	return set, nil
 }
 
 // decodeRecords reads and decodes the records of the rows by id.
@@ -326,13 +335,19 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 		if _, err := t.exec(ctx, t.d.qSyncMasters(), r.MasterID, r.ID, r.MasterID); err != nil {
 			return fmt.Errorf("put source records: block keys: %w", err)
 		}
-		if t.s.mem != nil {
-			t.s.mem.move(r.ID, r.MasterID)
-		}
 	}
 	recs, err := recordsJSON(rows)
 	if err != nil {
 		return err
+	}
+	if t.s.mem != nil {
+		defer func() {
+			for _, r := range rows {
+				if r.ID != 0 {
+					t.s.mem.source(r)
+				}
+			}
+		}()
 	}
 	return eachChunk(len(rows), func(lo, hi int) error {
 		args := make([]any, 0, 13*(hi-lo))

@@ -12,24 +12,33 @@ import (
 )
 
 // memIndex is the blocking index of a single-writer database (SQLite) held in memory:
-// key hash → source rows → master. The database keeps one row_keys row per source row
-// (its master and its keys, written with the row: an append, where a B-tree of keys took
-// a dozen random inserts per record, most of a resolve batch's page writes against a
-// large warehouse), and the index is read from it on first use.
+// key hash → live source rows → master, and each master's live rows with what
+// Candidates returns of them (source, source id, match features). The database keeps
+// one row_keys row per source row (its master and its keys, written with the row: an
+// append, where a B-tree of keys took a dozen random inserts per record, most of a
+// resolve batch's page writes against a large warehouse), and the index is read from it
+// and from source_records on first use. Candidates then reads nothing from the file but
+// the records of rows whose stored features are of an older version: against a million
+// masters, reading the candidate rows of a batch cost a few thousand B-tree descents.
 //
 // Coherence:
 //   - Transactions run one at a time on it (mu is held from begin to end; SQLite has one
 //     writer anyway). A transaction changes the index as it writes row_keys and keeps
 //     what it changed; a rollback restores it.
-//   - Triggers count every change to row_keys in row_keys_version, whichever connection
-//     makes it (another process on the same file, a hand-written UPDATE). A transaction
-//     that finds the count changed since the index was read drops the index, and the
-//     next Candidates reads it again.
+//   - Triggers count every change to row_keys and source_records in row_keys_version,
+//     whichever connection makes it (another process on the same file, a hand-written
+//     UPDATE). A transaction that finds the count changed since the index was read drops
+//     the index, and the next Candidates reads it again.
+//   - The only statements that write source_records are those of PutSourceRecord(s),
+//     which mirror what they wrote here.
 type memIndex struct {
 	mu      sync.Mutex
 	loaded  bool
 	version int64 // row_keys_version when read or last committed
 	rows    map[int64]memRow
+	// byMaster lists each master's live rows by id.
+	byMaster map[int64][]int64
+	sources  map[string]string // interned source names
 	// post maps a key hash to its rows: a row id (> 0) when there is one, else -(i+1)
 	// for multi[i]. Most keys (an e-mail, a phone) belong to one row.
 	post  map[uint64]int64
@@ -40,9 +49,16 @@ type memIndex struct {
 	loadedInTx bool
 }
 
+// memRow is a source row that is live (it has a master and is not withdrawn) or that has
+// keys in row_keys. Only live rows are posted under their keys and listed in byMaster: a
+// row that is not live keeps its keys here because it can come back (PutSourceRecord of
+// a newer version) with the keys row_keys still holds for it.
 type memRow struct {
-	master int64
-	keys   []uint64
+	live             bool
+	master           int64
+	keys             []uint64
+	source, sourceID string
+	features         string
 }
 
 type memUndo struct {
@@ -65,10 +81,10 @@ func keyHash(k string) uint64 {
 }
 
 func (x *memIndex) reset() {
-	x.loaded, x.rows, x.post, x.multi, x.free, x.undo, x.loadedInTx = false, nil, nil, nil, nil, nil, false
+	x.loaded, x.rows, x.byMaster, x.sources, x.post, x.multi, x.free, x.undo, x.loadedInTx = false, nil, nil, nil, nil, nil, nil, nil, false
 }
 
-// load reads the index from row_keys inside tx.
+// load reads the index from source_records and row_keys inside tx.
 func (x *memIndex) load(ctx context.Context, tx *sql.Tx) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM row_keys`).Scan(&n); err != nil {
@@ -76,26 +92,77 @@ func (x *memIndex) load(ctx context.Context, tx *sql.Tx) error {
 	}
 	x.reset()
 	x.rows = make(map[int64]memRow, n)
+	x.byMaster = make(map[int64][]int64, n)
+	x.sources = map[string]string{}
 	x.post = make(map[uint64]int64, 8*n)
-	rows, err := tx.QueryContext(ctx, `SELECT source_row_id, master_id, keys FROM row_keys`)
+	err := x.scan(ctx, tx, `SELECT id, master_id, source, source_id, features FROM source_records INDEXED BY source_records_candidates
+WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
+		r := memRow{live: true}
+		var id int64
+		var feats sql.NullString
+		if err := rows.Scan(&id, &r.master, &r.source, &r.sourceID, &feats); err != nil {
+			return err
+		}
+		r.source, r.features = x.intern(r.source), feats.String
+		x.rows[id] = r
+		x.byMaster[r.master] = append(x.byMaster[r.master], id)
+		return nil
+	})
 	if err != nil {
+		return err
+	}
+	for _, ids := range x.byMaster {
+		slices.Sort(ids)
+	}
+	err = x.scan(ctx, tx, `SELECT source_row_id, keys FROM row_keys`, func(rows *sql.Rows) error {
+		var id int64
+		var keys string
+		if err := rows.Scan(&id, &keys); err != nil {
+			return err
+		}
+		r, ok := x.rows[id]
+		r.keys = hashKeys(nil, keys)
+		x.rows[id] = r
+		if ok {
+			for _, h := range r.keys {
+				x.addPost(h, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	x.loaded = true
+	return nil
+}
+
+func (x *memIndex) scan(ctx context.Context, tx *sql.Tx, q string, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		x.reset()
 		return fmt.Errorf("blocking index: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, master int64
-		var keys string
-		if err := rows.Scan(&id, &master, &keys); err != nil {
+		if err := fn(rows); err != nil {
+			x.reset()
 			return fmt.Errorf("blocking index: %w", err)
 		}
-		x.put(id, master, hashKeys(nil, keys))
 	}
 	if err := rows.Err(); err != nil {
 		x.reset()
 		return fmt.Errorf("blocking index: %w", err)
 	}
-	x.loaded = true
 	return nil
+}
+
+func (x *memIndex) intern(s string) string {
+	if v, ok := x.sources[s]; ok {
+		return v
+	}
+	x.sources[s] = s
+	return s
 }
 
 // hashKeys appends the hashes of a row_keys list (keys separated by newlines) to hs,
@@ -110,26 +177,46 @@ func hashKeys(hs []uint64, keys string) []uint64 {
 	return slices.Compact(hs)
 }
 
-// put sets a row (no undo): its old postings go, the new ones come.
-func (x *memIndex) put(id, master int64, keys []uint64) {
-	if old, ok := x.rows[id]; ok {
-		for _, h := range old.keys {
-			x.unpost(h, id)
+// put sets a row (no undo): its old postings and membership go, the new ones come. A
+// row neither live nor with keys is not kept.
+func (x *memIndex) put(id int64, r memRow) {
+	x.drop(id)
+	if !r.live {
+		if len(r.keys) > 0 {
+			x.rows[id] = memRow{keys: r.keys}
 		}
+		return
 	}
-	x.rows[id] = memRow{master: master, keys: keys}
-	for _, h := range keys {
+	x.rows[id] = r
+	for _, h := range r.keys {
 		x.addPost(h, id)
 	}
+	ids := x.byMaster[r.master]
+	i, _ := slices.BinarySearch(ids, id)
+	x.byMaster[r.master] = slices.Insert(ids, i, id)
 }
 
 // drop removes a row (no undo).
 func (x *memIndex) drop(id int64) {
-	if old, ok := x.rows[id]; ok {
-		for _, h := range old.keys {
-			x.unpost(h, id)
-		}
-		delete(x.rows, id)
+	old, ok := x.rows[id]
+	if !ok {
+		return
+	}
+	delete(x.rows, id)
+	if !old.live {
+		return
+	}
+	for _, h := range old.keys {
+		x.unpost(h, id)
+	}
+	ids := x.byMaster[old.master]
+	if i, found := slices.BinarySearch(ids, id); found {
+		ids = slices.Delete(ids, i, i+1)
+	}
+	if len(ids) == 0 {
+		delete(x.byMaster, old.master)
+	} else {
+		x.byMaster[old.master] = ids
 	}
 }
 
@@ -195,40 +282,51 @@ func (x *memIndex) remember(id int64) {
 // The changes a transaction makes, mirroring its writes to row_keys. They apply only to
 // a loaded index: an index read later reads them from the table.
 
-func (x *memIndex) addKeys(id, master int64, keys []string) {
+// source mirrors the write of a source row: it takes its master, source and features,
+// keeping its keys; a withdrawn row, or one without a master, is no longer live.
+func (x *memIndex) source(r *warehouse.SourceRow) {
 	if !x.loaded {
 		return
 	}
-	x.remember(id)
-	var hs []uint64
-	if old, ok := x.rows[id]; ok {
-		hs = append(hs, old.keys...)
+	old, had := x.rows[r.ID]
+	live := !r.Deleted && r.MasterID != 0
+	if !had && !live {
+		return
 	}
+	x.remember(r.ID)
+	if !live {
+		x.put(r.ID, memRow{keys: old.keys})
+		return
+	}
+	x.put(r.ID, memRow{live: true, master: r.MasterID, keys: old.keys, source: x.intern(r.Source), sourceID: r.SourceID, features: r.Features})
+}
+
+// addKeys mirrors keys added to a row, which PutSourceRecord(s) wrote first (a row that
+// is not live keeps them for when it comes back).
+func (x *memIndex) addKeys(id int64, keys []string) {
+	if !x.loaded {
+		return
+	}
+	r := x.rows[id]
+	x.remember(id)
+	hs := slices.Clone(r.keys)
 	for _, k := range keys {
 		hs = append(hs, keyHash(k))
 	}
 	slices.Sort(hs)
-	x.put(id, master, slices.Compact(hs))
+	r.keys = slices.Compact(hs)
+	x.put(id, r)
 }
 
-func (x *memIndex) dropRow(id int64) {
+// clearKeys mirrors the deletion of a row's keys (the row stays).
+func (x *memIndex) clearKeys(id int64) {
 	if !x.loaded {
 		return
 	}
-	if _, ok := x.rows[id]; ok {
+	if r, ok := x.rows[id]; ok && len(r.keys) > 0 {
 		x.remember(id)
-		x.drop(id)
-	}
-}
-
-func (x *memIndex) move(id, master int64) {
-	if !x.loaded {
-		return
-	}
-	if r, ok := x.rows[id]; ok && r.master != master {
-		x.remember(id)
-		r.master = master
-		x.rows[id] = r
+		r.keys = nil
+		x.put(id, r)
 	}
 }
 
@@ -242,7 +340,7 @@ func (x *memIndex) rollback() {
 	for i := len(x.undo) - 1; i >= 0; i-- {
 		u := x.undo[i]
 		if u.had {
-			x.put(u.id, u.prev.master, u.prev.keys)
+			x.put(u.id, u.prev)
 		} else {
 			x.drop(u.id)
 		}
@@ -337,7 +435,32 @@ func (t *tx) addRowKeys(ctx context.Context, keys []warehouse.RowKey) error {
 		return err
 	}
 	for _, r := range rows {
-		t.s.mem.addKeys(r.id, r.master, r.keys)
+		t.s.mem.addKeys(r.id, r.keys)
+	}
+	return nil
+}
+
+// candidateRows is the read of Candidates' rows on the in-memory index: the live rows of
+// the masters, oldest first, with their features when of featuresVersion.
+func (t *tx) candidateRows(ctx context.Context, masters []int64, featuresVersion string, set *warehouse.CandidateSet) error {
+	x, err := t.index(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range masters {
+		ids := x.byMaster[m]
+		if len(ids) == 0 {
+			continue
+		}
+		rows := make([]warehouse.SourceRow, len(ids))
+		for i, id := range ids {
+			r := x.rows[id]
+			rows[i] = warehouse.SourceRow{ID: id, Source: r.source, SourceID: r.sourceID, MasterID: m}
+			if featuresVersion != "" && strings.HasPrefix(r.features, featuresVersion) {
+				rows[i].Features = r.features
+			}
+		}
+		set.Rows[m] = rows
 	}
 	return nil
 }

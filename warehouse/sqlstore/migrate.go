@@ -221,6 +221,10 @@ CREATE INDEX block_keys_row ON block_keys(source_row_id);
 	// key B-tree cost a dozen random page writes per record. PostgreSQL, whose writers
 	// are several processes, keeps block_keys.
 	8: ``,
+	// 9: the in-memory index also holds each live row's source, source id and match
+	// features (Candidates reads no row from the file); SQLite's triggers count changes
+	// to source_records as well (Dialect.Extra[9]).
+	9: ``,
 }
 
 // SchemaVersion is the newest migration version.

@@ -174,9 +174,9 @@ func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error 
 		if _, err := t.exec(ctx, t.d.qSyncMasters(), r.MasterID, r.ID, r.MasterID); err != nil {
 			return fmt.Errorf("put source record %s: block keys: %w", r.Key(), err)
 		}
-		if t.s.mem != nil {
-			t.s.mem.move(r.ID, r.MasterID)
-		}
+	}
+	if t.s.mem != nil {
+		t.s.mem.source(r)
 	}
 	return nil
 }
@@ -186,7 +186,7 @@ func (t *tx) ReplaceBlockKeys(ctx context.Context, id int64, keys []string) erro
 		return fmt.Errorf("block keys: %w", err)
 	}
 	if t.s.mem != nil {
-		t.s.mem.dropRow(id)
+		t.s.mem.clearKeys(id)
 	}
 	return t.AddBlockKeys(ctx, id, keys)
 }
