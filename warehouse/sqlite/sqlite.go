@@ -82,10 +82,42 @@ func nextIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, err
 }
 
 // Open opens (creating if needed) the SQLite warehouse at path and migrates it. The file
-// uses WAL journaling; one connection writes at a time.
+// uses WAL journaling; one connection writes at a time, and another copies the log into
+// the file in the background (checkpoint.go).
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)", "cache_size(-131072)", "mmap_size(1073741824)"}
+	background := !strings.HasPrefix(path, "file:")
+	if background {
+		pragmas = append(pragmas, fmt.Sprintf("wal_autocheckpoint(%d)", checkpointLimit))
+	}
+	db, err := open(path, pragmas)
+	if err != nil {
+		return nil, err
+	}
+	// One connection: SQLite has one writer anyway, and this avoids SQLITE_BUSY storms.
+	db.SetMaxOpenConns(1)
+	s := sqlstore.New(db, Dialect)
+	if err := s.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	if background {
+		cdb, err := open(path, []string{"busy_timeout(60000)"})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		cdb.SetMaxOpenConns(1)
+		s.OnClose(startCheckpointer(cdb, checkpointInterval).Close)
+	}
+	return s, nil
+}
+
+// open opens a database/sql handle on path with the pragmas (a path starting with
+// "file:" is a complete DSN and is used as it is).
+func open(path string, pragmas []string) (*sql.DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)", "cache_size(-131072)", "mmap_size(1073741824)"} {
+	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -98,12 +130,5 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	// One connection: SQLite has one writer anyway, and this avoids SQLITE_BUSY storms.
-	db.SetMaxOpenConns(1)
-	s := sqlstore.New(db, Dialect)
-	if err := s.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("sqlite %s: %w", path, err)
-	}
-	return s, nil
+	return db, nil
 }

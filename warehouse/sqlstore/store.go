@@ -30,6 +30,8 @@ type Store struct {
 	MaxRetries int
 	// mem is the in-memory blocking index (Dialect.MemoryIndex), else nil.
 	mem *memIndex
+	// closers run at Close, last added first, before the database closes.
+	closers []func() error
 }
 
 var _ warehouse.Store = (*Store)(nil)
@@ -74,15 +76,24 @@ func (s *Store) warm(ctx context.Context) error {
 // DB returns the underlying database (for tests and tools).
 func (s *Store) DB() *sql.DB { return s.db }
 
+// OnClose adds fn to what Close does before it closes the database (a dialect's
+// background work on the same file).
+func (s *Store) OnClose(fn func() error) { s.closers = append(s.closers, fn) }
+
 // Close closes the database.
 func (s *Store) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	s.closers = nil
 	s.stmtMu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
 	}
 	s.stmts = map[string]*sql.Stmt{}
 	s.stmtMu.Unlock()
-	return s.db.Close()
+	return errors.Join(append(errs, s.db.Close())...)
 }
 
 // InTx runs fn in a transaction, retrying transient conflicts with a short backoff.

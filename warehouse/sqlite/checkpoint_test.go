@@ -1,0 +1,89 @@
+package sqlite
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestBackgroundCheckpoint: the log stays bounded while a writer commits, many times the
+// limit in all, nothing is lost, and Close leaves no log behind. A writer that pauses
+// between transactions leaves the whole copy to the background checkpointer (its own
+// limit is out of reach here); a writer that never pauses is bounded by its own
+// automatic checkpoint.
+func TestBackgroundCheckpoint(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		limit int
+		pause time.Duration
+	}{
+		{"writer pauses, background copies", 1 << 30, 3 * time.Millisecond},
+		{"writer never pauses", 64, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			interval, limit := checkpointInterval, checkpointLimit
+			checkpointInterval, checkpointLimit = time.Millisecond, tc.limit
+			t.Cleanup(func() { checkpointInterval, checkpointLimit = interval, limit })
+			checkpointLog(t, tc.pause)
+		})
+	}
+}
+
+func checkpointLog(t *testing.T, pause time.Duration) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := s.DB()
+	if _, err := db.Exec(`CREATE TABLE filler (x BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	var auto int
+	if err := db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != checkpointLimit {
+		t.Fatalf("writer's wal_autocheckpoint = %d (%v), want %d", auto, err, checkpointLimit)
+	}
+	const txs, rowsPerTx, rowSize = 300, 4, 4000
+	maxWAL := int64(0)
+	for i := 0; i < txs; i++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < rowsPerTx; j++ {
+			if _, err := tx.Exec(`INSERT INTO filler (x) VALUES (randomblob(?))`, rowSize); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path + "-wal"); err == nil {
+			maxWAL = max(maxWAL, fi.Size())
+		}
+		time.Sleep(pause)
+	}
+	written := int64(txs * rowsPerTx * rowSize)
+	t.Logf("%d KiB written, log at most %d KiB", written>>10, maxWAL>>10)
+	if maxWAL > written/4 {
+		t.Errorf("the log grew to %d bytes for %d bytes written: not checkpointed", maxWAL, written)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
+		t.Errorf("the log is still there after Close (%v)", err)
+	}
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n int
+	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM filler`).Scan(&n); err != nil || n != txs*rowsPerTx {
+		t.Errorf("%d rows after reopening (%v), want %d", n, err, txs*rowsPerTx)
+	}
+}
