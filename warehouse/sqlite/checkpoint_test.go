@@ -19,7 +19,7 @@ func TestBackgroundCheckpoint(t *testing.T) {
 		limit int
 		pause time.Duration
 	}{
-		{"writer pauses, background copies", 1 << 30, 3 * time.Millisecond},
+		{"writer pauses, background copies", 1 << 30, 2 * time.Millisecond},
 		{"writer never pauses", 64, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,7 +46,7 @@ func checkpointLog(t *testing.T, pause time.Duration) {
 	if err := db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != checkpointLimit {
 		t.Fatalf("writer's wal_autocheckpoint = %d (%v), want %d", auto, err, checkpointLimit)
 	}
-	const txs, rowsPerTx, rowSize = 300, 4, 4000
+	const txs, rowsPerTx, rowSize = 500, 4, 4000
 	maxWAL := int64(0)
 	for i := 0; i < txs; i++ {
 		tx, err := db.BeginTx(ctx, nil)
@@ -68,7 +68,9 @@ func checkpointLog(t *testing.T, pause time.Duration) {
 	}
 	written := int64(txs * rowsPerTx * rowSize)
 	t.Logf("%d KiB written, log at most %d KiB", written>>10, maxWAL>>10)
-	if maxWAL > written/4 {
+	// The bound is loose: the writer's own checkpoint is skipped when it finds the
+	// background one running, and under load that can happen several times in a row.
+	if maxWAL > written/2 {
 		t.Errorf("the log grew to %d bytes for %d bytes written: not checkpointed", maxWAL, written)
 	}
 	if err := s.Close(); err != nil {
