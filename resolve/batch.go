@@ -27,8 +27,6 @@ type batch struct {
 	// cands is what blocking finds in the warehouse for the keys of the records still to
 	// resolve (nil: to be read again, after a record-at-a-time write).
 	cands *warehouse.CandidateSet
-	// feats caches decoded candidate features by source row id.
-	feats map[int64]*match.Features
 
 	// Pending writes, in record order.
 	rows    []*pending
@@ -61,8 +59,7 @@ type touched struct {
 const provisionalBase = math.MaxInt64 / 2
 
 func newBatch(ctx context.Context, rs *Resolver, tx warehouse.Tx) *batch {
-	return &batch{rs: rs, tx: tx, ctx: ctx, feats: map[int64]*match.Features{},
-		masters: map[int64]*touched{}, byKey: map[string][]*pending{}, nextNew: provisionalBase}
+	return &batch{rs: rs, tx: tx, ctx: ctx, masters: map[int64]*touched{}, byKey: map[string][]*pending{}, nextNew: provisionalBase}
 }
 
 // run resolves recs in order into outs.
@@ -123,16 +120,6 @@ func stale(r *contact.Record, prev *warehouse.SourceRow) bool {
 	return !r.UpdatedAt.IsZero() && r.UpdatedAt.Before(prev.UpdatedAt)
 }
 
-// candidateFeatures returns a candidate row's features, decoded once per batch.
-func (b *batch) candidateFeatures(c *warehouse.SourceRow) *match.Features {
-	if f, ok := b.feats[c.ID]; ok {
-		return f
-	}
-	f := b.rs.candidateFeatures(c)
-	b.feats[c.ID] = f
-	return f
-}
-
 // decide resolves a record never stored before against the warehouse's candidates and
 // the batch's pending records, and queues its writes.
 func (b *batch) decide(r *contact.Record, keys []string, hash, position string, out *Outcome) error {
@@ -153,11 +140,11 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
 	// Each master is scored by its best-matching live record.
-	k := newRanker(eng, feats, len(masters))
+	k := newRanker(b.rs, feats, len(masters))
 	for _, m := range masters {
 		k.start(m)
 		for i := range b.cands.Rows[m] {
-			k.row(b.candidateFeatures(&b.cands.Rows[m][i]))
+			k.candidate(&b.cands.Rows[m][i])
 		}
 		if t := b.masters[m]; t != nil {
 			for _, p := range t.joined {

@@ -346,6 +346,7 @@ func (c *ranked) probability() float64 {
 // review item: its weight is not summed to the end (Engine.WeightAtLeast) and it is
 // left out.
 type ranker struct {
+	rs       *Resolver
 	eng      *match.Engine
 	feats    *match.Features
 	floor    float64 // Engine.ReviewWeight
@@ -354,21 +355,38 @@ type ranker struct {
 	bestW    float64
 	bestF    *match.Features
 	masterID int64
+	// scratch receives each stored candidate's decoded features; it is kept (and a new
+	// one taken) only when the candidate is its master's best so far.
+	scratch *match.Features
 }
 
-func newRanker(eng *match.Engine, feats *match.Features, n int) *ranker {
-	return &ranker{eng: eng, feats: feats, floor: eng.ReviewWeight(), top: math.Inf(-1), out: make([]ranked, 0, n)}
+func newRanker(rs *Resolver, feats *match.Features, n int) *ranker {
+	return &ranker{rs: rs, eng: rs.Engine, feats: feats, floor: rs.Engine.ReviewWeight(), top: math.Inf(-1), out: make([]ranked, 0, n), scratch: &match.Features{}}
 }
 
 // start begins a candidate master.
 func (k *ranker) start(id int64) { k.masterID, k.bestW, k.bestF = id, math.Inf(-1), nil }
 
-// row weighs one of the master's records.
-func (k *ranker) row(f *match.Features) {
+// candidate weighs one of the master's stored records.
+func (k *ranker) candidate(c *warehouse.SourceRow) {
+	f := k.scratch
+	if !match.DecodeFeaturesInto(c.Features, f) {
+		f = k.rs.candidateFeatures(c)
+	}
+	if k.row(f) && f == k.scratch {
+		k.scratch = &match.Features{}
+	}
+}
+
+// row weighs one of the master's records and reports whether it is the master's best
+// so far.
+func (k *ranker) row(f *match.Features) bool {
 	w, ok := k.eng.WeightAtLeast(k.feats, f, max(k.bestW, min(k.floor, k.top)))
 	if ok && w > k.bestW {
 		k.bestW, k.bestF = w, f
+		return true
 	}
+	return false
 }
 
 // found reports whether the master's best record is kept so far.
@@ -393,12 +411,12 @@ func (k *ranker) ranked() []ranked {
 // record itself excluded) and returns the masters best first, without those a steward
 // said are not a match.
 func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, cands *warehouse.CandidateSet) ([]ranked, error) {
-	k := newRanker(rs.Engine, rs.Engine.Features(r.Norm), len(cands.Rows))
+	k := newRanker(rs, rs.Engine.Features(r.Norm), len(cands.Rows))
 	for id, rows := range cands.Rows {
 		k.start(id)
 		for i := range rows {
 			if rows[i].ID != rowID {
-				k.row(rs.candidateFeatures(&rows[i]))
+				k.candidate(&rows[i])
 			}
 		}
 		if !k.found() {

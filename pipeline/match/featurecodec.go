@@ -55,18 +55,28 @@ func EncodeFeatures(n *contact.Normalized) string {
 // DecodeFeatures decodes EncodeFeatures' output; ok is false for another version or a
 // malformed string. The values share the string's memory.
 func DecodeFeatures(s string) (f *Features, ok bool) {
-	rest, found := strings.CutPrefix(s, FeaturesVersion)
-	if !found {
+	f = &Features{}
+	if !DecodeFeaturesInto(s, f) {
 		return nil, false
 	}
-	f = &Features{}
+	return f, true
+}
+
+// DecodeFeaturesInto is DecodeFeatures into f, whose previous values it replaces (a
+// resolver decodes each candidate into the same scratch Features and keeps only the
+// best ones). On false f is left unusable.
+func DecodeFeaturesInto(s string, f *Features) bool {
+	rest, found := strings.CutPrefix(s, FeaturesVersion)
+	if !found {
+		return false
+	}
 	f.vals = f.inline[:0]
 	for id := range numFields {
 		part := rest
 		if i := strings.IndexByte(rest, fieldSep); i >= 0 {
 			part, rest = rest[:i], rest[i+1:]
 		} else if id != numFields-1 {
-			return nil, false
+			return false
 		} else {
 			rest = ""
 		}
@@ -79,5 +89,5 @@ func DecodeFeatures(s string) (f *Features, ok bool) {
 		}
 		f.end[id] = uint16(len(f.vals))
 	}
-	return f, true
+	return true
 }

@@ -39,6 +39,19 @@ func TestFeaturesRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// One scratch Features decoded into again and again holds each record's values alone.
+	scratch := &Features{}
+	for _, i := range []int{0, 3, 1, 0, 2, 2, 0} {
+		if !DecodeFeaturesInto(EncodeFeatures(recs[i]), scratch) {
+			t.Fatalf("record %d does not decode into scratch", i)
+		}
+		fresh, _ := DecodeFeatures(EncodeFeatures(recs[i]))
+		for id := range numFields {
+			if !slices.Equal(scratch.field(id), fresh.field(id)) {
+				t.Errorf("record %d field %s: %q decoded into scratch, %q fresh", i, compareFields[id], scratch.field(id), fresh.field(id))
+			}
+		}
+	}
 	for _, bad := range []string{"", "f0.1|x", FeaturesVersion + "a\x1eb", "jean"} {
 		if _, ok := DecodeFeatures(bad); ok {
 			t.Errorf("%q decoded", bad)
