@@ -3,6 +3,7 @@ package resolve
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -16,9 +17,9 @@ import (
 // record never seen before, is decided in memory and written with the other new records of
 // the batch in a few multi-row statements (source rows, block keys, masters, audit events,
 // outbox), instead of a dozen statements per record. Every other case (a newer version, a
-// withdrawal, auto_merge, a record twice in the batch) first writes what is pending and
-// then takes the record-at-a-time path, so that the batch keeps the semantics of resolving
-// its records one after the other.
+// withdrawal, a record that bridges two masters under auto_merge, a record twice in the
+// batch) first writes what is pending and then takes the record-at-a-time path, so that
+// the batch keeps the semantics of resolving its records one after the other.
 type batch struct {
 	rs  *Resolver
 	tx  warehouse.Tx
@@ -73,24 +74,16 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 		return err
 	}
 	seen := make(map[string]bool, len(recs))
-	autoMerge := b.rs.Engine.Rules().Match.AutoMerge
 	for i, r := range recs {
 		k := r.Key()
 		prev, again := states[k], seen[k]
 		seen[k] = true
 		out := &outs[i]
 		switch {
-		case again, autoMerge, b.rs.oneByOne, prev != nil && prev.Hash != hashes[i] && !stale(r, prev):
-			// Record at a time, on an up-to-date warehouse.
-			if err := b.flush(); err != nil {
+		case again, b.rs.oneByOne, prev != nil && prev.Hash != hashes[i] && !stale(r, prev):
+			if err := b.oneRecord(r, blockKeys[i], hashes[i], positions[i], out); err != nil {
 				return err
 			}
-			o, err := b.rs.resolveIn(b.ctx, b.tx, r, blockKeys[i], hashes[i], positions[i])
-			if err != nil {
-				return fmt.Errorf("resolve %s: %w", k, err)
-			}
-			*out = o
-			b.cands = nil
 		case prev != nil && prev.Hash == hashes[i]:
 			out.Action, out.MasterID = ActionUnchanged, prev.MasterID
 		case prev != nil:
@@ -107,13 +100,38 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 					return err
 				}
 			}
-			if err := b.decide(r, blockKeys[i], hashes[i], positions[i], out); err != nil {
-				return fmt.Errorf("resolve %s: %w", k, err)
+			err := b.decide(r, blockKeys[i], hashes[i], positions[i], out)
+			if errors.Is(err, errBridge) {
+				err = b.oneRecord(r, blockKeys[i], hashes[i], positions[i], out)
+			} else if err != nil {
+				err = fmt.Errorf("resolve %s: %w", k, err)
+			}
+			if err != nil {
+				return err
 			}
 		}
 	}
 	return b.flush()
 }
+
+// oneRecord resolves r record at a time, on a warehouse brought up to date with what the
+// batch has pending.
+func (b *batch) oneRecord(r *contact.Record, keys []string, hash, position string, out *Outcome) error {
+	if err := b.flush(); err != nil {
+		return err
+	}
+	o, err := b.rs.resolveIn(b.ctx, b.tx, r, keys, hash, position)
+	if err != nil {
+		return fmt.Errorf("resolve %s: %w", r.Key(), err)
+	}
+	*out = o
+	b.cands = nil
+	return nil
+}
+
+// errBridge is decide's answer for a record that links to two masters or more under
+// auto_merge: it merges them, which the record-at-a-time path does.
+var errBridge = errors.New("record bridges masters")
 
 // stale reports whether r is older than the stored version.
 func stale(r *contact.Record, prev *warehouse.SourceRow) bool {
@@ -156,6 +174,9 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 		}
 	}
 	best := k.ranked()
+	if eng.Rules().Match.AutoMerge && links(eng, best) > 1 {
+		return errBridge // before anything is queued
+	}
 
 	p := &pending{keys: keys, feats: feats, out: out,
 		row: &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position,
@@ -187,7 +208,8 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 	}
 	t.joined = append(t.joined, p)
 	out.MasterID = t.id
-	// Review items, as resolveNew queues them (without auto_merge, which never comes here).
+	// Review items, as resolveNew queues them (a record that auto_merge merges with never
+	// comes here).
 	for i := range best {
 		c := &best[i]
 		d := eng.Decide(c.probability())
@@ -271,6 +293,9 @@ func (b *batch) flush() error {
 	}
 	stored, err := tx.MastersByID(ctx, existingIDs)
 	if err != nil {
+		return err
+	}
+	if existingIDs, err = b.redirectMerged(stored); err != nil {
 		return err
 	}
 	members, err := tx.MembersOf(ctx, existingIDs)
@@ -364,3 +389,104 @@ func (b *batch) flush() error {
 	b.rows, b.masters, b.order, b.byKey = nil, map[int64]*touched{}, nil, map[string][]*pending{}
 	return nil
 }
+
+// links counts the ranked candidates above the auto threshold.
+func links(eng *match.Engine, best []ranked) int {
+	n := 0
+	for i := range best {
+		if eng.Decide(best[i].probability()) == match.Link {
+			n++
+		}
+	}
+	return n
+}
+
+// redirectMerged moves the batch's records that joined a master merged since the
+// candidates were read (by another writer's auto_merge, on a database with several) to
+// the master it was merged into, followed to the end of the chain: the survivor holds the
+// records they were matched against. stored holds the joined masters, locked; the
+// survivors read here are added to it. It returns the ids of the existing masters the
+// batch now joins.
+func (b *batch) redirectMerged(stored map[int64]*contact.Master) ([]int64, error) {
+	merged := false
+	for _, m := range stored {
+		merged = merged || m.Status == contact.MasterMerged
+	}
+	var ids []int64
+	if !merged {
+		for _, t := range b.order {
+			if !t.isNew {
+				ids = append(ids, t.id)
+			}
+		}
+		return ids, nil
+	}
+	byID := map[int64]*touched{}
+	var order []*touched
+	for _, t := range b.order {
+		id := t.id
+		if !t.isNew {
+			var err error
+			if id, err = survivor(b.ctx, b.tx, id, stored); err != nil {
+				return nil, err
+			}
+		}
+		if id != t.id {
+			for _, p := range t.joined {
+				p.row.MasterID, p.event.MasterID, p.out.MasterID = id, id, id
+				for _, it := range p.reviews {
+					if it.MasterID == t.id {
+						it.MasterID = id
+					}
+				}
+			}
+		}
+		if into := byID[id]; into != nil {
+			into.joined = append(into.joined, t.joined...)
+			continue
+		}
+		t.id = id
+		byID[id] = t
+		order = append(order, t)
+		if !t.isNew {
+			ids = append(ids, id)
+		}
+	}
+	// Joined records in record order: each publishes the version it made.
+	pos := make(map[*pending]int, len(b.rows))
+	for i, p := range b.rows {
+		pos[p] = i
+	}
+	for _, t := range order {
+		slices.SortStableFunc(t.joined, func(x, y *pending) int { return pos[x] - pos[y] })
+	}
+	b.order = order
+	return ids, nil
+}
+
+// survivor returns the master that id stands for: id itself, or the master it was merged
+// into, followed to the end of the chain (read under lock; known is a cache of masters
+// already read and locked, which the ones read here join).
+func survivor(ctx context.Context, tx warehouse.Tx, id int64, known map[int64]*contact.Master) (int64, error) {
+	for range maxMergeChain {
+		m := known[id]
+		if m == nil {
+			got, err := tx.MastersByID(ctx, []int64{id})
+			if err != nil {
+				return 0, err
+			}
+			if m = got[id]; m == nil {
+				return 0, fmt.Errorf("master %d: %w", id, warehouse.ErrNotFound)
+			}
+			known[id] = m
+		}
+		if m.Status != contact.MasterMerged || m.MergedInto == 0 || m.MergedInto == id {
+			return id, nil
+		}
+		id = m.MergedInto
+	}
+	return 0, fmt.Errorf("master %d: a chain of more than %d merges", id, maxMergeChain)
+}
+
+// maxMergeChain bounds survivor's walk (a cycle would be a corrupt warehouse).
+const maxMergeChain = 64

@@ -57,9 +57,17 @@ func streamWithChanges(t *testing.T, r *rules.Rules) []*contact.Record {
 // TestBatchesMatchRecordAtATime resolves one stream three ways: record at a time (the
 // statement-per-step path), and set-based one record per transaction and in batches of
 // 40. Outcomes, master ids, clusters, golden records, audit events, outbox events, review
-// items and block keys must be identical.
+// items and block keys must be identical. With auto_merge, records that bridge masters
+// merge them (on the record-at-a-time path, the others set-based).
 func TestBatchesMatchRecordAtATime(t *testing.T) {
+	for _, autoMerge := range []bool{false, true} {
+		t.Run(fmt.Sprint("auto_merge=", autoMerge), func(t *testing.T) { batchesMatchRecordAtATime(t, autoMerge) })
+	}
+}
+
+func batchesMatchRecordAtATime(t *testing.T, autoMerge bool) {
 	r := rules.Default()
+	r.Match.AutoMerge = autoMerge
 	recs := streamWithChanges(t, r)
 	ctx := context.Background()
 	type result struct {
@@ -119,6 +127,9 @@ func TestBatchesMatchRecordAtATime(t *testing.T) {
 			t.Errorf("the stream left no %s to compare", table)
 		}
 	}
+	if merges := strings.Count(one.tables["events"], "merge m"); autoMerge != (merges > 0) {
+		t.Errorf("auto_merge %v: %d merge events", autoMerge, merges)
+	}
 	for _, c := range []struct {
 		name string
 		res  result
@@ -136,7 +147,7 @@ func TestBatchesMatchRecordAtATime(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d records: %v; %d review items", len(recs), actions, strings.Count(one.tables["reviews"], "\n"))
+	t.Logf("%d records: %v; %d review items, %d merges", len(recs), actions, strings.Count(one.tables["reviews"], "\n"), strings.Count(one.tables["events"], "merge m"))
 }
 
 // dump returns a query's single text column, one row per line.

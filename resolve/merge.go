@@ -21,6 +21,12 @@ func (rs *Resolver) merge(ctx context.Context, tx warehouse.Tx, into, from int64
 	if from < into {
 		return fmt.Errorf("merge master %d into %d: the younger master must be merged into the older", from, into)
 	}
+	// The master is locked before its members are read: a writer adding a record to it
+	// holds the lock until it commits, and its record is then read and moved too.
+	m, err := tx.Master(ctx, from)
+	if err != nil {
+		return err
+	}
 	rows, err := tx.Members(ctx, from)
 	if err != nil {
 		return err
@@ -30,10 +36,6 @@ func (rs *Resolver) merge(ctx context.Context, tx warehouse.Tx, into, from int64
 		if err := tx.PutSourceRecord(ctx, &rows[i]); err != nil {
 			return fmt.Errorf("merge master %d into %d: %w", from, into, err)
 		}
-	}
-	m, err := tx.Master(ctx, from)
-	if err != nil {
-		return err
 	}
 	m.Status, m.MergedInto = contact.MasterMerged, into
 	if err := tx.UpdateMaster(ctx, m); err != nil {

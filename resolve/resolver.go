@@ -183,16 +183,27 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	}
 	var masterID int64
 	var newMaster *contact.Master
+	// The masters linked to, as they are now: one merged since the candidates were read
+	// (by another writer) stands for the master it was merged into.
+	locked := map[int64]*contact.Master{}
 	switch decision {
 	case match.Link:
+		if best[0].masterID, err = survivor(ctx, tx, best[0].masterID, locked); err != nil {
+			return err
+		}
 		masterID = best[0].masterID
 		// With auto_merge, every other master the record links to above the auto
 		// threshold is merged into the oldest of them, which the record joins.
 		if rs.Engine.Rules().Match.AutoMerge {
-			for _, c := range best[1:] {
-				if rs.Engine.Decide(c.probability()) == match.Link {
-					masterID = min(masterID, c.masterID)
+			for i := range best[1:] {
+				c := &best[1+i]
+				if rs.Engine.Decide(c.probability()) != match.Link {
+					continue
 				}
+				if c.masterID, err = survivor(ctx, tx, c.masterID, locked); err != nil {
+					return err
+				}
+				masterID = min(masterID, c.masterID)
 			}
 		}
 		row.MasterID, row.Score = masterID, best[0].score.Probability
@@ -236,7 +247,10 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	for i := range best {
 		c := &best[i]
 		d := rs.Engine.Decide(c.probability())
-		if decision == match.Link && d == match.Link && c.masterID != masterID && rs.Engine.Rules().Match.AutoMerge {
+		if decision == match.Link && d == match.Link && rs.Engine.Rules().Match.AutoMerge {
+			if c.masterID == masterID || slices.Contains(out.Merged, c.masterID) {
+				continue // the master joined, or one merged already (two candidates, one survivor)
+			}
 			sc := c.scored(rs.Engine)
 			expl, _ := json.Marshal(sc)
 			if err := rs.merge(ctx, tx, masterID, c.masterID, sc.Probability, expl, r.Key()); err != nil {
