@@ -96,7 +96,7 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 				for j := i; j < len(recs); j++ {
 					union = append(union, blockKeys[j]...)
 				}
-				if b.cands, err = b.tx.Candidates(b.ctx, union, b.rs.Engine.Rules().Match.MaxBlockSize, match.FeaturesVersion); err != nil {
+				if b.cands, err = b.tx.Candidates(b.ctx, b.rs.candidateQuery(union)); err != nil {
 					return err
 				}
 			}
@@ -157,16 +157,33 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 		}
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
-	// Each master is scored by its best-matching live record.
+	// Each master is scored by its best-matching live record (under order_independent,
+	// among those that share a key with the record).
+	blocked := b.rs.blockedRows(b.cands, keys)
+	var sharing map[*pending]bool
+	if blocked != nil {
+		sharing = map[*pending]bool{}
+		for _, k := range keys {
+			if !slices.Contains(b.cands.Skipped, k) {
+				for _, p := range b.byKey[k] {
+					sharing[p] = true
+				}
+			}
+		}
+	}
 	k := newRanker(b.rs, feats, len(masters))
 	for _, m := range masters {
 		k.start(m)
 		for i := range b.cands.Rows[m] {
-			k.candidate(&b.cands.Rows[m][i])
+			if blocked == nil || blocked[b.cands.Rows[m][i].ID] {
+				k.candidate(&b.cands.Rows[m][i])
+			}
 		}
 		if t := b.masters[m]; t != nil {
 			for _, p := range t.joined {
-				k.row(p.feats)
+				if sharing == nil || sharing[p] {
+					k.row(p.feats)
+				}
 			}
 		}
 		if k.found() {

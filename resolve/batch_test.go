@@ -60,14 +60,17 @@ func streamWithChanges(t *testing.T, r *rules.Rules) []*contact.Record {
 // items and block keys must be identical. With auto_merge, records that bridge masters
 // merge them (on the record-at-a-time path, the others set-based).
 func TestBatchesMatchRecordAtATime(t *testing.T) {
-	for _, autoMerge := range []bool{false, true} {
-		t.Run(fmt.Sprint("auto_merge=", autoMerge), func(t *testing.T) { batchesMatchRecordAtATime(t, autoMerge) })
+	for _, c := range []struct{ autoMerge, orderIndependent bool }{{false, false}, {true, false}, {true, true}} {
+		t.Run(fmt.Sprintf("auto_merge=%v,order_independent=%v", c.autoMerge, c.orderIndependent), func(t *testing.T) {
+			r := rules.Default()
+			r.Match.AutoMerge, r.Match.OrderIndependent = c.autoMerge, c.orderIndependent
+			batchesMatchRecordAtATime(t, r)
+		})
 	}
 }
 
-func batchesMatchRecordAtATime(t *testing.T, autoMerge bool) {
-	r := rules.Default()
-	r.Match.AutoMerge = autoMerge
+func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
+	autoMerge := r.Match.AutoMerge
 	recs := streamWithChanges(t, r)
 	ctx := context.Background()
 	type result struct {

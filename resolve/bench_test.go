@@ -85,7 +85,7 @@ func BenchmarkResolveStreaming(b *testing.B) {
 	// process, off the clock, reported here.
 	start := time.Now()
 	if err := st.InTx(ctx, func(tx warehouse.Tx) error {
-		_, err := tx.Candidates(ctx, []string{"warm"}, 1, "")
+		_, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"warm"}, MaxMasters: 1})
 		return err
 	}); err != nil {
 		b.Fatal(err)

@@ -34,8 +34,8 @@ type racingTx struct {
 	s *racingStore
 }
 
-func (t *racingTx) Candidates(ctx context.Context, keys []string, maxMasters int, featuresVersion string) (*warehouse.CandidateSet, error) {
-	set, err := t.Tx.Candidates(ctx, keys, maxMasters, featuresVersion)
+func (t *racingTx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.CandidateSet, error) {
+	set, err := t.Tx.Candidates(ctx, q)
 	t.s.once.Do(func() { t.s.err = t.s.Store.InTx(ctx, t.s.merge) })
 	return set, err
 }

@@ -167,12 +167,12 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	if !fresh {
 		row.ID = prev.ID
 	}
-	cands, err := tx.Candidates(ctx, keys, rs.Engine.Rules().Match.MaxBlockSize, match.FeaturesVersion)
+	cands, err := tx.Candidates(ctx, rs.candidateQuery(keys))
 	if err != nil {
 		return err
 	}
 	out.SkippedKeys = cands.Skipped
-	best, err := rs.rank(ctx, tx, row.ID, r, cands)
+	best, err := rs.rank(ctx, tx, row.ID, r, cands, rs.blockedRows(cands, keys))
 	if err != nil {
 		return err
 	}
@@ -421,15 +421,38 @@ func (k *ranker) ranked() []ranked {
 	return k.out
 }
 
+// candidateQuery asks for the candidates of keys, with the rows holding each key under
+// match.order_independent.
+func (rs *Resolver) candidateQuery(keys []string) warehouse.CandidateQuery {
+	m := &rs.Engine.Rules().Match
+	return warehouse.CandidateQuery{Keys: keys, MaxMasters: m.MaxBlockSize, FeaturesVersion: match.FeaturesVersion, KeyRows: m.OrderIndependent}
+}
+
+// blockedRows is, under match.order_independent, the set of candidate rows that share one
+// of keys with the record (the only ones it is compared with); nil otherwise (every live
+// record of a candidate master is compared).
+func (rs *Resolver) blockedRows(cands *warehouse.CandidateSet, keys []string) map[int64]bool {
+	if !rs.Engine.Rules().Match.OrderIndependent {
+		return nil
+	}
+	out := map[int64]bool{}
+	for _, k := range keys {
+		for _, id := range cands.KeyRows[k] {
+			out[id] = true
+		}
+	}
+	return out
+}
+
 // rank scores the record against each candidate master (its best-matching member, the
-// record itself excluded) and returns the masters best first, without those a steward
-// said are not a match.
-func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, cands *warehouse.CandidateSet) ([]ranked, error) {
+// record itself excluded; only the members in blocked when it is not nil) and returns the
+// masters best first, without those a steward said are not a match.
+func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, cands *warehouse.CandidateSet, blocked map[int64]bool) ([]ranked, error) {
 	k := newRanker(rs, rs.Engine.Features(r.Norm), len(cands.Rows))
 	for id, rows := range cands.Rows {
 		k.start(id)
 		for i := range rows {
-			if rows[i].ID != rowID {
+			if rows[i].ID != rowID && (blocked == nil || blocked[rows[i].ID]) {
 				k.candidate(&rows[i])
 			}
 		}

@@ -66,6 +66,16 @@ type Match struct {
 	// AutoMerge: when a new record matches two masters at or above AutoThreshold, merge
 	// them (the older master survives) instead of queueing a merge review. Default false.
 	AutoMerge bool `yaml:"auto_merge"`
+	// OrderIndependent makes streaming results independent of the order records arrive
+	// in, and of how many consumers share the stream: a new record is compared only with
+	// the stored records that share one of its blocking keys (not with every record of
+	// their masters), and with AutoMerge (required) a record that links two masters
+	// merges them. The clusters are then the connected components of the pairs at or
+	// above AutoThreshold among the records that share a key, as long as no key reaches
+	// MaxBlockSize (whether a key over the cap is used depends on when a record comes).
+	// The price is recall: a record no longer joins a master through a member it shares
+	// no key with. Default false.
+	OrderIndependent bool `yaml:"order_independent"`
 	// BatchThreshold: in batch runs (dedupe, link, re-cleansing) a pair at or above it is
 	// an edge of the clustering. It is stricter than AutoThreshold by default: no steward
 	// sees a batch link, and clustering chains links, so one wrong pair merges two whole

@@ -44,6 +44,7 @@ func TestLoadErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad batch threshold", "batch_threshold: 0.99", "batch_threshold: 1.5", []string{"match.batch_threshold"}},
 		{"bad type", "max_block_size: 50", "max_block_size: many", []string{"x/rules.yaml", "line LINE", "many"}},
 		{"unknown block part", "parts: [email]", "parts: [mail]", []string{"match.blocking.0.parts.0", "unknown key part \"mail\""}},
+		{"order independence without auto_merge", "order_independent: false", "order_independent: true", []string{"x/rules.yaml:LINE:", "match.order_independent", "needs match.auto_merge: true"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

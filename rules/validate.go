@@ -116,6 +116,9 @@ func (r *Rules) validate() []problem {
 	if m.ReviewThreshold <= 0 || m.ReviewThreshold > m.AutoThreshold || m.AutoThreshold > 1 {
 		add("match.review_threshold", "want 0 < review_threshold (%v) <= auto_threshold (%v) <= 1", m.ReviewThreshold, m.AutoThreshold)
 	}
+	if m.OrderIndependent && !m.AutoMerge {
+		add("match.order_independent", "needs match.auto_merge: true (without it a record that links two masters joins the one it meets first)")
+	}
 	if m.BatchThreshold <= 0 || m.BatchThreshold >= 1 {
 		add("match.batch_threshold", "must be in (0, 1), got %v", m.BatchThreshold)
 	}

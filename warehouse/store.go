@@ -65,13 +65,13 @@ type Tx interface {
 	// SourceStates is SourceState for several records in one read, keyed by
 	// "source:source_id" (records never stored are absent).
 	SourceStates(ctx context.Context, keys []SourceKey) (map[string]*SourceRow, error)
-	// Candidates returns in one read what blocking finds for keys (the keys of one
+	// Candidates returns in one read what blocking finds for q.Keys (the keys of one
 	// record or of a whole batch): for each key, the active masters with a live record
 	// holding it, and the live records of those masters. Candidate rows carry ID,
 	// Source, SourceID, MasterID and Features; Record is decoded only for rows whose
-	// stored features do not start with featuresVersion (older rows). Keys shared by more
-	// than maxMasters masters are skipped and listed in Skipped.
-	Candidates(ctx context.Context, keys []string, maxMasters int, featuresVersion string) (*CandidateSet, error)
+	// stored features do not start with q.FeaturesVersion (older rows). Keys shared by
+	// more than q.MaxMasters masters are skipped and listed in Skipped.
+	Candidates(ctx context.Context, q CandidateQuery) (*CandidateSet, error)
 	// Members returns the live source records of a master.
 	Members(ctx context.Context, masterID int64) ([]SourceRow, error)
 	// MembersOf is Members for several masters in one read.
@@ -158,6 +158,17 @@ type RowKey struct {
 	RowID    int64
 }
 
+// CandidateQuery asks Tx.Candidates for what blocking finds.
+type CandidateQuery struct {
+	Keys []string
+	// MaxMasters: a key shared by more masters is skipped.
+	MaxMasters int
+	// FeaturesVersion: rows whose stored features start with it are not decoded.
+	FeaturesVersion string
+	// KeyRows asks for CandidateSet.KeyRows.
+	KeyRows bool
+}
+
 // CandidateSet is what blocking found for a set of keys (Tx.Candidates).
 type CandidateSet struct {
 	// Masters lists, per key, the active masters with a live record holding it.
@@ -166,6 +177,9 @@ type CandidateSet struct {
 	Rows map[int64][]SourceRow
 	// Skipped are the keys shared by too many masters to be used.
 	Skipped []string
+	// KeyRows lists, per key not skipped, the ids of the live records holding it, in
+	// ascending order (only when CandidateQuery.KeyRows).
+	KeyRows map[string][]int64
 }
 
 // Event kinds of the audit log.

@@ -159,7 +159,7 @@ func TestLockKeysSerializes(t *testing.T) {
 			}
 			secondAcquired.Store(true)
 			// Read after the lock, in the transaction: sees what the first one committed.
-			cands, err := tx.Candidates(ctx, []string{"phone:+33600000000"}, 10, "")
+			cands, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"phone:+33600000000"}, MaxMasters: 10})
 			if err != nil {
 				return err
 			}
@@ -273,7 +273,7 @@ func resolve(ctx context.Context, s warehouse.Store, key, sourceID string, lock 
 				return err
 			}
 		}
-		cands, err := tx.Candidates(ctx, []string{key}, 100, "")
+		cands, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{key}, MaxMasters: 100})
 		if err != nil {
 			return err
 		}

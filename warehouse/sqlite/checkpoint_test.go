@@ -15,16 +15,19 @@ import (
 // automatic checkpoint.
 func TestBackgroundCheckpoint(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		limit int
-		pause time.Duration
+		name     string
+		interval time.Duration
+		limit    int
+		pause    time.Duration
 	}{
-		{"writer pauses, background copies", 1 << 30, 2 * time.Millisecond},
-		{"writer never pauses", 64, 0},
+		{"writer pauses, background copies", time.Millisecond, 1 << 30, 2 * time.Millisecond},
+		// The background checkpointer is out of the way here: the writer's own
+		// checkpoint is skipped when it finds one running.
+		{"writer never pauses, its own checkpoint", time.Hour, 64, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			interval, limit := checkpointInterval, checkpointLimit
-			checkpointInterval, checkpointLimit = time.Millisecond, tc.limit
+			checkpointInterval, checkpointLimit = tc.interval, tc.limit
 			t.Cleanup(func() { checkpointInterval, checkpointLimit = interval, limit })
 			checkpointLog(t, tc.pause)
 		})
@@ -68,9 +71,7 @@ func checkpointLog(t *testing.T, pause time.Duration) {
 	}
 	written := int64(txs * rowsPerTx * rowSize)
 	t.Logf("%d KiB written, log at most %d KiB", written>>10, maxWAL>>10)
-	// The bound is loose: the writer's own checkpoint is skipped when it finds the
-	// background one running, and under load that can happen several times in a row.
-	if maxWAL > written/2 {
+	if maxWAL > written/4 {
 		t.Errorf("the log grew to %d bytes for %d bytes written: not checkpointed", maxWAL, written)
 	}
 	if err := s.Close(); err != nil {

@@ -78,7 +78,7 @@ func TestUpgradeKeepsBlockingIndex(t *testing.T) {
 	}
 	defer s.Close()
 	err = s.InTx(ctx, func(tx warehouse.Tx) error {
-		set, err := tx.Candidates(ctx, []string{"name:martin", "email:a@x.fr"}, 10, "")
+		set, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin", "email:a@x.fr"}, MaxMasters: 10})
 		if err != nil {
 			return err
 		}
@@ -99,11 +99,11 @@ func candidatesOf(t *testing.T, s warehouse.Store, keys []string) string {
 	ctx := context.Background()
 	var out string
 	err := s.InTx(ctx, func(tx warehouse.Tx) error {
-		set, err := tx.Candidates(ctx, keys, 3, "f1|")
+		set, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: keys, MaxMasters: 3, FeaturesVersion: "f1|", KeyRows: true})
 		if err != nil {
 			return err
 		}
-		out = fmt.Sprintf("masters %v skipped %v rows", set.Masters, set.Skipped)
+		out = fmt.Sprintf("masters %v skipped %v key rows %v rows", set.Masters, set.Skipped, set.KeyRows)
 		var ms []int64
 		for m := range set.Rows {
 			ms = append(ms, m)
@@ -167,7 +167,7 @@ func TestMemoryIndexCoherent(t *testing.T) {
 		rollback := rng.IntN(5) == 0
 		err := a.InTx(ctx, func(tx warehouse.Tx) error {
 			// Read the index first, so that the transaction's changes go to a loaded one.
-			if _, err := tx.Candidates(ctx, keyPool[:1], 3, ""); err != nil {
+			if _, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: keyPool[:1], MaxMasters: 3}); err != nil {
 				return err
 			}
 			var added *warehouse.SourceRow

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,9 +181,13 @@ func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[
 	return out, nil
 }
 
-func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, featuresVersion string) (*warehouse.CandidateSet, error) {
+func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.CandidateSet, error) {
+	maxMasters, featuresVersion := q.MaxMasters, q.FeaturesVersion
 	set := &warehouse.CandidateSet{Masters: map[string][]int64{}, Rows: map[int64][]warehouse.SourceRow{}}
-	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
+	if q.KeyRows {
+		set.KeyRows = map[string][]int64{}
+	}
+	keys := slices.Compact(slices.Sorted(slices.Values(q.Keys)))
 	if len(keys) == 0 {
 		return set, nil
 	}
@@ -221,7 +227,61 @@ func (t *tx) Candidates(ctx context.Context, keys []string, maxMasters int, feat
 	if err := t.decodeRecords(ctx, stale); err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
+	if q.KeyRows && len(set.Masters) > 0 {
+		if err := t.keyRows(ctx, set); err != nil {
+			return nil, fmt.Errorf("candidates: %w", err)
+		}
+	}
 	return set, nil
+}
+
+// keyRows fills set.KeyRows for the keys of set.Masters: the candidate rows holding each.
+func (t *tx) keyRows(ctx context.Context, set *warehouse.CandidateSet) error {
+	live := map[int64]bool{}
+	for _, rows := range set.Rows {
+		for i := range rows {
+			live[rows[i].ID] = true
+		}
+	}
+	add := func(k string, id int64) {
+		if live[id] {
+			set.KeyRows[k] = append(set.KeyRows[k], id)
+		}
+	}
+	keys := slices.Sorted(maps.Keys(set.Masters))
+	switch {
+	case t.s.mem != nil:
+		x, err := t.index(ctx)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			x.keyRows(k, func(id int64) { add(k, id) })
+		}
+	case t.d.Arrays:
+		rows, err := t.query(ctx, aKeyRows, keys)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var id int64
+			if err := rows.Scan(&k, &id); err != nil {
+				return err
+			}
+			add(k, id)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	default:
+		return errors.New("key rows: not supported by this dialect")
+	}
+	for k, ids := range set.KeyRows {
+		set.KeyRows[k] = slices.Compact(slices.Sorted(slices.Values(ids)))
+	}
+	return nil
 }
 
 // candidateRowsSQL reads the live rows of the masters into set.Rows.

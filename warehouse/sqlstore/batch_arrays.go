@@ -23,6 +23,7 @@ WHERE (source, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`
 	// returns that many is over the cap, and it is never scanned to its end.
 	aCappedKeyMasters = `SELECT k.key, m.master_id FROM unnest(?::text[]) AS k(key)
 CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key = k.key ORDER BY b.master_id LIMIT ?) AS m`
+	aKeyRows       = `SELECT key, source_row_id FROM block_keys WHERE key = ANY(?::text[])`
 	aCandidateRows = `SELECT id, source, source_id, master_id, features
 FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
 	aRecordsByID = `SELECT id, record FROM source_records WHERE id = ANY(?::bigint[])`
@@ -59,7 +60,7 @@ SELECT created_at, topic, key, payload FROM unnest(?::timestamptz[], ?::text[], 
 
 // arrayQueries lists the array queries warm prepares.
 func arrayQueries() []string {
-	return []string{aSourceStates, aCappedKeyMasters, aCandidateRows, aRecordsByID, aMembersOf, aMastersByID,
+	return []string{aSourceStates, aCappedKeyMasters, aKeyRows, aCandidateRows, aRecordsByID, aMembersOf, aMastersByID,
 		aPutSources, aBlockKeys, aSyncBlockMaster, aInsertMasters, aSaveMasters, aAppendEvents, aAddOutboxes}
 }
 

@@ -382,6 +382,20 @@ func (x *memIndex) keyMasters(k string, limit int) []int64 {
 	return ms
 }
 
+// keyRows calls fn with each live row holding key.
+func (x *memIndex) keyRows(k string, fn func(id int64)) {
+	v, ok := x.post[keyHash(k)]
+	switch {
+	case !ok:
+	case v > 0:
+		fn(v)
+	default:
+		for _, id := range x.multi[-v-1] {
+			fn(id)
+		}
+	}
+}
+
 // index returns the loaded in-memory index, reading it first if needed.
 func (t *tx) index(ctx context.Context) (*memIndex, error) {
 	x := t.s.mem

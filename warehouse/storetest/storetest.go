@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -138,7 +139,7 @@ func testCandidates(t *testing.T, h Harness) {
 	_, m2 := addRecord(t, s, rec("web", "2", "martin", "b@x.fr"), "email:b@x.fr", "name:martin")
 	_, m3 := addRecord(t, s, rec("web", "3", "martin", "c@x.fr"), "email:c@x.fr", "name:martin")
 	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
-		set, err := tx.Candidates(ctx, []string{"email:a@x.fr", "email:b@x.fr", "name:martin", "email:a@x.fr"}, 2, "f1|")
+		set, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"email:a@x.fr", "email:b@x.fr", "name:martin", "email:a@x.fr"}, MaxMasters: 2, FeaturesVersion: "f1|"})
 		if err != nil {
 			return err
 		}
@@ -156,25 +157,45 @@ func testCandidates(t *testing.T, h Harness) {
 			t.Errorf("candidate row of master %d: %+v", m1, c)
 		}
 		// At the cap exactly, a key is expanded.
-		set, err = tx.Candidates(ctx, []string{"name:martin"}, 3, "f1|")
+		set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin"}, MaxMasters: 3, FeaturesVersion: "f1|"})
 		if err != nil {
 			return err
 		}
 		if len(set.Skipped) != 0 || !slices.Equal(set.Masters["name:martin"], []int64{m1, m2, m3}) {
 			t.Errorf("at the cap: skipped %v, masters %v", set.Skipped, set.Masters)
 		}
-		set, err = tx.Candidates(ctx, []string{"name:martin"}, 10, "f1|")
+		set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin"}, MaxMasters: 10, FeaturesVersion: "f1|"})
 		if err != nil {
 			return err
 		}
 		if got := candidateMasters(set); !slices.Equal(got, []int64{m1, m2, m3}) || !slices.Equal(set.Masters["name:martin"], got) {
 			t.Errorf("name block: %v %v", got, set.Masters)
 		}
+		// KeyRows: per key used, the candidate rows holding it; only when asked.
+		if set.KeyRows != nil {
+			t.Errorf("key rows not asked for: %v", set.KeyRows)
+		}
+		r2, r3 := set.Rows[m2][0].ID, set.Rows[m3][0].ID
+		set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin", "email:b@x.fr", "email:nobody"}, MaxMasters: 10, FeaturesVersion: "f1|", KeyRows: true})
+		if err != nil {
+			return err
+		}
+		want := map[string][]int64{"name:martin": {r1, r2, r3}, "email:b@x.fr": {r2}}
+		if !maps.EqualFunc(set.KeyRows, want, slices.Equal) {
+			t.Errorf("key rows = %v, want %v", set.KeyRows, want)
+		}
+		set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin", "email:c@x.fr"}, MaxMasters: 2, KeyRows: true})
+		if err != nil {
+			return err
+		}
+		if want := map[string][]int64{"email:c@x.fr": {r3}}; !maps.EqualFunc(set.KeyRows, want, slices.Equal) {
+			t.Errorf("key rows with name:martin over the cap = %v, want %v", set.KeyRows, want)
+		}
 		// ReplaceBlockKeys drops the keys a row had: record 1 leaves the name block.
 		if err := tx.ReplaceBlockKeys(ctx, r1, []string{"email:a@x.fr"}); err != nil {
 			return err
 		}
-		set, err = tx.Candidates(ctx, []string{"name:martin"}, 10, "f1|")
+		set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin"}, MaxMasters: 10, FeaturesVersion: "f1|"})
 		if err != nil {
 			return err
 		}
@@ -191,7 +212,7 @@ func testCandidates(t *testing.T, h Harness) {
 		if err := tx.PutSourceRecord(ctx, row); err != nil {
 			return err
 		}
-		if set, err = tx.Candidates(ctx, []string{"email:a@x.fr"}, 10, "f1|"); err != nil {
+		if set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"email:a@x.fr"}, MaxMasters: 10, FeaturesVersion: "f1|"}); err != nil {
 			return err
 		}
 		if !slices.Equal(set.Masters["email:a@x.fr"], []int64{m2}) || len(set.Rows[m2]) != 2 || set.Rows[m1] != nil {
@@ -201,13 +222,13 @@ func testCandidates(t *testing.T, h Harness) {
 		if err := tx.PutSourceRecords(ctx, []*warehouse.SourceRow{row}); err != nil {
 			return err
 		}
-		if set, err = tx.Candidates(ctx, []string{"email:a@x.fr"}, 10, "f1|"); err != nil {
+		if set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"email:a@x.fr"}, MaxMasters: 10, FeaturesVersion: "f1|"}); err != nil {
 			return err
 		}
 		if !slices.Equal(set.Masters["email:a@x.fr"], []int64{m3}) {
 			t.Errorf("after moving record 1 to master %d in a batch: %v", m3, set.Masters)
 		}
-		none, err := tx.Candidates(ctx, []string{"email:nobody"}, 10, "f1|")
+		none, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"email:nobody"}, MaxMasters: 10, FeaturesVersion: "f1|"})
 		if err != nil || len(none.Rows) != 0 || len(none.Masters) != 0 {
 			t.Errorf("unknown key: %+v %v", none, err)
 		}
@@ -278,7 +299,7 @@ func testBatch(t *testing.T, h Harness) {
 		if len(states) != 3 || states["crm:0"] == nil || states["crm:0"].ID != rows[0].ID || states["crm:0"].Hash != "h0" || states["crm:4"].MasterID != ids[1] || states["crm:0"].Record != nil {
 			t.Errorf("source states %+v", states)
 		}
-		set, err := tx.Candidates(ctx, []string{"name:durand", "email:d1"}, 10, "f1|")
+		set, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:durand", "email:d1"}, MaxMasters: 10, FeaturesVersion: "f1|"})
 		if err != nil {
 			return err
 		}
