@@ -26,7 +26,7 @@ import (
 // preload fills the warehouse with n masters of one record each, in large transactions
 // of set-based writes (a benchmark fixture: no matching, so it is fast). The rows hold
 // their match features, as the resolver writes them.
-func preload(b *testing.B, s *Service, n int, seed int64) {
+func preload(b testing.TB, s *Service, n int, seed int64) {
 	b.Helper()
 	g, err := synth.New(synth.Config{N: n, DupRate: synth.None, Seed: seed, Sources: []string{"preload"}})
 	if err != nil {
