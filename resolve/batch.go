@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline/match"
@@ -28,6 +31,9 @@ type batch struct {
 	// cands is what blocking finds in the warehouse for the keys of the records still to
 	// resolve (nil: to be read again, after a record-at-a-time write).
 	cands *warehouse.CandidateSet
+	// warm holds, by record index, what decide needs of a new record that depends on
+	// cands alone, computed for all of them at once when cands is read (nil: to compute).
+	warm []*warm
 
 	// Pending writes, in record order.
 	rows    []*pending
@@ -73,14 +79,24 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 	if err != nil {
 		return err
 	}
+	// again[i]: the record came earlier in the batch.
+	again := make([]bool, len(recs))
 	seen := make(map[string]bool, len(recs))
 	for i, r := range recs {
+		again[i] = seen[r.Key()]
+		seen[r.Key()] = true
+	}
+	// fresh reports whether record i takes the set-based path (decide): a record never
+	// stored, once in the batch, not a withdrawal.
+	fresh := func(i int) bool {
+		return !again[i] && !b.rs.oneByOne && states[recs[i].Key()] == nil && recs[i].EffectiveOp() != contact.OpDelete
+	}
+	for i, r := range recs {
 		k := r.Key()
-		prev, again := states[k], seen[k]
-		seen[k] = true
+		prev := states[k]
 		out := &outs[i]
 		switch {
-		case again, b.rs.oneByOne, prev != nil && prev.Hash != hashes[i] && !stale(r, prev):
+		case again[i], b.rs.oneByOne, prev != nil && prev.Hash != hashes[i] && !stale(r, prev):
 			if err := b.oneRecord(r, blockKeys[i], hashes[i], positions[i], out); err != nil {
 				return err
 			}
@@ -99,8 +115,20 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 				if b.cands, err = b.tx.Candidates(b.ctx, b.rs.candidateQuery(union)); err != nil {
 					return err
 				}
+				var todo []int
+				for j := i; j < len(recs); j++ {
+					if fresh(j) {
+						todo = append(todo, j)
+					}
+				}
+				b.warm = make([]*warm, len(recs))
+				b.warmUp(recs, blockKeys, todo)
 			}
-			err := b.decide(r, blockKeys[i], hashes[i], positions[i], out)
+			w := b.warm[i]
+			if w == nil {
+				w = b.warmOne(r, blockKeys[i])
+			}
+			err := b.decide(r, w, blockKeys[i], hashes[i], positions[i], out)
 			if errors.Is(err, errBridge) {
 				err = b.oneRecord(r, blockKeys[i], hashes[i], positions[i], out)
 			} else if err != nil {
@@ -125,7 +153,7 @@ func (b *batch) oneRecord(r *contact.Record, keys []string, hash, position strin
 		return fmt.Errorf("resolve %s: %w", r.Key(), err)
 	}
 	*out = o
-	b.cands = nil
+	b.cands, b.warm = nil, nil
 	return nil
 }
 
@@ -140,28 +168,27 @@ func stale(r *contact.Record, prev *warehouse.SourceRow) bool {
 
 // decide resolves a record never stored before against the warehouse's candidates and
 // the batch's pending records, and queues its writes.
-func (b *batch) decide(r *contact.Record, keys []string, hash, position string, out *Outcome) error {
+func (b *batch) decide(r *contact.Record, w *warm, keys []string, hash, position string, out *Outcome) error {
 	eng := b.rs.Engine
-	feats := eng.Features(r.Norm)
-	// Candidate masters: those blocking finds in the warehouse and those of pending
-	// records sharing a key.
-	var masters []int64
+	feats := w.feats
+	// Candidate masters: those blocking finds in the warehouse (scored on their stored
+	// records by warmUp) and those of pending records sharing a key.
+	masters := slices.Clone(w.masters)
 	for _, k := range keys {
 		if slices.Contains(b.cands.Skipped, k) {
 			out.SkippedKeys = append(out.SkippedKeys, k)
 			continue
 		}
-		masters = append(masters, b.cands.Masters[k]...)
 		for _, p := range b.byKey[k] {
 			masters = append(masters, p.row.MasterID)
 		}
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
-	// Each master is scored by its best-matching live record (under order_independent,
-	// among those that share a key with the record).
-	blocked := b.rs.blockedRows(b.cands, keys)
+	// Each master is scored by its best-matching live record: warmUp weighed the stored
+	// ones, the records of the batch that joined it are weighed here (under
+	// order_independent, only those that share a key with the record).
 	var sharing map[*pending]bool
-	if blocked != nil {
+	if eng.Rules().Match.OrderIndependent {
 		sharing = map[*pending]bool{}
 		for _, k := range keys {
 			if !slices.Contains(b.cands.Skipped, k) {
@@ -171,19 +198,16 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 			}
 		}
 	}
-	k := newRanker(b.rs, feats, len(masters))
+	k := w.k
 	for _, m := range masters {
-		k.start(m)
-		for i := range b.cands.Rows[m] {
-			if blocked == nil || blocked[b.cands.Rows[m][i].ID] {
-				k.candidate(&b.cands.Rows[m][i])
-			}
+		t := b.masters[m]
+		if t == nil {
+			continue
 		}
-		if t := b.masters[m]; t != nil {
-			for _, p := range t.joined {
-				if sharing == nil || sharing[p] {
-					k.row(p.feats)
-				}
+		k.resume(m)
+		for _, p := range t.joined {
+			if sharing == nil || sharing[p] {
+				k.row(p.feats)
 			}
 		}
 		if k.found() {
@@ -197,7 +221,7 @@ func (b *batch) decide(r *contact.Record, keys []string, hash, position string, 
 
 	p := &pending{keys: keys, feats: feats, out: out,
 		row: &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position,
-			Features: match.EncodeFeatures(r.Norm)}}
+			Features: w.encoded}}
 	decision := match.NewMaster
 	if len(best) > 0 {
 		out.Score = best[0].score
@@ -507,3 +531,71 @@ func survivor(ctx context.Context, tx warehouse.Tx, id int64, known map[int64]*c
 
 // maxMergeChain bounds survivor's walk (a cycle would be a corrupt warehouse).
 const maxMergeChain = 64
+
+// warm is what decide needs of a new record that depends on the warehouse's candidates
+// alone: its features, and its ranking against the candidate masters' stored records.
+type warm struct {
+	feats   *match.Features
+	encoded string
+	masters []int64 // candidate masters found in the warehouse, sorted
+	k       *ranker // after their stored records
+}
+
+// warmOne computes a record's warm part from b.cands.
+func (b *batch) warmOne(r *contact.Record, keys []string) *warm {
+	eng := b.rs.Engine
+	w := &warm{feats: eng.Features(r.Norm), encoded: match.EncodeFeatures(r.Norm)}
+	for _, k := range keys {
+		if !slices.Contains(b.cands.Skipped, k) {
+			w.masters = append(w.masters, b.cands.Masters[k]...)
+		}
+	}
+	w.masters = slices.Compact(slices.Sorted(slices.Values(w.masters)))
+	blocked := b.rs.blockedRows(b.cands, keys)
+	w.k = newRanker(b.rs, w.feats, len(w.masters))
+	for _, m := range w.masters {
+		w.k.start(m)
+		for i := range b.cands.Rows[m] {
+			if blocked == nil || blocked[b.cands.Rows[m][i].ID] {
+				w.k.candidate(&b.cands.Rows[m][i])
+			}
+		}
+		if w.k.found() {
+			w.k.keep()
+		}
+	}
+	return w
+}
+
+// warmUp computes the warm part of records todo into b.warm, on every core: scoring a
+// record against the warehouse's candidates reads only b.cands and the engine, and it
+// is most of a new record's CPU time.
+func (b *batch) warmUp(recs []*contact.Record, blockKeys [][]string, todo []int) {
+	workers := min(runtime.GOMAXPROCS(0), (len(todo)+warmChunk-1)/warmChunk)
+	if workers <= 1 {
+		for _, j := range todo {
+			b.warm[j] = b.warmOne(recs[j], blockKeys[j])
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(todo) {
+					return
+				}
+				j := todo[i]
+				b.warm[j] = b.warmOne(recs[j], blockKeys[j])
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// warmChunk is the number of records below which warmUp does not start goroutines.
+const warmChunk = 8

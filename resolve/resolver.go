@@ -372,6 +372,8 @@ type ranker struct {
 	// scratch receives each stored candidate's decoded features; it is kept (and a new
 	// one taken) only when the candidate is its master's best so far.
 	scratch *match.Features
+	// resumed is the index in out of the master resumed (-1: none).
+	resumed int
 }
 
 func newRanker(rs *Resolver, feats *match.Features, n int) *ranker {
@@ -379,7 +381,7 @@ func newRanker(rs *Resolver, feats *match.Features, n int) *ranker {
 }
 
 // start begins a candidate master.
-func (k *ranker) start(id int64) { k.masterID, k.bestW, k.bestF = id, math.Inf(-1), nil }
+func (k *ranker) start(id int64) { k.masterID, k.bestW, k.bestF, k.resumed = id, math.Inf(-1), nil, -1 }
 
 // candidate weighs one of the master's stored records.
 func (k *ranker) candidate(c *warehouse.SourceRow) {
@@ -403,12 +405,30 @@ func (k *ranker) row(f *match.Features) bool {
 	return false
 }
 
+// resume continues a master already weighed (its stored records; records of the batch
+// come next): its best so far is the one kept, if it was.
+func (k *ranker) resume(id int64) {
+	k.start(id)
+	k.resumed = -1
+	for i := range k.out {
+		if k.out[i].masterID == id {
+			k.bestW, k.bestF, k.resumed = k.out[i].weight, k.out[i].b, i
+			return
+		}
+	}
+}
+
 // found reports whether the master's best record is kept so far.
 func (k *ranker) found() bool { return k.bestF != nil }
 
-// keep adds the master.
+// keep adds the master, or updates it after resume.
 func (k *ranker) keep() {
-	k.out = append(k.out, ranked{masterID: k.masterID, weight: k.bestW, a: k.feats, b: k.bestF})
+	c := ranked{masterID: k.masterID, weight: k.bestW, a: k.feats, b: k.bestF}
+	if k.resumed >= 0 {
+		k.out[k.resumed] = c
+	} else {
+		k.out = append(k.out, c)
+	}
 	k.top = max(k.top, k.bestW)
 }
 
