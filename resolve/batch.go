@@ -6,12 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
+	"strconv"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/warehouse"
 )
@@ -345,32 +344,44 @@ func (b *batch) flush() error {
 	}
 	// Each joined record publishes the version it made; its timestamps are the final
 	// ones of the write.
+	// Survivorship runs for each master on its own, on every core.
 	type version struct{ snap, final *contact.Master }
-	published := make(map[*pending]version, len(b.rows))
-	var inserts, saves []*contact.Master
-	for _, t := range b.order {
+	versions := make([][]version, len(b.order))
+	for i, t := range b.order {
+		if !t.isNew && stored[t.id] == nil {
+			return fmt.Errorf("master %d: %w", t.id, warehouse.ErrNotFound)
+		}
+		versions[i] = make([]version, len(t.joined))
+	}
+	par.For(len(b.order), 2, func(i int) {
+		t := b.order[i]
 		var m *contact.Master
 		var recs []*contact.Record
 		if t.isNew {
 			m = &contact.Master{ID: t.id, Status: contact.MasterActive}
 		} else {
-			if m = stored[t.id]; m == nil {
-				return fmt.Errorf("master %d: %w", t.id, warehouse.ErrNotFound)
-			}
+			m = stored[t.id]
 			for _, row := range members[t.id] {
 				recs = append(recs, row.Record)
 			}
 			m.Status = contact.MasterActive
 		}
-		for _, p := range t.joined {
+		for j, p := range t.joined {
 			recs = append(recs, p.row.Record)
 			m.Version++
 			m.Golden = match.Survive(recs, b.rs.Engine.Rules().Survivorship)
 			m.Quality = b.rs.quality(m.Golden, recs)
 			snap := *m
-			published[p] = version{&snap, m}
+			versions[i][j] = version{&snap, m}
 		}
-		if t.isNew {
+	})
+	published := make(map[*pending]version, len(b.rows))
+	var inserts, saves []*contact.Master
+	for i, t := range b.order {
+		for j, p := range t.joined {
+			published[p] = versions[i][j]
+		}
+		if m := versions[i][len(t.joined)-1].final; t.isNew {
 			inserts = append(inserts, m)
 		} else {
 			saves = append(saves, m)
@@ -403,8 +414,7 @@ func (b *batch) flush() error {
 	if err := tx.AppendEvents(ctx, events); err != nil {
 		return err
 	}
-	obs := make([]*warehouse.OutboxEvent, len(b.rows))
-	for i, p := range b.rows {
+	for _, p := range b.rows {
 		for _, it := range p.reviews {
 			it.SourceRowID = p.row.ID
 			added, err := tx.AddReviewItem(ctx, it)
@@ -415,14 +425,20 @@ func (b *batch) flush() error {
 				p.out.Reviews++
 			}
 		}
+	}
+	payloads, err := par.Map(len(b.rows), 16, func(i int) ([]byte, error) {
+		p := b.rows[i]
 		v := published[p]
 		m := v.snap
 		m.CreatedAt, m.UpdatedAt = v.final.CreatedAt, v.final.UpdatedAt
-		payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: p.row.Key(), Master: m})
-		if err != nil {
-			return err
-		}
-		obs[i] = &warehouse.OutboxEvent{Topic: GoldenTopic, Key: fmt.Sprint(m.ID), Payload: payload}
+		return json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: p.row.Key(), Master: m})
+	})
+	if err != nil {
+		return err
+	}
+	obs := make([]*warehouse.OutboxEvent, len(b.rows))
+	for i, p := range b.rows {
+		obs[i] = &warehouse.OutboxEvent{Topic: GoldenTopic, Key: strconv.FormatInt(p.row.MasterID, 10), Payload: payloads[i]}
 	}
 	if err := tx.AddOutboxes(ctx, obs); err != nil {
 		return err
@@ -571,31 +587,11 @@ func (b *batch) warmOne(r *contact.Record, keys []string) *warm {
 // record against the warehouse's candidates reads only b.cands and the engine, and it
 // is most of a new record's CPU time.
 func (b *batch) warmUp(recs []*contact.Record, blockKeys [][]string, todo []int) {
-	workers := min(runtime.GOMAXPROCS(0), (len(todo)+warmChunk-1)/warmChunk)
-	if workers <= 1 {
-		for _, j := range todo {
-			b.warm[j] = b.warmOne(recs[j], blockKeys[j])
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(todo) {
-					return
-				}
-				j := todo[i]
-				b.warm[j] = b.warmOne(recs[j], blockKeys[j])
-			}
-		}()
-	}
-	wg.Wait()
+	par.For(len(todo), warmSerial, func(i int) {
+		j := todo[i]
+		b.warm[j] = b.warmOne(recs[j], blockKeys[j])
+	})
 }
 
-// warmChunk is the number of records below which warmUp does not start goroutines.
-const warmChunk = 8
+// warmSerial is the number of records per core below which warmUp uses one.
+const warmSerial = 4

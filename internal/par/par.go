@@ -1,0 +1,53 @@
+// Package par runs the iterations of a loop on every core. It is for CPU work inside a
+// single writer's transaction (scoring candidates, encoding rows to JSON), where the
+// database is idle meanwhile: the other core would otherwise wait.
+package par
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// For calls fn(i) for i in [0, n), on up to GOMAXPROCS goroutines; with fewer than
+// serial iterations per goroutine it runs them all on the caller's goroutine. fn must be
+// safe to call concurrently for different i. For returns when every call has returned.
+func For(n, serial int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/max(serial, 1))
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Map returns fn(i) for i in [0, n), computed as For does; the error is that of the
+// lowest i that failed.
+func Map[T any](n, serial int, fn func(i int) (T, error)) ([]T, error) {
+	out := make([]T, n)
+	errs := make([]error, n)
+	For(n, serial, func(i int) { out[i], errs[i] = fn(i) })
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
