@@ -7,7 +7,6 @@ import (
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline/match"
-	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/warehouse"
 	"github.com/steward-crm/steward/warehouse/sqlite"
@@ -16,22 +15,8 @@ import (
 // resolveAll normalizes and resolves JSON records in order and returns their outcomes.
 func resolveAll(t *testing.T, rs *Resolver, r *rules.Rules, lines ...string) []Outcome {
 	t.Helper()
-	nc, ic, err := stages.Chains(r)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var outs []Outcome
-	for i, l := range lines {
-		rec, err := contact.Decode([]byte(l))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := nc.Process(context.Background(), rec); err != nil {
-			t.Fatal(err)
-		}
-		if err := ic.Process(context.Background(), rec); err != nil {
-			t.Fatal(err)
-		}
+	for i, rec := range normalized(t, r, lines...) {
 		o, err := rs.Resolve(context.Background(), rec, "test:"+string(rune('1'+i)))
 		if err != nil {
 			t.Fatal(err)
