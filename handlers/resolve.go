@@ -15,6 +15,15 @@ type Resolve struct {
 	Batcher *resolve.Batcher
 	// Observe, when set, is told every outcome (counters, progress).
 	Observe func(key string, o resolve.Outcome)
+	// WriteBehind (with Batcher) acks a message once its record is queued for writing,
+	// not once it is written: the caller (the embedded ingest of files, where no broker
+	// redelivers anything) normalizes the next records on one core while the other
+	// writes, in batches, in the order received. A record whose write fails is reported
+	// to OnWriteError, which must stop the run; Batcher.Wait waits for the queue.
+	WriteBehind bool
+	// OnWriteError is told a write-behind record that could not be written, with its
+	// key and position.
+	OnWriteError func(key, position string, err error)
 }
 
 // Handle is the Watermill handler consuming contacts.enriched. It is idempotent: a
@@ -31,6 +40,18 @@ func (h *Resolve) Handle(msg *message.Message) error {
 func (h *Resolve) process(msg *message.Message, r *contact.Record) error {
 	var o resolve.Outcome
 	var err error
+	if h.WriteBehind && h.Batcher != nil {
+		key, pos := r.Key(), msg.Metadata.Get(PositionMetadata)
+		h.Batcher.Submit(msg.Context(), r, pos, func(o resolve.Outcome, err error) {
+			switch {
+			case err != nil && h.OnWriteError != nil:
+				h.OnWriteError(key, pos, err)
+			case err == nil && h.Observe != nil:
+				h.Observe(key, o)
+			}
+		})
+		return nil
+	}
 	if h.Batcher != nil {
 		o, err = h.Batcher.Resolve(msg.Context(), r, msg.Metadata.Get(PositionMetadata))
 	} else {

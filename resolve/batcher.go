@@ -3,6 +3,7 @@ package resolve
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/steward-crm/steward/contact"
 )
@@ -17,6 +18,10 @@ import (
 // A batch that fails is retried record by record, so that one record's error fails only
 // that record. Callers must not submit two versions of one source record concurrently
 // (Kafka's per-partition order and the embedded bus's one-at-a-time delivery see to it).
+//
+// Submit queues a record without waiting for it (write-behind): with one worker, records
+// are then resolved in the order submitted, a batch at a time, while the caller prepares
+// the next ones (the embedded ingest normalizes on one core while the other writes).
 type Batcher struct {
 	Resolver *Resolver
 	// Max bounds the records per transaction. Default 64.
@@ -27,10 +32,19 @@ type Batcher struct {
 	Workers int
 	// OnBatch, when set, is told the size of each batch written (metrics).
 	OnBatch func(n int)
+	// Queue bounds the records Submit queues before it waits for room. Default 4×Max.
+	Queue int
+	// Linger lets a batch of submitted records fill: a loop that finds fewer than Max
+	// records queued by Submit waits up to Linger for more before it writes (each
+	// transaction costs a commit, and write-behind has no one waiting). Records queued
+	// by Resolve are written at once. Default 0.
+	Linger time.Duration
 
-	mu      sync.Mutex
-	pending []*call
-	running int // loop goroutines
+	mu       sync.Mutex
+	changed  *sync.Cond // the queue changed or a loop ended
+	pending  []*call
+	running  int  // loop goroutines
+	draining bool // Wait is waiting: no lingering
 }
 
 type call struct {
@@ -40,6 +54,7 @@ type call struct {
 	out  Outcome
 	err  error
 	done chan struct{}
+	then func(Outcome, error) // Submit's callback
 }
 
 // Resolve resolves r (see Resolver.Resolve), possibly in one transaction with records
@@ -47,32 +62,104 @@ type call struct {
 func (b *Batcher) Resolve(ctx context.Context, r *contact.Record, position string) (Outcome, error) {
 	c := &call{ctx: ctx, r: r, pos: position, done: make(chan struct{})}
 	b.mu.Lock()
-	b.pending = append(b.pending, c)
-	if b.running < max(1, b.Workers) {
-		b.running++
-		go b.loop()
-	}
+	b.enqueue(c)
 	b.mu.Unlock()
 	<-c.done
 	return c.out, c.err
 }
 
+// Submit queues r to be resolved after the records queued before it and returns; then is
+// called with its outcome once it is written (on the Batcher's goroutine, in order with
+// one worker). When Queue records wait already, Submit waits for room first. ctx is the
+// record's context for the write: a cancellation does not withdraw a queued record.
+func (b *Batcher) Submit(ctx context.Context, r *contact.Record, position string, then func(Outcome, error)) {
+	c := &call{ctx: context.WithoutCancel(ctx), r: r, pos: position, done: make(chan struct{}), then: then}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for len(b.pending) >= b.queueLimit() {
+		b.cond().Wait()
+	}
+	b.enqueue(c)
+}
+
+// Wait returns once every record submitted before the call is written and its callback
+// has returned.
+func (b *Batcher) Wait() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.draining = true
+	b.cond().Broadcast()
+	for len(b.pending) > 0 || b.running > 0 {
+		b.cond().Wait()
+	}
+	b.draining = false
+}
+
+// lingerFor waits, b.mu held, until Max records are queued, Wait is called or d has
+// passed.
+func (b *Batcher) lingerFor(d time.Duration) {
+	timer := time.AfterFunc(d, func() {
+		b.mu.Lock()
+		b.cond().Broadcast()
+		b.mu.Unlock()
+	})
+	defer timer.Stop()
+	deadline := time.Now().Add(d)
+	for len(b.pending) < b.max() && !b.draining && time.Now().Before(deadline) {
+		b.cond().Wait()
+	}
+}
+
+// enqueue appends c and starts a loop if fewer than Workers run; b.mu is held.
+func (b *Batcher) enqueue(c *call) {
+	b.pending = append(b.pending, c)
+	if b.Linger > 0 {
+		b.cond().Broadcast() // a lingering loop counts the records
+	}
+	if b.running < max(1, b.Workers) {
+		b.running++
+		go b.loop()
+	}
+}
+
+func (b *Batcher) cond() *sync.Cond {
+	if b.changed == nil {
+		b.changed = sync.NewCond(&b.mu)
+	}
+	return b.changed
+}
+
+func (b *Batcher) max() int {
+	if b.Max <= 0 {
+		return 64
+	}
+	return b.Max
+}
+
+func (b *Batcher) queueLimit() int {
+	if b.Queue > 0 {
+		return b.Queue
+	}
+	return 4 * b.max()
+}
+
 // loop writes the queued records batch after batch and exits when the queue is empty.
 func (b *Batcher) loop() {
-	max := b.Max
-	if max <= 0 {
-		max = 64
-	}
 	for {
 		b.mu.Lock()
 		if len(b.pending) == 0 {
 			b.running--
+			b.cond().Broadcast()
 			b.mu.Unlock()
 			return
 		}
-		n := min(len(b.pending), max)
+		if b.Linger > 0 && len(b.pending) < b.max() && b.pending[0].then != nil && !b.draining {
+			b.lingerFor(b.Linger)
+		}
+		n := min(len(b.pending), b.max())
 		batch := b.pending[:n:n]
 		b.pending = b.pending[n:]
+		b.cond().Broadcast()
 		b.mu.Unlock()
 		b.write(batch)
 	}
@@ -81,6 +168,9 @@ func (b *Batcher) loop() {
 func (b *Batcher) write(batch []*call) {
 	defer func() {
 		for _, c := range batch {
+			if c.then != nil {
+				c.then(c.out, c.err)
+			}
 			close(c.done)
 		}
 	}()

@@ -89,8 +89,12 @@ func (c *counters) observe(_ string, o resolve.Outcome) {
 
 // Ingest runs the embedded pipeline: it reads the inputs, publishes every record on the
 // in-process GoChannel bus, and the router (Normalize → Identify → Resolve, dead letters
-// into the warehouse) processes them. Publishing blocks until the record is resolved or
-// dead-lettered, so records of one source stay in order and memory stays flat.
+// into the warehouse) processes them. Publishing blocks until the record is queued for
+// writing or dead-lettered, so records keep the order of the input. The resolve handler
+// writes behind: one writer resolves the queued records in that order, in batches of up
+// to kafka.resolve_batch, while the next ones are normalized; the outcome is the one of
+// resolving them one at a time (the batches are set-based, see resolve), and memory stays
+// bounded (the queue holds at most four batches).
 func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -100,20 +104,25 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	var c counters
 	var failMu sync.Mutex
 	var failure error
+	stop := func(err error) {
+		failMu.Lock()
+		defer failMu.Unlock()
+		if failure == nil {
+			failure = err
+			cancel(failure)
+		}
+	}
+	writer := &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch, Workers: 1, Linger: ingestLinger}
 	router, err := handlers.NewRouter(handlers.Config{
-		Subscriber:  bus,
-		Publisher:   bus,
-		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
-		Identify:    &handlers.Identify{Chain: s.IdentifyChain},
-		Resolve:     &handlers.Resolve{Resolver: s.Resolver, Observe: c.observe},
+		Subscriber: bus,
+		Publisher:  bus,
+		Normalize:  &handlers.Normalize{Chain: s.NormalizeChain},
+		Identify:   &handlers.Identify{Chain: s.IdentifyChain},
+		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: writer, WriteBehind: true, Observe: c.observe,
+			OnWriteError: func(key, position string, err error) { stop(fmt.Errorf("%s (%s): %w", position, key, err)) }},
 		DeadLetters: &handlers.DeadLetters{Store: s.Store, Observe: func(warehouse.DeadLetter) { c.dead.Add(1) }},
 		OnGiveUp: func(msg *message.Message, err error) {
-			failMu.Lock()
-			defer failMu.Unlock()
-			if failure == nil {
-				failure = fmt.Errorf("%s: %w", msg.Metadata.Get(handlers.PositionMetadata), err)
-				cancel(failure)
-			}
+			stop(fmt.Errorf("%s: %w", msg.Metadata.Get(handlers.PositionMetadata), err))
 		},
 		Logger: wlog,
 	})
@@ -129,6 +138,7 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	}
 	readErr := s.publishInputs(ctx, bus, opts, &c)
 	closeErr := router.Close()
+	writer.Wait() // the records queued are written (or a failure is recorded)
 	if err := <-runErr; err != nil && closeErr == nil {
 		closeErr = err
 	}
@@ -151,6 +161,10 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	}
 	return sum, nil
 }
+
+// ingestLinger is how long the ingest's writer waits for a batch to fill: a batch of one
+// record is a transaction, and its commit, per record.
+const ingestLinger = 20 * time.Millisecond
 
 func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts IngestOptions, c *counters) error {
 	every := opts.ProgressEvery
