@@ -82,8 +82,8 @@ func nextIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, err
 }
 
 // Open opens (creating if needed) the SQLite warehouse at path and migrates it. The file
-// uses WAL journaling; one connection writes at a time, and another copies the log into
-// the file in the background (checkpoint.go).
+// uses WAL journaling; one connection writes at a time, another copies the log into the
+// file in the background (checkpoint.go), and two more serve the registry lookups.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)", "cache_size(-131072)", "mmap_size(1073741824)"}
 	background := !strings.HasPrefix(path, "file:")
@@ -109,6 +109,16 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		}
 		cdb.SetMaxOpenConns(1)
 		s.OnClose(startCheckpointer(cdb, checkpointInterval).Close)
+		// Registry lookups read on connections of their own: in WAL mode they do not
+		// wait for the writer.
+		rdb, err := open(path, []string{"busy_timeout(10000)", "query_only(ON)", "cache_size(-16384)", "mmap_size(268435456)"})
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		rdb.SetMaxOpenConns(2)
+		s.SetReader(rdb)
+		s.OnClose(rdb.Close)
 	}
 	return s, nil
 }

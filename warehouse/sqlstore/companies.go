@@ -190,7 +190,7 @@ func (s *Store) CompanyCandidates(ctx context.Context, nameKey, postcode string,
 }
 
 func (s *Store) queryCompanies(ctx context.Context, where string, args ...any) ([]warehouse.Company, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+companyCols+` FROM companies `+where), args...)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+companyCols+` FROM companies `+where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("registry lookup: %w", err)
 	}
@@ -215,7 +215,7 @@ func (s *Store) queryCompanies(ctx context.Context, where string, args ...any) (
 
 // DomainOwners implements warehouse.Registry.
 func (s *Store) DomainOwners(ctx context.Context, domain string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT owner, seen FROM company_domains WHERE domain = ?`), domain)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT owner, seen FROM company_domains WHERE domain = ?`), domain)
 	if err != nil {
 		return nil, fmt.Errorf("domain owners: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/steward-crm/steward/warehouse"
 )
 
 // TestBackgroundCheckpoint: the log stays bounded while a writer commits, many times the
@@ -88,5 +90,48 @@ func checkpointLog(t *testing.T, pause time.Duration) {
 	var n int
 	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM filler`).Scan(&n); err != nil || n != txs*rowsPerTx {
 		t.Errorf("%d rows after reopening (%v), want %d", n, err, txs*rowsPerTx)
+	}
+}
+
+// TestRegistryLookupsDoNotWaitForTheWriter: while a write transaction is open (a resolve
+// batch), registry lookups answer from the last committed state on connections of their
+// own; once the writer commits they see its changes.
+func TestRegistryLookupsDoNotWaitForTheWriter(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	acme := warehouse.Company{Key: "73282932000074", SIREN: "732829320", Name: "Acme", NameKey: "acme", Postcode: "75009"}
+	if err := s.UpsertCompanies(ctx, []warehouse.Company{acme}, warehouse.ImportCheckpoint{File: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	// A transaction held open on the writer connection.
+	tx, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE companies SET name = 'Acme Renamed' WHERE siret = ?`, acme.Key); err != nil {
+		t.Fatal(err)
+	}
+	lookup := func() []warehouse.Company {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		got, err := s.CompanyCandidates(ctx, "acme", "", 10)
+		if err != nil {
+			t.Fatalf("lookup while the writer is busy: %v", err)
+		}
+		return got
+	}
+	if got := lookup(); len(got) != 1 || got[0].Name != "Acme" {
+		t.Errorf("during the write: %+v, want the committed Acme", got)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := lookup(); len(got) != 1 || got[0].Name != "Acme Renamed" {
+		t.Errorf("after the commit: %+v", got)
 	}
 }
