@@ -19,11 +19,12 @@ type Resolve struct {
 	// not once it is written: the caller (the embedded ingest of files, where no broker
 	// redelivers anything) normalizes the next records on one core while the other
 	// writes, in batches, in the order received. A record whose write fails is reported
-	// to OnWriteError, which must stop the run; Batcher.Wait waits for the queue.
+	// to OnWriteError: a data problem (pipeline.ErrInvalidRecord) is for the dead
+	// letters, anything else must stop the run. Batcher.Wait waits for the queue.
 	WriteBehind bool
 	// OnWriteError is told a write-behind record that could not be written, with its
-	// key and position.
-	OnWriteError func(key, position string, err error)
+	// key, position and the message's payload.
+	OnWriteError func(key, position string, payload []byte, err error)
 }
 
 // Handle is the Watermill handler consuming contacts.enriched. It is idempotent: a
@@ -41,11 +42,11 @@ func (h *Resolve) process(msg *message.Message, r *contact.Record) error {
 	var o resolve.Outcome
 	var err error
 	if h.WriteBehind && h.Batcher != nil {
-		key, pos := r.Key(), msg.Metadata.Get(PositionMetadata)
+		key, pos, payload := r.Key(), msg.Metadata.Get(PositionMetadata), msg.Payload
 		h.Batcher.Submit(msg.Context(), r, pos, func(o resolve.Outcome, err error) {
 			switch {
 			case err != nil && h.OnWriteError != nil:
-				h.OnWriteError(key, pos, err)
+				h.OnWriteError(key, pos, payload, err)
 			case err == nil && h.Observe != nil:
 				h.Observe(key, o)
 			}

@@ -184,8 +184,11 @@ func (b *batch) decide(r *contact.Record, w *warm, keys []string, hash, position
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
 	// Each master is scored by its best-matching live record: warmUp weighed the stored
-	// ones, the records of the batch that joined it are weighed here (under
-	// order_independent, only those that share a key with the record).
+	// ones of the masters the record's keys find in the warehouse; a master found only
+	// through a pending record (which joined it in this batch) has its stored ones
+	// weighed here, and so have the records of the batch that joined any master (under
+	// order_independent, only records that share a key with this one are compared: a
+	// stored one would have brought its master into w.masters).
 	var sharing map[*pending]bool
 	if eng.Rules().Match.OrderIndependent {
 		sharing = map[*pending]bool{}
@@ -204,6 +207,11 @@ func (b *batch) decide(r *contact.Record, w *warm, keys []string, hash, position
 			continue
 		}
 		k.resume(m)
+		if sharing == nil && !slices.Contains(w.masters, m) {
+			for i := range b.cands.Rows[m] {
+				k.candidate(&b.cands.Rows[m][i])
+			}
+		}
 		for _, p := range t.joined {
 			if sharing == nil || sharing[p] {
 				k.row(p.feats)
@@ -491,11 +499,6 @@ func (b *batch) redirectMerged(stored map[int64]*contact.Master) ([]int64, error
 		if id != t.id {
 			for _, p := range t.joined {
 				p.row.MasterID, p.event.MasterID, p.out.MasterID = id, id, id
-				for _, it := range p.reviews {
-					if it.MasterID == t.id {
-						it.MasterID = id
-					}
-				}
 			}
 		}
 		if into := byID[id]; into != nil {
@@ -508,6 +511,36 @@ func (b *batch) redirectMerged(stored map[int64]*contact.Master) ([]int64, error
 		if !t.isNew {
 			ids = append(ids, id)
 		}
+	}
+	// Review items follow their masters; a pair that is now one master is no pair.
+	var gone []int64
+	for id, m := range stored {
+		if m.Status == contact.MasterMerged && m.MergedInto != 0 {
+			gone = append(gone, id)
+		}
+	}
+	moved := map[int64]int64{}
+	for _, old := range gone {
+		id, err := survivor(b.ctx, b.tx, old, stored)
+		if err != nil {
+			return nil, err
+		}
+		moved[old] = id
+	}
+	for _, p := range b.rows {
+		items := p.reviews[:0]
+		for _, it := range p.reviews {
+			if id, ok := moved[it.MasterID]; ok {
+				it.MasterID = id
+			}
+			if id, ok := moved[it.CandidateID]; ok {
+				it.CandidateID = id
+			}
+			if it.CandidateID == 0 || it.CandidateID != it.MasterID {
+				items = append(items, it)
+			}
+		}
+		p.reviews = items
 	}
 	// Joined records in record order: each publishes the version it made.
 	pos := make(map[*pending]int, len(b.rows))

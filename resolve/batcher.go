@@ -2,10 +2,13 @@ package resolve
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
 )
 
 // Batcher resolves records that arrive concurrently in shared transactions (group
@@ -35,9 +38,9 @@ type Batcher struct {
 	// Queue bounds the records Submit queues before it waits for room. Default 4×Max.
 	Queue int
 	// Linger lets a batch of submitted records fill: a loop that finds fewer than Max
-	// records queued by Submit waits up to Linger for more before it writes (each
-	// transaction costs a commit, and write-behind has no one waiting). Records queued
-	// by Resolve are written at once. Default 0.
+	// records queued, the last by Submit, waits up to Linger for more before it writes
+	// (each transaction costs a commit, and write-behind has no one waiting). A record
+	// queued by Resolve, the last in the queue, is written without lingering. Default 0.
 	Linger time.Duration
 
 	mu       sync.Mutex
@@ -98,14 +101,15 @@ func (b *Batcher) Wait() {
 // lingerFor waits, b.mu held, until Max records are queued, Wait is called or d has
 // passed.
 func (b *Batcher) lingerFor(d time.Duration) {
+	expired := false
 	timer := time.AfterFunc(d, func() {
 		b.mu.Lock()
+		expired = true
 		b.cond().Broadcast()
 		b.mu.Unlock()
 	})
 	defer timer.Stop()
-	deadline := time.Now().Add(d)
-	for len(b.pending) < b.max() && !b.draining && time.Now().Before(deadline) {
+	for len(b.pending) < b.max() && !b.draining && !expired {
 		b.cond().Wait()
 	}
 }
@@ -153,8 +157,12 @@ func (b *Batcher) loop() {
 			b.mu.Unlock()
 			return
 		}
-		if b.Linger > 0 && len(b.pending) < b.max() && b.pending[0].then != nil && !b.draining {
+		if b.Linger > 0 && len(b.pending) < b.max() && b.pending[len(b.pending)-1].then != nil && !b.draining {
 			b.lingerFor(b.Linger)
+			if len(b.pending) == 0 { // another worker took them meanwhile
+				b.mu.Unlock()
+				continue
+			}
 		}
 		n := min(len(b.pending), b.max())
 		batch := b.pending[:n:n]
@@ -166,6 +174,9 @@ func (b *Batcher) loop() {
 }
 
 func (b *Batcher) write(batch []*call) {
+	if len(batch) == 0 {
+		return
+	}
 	defer func() {
 		for _, c := range batch {
 			if c.then != nil {
@@ -179,7 +190,7 @@ func (b *Batcher) write(batch []*call) {
 	}
 	if len(batch) == 1 {
 		c := batch[0]
-		c.out, c.err = b.Resolver.Resolve(c.ctx, c.r, c.pos)
+		c.out, c.err = b.resolveOne(c)
 		return
 	}
 	recs := make([]*contact.Record, len(batch))
@@ -189,7 +200,11 @@ func (b *Batcher) write(batch []*call) {
 	}
 	// The batch outlives any one caller's cancellation: the records are written
 	// together or not at all, and each caller is waiting for its answer.
-	outs, err := b.Resolver.ResolveBatch(context.WithoutCancel(batch[0].ctx), recs, pos)
+	var outs []Outcome
+	err := recovered(func() (err error) {
+		outs, err = b.Resolver.ResolveBatch(context.WithoutCancel(batch[0].ctx), recs, pos)
+		return err
+	})
 	if err == nil {
 		for i, c := range batch {
 			c.out = outs[i]
@@ -197,6 +212,32 @@ func (b *Batcher) write(batch []*call) {
 		return
 	}
 	for _, c := range batch {
-		c.out, c.err = b.Resolver.Resolve(c.ctx, c.r, c.pos)
+		c.out, c.err = b.resolveOne(c)
 	}
+}
+
+// resolveOne resolves one queued record, a panic turned into its error.
+func (b *Batcher) resolveOne(c *call) (o Outcome, err error) {
+	err = recovered(func() (err error) {
+		o, err = b.Resolver.Resolve(c.ctx, c.r, c.pos)
+		return err
+	})
+	return o, err
+}
+
+// recovered runs fn and turns a panic into an error wrapping pipeline.ErrInvalidRecord:
+// the Batcher's goroutine is not the handler's, whose middleware would dead-letter the
+// record that made it panic (a batch that fails is retried record by record, so the
+// error ends on that record).
+func recovered(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg := fmt.Sprint(p)
+			if i := strings.IndexByte(msg, '\n'); i >= 0 {
+				msg = msg[:i]
+			}
+			err = fmt.Errorf("%w: panic: %s", pipeline.ErrInvalidRecord, msg)
+		}
+	}()
+	return fn()
 }

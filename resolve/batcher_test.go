@@ -3,15 +3,18 @@ package resolve
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/synth"
 )
@@ -196,4 +199,62 @@ func TestBatcherSubmitWritesBehindInOrder(t *testing.T) {
 		t.Errorf("source rows differ:\n%s", firstDiff(b, a))
 	}
 	t.Logf("%d records in %d batches", len(recs), len(sizes))
+}
+
+// TestBatcherLingerWithWorkers: lingering loops on several workers never write an empty
+// batch (two loops waking at once: one takes every record), and every record is written.
+func TestBatcherLingerWithWorkers(t *testing.T) {
+	rs, r, _ := resolver(t, false)
+	recs := benchRecords(t, r, synth.Config{N: 40, Seed: 4})
+	b := &Batcher{Resolver: rs, Max: 64, Workers: 2, Linger: 30 * time.Millisecond}
+	var mu sync.Mutex
+	written := 0
+	for round := range 3 {
+		for i, rec := range recs[round*10 : round*10+10] {
+			b.Submit(context.Background(), rec, fmt.Sprint("p", round, i), func(_ Outcome, err error) {
+				if err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				written++
+				mu.Unlock()
+			})
+		}
+		time.Sleep(10 * time.Millisecond) // both loops linger
+	}
+	b.Wait()
+	if written != 30 {
+		t.Errorf("%d records written, want 30", written)
+	}
+}
+
+// TestBatcherTurnsPanicIntoRecordError: a record whose resolution panics (on the
+// Batcher's goroutine, out of the handler's recoverer) fails alone with an error that
+// says it is a data problem; the records of its batch are written.
+func TestBatcherTurnsPanicIntoRecordError(t *testing.T) {
+	rs, r, _ := resolver(t, false)
+	rs.Quality = func(_ contact.Golden, members []*contact.Record) int {
+		for _, m := range members {
+			if m.FamilyName == "Panicking" {
+				panic("quality of a bad record\nwith a stack")
+			}
+		}
+		return 1
+	}
+	recs := normalized(t, r,
+		`{"source":"web","source_id":"1","given_name":"Ann","family_name":"Fine","emails":["ann@example.org"]}`,
+		`{"source":"web","source_id":"2","given_name":"Bob","family_name":"Panicking"}`,
+		`{"source":"web","source_id":"3","given_name":"Cid","family_name":"Alsofine"}`)
+	b := &Batcher{Resolver: rs, Max: 8, Linger: time.Second}
+	errs := make([]error, len(recs))
+	for i, rec := range recs {
+		b.Submit(context.Background(), rec, fmt.Sprint("p", i), func(_ Outcome, err error) { errs[i] = err })
+	}
+	b.Wait()
+	if errs[0] != nil || errs[2] != nil {
+		t.Errorf("the fine records failed: %v, %v", errs[0], errs[2])
+	}
+	if !errors.Is(errs[1], pipeline.ErrInvalidRecord) || !strings.Contains(errs[1].Error(), "panic: quality of a bad record") || strings.Contains(errs[1].Error(), "stack") {
+		t.Errorf("panicking record: %v", errs[1])
+	}
 }

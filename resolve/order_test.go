@@ -132,3 +132,44 @@ func normalized(t *testing.T, r *rules.Rules, lines ...string) []*contact.Record
 	}
 	return out
 }
+
+// TestBatchReachesMastersThroughPendingRecords: a record of a batch can meet a stored
+// master only through another record of the same batch that joined it (A stored; B
+// links to A; C shares keys with B alone but matches A best). The batch decides C as
+// record at a time does: its master's stored records are weighed too.
+func TestBatchReachesMastersThroughPendingRecords(t *testing.T) {
+	r := rules.Default()
+	r.Match.MaxBlockSize = 1_000_000
+	abc := normalized(t, r,
+		`{"source":"crm","source_id":"A","full_name":"Lorenz Max","phones":["+49 173 7348393","004915079441165"],"address":{"lines":["Gartenstraße 124"],"city":"Düsseldorf","country":"DE"}}`,
+		`{"source":"callcenter","source_id":"B","civility":"Hr.","full_name":"Maximilian Lorentz","phones":["0173 7348393"],"address":{"lines":["Gartenstraße 124"],"postcode":"40555","city":"Düsseldorf","country":"Germany"}}`,
+		`{"source":"erp","source_id":"C","civility":"Herr","full_name":"Maximilian Lorenz","address":{"lines":["Gartenstraße 124"],"postcode":"40555","city":"Düsseldorf","country":"Deutschland"}}`)
+	ctx := context.Background()
+	run := func(batches ...[]*contact.Record) []Outcome {
+		rs, _, _ := resolver(t, false)
+		rs.Engine, _ = match.New(r)
+		var outs []Outcome
+		for i, recs := range batches {
+			pos := make([]string, len(recs))
+			for j := range pos {
+				pos[j] = fmt.Sprint("p", i, j)
+			}
+			o, err := rs.ResolveBatch(ctx, recs, pos)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs = append(outs, o...)
+		}
+		return outs
+	}
+	one := run(abc[:1], abc[1:2], abc[2:])
+	batched := run(abc[:1], abc[1:])
+	if one[2].Action != ActionLinked || one[2].MasterID != one[0].MasterID {
+		t.Fatalf("record at a time: C %+v, want linked to A's master %d (the case no longer shows the path)", one[2], one[0].MasterID)
+	}
+	for i := range one {
+		if one[i].Action != batched[i].Action || one[i].MasterID != batched[i].MasterID || one[i].Reviews != batched[i].Reviews {
+			t.Errorf("record %d: one at a time %+v, batched %+v", i, one[i], batched[i])
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/resolve"
 	"github.com/steward-crm/steward/warehouse"
 )
@@ -93,8 +94,10 @@ func (c *counters) observe(_ string, o resolve.Outcome) {
 // writing or dead-lettered, so records keep the order of the input. The resolve handler
 // writes behind: one writer resolves the queued records in that order, in batches of up
 // to kafka.resolve_batch, while the next ones are normalized; the outcome is the one of
-// resolving them one at a time (the batches are set-based, see resolve), and memory stays
-// bounded (the queue holds at most four batches).
+// resolving them one at a time (a batch decides its records one after the other, see
+// resolve), and memory stays bounded (the queue holds at most four batches). A record
+// that cannot be resolved for a data problem is dead-lettered with stage "resolve"; any
+// other write error stops the run.
 func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -119,7 +122,18 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 		Normalize:  &handlers.Normalize{Chain: s.NormalizeChain},
 		Identify:   &handlers.Identify{Chain: s.IdentifyChain},
 		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: writer, WriteBehind: true, Observe: c.observe,
-			OnWriteError: func(key, position string, err error) { stop(fmt.Errorf("%s (%s): %w", position, key, err)) }},
+			OnWriteError: func(key, position string, payload []byte, err error) {
+				if !errors.Is(err, pipeline.ErrInvalidRecord) {
+					stop(fmt.Errorf("%s (%s): %w", position, key, err))
+					return
+				}
+				dl := warehouse.DeadLetter{Position: position, Stage: handlers.ResolveHandler, Reason: err.Error(), SourceKey: key, Payload: payload}
+				if err := s.Store.AddDeadLetter(context.WithoutCancel(ctx), dl); err != nil {
+					stop(fmt.Errorf("%s (%s): dead letter: %w", position, key, err))
+					return
+				}
+				c.dead.Add(1)
+			}},
 		DeadLetters: &handlers.DeadLetters{Store: s.Store, Observe: func(warehouse.DeadLetter) { c.dead.Add(1) }},
 		OnGiveUp: func(msg *message.Message, err error) {
 			stop(fmt.Errorf("%s: %w", msg.Metadata.Get(handlers.PositionMetadata), err))

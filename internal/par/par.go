@@ -11,7 +11,9 @@ import (
 
 // For calls fn(i) for i in [0, n), on up to GOMAXPROCS goroutines; with fewer than
 // serial iterations per goroutine it runs them all on the caller's goroutine. fn must be
-// safe to call concurrently for different i. For returns when every call has returned.
+// safe to call concurrently for different i. For returns when every call has returned;
+// a panic in fn is raised again on the caller's goroutine (where a handler's recoverer
+// can catch it), after the other goroutines have stopped.
 func For(n, serial int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n/max(serial, 1))
 	if workers <= 1 {
@@ -22,10 +24,18 @@ func For(n, serial int, fn func(i int)) {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked any
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					once.Do(func() { panicked = p })
+					next.Store(int64(n)) // the others stop at their next iteration
+				}
+			}()
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= n {
@@ -36,6 +46,9 @@ func For(n, serial int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // Map returns fn(i) for i in [0, n), computed as For does; the error is that of the

@@ -39,3 +39,17 @@ func TestMapKeepsOrderAndFirstError(t *testing.T) {
 		t.Fatalf("err = %v, want the lowest failing index's", err)
 	}
 }
+
+func TestForRaisesPanicOnCaller(t *testing.T) {
+	defer func() {
+		if p := recover(); p != "boom at 77" {
+			t.Fatalf("recovered %v, want the worker's panic", p)
+		}
+	}()
+	For(1000, 4, func(i int) {
+		if i == 77 {
+			panic(fmt.Sprint("boom at ", i))
+		}
+	})
+	t.Fatal("For returned after a panic")
+}

@@ -138,6 +138,17 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx warehouse.Tx) error) er
 		return fmt.Errorf("begin: %w", err)
 	}
 	t := &tx{tx: sqlTx, d: s.d, s: s, ctx: ctx}
+	// A panic in fn rolls the transaction back before it goes on: an open transaction
+	// would hold SQLite's only writer connection, and every later one would wait for it.
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			if s.mem != nil {
+				s.mem.rollback()
+			}
+			panic(p)
+		}
+	}()
 	if s.mem != nil {
 		// Another connection's change to row_keys since the index was read makes it stale.
 		v, err := indexVersion(ctx, sqlTx)

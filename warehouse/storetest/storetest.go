@@ -39,6 +39,7 @@ func Run(t *testing.T, h Harness) {
 		{"Outbox", testOutbox},
 		{"DeadLetters", testDeadLetters},
 		{"RollbackOnError", testRollback},
+		{"PanicRollsBack", testPanicRollsBack},
 		{"Stats", testStats},
 	}
 	for _, c := range cases {
@@ -645,6 +646,34 @@ func testRollback(t *testing.T, h Harness) {
 	}
 	if st.Masters != 0 {
 		t.Errorf("rolled-back master is visible: %d masters", st.Masters)
+	}
+}
+
+// testPanicRollsBack: a panic inside InTx rolls the transaction back on its way out, so
+// that the next transaction gets a connection (SQLite has one writer connection) and the
+// panicking one left nothing behind.
+func testPanicRollsBack(t *testing.T, h Harness) {
+	s := h.Open(t)
+	func() {
+		defer func() {
+			if p := recover(); p != "boom" {
+				t.Fatalf("recovered %v, want the panic to go on", p)
+			}
+		}()
+		_ = s.InTx(context.Background(), func(tx warehouse.Tx) error {
+			if err := tx.CreateMaster(context.Background(), &contact.Master{}); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.InTx(ctx, func(tx warehouse.Tx) error { return tx.CreateMaster(ctx, &contact.Master{}) }); err != nil {
+		t.Fatalf("the next transaction: %v", err)
+	}
+	if st, err := s.Stats(ctx); err != nil || st.Masters != 1 {
+		t.Errorf("after the panic and one master: %+v %v", st, err)
 	}
 }
 
