@@ -158,6 +158,9 @@ type Quality struct {
 // Tables are the reference tables of normalization and matching. Keys of lookup maps are
 // folded (lower case, no accents, no dots) by the loader.
 type Tables struct {
+	// ambiguous lists spellings claimed by two canonical values (Ambiguities).
+	ambiguous []string
+
 	// Countries maps names and codes in several languages to ISO 3166-1 alpha-2.
 	Countries map[string]string
 	// Civilities maps a civility or title as written to its canonical form ("mme" → "Mme").

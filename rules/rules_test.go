@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,5 +78,32 @@ func TestLoadDirReportsBadTable(t *testing.T) {
 	_, err := LoadDir(dir)
 	if err == nil || !strings.Contains(err.Error(), "tables/x.yaml") || !strings.Contains(err.Error(), "line 3") {
 		t.Fatalf("want an error naming tables/x.yaml line 3, got %v", err)
+	}
+}
+
+// TestTablesUnambiguous: no spelling in the default tables is claimed by two canonical
+// values (the US legal forms "co." and "inc." once were, by CO and INC and by "CO INC":
+// which one a process kept depended on map order, and two runs of one ingest gave two
+// golden records).
+func TestTablesUnambiguous(t *testing.T) {
+	if a := Default().Tables.Ambiguities(); len(a) > 0 {
+		t.Errorf("ambiguous spellings: %v", a)
+	}
+}
+
+// TestInvertIsDeterministic: a spelling two canonical values claim goes to the one it is
+// the name of, else to the first in sorted order, every time, and it is reported.
+func TestInvertIsDeterministic(t *testing.T) {
+	m := map[string][]string{"INC": {"inc.", "incorporated"}, "CO INC": {"co. inc.", "inc."}, "CO": {"co."}, "B": {"x"}, "A": {"x"}}
+	for range 50 {
+		var seen []string
+		got := invert(m, true, func(s string, kept, other any) { seen = append(seen, fmt.Sprint(s, ":", kept, "/", other)) })
+		if got["inc"] != "INC" || got["x"] != "A" || got["co inc"] != "CO INC" {
+			t.Fatalf("inc → %q, x → %q, co inc → %q", got["inc"], got["x"], got["co inc"])
+		}
+		slices.Sort(seen)
+		if want := []string{"inc:INC/CO INC", "x:A/B"}; !slices.Equal(seen, want) {
+			t.Fatalf("reported %v, want %v", seen, want)
+		}
 	}
 }

@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -102,9 +104,15 @@ func mergeMap[K comparable, V any](dst, src map[K]V) map[K]V {
 }
 
 func (f *tableFiles) build() Tables {
+	var ambiguous []string
+	note := func(table string) func(spelling string, kept, other any) {
+		return func(spelling string, kept, other any) {
+			ambiguous = append(ambiguous, fmt.Sprintf("%s: %q: %v / %v", table, spelling, kept, other))
+		}
+	}
 	t := Tables{
-		Countries:       invert(f.Countries, true),
-		Civilities:      invert(f.Civilities, false),
+		Countries:       invert(f.Countries, true, note("countries")),
+		Civilities:      invert(f.Civilities, false, note("civilities")),
 		Nicknames:       map[string][]string{},
 		CivilityRegions: map[string][]string{},
 		Particles:       set(f.Particles),
@@ -118,29 +126,21 @@ func (f *tableFiles) build() Tables {
 		Placeholders:       foldedSet(f.Placeholders),
 		PlusTagDomains:     set(f.PlusTagDomains),
 		TLDTypos:           map[string]string{},
-		POBoxWords:         invert(f.POBoxWords, false),
-		NumberSuffixes:     invert(f.NumberSuffixes, false),
+		POBoxWords:         invert(f.POBoxWords, false, note("po_box_words")),
+		NumberSuffixes:     invert(f.NumberSuffixes, false, note("number_suffixes")),
 		ComplementWords:    foldedSet(f.ComplementWords),
 		PostalCountryNames: map[string]string{},
 		USStates:           map[string]bool{},
 		Months:             map[string]int{},
 	}
-	for good, bads := range f.TLDTypos {
-		for _, b := range bads {
-			t.TLDTypos[strings.ToLower(b)] = strings.ToLower(good)
-		}
-	}
+	t.TLDTypos = invertBy(f.TLDTypos, strings.ToLower, strings.ToLower, note("tld_typos"))
 	for cc, name := range f.PostalCountryNames {
 		t.PostalCountryNames[strings.ToUpper(cc)] = strings.ToUpper(name)
 	}
 	for _, st := range f.USStates {
 		t.USStates[strings.ToUpper(strings.TrimSpace(st))] = true
 	}
-	for m, names := range f.Months {
-		for _, name := range names {
-			t.Months[strings.ReplaceAll(fold.Key(name), " ", "")] = m
-		}
-	}
+	t.Months = invertBy(f.Months, func(name string) string { return strings.ReplaceAll(fold.Key(name), " ", "") }, func(m int) int { return m }, note("months"))
 	for canon, nicks := range f.Nicknames {
 		c := fold.Key(canon)
 		for _, n := range nicks {
@@ -162,34 +162,71 @@ func (f *tableFiles) build() Tables {
 	for _, rs := range t.CivilityRegions {
 		slices.Sort(rs)
 	}
-	for good, bads := range f.DomainTypos {
-		for _, b := range bads {
-			t.DomainTypos[strings.ToLower(b)] = strings.ToLower(good)
-		}
-	}
+	t.DomainTypos = invertBy(f.DomainTypos, strings.ToLower, strings.ToLower, note("domain_typos"))
 	for cc, m := range f.StreetTypes {
-		t.StreetTypes[strings.ToUpper(cc)] = invert(m, true)
+		t.StreetTypes[strings.ToUpper(cc)] = invert(m, true, note("street_types."+cc))
 	}
 	for cc, m := range f.LegalForms {
-		t.LegalForms[strings.ToUpper(cc)] = invert(m, true)
+		t.LegalForms[strings.ToUpper(cc)] = invert(m, true, note("legal_forms."+cc))
 	}
+	slices.Sort(ambiguous)
+	t.ambiguous = ambiguous
 	return t
 }
 
 // invert turns canonical → spellings into folded spelling → canonical. With selfKey the
-// canonical value is also a spelling of itself.
-func invert(m map[string][]string, selfKey bool) map[string]string {
+// canonical value is also a spelling of itself. A spelling claimed by two canonical values
+// goes to the canonical value it folds from (selfKey), else to the first in sorted order,
+// whatever the order of the map: the result must not change from one process to the
+// next. Such a spelling is reported to ambiguous (spelling, the value kept, the other).
+func invert(m map[string][]string, selfKey bool, ambiguous func(spelling string, kept, other any)) map[string]string {
 	out := make(map[string]string, len(m)*4)
-	for canon, spellings := range m {
-		if selfKey {
-			out[fold.Key(canon)] = canon
+	canons := slices.Sorted(maps.Keys(m))
+	add := func(k, canon string) {
+		if kept, ok := out[k]; ok {
+			if kept != canon && ambiguous != nil {
+				ambiguous(k, kept, canon)
+			}
+			return
 		}
-		for _, s := range spellings {
-			out[fold.Key(s)] = canon
+		out[k] = canon
+	}
+	if selfKey {
+		for _, canon := range canons {
+			add(fold.Key(canon), canon)
+		}
+	}
+	for _, canon := range canons {
+		for _, s := range m[canon] {
+			add(fold.Key(s), canon)
 		}
 	}
 	return out
 }
+
+// invertBy turns value → spellings into key(spelling) → val(value), the values taken in
+// sorted order and the first one kept for a spelling two claim (reported to ambiguous).
+func invertBy[V cmp.Ordered, W any](m map[V][]string, key func(string) string, val func(V) W, ambiguous func(spelling string, kept, other any)) map[string]W {
+	out := make(map[string]W, len(m)*4)
+	from := make(map[string]V, len(m)*4)
+	for _, v := range slices.Sorted(maps.Keys(m)) {
+		for _, s := range m[v] {
+			k := key(s)
+			if kept, ok := from[k]; ok {
+				if kept != v && ambiguous != nil {
+					ambiguous(k, kept, v)
+				}
+				continue
+			}
+			out[k], from[k] = val(v), v
+		}
+	}
+	return out
+}
+
+// Ambiguities lists the spellings of the tables that two canonical values claim (see
+// invert), as "table: spelling: kept / other". The default tables have none.
+func (t *Tables) Ambiguities() []string { return t.ambiguous }
 
 // foldedSet is a set of fold.Key forms.
 func foldedSet(xs []string) map[string]bool {

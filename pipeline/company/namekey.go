@@ -1,6 +1,8 @@
 package company
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/steward-crm/steward/fold"
@@ -28,12 +30,16 @@ func NameKey(name string, forms map[string]string) (key, form string) {
 	return strings.Join(toks, " "), form
 }
 
-// AllForms merges every country's legal forms, for names whose country is unknown.
+// AllForms merges every country's legal forms, for names whose country is unknown. A
+// spelling two countries give different forms keeps the one of the first country in
+// sorted order, so that the result does not depend on map order.
 func AllForms(byCountry map[string]map[string]string) map[string]string {
 	out := map[string]string{}
-	for _, m := range byCountry {
-		for k, v := range m {
-			out[k] = v
+	for _, cc := range slices.Sorted(maps.Keys(byCountry)) {
+		for k, v := range byCountry[cc] {
+			if _, ok := out[k]; !ok {
+				out[k] = v
+			}
 		}
 	}
 	return out
