@@ -55,12 +55,25 @@ func For(n, serial int, fn func(i int)) {
 // lowest i that failed.
 func Map[T any](n, serial int, fn func(i int) (T, error)) ([]T, error) {
 	out := make([]T, n)
-	errs := make([]error, n)
-	For(n, serial, func(i int) { out[i], errs[i] = fn(i) })
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	err := Each(n, serial, func(i int) (err error) {
+		out[i], err = fn(i)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// Each calls fn(i) for i in [0, n) as For does and returns the error of the lowest i that
+// failed.
+func Each(n, serial int, fn func(i int) error) error {
+	errs := make([]error, n)
+	For(n, serial, func(i int) { errs[i] = fn(i) })
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/warehouse"
 )
 
@@ -58,27 +59,41 @@ func (t *tx) LockKeys(ctx context.Context, keys []string) error {
 }
 
 func scanSource(sc scanner) (*warehouse.SourceRow, error) {
+	r, rec, err := scanSourceRaw(sc)
+	if err != nil {
+		return nil, err
+	}
+	return r, decodeSource(r, rec)
+}
+
+// scanSourceRaw scans a source row, its record still JSON (decodeSource decodes it).
+func scanSourceRaw(sc scanner) (*warehouse.SourceRow, []byte, error) {
 	var r warehouse.SourceRow
 	var upd sql.NullTime
 	var rec, expl []byte
 	var master sql.NullInt64
 	var feats sql.NullString
 	if err := sc.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &rec, &master, &r.Score, &expl, &r.Position, &feats); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r.Features = feats.String
 	if upd.Valid {
 		r.UpdatedAt = upd.Time.UTC()
 	}
 	r.MasterID = master.Int64
-	r.Record = &contact.Record{}
-	if err := json.Unmarshal(rec, r.Record); err != nil {
-		return nil, fmt.Errorf("source record %d: %w", r.ID, err)
-	}
 	if len(expl) > 0 {
 		r.Explanation = json.RawMessage(expl)
 	}
-	return &r, nil
+	return &r, rec, nil
+}
+
+// decodeSource decodes a scanned row's record.
+func decodeSource(r *warehouse.SourceRow, rec []byte) error {
+	r.Record = &contact.Record{}
+	if err := json.Unmarshal(rec, r.Record); err != nil {
+		return fmt.Errorf("source record %d: %w", r.ID, err)
+	}
+	return nil
 }
 
 func (t *tx) SourceRecord(ctx context.Context, source, sourceID string) (*warehouse.SourceRow, error) {
@@ -216,15 +231,28 @@ func (t *tx) sourceRows(ctx context.Context, q string, args ...any) ([]warehouse
 	}
 	defer rows.Close()
 	var out []warehouse.SourceRow
+	var recs [][]byte
 	for rows.Next() {
-		r, err := scanSource(rows)
+		r, rec, err := scanSourceRaw(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, *r)
+		out, recs = append(out, *r), append(recs, rec)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// The records are decoded on every core (a resolve batch reads the members of the
+	// masters it joins, under its write lock).
+	if err := par.Each(len(out), decodeSerial, func(i int) error { return decodeSource(&out[i], recs[i]) }); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
+
+// decodeSerial is the number of records per core below which they are decoded on one
+// (a record is decoded in about 20 µs).
+const decodeSerial = 8
 
 func (t *tx) Members(ctx context.Context, masterID int64) ([]warehouse.SourceRow, error) {
 	rs, err := t.sourceRows(ctx, qMembers, masterID)
