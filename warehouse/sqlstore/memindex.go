@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/warehouse"
 )
 
@@ -506,20 +507,29 @@ func (t *tx) candidateRows(ctx context.Context, masters []int64, featuresVersion
 	if err != nil {
 		return err
 	}
-	for _, m := range masters {
+	// On every core: the index is only read here (the transaction holds it), and a
+	// batch's candidate rows are a few thousand scattered reads of memory.
+	byMaster := make([][]warehouse.SourceRow, len(masters))
+	par.For(len(masters), 256, func(j int) {
+		m := masters[j]
 		ids := x.members(m)
 		if len(ids) == 0 {
-			continue
+			return
 		}
 		rows := make([]warehouse.SourceRow, len(ids))
 		for i, id := range ids {
-			r := x.rows[id]
+			r := &x.rows[id]
 			rows[i] = warehouse.SourceRow{ID: id, Source: r.source, SourceID: r.sourceID, MasterID: m}
 			if featuresVersion != "" && strings.HasPrefix(r.features, featuresVersion) {
 				rows[i].Features = r.features
 			}
 		}
-		set.Rows[m] = rows
+		byMaster[j] = rows
+	})
+	for j, rows := range byMaster {
+		if rows != nil {
+			set.Rows[masters[j]] = rows
+		}
 	}
 	return nil
 }
