@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -71,27 +69,16 @@ func giveUp(report func(*message.Message, error)) message.HandlerMiddleware {
 }
 
 // recoverer turns a panic into a data error (the record is dead-lettered: a record that
-// panics a stage will panic it again) with the panic value and the first frames only:
-// a whole stack trace is no dead-letter reason.
+// panics a stage will panic it again) with the panic value's first line and the function
+// that panicked (pipeline.Panicked): a whole stack trace is no dead-letter reason.
 func recoverer(h message.HandlerFunc) message.HandlerFunc {
 	return func(msg *message.Message) (out []*message.Message, err error) {
 		defer func() {
 			if p := recover(); p != nil {
 				msg.Metadata.Set(StageMetadata, msg.Metadata.Get(StageMetadata)+"panic")
-				err = fmt.Errorf("%w: panic: %s", pipeline.ErrInvalidRecord, trimPanic(p))
+				err = pipeline.Panicked(p)
 			}
 		}()
 		return h(msg)
 	}
-}
-
-func trimPanic(p any) string {
-	s := fmt.Sprint(p)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
 }

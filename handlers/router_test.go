@@ -122,7 +122,7 @@ func TestPanicIsDeadLettered(t *testing.T) {
 		t.Fatalf("outcome %q", got)
 	}
 	dls, _ := h.store.DeadLetters(context.Background(), 10)
-	if len(dls) != 1 || !strings.Contains(dls[0].Reason, "panic: boom") || strings.Contains(dls[0].Reason, "stack trace") {
+	if len(dls) != 1 || !strings.Contains(dls[0].Reason, "panic: boom") || !strings.Contains(dls[0].Reason, "(at router_test.go:") || strings.Contains(dls[0].Reason, "stack trace") {
 		t.Errorf("dead letter %+v", dls)
 	}
 	// The next record goes through: a panic does not stall the pipeline.

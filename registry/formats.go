@@ -20,10 +20,14 @@ type Options struct {
 	// naf, size_band, legal_form, head_office, closed, domain) to CSV columns for format
 	// csv; a field not mapped is read from the column of its own name.
 	Map map[string]string
+
+	// allForms merges LegalForms for rows without a country (set once by format).
+	allForms map[string]string
 }
 
 // format returns the Format of a name.
 func (o Options) format(name string) (Format, error) {
+	o.allForms = company.AllForms(o.LegalForms) // the formats below bind this copy of o
 	switch name {
 	case "sirene":
 		return o.sirene, nil
@@ -38,7 +42,9 @@ func (o Options) format(name string) (Format, error) {
 func (o Options) nameKey(c *warehouse.Company) {
 	forms := o.LegalForms[c.Country]
 	if len(forms) == 0 {
-		forms = company.AllForms(o.LegalForms)
+		if forms = o.allForms; forms == nil {
+			forms = company.AllForms(o.LegalForms)
+		}
 	}
 	var form string
 	c.NameKey, form = company.NameKey(c.Name, forms)

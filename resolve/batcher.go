@@ -2,8 +2,6 @@ package resolve
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -98,8 +96,9 @@ func (b *Batcher) Wait() {
 	b.draining = false
 }
 
-// lingerFor waits, b.mu held, until Max records are queued, Wait is called or d has
-// passed.
+// lingerFor waits, b.mu held, until Max records are queued, the last one by Resolve
+// (a caller waits for it), the queue is emptied by another loop, Wait is called or d
+// has passed.
 func (b *Batcher) lingerFor(d time.Duration) {
 	expired := false
 	timer := time.AfterFunc(d, func() {
@@ -109,7 +108,7 @@ func (b *Batcher) lingerFor(d time.Duration) {
 		b.mu.Unlock()
 	})
 	defer timer.Stop()
-	for len(b.pending) < b.max() && !b.draining && !expired {
+	for len(b.pending) > 0 && len(b.pending) < b.max() && b.pending[len(b.pending)-1].then != nil && !b.draining && !expired {
 		b.cond().Wait()
 	}
 }
@@ -225,18 +224,14 @@ func (b *Batcher) resolveOne(c *call) (o Outcome, err error) {
 	return o, err
 }
 
-// recovered runs fn and turns a panic into an error wrapping pipeline.ErrInvalidRecord:
-// the Batcher's goroutine is not the handler's, whose middleware would dead-letter the
-// record that made it panic (a batch that fails is retried record by record, so the
-// error ends on that record).
+// recovered runs fn and turns a panic into a data error (pipeline.Panicked, which names
+// the function that panicked): the Batcher's goroutine is not the handler's, whose
+// middleware would dead-letter the record that made it panic (a batch that fails is
+// retried record by record, so the error ends on that record).
 func recovered(fn func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			msg := fmt.Sprint(p)
-			if i := strings.IndexByte(msg, '\n'); i >= 0 {
-				msg = msg[:i]
-			}
-			err = fmt.Errorf("%w: panic: %s", pipeline.ErrInvalidRecord, msg)
+			err = pipeline.Panicked(p)
 		}
 	}()
 	return fn()

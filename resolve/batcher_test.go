@@ -206,8 +206,13 @@ func TestBatcherSubmitWritesBehindInOrder(t *testing.T) {
 func TestBatcherLingerWithWorkers(t *testing.T) {
 	rs, r, _ := resolver(t, false)
 	recs := benchRecords(t, r, synth.Config{N: 40, Seed: 4})
-	b := &Batcher{Resolver: rs, Max: 64, Workers: 2, Linger: 30 * time.Millisecond}
 	var mu sync.Mutex
+	var sizes []int
+	b := &Batcher{Resolver: rs, Max: 64, Workers: 2, Linger: 30 * time.Millisecond, OnBatch: func(n int) {
+		mu.Lock()
+		sizes = append(sizes, n)
+		mu.Unlock()
+	}}
 	written := 0
 	for round := range 3 {
 		for i, rec := range recs[round*10 : round*10+10] {
@@ -225,6 +230,16 @@ func TestBatcherLingerWithWorkers(t *testing.T) {
 	b.Wait()
 	if written != 30 {
 		t.Errorf("%d records written, want 30", written)
+	}
+	sum := 0
+	for _, n := range sizes {
+		if n == 0 {
+			t.Errorf("an empty batch was written (batch sizes %v)", sizes)
+		}
+		sum += n
+	}
+	if sum != 30 {
+		t.Errorf("batch sizes %v add up to %d, want 30", sizes, sum)
 	}
 }
 
@@ -254,7 +269,7 @@ func TestBatcherTurnsPanicIntoRecordError(t *testing.T) {
 	if errs[0] != nil || errs[2] != nil {
 		t.Errorf("the fine records failed: %v, %v", errs[0], errs[2])
 	}
-	if !errors.Is(errs[1], pipeline.ErrInvalidRecord) || !strings.Contains(errs[1].Error(), "panic: quality of a bad record") || strings.Contains(errs[1].Error(), "stack") {
+	if !errors.Is(errs[1], pipeline.ErrInvalidRecord) || !strings.Contains(errs[1].Error(), "panic: quality of a bad record") || !strings.Contains(errs[1].Error(), "(at batcher_test.go:") || strings.Contains(errs[1].Error(), "stack") {
 		t.Errorf("panicking record: %v", errs[1])
 	}
 }

@@ -234,3 +234,49 @@ func clusterMetrics(t *testing.T, s *Service) match.Metrics {
 	}
 	return match.Evaluate(pred, truth)
 }
+
+// TestIngestResolvePanicIsDeadLettered: a record whose resolution panics (on the
+// write-behind writer's goroutine, out of the handlers' recoverer) is dead-lettered at
+// stage resolve with the panic and where it happened; the records around it, in the
+// same batch, are written.
+func TestIngestResolvePanicIsDeadLettered(t *testing.T) {
+	s := open(t)
+	s.Resolver.Quality = func(g contact.Golden, members []*contact.Record) int {
+		for _, m := range members {
+			if m.FamilyName == "Panicking" {
+				panic("quality of a bad record")
+			}
+		}
+		return 50
+	}
+	path := writeFile(t, "p.jsonl", `{"source":"web","source_id":"1","given_name":"Ann","family_name":"Fine","emails":["ann@example.org"]}
+{"source":"web","source_id":"2","given_name":"Bob","family_name":"Panicking"}
+{"source":"web","source_id":"3","given_name":"Cid","family_name":"Alsofine","emails":["cid@example.org"]}
+`)
+	sum := ingest(t, s, path)
+	if sum.DeadLettered != 1 || sum.MastersCreated != 2 {
+		t.Errorf("summary %+v, want 1 dead-lettered and 2 new masters", sum)
+	}
+	dls, err := s.Store.DeadLetters(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dls) != 1 {
+		t.Fatalf("%d dead letters, want 1: %+v", len(dls), dls)
+	}
+	d := dls[0]
+	if d.Position != path+":2" || d.Stage != "resolve" || d.SourceKey != "web:2" ||
+		!strings.Contains(d.Reason, "panic: quality of a bad record") || !strings.Contains(d.Reason, "(at ingest_test.go:") {
+		t.Errorf("dead letter %q %q %q %q", d.Position, d.Stage, d.SourceKey, d.Reason)
+	}
+	if !strings.Contains(string(d.Payload), "Panicking") {
+		t.Errorf("payload not kept: %s", d.Payload)
+	}
+	st, err := s.Store.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.SourceRecords != 2 {
+		t.Errorf("%d source records, want the 2 fine ones", st.SourceRecords)
+	}
+}

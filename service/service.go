@@ -124,6 +124,12 @@ func Build(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rules %s: %w", r.Dir, err)
 	}
+	// A spelling two canonical values of a table claim reads as the first in sorted
+	// order, whatever the run; it is most often a slip in the table (YAML reads
+	// "co., inc." as two spellings).
+	for _, a := range r.Tables.Ambiguities() {
+		cfg.Logger.Warn("rules: a table spelling is claimed twice; the first value is kept", "rules", r.Dir, "table", a)
+	}
 	return &Service{
 		Config: cfg, Rules: r, Engine: eng,
 		Resolver:       &resolve.Resolver{Engine: eng},

@@ -4,6 +4,7 @@
 package par
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -13,7 +14,8 @@ import (
 // serial iterations per goroutine it runs them all on the caller's goroutine. fn must be
 // safe to call concurrently for different i. For returns when every call has returned;
 // a panic in fn is raised again on the caller's goroutine (where a handler's recoverer
-// can catch it), after the other goroutines have stopped.
+// can catch it), after the other goroutines have stopped, as a *Panic that keeps the
+// worker's stack.
 func For(n, serial int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n/max(serial, 1))
 	if workers <= 1 {
@@ -32,7 +34,7 @@ func For(n, serial int, fn func(i int)) {
 			defer wg.Done()
 			defer func() {
 				if p := recover(); p != nil {
-					once.Do(func() { panicked = p })
+					once.Do(func() { panicked = newPanic(p) })
 					next.Store(int64(n)) // the others stop at their next iteration
 				}
 			}()
@@ -77,3 +79,26 @@ func Each(n, serial int, fn func(i int) error) error {
 	}
 	return nil
 }
+
+// Panic is a panic raised in a worker goroutine and raised again on the caller's: its
+// value, and the worker's stack when it panicked (the caller's stack no longer shows
+// where it happened).
+type Panic struct {
+	Value any
+	pcs   []uintptr
+}
+
+func newPanic(v any) *Panic {
+	if p, ok := v.(*Panic); ok {
+		return p // a nested loop's: it holds the deeper stack
+	}
+	pcs := make([]uintptr, 64)
+	return &Panic{Value: v, pcs: pcs[:runtime.Callers(3, pcs)]}
+}
+
+// String is the panic value's.
+func (p *Panic) String() string { return fmt.Sprint(p.Value) }
+
+// Callers are the program counters of the worker's stack, from the deferred function
+// that recovered the panic down (runtime.CallersFrames reads them).
+func (p *Panic) Callers() []uintptr { return p.pcs }

@@ -3,6 +3,8 @@ package par
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -40,10 +42,23 @@ func TestMapKeepsOrderAndFirstError(t *testing.T) {
 	}
 }
 
+// TestForRaisesPanicOnCaller: a worker's panic comes out of For on the caller's
+// goroutine, with its value and the worker's stack (the function that panicked).
 func TestForRaisesPanicOnCaller(t *testing.T) {
 	defer func() {
-		if p := recover(); p != "boom at 77" {
-			t.Fatalf("recovered %v, want the worker's panic", p)
+		p, ok := recover().(*Panic)
+		if !ok || p.Value != "boom at 77" || p.String() != "boom at 77" {
+			t.Fatalf("recovered %#v, want the worker's panic", p)
+		}
+		frames := runtime.CallersFrames(p.Callers())
+		for {
+			f, more := frames.Next()
+			if strings.Contains(f.Function, "TestForRaisesPanicOnCaller.func") && strings.HasSuffix(f.File, "par_test.go") {
+				return
+			}
+			if !more {
+				t.Fatal("the worker's stack does not hold the function that panicked")
+			}
 		}
 	}()
 	For(1000, 4, func(i int) {

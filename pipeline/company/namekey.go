@@ -31,14 +31,17 @@ func NameKey(name string, forms map[string]string) (key, form string) {
 }
 
 // AllForms merges every country's legal forms, for names whose country is unknown. A
-// spelling two countries give different forms keeps the one of the first country in
-// sorted order, so that the result does not depend on map order.
+// spelling that countries read as different forms ("bv": SRL in Belgium, BV in the
+// Netherlands) is still stripped from the name, but names no form (""): which one is
+// meant cannot be told without the country.
 func AllForms(byCountry map[string]map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, cc := range slices.Sorted(maps.Keys(byCountry)) {
 		for k, v := range byCountry[cc] {
-			if _, ok := out[k]; !ok {
+			if prev, ok := out[k]; !ok {
 				out[k] = v
+			} else if prev != v {
+				out[k] = ""
 			}
 		}
 	}

@@ -140,11 +140,13 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx warehouse.Tx) error) er
 	t := &tx{tx: sqlTx, d: s.d, s: s, ctx: ctx}
 	// A panic in fn rolls the transaction back before it goes on: an open transaction
 	// would hold SQLite's only writer connection, and every later one would wait for it.
+	// The memory index is read again rather than rolled back: a panic may have cut one
+	// of its changes in half, or come after the commit.
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
 			if s.mem != nil {
-				s.mem.rollback()
+				s.mem.reset()
 			}
 			panic(p)
 		}

@@ -1,0 +1,62 @@
+package pipeline
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Panicked turns the value p recovered from a panic into a data error (it wraps
+// ErrInvalidRecord: a record that panics a stage will panic it again, so it is
+// dead-lettered, not retried) that says where the panic happened: the panic value's
+// first line and the innermost function of this module on the stack, so that a
+// dead-letter reason points a developer at the code without being a stack trace.
+// Call it from the deferred function that recovered p.
+func Panicked(p any) error {
+	msg := fmt.Sprint(p)
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if len(msg) > 200 { // with the site, a reason stays under 300 bytes
+		msg = msg[:200] + "…"
+	}
+	var pcs []uintptr
+	if w, ok := p.(interface{ Callers() []uintptr }); ok {
+		pcs = w.Callers() // raised again from another goroutine (internal/par)
+	} else {
+		var buf [128]uintptr
+		pcs = buf[:runtime.Callers(2, buf[:])]
+	}
+	if at := panicSite(pcs); at != "" {
+		return fmt.Errorf("%w: panic: %s (at %s)", ErrInvalidRecord, msg, at)
+	}
+	return fmt.Errorf("%w: panic: %s", ErrInvalidRecord, msg)
+}
+
+// panicSite returns "file.go:line function" of the frame of this module that raised the
+// panic, on the stack pcs taken in the function that recovered it, or "". A deferred function that recovers and panics again (to roll a
+// transaction back) raises it anew; the stack still holds the first panic beneath it,
+// and the site is the caller of the deepest runtime.gopanic.
+func panicSite(pcs []uintptr) string {
+	frames := runtime.CallersFrames(pcs)
+	site, looking := "", false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			looking = true
+		case looking && !strings.HasPrefix(f.Function, "runtime."):
+			looking = false
+			if strings.HasPrefix(f.Function, modulePath) {
+				site = fmt.Sprintf("%s:%d %s", filepath.Base(f.File), f.Line, strings.TrimPrefix(f.Function, modulePath))
+			}
+		}
+		if !more {
+			return site
+		}
+	}
+}
+
+// modulePath prefixes the functions of this module.
+const modulePath = "github.com/steward-crm/steward/"
