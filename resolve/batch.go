@@ -15,6 +15,10 @@ import (
 	"github.com/steward-crm/steward/warehouse"
 )
 
+// version is a master as one joined record left it (snap, published in its change
+// event) and as the batch writes it (final, whose timestamps the write sets).
+type version struct{ snap, final *contact.Master }
+
 // batch resolves the records of one ResolveBatch transaction set-based: the common case, a
 // record never seen before, is decided in memory and written with the other new records of
 // the batch in a few multi-row statements (source rows, block keys, masters, audit events,
@@ -353,7 +357,6 @@ func (b *batch) flush() error {
 	// Each joined record publishes the version it made; its timestamps are the final
 	// ones of the write.
 	// Survivorship runs for each master on its own, on every core.
-	type version struct{ snap, final *contact.Master }
 	versions := make([][]version, len(b.order))
 	for i, t := range b.order {
 		if !t.isNew && stored[t.id] == nil {
@@ -434,6 +437,19 @@ func (b *batch) flush() error {
 			}
 		}
 	}
+	if err := b.publish(published); err != nil {
+		return err
+	}
+	b.rows, b.masters, b.order, b.byKey = nil, map[int64]*touched{}, nil, map[string][]*pending{}
+	return nil
+}
+
+// publish writes each pending record's change event (the master version it made) to
+// the outbox, unless the resolver writes no events.
+func (b *batch) publish(published map[*pending]version) error {
+	if b.rs.NoEvents {
+		return nil
+	}
 	payloads, err := par.Map(len(b.rows), 16, func(i int) ([]byte, error) {
 		p := b.rows[i]
 		v := published[p]
@@ -448,11 +464,7 @@ func (b *batch) flush() error {
 	for i, p := range b.rows {
 		obs[i] = &warehouse.OutboxEvent{Topic: GoldenTopic, Key: strconv.FormatInt(p.row.MasterID, 10), Payload: payloads[i]}
 	}
-	if err := tx.AddOutboxes(ctx, obs); err != nil {
-		return err
-	}
-	b.rows, b.masters, b.order, b.byKey = nil, map[int64]*touched{}, nil, map[string][]*pending{}
-	return nil
+	return b.tx.AddOutboxes(b.ctx, obs)
 }
 
 // links counts the ranked candidates above the auto threshold.

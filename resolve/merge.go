@@ -44,11 +44,7 @@ func (rs *Resolver) merge(ctx context.Context, tx warehouse.Tx, into, from int64
 	if err := tx.AppendEvent(ctx, &warehouse.Event{Kind: warehouse.EventMerge, MasterID: into, OtherID: from, SourceKey: cause, Score: score, Details: details}); err != nil {
 		return err
 	}
-	payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: cause, Master: m})
-	if err != nil {
-		return err
-	}
-	if err := tx.AddOutbox(ctx, &warehouse.OutboxEvent{Topic: GoldenTopic, Key: fmt.Sprint(m.ID), Payload: payload}); err != nil {
+	if err := rs.publish(ctx, tx, m, cause); err != nil {
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, into, cause)

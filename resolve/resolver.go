@@ -52,6 +52,10 @@ type Resolver struct {
 	// Quality computes the quality score of a master's golden record (nil: the best
 	// member's quality).
 	Quality func(g contact.Golden, members []*contact.Record) int
+	// NoEvents: golden-record change events are not written to the outbox (an embedded
+	// ingest whose events no one forwards: `steward ingest --no-events`). The audit log
+	// is written all the same.
+	NoEvents bool
 
 	// oneByOne makes every record take the record-at-a-time path (tests compare the
 	// set-based path with it).
@@ -610,6 +614,9 @@ func (rs *Resolver) refreshMaster(ctx context.Context, tx warehouse.Tx, masterID
 
 // publish writes a master's change event to the outbox, in the caller's transaction.
 func (rs *Resolver) publish(ctx context.Context, tx warehouse.Tx, m *contact.Master, cause string) error {
+	if rs.NoEvents {
+		return nil
+	}
 	payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: cause, Master: m})
 	if err != nil {
 		return err

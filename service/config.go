@@ -43,6 +43,10 @@ type KafkaConfig struct {
 	// OutboxInterval is how often the outbox is polled for events to publish on the
 	// golden topic. Default 200ms.
 	OutboxInterval time.Duration `yaml:"outbox_interval"`
+	// OutboxRetention is how long published events stay in the outbox (for a look at
+	// what was sent) before the forwarder deletes them, at most once a minute.
+	// Unpublished events are never deleted. Default 24h.
+	OutboxRetention time.Duration `yaml:"outbox_retention"`
 	// InFlight is how many messages of one partition each handler processes at once.
 	// Messages with the same key (source:source_id) still go one after the other in
 	// partition order, and offsets are committed only up to the oldest message not done.
@@ -96,6 +100,9 @@ func (k *KafkaConfig) setDefaults() {
 	if k.OutboxInterval == 0 {
 		k.OutboxInterval = 200 * time.Millisecond
 	}
+	if k.OutboxRetention == 0 {
+		k.OutboxRetention = 24 * time.Hour
+	}
 }
 
 func (k *KafkaConfig) validate() []error {
@@ -104,6 +111,9 @@ func (k *KafkaConfig) validate() []error {
 		if !strings.Contains(b, ":") {
 			errs = append(errs, fmt.Errorf("kafka.brokers: %q: want host:port", b))
 		}
+	}
+	if k.OutboxRetention < 0 {
+		errs = append(errs, errors.New("kafka.outbox_retention: must be positive"))
 	}
 	if k.ResolveWorkers < 0 {
 		errs = append(errs, errors.New("kafka.resolve_workers: must be positive"))

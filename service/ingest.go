@@ -28,6 +28,15 @@ type IngestOptions struct {
 	Progress func(p Progress)
 	// ProgressEvery is the progress period. Default 1s.
 	ProgressEvery time.Duration
+	// Events, when set, is a file the golden-record change events are appended to as
+	// JSON lines, forwarded from the outbox during the run (the embedded default's
+	// contacts.golden); the events forwarded are then pruned from the outbox as `run`
+	// prunes them (kafka.outbox_retention). Without it the events wait in the outbox for
+	// a `steward run` or a later ingest with Events.
+	Events string
+	// NoEvents: no change events are written (the outbox is not used); the audit log
+	// still records every change.
+	NoEvents bool
 }
 
 // Progress is a snapshot of a running ingest.
@@ -115,6 +124,33 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 			cancel(failure)
 		}
 	}
+	if opts.Events != "" && opts.NoEvents {
+		return IngestSummary{}, errors.New("ingest: an events file and no events: choose one")
+	}
+	if opts.NoEvents {
+		s.Resolver.NoEvents = true
+		defer func() { s.Resolver.NoEvents = false }()
+	}
+	// finishEvents stops the events file's forwarder, which flushes what is left.
+	finishEvents := func() error { return nil }
+	if opts.Events != "" {
+		sink, err := openFileSink(opts.Events)
+		if err != nil {
+			return IngestSummary{}, err
+		}
+		fwdCtx, stopFwd := context.WithCancel(context.WithoutCancel(ctx))
+		fwd := newForwarder(s.Store, sink, "", s.Config.Kafka.OutboxInterval, s.Config.Kafka.OutboxRetention, nil, s.Config.Logger)
+		forwarded := make(chan error, 1)
+		go func() { forwarded <- errors.Join(fwd.run(fwdCtx), sink.Close()) }()
+		finishEvents = sync.OnceValue(func() error {
+			stopFwd()
+			if err := <-forwarded; err != nil {
+				return fmt.Errorf("events file: %w", err)
+			}
+			return nil
+		})
+		defer finishEvents() // on an early return
+	}
 	writer := &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch, Workers: 1, Linger: ingestLinger}
 	router, err := handlers.NewRouter(handlers.Config{
 		Subscriber: bus,
@@ -155,6 +191,9 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	writer.Wait() // the records queued are written (or a failure is recorded)
 	if err := <-runErr; err != nil && closeErr == nil {
 		closeErr = err
+	}
+	if err := finishEvents(); err != nil {
+		stop(err)
 	}
 	bus.Close()
 	sum := c.summary()

@@ -1,16 +1,26 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/resolve"
 	"github.com/steward-crm/steward/warehouse"
 	"github.com/steward-crm/steward/warehouse/sqlstore"
 )
@@ -279,4 +289,206 @@ func TestIngestResolvePanicIsDeadLettered(t *testing.T) {
 	if st.SourceRecords != 2 {
 		t.Errorf("%d source records, want the 2 fine ones", st.SourceRecords)
 	}
+}
+
+// TestIngestEventsFile: with an events file, every golden-record change of the run is
+// appended to it as a change event (one per change, as the outbox holds them), the
+// outbox is left with nothing pending, and a second run that changes a record appends
+// its events after the first run's.
+func TestIngestEventsFile(t *testing.T) {
+	s := open(t)
+	events := filepath.Join(t.TempDir(), "golden.jsonl")
+	sum, err := s.Ingest(context.Background(), IngestOptions{Inputs: []string{"../testdata/contacts.jsonl"}, Events: events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := readEvents(t, events)
+	// One event per record that created or joined a master (and one per merge).
+	if want := int(sum.MastersCreated + sum.Linked); len(lines) != want {
+		t.Errorf("%d events, want %d (masters created + records linked)", len(lines), want)
+	}
+	masters := map[int64]bool{}
+	for _, ev := range lines {
+		if ev.MasterID == 0 || ev.Master == nil || ev.Master.ID != ev.MasterID || ev.Cause == "" {
+			t.Fatalf("event %+v", ev)
+		}
+		masters[ev.MasterID] = true
+	}
+	st, err := s.Store.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.OutboxPending != 0 || int64(len(masters)) != st.Masters {
+		t.Errorf("after the run: %d events pending, events on %d masters of %d", st.OutboxPending, len(masters), st.Masters)
+	}
+	changed := writeFile(t, "changed.jsonl", `{"source":"web","source_id":"new-1","given_name":"Zoé","family_name":"Quintard","emails":["zoe.quintard@example.org"]}`+"\n")
+	if _, err := s.Ingest(context.Background(), IngestOptions{Inputs: []string{changed}, Events: events}); err != nil {
+		t.Fatal(err)
+	}
+	again := readEvents(t, events)
+	if len(again) != len(lines)+1 || again[len(again)-1].Cause != "web:new-1" {
+		t.Errorf("second run: %d events, want %d, the last caused by web:new-1", len(again), len(lines)+1)
+	}
+}
+
+func readEvents(t *testing.T, path string) []resolve.ChangeEvent {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []resolve.ChangeEvent
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var ev resolve.ChangeEvent
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatalf("event line %q: %v", l, err)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// TestIngestNoEvents: with no events, the outbox stays empty; the audit log records the
+// changes all the same.
+func TestIngestNoEvents(t *testing.T) {
+	s := open(t)
+	sum, err := s.Ingest(context.Background(), IngestOptions{Inputs: []string{"../testdata/contacts.jsonl"}, NoEvents: true})
+	if err != nil || sum.MastersCreated == 0 {
+		t.Fatalf("ingest: %+v %v", sum, err)
+	}
+	n, err := s.Store.ForwardOutbox(context.Background(), 10, func(evs []warehouse.OutboxEvent) error {
+		t.Errorf("%d events in the outbox, want none", len(evs))
+		return nil
+	})
+	if err != nil || n != 0 {
+		t.Errorf("forward: %d, %v", n, err)
+	}
+	evs, err := s.Store.Events(context.Background(), 0)
+	if err != nil || int64(len(evs)) < sum.MastersCreated+sum.Linked {
+		t.Errorf("%d audit events for %+v (%v)", len(evs), sum, err)
+	}
+	if s.Resolver.NoEvents {
+		t.Error("the resolver still writes no events after the run")
+	}
+	if _, err := s.Ingest(context.Background(), IngestOptions{Inputs: []string{"../testdata/contacts.jsonl"}, NoEvents: true, Events: "x.jsonl"}); err == nil {
+		t.Error("events file and no events at once: no error")
+	}
+}
+
+// TestForwarderPrunesPublishedEvents: the forwarder deletes the events published longer
+// ago than the retention, at most once per pruneEvery, and never an unpublished one.
+func TestForwarderPrunesPublishedEvents(t *testing.T) {
+	s := open(t)
+	ingest(t, s, "../testdata/contacts.jsonl")
+	sink, err := openFileSink(filepath.Join(t.TempDir(), "ev.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	f := newForwarder(s.Store, sink, "", time.Hour, time.Hour, nil, slog.New(slog.DiscardHandler))
+	ctx := context.Background()
+	n, err := f.flush(ctx)
+	if err != nil || n == 0 {
+		t.Fatalf("flush: %d %v", n, err)
+	}
+	changed := writeFile(t, "changed.jsonl", `{"source":"web","source_id":"new-1","given_name":"Zoé","family_name":"Quintard"}`+"\n")
+	ingest(t, s, changed) // one more event, not published
+	now := time.Now()
+	if k, err := f.prune(ctx, now); err != nil || k != 0 {
+		t.Errorf("prune within the retention (1h): %d deleted, %v", k, err)
+	}
+	f.retention = time.Millisecond
+	if k, err := f.prune(ctx, now.Add(pruneEvery/2)); err != nil || k != 0 {
+		t.Errorf("prune again before pruneEvery has passed: %d deleted, %v", k, err)
+	}
+	if k, err := f.prune(ctx, now.Add(pruneEvery)); err != nil || k != n {
+		t.Errorf("prune past the retention: %d deleted, want the %d published events: %v", k, n, err)
+	}
+	st, err := s.Store.Stats(ctx)
+	if err != nil || st.OutboxPending != 1 {
+		t.Errorf("%d events pending after pruning, want the unpublished one (%v)", st.OutboxPending, err)
+	}
+}
+
+// flakyPub fails its first fails publishes, then records what it is given.
+type flakyPub struct {
+	mu    sync.Mutex
+	fails int
+	got   int
+}
+
+func (p *flakyPub) Publish(_ string, msgs ...*message.Message) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fails > 0 {
+		p.fails--
+		return errors.New("broker away")
+	}
+	p.got += len(msgs)
+	return nil
+}
+
+func (p *flakyPub) Close() error { return nil }
+
+// TestForwarderSurvivesFailedPolls: polls that fail (the broker away) are counted and
+// logged once, the forwarder goes on, and every event is published when the broker is
+// back.
+func TestForwarderSurvivesFailedPolls(t *testing.T) {
+	s := open(t)
+	sum := ingest(t, s, "../testdata/contacts.jsonl")
+	pub := &flakyPub{fails: 3}
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &logMu}, nil))
+	f := newForwarder(s.Store, pub, "", 5*time.Millisecond, time.Hour, nil, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.run(ctx) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err := s.Store.Stats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.OutboxPending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d events still pending", st.OutboxPending)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	pub.mu.Lock()
+	got := pub.got
+	pub.mu.Unlock()
+	if want := int(sum.MastersCreated + sum.Linked); got != want {
+		t.Errorf("%d events published, want %d", got, want)
+	}
+	var m dto.Metric
+	if err := f.failures.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	if n := m.GetCounter().GetValue(); n != 3 {
+		t.Errorf("%v failed polls counted, want 3", n)
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	if c := strings.Count(logs.String(), "poll failed"); c != 1 || !strings.Contains(logs.String(), "succeed again") {
+		t.Errorf("logs (want one failure line, then the recovery):\n%s", logs.String())
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -16,27 +17,65 @@ import (
 // describe) after commit, then marks them published. Delivery is at least once: a crash
 // between publish and mark republishes; events carry master_id and version so that
 // consumers can drop duplicates.
+//
+// Published events are deleted once older than the retention, at most once a minute
+// (pruneEvery), a batch at a time: the outbox stays the size of the retention's events.
 type forwarder struct {
 	store     warehouse.Store
 	pub       message.Publisher
 	topic     string // overrides the event's topic when set (configured golden topic)
 	interval  time.Duration
+	retention time.Duration // 0: published events are kept
+	lastPrune time.Time
+	failing   bool // the last poll failed
 	published prometheus.Counter
+	pruned    prometheus.Counter
+	failures  prometheus.Counter
 	pending   prometheus.Gauge
+	log       *slog.Logger
 }
 
-func newForwarder(store warehouse.Store, pub message.Publisher, topic string, interval time.Duration, reg prometheus.Registerer) *forwarder {
-	f := &forwarder{store: store, pub: pub, topic: topic, interval: interval,
+// pruneEvery is how often a forwarder deletes the published events past the retention,
+// and pruneBatch how many at most per statement.
+const (
+	pruneEvery = time.Minute
+	pruneBatch = 5000
+)
+
+func newForwarder(store warehouse.Store, pub message.Publisher, topic string, interval, retention time.Duration, reg prometheus.Registerer, log *slog.Logger) *forwarder {
+	f := &forwarder{store: store, pub: pub, topic: topic, interval: interval, retention: retention, log: log,
+		failures:  prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_poll_failures_total", Help: "Outbox polls (publish or prune) that failed; the next poll tries again."}),
 		published: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_published_total", Help: "Golden-record change events published from the outbox."}),
+		pruned:    prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_pruned_total", Help: "Published outbox events deleted after the retention (kafka.outbox_retention)."}),
 		pending:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "steward", Name: "outbox_batch_pending", Help: "Outbox events forwarded by the last batch of the last poll (up to 500)."}),
 	}
 	if reg != nil {
-		reg.MustRegister(f.published, f.pending)
+		reg.MustRegister(f.published, f.pruned, f.failures, f.pending)
 	}
 	return f
 }
 
-// run polls until ctx ends, then flushes what is left.
+// prune deletes the events published before now - retention, when pruneEvery has
+// passed since the last time, and returns how many.
+func (f *forwarder) prune(ctx context.Context, now time.Time) (int, error) {
+	if f.retention <= 0 || now.Sub(f.lastPrune) < pruneEvery {
+		return 0, nil
+	}
+	f.lastPrune = now
+	total := 0
+	for {
+		n, err := f.store.PruneOutbox(ctx, now.Add(-f.retention), pruneBatch)
+		f.pruned.Add(float64(n))
+		total += n
+		if err != nil || n < pruneBatch || ctx.Err() != nil {
+			return total, err
+		}
+	}
+}
+
+// run polls until ctx ends, then flushes what is left. A poll that fails (the broker or
+// the database unreachable a while) is logged and counted, and the next poll tries again:
+// the events wait in the outbox meanwhile. Only the last flush's error is returned.
 func (f *forwarder) run(ctx context.Context) error {
 	t := time.NewTicker(f.interval)
 	defer t.Stop()
@@ -47,9 +86,28 @@ func (f *forwarder) run(ctx context.Context) error {
 			return err
 		case <-t.C:
 			if _, err := f.flush(ctx); err != nil && ctx.Err() == nil {
-				return err
+				f.failed("publish", err)
+				continue
+			}
+			if _, err := f.prune(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				f.failed("prune", err)
+				continue
+			}
+			if f.failing {
+				f.failing = false
+				f.log.Info("outbox: polls succeed again")
 			}
 		}
+	}
+}
+
+// failed counts a poll that failed and logs the first of a series (a broker away for
+// minutes would otherwise log five lines a second).
+func (f *forwarder) failed(what string, err error) {
+	f.failures.Inc()
+	if !f.failing {
+		f.failing = true
+		f.log.Warn("outbox: poll failed; trying again at each poll (steward_outbox_poll_failures_total counts them)", "step", what, "error", err)
 	}
 }
 

@@ -92,7 +92,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	fwd := newForwarder(s.Store, outboxPub, topics.Golden, s.Config.Kafka.OutboxInterval, reg)
+	fwd := newForwarder(s.Store, outboxPub, topics.Golden, s.Config.Kafka.OutboxInterval, s.Config.Kafka.OutboxRetention, reg, log)
 	var fwdErr error
 	wg.Add(2)
 	go func() { defer wg.Done(); fwdErr = fwd.run(bg) }()

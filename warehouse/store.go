@@ -38,6 +38,11 @@ type Store interface {
 	// neither publish an event twice nor out of order. It returns how many events were
 	// published (0 also when another process is forwarding).
 	ForwardOutbox(ctx context.Context, limit int, publish func([]OutboxEvent) error) (int, error)
+	// PruneOutbox deletes up to limit events published before publishedBefore, the
+	// oldest published first, and returns how many it deleted: a published event is of
+	// no further use, and a forwarder prunes them so that the outbox does not grow
+	// without end. Unpublished events are never deleted.
+	PruneOutbox(ctx context.Context, publishedBefore time.Time, limit int) (int, error)
 	// Close releases the store.
 	Close() error
 }

@@ -20,6 +20,8 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 	quiet := fs.Bool("q", false, "no progress output")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	events := fs.String("events", "", "append the golden-record change events to this file as JSON lines (forwarded from the outbox during the run; default: they wait in the outbox for 'steward run')")
+	noEvents := fs.Bool("no-events", false, "write no change events at all (nothing will forward them; the audit log keeps every change)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: steward ingest [flags] FILE... (FILE '-' or none: stdin)\n\nReads JSONL or CSV records through Normalize → Identify → Resolve into the warehouse.")
 		fs.PrintDefaults()
@@ -34,6 +36,9 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 	opts, err := in.options()
 	if err != nil {
 		return usageError{err}
+	}
+	if *events != "" && *noEvents {
+		return usageError{fmt.Errorf("-events and -no-events: choose one")}
 	}
 	cfg, err := cf.load(e)
 	if err != nil {
@@ -52,7 +57,7 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 		defer stop()
 	}
 	p := newProgress(e.stderr, *quiet)
-	sum, err := svc.Ingest(ctx, service.IngestOptions{Inputs: files, Input: opts, Progress: p.report, ProgressEvery: 200 * time.Millisecond})
+	sum, err := svc.Ingest(ctx, service.IngestOptions{Inputs: files, Input: opts, Progress: p.report, ProgressEvery: 200 * time.Millisecond, Events: *events, NoEvents: *noEvents})
 	p.finish()
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)

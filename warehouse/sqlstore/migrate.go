@@ -225,6 +225,11 @@ CREATE INDEX block_keys_row ON block_keys(source_row_id);
 	// features (Candidates reads no row from the file); SQLite's triggers count changes
 	// to source_records as well (Dialect.Extra[9]).
 	9: ``,
+	// 10: published outbox events are pruned after a retention (Store.PruneOutbox), the
+	// oldest first: found by the time they were published.
+	10: `
+CREATE INDEX outbox_published ON outbox(published_at) WHERE published_at IS NOT NULL;
+`,
 }
 
 // SchemaVersion is the newest migration version.

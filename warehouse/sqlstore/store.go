@@ -379,6 +379,16 @@ func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]war
 	return len(evs), nil
 }
 
+func (s *Store) PruneOutbox(ctx context.Context, publishedBefore time.Time, limit int) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+WHERE published_at IS NOT NULL AND published_at < ? ORDER BY published_at LIMIT ?)`), publishedBefore.UTC(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("prune outbox: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // keyHashes hashes blocking keys to 64-bit lock ids, sorted and deduplicated so that
 // every resolver takes its locks in the same order (no deadlock).
 func keyHashes(keys []string) []int64 {

@@ -604,6 +604,32 @@ func testOutbox(t *testing.T, h Harness) {
 			t.Errorf("event %d published %d times", id, n)
 		}
 	}
+
+	// Pruning deletes published events only, those published before the cut, oldest
+	// first, at most limit at a time.
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		return tx.AddOutbox(ctx, &warehouse.OutboxEvent{Topic: "contacts.golden", Key: "late", Payload: json.RawMessage(`{}`)})
+	})
+	if n, err := s.PruneOutbox(ctx, time.Now().Add(-time.Hour), 100); err != nil || n != 0 {
+		t.Errorf("prune before the events were published: %d deleted, %v", n, err)
+	}
+	cut := time.Now().Add(time.Second)
+	if n, err := s.PruneOutbox(ctx, cut, 30); err != nil || n != 30 {
+		t.Errorf("prune limit 30: %d deleted, %v", n, err)
+	}
+	if n, err := s.PruneOutbox(ctx, cut, 100); err != nil || n != 22 {
+		t.Errorf("prune the rest: %d deleted, want the other 22 published events: %v", n, err)
+	}
+	if n, err := s.PruneOutbox(ctx, cut, 100); err != nil || n != 0 {
+		t.Errorf("prune again: %d deleted, %v", n, err)
+	}
+	if p := pending(); p != 1 {
+		t.Errorf("%d events pending after pruning, want the unpublished one", p)
+	}
+	var left []warehouse.OutboxEvent
+	if _, err := s.ForwardOutbox(ctx, 10, func(evs []warehouse.OutboxEvent) error { left = evs; return nil }); err != nil || len(left) != 1 || left[0].Key != "late" {
+		t.Errorf("after pruning, the outbox forwards %+v (%v), want the one unpublished event", left, err)
+	}
 }
 
 func testDeadLetters(t *testing.T, h Harness) {
