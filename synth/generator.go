@@ -4,6 +4,9 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
@@ -22,10 +25,12 @@ type Generator struct {
 	sizes    sizePlan
 
 	generated, dups, nextID int
-	pool                    []*entity // recent entities, for hard negatives
-	poolNext                int
-	window                  []*contact.Record
-	stats                   Stats
+	// mailboxes are the e-mail addresses given out so far: one person's each.
+	mailboxes map[string]bool
+	pool      []*entity // recent entities, for hard negatives
+	poolNext  int
+	window    []*contact.Record
+	stats     Stats
 }
 
 // Stats describes what a generator produced so far.
@@ -183,6 +188,7 @@ func (g *Generator) newEntity() *entity {
 		}
 		e = newEntity(r, g.nextID, cc, company)
 	}
+	g.claimMailboxes(e)
 	if e.company != nil {
 		g.stats.B2BEntities++
 	}
@@ -193,6 +199,29 @@ func (g *Generator) newEntity() *entity {
 		g.poolNext = (g.poolNext + 1) % poolSize
 	}
 	return e
+}
+
+// claimMailboxes makes e's e-mail addresses its own: an address another entity has (two
+// namesakes at one company, or at one free-mail provider) gets the next free number after
+// its local part, as a mail server hands out "marie.guerin2@". A mailbox is one person's;
+// two people with one address would be a match no matcher should refuse. It draws nothing
+// from the random source, so the rest of the data is the same with or without it.
+func (g *Generator) claimMailboxes(e *entity) {
+	if g.mailboxes == nil {
+		g.mailboxes = map[string]bool{}
+	}
+	var own []string // this entity's, claimed already
+	for _, addr := range []*string{&e.corporate, &e.personal, &e.old} {
+		if *addr == "" || slices.Contains(own, strings.ToLower(*addr)) {
+			continue
+		}
+		local, domain, _ := strings.Cut(*addr, "@")
+		for n := 2; g.mailboxes[strings.ToLower(*addr)]; n++ {
+			*addr = local + strconv.Itoa(n) + "@" + domain
+		}
+		g.mailboxes[strings.ToLower(*addr)] = true
+		own = append(own, strings.ToLower(*addr))
+	}
 }
 
 func (g *Generator) drawCompany(cc string) *Company {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -204,5 +205,33 @@ func TestValidate(t *testing.T) {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%+v: %v", c, err)
 		}
+	}
+}
+
+// TestMailboxesAreOnePersons: an e-mail address belongs to one entity (namesakes at one
+// company or one provider get numbered addresses, as a mail server hands them out). A
+// few addresses may still be shared: a duplicate's corrupted address (a digit left out)
+// can be another entity's.
+func TestMailboxesAreOnePersons(t *testing.T) {
+	recs, _ := all(t, Config{N: 30000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 11})
+	owners := map[string]map[string]bool{}
+	for _, r := range recs {
+		for _, e := range r.Emails {
+			k := strings.ToLower(strings.TrimSpace(e))
+			if owners[k] == nil {
+				owners[k] = map[string]bool{}
+			}
+			owners[k][r.Attributes["entity_id"].(string)] = true
+		}
+	}
+	shared := 0
+	for _, ents := range owners {
+		if len(ents) > 1 {
+			shared++
+		}
+	}
+	t.Logf("%d addresses, %d of them in records of two entities or more", len(owners), shared)
+	if shared*1000 > len(owners) {
+		t.Errorf("%d of %d addresses are in records of two entities or more, want under 0.1%%", shared, len(owners))
 	}
 }
