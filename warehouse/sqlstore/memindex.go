@@ -43,15 +43,24 @@ type memIndex struct {
 	rows     []memRow
 	byMaster [][]int64
 	sources  map[string]string // interned source names
-	// post maps a key hash to its rows: a row id (> 0) when there is one, else -(i+1)
-	// for multi[i]. Most keys (an e-mail, a phone) belong to one row.
-	post  map[uint64]int64
-	multi [][]int64
-	free  []int64
+	// posts map key hashes to their live rows, in two halves by the hash's top bit
+	// (postingsOf), which a load builds on two cores.
+	posts [2]postings
 	undo  []memUndo // the running transaction's changes, oldest first
 	// loadedInTx: the running transaction read the index, uncommitted writes included.
 	loadedInTx bool
 }
+
+// postings map key hashes to rows: post holds a row id (> 0) when a key has one row,
+// else -(i+1) for multi[i]. Most keys (an e-mail, a phone) belong to one row.
+type postings struct {
+	post  map[uint64]int64
+	multi [][]int64
+	free  []int64
+}
+
+// postingsOf returns the half of the postings that holds hash h.
+func (x *memIndex) postingsOf(h uint64) *postings { return &x.posts[h>>63] }
 
 // memRow is a source row that is live (it has a master and is not withdrawn) or that has
 // keys in row_keys. Only live rows are posted under their keys and listed in byMaster: a
@@ -123,21 +132,35 @@ func keyHash(k string) uint64 {
 }
 
 func (x *memIndex) reset() {
-	x.loaded, x.rows, x.byMaster, x.sources, x.post, x.multi, x.free, x.undo, x.loadedInTx = false, nil, nil, nil, nil, nil, nil, nil, false
+	x.loaded, x.rows, x.byMaster, x.sources, x.posts, x.undo, x.loadedInTx = false, nil, nil, nil, [2]postings{}, nil, false
 }
 
+// headroom is the capacity given to a slice of n rows or masters read at load: an
+// eighth more, so that the rows a run adds seldom copy it.
+func headroom(n int64) int64 { return n + n/8 + 1024 }
+
 // load reads the index from source_records and row_keys inside tx.
-func (x *memIndex) load(ctx context.Context, tx *sql.Tx) error {
+func (x *memIndex) load(ctx context.Context, tx *sql.Tx) (err error) {
+	defer func() {
+		if err != nil {
+			x.reset()
+			err = fmt.Errorf("blocking index: %w", err)
+		}
+	}()
 	var n, maxRow, maxMaster int64
-	err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM row_keys), (SELECT COALESCE(MAX(id), 0) FROM source_records), (SELECT COALESCE(MAX(id), 0) FROM masters)`).Scan(&n, &maxRow, &maxMaster)
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM row_keys), (SELECT COALESCE(MAX(id), 0) FROM source_records), (SELECT COALESCE(MAX(id), 0) FROM masters)`).Scan(&n, &maxRow, &maxMaster)
 	if err != nil {
-		return fmt.Errorf("blocking index: %w", err)
+		return err
 	}
 	x.reset()
-	x.rows = make([]memRow, maxRow+1)
-	x.byMaster = make([][]int64, maxMaster+1)
+	// Room to grow: the first row added past a full slice copies all of it (a million
+	// rows: 90 MB, a pause of the first batch).
+	x.rows = make([]memRow, maxRow+1, headroom(maxRow+1))
+	x.byMaster = make([][]int64, maxMaster+1, headroom(maxMaster+1))
 	x.sources = map[string]string{}
-	x.post = make(map[uint64]int64, 8*n)
+	for i := range x.posts {
+		x.posts[i].post = make(map[uint64]int64, 4*n)
+	}
 	err = x.scan(ctx, tx, `SELECT id, master_id, source, source_id, features FROM source_records INDEXED BY source_records_candidates
 WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 		r := memRow{live: true}
@@ -157,6 +180,31 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 	for _, ids := range x.byMaster {
 		slices.Sort(ids)
 	}
+	// The keys: this goroutine reads them and two others post them, one per half of the
+	// postings (eight million keys for a million rows: map inserts, most of them a cache
+	// miss, were the longest part of a load). Each half gets its keys in row order, so
+	// the result is the one of posting them here.
+	type posting struct {
+		h  uint64
+		id int64
+	}
+	const chunk = 4096
+	var (
+		work [2]chan []posting
+		bufs [2][]posting
+		wg   sync.WaitGroup
+	)
+	for i := range work {
+		work[i] = make(chan []posting, 8)
+		p := &x.posts[i]
+		wg.Go(func() {
+			for ps := range work[i] {
+				for _, q := range ps {
+					p.add(q.h, q.id, false)
+				}
+			}
+		})
+	}
 	err = x.scan(ctx, tx, `SELECT source_row_id, keys FROM row_keys`, func(rows *sql.Rows) error {
 		var id int64
 		var keys string
@@ -168,11 +216,20 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 		x.setRow(id, r)
 		if r.live {
 			for _, h := range r.keys {
-				x.addPost(h, id)
+				i := h >> 63
+				if bufs[i] = append(bufs[i], posting{h, id}); len(bufs[i]) == chunk {
+					work[i] <- bufs[i]
+					bufs[i] = make([]posting, 0, chunk)
+				}
 			}
 		}
 		return nil
 	})
+	for i := range work {
+		work[i] <- bufs[i]
+		close(work[i])
+	}
+	wg.Wait()
 	if err != nil {
 		return err
 	}
@@ -183,21 +240,15 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 func (x *memIndex) scan(ctx context.Context, tx *sql.Tx, q string, fn func(*sql.Rows) error) error {
 	rows, err := tx.QueryContext(ctx, q)
 	if err != nil {
-		x.reset()
-		return fmt.Errorf("blocking index: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := fn(rows); err != nil {
-			x.reset()
-			return fmt.Errorf("blocking index: %w", err)
+			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		x.reset()
-		return fmt.Errorf("blocking index: %w", err)
-	}
-	return nil
+	return rows.Err()
 }
 
 func (x *memIndex) intern(s string) string {
@@ -235,7 +286,7 @@ func (x *memIndex) put(id int64, r memRow) {
 	}
 	x.setRow(id, r)
 	for _, h := range r.keys {
-		x.addPost(h, id)
+		x.postingsOf(h).add(h, id, true)
 	}
 	ids := x.members(r.master)
 	i, _ := slices.BinarySearch(ids, id)
@@ -253,7 +304,7 @@ func (x *memIndex) drop(id int64) {
 		return
 	}
 	for _, h := range old.keys {
-		x.unpost(h, id)
+		x.postingsOf(h).remove(h, id)
 	}
 	ids := x.members(old.master)
 	if i, found := slices.BinarySearch(ids, id); found {
@@ -265,56 +316,73 @@ func (x *memIndex) drop(id int64) {
 	x.setMembers(old.master, ids)
 }
 
-func (x *memIndex) addPost(h uint64, id int64) {
-	v, ok := x.post[h]
+// add posts row id under h. With check it makes sure the row is not posted there
+// already; a load, which reads each row's distinct keys once, does not check (a long
+// list of a common key made each add a scan of it).
+func (p *postings) add(h uint64, id int64, check bool) {
+	v, ok := p.post[h]
 	switch {
 	case !ok:
-		x.post[h] = id
+		p.post[h] = id
 	case v > 0:
 		if v == id {
 			return
 		}
-		x.post[h] = -(x.newMulti([]int64{v, id}) + 1)
+		p.post[h] = -(p.newMulti([]int64{v, id}) + 1)
 	default:
 		i := -v - 1
-		if !slices.Contains(x.multi[i], id) {
-			x.multi[i] = append(x.multi[i], id)
+		if !check || !slices.Contains(p.multi[i], id) {
+			p.multi[i] = append(p.multi[i], id)
 		}
 	}
 }
 
-func (x *memIndex) newMulti(ids []int64) int64 {
-	if n := len(x.free); n > 0 {
-		i := x.free[n-1]
-		x.free = x.free[:n-1]
-		x.multi[i] = ids
+func (p *postings) newMulti(ids []int64) int64 {
+	if n := len(p.free); n > 0 {
+		i := p.free[n-1]
+		p.free = p.free[:n-1]
+		p.multi[i] = ids
 		return i
 	}
-	x.multi = append(x.multi, ids)
-	return int64(len(x.multi) - 1)
+	p.multi = append(p.multi, ids)
+	return int64(len(p.multi) - 1)
 }
 
-func (x *memIndex) unpost(h uint64, id int64) {
-	v, ok := x.post[h]
+// remove takes row id off h.
+func (p *postings) remove(h uint64, id int64) {
+	v, ok := p.post[h]
 	switch {
 	case !ok:
 	case v > 0:
 		if v == id {
-			delete(x.post, h)
+			delete(p.post, h)
 		}
 	default:
 		i := -v - 1
-		ids := x.multi[i]
+		ids := p.multi[i]
 		if j := slices.Index(ids, id); j >= 0 {
 			ids = slices.Delete(ids, j, j+1)
 		}
 		if len(ids) == 1 {
-			x.post[h] = ids[0]
-			x.multi[i] = nil
-			x.free = append(x.free, i)
+			p.post[h] = ids[0]
+			p.multi[i] = nil
+			p.free = append(p.free, i)
 		} else {
-			x.multi[i] = ids
+			p.multi[i] = ids
 		}
+	}
+}
+
+// rows returns the rows posted under h: one, or a list (nil when none).
+func (p *postings) rows(h uint64) (one int64, list []int64) {
+	v, ok := p.post[h]
+	switch {
+	case !ok:
+		return 0, nil
+	case v > 0:
+		return v, nil
+	default:
+		return 0, p.multi[-v-1]
 	}
 }
 
@@ -408,15 +476,13 @@ func indexVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 
 // keyMasters returns the distinct masters of a key's rows, sorted, stopping at limit.
 func (x *memIndex) keyMasters(k string, limit int) []int64 {
-	v, ok := x.post[keyHash(k)]
-	if !ok {
-		return nil
-	}
-	if v > 0 {
-		return []int64{x.rows[v].master}
+	h := keyHash(k)
+	one, list := x.postingsOf(h).rows(h)
+	if one > 0 {
+		return []int64{x.rows[one].master}
 	}
 	var ms []int64
-	for _, id := range x.multi[-v-1] {
+	for _, id := range list {
 		m := x.rows[id].master
 		if !slices.Contains(ms, m) {
 			if ms = append(ms, m); len(ms) >= limit {
@@ -430,15 +496,13 @@ func (x *memIndex) keyMasters(k string, limit int) []int64 {
 
 // keyRows calls fn with each live row holding key.
 func (x *memIndex) keyRows(k string, fn func(id int64)) {
-	v, ok := x.post[keyHash(k)]
-	switch {
-	case !ok:
-	case v > 0:
-		fn(v)
-	default:
-		for _, id := range x.multi[-v-1] {
-			fn(id)
-		}
+	h := keyHash(k)
+	one, list := x.postingsOf(h).rows(h)
+	if one > 0 {
+		fn(one)
+	}
+	for _, id := range list {
+		fn(id)
 	}
 }
 
