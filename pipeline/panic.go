@@ -34,10 +34,12 @@ func Panicked(p any) error {
 	return fmt.Errorf("%w: panic: %s", ErrInvalidRecord, msg)
 }
 
-// panicSite returns "file.go:line function" of the frame of this module that raised the
-// panic, on the stack pcs taken in the function that recovered it, or "". A deferred function that recovers and panics again (to roll a
-// transaction back) raises it anew; the stack still holds the first panic beneath it,
-// and the site is the caller of the deepest runtime.gopanic.
+// panicSite returns "file.go:line function" of the innermost frame of this module below
+// the panic, on the stack pcs taken in the function that recovered it, or "": a panic
+// raised in the standard library (strings.Repeat with a negative count) names the
+// module's function that called it. A deferred function that recovers and panics again
+// (to roll a transaction back) raises it anew; the stack still holds the first panic
+// beneath it, so the site is found below the deepest runtime.gopanic.
 func panicSite(pcs []uintptr) string {
 	frames := runtime.CallersFrames(pcs)
 	site, looking := "", false
@@ -45,12 +47,10 @@ func panicSite(pcs []uintptr) string {
 		f, more := frames.Next()
 		switch {
 		case f.Function == "runtime.gopanic":
-			looking = true
-		case looking && !strings.HasPrefix(f.Function, "runtime."):
+			site, looking = "", true
+		case looking && strings.HasPrefix(f.Function, modulePath):
 			looking = false
-			if strings.HasPrefix(f.Function, modulePath) {
-				site = fmt.Sprintf("%s:%d %s", filepath.Base(f.File), f.Line, strings.TrimPrefix(f.Function, modulePath))
-			}
+			site = fmt.Sprintf("%s:%d %s", filepath.Base(f.File), f.Line, strings.TrimPrefix(f.Function, modulePath))
 		}
 		if !more {
 			return site

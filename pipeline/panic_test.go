@@ -10,6 +10,9 @@ import (
 
 func panicky(m map[string]int) { m["x"] = 1 } // a nil map: assignment panics
 
+// libraryPanic panics inside the standard library.
+func libraryPanic(n int) string { return strings.Repeat("x", n) }
+
 func recoverInto(err *error, fn func()) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -54,6 +57,19 @@ func TestPanickedNamesTheSite(t *testing.T) {
 	})
 	if msg := err.Error(); !strings.Contains(msg, "pipeline.panicky") || !strings.Contains(msg, "assignment to entry in nil map") {
 		t.Errorf("error %q after a worker's panic: want its value and the site pipeline.panicky", msg)
+	}
+	// A panic raised in the standard library names the module's function that called it,
+	// also beneath a re-panic.
+	recoverInto(&err, func() {
+		defer func() {
+			if p := recover(); p != nil {
+				panic(p)
+			}
+		}()
+		libraryPanic(-1)
+	})
+	if msg := err.Error(); !strings.Contains(msg, "pipeline.libraryPanic") {
+		t.Errorf("error %q for a panic in strings.Repeat: want the site pipeline.libraryPanic", msg)
 	}
 	recoverInto(&err, func() { panic("first line\nsecond line") })
 	if msg := err.Error(); strings.Contains(msg, "second line") || !strings.Contains(msg, "first line") {

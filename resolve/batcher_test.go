@@ -273,3 +273,31 @@ func TestBatcherTurnsPanicIntoRecordError(t *testing.T) {
 		t.Errorf("panicking record: %v", errs[1])
 	}
 }
+
+// TestBatcherResolveEndsLinger: a record queued by Resolve (a caller waits for it) ends
+// the linger of submitted records: it is written at once, not after Linger.
+func TestBatcherResolveEndsLinger(t *testing.T) {
+	rs, r, _ := resolver(t, false)
+	recs := benchRecords(t, r, synth.Config{N: 4, Seed: 5})
+	b := &Batcher{Resolver: rs, Max: 64, Linger: time.Hour}
+	b.Submit(context.Background(), recs[0], "p0", func(_ Outcome, err error) {
+		if err != nil {
+			t.Error(err)
+		}
+	})
+	time.Sleep(20 * time.Millisecond) // the loop lingers on the submitted record
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.Resolve(context.Background(), recs[1], "p1")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Resolve waited for the linger (an hour)")
+	}
+	b.Wait()
+}

@@ -113,7 +113,7 @@ func (k *KafkaConfig) validate() []error {
 		}
 	}
 	if k.OutboxRetention < 0 {
-		errs = append(errs, errors.New("kafka.outbox_retention: must be positive"))
+		errs = append(errs, errors.New("kafka.outbox_retention: must not be negative (0: the default, 24h)"))
 	}
 	if k.ResolveWorkers < 0 {
 		errs = append(errs, errors.New("kafka.resolve_workers: must be positive"))

@@ -1,35 +1,51 @@
 package service
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 )
 
-// fileSink is the embedded default's golden topic (`steward ingest --events FILE`): a
+// fileSink is the embedded default's golden topic (`steward ingest -events FILE`): a
 // Watermill Publisher that appends each message's payload (a golden-record change event,
 // as contacts.golden carries it) as one line of a file. Publish returns once the lines
 // are on disk, so that an event the outbox marks published is in the file; a crash in
-// between writes it again at the next run (at least once, as on Kafka).
+// between writes it again at the next run (at least once, as on Kafka). A batch is
+// written whole or not at all: a failed write is cut off the file again, so that the
+// next attempt (the forwarder's next poll) does not append to half a line.
 type fileSink struct {
 	mu   sync.Mutex
 	path string
 	f    *os.File
-	w    *bufio.Writer
+	size int64 // the file's length: whole lines only
+	buf  bytes.Buffer
 }
 
 // openFileSink opens path for appending (events of several runs follow each other),
-// creating it when needed.
+// creating it when needed. A file that does not end with a newline (a line cut by a
+// crash) gets one, so that its next line stays whole.
 func openFileSink(path string) (*fileSink, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("events file: %w", err)
 	}
-	return &fileSink{path: path, f: f, w: bufio.NewWriterSize(f, 1<<16)}, nil
+	s := &fileSink{path: path, f: f}
+	if s.size, err = f.Seek(0, io.SeekEnd); err == nil && s.size > 0 {
+		last := make([]byte, 1)
+		if _, err = f.ReadAt(last, s.size-1); err == nil && last[0] != '\n' {
+			_, err = s.append([]byte{'\n'})
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("events file %s: %w", path, err)
+	}
+	return s, nil
 }
 
 func (s *fileSink) Publish(_ string, msgs ...*message.Message) error {
@@ -38,17 +54,29 @@ func (s *fileSink) Publish(_ string, msgs ...*message.Message) error {
 	if s.f == nil {
 		return errors.New("events file: closed")
 	}
+	s.buf.Reset()
 	for _, m := range msgs {
-		s.w.Write(m.Payload)
-		s.w.WriteByte('\n')
+		s.buf.Write(m.Payload)
+		s.buf.WriteByte('\n')
 	}
-	if err := s.w.Flush(); err != nil {
-		return fmt.Errorf("events file %s: %w", s.path, err)
-	}
-	if err := s.f.Sync(); err != nil {
+	if _, err := s.append(s.buf.Bytes()); err != nil {
 		return fmt.Errorf("events file %s: %w", s.path, err)
 	}
 	return nil
+}
+
+// append writes b at the end of the file and syncs it; on failure it cuts the file back
+// to its length before.
+func (s *fileSink) append(b []byte) (int, error) {
+	n, err := s.f.WriteAt(b, s.size)
+	if err == nil {
+		err = s.f.Sync()
+	}
+	if err != nil {
+		return 0, errors.Join(err, s.f.Truncate(s.size))
+	}
+	s.size += int64(n)
+	return n, nil
 }
 
 func (s *fileSink) Close() error {
@@ -57,7 +85,7 @@ func (s *fileSink) Close() error {
 	if s.f == nil {
 		return nil
 	}
-	err := errors.Join(s.w.Flush(), s.f.Close())
+	err := s.f.Close()
 	s.f = nil
 	return err
 }

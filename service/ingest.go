@@ -31,8 +31,10 @@ type IngestOptions struct {
 	// Events, when set, is a file the golden-record change events are appended to as
 	// JSON lines, forwarded from the outbox during the run (the embedded default's
 	// contacts.golden); the events forwarded are then pruned from the outbox as `run`
-	// prunes them (kafka.outbox_retention). Without it the events wait in the outbox for
-	// a `steward run` or a later ingest with Events.
+	// prunes them (kafka.outbox_retention). Every event pending in the outbox goes to
+	// the file, earlier runs' too: not for a warehouse whose events a `steward run`
+	// forwards to Kafka. Without it the events wait in the outbox for a `steward run` or
+	// a later ingest with Events.
 	Events string
 	// NoEvents: no change events are written (the outbox is not used); the audit log
 	// still records every change.
@@ -127,9 +129,10 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	if opts.Events != "" && opts.NoEvents {
 		return IngestSummary{}, errors.New("ingest: an events file and no events: choose one")
 	}
+	// The run's own resolver: NoEvents is this run's, not the service's.
+	rs := *s.Resolver
 	if opts.NoEvents {
-		s.Resolver.NoEvents = true
-		defer func() { s.Resolver.NoEvents = false }()
+		rs.NoEvents = true
 	}
 	// finishEvents stops the events file's forwarder, which flushes what is left.
 	finishEvents := func() error { return nil }
@@ -151,13 +154,13 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 		})
 		defer finishEvents() // on an early return
 	}
-	writer := &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch, Workers: 1, Linger: ingestLinger}
+	writer := &resolve.Batcher{Resolver: &rs, Max: s.Config.Kafka.ResolveBatch, Workers: 1, Linger: ingestLinger}
 	router, err := handlers.NewRouter(handlers.Config{
 		Subscriber: bus,
 		Publisher:  bus,
 		Normalize:  &handlers.Normalize{Chain: s.NormalizeChain},
 		Identify:   &handlers.Identify{Chain: s.IdentifyChain},
-		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: writer, WriteBehind: true, Observe: c.observe,
+		Resolve: &handlers.Resolve{Resolver: &rs, Batcher: writer, WriteBehind: true, Observe: c.observe,
 			OnWriteError: func(key, position string, payload []byte, err error) {
 				if !errors.Is(err, pipeline.ErrInvalidRecord) {
 					stop(fmt.Errorf("%s (%s): %w", position, key, err))

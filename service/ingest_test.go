@@ -387,7 +387,7 @@ func TestForwarderPrunesPublishedEvents(t *testing.T) {
 	defer sink.Close()
 	f := newForwarder(s.Store, sink, "", time.Hour, time.Hour, nil, slog.New(slog.DiscardHandler))
 	ctx := context.Background()
-	n, err := f.flush(ctx)
+	n, err := f.flush(ctx, nil)
 	if err != nil || n == 0 {
 		t.Fatalf("flush: %d %v", n, err)
 	}
@@ -491,4 +491,75 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// stoppingPub stops its forwarder (cancels its context) in the middle of the first
+// publish, and counts how often each event is published.
+type stoppingPub struct {
+	mu     sync.Mutex
+	stop   context.CancelFunc
+	counts map[string]int
+}
+
+func (p *stoppingPub) Publish(_ string, msgs ...*message.Message) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stop()
+	for _, m := range msgs {
+		p.counts[m.Metadata.Get("outbox_id")]++
+	}
+	return nil
+}
+
+func (p *stoppingPub) Close() error { return nil }
+
+// TestForwarderStoppedMidPollPublishesOnce: a stop that comes while a batch is being
+// published lets that batch be marked (it was published); the final flush publishes the
+// rest, each event once.
+func TestForwarderStoppedMidPollPublishesOnce(t *testing.T) {
+	s := open(t)
+	sum := ingest(t, s, "../testdata/contacts.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	pub := &stoppingPub{stop: cancel, counts: map[string]int{}}
+	f := newForwarder(s.Store, pub, "", time.Millisecond, time.Hour, nil, slog.New(slog.DiscardHandler))
+	if err := f.run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if want := int(sum.MastersCreated + sum.Linked); len(pub.counts) != want {
+		t.Errorf("%d events published, want %d", len(pub.counts), want)
+	}
+	for id, n := range pub.counts {
+		if n != 1 {
+			t.Errorf("event %s published %d times", id, n)
+		}
+	}
+}
+
+// TestFileSinkKeepsLinesWhole: a file whose last line was cut (a crash) gets a newline
+// before the next event, and every line is a whole event.
+func TestFileSinkKeepsLinesWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ev.jsonl")
+	if err := os.WriteFile(path, []byte("{\"master_id\":1}\n{\"master_i"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sink, err := openFileSink(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.Publish("x", message.NewMessage("1", []byte(`{"master_id":2}`)), message.NewMessage("2", []byte(`{"master_id":3}`))); err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.Publish("x", message.NewMessage("3", []byte(`{}`))); err == nil {
+		t.Error("publish after close: no error")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "{\"master_id\":1}\n{\"master_i\n{\"master_id\":2}\n{\"master_id\":3}\n"; string(data) != want {
+		t.Errorf("file:\n%q\nwant\n%q", data, want)
+	}
 }

@@ -25,7 +25,7 @@ type forwarder struct {
 	pub       message.Publisher
 	topic     string // overrides the event's topic when set (configured golden topic)
 	interval  time.Duration
-	retention time.Duration // 0: published events are kept
+	retention time.Duration // <= 0: published events are kept (kafka.outbox_retention is never 0)
 	lastPrune time.Time
 	failing   bool // the last poll failed
 	published prometheus.Counter
@@ -76,16 +76,20 @@ func (f *forwarder) prune(ctx context.Context, now time.Time) (int, error) {
 // run polls until ctx ends, then flushes what is left. A poll that fails (the broker or
 // the database unreachable a while) is logged and counted, and the next poll tries again:
 // the events wait in the outbox meanwhile. Only the last flush's error is returned.
+//
+// A poll runs to its end whatever ctx says: a batch published and then not marked
+// (its transaction rolled back by a cancellation) would be published again by the final
+// flush. The stop is seen between polls.
 func (f *forwarder) run(ctx context.Context) error {
 	t := time.NewTicker(f.interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			_, err := f.flush(context.WithoutCancel(ctx))
+			_, err := f.flush(context.WithoutCancel(ctx), nil)
 			return err
 		case <-t.C:
-			if _, err := f.flush(ctx); err != nil && ctx.Err() == nil {
+			if _, err := f.flush(context.WithoutCancel(ctx), ctx.Done()); err != nil {
 				f.failed("publish", err)
 				continue
 			}
@@ -115,9 +119,17 @@ func (f *forwarder) failed(what string, err error) {
 // published and marked in one transaction that one process at a time holds
 // (Store.ForwardOutbox): several steward processes share one outbox without publishing
 // an event twice. A process that finds the outbox claimed stops for this poll.
-func (f *forwarder) flush(ctx context.Context) (int, error) {
+//
+// Each batch is published and marked whatever happens to stop; flush returns between
+// batches once stop is closed (nil: never), leaving the rest to the final flush.
+func (f *forwarder) flush(ctx context.Context, stop <-chan struct{}) (int, error) {
 	total := 0
 	for {
+		select {
+		case <-stop:
+			return total, nil
+		default:
+		}
 		n, err := f.store.ForwardOutbox(ctx, 500, f.publish)
 		f.pending.Set(float64(n))
 		if err != nil {

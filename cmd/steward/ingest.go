@@ -20,7 +20,7 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 	quiet := fs.Bool("q", false, "no progress output")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
-	events := fs.String("events", "", "append the golden-record change events to this file as JSON lines (forwarded from the outbox during the run; default: they wait in the outbox for 'steward run')")
+	events := fs.String("events", "", "append the golden-record change events to this file as JSON lines (every event pending in the outbox, earlier runs' too; default: they wait in the outbox for 'steward run')")
 	noEvents := fs.Bool("no-events", false, "write no change events at all (nothing will forward them; the audit log keeps every change)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: steward ingest [flags] FILE... (FILE '-' or none: stdin)\n\nReads JSONL or CSV records through Normalize → Identify → Resolve into the warehouse.")

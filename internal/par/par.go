@@ -14,8 +14,9 @@ import (
 // serial iterations per goroutine it runs them all on the caller's goroutine. fn must be
 // safe to call concurrently for different i. For returns when every call has returned;
 // a panic in fn is raised again on the caller's goroutine (where a handler's recoverer
-// can catch it), after the other goroutines have stopped, as a *Panic that keeps the
-// worker's stack.
+// can catch it), after the other goroutines have stopped; one raised on another
+// goroutine comes as a *Panic that keeps that goroutine's stack (pipeline.Panicked reads
+// it). Run serially, fn panics on the caller's goroutine as it is.
 func For(n, serial int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n/max(serial, 1))
 	if workers <= 1 {

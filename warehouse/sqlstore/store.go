@@ -379,14 +379,33 @@ func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]war
 	return len(evs), nil
 }
 
+// PruneOutbox deletes under the outbox's lock (as ForwardOutbox claims it): several
+// processes pruning at once would wait for each other's rows; one that finds the lock
+// taken leaves the pruning to the holder.
 func (s *Store) PruneOutbox(ctx context.Context, publishedBefore time.Time, limit int) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+	tx, err := s.db.BeginTx(ctx, s.d.TxOptions)
+	if err != nil {
+		return 0, fmt.Errorf("prune outbox: %w", err)
+	}
+	defer tx.Rollback()
+	if s.d.TryLock != nil {
+		if ok, err := s.d.TryLock(ctx, tx, outboxLock); err != nil || !ok {
+			return 0, err
+		}
+	}
+	res, err := tx.ExecContext(ctx, s.q(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
 WHERE published_at IS NOT NULL AND published_at < ? ORDER BY published_at LIMIT ?)`), publishedBefore.UTC(), limit)
 	if err != nil {
 		return 0, fmt.Errorf("prune outbox: %w", err)
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("prune outbox: commit: %w", err)
+	}
+	return int(n), nil
 }
 
 // keyHashes hashes blocking keys to 64-bit lock ids, sorted and deduplicated so that
