@@ -96,8 +96,18 @@ func BenchmarkResolveStreaming(b *testing.B) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.Logf("first read of the blocking index: %s; heap in use after it %d MiB", time.Since(start).Round(time.Millisecond), ms.HeapInuse>>20)
-	for _, batch := range []int{1, 100} {
-		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+	cases := []struct {
+		batch    int
+		noEvents bool
+	}{{1, false}, {100, false}, {100, true}}
+	for _, c := range cases {
+		batch, name := c.batch, fmt.Sprintf("batch=%d", c.batch)
+		if c.noEvents {
+			name += ",no-events" // ingest -no-events: no outbox rows
+		}
+		b.Run(name, func(b *testing.B) {
+			rs.NoEvents = c.noEvents
+			defer func() { rs.NoEvents = false }()
 			src := fmt.Sprintf("bench%d", time.Now().UnixNano())
 			seed := time.Now().UnixNano()
 			var recs []*contact.Record
