@@ -524,10 +524,14 @@ func (t *tx) keyMastersMem(ctx context.Context, keys []string, limit int) (map[s
 	if err != nil {
 		return nil, err
 	}
+	// On every core, as candidateRows: a batch's thousand keys are scattered reads of the
+	// index, which the transaction holds and nothing writes meanwhile.
+	found := make([][]int64, len(keys))
+	par.For(len(keys), 128, func(i int) { found[i] = x.keyMasters(keys[i], limit) })
 	byKey := make(map[string][]int64, len(keys))
-	for _, k := range keys {
-		if ms := x.keyMasters(k, limit); len(ms) > 0 {
-			byKey[k] = ms
+	for i, k := range keys {
+		if len(found[i]) > 0 {
+			byKey[k] = found[i]
 		}
 	}
 	return byKey, nil
