@@ -19,6 +19,12 @@ var ErrInvalid = errors.New("invalid record")
 // are rejected, not truncated: they are almost always a broken upstream export.
 const MaxValueBytes = 4096
 
+// MaxKeyBytes is the largest source or source_id: they key the warehouse's indexes (a
+// PostgreSQL B-tree entry holds at most 2 704 bytes, and a longer one fails its
+// transaction every time: a record that stalled its partition instead of being
+// dead-lettered).
+const MaxKeyBytes = 256
+
 // FieldError is a data problem in one field of one record. It wraps ErrInvalid.
 type FieldError struct {
 	// Field is the JSON path of the field ("address.postcode", "emails[1]"); empty for the
@@ -275,6 +281,10 @@ func (r *Record) Validate() error {
 		return Invalid("source_id", "required")
 	case strings.ContainsAny(r.Source, ":\n\r\t"):
 		return Invalid("source", "must not contain ':' or control characters: %q", clip(r.Source))
+	case len(r.Source) > MaxKeyBytes:
+		return Invalid("source", "is %d bytes, more than the limit of %d for an identifier", len(r.Source), MaxKeyBytes)
+	case len(r.SourceID) > MaxKeyBytes:
+		return Invalid("source_id", "is %d bytes, more than the limit of %d for an identifier", len(r.SourceID), MaxKeyBytes)
 	}
 	switch r.Op {
 	case "", OpUpsert, OpDelete:

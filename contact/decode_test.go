@@ -54,6 +54,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"invalid UTF-8", "{\"source\":\"w\",\"source_id\":\"1\",\"given_name\":\"\xff\xfe\"}", "", "not valid UTF-8 (byte offset 44)"},
 		{"missing source_id", `{"source":"web","email":"a@b.c"}`, "source_id", "required"},
 		{"empty source", `{"source":" ","source_id":"1","email":"a@b.c"}`, "source", "required"},
+		{"long source_id", `{"source":"web","source_id":"` + strings.Repeat("9", 4000) + `"}`, "source_id", "4000 bytes, more than the limit of 256"},
+		{"long source", `{"source":"` + strings.Repeat("w", 257) + `","source_id":"1"}`, "source", "257 bytes"},
 		{"1 MB field", `{"source":"web","source_id":"1","family_name":"` + big + `"}`, "family_name", "1048576 bytes"},
 		{"1 MB nested field", `{"source":"web","source_id":"1","email":"a@b.c","address":{"city":"` + big + `"}}`, "address.city", "more than the limit"},
 		{"1 MB attribute", `{"source":"web","source_id":"1","email":"a@b.c","notes":{"x":"` + big + `"}}`, "notes.x", "more than the limit"},

@@ -563,3 +563,35 @@ func TestFileSinkKeepsLinesWhole(t *testing.T) {
 		t.Errorf("file:\n%q\nwant\n%q", data, want)
 	}
 }
+
+// TestForwarderStopsAtOnceWhenPollsFail: a run's forwarder (bounded stop) whose polls
+// fail (the broker away) does not try a last flush at stop: it returns at once, without
+// an error, and the events wait in the outbox for the next process.
+func TestForwarderStopsAtOnceWhenPollsFail(t *testing.T) {
+	s := open(t)
+	ingest(t, s, "../testdata/contacts.jsonl")
+	pub := &flakyPub{fails: 1 << 30}
+	f := newForwarder(s.Store, pub, "", 5*time.Millisecond, time.Hour, nil, slog.New(slog.DiscardHandler))
+	f.bounded = true
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.run(ctx) }()
+	for {
+		var m dto.Metric
+		if err := f.failures.Write(&m); err != nil {
+			t.Fatal(err)
+		}
+		if m.GetCounter().GetValue() >= 2 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v, want nil (the events stay in the outbox)", err)
+	}
+	st, err := s.Store.Stats(context.Background())
+	if err != nil || st.OutboxPending == 0 {
+		t.Errorf("%d events pending after the stop, want them all (%v)", st.OutboxPending, err)
+	}
+}

@@ -28,6 +28,8 @@ type forwarder struct {
 	retention time.Duration // <= 0: published events are kept (kafka.outbox_retention is never 0)
 	lastPrune time.Time
 	failing   bool // the last poll failed
+	// bounded: the stop's flush is bounded and its failure only logged (steward run).
+	bounded   bool
 	published prometheus.Counter
 	pruned    prometheus.Counter
 	failures  prometheus.Counter
@@ -36,10 +38,15 @@ type forwarder struct {
 }
 
 // pruneEvery is how often a forwarder deletes the published events past the retention,
-// and pruneBatch how many at most per statement.
+// and pruneBatch how many at most per statement. publishTimeout bounds the publish of one
+// batch (the outbox's transaction is held meanwhile: on SQLite, the only writer
+// connection), finalFlushTimeout the flush of a stopping process: what is left stays in
+// the outbox for the next one.
 const (
-	pruneEvery = time.Minute
-	pruneBatch = 5000
+	pruneEvery        = time.Minute
+	pruneBatch        = 5000
+	publishTimeout    = 20 * time.Second
+	finalFlushTimeout = 10 * time.Second
 )
 
 func newForwarder(store warehouse.Store, pub message.Publisher, topic string, interval, retention time.Duration, reg prometheus.Registerer, log *slog.Logger) *forwarder {
@@ -86,8 +93,7 @@ func (f *forwarder) run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			_, err := f.flush(context.WithoutCancel(ctx), nil)
-			return err
+			return f.finalFlush(ctx)
 		case <-t.C:
 			if _, err := f.flush(context.WithoutCancel(ctx), ctx.Done()); err != nil {
 				f.failed("publish", err)
@@ -103,6 +109,30 @@ func (f *forwarder) run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// finalFlush publishes what is left when the forwarder stops. A forwarder to a broker
+// (bounded) flushes for at most finalFlushTimeout, and not at all when the last poll
+// failed (the broker is most likely still away): the events stay in the outbox for the
+// next process, so a stop is never held up nor failed by them. An ingest's forwarder to
+// its events file flushes everything, and fails the run if it cannot.
+func (f *forwarder) finalFlush(ctx context.Context) error {
+	fctx := context.WithoutCancel(ctx)
+	if f.bounded {
+		if f.failing {
+			f.log.Warn("outbox: not flushed at stop (the last poll failed); the events wait for the next run")
+			return nil
+		}
+		var cancel context.CancelFunc
+		fctx, cancel = context.WithTimeout(fctx, finalFlushTimeout)
+		defer cancel()
+	}
+	_, err := f.flush(fctx, nil)
+	if err != nil && f.bounded {
+		f.log.Warn("outbox: flush at stop failed; the events wait for the next run", "error", err)
+		return nil
+	}
+	return err
 }
 
 // failed counts a poll that failed and logs the first of a series (a broker away for
@@ -145,6 +175,8 @@ func (f *forwarder) flush(ctx context.Context, stop <-chan struct{}) (int, error
 
 // publish sends a batch of outbox events, grouped by topic in order of appearance.
 func (f *forwarder) publish(evs []warehouse.OutboxEvent) error {
+	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
+	defer cancel()
 	byTopic := map[string][]*message.Message{}
 	var order []string
 	for _, e := range evs {
@@ -153,6 +185,7 @@ func (f *forwarder) publish(evs []warehouse.OutboxEvent) error {
 			topic = f.topic
 		}
 		msg := message.NewMessage(watermill.NewUUID(), []byte(e.Payload))
+		msg.SetContext(ctx)
 		msg.Metadata.Set(handlers.KeyMetadata, e.Key)
 		msg.Metadata.Set("outbox_id", fmt.Sprint(e.ID))
 		if _, ok := byTopic[topic]; !ok {

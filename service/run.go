@@ -40,7 +40,10 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	defer pub.Close()
 	// The outbox forwarder has its own publisher: the router closes the handlers'
 	// publisher when it stops, and the forwarder flushes the outbox after that.
-	outboxPub, err := s.publisher(wlog, true)
+	// Batched as the handlers' publisher is: a batch of up to 500 events, one message
+	// per request, took minutes to fail against a broker that was away (ten attempts
+	// each), holding the outbox's transaction all that time.
+	outboxPub, err := s.publisher(wlog, false)
 	if err != nil {
 		return err
 	}
@@ -93,6 +96,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	fwd := newForwarder(s.Store, outboxPub, topics.Golden, s.Config.Kafka.OutboxInterval, s.Config.Kafka.OutboxRetention, reg, log)
+	fwd.bounded = true
 	var fwdErr error
 	wg.Add(2)
 	go func() { defer wg.Done(); fwdErr = fwd.run(bg) }()

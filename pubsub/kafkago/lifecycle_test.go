@@ -12,6 +12,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/steward-crm/steward/pubsub/kafkago"
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 // TestPublishIsNotDelayedByBatching guards against kafka-go's 1s default
@@ -130,5 +131,41 @@ func closeConcurrently(t *testing.T, closeFn func() error) {
 	wg.Wait()
 	if err := closeFn(); err != nil {
 		t.Errorf("close again: %v", err)
+	}
+}
+
+// TestPublishHonoursMessageContext: with the broker away, a publish whose messages carry
+// a deadline returns with an error soon after it, instead of trying each batch ten times
+// (the outbox forwarder holds a transaction meanwhile).
+func TestPublishHonoursMessageContext(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: cluster.ListenAddrs(), AllowAutoTopicCreation: true}, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	if err := pub.Publish("contacts.golden", message.NewMessage(watermill.NewUUID(), []byte("warm-up"))); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	cluster.Close() // the broker goes away
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	msgs := make([]*message.Message, 30)
+	for i := range msgs {
+		msgs[i] = message.NewMessage(watermill.NewUUID(), []byte(strconv.Itoa(i)))
+		msgs[i].SetContext(ctx)
+	}
+	start := time.Now()
+	err = pub.Publish("contacts.golden", msgs...)
+	if err == nil {
+		t.Fatal("publish to a broker that is away: no error")
+	}
+	el := time.Since(start)
+	t.Logf("publish returned after %s: %v", el, err)
+	if el > 5*time.Second {
+		t.Errorf("publish with a 500 ms deadline returned after %s", el)
 	}
 }

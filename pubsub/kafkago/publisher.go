@@ -1,7 +1,6 @@
 package kafkago
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -87,8 +86,12 @@ func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
 	}
 	p.logger.Trace("Publishing messages", watermill.LogFields{"topic": topic, "count": len(records)})
 
-	err := p.backoff.retry(context.Background(), func() (bool, error) {
-		err := p.writer.WriteMessages(context.Background(), records...)
+	// The first message's context bounds the call (Message.SetContext): a caller that
+	// cannot wait for a broker that is away sets a deadline. Messages already handed to
+	// the writer may still be delivered after it: at least once, as a retry would be.
+	ctx := messages[0].Context()
+	err := p.backoff.retry(ctx, func() (bool, error) {
+		err := p.writer.WriteMessages(ctx, records...)
 		var kerr kafka.Error
 		// A bare kafka.Error (not WriteErrors) comes from the topic lookup,
 		// before anything was sent, so trying again cannot duplicate messages.
