@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/steward-crm/steward/internal/pgtest"
@@ -21,4 +22,38 @@ func TestIngestPostgres(t *testing.T) {
 	if first.Accepted != 300 || first.DeadLettered != 7 || second.Unchanged != 300 || second.MastersCreated != 0 {
 		t.Errorf("first %+v second %+v", first, second)
 	}
+}
+
+// TestIngestPostgresLongValues: values at the size limits (a 4 000-byte family name and
+// given name, whose blocking keys exceed what a PostgreSQL B-tree entry holds) are
+// written or dead-lettered with a reason; they never fail the run nor the records around
+// them.
+func TestIngestPostgresLongValues(t *testing.T) {
+	s, err := Open(context.Background(), Config{Database: pgtest.URL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Letters that do not compress (PostgreSQL compresses a long index entry first).
+	var b strings.Builder
+	x := uint32(2463534242)
+	for b.Len() < 4000 {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b.WriteByte(byte('a' + x%26))
+	}
+	long := b.String()
+	path := writeFile(t, "long.jsonl", `{"source":"web","source_id":"1","given_name":"Ann","family_name":"Fine","emails":["ann@example.org"]}
+{"source":"web","source_id":"2","given_name":"`+long+`","family_name":"`+long+`","emails":["long@example.org"]}
+{"source":"web","source_id":"3","given_name":"Cid","family_name":"Alsofine","emails":["cid@example.org"]}
+`)
+	sum, err := s.Ingest(context.Background(), IngestOptions{Inputs: []string{path}})
+	if err != nil {
+		t.Fatalf("ingest: %v (%+v)", err, sum)
+	}
+	if sum.Read != 3 || sum.Accepted+sum.DeadLettered != 3 || sum.MastersCreated < 2 {
+		t.Errorf("summary %+v", sum)
+	}
+	t.Logf("summary %+v", sum)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,7 @@ $$`,
 	Arrays:    true,
 	TryLock:   tryLock,
 	Retryable: retryable,
+	DataError: dataError,
 	// nil: READ COMMITTED, see the package documentation.
 	TxOptions: nil,
 }
@@ -106,6 +108,18 @@ func retryable(err error) bool {
 		return true
 	}
 	return false
+}
+
+// dataError reports the errors a value causes every time it is written: SQLSTATE class 22
+// (data exception: a value out of range, an invalid byte sequence) and 54 (program limit
+// exceeded: an index entry too large). A unique violation (23505) is not one: two writers
+// racing for one key get it, and the retry succeeds.
+func dataError(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || len(pe.Code) != 5 {
+		return false
+	}
+	return strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "54")
 }
 
 // Open connects to the PostgreSQL database at url (postgres://user:pass@host:port/db?...,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -542,5 +543,32 @@ func TestAuditLogTruncateRefused(t *testing.T) {
 	s := open(t, pgtest.URL(t))
 	if _, err := s.DB().Exec(`TRUNCATE merge_events`); err == nil {
 		t.Error("TRUNCATE merge_events succeeded: the audit log must be append-only")
+	}
+}
+
+// TestDataErrorIsInvalidRecord: a value PostgreSQL refuses every time (here an index
+// entry over the B-tree limit: SQLSTATE 54000) comes out of InTx as contact.ErrInvalid,
+// so that the record is dead-lettered rather than retried forever; a conflict between
+// writers does not.
+func TestDataErrorIsInvalidRecord(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	var b []byte
+	x := uint32(2463534242)
+	for len(b) < 6000 { // letters that do not compress
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b = append(b, byte('a'+x%26))
+	}
+	r := &contact.Record{Source: "web", SourceID: string(b), FamilyName: "Martin", UpdatedAt: time.Now()}
+	err := s.InTx(context.Background(), func(tx warehouse.Tx) error {
+		return tx.PutSourceRecord(context.Background(), &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: "h", UpdatedAt: r.UpdatedAt, Record: r, Position: "f:1"})
+	})
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || !strings.HasPrefix(pe.Code, "54") || !errors.Is(err, contact.ErrInvalid) {
+		t.Fatalf("err %v: want a SQLSTATE 54 error wrapped as contact.ErrInvalid", err)
+	}
+	if dataError(&pgconn.PgError{Code: "40001"}) || dataError(&pgconn.PgError{Code: "23505"}) || !dataError(&pgconn.PgError{Code: "22021"}) {
+		t.Error("dataError classifies serialization failures or unique violations as data errors, or misses class 22")
 	}
 }

@@ -25,6 +25,10 @@ type Dialect struct {
 	TryLock func(ctx context.Context, tx *sql.Tx, key int64) (bool, error)
 	// Retryable reports transient errors after which a transaction is run again.
 	Retryable func(err error) bool
+	// DataError reports errors that the data written causes every time (a value the
+	// database refuses): InTx returns them as contact.ErrInvalid, so that the record is
+	// dead-lettered instead of retried forever (its partition stalled behind it).
+	DataError func(err error) bool
 	// ForUpdate is appended to reads of a master that is about to be rewritten
 	// (" FOR UPDATE" on PostgreSQL, so that two transactions linking records to one master
 	// rebuild its golden record one after the other; "" on SQLite, which has one writer).

@@ -117,6 +117,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx warehouse.Tx) error) error 
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = s.inTxOnce(ctx, fn)
+		if err != nil && s.d.DataError != nil && s.d.DataError(err) && !errors.Is(err, contact.ErrInvalid) {
+			return fmt.Errorf("%w: the database refuses it: %w", contact.ErrInvalid, err)
+		}
 		if err == nil || s.d.Retryable == nil || !s.d.Retryable(err) || attempt >= s.MaxRetries {
 			return err
 		}
