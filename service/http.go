@@ -15,14 +15,14 @@ import (
 )
 
 // opsServer serves /metrics, /healthz (the process is alive) and /readyz (the router
-// runs and the warehouse answers).
+// runs, the warehouse answers and the brokers were reached lately).
 type opsServer struct {
 	srv   *http.Server
 	ln    net.Listener
 	ready atomic.Bool
 }
 
-func newOpsServer(addr string, reg *prometheus.Registry, ping func(ctx context.Context) error, log *slog.Logger) (*opsServer, error) {
+func newOpsServer(addr string, reg *prometheus.Registry, ping func(ctx context.Context) error, broker func() error, log *slog.Logger) (*opsServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("http: %w", err)
@@ -39,6 +39,8 @@ func newOpsServer(addr string, reg *prometheus.Registry, ping func(ctx context.C
 			http.Error(w, "starting or stopping", http.StatusServiceUnavailable)
 		case err != nil:
 			http.Error(w, "warehouse: "+err.Error(), http.StatusServiceUnavailable)
+		case broker != nil && broker() != nil:
+			http.Error(w, broker().Error(), http.StatusServiceUnavailable)
 		default:
 			fmt.Fprintln(w, "ready")
 		}

@@ -2,6 +2,9 @@ package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -9,11 +12,18 @@ import (
 )
 
 // lagCollector measures consumer lag per handler group and topic: the sum over
-// partitions of (last offset − committed offset), polled every few seconds.
+// partitions of (last offset − committed offset), polled every few seconds. A poll that
+// fails leaves the gauge as it was; the time of the last poll that reached the broker
+// (steward_consumer_lag_polled_timestamp_seconds, and /readyz) tells a frozen gauge from
+// a steady one.
 type lagCollector struct {
-	client *kafka.Client
-	groups map[string]string // group → topic
-	gauge  *prometheus.GaugeVec
+	client   *kafka.Client
+	groups   map[string]string // group → topic
+	gauge    *prometheus.GaugeVec
+	polled   prometheus.Gauge
+	failures prometheus.Counter
+	lastOK   atomic.Int64 // unix nanoseconds of the last poll that succeeded for every group
+	started  time.Time
 }
 
 func newLagCollector(brokers []string, groups map[string]string, reg prometheus.Registerer) *lagCollector {
@@ -24,19 +34,48 @@ func newLagCollector(brokers []string, groups map[string]string, reg prometheus.
 			Namespace: "steward", Name: "consumer_lag_messages",
 			Help: "Messages not yet committed by a handler's consumer group, per topic.",
 		}, []string{"group", "topic"}),
+		polled: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "steward", Name: "consumer_lag_polled_timestamp_seconds",
+			Help: "When the consumer lag was last read from the brokers (a stale value: the brokers are not reached)."}),
+		failures: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "consumer_lag_poll_failures_total",
+			Help: "Consumer lag polls that failed (the gauge keeps its last value)."}),
+		started: time.Now(),
 	}
-	reg.MustRegister(l.gauge)
+	reg.MustRegister(l.gauge, l.polled, l.failures)
 	return l
+}
+
+// brokerErr reports, for /readyz, a broker not reached by a lag poll for longer than
+// stale (counted from the start until the first poll succeeds).
+func (l *lagCollector) brokerErr(stale time.Duration) error {
+	last := l.started
+	if ns := l.lastOK.Load(); ns > 0 {
+		last = time.Unix(0, ns)
+	}
+	if age := time.Since(last); age > stale {
+		return fmt.Errorf("kafka: brokers not reached for %s", age.Round(time.Second))
+	}
+	return nil
 }
 
 func (l *lagCollector) run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		ok := true
 		for g, topic := range l.groups {
-			if lag, err := l.lag(ctx, g, topic); err == nil {
-				l.gauge.WithLabelValues(g, topic).Set(float64(lag))
+			lag, err := l.lag(ctx, g, topic)
+			if err != nil {
+				ok = false
+				continue
 			}
+			l.gauge.WithLabelValues(g, topic).Set(float64(lag))
+		}
+		if ok {
+			now := time.Now()
+			l.lastOK.Store(now.UnixNano())
+			l.polled.Set(float64(now.UnixNano()) / 1e9)
+		} else {
+			l.failures.Inc()
 		}
 		select {
 		case <-ctx.Done():
@@ -66,14 +105,31 @@ func (l *lagCollector) lag(ctx context.Context, group, topic string) (int64, err
 	if err != nil {
 		return 0, err
 	}
+	// Errors inside the responses, per partition: a partition's offsets unknown (a
+	// broker restarting) would read as the whole topic's lag.
+	// A group that never committed (not found) has nothing committed: its lag is the
+	// whole topic.
+	if committed.Error != nil && !errors.Is(committed.Error, kafka.GroupIdNotFound) {
+		return 0, committed.Error
+	}
 	done := map[int]int64{}
 	for _, p := range committed.Topics[topic] {
-		done[p.Partition] = p.CommittedOffset
+		if p.Error != nil && !errors.Is(p.Error, kafka.GroupIdNotFound) {
+			return 0, p.Error
+		}
+		if p.Error == nil {
+			done[p.Partition] = p.CommittedOffset
+		}
+	}
+	for _, p := range last.Topics[topic] {
+		if p.Error != nil {
+			return 0, p.Error
+		}
 	}
 	var lag int64
 	for _, p := range last.Topics[topic] {
-		c := done[p.Partition]
-		if c < 0 {
+		c, ok := done[p.Partition]
+		if !ok || c < 0 {
 			c = p.FirstOffset
 		}
 		if d := p.LastOffset - c; d > 0 {

@@ -84,10 +84,16 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	if err != nil {
 		return err
 	}
+	lagGroups := map[string]string{s.Config.Kafka.Group + "." + handlers.NormalizeHandler: topics.Raw}
+	if !fused {
+		lagGroups[s.Config.Kafka.Group+"."+handlers.IdentifyHandler] = topics.Clean
+		lagGroups[s.Config.Kafka.Group+"."+handlers.ResolveHandler] = topics.Enriched
+	}
+	lag := newLagCollector(s.Config.Kafka.Brokers, lagGroups, reg)
 	ops, err := newOpsServer(s.Config.HTTP.Addr, reg, func(ctx context.Context) error {
 		_, err := s.Store.DeadLetters(ctx, 0)
 		return err
-	}, log)
+	}, func() error { return lag.brokerErr(brokerStale) }, log)
 	if err != nil {
 		return err
 	}
@@ -100,13 +106,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	var fwdErr error
 	wg.Add(2)
 	go func() { defer wg.Done(); fwdErr = fwd.run(bg) }()
-	lagGroups := map[string]string{s.Config.Kafka.Group + "." + handlers.NormalizeHandler: topics.Raw}
-	if !fused {
-		lagGroups[s.Config.Kafka.Group+"."+handlers.IdentifyHandler] = topics.Clean
-		lagGroups[s.Config.Kafka.Group+"."+handlers.ResolveHandler] = topics.Enriched
-	}
-	lag := newLagCollector(s.Config.Kafka.Brokers, lagGroups, reg)
-	go func() { defer wg.Done(); lag.run(bg, 5*time.Second) }()
+	go func() { defer wg.Done(); lag.run(bg, lagEvery) }()
 
 	runErr := make(chan error, 1)
 	go func() { runErr <- router.Run(context.WithoutCancel(ctx)) }()
@@ -137,6 +137,13 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	wg.Wait()
 	return errors.Join(err2, closeErr, fwdErr)
 }
+
+// lagEvery is how often the consumer lag is read; /readyz fails once the brokers have
+// not been reached for brokerStale (six polls).
+const (
+	lagEvery    = 5 * time.Second
+	brokerStale = 30 * time.Second
+)
 
 // resolveWorkers is kafka.resolve_workers for PostgreSQL (default 2) and 1 for SQLite.
 func (s *Service) resolveWorkers() int {
