@@ -216,3 +216,45 @@ func waitCommitted(t *testing.T, brokers []string, group, topic string, want int
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestStuckMessageBoundsTheWindow: with concurrent delivery, a message nacked again and
+// again holds its partition's committed offset; the messages fetched after it stop at
+// MaxUncommitted instead of piling up in memory without end.
+func TestStuckMessageBoundsTheWindow(t *testing.T) {
+	const topic, group, count, window = "contacts.stuck", "steward", 300, 20
+	brokers := startCluster(t, kfake.SeedTopics(1, topic))
+	pub, err := kafkago.NewPublisher(publisherConfig(brokers), testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := make([]*message.Message, count)
+	for i := range batch {
+		batch[i] = message.NewMessage(watermill.NewUUID(), []byte(strconv.Itoa(i)))
+		batch[i].Metadata.Set(kafkago.KeyMetadata, "key-"+strconv.Itoa(i))
+	}
+	if err := pub.Publish(topic, batch...); err != nil {
+		t.Fatal(err)
+	}
+	pub.Close()
+	cfg := subscriberConfig(brokers, group)
+	cfg.PartitionConcurrency, cfg.MaxUncommitted = 4, window
+	_, msgs := subscribe(t, cfg, topic)
+	acked := map[string]bool{}
+	deadline := time.After(3 * time.Second)
+	for done := false; !done; {
+		select {
+		case msg := <-msgs:
+			if string(msg.Payload) == "0" {
+				msg.Nack() // stuck: never acked
+				continue
+			}
+			acked[msg.UUID] = true
+			msg.Ack()
+		case <-deadline:
+			done = true
+		}
+	}
+	if len(acked) > window-1 || len(acked) < window/2 {
+		t.Errorf("%d messages acked behind the stuck one, want up to MaxUncommitted-1 = %d", len(acked), window-1)
+	}
+}

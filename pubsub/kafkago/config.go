@@ -24,6 +24,7 @@ const (
 	defaultReadBackoffMin    = 100 * time.Millisecond
 	defaultReadBackoffMax    = time.Second
 	defaultNackBackoff       = 100 * time.Millisecond
+	defaultMaxUncommitted    = 10000
 	defaultDrainTimeout      = 10 * time.Second
 )
 
@@ -127,6 +128,14 @@ type SubscriberConfig struct {
 	// the whole partition in order, one message at a time.
 	PartitionConcurrency int
 
+	// MaxUncommitted bounds, with PartitionConcurrency above 1, the messages of one
+	// partition fetched after the oldest one not acked yet: a message that is nacked
+	// again and again (a failure that is not the data's) holds the partition's
+	// committed offset, and the acked messages behind it wait in memory until it
+	// goes. At the bound the partition stops fetching (its lag grows, where memory
+	// grew without end). Default 10000.
+	MaxUncommitted int
+
 	// DrainTimeout is how long Close and rebalances wait for delivered messages
 	// to be acked or nacked; a message still pending then is left uncommitted
 	// and will be delivered again. Default 10s.
@@ -167,6 +176,9 @@ func (c SubscriberConfig) Validate() error {
 	} {
 		errs = append(errs, nonNegative(f.name, f.d))
 	}
+	if c.MaxUncommitted < 0 {
+		errs = append(errs, fmt.Errorf("MaxUncommitted must not be negative, got %d", c.MaxUncommitted))
+	}
 	if c.PartitionConcurrency < 0 {
 		errs = append(errs, fmt.Errorf("PartitionConcurrency must not be negative, got %d", c.PartitionConcurrency))
 	}
@@ -199,6 +211,7 @@ func (c SubscriberConfig) withDefaults() SubscriberConfig {
 	c.ClientID = or(c.ClientID, defaultClientID)
 	c.CommitInterval = or(c.CommitInterval, defaultCommitInterval)
 	c.PartitionConcurrency = or(c.PartitionConcurrency, 1)
+	c.MaxUncommitted = or(c.MaxUncommitted, defaultMaxUncommitted)
 	c.HeartbeatInterval = or(c.HeartbeatInterval, defaultHeartbeatInterval)
 	c.SessionTimeout = or(c.SessionTimeout, defaultSessionTimeout)
 	c.RebalanceTimeout = or(c.RebalanceTimeout, defaultRebalanceTimeout)

@@ -94,6 +94,10 @@ func (s *subscription) consumeConcurrently(ctx context.Context, r *kafka.Reader,
 		wg      sync.WaitGroup
 	)
 	slots := make(chan struct{}, s.cfg.PartitionConcurrency)
+	// window holds a place for each message between the oldest not acked and the newest
+	// fetched (MaxUncommitted): taken before a fetch, given back when the message leaves
+	// the queue's head.
+	window := make(chan struct{}, max(s.cfg.MaxUncommitted, s.cfg.PartitionConcurrency))
 	stop, stopped := context.WithCancel(ctx)
 	defer func() {
 		wg.Wait()
@@ -101,6 +105,11 @@ func (s *subscription) consumeConcurrently(ctx context.Context, r *kafka.Reader,
 	}()
 	failures := 0
 	for {
+		select {
+		case window <- struct{}{}:
+		case <-stop.Done():
+			return
+		}
 		select {
 		case slots <- struct{}{}:
 		case <-stop.Done():
@@ -147,6 +156,7 @@ func (s *subscription) consumeConcurrently(ctx context.Context, r *kafka.Reader,
 			for len(queue) > 0 && queue[0].acked {
 				next = queue[0].offset + 1
 				queue = queue[1:]
+				<-window
 			}
 			if next >= 0 && acked != nil {
 				acked.ack(partition, next)
