@@ -122,6 +122,9 @@ func dataError(err error) bool {
 	return strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "54")
 }
 
+// DefaultConnectTimeout bounds a connection attempt when the URL sets no connect_timeout.
+var DefaultConnectTimeout = 10 * time.Second
+
 // Open connects to the PostgreSQL database at url (postgres://user:pass@host:port/db?...,
 // or a key=value connection string) and migrates it. Several processes may open the same
 // database at once: migrations are serialized by a session advisory lock. Sessions are
@@ -134,6 +137,12 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	}
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "steward"
+	}
+	// A server that does not answer (a host down, not a refused connection) would hold
+	// a connection attempt until the system's TCP timeout, minutes; url's connect_timeout
+	// wins.
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(MaxOpenConns)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -570,5 +571,36 @@ func TestDataErrorIsInvalidRecord(t *testing.T) {
 	}
 	if dataError(&pgconn.PgError{Code: "40001"}) || dataError(&pgconn.PgError{Code: "23505"}) || !dataError(&pgconn.PgError{Code: "22021"}) {
 		t.Error("dataError classifies serialization failures or unique violations as data errors, or misses class 22")
+	}
+}
+
+// TestOpenGivesUpOnASilentServer: a server that accepts the connection and never answers
+// (a host that hangs) fails Open after DefaultConnectTimeout, not the system's TCP
+// timeout.
+func TestOpenGivesUpOnASilentServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	old := DefaultConnectTimeout
+	DefaultConnectTimeout = 300 * time.Millisecond
+	defer func() { DefaultConnectTimeout = old }()
+	start := time.Now()
+	_, err = Open(context.Background(), "postgres://steward@"+ln.Addr().String()+"/steward?sslmode=disable")
+	if err == nil {
+		t.Fatal("Open against a silent server: no error")
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("Open gave up after %s, want about the connect timeout (300 ms)", el)
 	}
 }
