@@ -19,11 +19,11 @@ var ErrInvalid = errors.New("invalid record")
 // are rejected, not truncated: they are almost always a broken upstream export.
 const MaxValueBytes = 4096
 
-// MaxKeyBytes is the largest source or source_id: they key the warehouse's indexes (a
-// PostgreSQL B-tree entry holds at most 2 704 bytes, and a longer one fails its
-// transaction every time: a record that stalled its partition instead of being
-// dead-lettered).
-const MaxKeyBytes = 256
+// MaxKeyBytes is the largest source or source_id of a record to write: they key the
+// warehouse's indexes (a PostgreSQL B-tree entry holds at most 2 704 bytes, both
+// together). A delete is not held to it: a warehouse may hold longer ids from before the
+// limit, and they must stay withdrawable.
+const MaxKeyBytes = 1024
 
 // FieldError is a data problem in one field of one record. It wraps ErrInvalid.
 type FieldError struct {
@@ -281,9 +281,9 @@ func (r *Record) Validate() error {
 		return Invalid("source_id", "required")
 	case strings.ContainsAny(r.Source, ":\n\r\t"):
 		return Invalid("source", "must not contain ':' or control characters: %q", clip(r.Source))
-	case len(r.Source) > MaxKeyBytes:
+	case len(r.Source) > MaxKeyBytes && r.Op != OpDelete:
 		return Invalid("source", "is %d bytes, more than the limit of %d for an identifier", len(r.Source), MaxKeyBytes)
-	case len(r.SourceID) > MaxKeyBytes:
+	case len(r.SourceID) > MaxKeyBytes && r.Op != OpDelete:
 		return Invalid("source_id", "is %d bytes, more than the limit of %d for an identifier", len(r.SourceID), MaxKeyBytes)
 	}
 	switch r.Op {

@@ -54,8 +54,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"invalid UTF-8", "{\"source\":\"w\",\"source_id\":\"1\",\"given_name\":\"\xff\xfe\"}", "", "not valid UTF-8 (byte offset 44)"},
 		{"missing source_id", `{"source":"web","email":"a@b.c"}`, "source_id", "required"},
 		{"empty source", `{"source":" ","source_id":"1","email":"a@b.c"}`, "source", "required"},
-		{"long source_id", `{"source":"web","source_id":"` + strings.Repeat("9", 4000) + `"}`, "source_id", "4000 bytes, more than the limit of 256"},
-		{"long source", `{"source":"` + strings.Repeat("w", 257) + `","source_id":"1"}`, "source", "257 bytes"},
+		{"long source_id", `{"source":"web","source_id":"` + strings.Repeat("9", 4000) + `"}`, "source_id", "4000 bytes, more than the limit of 1024"},
+		{"long source", `{"source":"` + strings.Repeat("w", 1025) + `","source_id":"1"}`, "source", "1025 bytes"},
 		{"1 MB field", `{"source":"web","source_id":"1","family_name":"` + big + `"}`, "family_name", "1048576 bytes"},
 		{"1 MB nested field", `{"source":"web","source_id":"1","email":"a@b.c","address":{"city":"` + big + `"}}`, "address.city", "more than the limit"},
 		{"1 MB attribute", `{"source":"web","source_id":"1","email":"a@b.c","notes":{"x":"` + big + `"}}`, "notes.x", "more than the limit"},
@@ -121,5 +121,18 @@ func TestMappingFromRow(t *testing.T) {
 	var fe *FieldError
 	if !errors.As(err, &fe) || fe.Field != "source_id" {
 		t.Errorf("missing id: %v", err)
+	}
+}
+
+// TestDecodeDeleteOfALongID: a delete is not held to MaxKeyBytes (a warehouse may hold
+// longer ids from before the limit; they stay withdrawable).
+func TestDecodeDeleteOfALongID(t *testing.T) {
+	id := strings.Repeat("7", MaxKeyBytes+500)
+	r, err := Decode([]byte(`{"source":"web","source_id":"` + id + `","op":"delete"}`))
+	if err != nil || r.SourceID != id || r.EffectiveOp() != OpDelete {
+		t.Fatalf("delete of a %d-byte id: %v", len(id), err)
+	}
+	if _, err := Decode([]byte(`{"source":"web","source_id":"` + id + `"}`)); err == nil {
+		t.Error("upsert of the same id: no error")
 	}
 }

@@ -39,8 +39,7 @@ func newOpsServer(addr string, reg *prometheus.Registry, ping func(ctx context.C
 			http.Error(w, "starting or stopping", http.StatusServiceUnavailable)
 		case err != nil:
 			http.Error(w, "warehouse: "+err.Error(), http.StatusServiceUnavailable)
-		case broker != nil && broker() != nil:
-			http.Error(w, broker().Error(), http.StatusServiceUnavailable)
+		case broker != nil && brokerDown(broker, w):
 		default:
 			fmt.Fprintln(w, "ready")
 		}
@@ -61,4 +60,13 @@ func (o *opsServer) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = o.srv.Shutdown(ctx)
+}
+
+// brokerDown writes a 503 when broker reports the brokers unreached.
+func brokerDown(broker func() error, w http.ResponseWriter) bool {
+	if err := broker(); err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return true
+	}
+	return false
 }

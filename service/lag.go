@@ -95,7 +95,7 @@ func (l *lagCollector) lag(ctx context.Context, group, topic string) (int64, err
 	var offs []kafka.OffsetRequest
 	for _, p := range meta.Topics[0].Partitions {
 		parts = append(parts, p.ID)
-		offs = append(offs, kafka.LastOffsetOf(p.ID))
+		offs = append(offs, kafka.FirstOffsetOf(p.ID), kafka.LastOffsetOf(p.ID))
 	}
 	last, err := l.client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: offs}})
 	if err != nil {

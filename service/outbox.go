@@ -160,7 +160,7 @@ func (f *forwarder) flush(ctx context.Context, stop <-chan struct{}) (int, error
 			return total, nil
 		default:
 		}
-		n, err := f.store.ForwardOutbox(ctx, 500, f.publish)
+		n, err := f.store.ForwardOutbox(ctx, 500, func(evs []warehouse.OutboxEvent) error { return f.publish(ctx, evs) })
 		f.pending.Set(float64(n))
 		if err != nil {
 			return total, err
@@ -174,8 +174,10 @@ func (f *forwarder) flush(ctx context.Context, stop <-chan struct{}) (int, error
 }
 
 // publish sends a batch of outbox events, grouped by topic in order of appearance.
-func (f *forwarder) publish(evs []warehouse.OutboxEvent) error {
-	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
+// A batch's publish ends at publishTimeout or with ctx (the flush's: a stop bounds it),
+// whichever comes first.
+func (f *forwarder) publish(ctx context.Context, evs []warehouse.OutboxEvent) error {
+	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
 	byTopic := map[string][]*message.Message{}
 	var order []string

@@ -169,3 +169,22 @@ func TestPublishHonoursMessageContext(t *testing.T) {
 		t.Errorf("publish with a 500 ms deadline returned after %s", el)
 	}
 }
+
+// TestPublishIgnoresCancellationWithoutDeadline: a message republished as it was consumed
+// (a dead letter) carries its subscription's context, cancelled when the subscriber
+// closes; it still goes out while the subscriber drains. Only a deadline bounds Publish.
+func TestPublishIgnoresCancellationWithoutDeadline(t *testing.T) {
+	brokers := startCluster(t)
+	pub, err := kafkago.NewPublisher(publisherConfig(brokers), testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	msg := message.NewMessage(watermill.NewUUID(), []byte("dead letter"))
+	msg.SetContext(ctx)
+	if err := pub.Publish("contacts.dlq", msg); err != nil {
+		t.Fatalf("publish of a message whose context was cancelled: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package kafkago
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -86,10 +87,18 @@ func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
 	}
 	p.logger.Trace("Publishing messages", watermill.LogFields{"topic": topic, "count": len(records)})
 
-	// The first message's context bounds the call (Message.SetContext): a caller that
-	// cannot wait for a broker that is away sets a deadline. Messages already handed to
-	// the writer may still be delivered after it: at least once, as a retry would be.
-	ctx := messages[0].Context()
+	// A deadline on the first message's context bounds the call (Message.SetContext): a
+	// caller that cannot wait for a broker that is away sets one. Only a deadline: a
+	// message republished as it was consumed (a dead letter) carries the subscription's
+	// context, cancelled when the subscriber closes, and must still go out while it
+	// drains. Messages already handed to the writer may still be delivered after the
+	// deadline: at least once, as a retry would be.
+	ctx := context.Background()
+	if mctx := messages[0].Context(); mctx != nil {
+		if _, ok := mctx.Deadline(); ok {
+			ctx = mctx
+		}
+	}
 	err := p.backoff.retry(ctx, func() (bool, error) {
 		err := p.writer.WriteMessages(ctx, records...)
 		var kerr kafka.Error
