@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -110,9 +109,6 @@ func batchQueries(d *Dialect) []string {
 		return arrayQueries()
 	}
 	var qs []string
-	if !d.MemoryIndex {
-		qs = append(qs, jCappedKeyMasters)
-	}
 	for _, n := range padSizes {
 		qs = append(qs, qSourceStates(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n))
 	}
@@ -640,23 +636,18 @@ func nullString(s string) any {
 	return s
 }
 
-// jCappedKeyMasters is aCappedKeyMasters for a database without arrays nor LATERAL
-// (SQLite): the keys come as one JSON array (json_each), and each key's first masters
-// are a correlated subquery that stops at the limit, as one comma-separated list.
-const jCappedKeyMasters = `SELECT j.value, (SELECT group_concat(m) FROM (
-	SELECT DISTINCT master_id AS m FROM block_keys WHERE key = j.value ORDER BY master_id LIMIT ?))
-FROM json_each(?) AS j`
-
 // cappedKeyMasters is the key → masters read of Tx.Candidates in one statement: fn gets
 // each key's masters (at most maxMasters+1, in order; more than maxMasters means over
 // the cap).
 func (t *tx) cappedKeyMasters(ctx context.Context, keys []string, maxMasters int, fn func(k string, masters []int64)) error {
-	read := t.keyMastersJSON
+	var read func(ctx context.Context, keys []string, limit int) (map[string][]int64, error)
 	switch {
 	case t.s.mem != nil:
 		read = t.keyMastersMem
 	case t.d.Arrays:
 		read = t.keyMastersArrays
+	default: // SQLite keeps its blocking index in memory (row_keys), not in block_keys
+		return errors.New("candidates: a dialect without arrays needs the memory index")
 	}
 	byKey, err := read(ctx, keys, maxMasters+1)
 	if err != nil {
@@ -669,36 +660,4 @@ func (t *tx) cappedKeyMasters(ctx context.Context, keys []string, maxMasters int
 		}
 	}
 	return nil
-}
-
-// keyMastersJSON reads jCappedKeyMasters into masters by key.
-func (t *tx) keyMastersJSON(ctx context.Context, keys []string, limit int) (map[string][]int64, error) {
-	js, err := json.Marshal(keys)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.query(ctx, jCappedKeyMasters, limit, string(js))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byKey := make(map[string][]int64, len(keys))
-	for rows.Next() {
-		var k string
-		var list sql.NullString
-		if err := rows.Scan(&k, &list); err != nil {
-			return nil, err
-		}
-		if !list.Valid {
-			continue
-		}
-		for _, f := range strings.Split(list.String, ",") {
-			m, err := strconv.ParseInt(f, 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("key %q: master %q: %w", k, f, err)
-			}
-			byKey[k] = append(byKey[k], m)
-		}
-	}
-	return byKey, rows.Err()
 }

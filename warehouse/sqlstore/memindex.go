@@ -518,7 +518,7 @@ func (t *tx) index(ctx context.Context) (*memIndex, error) {
 	return x, nil
 }
 
-// keyMastersMem is keyMastersJSON on the in-memory index.
+// keyMastersMem reads the first masters of each key (up to limit) from the in-memory index.
 func (t *tx) keyMastersMem(ctx context.Context, keys []string, limit int) (map[string][]int64, error) {
 	x, err := t.index(ctx)
 	if err != nil {
