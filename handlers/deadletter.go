@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/steward-crm/steward/warehouse"
@@ -26,7 +28,13 @@ func (h *DeadLetters) Handle(msg *message.Message) error {
 	if d.Stage == "" {
 		d.Stage = msg.Metadata.Get(middleware.PoisonedHandlerKey)
 	}
-	if err := h.Store.AddDeadLetter(msg.Context(), d); err != nil {
+	return h.Add(msg.Context(), d)
+}
+
+// Add stores a dead letter and tells Observe: for records rejected outside the dead
+// letter topic (unreadable input, a write-behind record the writer refused).
+func (h *DeadLetters) Add(ctx context.Context, d warehouse.DeadLetter) error {
+	if err := h.Store.AddDeadLetter(ctx, d); err != nil {
 		return err
 	}
 	if h.Observe != nil {

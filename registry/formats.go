@@ -42,9 +42,7 @@ func (o Options) format(name string) (Format, error) {
 func (o Options) nameKey(c *warehouse.Company) {
 	forms := o.LegalForms[c.Country]
 	if len(forms) == 0 {
-		if forms = o.allForms; forms == nil {
-			forms = company.AllForms(o.LegalForms)
-		}
+		forms = o.allForms
 	}
 	var form string
 	c.NameKey, form = company.NameKey(c.Name, forms)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/par"
@@ -450,19 +449,15 @@ func (b *batch) publish(published map[*pending]version) error {
 	if b.rs.NoEvents {
 		return nil
 	}
-	payloads, err := par.Map(len(b.rows), 16, func(i int) ([]byte, error) {
+	obs, err := par.Map(len(b.rows), 16, func(i int) (*warehouse.OutboxEvent, error) {
 		p := b.rows[i]
 		v := published[p]
 		m := v.snap
 		m.CreatedAt, m.UpdatedAt = v.final.CreatedAt, v.final.UpdatedAt
-		return json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: p.row.Key(), Master: m})
+		return changeEvent(m, p.row.Key())
 	})
 	if err != nil {
 		return err
-	}
-	obs := make([]*warehouse.OutboxEvent, len(b.rows))
-	for i, p := range b.rows {
-		obs[i] = &warehouse.OutboxEvent{Topic: GoldenTopic, Key: strconv.FormatInt(p.row.MasterID, 10), Payload: payloads[i]}
 	}
 	return b.tx.AddOutboxes(b.ctx, obs)
 }

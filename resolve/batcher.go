@@ -173,9 +173,6 @@ func (b *Batcher) loop() {
 }
 
 func (b *Batcher) write(batch []*call) {
-	if len(batch) == 0 {
-		return
-	}
 	defer func() {
 		for _, c := range batch {
 			if c.then != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline/match"
@@ -617,11 +618,21 @@ func (rs *Resolver) publish(ctx context.Context, tx warehouse.Tx, m *contact.Mas
 	if rs.NoEvents {
 		return nil
 	}
-	payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: cause, Master: m})
+	ev, err := changeEvent(m, cause)
 	if err != nil {
 		return err
 	}
-	return tx.AddOutbox(ctx, &warehouse.OutboxEvent{Topic: GoldenTopic, Key: fmt.Sprint(m.ID), Payload: payload})
+	return tx.AddOutbox(ctx, ev)
+}
+
+// changeEvent is the outbox event of a master's version: on GoldenTopic, keyed by the
+// master id, the ChangeEvent as payload.
+func changeEvent(m *contact.Master, cause string) (*warehouse.OutboxEvent, error) {
+	payload, err := json.Marshal(ChangeEvent{MasterID: m.ID, Version: m.Version, Status: m.Status, Cause: cause, Master: m})
+	if err != nil {
+		return nil, err
+	}
+	return &warehouse.OutboxEvent{Topic: GoldenTopic, Key: strconv.FormatInt(m.ID, 10), Payload: payload}, nil
 }
 
 func (rs *Resolver) quality(g contact.Golden, members []*contact.Record) int {

@@ -133,14 +133,14 @@ func (f *tableFiles) build() Tables {
 		USStates:           map[string]bool{},
 		Months:             map[string]int{},
 	}
-	t.TLDTypos = invertBy(f.TLDTypos, strings.ToLower, strings.ToLower, note("tld_typos"))
+	t.TLDTypos = invertBy(f.TLDTypos, strings.ToLower, nil, strings.ToLower, note("tld_typos"))
 	for cc, name := range f.PostalCountryNames {
 		t.PostalCountryNames[strings.ToUpper(cc)] = strings.ToUpper(name)
 	}
 	for _, st := range f.USStates {
 		t.USStates[strings.ToUpper(strings.TrimSpace(st))] = true
 	}
-	t.Months = invertBy(f.Months, func(name string) string { return strings.ReplaceAll(fold.Key(name), " ", "") }, func(m int) int { return m }, note("months"))
+	t.Months = invertBy(f.Months, func(name string) string { return strings.ReplaceAll(fold.Key(name), " ", "") }, nil, func(m int) int { return m }, note("months"))
 	for canon, nicks := range f.Nicknames {
 		c := fold.Key(canon)
 		for _, n := range nicks {
@@ -162,7 +162,7 @@ func (f *tableFiles) build() Tables {
 	for _, rs := range t.CivilityRegions {
 		slices.Sort(rs)
 	}
-	t.DomainTypos = invertBy(f.DomainTypos, strings.ToLower, strings.ToLower, note("domain_typos"))
+	t.DomainTypos = invertBy(f.DomainTypos, strings.ToLower, nil, strings.ToLower, note("domain_typos"))
 	for cc, m := range f.StreetTypes {
 		t.StreetTypes[strings.ToUpper(cc)] = invert(m, true, note("street_types."+cc))
 	}
@@ -180,45 +180,38 @@ func (f *tableFiles) build() Tables {
 // whatever the order of the map: the result must not change from one process to the
 // next. Such a spelling is reported to ambiguous (spelling, the value kept, the other).
 func invert(m map[string][]string, selfKey bool, ambiguous func(spelling string, kept, other any)) map[string]string {
-	out := make(map[string]string, len(m)*4)
-	canons := slices.Sorted(maps.Keys(m))
-	add := func(k, canon string) {
-		if kept, ok := out[k]; ok {
-			if kept != canon && ambiguous != nil {
-				ambiguous(k, kept, canon)
-			}
-			return
-		}
-		out[k] = canon
-	}
+	var self func(string) string
 	if selfKey {
-		for _, canon := range canons {
-			add(fold.Key(canon), canon)
-		}
+		self = fold.Key
 	}
-	for _, canon := range canons {
-		for _, s := range m[canon] {
-			add(fold.Key(s), canon)
-		}
-	}
-	return out
+	return invertBy(m, fold.Key, self, func(canon string) string { return canon }, ambiguous)
 }
 
 // invertBy turns value → spellings into key(spelling) → val(value), the values taken in
 // sorted order and the first one kept for a spelling two claim (reported to ambiguous).
-func invertBy[V cmp.Ordered, W any](m map[V][]string, key func(string) string, val func(V) W, ambiguous func(spelling string, kept, other any)) map[string]W {
+// With self, each value's own self(value) is a spelling of it that comes before all the
+// listed ones.
+func invertBy[V cmp.Ordered, W any](m map[V][]string, key func(string) string, self func(V) string, val func(V) W, ambiguous func(spelling string, kept, other any)) map[string]W {
 	out := make(map[string]W, len(m)*4)
 	from := make(map[string]V, len(m)*4)
-	for _, v := range slices.Sorted(maps.Keys(m)) {
-		for _, s := range m[v] {
-			k := key(s)
-			if kept, ok := from[k]; ok {
-				if kept != v && ambiguous != nil {
-					ambiguous(k, kept, v)
-				}
-				continue
+	add := func(k string, v V) {
+		if kept, ok := from[k]; ok {
+			if kept != v && ambiguous != nil {
+				ambiguous(k, kept, v)
 			}
-			out[k], from[k] = val(v), v
+			return
+		}
+		out[k], from[k] = val(v), v
+	}
+	vs := slices.Sorted(maps.Keys(m))
+	if self != nil {
+		for _, v := range vs {
+			add(self(v), v)
+		}
+	}
+	for _, v := range vs {
+		for _, s := range m[v] {
+			add(key(s), v)
 		}
 	}
 	return out

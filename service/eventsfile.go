@@ -38,7 +38,7 @@ func openFileSink(path string) (*fileSink, error) {
 	if s.size, err = f.Seek(0, io.SeekEnd); err == nil && s.size > 0 {
 		last := make([]byte, 1)
 		if _, err = f.ReadAt(last, s.size-1); err == nil && last[0] != '\n' {
-			_, err = s.append([]byte{'\n'})
+			err = s.append([]byte{'\n'})
 		}
 	}
 	if err != nil {
@@ -59,7 +59,7 @@ func (s *fileSink) Publish(_ string, msgs ...*message.Message) error {
 		s.buf.Write(m.Payload)
 		s.buf.WriteByte('\n')
 	}
-	if _, err := s.append(s.buf.Bytes()); err != nil {
+	if err := s.append(s.buf.Bytes()); err != nil {
 		return fmt.Errorf("events file %s: %w", s.path, err)
 	}
 	return nil
@@ -67,16 +67,16 @@ func (s *fileSink) Publish(_ string, msgs ...*message.Message) error {
 
 // append writes b at the end of the file and syncs it; on failure it cuts the file back
 // to its length before.
-func (s *fileSink) append(b []byte) (int, error) {
-	n, err := s.f.WriteAt(b, s.size)
+func (s *fileSink) append(b []byte) error {
+	_, err := s.f.WriteAt(b, s.size)
 	if err == nil {
 		err = s.f.Sync()
 	}
 	if err != nil {
-		return 0, errors.Join(err, s.f.Truncate(s.size))
+		return errors.Join(err, s.f.Truncate(s.size))
 	}
-	s.size += int64(n)
-	return n, nil
+	s.size += int64(len(b))
+	return nil
 }
 
 func (s *fileSink) Close() error {

@@ -154,6 +154,7 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 		})
 		defer finishEvents() // on an early return
 	}
+	dls := &handlers.DeadLetters{Store: s.Store, Observe: func(warehouse.DeadLetter) { c.dead.Add(1) }}
 	writer := &resolve.Batcher{Resolver: &rs, Max: s.Config.Kafka.ResolveBatch, Workers: 1, Linger: ingestLinger}
 	router, err := handlers.NewRouter(handlers.Config{
 		Subscriber: bus,
@@ -167,13 +168,11 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 					return
 				}
 				dl := warehouse.DeadLetter{Position: position, Stage: handlers.ResolveHandler, Reason: err.Error(), SourceKey: key, Payload: payload}
-				if err := s.Store.AddDeadLetter(context.WithoutCancel(ctx), dl); err != nil {
+				if err := dls.Add(context.WithoutCancel(ctx), dl); err != nil {
 					stop(fmt.Errorf("%s (%s): dead letter: %w", position, key, err))
-					return
 				}
-				c.dead.Add(1)
 			}},
-		DeadLetters: &handlers.DeadLetters{Store: s.Store, Observe: func(warehouse.DeadLetter) { c.dead.Add(1) }},
+		DeadLetters: dls,
 		OnGiveUp: func(msg *message.Message, err error) {
 			stop(fmt.Errorf("%s: %w", msg.Metadata.Get(handlers.PositionMetadata), err))
 		},
@@ -189,7 +188,7 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	case err := <-runErr:
 		return IngestSummary{}, fmt.Errorf("router: %w", err)
 	}
-	readErr := s.publishInputs(ctx, bus, opts, &c)
+	readErr := s.publishInputs(ctx, bus, opts, &c, dls)
 	closeErr := router.Close()
 	writer.Wait() // the records queued are written (or a failure is recorded)
 	if err := <-runErr; err != nil && closeErr == nil {
@@ -222,7 +221,7 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 // record is a transaction, and its commit, per record.
 const ingestLinger = 20 * time.Millisecond
 
-func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts IngestOptions, c *counters) error {
+func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts IngestOptions, c *counters, dls *handlers.DeadLetters) error {
 	every := opts.ProgressEvery
 	if every == 0 {
 		every = time.Second
@@ -257,11 +256,10 @@ func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts
 			if it.Err != nil {
 				// Unreadable before the bus (bad CSV row, overlong line): straight to the
 				// dead letters, with the same fields as the DLQ handler writes.
-				if err := s.Store.AddDeadLetter(ctx, warehouse.DeadLetter{Position: it.Position, Stage: "read", Reason: it.Err.Error(), SourceKey: it.Key, Payload: it.Payload}); err != nil {
+				if err := dls.Add(ctx, warehouse.DeadLetter{Position: it.Position, Stage: "read", Reason: it.Err.Error(), SourceKey: it.Key, Payload: it.Payload}); err != nil {
 					closeFn()
 					return err
 				}
-				c.dead.Add(1)
 				continue
 			}
 			if err := pub.Publish(topic, handlers.NewRawMessage(it.Payload, it.Key, it.Position)); err != nil {

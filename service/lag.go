@@ -121,13 +121,11 @@ func (l *lagCollector) lag(ctx context.Context, group, topic string) (int64, err
 			done[p.Partition] = p.CommittedOffset
 		}
 	}
+	var lag int64
 	for _, p := range last.Topics[topic] {
 		if p.Error != nil {
 			return 0, p.Error
 		}
-	}
-	var lag int64
-	for _, p := range last.Topics[topic] {
 		c, ok := done[p.Partition]
 		if !ok || c < 0 {
 			c = p.FirstOffset

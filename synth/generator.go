@@ -212,15 +212,17 @@ func (g *Generator) claimMailboxes(e *entity) {
 	}
 	var own []string // this entity's, claimed already
 	for _, addr := range []*string{&e.corporate, &e.personal, &e.old} {
-		if *addr == "" || slices.Contains(own, strings.ToLower(*addr)) {
+		key := strings.ToLower(*addr)
+		if key == "" || slices.Contains(own, key) {
 			continue
 		}
 		local, domain, _ := strings.Cut(*addr, "@")
-		for n := 2; g.mailboxes[strings.ToLower(*addr)]; n++ {
+		for n := 2; g.mailboxes[key]; n++ {
 			*addr = local + strconv.Itoa(n) + "@" + domain
+			key = strings.ToLower(*addr)
 		}
-		g.mailboxes[strings.ToLower(*addr)] = true
-		own = append(own, strings.ToLower(*addr))
+		g.mailboxes[key] = true
+		own = append(own, key)
 	}
 }
 

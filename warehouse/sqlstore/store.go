@@ -336,59 +336,62 @@ const outboxLock = int64(0x7374657761726431) // "steward1"
 
 // ForwardOutbox implements warehouse.Store.
 func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]warehouse.OutboxEvent) error) (int, error) {
-	tx, err := s.db.BeginTx(ctx, s.d.TxOptions)
-	if err != nil {
-		return 0, fmt.Errorf("outbox: %w", err)
-	}
-	defer tx.Rollback()
-	if s.d.TryLock != nil {
-		ok, err := s.d.TryLock(ctx, tx, outboxLock)
-		if err != nil || !ok {
+	return s.underOutboxLock(ctx, "outbox", func(tx *sql.Tx) (int, error) {
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id, created_at, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?`), limit)
+		if err != nil {
 			return 0, err
 		}
-	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, created_at, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?`), limit)
-	if err != nil {
-		return 0, fmt.Errorf("outbox: %w", err)
-	}
-	var evs []warehouse.OutboxEvent
-	for rows.Next() {
-		var o warehouse.OutboxEvent
-		var payload []byte
-		if err := rows.Scan(&o.ID, &o.CreatedAt, &o.Topic, &o.Key, &payload); err != nil {
-			rows.Close()
+		var evs []warehouse.OutboxEvent
+		for rows.Next() {
+			var o warehouse.OutboxEvent
+			var payload []byte
+			if err := rows.Scan(&o.ID, &o.CreatedAt, &o.Topic, &o.Key, &payload); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			o.Payload = json.RawMessage(payload)
+			evs = append(evs, o)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(evs) == 0 {
 			return 0, err
 		}
-		o.Payload = json.RawMessage(payload)
-		evs = append(evs, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(evs) == 0 {
-		return 0, err
-	}
-	if err := publish(evs); err != nil {
-		return 0, err
-	}
-	args := []any{time.Now().UTC()}
-	for _, e := range evs {
-		args = append(args, e.ID)
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(evs))+`)`), args...); err != nil {
-		return 0, fmt.Errorf("mark published: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("outbox: commit: %w", err)
-	}
-	return len(evs), nil
+		if err := publish(evs); err != nil {
+			return 0, err
+		}
+		args := []any{time.Now().UTC()}
+		for _, e := range evs {
+			args = append(args, e.ID)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(evs))+`)`), args...); err != nil {
+			return 0, fmt.Errorf("mark published: %w", err)
+		}
+		return len(evs), nil
+	})
 }
 
 // PruneOutbox deletes under the outbox's lock (as ForwardOutbox claims it): several
 // processes pruning at once would wait for each other's rows; one that finds the lock
 // taken leaves the pruning to the holder.
 func (s *Store) PruneOutbox(ctx context.Context, publishedBefore time.Time, limit int) (int, error) {
+	return s.underOutboxLock(ctx, "prune outbox", func(tx *sql.Tx) (int, error) {
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+WHERE published_at IS NOT NULL AND published_at < ? ORDER BY published_at LIMIT ?)`), publishedBefore.UTC(), limit)
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		return int(n), err
+	})
+}
+
+// underOutboxLock runs fn in a transaction that holds the outbox's lock, and commits
+// what it did when it reports n > 0. Another process holding the lock means 0 and no
+// error: that process is at it.
+func (s *Store) underOutboxLock(ctx context.Context, what string, fn func(tx *sql.Tx) (int, error)) (int, error) {
 	tx, err := s.db.BeginTx(ctx, s.d.TxOptions)
 	if err != nil {
-		return 0, fmt.Errorf("prune outbox: %w", err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	defer tx.Rollback()
 	if s.d.TryLock != nil {
@@ -396,19 +399,17 @@ func (s *Store) PruneOutbox(ctx context.Context, publishedBefore time.Time, limi
 			return 0, err
 		}
 	}
-	res, err := tx.ExecContext(ctx, s.q(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
-WHERE published_at IS NOT NULL AND published_at < ? ORDER BY published_at LIMIT ?)`), publishedBefore.UTC(), limit)
+	n, err := fn(tx)
 	if err != nil {
-		return 0, fmt.Errorf("prune outbox: %w", err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, err
+	if n == 0 {
+		return 0, nil
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("prune outbox: commit: %w", err)
+		return 0, fmt.Errorf("%s: commit: %w", what, err)
 	}
-	return int(n), nil
+	return n, nil
 }
 
 // keyHashes hashes blocking keys to 64-bit lock ids, sorted and deduplicated so that
