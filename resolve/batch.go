@@ -37,6 +37,10 @@ type batch struct {
 	// cands alone, computed for all of them at once when cands is read (nil: to compute).
 	warm []*warm
 
+	// pre is what was prepared outside the transaction, for the first candidate read
+	// (nil: none, or used).
+	pre *prepared
+
 	// Pending writes, in record order.
 	rows    []*pending
 	masters map[int64]*touched // by master id (provisional ids for new masters)
@@ -110,21 +114,15 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 			out.Action = ActionUnchanged // withdrawing a record never stored
 		default:
 			if b.cands == nil {
-				var union []string
-				for j := i; j < len(recs); j++ {
-					union = append(union, blockKeys[j]...)
-				}
-				if b.cands, err = b.tx.Candidates(b.ctx, b.rs.candidateQuery(union)); err != nil {
-					return err
-				}
 				var todo []int
 				for j := i; j < len(recs); j++ {
 					if fresh(j) {
 						todo = append(todo, j)
 					}
 				}
-				b.warm = make([]*warm, len(recs))
-				b.warmUp(recs, blockKeys, todo)
+				if err := b.candidates(recs, blockKeys, i, todo); err != nil {
+					return err
+				}
 			}
 			w := b.warm[i]
 			if w == nil {
@@ -142,6 +140,76 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 		}
 	}
 	return b.flush()
+}
+
+// candidates reads the candidates of records from..., and the warm parts of those in
+// todo (the new ones). A prefetch, on its first read, serves the records whose keys and
+// candidate masters did not change since it was read; only the others are read and
+// scored here.
+func (b *batch) candidates(recs []*contact.Record, blockKeys [][]string, from int, todo []int) error {
+	p := b.pre
+	b.pre = nil
+	b.warm = make([]*warm, len(recs))
+	if p != nil && p.pre != nil {
+		if ct, ok := b.tx.(warehouse.ChangeTracker); ok {
+			if ch, ok := ct.Changes(p.pre); ok {
+				var again []int
+				var keys []string
+				for _, j := range todo {
+					if w := p.warm[j]; w != nil && !changed(ch, blockKeys[j], w.masters) {
+						b.warm[j] = w
+					} else {
+						again = append(again, j)
+						keys = append(keys, blockKeys[j]...)
+					}
+				}
+				b.cands = p.pre.Set
+				if prefetchHook != nil {
+					prefetchHook(len(todo)-len(again), len(again))
+				}
+				if len(again) == 0 {
+					return nil
+				}
+				keys = slices.Compact(slices.Sorted(slices.Values(keys)))
+				c, err := b.tx.Candidates(b.ctx, b.rs.candidateQuery(keys))
+				if err != nil {
+					return err
+				}
+				b.cands.Merge(c, keys)
+				b.warmUp(recs, blockKeys, again)
+				return nil
+			}
+		}
+	}
+	var union []string
+	for j := from; j < len(recs); j++ {
+		union = append(union, blockKeys[j]...)
+	}
+	var err error
+	if b.cands, err = b.tx.Candidates(b.ctx, b.rs.candidateQuery(union)); err != nil {
+		return err
+	}
+	b.warmUp(recs, blockKeys, todo)
+	return nil
+}
+
+// prefetchHook, when set (tests), is told how many records of a batch were scored
+// before its transaction and how many were read again in it.
+var prefetchHook func(reused, reread int)
+
+// changed reports whether a record's keys or candidate masters changed.
+func changed(ch warehouse.Changes, keys []string, masters []int64) bool {
+	for _, k := range keys {
+		if ch.Key(k) {
+			return true
+		}
+	}
+	for _, m := range masters {
+		if ch.Master(m) {
+			return true
+		}
+	}
+	return false
 }
 
 // oneRecord resolves r record at a time, on a warehouse brought up to date with what the

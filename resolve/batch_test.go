@@ -77,19 +77,37 @@ func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
 		outs   []Outcome
 		tables map[string]string
 	}
-	run := func(size int, oneByOne bool) result {
+	// run resolves the stream in transactions of size records; pipelined, through a
+	// Batcher that prepares each batch while the one before is written.
+	run := func(size int, oneByOne, pipelined bool) result {
 		eng, err := match.New(r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint("w", size, oneByOne, ".db")))
+		st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint("w", size, oneByOne, pipelined, ".db")))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer st.Close()
 		rs := &Resolver{Store: st, Engine: eng, oneByOne: oneByOne}
 		var res result
-		for lo := 0; lo < len(recs); lo += size {
+		if pipelined {
+			bt := &Batcher{Resolver: rs, Max: size, Workers: 1}
+			if !bt.pipelined() {
+				t.Fatal("the Batcher does not pipeline on SQLite")
+			}
+			res.outs = make([]Outcome, len(recs))
+			for i, rec := range recs {
+				bt.Submit(ctx, rec, fmt.Sprint("p", i), func(o Outcome, err error) {
+					if err != nil {
+						t.Errorf("record %d: %v", i, err)
+					}
+					res.outs[i] = o
+				})
+			}
+			bt.Wait()
+		}
+		for lo := 0; lo < len(recs) && !pipelined; lo += size {
 			hi := min(lo+size, len(recs))
 			pos := make([]string, hi-lo)
 			for i := range pos {
@@ -115,7 +133,7 @@ func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
 		}
 		return res
 	}
-	one := run(1, true)
+	one := run(1, true, false)
 	actions := map[Action]int{}
 	for _, o := range one.outs {
 		actions[o.Action]++
@@ -133,10 +151,20 @@ func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
 	if merges := strings.Count(one.tables["events"], "merge m"); autoMerge != (merges > 0) {
 		t.Errorf("auto_merge %v: %d merge events", autoMerge, merges)
 	}
+	// The pipelined run must have used what it prepared, and read again what the
+	// batch before it changed.
+	var reused, reread int
+	prefetchHook = func(u, r int) { reused, reread = reused+u, reread+r }
+	defer func() { prefetchHook = nil }()
+	pipelined := run(40, false, true)
+	if reused == 0 || reread == 0 {
+		t.Errorf("pipelined: %d records scored before their transaction, %d read again in it: want both", reused, reread)
+	}
+	t.Logf("pipelined: %d records scored before their transaction, %d read again in it", reused, reread)
 	for _, c := range []struct {
 		name string
 		res  result
-	}{{"set-based, 1 per transaction", run(1, false)}, {"set-based, 40 per transaction", run(40, false)}} {
+	}{{"set-based, 1 per transaction", run(1, false, false)}, {"set-based, 40 per transaction", run(40, false, false)}, {"set-based, 40 per transaction, pipelined", pipelined}} {
 		for i := range recs {
 			a, b := one.outs[i], c.res.outs[i]
 			if a.Action != b.Action || a.MasterID != b.MasterID || a.Reviews != b.Reviews || !slices.Equal(a.SkippedKeys, b.SkippedKeys) || (a.Score == nil) != (b.Score == nil) ||

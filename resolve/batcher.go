@@ -7,6 +7,7 @@ import (
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline"
+	"github.com/steward-crm/steward/warehouse"
 )
 
 // Batcher resolves records that arrive concurrently in shared transactions (group
@@ -147,9 +148,23 @@ func (b *Batcher) queueLimit() int {
 }
 
 // loop writes the queued records batch after batch and exits when the queue is empty.
+//
+// With one worker on a store that reads candidates outside transactions (SQLite's
+// memory index), it pipelines: it prepares a batch (candidates read and records scored,
+// see Resolver.prepare) while the one before it is being written, on another goroutine.
+// The writes stay one at a time and in order, and so do the callbacks.
 func (b *Batcher) loop() {
+	var writing chan struct{} // the pipelined write in progress
 	for {
 		b.mu.Lock()
+		if len(b.pending) == 0 && writing != nil {
+			// The write in progress may be what the caller waits for before
+			// submitting more: wait for it, then look again.
+			b.mu.Unlock()
+			<-writing
+			writing = nil
+			continue
+		}
 		if len(b.pending) == 0 {
 			b.running--
 			b.cond().Broadcast()
@@ -168,11 +183,48 @@ func (b *Batcher) loop() {
 		b.pending = b.pending[n:]
 		b.cond().Broadcast()
 		b.mu.Unlock()
-		b.write(batch)
+		if !b.pipelined() || len(batch) == 1 {
+			if writing != nil {
+				<-writing
+				writing = nil
+			}
+			b.write(batch, nil)
+			continue
+		}
+		p := b.prepare(batch, true) // while the batch before is being written
+		if writing != nil {
+			<-writing
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			b.write(batch, p)
+		}()
+		writing = done
 	}
 }
 
-func (b *Batcher) write(batch []*call) {
+// pipelined reports whether loop prepares a batch while the one before is written.
+func (b *Batcher) pipelined() bool {
+	if b.Workers > 1 {
+		return false
+	}
+	pf, ok := b.Resolver.Store.(warehouse.Prefetcher)
+	return ok && pf.Prefetches()
+}
+
+// prepare does a batch's work that needs no transaction (see Resolver.prepare).
+func (b *Batcher) prepare(batch []*call, prefetch bool) *prepared {
+	recs := make([]*contact.Record, len(batch))
+	pos := make([]string, len(batch))
+	for i, c := range batch {
+		recs[i], pos[i] = c.r, c.pos
+	}
+	return b.Resolver.prepare(context.WithoutCancel(batch[0].ctx), recs, pos, prefetch)
+}
+
+// write writes a batch, prepared already or not (p nil).
+func (b *Batcher) write(batch []*call, p *prepared) {
 	defer func() {
 		for _, c := range batch {
 			if c.then != nil {
@@ -189,16 +241,14 @@ func (b *Batcher) write(batch []*call) {
 		c.out, c.err = b.resolveOne(c)
 		return
 	}
-	recs := make([]*contact.Record, len(batch))
-	pos := make([]string, len(batch))
-	for i, c := range batch {
-		recs[i], pos[i] = c.r, c.pos
+	if p == nil {
+		p = b.prepare(batch, false)
 	}
 	// The batch outlives any one caller's cancellation: the records are written
 	// together or not at all, and each caller is waiting for its answer.
 	var outs []Outcome
 	err := recovered(func() (err error) {
-		outs, err = b.Resolver.ResolveBatch(context.WithoutCancel(batch[0].ctx), recs, pos)
+		outs, err = b.Resolver.commit(context.WithoutCancel(batch[0].ctx), p)
 		return err
 	})
 	if err == nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -96,16 +97,17 @@ func BenchmarkResolveStreaming(b *testing.B) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.Logf("first read of the blocking index: %s; heap in use after it %d MiB", time.Since(start).Round(time.Millisecond), ms.HeapInuse>>20)
-	cases := []struct {
-		batch    int
-		noEvents bool
-	}{{1, false}, {100, false}, {100, true}}
+	// The cases: batches resolved one after the other (ResolveBatch), and through a
+	// Batcher with one worker, as `steward ingest` writes: it prepares each batch
+	// (candidates read, records scored) while the one before it is written.
+	type benchCase struct {
+		batch             int
+		noEvents, batcher bool
+	}
+	cases := []benchCase{{1, false, false}, {100, false, false}, {100, true, false}, {100, false, true}}
 	// STEWARD_BENCH_BATCH adds a case of that batch size (kafka.resolve_batch).
 	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_BATCH")); err == nil && v > 0 {
-		cases = append(cases, struct {
-			batch    int
-			noEvents bool
-		}{v, false})
+		cases = append(cases, benchCase{v, false, false}, benchCase{v, false, true})
 	}
 	// A stream runs for hours: the figures are of its steady state. Before the clock
 	// starts, benchWarmup records (STEWARD_BENCH_WARMUP, default 20 000; 0: none) are
@@ -130,6 +132,9 @@ func BenchmarkResolveStreaming(b *testing.B) {
 		if c.noEvents {
 			name += ",no-events" // ingest -no-events: no outbox rows
 		}
+		if c.batcher {
+			name += ",batcher"
+		}
 		b.Run(name, func(b *testing.B) {
 			rs.NoEvents = c.noEvents
 			defer func() { rs.NoEvents = false }()
@@ -151,18 +156,40 @@ func BenchmarkResolveStreaming(b *testing.B) {
 				}
 				return recs[i]
 			}
+			if c.batcher {
+				// All generated before the clock starts: the Batcher writes behind.
+				next(b.N*batch - 1)
+				genCPU, genSys = 0, 0
+			}
 			b.ResetTimer()
 			cpu0, sys0 := cpuTime(), sysTime()
 			done := 0
-			for range b.N {
-				chunk := make([]*contact.Record, batch)
-				for i := range chunk {
-					chunk[i] = next(done + i)
+			if c.batcher {
+				bt := &Batcher{Resolver: rs, Max: batch, Workers: 1}
+				var failed atomic.Pointer[error]
+				for i := range b.N * batch {
+					bt.Submit(ctx, recs[i], "bench:"+strconv.Itoa(i), func(_ Outcome, err error) {
+						if err != nil {
+							failed.CompareAndSwap(nil, &err)
+						}
+					})
 				}
-				if err := resolveInBatches(ctx, rs, chunk, batch); err != nil {
-					b.Fatal(err)
+				bt.Wait()
+				if err := failed.Load(); err != nil {
+					b.Fatal(*err)
 				}
-				done += batch
+				done = b.N * batch
+			} else {
+				for range b.N {
+					chunk := make([]*contact.Record, batch)
+					for i := range chunk {
+						chunk[i] = next(done + i)
+					}
+					if err := resolveInBatches(ctx, rs, chunk, batch); err != nil {
+						b.Fatal(err)
+					}
+					done += batch
+				}
 			}
 			b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "records/s")
 			// CPU time per record (the process's user + system time, record generation

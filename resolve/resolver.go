@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/warehouse"
 )
@@ -90,34 +91,118 @@ func (rs *Resolver) Resolve(ctx context.Context, r *contact.Record, position str
 // (a later record sees what earlier ones wrote), and redelivering a batch changes nothing.
 // An error rolls the whole batch back; outcomes are aligned with recs.
 func (rs *Resolver) ResolveBatch(ctx context.Context, recs []*contact.Record, positions []string) ([]Outcome, error) {
+	return rs.commit(ctx, rs.prepare(ctx, recs, positions, false))
+}
+
+// prepared is a batch's work done before its transaction: hashes and blocking keys and,
+// on a store that reads candidates outside transactions (warehouse.Prefetcher), the
+// candidates of the records that look new and their scores against them (warm), which
+// the transaction checks against what changed since instead of doing it again. The
+// Batcher prepares a batch while the one before it is being written.
+type prepared struct {
+	recs      []*contact.Record
+	positions []string
+	hashes    []string
+	blockKeys [][]string
+	err       error
+	pre       *warehouse.Prefetched
+	warm      []*warm // by record (nil: not computed)
+}
+
+// prepare does a batch's work that needs no transaction, with the candidates' read and
+// the scoring when prefetch is set (the Batcher's pipeline: done in the transaction
+// otherwise, where they need no checking). It does not fail: an error (or a panic) is
+// the batch's, reported by commit.
+func (rs *Resolver) prepare(ctx context.Context, recs []*contact.Record, positions []string, prefetch bool) (p *prepared) {
+	p = &prepared{recs: recs, positions: positions}
+	defer func() {
+		if r := recover(); r != nil {
+			p.err, p.pre, p.warm = pipeline.Panicked(r), nil, nil
+		}
+	}()
 	if len(positions) != len(recs) {
-		return nil, fmt.Errorf("resolve batch: %d records but %d positions", len(recs), len(positions))
+		p.err = fmt.Errorf("resolve batch: %d records but %d positions", len(recs), len(positions))
+		return p
 	}
-	hashes := make([]string, len(recs))
+	p.hashes = make([]string, len(recs))
+	p.blockKeys = make([][]string, len(recs))
 	for i, r := range recs {
 		h, err := Hash(r)
 		if err != nil {
-			return nil, fmt.Errorf("hash %s: %w", r.Key(), err)
+			p.err = fmt.Errorf("hash %s: %w", r.Key(), err)
+			return p
 		}
-		hashes[i] = h
+		p.hashes[i] = h
+		p.blockKeys[i] = rs.Engine.BlockKeys(r.Norm)
+	}
+	if prefetch {
+		rs.prefetch(ctx, p)
+	}
+	return p
+}
+
+// prefetch reads the candidates of p's records that look new outside any transaction and
+// scores the records against them, when the store can.
+func (rs *Resolver) prefetch(ctx context.Context, p *prepared) {
+	pf, ok := rs.Store.(warehouse.Prefetcher)
+	if !ok || !pf.Prefetches() || rs.oneByOne {
+		return
+	}
+	keys := make([]warehouse.SourceKey, len(p.recs))
+	for i, r := range p.recs {
+		keys[i] = warehouse.SourceKey{Source: r.Source, SourceID: r.SourceID}
+	}
+	// Records the warehouse may hold are updates or repeats, which the transaction
+	// resolves (a re-run of the same file must not score every record).
+	known := pf.Known(keys)
+	var todo []int
+	var union []string
+	seen := make(map[string]bool, len(p.recs))
+	for i, r := range p.recs {
+		k := r.Key()
+		if !seen[k] && !known[i] && r.EffectiveOp() != contact.OpDelete {
+			todo = append(todo, i)
+			union = append(union, p.blockKeys[i]...)
+		}
+		seen[k] = true
+	}
+	if len(todo) == 0 {
+		return
+	}
+	pre, ok := pf.Prefetch(ctx, rs.candidateQuery(union))
+	if !ok {
+		return
+	}
+	b := &batch{rs: rs, cands: pre.Set, warm: make([]*warm, len(p.recs))}
+	b.warmUp(p.recs, p.blockKeys, todo)
+	p.pre, p.warm = pre, b.warm
+}
+
+// commit resolves a prepared batch in one transaction.
+func (rs *Resolver) commit(ctx context.Context, p *prepared) ([]Outcome, error) {
+	if p.err != nil {
+		return nil, p.err
 	}
 	// Lock every record's own key and blocking keys before reading anything, all at once
 	// (the store sorts them): two deliveries of one record on two consumers must not both
 	// see it as new, and batches locking in one order cannot deadlock.
 	var lockKeys []string
-	blockKeys := make([][]string, len(recs))
-	for i, r := range recs {
-		blockKeys[i] = rs.Engine.BlockKeys(r.Norm)
+	for i, r := range p.recs {
 		lockKeys = append(lockKeys, "record:"+r.Key())
-		lockKeys = append(lockKeys, blockKeys[i]...)
+		lockKeys = append(lockKeys, p.blockKeys[i]...)
 	}
-	outs := make([]Outcome, len(recs))
+	outs := make([]Outcome, len(p.recs))
+	pre := p
 	err := rs.Store.InTx(ctx, func(tx warehouse.Tx) error {
 		if err := tx.LockKeys(ctx, lockKeys); err != nil {
 			return err
 		}
 		clear(outs) // a retried transaction starts again
-		return newBatch(ctx, rs, tx).run(recs, blockKeys, hashes, positions, outs)
+		b := newBatch(ctx, rs, tx)
+		// What was prepared serves the first attempt only: deciding changes a record's
+		// warm part.
+		b.pre, pre = pre, nil
+		return b.run(p.recs, p.blockKeys, p.hashes, p.positions, outs)
 	})
 	if err != nil {
 		return nil, err

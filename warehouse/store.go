@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
@@ -185,6 +186,67 @@ type CandidateSet struct {
 	// KeyRows lists, per key not skipped, the ids of the live records holding it, in
 	// ascending order (only when CandidateQuery.KeyRows).
 	KeyRows map[string][]int64
+}
+
+// Prefetcher is a Store that reads candidates outside transactions (SQLite's memory
+// index): a resolver scores a batch on its candidates while the batch before it is being
+// written, and its transaction then asks the Tx (ChangeTracker) what changed since, and
+// reads again only the records whose keys or candidate masters did.
+type Prefetcher interface {
+	// Prefetches reports whether Prefetch can succeed at all.
+	Prefetches() bool
+	// Prefetch reads what Tx.Candidates would return for q. ok is false when it
+	// cannot (the transaction then reads it all).
+	Prefetch(ctx context.Context, q CandidateQuery) (p *Prefetched, ok bool)
+	// Known reports, for each key, whether the warehouse may hold a source record of
+	// it: false means that it holds none.
+	Known(keys []SourceKey) []bool
+}
+
+// Prefetched is what a Prefetcher read.
+type Prefetched struct {
+	Set *CandidateSet
+	// Gen and Seq identify the index's state when read.
+	Gen, Seq uint64
+}
+
+// ChangeTracker is a Tx of a Prefetcher.
+type ChangeTracker interface {
+	// Changes tells what changed in the index since p was read, this transaction's
+	// changes so far included; false when that is not known.
+	Changes(p *Prefetched) (Changes, bool)
+}
+
+// Changes are the blocking keys and masters whose records changed since a prefetch.
+type Changes interface {
+	Key(k string) bool
+	Master(id int64) bool
+}
+
+// Merge replaces, for the keys that o was read for, what s holds with what o holds: o is
+// a later read of those keys (their masters, those masters' rows, their key rows).
+func (s *CandidateSet) Merge(o *CandidateSet, keys []string) {
+	for _, k := range keys {
+		delete(s.Masters, k)
+		if s.KeyRows != nil {
+			delete(s.KeyRows, k)
+		}
+	}
+	s.Skipped = slices.DeleteFunc(s.Skipped, func(k string) bool { return slices.Contains(keys, k) })
+	for k, ms := range o.Masters {
+		s.Masters[k] = ms
+	}
+	for m, rows := range o.Rows {
+		s.Rows[m] = rows
+	}
+	if s.KeyRows != nil {
+		for k, ids := range o.KeyRows {
+			s.KeyRows[k] = ids
+		}
+	}
+	s.Skipped = append(s.Skipped, o.Skipped...)
+	slices.Sort(s.Skipped)
+	s.Skipped = slices.Compact(s.Skipped)
 }
 
 // Event kinds of the audit log.

@@ -160,13 +160,8 @@ func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[
 	}
 	out := make(map[string]*warehouse.SourceRow, len(keys))
 	err := inChunks(keys, func(part []warehouse.SourceKey) error {
-		n := padded(len(part))
-		args := make([]any, 0, 2*n)
-		for i := 0; i < n; i++ {
-			k := part[min(i, len(part)-1)]
-			args = append(args, k.Source, k.SourceID)
-		}
-		rows, err := t.query(ctx, qSourceStates(n), args...)
+		q, args := sourceStatesQuery(part)
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -176,6 +171,17 @@ func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[
 		return nil, fmt.Errorf("source states: %w", err)
 	}
 	return out, nil
+}
+
+// sourceStatesQuery is the states query of a chunk of keys, padded (prepared statements).
+func sourceStatesQuery(part []warehouse.SourceKey) (string, []any) {
+	n := padded(len(part))
+	args := make([]any, 0, 2*n)
+	for i := 0; i < n; i++ {
+		k := part[min(i, len(part)-1)]
+		args = append(args, k.Source, k.SourceID)
+	}
+	return qSourceStates(n), args
 }
 
 func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.CandidateSet, error) {
@@ -398,13 +404,7 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 		return err
 	}
 	if t.s.mem != nil {
-		defer func() {
-			for _, r := range rows {
-				if r.ID != 0 {
-					t.s.mem.source(r)
-				}
-			}
-		}()
+		defer func() { t.s.mem.source(rows...) }()
 	}
 	return eachChunk(len(rows), func(lo, hi int) error {
 		args := make([]any, 0, 13*(hi-lo))

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/warehouse"
@@ -32,10 +34,27 @@ import (
 //     the index, and the next Candidates reads it again.
 //   - The only statements that write source_records are those of PutSourceRecord(s),
 //     which mirror what they wrote here.
+//   - Prefetch reads it outside transactions, while one may be writing (a resolver
+//     scores a batch while the one before it writes): it takes data to read, and the
+//     transaction takes data to write each change. What Prefetch read can thus mix
+//     states; the log of changes (changeLog) tells the next transaction which keys and
+//     masters changed since Prefetch began, and the resolver reads those again.
 type memIndex struct {
-	mu      sync.Mutex
-	loaded  bool
-	version int64 // row_keys_version when read or last committed
+	mu sync.Mutex // a transaction's, from begin to end
+	// data guards the index's contents against Prefetch's reads: a transaction takes
+	// it to write (each change, a load's start and end, a rollback, a reset); the
+	// transaction's own reads, under mu, need not take it.
+	data   sync.RWMutex
+	loaded bool
+	// gen counts the index's loads and resets: a prefetch of another generation is void.
+	gen uint64
+	// The changes of the last transactions (at most changeLogSize), oldest first, for
+	// changedSince; cur is the running transaction's once it changed something (also
+	// the last of log); done is the seq of the last transaction ended.
+	log       []*memChange
+	cur       *memChange
+	seq, done uint64
+	version   int64 // row_keys_version when read or last committed
 	// rows holds the rows by id, byMaster each master's live rows in id order, by master
 	// id: ids are a table's AUTOINCREMENT ids, dense, and a slice is a single memory
 	// access where a map of a million entries took several cache misses per lookup (the
@@ -43,6 +62,9 @@ type memIndex struct {
 	rows     []memRow
 	byMaster [][]int64
 	sources  map[string]string // interned source names
+	// known holds sourceKeyHash of every source record the index has held (a hint for
+	// Known: never removed; a collision only costs a prefetch).
+	known map[uint64]struct{}
 	// posts map key hashes to their live rows, in two halves by the hash's top bit
 	// (postingsOf), which a load builds on two cores.
 	posts [2]postings
@@ -112,6 +134,19 @@ func (x *memIndex) setMembers(m int64, ids []int64) {
 	x.byMaster[m] = ids
 }
 
+// memChange is what one transaction changed in the index: the keys whose rows changed
+// and the masters whose rows changed (a row's keys, master, features or liveness,
+// before and after).
+type memChange struct {
+	seq     uint64
+	keys    map[uint64]struct{}
+	masters map[int64]struct{}
+}
+
+// changeLogSize bounds the transactions changedSince looks back over: a prefetch older
+// than that is read again.
+const changeLogSize = 16
+
 type memUndo struct {
 	id   int64
 	had  bool
@@ -122,18 +157,66 @@ func newMemIndex() *memIndex { return &memIndex{} }
 
 // keyHash is 64-bit FNV-1a of a blocking key. A collision (about one in 10¹² pairs of
 // keys) only adds a candidate master, which is scored on its features like any other.
-func keyHash(k string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(k); i++ {
-		h ^= uint64(k[i])
+func keyHash(k string) uint64 { return fnv1a(14695981039346656037, k) }
+
+// fnv1a continues 64-bit FNV-1a hash h with s.
+func fnv1a(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
 	return h
 }
 
-func (x *memIndex) reset() {
-	x.loaded, x.rows, x.byMaster, x.sources, x.posts, x.undo, x.loadedInTx = false, nil, nil, nil, [2]postings{}, nil, false
+// sourceKeyHash hashes a source record's key (source, source id).
+func sourceKeyHash(source, sourceID string) uint64 {
+	h := fnv1a(14695981039346656037, source)
+	h ^= 0xff // not a byte of UTF-8: "a"+"bc" and "ab"+"c" differ
+	h *= 1099511628211
+	return fnv1a(h, sourceID)
 }
+
+// reset drops the index (data held for writing).
+func (x *memIndex) reset() {
+	x.loaded, x.rows, x.byMaster, x.sources, x.known, x.posts, x.undo, x.loadedInTx = false, nil, nil, nil, nil, [2]postings{}, nil, false
+	x.gen++
+	x.log, x.cur, x.done = nil, nil, x.seq
+}
+
+// resetLocked is reset taking data.
+func (x *memIndex) resetLocked() {
+	x.data.Lock()
+	defer x.data.Unlock()
+	x.reset()
+}
+
+// changing returns the running transaction's change record, starting it; data is
+// held for writing.
+func (x *memIndex) changing() *memChange {
+	if x.cur == nil {
+		x.seq++
+		x.cur = &memChange{seq: x.seq, keys: map[uint64]struct{}{}, masters: map[int64]struct{}{}}
+		if len(x.log) == changeLogSize {
+			x.log = slices.Delete(x.log, 0, 1)
+		}
+		x.log = append(x.log, x.cur)
+	}
+	return x.cur
+}
+
+// noteRow records a live row's keys and master as changed.
+func (x *memIndex) noteRow(r *memRow) {
+	if x.cur == nil || !r.live {
+		return
+	}
+	for _, h := range r.keys {
+		x.cur.keys[h] = struct{}{}
+	}
+	x.cur.masters[r.master] = struct{}{}
+}
+
+// ended closes the running transaction's change record.
+func (x *memIndex) ended() { x.cur, x.done = nil, x.seq }
 
 // headroom is the capacity given to a slice of n rows or masters read at load: an
 // eighth more, so that the rows a run adds seldom copy it.
@@ -143,7 +226,7 @@ func headroom(n int64) int64 { return n + n/8 + 1024 }
 func (x *memIndex) load(ctx context.Context, tx *sql.Tx) (err error) {
 	defer func() {
 		if err != nil {
-			x.reset()
+			x.resetLocked()
 			err = fmt.Errorf("blocking index: %w", err)
 		}
 	}()
@@ -152,12 +235,15 @@ func (x *memIndex) load(ctx context.Context, tx *sql.Tx) (err error) {
 	if err != nil {
 		return err
 	}
-	x.reset()
+	// Prefetch reads nothing while loaded is false, which the lock publishes: the
+	// index is built without it.
+	x.resetLocked()
 	// Room to grow: the first row added past a full slice copies all of it (a million
 	// rows: 90 MB, a pause of the first batch).
 	x.rows = make([]memRow, maxRow+1, headroom(maxRow+1))
 	x.byMaster = make([][]int64, maxMaster+1, headroom(maxMaster+1))
 	x.sources = map[string]string{}
+	x.known = make(map[uint64]struct{}, headroom(maxRow))
 	for i := range x.posts {
 		x.posts[i].post = make(map[uint64]int64, 4*n)
 	}
@@ -170,6 +256,7 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 			return err
 		}
 		r.source, r.features = x.intern(r.source), feats.String
+		x.known[sourceKeyHash(r.source, r.sourceID)] = struct{}{}
 		x.setRow(id, r)
 		x.setMembers(r.master, append(x.members(r.master), id))
 		return nil
@@ -233,7 +320,9 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 	if err != nil {
 		return err
 	}
+	x.data.Lock()
 	x.loaded = true
+	x.data.Unlock()
 	return nil
 }
 
@@ -284,6 +373,7 @@ func (x *memIndex) put(id int64, r memRow) {
 	if r.keys == nil {
 		r.keys = []uint64{} // present() tells a live row without keys from an empty slot
 	}
+	x.noteRow(&r)
 	x.setRow(id, r)
 	for _, h := range r.keys {
 		x.postingsOf(h).add(h, id, true)
@@ -303,6 +393,7 @@ func (x *memIndex) drop(id int64) {
 	if !old.live {
 		return
 	}
+	x.noteRow(&old)
 	for _, h := range old.keys {
 		x.postingsOf(h).remove(h, id)
 	}
@@ -397,10 +488,21 @@ func (x *memIndex) remember(id int64) {
 
 // source mirrors the write of a source row: it takes its master, source and features,
 // keeping its keys; a withdrawn row, or one without a master, is no longer live.
-func (x *memIndex) source(r *warehouse.SourceRow) {
+func (x *memIndex) source(rs ...*warehouse.SourceRow) {
 	if !x.loaded {
 		return
 	}
+	x.data.Lock()
+	defer x.data.Unlock()
+	x.changing()
+	for _, r := range rs {
+		if r.ID != 0 {
+			x.source1(r)
+		}
+	}
+}
+
+func (x *memIndex) source1(r *warehouse.SourceRow) {
 	old := x.row(r.ID)
 	had := old.present()
 	live := !r.Deleted && r.MasterID != 0
@@ -408,6 +510,7 @@ func (x *memIndex) source(r *warehouse.SourceRow) {
 		return
 	}
 	x.remember(r.ID)
+	x.known[sourceKeyHash(r.Source, r.SourceID)] = struct{}{}
 	if !live {
 		x.put(r.ID, memRow{keys: old.keys})
 		return
@@ -415,12 +518,21 @@ func (x *memIndex) source(r *warehouse.SourceRow) {
 	x.put(r.ID, memRow{live: true, master: r.MasterID, keys: old.keys, source: x.intern(r.Source), sourceID: r.SourceID, features: r.Features})
 }
 
-// addKeys mirrors keys added to a row, which PutSourceRecord(s) wrote first (a row that
+// addKeys mirrors keys added to rows, which PutSourceRecord(s) wrote first (a row that
 // is not live keeps them for when it comes back).
-func (x *memIndex) addKeys(id int64, keys []string) {
+func (x *memIndex) addKeys(rows []*rowKeys) {
 	if !x.loaded {
 		return
 	}
+	x.data.Lock()
+	defer x.data.Unlock()
+	x.changing()
+	for _, r := range rows {
+		x.addKeys1(r.id, r.keys)
+	}
+}
+
+func (x *memIndex) addKeys1(id int64, keys []string) {
 	r := x.row(id)
 	x.remember(id)
 	hs := slices.Clone(r.keys)
@@ -438,6 +550,9 @@ func (x *memIndex) clearKeys(id int64) {
 		return
 	}
 	if r := x.row(id); len(r.keys) > 0 {
+		x.data.Lock()
+		defer x.data.Unlock()
+		x.changing()
 		x.remember(id)
 		r.keys = nil
 		x.put(id, r)
@@ -447,10 +562,13 @@ func (x *memIndex) clearKeys(id int64) {
 // rollback restores the index as it was when the transaction began (or drops it when
 // the transaction read it).
 func (x *memIndex) rollback() {
+	x.data.Lock()
+	defer x.data.Unlock()
 	if x.loadedInTx {
 		x.reset()
 		return
 	}
+	defer x.ended()
 	for i := len(x.undo) - 1; i >= 0; i-- {
 		u := x.undo[i]
 		if u.had {
@@ -463,7 +581,58 @@ func (x *memIndex) rollback() {
 }
 
 // commit keeps the transaction's changes; version is row_keys_version as it committed.
-func (x *memIndex) commit(version int64) { x.undo, x.loadedInTx, x.version = nil, false, version }
+func (x *memIndex) commit(version int64) {
+	x.undo, x.loadedInTx, x.version = nil, false, version
+	x.data.Lock()
+	x.ended()
+	x.data.Unlock()
+}
+
+// memChanges is what changed in the index since a prefetch (warehouse.Changes).
+type memChanges []*memChange
+
+// Key reports whether rows holding k changed.
+func (c memChanges) Key(k string) bool {
+	h := keyHash(k)
+	for _, e := range c {
+		if _, ok := e.keys[h]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Master reports whether the rows of master id changed.
+func (c memChanges) Master(id int64) bool {
+	for _, e := range c {
+		if _, ok := e.masters[id]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// changedSince returns the changes made since the prefetch of generation gen that saw
+// the transactions up to seq ended; false when they are not known (the index was read
+// again since, or the log does not reach back that far). mu is held.
+func (x *memIndex) changedSince(gen, seq uint64) (memChanges, bool) {
+	if !x.loaded || gen != x.gen {
+		return nil, false
+	}
+	if seq == x.seq {
+		return nil, true
+	}
+	if len(x.log) == 0 || x.log[0].seq > seq+1 {
+		return nil, false
+	}
+	var out memChanges
+	for _, e := range x.log {
+		if e.seq > seq {
+			out = append(out, e)
+		}
+	}
+	return out, true
+}
 
 // indexVersion reads row_keys_version.
 func indexVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
@@ -539,10 +708,6 @@ func (t *tx) keyMastersMem(ctx context.Context, keys []string, limit int) (map[s
 
 // addRowKeys is AddRowBlockKeys on row_keys: one row per source row.
 func (t *tx) addRowKeys(ctx context.Context, keys []warehouse.RowKey) error {
-	type rowKeys struct {
-		id, master int64
-		keys       []string
-	}
 	var rows []*rowKeys
 	byID := map[int64]*rowKeys{}
 	for _, k := range keys {
@@ -562,10 +727,14 @@ func (t *tx) addRowKeys(ctx context.Context, keys []warehouse.RowKey) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		t.s.mem.addKeys(r.id, r.keys)
-	}
+	t.s.mem.addKeys(rows)
 	return nil
+}
+
+// rowKeys are the keys added to a source row.
+type rowKeys struct {
+	id, master int64
+	keys       []string
 }
 
 // candidateRows is the read of Candidates' rows on the in-memory index: the live rows of
@@ -578,26 +747,173 @@ func (t *tx) candidateRows(ctx context.Context, masters []int64, featuresVersion
 	// On every core: the index is only read here (the transaction holds it), and a
 	// batch's candidate rows are a few thousand scattered reads of memory.
 	byMaster := make([][]warehouse.SourceRow, len(masters))
-	par.For(len(masters), 256, func(j int) {
-		m := masters[j]
-		ids := x.members(m)
-		if len(ids) == 0 {
-			return
-		}
-		rows := make([]warehouse.SourceRow, len(ids))
-		for i, id := range ids {
-			r := &x.rows[id]
-			rows[i] = warehouse.SourceRow{ID: id, Source: r.source, SourceID: r.sourceID, MasterID: m}
-			if featuresVersion != "" && strings.HasPrefix(r.features, featuresVersion) {
-				rows[i].Features = r.features
-			}
-		}
-		byMaster[j] = rows
-	})
+	par.For(len(masters), 256, func(j int) { byMaster[j], _ = x.masterRows(masters[j], featuresVersion) })
 	for j, rows := range byMaster {
 		if rows != nil {
 			set.Rows[masters[j]] = rows
 		}
 	}
 	return nil
+}
+
+// masterRows returns the live rows of master m, oldest first, with their features when
+// of featuresVersion; stale reports a row whose features are not.
+func (x *memIndex) masterRows(m int64, featuresVersion string) (rows []warehouse.SourceRow, stale bool) {
+	ids := x.members(m)
+	if len(ids) == 0 {
+		return nil, false
+	}
+	rows = make([]warehouse.SourceRow, len(ids))
+	for i, id := range ids {
+		r := &x.rows[id]
+		rows[i] = warehouse.SourceRow{ID: id, Source: r.source, SourceID: r.sourceID, MasterID: m}
+		if featuresVersion != "" && strings.HasPrefix(r.features, featuresVersion) {
+			rows[i].Features = r.features
+		} else {
+			stale = true
+		}
+	}
+	return rows, stale
+}
+
+var (
+	_ warehouse.Prefetcher    = (*Store)(nil)
+	_ warehouse.ChangeTracker = (*tx)(nil)
+)
+
+// Prefetches reports whether the store has a memory index.
+func (s *Store) Prefetches() bool { return s.mem != nil }
+
+// Prefetch reads what Candidates would return for q, outside any transaction, from the
+// memory index. A transaction may be writing meanwhile: Changes, in a later transaction,
+// tells what changed since. ok is false when the store has no memory index, it is not
+// loaded yet, it was read again meanwhile or a candidate's features are of another
+// version: the transaction then reads everything itself.
+func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.Prefetched, bool) {
+	x := s.mem
+	if x == nil {
+		return nil, false
+	}
+	x.data.RLock()
+	loaded, gen, seq := x.loaded, x.gen, x.done
+	x.data.RUnlock()
+	if !loaded {
+		return nil, false
+	}
+	// read runs fn on the index under the read lock, if it is still the one of gen.
+	var void atomic.Bool
+	read := func(fn func()) {
+		x.data.RLock()
+		defer x.data.RUnlock()
+		if !x.loaded || x.gen != gen {
+			void.Store(true)
+			return
+		}
+		fn()
+	}
+	set := &warehouse.CandidateSet{Masters: map[string][]int64{}, Rows: map[int64][]warehouse.SourceRow{}}
+	if q.KeyRows {
+		set.KeyRows = map[string][]int64{}
+	}
+	ks := slices.Compact(slices.Sorted(slices.Values(q.Keys)))
+	found := make([][]int64, len(ks))
+	chunks(len(ks), func(lo, hi int) {
+		read(func() {
+			for i := lo; i < hi; i++ {
+				found[i] = x.keyMasters(ks[i], q.MaxMasters+1)
+			}
+		})
+	})
+	var masters []int64
+	for i, k := range ks {
+		switch ms := found[i]; {
+		case len(ms) > q.MaxMasters:
+			set.Skipped = append(set.Skipped, k)
+		case len(ms) > 0:
+			set.Masters[k] = ms
+			masters = append(masters, ms...)
+		}
+	}
+	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
+	byMaster := make([][]warehouse.SourceRow, len(masters))
+	var stale atomic.Bool
+	chunks(len(masters), func(lo, hi int) {
+		read(func() {
+			for j := lo; j < hi; j++ {
+				var st bool
+				if byMaster[j], st = x.masterRows(masters[j], q.FeaturesVersion); st {
+					stale.Store(true)
+				}
+			}
+		})
+	})
+	if void.Load() || stale.Load() {
+		return nil, false
+	}
+	live := map[int64]bool{}
+	for j, rows := range byMaster {
+		if rows != nil {
+			set.Rows[masters[j]] = rows
+			for i := range rows {
+				live[rows[i].ID] = true
+			}
+		}
+	}
+	if q.KeyRows {
+		for _, k := range slices.Sorted(maps.Keys(set.Masters)) {
+			read(func() {
+				x.keyRows(k, func(id int64) {
+					if live[id] {
+						set.KeyRows[k] = append(set.KeyRows[k], id)
+					}
+				})
+			})
+			set.KeyRows[k] = slices.Compact(slices.Sorted(slices.Values(set.KeyRows[k])))
+		}
+		if void.Load() {
+			return nil, false
+		}
+	}
+	return &warehouse.Prefetched{Set: set, Gen: gen, Seq: seq}, true
+}
+
+// Known reports, for each key, whether the warehouse may hold a source record of it
+// (false: it holds none, as last committed or being written), from the memory index
+// (all false when it is not loaded).
+func (s *Store) Known(keys []warehouse.SourceKey) []bool {
+	out := make([]bool, len(keys))
+	x := s.mem
+	if x == nil {
+		return out
+	}
+	x.data.RLock()
+	defer x.data.RUnlock()
+	if !x.loaded {
+		return out
+	}
+	for i, k := range keys {
+		_, out[i] = x.known[sourceKeyHash(k.Source, k.SourceID)]
+	}
+	return out
+}
+
+// chunks calls fn on every core for the ranges [lo, hi) of 64 items that make up n:
+// Prefetch takes the index's read lock once per range, which the writer waits for at
+// most that long.
+func chunks(n int, fn func(lo, hi int)) {
+	const size = 64
+	par.For((n+size-1)/size, 2, func(c int) { fn(c*size, min(n, (c+1)*size)) })
+}
+
+// Changes returns what changed in the memory index since p was read (see Prefetch):
+// false when that is not known (p is of an index read again since, or too old).
+func (t *tx) Changes(p *warehouse.Prefetched) (warehouse.Changes, bool) {
+	if t.s.mem == nil || p == nil {
+		return nil, false
+	}
+	c, ok := t.s.mem.changedSince(p.Gen, p.Seq)
+	if !ok {
+		return nil, false
+	}
+	return c, true
 }

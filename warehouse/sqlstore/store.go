@@ -149,7 +149,7 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx warehouse.Tx) error) er
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
 			if s.mem != nil {
-				s.mem.reset()
+				s.mem.resetLocked()
 			}
 			panic(p)
 		}
@@ -162,7 +162,7 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx warehouse.Tx) error) er
 			return fmt.Errorf("begin: %w", err)
 		}
 		if s.mem.loaded && s.mem.version != v {
-			s.mem.reset()
+			s.mem.resetLocked()
 		}
 	}
 	if err := fn(t); err != nil {
@@ -182,7 +182,7 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(tx warehouse.Tx) error) er
 	}
 	if err := sqlTx.Commit(); err != nil {
 		if s.mem != nil {
-			s.mem.reset() // whether the changes are in the file is not known: read it again
+			s.mem.resetLocked() // whether the changes are in the file is not known: read it again
 		}
 		return fmt.Errorf("commit: %w", err)
 	}
