@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline"
@@ -141,9 +143,27 @@ func (rs *Resolver) prepare(ctx context.Context, recs []*contact.Record, positio
 	return p
 }
 
+// prefetchPanics counts the prefetches that panicked (the batch was then read in its
+// transaction); prefetchPanicLogged keeps the log to the first.
+var (
+	prefetchPanics      atomic.Int64
+	prefetchPanicLogged atomic.Bool
+)
+
 // prefetch reads the candidates of p's records that look new outside any transaction and
 // scores the records against them, when the store can.
 func (rs *Resolver) prefetch(ctx context.Context, p *prepared) {
+	// A panic here costs the batch its head start, not its records: the transaction
+	// reads and scores everything itself (where a panic is the batch's error).
+	defer func() {
+		if r := recover(); r != nil {
+			p.pre, p.warm = nil, nil
+			prefetchPanics.Add(1)
+			if !prefetchPanicLogged.Swap(true) {
+				slog.Error("resolve: preparing a batch panicked; batches are read in their transactions", "panic", pipeline.Panicked(r))
+			}
+		}
+	}()
 	pf, ok := rs.Store.(warehouse.Prefetcher)
 	if !ok || !pf.Prefetches() || rs.oneByOne {
 		return

@@ -198,8 +198,8 @@ type Prefetcher interface {
 	// Prefetch reads what Tx.Candidates would return for q. ok is false when it
 	// cannot (the transaction then reads it all).
 	Prefetch(ctx context.Context, q CandidateQuery) (p *Prefetched, ok bool)
-	// Known reports, for each key, whether the warehouse may hold a source record of
-	// it: false means that it holds none.
+	// Known reports, for each key, whether the warehouse may hold a live source record
+	// of it (a hint: false means it holds none live; a withdrawn one may exist).
 	Known(keys []SourceKey) []bool
 }
 

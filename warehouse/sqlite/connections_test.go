@@ -51,6 +51,10 @@ func checkpointLog(t *testing.T, pause time.Duration) {
 	if err := db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != checkpointLimit {
 		t.Fatalf("writer's wal_autocheckpoint = %d (%v), want %d", auto, err, checkpointLimit)
 	}
+	var temp int
+	if err := db.QueryRow(`PRAGMA temp_store`).Scan(&temp); err != nil || temp != 2 {
+		t.Fatalf("writer's temp_store = %d (%v), want 2 (memory: statement journals)", temp, err)
+	}
 	const txs, rowsPerTx, rowSize = 500, 4, 4000
 	maxWAL := int64(0)
 	for i := 0; i < txs; i++ {

@@ -160,8 +160,13 @@ func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[
 	}
 	out := make(map[string]*warehouse.SourceRow, len(keys))
 	err := inChunks(keys, func(part []warehouse.SourceKey) error {
-		q, args := sourceStatesQuery(part)
-		rows, err := t.query(ctx, q, args...)
+		n := padded(len(part))
+		args := make([]any, 0, 2*n)
+		for i := 0; i < n; i++ {
+			k := part[min(i, len(part)-1)]
+			args = append(args, k.Source, k.SourceID)
+		}
+		rows, err := t.query(ctx, qSourceStates(n), args...)
 		if err != nil {
 			return err
 		}
@@ -171,17 +176,6 @@ func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[
 		return nil, fmt.Errorf("source states: %w", err)
 	}
 	return out, nil
-}
-
-// sourceStatesQuery is the states query of a chunk of keys, padded (prepared statements).
-func sourceStatesQuery(part []warehouse.SourceKey) (string, []any) {
-	n := padded(len(part))
-	args := make([]any, 0, 2*n)
-	for i := 0; i < n; i++ {
-		k := part[min(i, len(part)-1)]
-		args = append(args, k.Source, k.SourceID)
-	}
-	return qSourceStates(n), args
 }
 
 func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.CandidateSet, error) {

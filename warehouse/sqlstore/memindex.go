@@ -145,7 +145,7 @@ type memChange struct {
 
 // changeLogSize bounds the transactions changedSince looks back over: a prefetch older
 // than that is read again.
-const changeLogSize = 16
+const changeLogSize = 64
 
 type memUndo struct {
 	id   int64
@@ -877,9 +877,10 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 	return &warehouse.Prefetched{Set: set, Gen: gen, Seq: seq}, true
 }
 
-// Known reports, for each key, whether the warehouse may hold a source record of it
-// (false: it holds none, as last committed or being written), from the memory index
-// (all false when it is not loaded).
+// Known reports, for each key, whether the warehouse may hold a live source record of
+// it (false: it holds none live, as last committed or being written; the index loads
+// only live rows, so a withdrawn one may exist), from the memory index (all false when
+// it is not loaded).
 func (s *Store) Known(keys []warehouse.SourceKey) []bool {
 	out := make([]bool, len(keys))
 	x := s.mem

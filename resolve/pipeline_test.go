@@ -1,0 +1,187 @@
+package resolve
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/rules"
+	"github.com/steward-crm/steward/synth"
+	"github.com/steward-crm/steward/warehouse"
+	"github.com/steward-crm/steward/warehouse/sqlite"
+	"github.com/steward-crm/steward/warehouse/sqlstore"
+)
+
+// pipelineStream is generated records with many duplicates (80 %, up to 6 records a
+// person: candidates that the batch before has just written), newer versions and
+// withdrawals.
+func pipelineStream(t *testing.T, r *rules.Rules, seed int64) []*contact.Record {
+	base := benchRecords(t, r, synth.Config{N: 500, Seed: seed, DupRate: 0.8, MaxPerEntity: 6})
+	var out []*contact.Record
+	for i, rec := range base {
+		out = append(out, rec)
+		switch {
+		case i%13 == 7 && i > 10:
+			prev := *base[i-5]
+			prev.UpdatedAt = prev.UpdatedAt.Add(time.Hour)
+			prev.JobTitle = "Director"
+			prev.Norm = base[i-5].Norm
+			out = append(out, &prev)
+		case i%19 == 11:
+			del := *base[i-1]
+			del.Op = contact.OpDelete
+			out = append(out, &del)
+		}
+	}
+	return out
+}
+
+// TestPipelinedBatcherMatchesRecordAtATime resolves a stream dense in duplicates through
+// a pipelined Batcher (each batch prepared while the one before is written) at small
+// batch sizes, with and without linger, under each matching mode, and compares outcomes,
+// source rows, masters and review items with record-at-a-time resolution.
+func TestPipelinedBatcherMatchesRecordAtATime(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct{ am, oi bool }{{false, false}, {true, false}, {true, true}} {
+		for _, seed := range []int64{2} {
+			r := rules.Default()
+			r.Match.AutoMerge, r.Match.OrderIndependent = c.am, c.oi
+			recs := pipelineStream(t, r, seed)
+			run := func(size int, pipelined bool, linger time.Duration) ([]Outcome, map[string]string) {
+				eng, err := match.New(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint(size, pipelined, ".db")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				rs := &Resolver{Store: st, Engine: eng, oneByOne: !pipelined}
+				outs := make([]Outcome, len(recs))
+				if pipelined {
+					bt := &Batcher{Resolver: rs, Max: size, Workers: 1, Linger: linger}
+					for i, rec := range recs {
+						bt.Submit(ctx, rec, fmt.Sprint("p", i), func(o Outcome, err error) {
+							if err != nil {
+								t.Errorf("record %d: %v", i, err)
+							}
+							outs[i] = o
+						})
+					}
+					bt.Wait()
+				} else {
+					for i, rec := range recs {
+						o, err := rs.Resolve(ctx, rec, fmt.Sprint("p", i))
+						if err != nil {
+							t.Fatal(err)
+						}
+						outs[i] = o
+					}
+				}
+				db := st.DB()
+				tables := map[string]string{}
+				for name, q := range map[string]string{
+					"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position FROM source_records ORDER BY source, source_id`,
+					"masters":     `SELECT id || ' v' || version || ' ' || status || ' ' || golden FROM masters ORDER BY id`,
+					"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || score FROM review_items ORDER BY id`,
+				} {
+					tables[name] = dump(t, db, q)
+				}
+				return outs, tables
+			}
+			one, oneT := run(1, false, 0)
+			for _, size := range []int{2, 17} {
+				for _, linger := range []time.Duration{0, time.Millisecond} {
+					var reused, reread int
+					prefetchHook = func(u, r int) { reused, reread = reused+u, reread+r }
+					got, gotT := run(size, true, linger)
+					prefetchHook = nil
+					if reused == 0 {
+						t.Errorf("am=%v oi=%v seed=%d size=%d linger=%v: no record was scored before its transaction", c.am, c.oi, seed, size, linger)
+					}
+					t.Logf("am=%v oi=%v seed=%d size=%d linger=%v reused=%d reread=%d", c.am, c.oi, seed, size, linger, reused, reread)
+					for i := range recs {
+						a, b := one[i], got[i]
+						if a.Action != b.Action || a.MasterID != b.MasterID || a.Reviews != b.Reviews || (a.Score == nil) != (b.Score == nil) || (a.Score != nil && a.Score.Weight != b.Score.Weight) {
+							t.Errorf("am=%v oi=%v seed=%d size=%d: record %d: %+v vs %+v", c.am, c.oi, seed, size, i, a, b)
+							break
+						}
+					}
+					for name, want := range oneT {
+						if gotT[name] != want {
+							t.Errorf("am=%v oi=%v seed=%d size=%d: %s differ: %s", c.am, c.oi, seed, size, name, firstDiff(want, gotT[name]))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// panickyPrefetch is a SQLite store whose Prefetch panics, counting its transactions.
+type panickyPrefetch struct {
+	*sqlstore.Store
+	txs *int
+}
+
+func (p panickyPrefetch) Prefetch(context.Context, warehouse.CandidateQuery) (*warehouse.Prefetched, bool) {
+	panic("prefetch bug")
+}
+
+func (p panickyPrefetch) InTx(ctx context.Context, fn func(tx warehouse.Tx) error) error {
+	*p.txs++
+	return p.Store.InTx(ctx, fn)
+}
+
+// TestPrefetchPanicCostsOnlyTheHeadStart: a panic while preparing a batch (an
+// optimization) must not fail the batch, which would be retried one record per
+// transaction without anyone knowing: the batch is read in its transaction instead, and
+// the panic is counted.
+func TestPrefetchPanicCostsOnlyTheHeadStart(t *testing.T) {
+	ctx := context.Background()
+	r := rules.Default()
+	eng, err := match.New(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	recs := benchRecords(t, r, synth.Config{N: 200, Seed: 3})
+	txs := 0
+	rs := &Resolver{Store: panickyPrefetch{st, &txs}, Engine: eng}
+	if _, err := rs.Resolve(ctx, recs[0], "p0"); err != nil { // reads the index
+		t.Fatal(err)
+	}
+	bt := &Batcher{Resolver: rs, Max: 50, Workers: 1}
+	if !bt.pipelined() {
+		t.Fatal("not pipelined")
+	}
+	panics := prefetchPanics.Load()
+	txs = 0
+	for i, rec := range recs[1:] {
+		bt.Submit(ctx, rec, fmt.Sprint("p", i+1), func(o Outcome, err error) {
+			if err != nil {
+				t.Errorf("record %d: %v", i+1, err)
+			}
+		})
+	}
+	bt.Wait()
+	if n := prefetchPanics.Load() - panics; n == 0 {
+		t.Error("the prefetch panics were not counted")
+	}
+	if txs > 10 {
+		t.Errorf("%d records took %d transactions: batches failed and were retried record by record", len(recs)-1, txs)
+	}
+	var rows int
+	if err := st.DB().QueryRow(`SELECT COUNT(*) FROM source_records`).Scan(&rows); err != nil || rows != len(recs) {
+		t.Errorf("%d source rows (%v), want %d", rows, err, len(recs))
+	}
+}
