@@ -566,7 +566,10 @@ func TestFileSinkKeepsLinesWhole(t *testing.T) {
 
 // TestForwarderStopsAtOnceWhenPollsFail: a run's forwarder (bounded stop) whose polls
 // fail (the broker away) does not try a last flush at stop: it returns at once, without
-// an error, and the events wait in the outbox for the next process.
+// an error, and the events wait in the outbox for the next process. Every publish
+// attempt must be a failed poll's: a poll that the stop cut short used to count as a
+// success, end the series of failures and let the stop try to flush (up to 10 s
+// against a broker that is away).
 func TestForwarderStopsAtOnceWhenPollsFail(t *testing.T) {
 	s := open(t)
 	ingest(t, s, "../testdata/contacts.jsonl")
@@ -593,5 +596,16 @@ func TestForwarderStopsAtOnceWhenPollsFail(t *testing.T) {
 	st, err := s.Store.Stats(context.Background())
 	if err != nil || st.OutboxPending == 0 {
 		t.Errorf("%d events pending after the stop, want them all (%v)", st.OutboxPending, err)
+	}
+	// Every publish attempt was a poll's (each counted as a failure): the stop tried none.
+	var m dto.Metric
+	if err := f.failures.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	pub.mu.Lock()
+	attempts := 1<<30 - pub.fails
+	pub.mu.Unlock()
+	if polls := int(m.GetCounter().GetValue()); attempts != polls {
+		t.Errorf("%d publish attempts for %d failed polls: the stop tried to flush", attempts, polls)
 	}
 }

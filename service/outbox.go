@@ -99,6 +99,11 @@ func (f *forwarder) run(ctx context.Context) error {
 				f.failed("publish", err)
 				continue
 			}
+			if ctx.Err() != nil {
+				// A flush cut short by the stop says nothing of the broker: it must
+				// not end a series of failed polls (the final flush would try it).
+				return f.finalFlush(ctx)
+			}
 			if _, err := f.prune(ctx, time.Now()); err != nil && ctx.Err() == nil {
 				f.failed("prune", err)
 				continue
