@@ -120,6 +120,18 @@ func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
 			res.outs = append(res.outs, outs...)
 		}
 		db := st.DB()
+		// The review queue never names a retired master, nor a master against itself.
+		var stale, merged int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM review_items ri JOIN masters m ON m.id IN (ri.master_id, ri.candidate_id)
+WHERE ri.status = 'open' AND m.status = 'merged'`).Scan(&stale); err != nil || stale != 0 {
+			t.Errorf("%d open review items name a merged master (%v)", stale, err)
+		}
+		if err := db.QueryRow(`SELECT COUNT(*) FROM review_items WHERE note LIKE 'master % merged into %'`).Scan(&merged); err != nil {
+			t.Fatal(err)
+		}
+		if autoMerge && merged == 0 && size == 1 && oneByOne {
+			t.Error("no review item was closed by a merge: the stream does not exercise it")
+		}
 		res.tables = map[string]string{}
 		for name, q := range map[string]string{
 			"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position || ' ' || COALESCE(features, '') FROM source_records ORDER BY source, source_id`,

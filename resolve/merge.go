@@ -11,6 +11,7 @@ import (
 
 // merge folds master from into master into, in the caller's transaction: from's live
 // source records move to into, from is retired with status merged and merged_into set,
+// its open review items point at into (those between the two are closed),
 // an audit event "merge" is appended and both golden records are re-published. The caller
 // passes the older master as into: the surviving id is always the older one, so master ids
 // never change for records that were already together.
@@ -39,6 +40,10 @@ func (rs *Resolver) merge(ctx context.Context, tx warehouse.Tx, into, from int64
 	}
 	m.Status, m.MergedInto = contact.MasterMerged, into
 	if err := tx.UpdateMaster(ctx, m); err != nil {
+		return err
+	}
+	// The review queue follows: a steward must not be asked about a retired master.
+	if _, _, err := tx.RedirectReviewItems(ctx, from, into); err != nil {
 		return err
 	}
 	if err := tx.AppendEvent(ctx, &warehouse.Event{Kind: warehouse.EventMerge, MasterID: into, OtherID: from, SourceKey: cause, Score: score, Details: details}); err != nil {

@@ -119,6 +119,11 @@ type Tx interface {
 	// SupersedeReviewItems closes the open items of kind for a source row whose company
 	// key is not keep (status superseded), returning how many it closed.
 	SupersedeReviewItems(ctx context.Context, sourceRowID int64, kind, keep string) (int, error)
+	// RedirectReviewItems points the open review items of master from at master into,
+	// which from was merged into: an item between the two (now one master) and one that
+	// would repeat an open item of into are closed (status superseded, with a note).
+	// It returns how many items it redirected and how many it closed.
+	RedirectReviewItems(ctx context.Context, from, into int64) (redirected, closed int, err error)
 	// AppendEvent appends to the audit log (never updated, never deleted).
 	AppendEvent(ctx context.Context, e *Event) error
 	// AddOutbox writes a change event to be published after commit.

@@ -342,6 +342,44 @@ func (t *tx) SupersedeReviewItems(ctx context.Context, sourceRowID int64, kind, 
 	return int(n), err
 }
 
+func (t *tx) RedirectReviewItems(ctx context.Context, from, into int64) (redirected, closed int, err error) {
+	now, note := time.Now().UTC(), fmt.Sprintf("master %d merged into %d", from, into)
+	count := func(res sql.Result, err error) (int, error) {
+		if err != nil {
+			return 0, fmt.Errorf("redirect review items of master %d: %w", from, err)
+		}
+		n, err := res.RowsAffected()
+		return int(n), err
+	}
+	// The pairs the merge joined, then the items into has already (one open item per
+	// record, candidate and company), then the rest.
+	steps := []struct {
+		q      string
+		args   []any
+		closes bool
+	}{
+		{`UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
+WHERE status = 'open' AND ((master_id = ? AND candidate_id = ?) OR (master_id = ? AND candidate_id = ?))`, []any{now, note, from, into, into, from}, true},
+		{`UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
+WHERE status = 'open' AND candidate_id = ? AND EXISTS (SELECT 1 FROM review_items o WHERE o.status = 'open'
+AND o.source_row_id = review_items.source_row_id AND o.candidate_id = ? AND o.company_key = review_items.company_key)`, []any{now, note, from, into}, true},
+		{`UPDATE review_items SET candidate_id = ? WHERE status = 'open' AND candidate_id = ?`, []any{into, from}, false},
+		{`UPDATE review_items SET master_id = ? WHERE status = 'open' AND master_id = ?`, []any{into, from}, false},
+	}
+	for _, st := range steps {
+		n, err := count(t.exec(ctx, st.q, st.args...))
+		if err != nil {
+			return redirected, closed, err
+		}
+		if st.closes {
+			closed += n
+		} else {
+			redirected += n
+		}
+	}
+	return redirected, closed, nil
+}
+
 func (t *tx) AppendEvent(ctx context.Context, e *warehouse.Event) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()

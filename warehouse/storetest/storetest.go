@@ -35,6 +35,7 @@ func Run(t *testing.T, h Harness) {
 		{"BatchMethods", testBatch},
 		{"MasterVersions", testMasters},
 		{"ReviewItemsDeduplicated", testReviewItems},
+		{"ReviewItemsFollowMerges", testRedirectReviewItems},
 		{"AuditLogAppendOnly", testEvents},
 		{"Outbox", testOutbox},
 		{"DeadLetters", testDeadLetters},
@@ -490,6 +491,61 @@ func testReviewItems(t *testing.T, h Harness) {
 	}
 	if len(closed) != 1 || closed[0].CompanyKey != "73282932000074" {
 		t.Errorf("superseded items: %+v", closed)
+	}
+}
+
+// testRedirectReviewItems: when master B is merged into A, B's open items point at A;
+// an item between A and B is closed, and so is one that would repeat an open item of A;
+// items already decided and other masters' items are left as they are.
+func testRedirectReviewItems(t *testing.T, h Harness) {
+	s := h.Open(t)
+	r1, a := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
+	r2, b := addRecord(t, s, rec("web", "2", "martin", "b@x.fr"), "k2")
+	r3, c := addRecord(t, s, rec("web", "3", "durand", "c@x.fr"), "k3")
+	type item struct {
+		row, master, candidate int64
+		status                 string
+	}
+	add := []item{
+		{r2, b, a, warehouse.ReviewOpen},     // between B and A: closed
+		{r1, a, b, warehouse.ReviewOpen},     // between A and B: closed
+		{r3, c, b, warehouse.ReviewOpen},     // C's record may belong to B: now to A
+		{r3, c, a, warehouse.ReviewOpen},     // ... it may belong to A already: the one above is closed instead
+		{r2, b, c, warehouse.ReviewOpen},     // B's record may belong to C: now A's record
+		{r1, a, b, warehouse.ReviewRejected}, // decided: left alone
+	}
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for i, it := range add {
+			if _, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: warehouse.ReviewPair, Status: it.status, SourceRowID: it.row, SourceKey: fmt.Sprint("web:", i), MasterID: it.master, CandidateID: it.candidate, Score: 0.7}); err != nil {
+				return err
+			}
+		}
+		redirected, closed, err := tx.RedirectReviewItems(ctx, b, a)
+		if err != nil {
+			return err
+		}
+		if redirected != 1 || closed != 3 {
+			t.Errorf("RedirectReviewItems = %d redirected, %d closed; want 1 and 3", redirected, closed)
+		}
+		return nil
+	})
+	all := map[string][]string{}
+	for _, st := range []string{warehouse.ReviewOpen, warehouse.ReviewSuperseded, warehouse.ReviewRejected} {
+		items, err := s.ReviewItems(context.Background(), st, "", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			all[st] = append(all[st], fmt.Sprintf("%s m%d c%d", it.SourceKey, it.MasterID, it.CandidateID))
+		}
+	}
+	want := map[string][]string{
+		warehouse.ReviewOpen:       {fmt.Sprintf("web:3 m%d c%d", c, a), fmt.Sprintf("web:4 m%d c%d", a, c)},
+		warehouse.ReviewSuperseded: {fmt.Sprintf("web:0 m%d c%d", b, a), fmt.Sprintf("web:1 m%d c%d", a, b), fmt.Sprintf("web:2 m%d c%d", c, b)},
+		warehouse.ReviewRejected:   {fmt.Sprintf("web:5 m%d c%d", a, b)},
+	}
+	if fmt.Sprint(all) != fmt.Sprint(want) {
+		t.Errorf("review items after merging %d into %d:\n got %v\nwant %v", b, a, all, want)
 	}
 }
 
