@@ -121,7 +121,8 @@ func (n *Normalizer) civility(raw string) contact.Field {
 
 // stripTitles removes the civilities and titles that open s ("Prof. Dr. Hans Müller") and
 // returns the first one, canonical. A lone letter counts only with its dot ("M."), and a
-// title is never the whole of s.
+// title is never the whole of s. What follows a title is cleaned as a name is, so that a
+// quote between two titles does not hide the second ("Dr \" Dr 0").
 func (n *Normalizer) stripTitles(s string) (title, rest string) {
 	rest = s
 	for {
@@ -139,7 +140,7 @@ func (n *Normalizer) stripTitles(s string) (title, rest string) {
 		if title == "" {
 			title = c
 		}
-		rest = after
+		rest = cleanName(after)
 	}
 }
 
