@@ -747,7 +747,7 @@ func (t *tx) candidateRows(ctx context.Context, masters []int64, featuresVersion
 	// On every core: the index is only read here (the transaction holds it), and a
 	// batch's candidate rows are a few thousand scattered reads of memory.
 	byMaster := make([][]warehouse.SourceRow, len(masters))
-	par.For(len(masters), 256, func(j int) { byMaster[j], _ = x.masterRows(masters[j], featuresVersion) })
+	chunks(len(masters), func(lo, hi int) { x.masterRows(masters[lo:hi], byMaster[lo:hi], featuresVersion) })
 	for j, rows := range byMaster {
 		if rows != nil {
 			set.Rows[masters[j]] = rows
@@ -756,24 +756,34 @@ func (t *tx) candidateRows(ctx context.Context, masters []int64, featuresVersion
 	return nil
 }
 
-// masterRows returns the live rows of master m, oldest first, with their features when
-// of featuresVersion; stale reports a row whose features are not.
-func (x *memIndex) masterRows(m int64, featuresVersion string) (rows []warehouse.SourceRow, stale bool) {
-	ids := x.members(m)
-	if len(ids) == 0 {
-		return nil, false
+// masterRows sets out[j] to the live rows of masters[j], oldest first, with their
+// features when of featuresVersion (nil when it has none), all carved from one
+// allocation; stale reports a row whose features are not of that version.
+func (x *memIndex) masterRows(masters []int64, out [][]warehouse.SourceRow, featuresVersion string) (stale bool) {
+	n := 0
+	for _, m := range masters {
+		n += len(x.members(m))
 	}
-	rows = make([]warehouse.SourceRow, len(ids))
-	for i, id := range ids {
-		r := &x.rows[id]
-		rows[i] = warehouse.SourceRow{ID: id, Source: r.source, SourceID: r.sourceID, MasterID: m}
-		if featuresVersion != "" && strings.HasPrefix(r.features, featuresVersion) {
-			rows[i].Features = r.features
-		} else {
-			stale = true
+	all := make([]warehouse.SourceRow, n)
+	for j, m := range masters {
+		ids := x.members(m)
+		if len(ids) == 0 {
+			continue
 		}
+		rows := all[:len(ids):len(ids)]
+		all = all[len(ids):]
+		for i, id := range ids {
+			r := &x.rows[id]
+			rows[i] = warehouse.SourceRow{ID: id, Source: r.source, SourceID: r.sourceID, MasterID: m}
+			if featuresVersion != "" && strings.HasPrefix(r.features, featuresVersion) {
+				rows[i].Features = r.features
+			} else {
+				stale = true
+			}
+		}
+		out[j] = rows
 	}
-	return rows, stale
+	return stale
 }
 
 var (
@@ -839,11 +849,8 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 	var stale atomic.Bool
 	chunks(len(masters), func(lo, hi int) {
 		read(func() {
-			for j := lo; j < hi; j++ {
-				var st bool
-				if byMaster[j], st = x.masterRows(masters[j], q.FeaturesVersion); st {
-					stale.Store(true)
-				}
+			if x.masterRows(masters[lo:hi], byMaster[lo:hi], q.FeaturesVersion) {
+				stale.Store(true)
 			}
 		})
 	})
