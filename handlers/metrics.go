@@ -18,6 +18,10 @@ type Metrics struct {
 	Outcomes *prometheus.CounterVec
 	// BatchSize observes the records per resolve transaction (resolve.Batcher.OnBatch).
 	BatchSize prometheus.Histogram
+	// Prefetched counts the new records of pipelined batches (SQLite) by use: scored
+	// before their transaction and used (reused), or read and scored again in it
+	// (reread) (resolve.Batcher.OnPrefetch).
+	Prefetched *prometheus.CounterVec
 }
 
 // NewMetrics registers the metrics on reg.
@@ -45,8 +49,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Records written per resolve transaction (records handled concurrently share one).",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
 		}),
+		Prefetched: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "steward", Name: "resolve_prefetched_records_total",
+			Help: "New records of pipelined resolve batches (SQLite), by use: reused (scored while the batch before was written) or reread (their keys or candidates changed meanwhile, or nothing was prepared).",
+		}, []string{"use"}),
 	}
-	reg.MustRegister(m.consumed, m.processed, m.duration, m.Outcomes, m.BatchSize)
+	reg.MustRegister(m.consumed, m.processed, m.duration, m.Outcomes, m.BatchSize, m.Prefetched)
 	return m
 }
 

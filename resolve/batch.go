@@ -164,8 +164,8 @@ func (b *batch) candidates(recs []*contact.Record, blockKeys [][]string, from in
 					}
 				}
 				b.cands = p.pre.Set
-				if prefetchHook != nil {
-					prefetchHook(len(todo)-len(again), len(again))
+				if p.report != nil {
+					p.report(len(todo)-len(again), len(again))
 				}
 				if len(again) == 0 {
 					return nil
@@ -181,6 +181,9 @@ func (b *batch) candidates(recs []*contact.Record, blockKeys [][]string, from in
 			}
 		}
 	}
+	if p != nil && p.report != nil {
+		p.report(0, len(todo)) // prepared without a usable prefetch
+	}
 	var union []string
 	for j := from; j < len(recs); j++ {
 		union = append(union, blockKeys[j]...)
@@ -192,10 +195,6 @@ func (b *batch) candidates(recs []*contact.Record, blockKeys [][]string, from in
 	b.warmUp(recs, blockKeys, todo)
 	return nil
 }
-
-// prefetchHook, when set (tests), is told how many records of a batch were scored
-// before its transaction and how many were read again in it.
-var prefetchHook func(reused, reread int)
 
 // changed reports whether a record's keys or candidate masters changed.
 func changed(ch warehouse.Changes, keys []string, masters []int64) bool {

@@ -78,7 +78,9 @@ func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
 		tables map[string]string
 	}
 	// run resolves the stream in transactions of size records; pipelined, through a
-	// Batcher that prepares each batch while the one before is written.
+	// Batcher that prepares each batch while the one before is written, which counts
+	// the records it scored before their transaction (reused) and again in it (reread).
+	var reused, reread int
 	run := func(size int, oneByOne, pipelined bool) result {
 		eng, err := match.New(r)
 		if err != nil {
@@ -92,7 +94,7 @@ func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
 		rs := &Resolver{Store: st, Engine: eng, oneByOne: oneByOne}
 		var res result
 		if pipelined {
-			bt := &Batcher{Resolver: rs, Max: size, Workers: 1}
+			bt := &Batcher{Resolver: rs, Max: size, Workers: 1, OnPrefetch: func(u, r int) { reused, reread = reused+u, reread+r }}
 			if !bt.pipelined() {
 				t.Fatal("the Batcher does not pipeline on SQLite")
 			}
@@ -165,9 +167,6 @@ WHERE ri.status = 'open' AND m.status = 'merged'`).Scan(&stale); err != nil || s
 	}
 	// The pipelined run must have used what it prepared, and read again what the
 	// batch before it changed.
-	var reused, reread int
-	prefetchHook = func(u, r int) { reused, reread = reused+u, reread+r }
-	defer func() { prefetchHook = nil }()
 	pipelined := run(40, false, true)
 	if reused == 0 || reread == 0 {
 		t.Errorf("pipelined: %d records scored before their transaction, %d read again in it: want both", reused, reread)

@@ -34,6 +34,11 @@ type Batcher struct {
 	Workers int
 	// OnBatch, when set, is told the size of each batch written (metrics).
 	OnBatch func(n int)
+	// OnPrefetch, when set, is told for each pipelined batch how many of its new
+	// records were scored before its transaction and used as they were (reused), and
+	// how many its transaction read and scored again (reread: their keys or candidate
+	// masters changed meanwhile, or the prefetch was void). Metrics.
+	OnPrefetch func(reused, reread int)
 	// Queue bounds the records Submit queues before it waits for room. Default 4×Max.
 	Queue int
 	// Linger lets a batch of submitted records fill: a loop that finds fewer than Max
@@ -220,7 +225,11 @@ func (b *Batcher) prepare(batch []*call, prefetch bool) *prepared {
 	for i, c := range batch {
 		recs[i], pos[i] = c.r, c.pos
 	}
-	return b.Resolver.prepare(context.WithoutCancel(batch[0].ctx), recs, pos, prefetch)
+	p := b.Resolver.prepare(context.WithoutCancel(batch[0].ctx), recs, pos, prefetch)
+	if prefetch {
+		p.report = b.OnPrefetch
+	}
+	return p
 }
 
 // write writes a batch, prepared already or not (p nil).

@@ -109,6 +109,8 @@ type prepared struct {
 	err       error
 	pre       *warehouse.Prefetched
 	warm      []*warm // by record (nil: not computed)
+	// report, when set, is told how the prefetch served (Batcher.OnPrefetch).
+	report func(reused, reread int)
 }
 
 // prepare does a batch's work that needs no transaction, with the candidates' read and

@@ -75,7 +75,11 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
 		Identify:    &handlers.Identify{Chain: s.IdentifyChain},
 		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch, Workers: s.resolveWorkers(),
-			OnBatch: func(n int) { metrics.BatchSize.Observe(float64(n)) }}, Observe: func(_ string, o resolve.Outcome) {
+			OnBatch: func(n int) { metrics.BatchSize.Observe(float64(n)) },
+			OnPrefetch: func(reused, reread int) {
+				metrics.Prefetched.WithLabelValues("reused").Add(float64(reused))
+				metrics.Prefetched.WithLabelValues("reread").Add(float64(reread))
+			}}, Observe: func(_ string, o resolve.Outcome) {
 			metrics.Outcomes.WithLabelValues(string(o.Action)).Inc()
 		}},
 		DeadLetters: &handlers.DeadLetters{Store: s.Store},

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -117,6 +118,23 @@ func testRunOnKafka(t *testing.T, stages string) {
 		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
 			t.Errorf("%s: %d, want %q in:\n%.2000s", path, resp.StatusCode, want, body)
 		}
+	}
+
+	// On SQLite the resolve handler's Batcher pipelines: most new records were scored
+	// while the batch before them was written.
+	resp, err := http.Get("http://" + httpAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var reused, reread float64
+	for _, l := range strings.Split(string(body), "\n") {
+		fmt.Sscanf(l, `steward_resolve_prefetched_records_total{use="reused"} %g`, &reused)
+		fmt.Sscanf(l, `steward_resolve_prefetched_records_total{use="reread"} %g`, &reread)
+	}
+	if reused == 0 || reused+reread > 301 {
+		t.Errorf("prefetched records: %g reused, %g read again; want some reused, at most 301 in all", reused, reread)
 	}
 
 	cancel()
