@@ -81,6 +81,14 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 			}
 		}
 	}
+	var tg, tf string
+	res.Given, res.GivenKey, tg = n.namePart(given, g, false, givenFrom)
+	res.Family, res.FamilyKey, tf = n.namePart(family, f, true, familyFrom)
+	for _, t := range []string{tg, tf} {
+		if fromName == "" {
+			fromName = t
+		}
+	}
 	switch {
 	case fromName == "":
 	case res.Civility.Status == contact.StatusMissing:
@@ -88,8 +96,6 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 	case res.Civility.Usable() && res.Civility.Value != fromName:
 		res.Civility.Issues = appendIssue(res.Civility.Issues, "civility.conflict")
 	}
-	res.Given, res.GivenKey = n.namePart(given, g, false, givenFrom)
-	res.Family, res.FamilyKey = n.namePart(family, f, true, familyFrom)
 	if res.Given.Usable() && res.Family.Usable() && fu == "" {
 		// "MARTIN" / "Élodie": the upper-case part is usually the family name.
 		if isCapsWord(g) && nameCase(f) == caseMixed {
@@ -130,10 +136,13 @@ func (n *Normalizer) stripTitles(s string) (title, rest string) {
 		if after == "" {
 			return title, rest
 		}
-		if utf8.RuneCountInString(tok) < 2 {
+		key := fold.Key(tok)
+		if utf8.RuneCountInString(tok) < 2 || (utf8.RuneCountInString(key) < 2 && !isInitialDot(tok)) {
+			// One letter is a title only as itself with its dot ("M."), not hidden in
+			// symbols ("%m#", which a second pass would otherwise strip).
 			return title, rest
 		}
-		c, ok := n.t.Civilities[fold.Key(tok)]
+		c, ok := n.t.Civilities[key]
 		if !ok {
 			return title, rest
 		}
@@ -185,6 +194,12 @@ func (n *Normalizer) splitFull(s string) (given, family string) {
 	return strings.Join(toks[:i], " "), strings.Join(toks[i:], " ")
 }
 
+// isInitialDot reports whether a token is one letter and its dot ("M.").
+func isInitialDot(tok string) bool {
+	r, size := utf8.DecodeRuneInString(tok)
+	return unicode.IsLetter(r) && tok[size:] == "."
+}
+
 // isInitial reports whether a name token is one letter, with or without its dot.
 func isInitial(tok string) bool {
 	r, size := utf8.DecodeRuneInString(tok)
@@ -228,11 +243,11 @@ func remainder(full, part string) string {
 }
 
 // namePart validates and cases one part and returns it with its folded key ("" unless
-// usable); raw is the field as sent, s the part to normalize (which may come from another
-// field).
-func (n *Normalizer) namePart(raw, s string, family bool, from string) (contact.Field, string) {
+// usable) and the title a parenthetical hid ("Dr(x) Smith"); raw is the field as sent, s
+// the part to normalize (which may come from another field).
+func (n *Normalizer) namePart(raw, s string, family bool, from string) (f contact.Field, key, title string) {
 	if s = cleanName(s); s == "" {
-		return contact.Missing(), ""
+		return contact.Missing(), "", ""
 	}
 	var issues []string
 	if from != "" {
@@ -248,15 +263,19 @@ func (n *Normalizer) namePart(raw, s string, family bool, from string) (contact.
 		s = cleanName(s[:i] + " " + s[i+1+j+1:])
 		issues = appendIssue(issues, "name.parenthetical_removed")
 	}
-	if s == "" {
-		return invalid(orig, "name.no_letters"), "" // "(?)": only a parenthetical
+	if s != orig {
+		// A title the parenthetical was glued to ("Dr(x) Smith") opens the part now.
+		title, s = n.stripTitles(s)
 	}
-	key := fold.Key(s)
+	if s == "" {
+		return invalid(orig, "name.no_letters"), "", title // "(?)": only a parenthetical
+	}
+	key = fold.Key(s)
 	if n.isPlaceholderKey(key) {
-		return invalid(s, "name.placeholder"), ""
+		return invalid(s, "name.placeholder"), "", title
 	}
 	if code := checkName(s); code != "" {
-		return invalid(s, code), ""
+		return invalid(s, code), "", title
 	}
 	recased := false
 	switch nameCase(s) {
@@ -278,7 +297,7 @@ func (n *Normalizer) namePart(raw, s string, family bool, from string) (contact.
 	if k := withoutInitials(s); k != s {
 		key = fold.Key(k)
 	}
-	return fieldOf(raw, s, issues), key
+	return fieldOf(raw, s, issues), key, title
 }
 
 // checkName returns the issue code of a name part that cannot be used, or "".

@@ -72,6 +72,8 @@ func TestPersonName(t *testing.T) {
 		{"e-mail in a name", "", "jane@example.com", "Smith", "", part{"", missing, ""}, part{"jane@example.com", invalidSt, "name.invalid_char"}, part{"Smith", valid, ""}, "", "smith"},
 		{"placeholder", "", "n/a", "Smith", "", part{"", missing, ""}, part{"n/a", invalidSt, "name.placeholder"}, part{"Smith", valid, ""}, "", "smith"},
 		{"parenthetical", "", "Anna", "Müller (née Schmidt)", "", part{"", missing, ""}, part{"Anna", valid, ""}, part{"Müller", corrected, "name.parenthetical_removed"}, "anna", "muller"},
+		{"title behind a parenthetical", "", "Dr(retd) John", "Smith", "", part{"Dr", corrected, "civility.from_name"}, part{"John", corrected, "name.parenthetical_removed"}, part{"Smith", valid, ""}, "john", "smith"},
+		{"a letter in symbols is no title", "", "", "%m# Dupont", "", part{"", missing, ""}, part{"", missing, ""}, part{"%m# Dupont", invalidSt, "name.invalid_char"}, "", ""},
 		{"swapped?", "", "MARTIN", "Élodie", "", part{"", missing, ""}, part{"Martin", corrected, "name.possibly_swapped"}, part{"Élodie", valid, ""}, "martin", "elodie"},
 		{"nothing", "", "", "", "", part{"", missing, ""}, part{"", missing, ""}, part{"", missing, ""}, "", ""},
 	}
