@@ -4,17 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
-	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
-	"github.com/steward-crm/steward/warehouse/sqlite"
 )
 
 // streamWithChanges is generated records (duplicates included) followed, interleaved, by
@@ -82,16 +79,8 @@ func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
 	// the records it scored before their transaction (reused) and again in it (reread).
 	var reused, reread int
 	run := func(size int, oneByOne, pipelined bool) result {
-		eng, err := match.New(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint("w", size, oneByOne, pipelined, ".db")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		rs := &Resolver{Store: st, Engine: eng, oneByOne: oneByOne}
+		rs, st := sqliteResolver(t, r)
+		rs.oneByOne = oneByOne
 		var res result
 		if pipelined {
 			bt := &Batcher{Resolver: rs, Max: size, Workers: 1, OnPrefetch: func(u, r int) { reused, reread = reused+u, reread+r }}

@@ -10,6 +10,7 @@ import (
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/warehouse"
 	"github.com/steward-crm/steward/warehouse/sqlite"
+	"github.com/steward-crm/steward/warehouse/sqlstore"
 )
 
 // resolveAll normalizes and resolves JSON records in order and returns their outcomes.
@@ -36,6 +37,14 @@ func resolver(t *testing.T, autoMerge bool) (*Resolver, *rules.Rules, warehouse.
 	t.Helper()
 	r := rules.Default()
 	r.Match.AutoMerge = autoMerge
+	rs, st := sqliteResolver(t, r)
+	return rs, r, st
+}
+
+// sqliteResolver returns a resolver with rules r on a new SQLite warehouse, which is
+// closed when the test ends.
+func sqliteResolver(t testing.TB, r *rules.Rules) (*Resolver, *sqlstore.Store) {
+	t.Helper()
 	eng, err := match.New(r)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +54,7 @@ func resolver(t *testing.T, autoMerge bool) (*Resolver, *rules.Rules, warehouse.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &Resolver{Store: st, Engine: eng}, r, st
+	return &Resolver{Store: st, Engine: eng}, st
 }
 
 // TestBridgeQueuesMergeReview: without auto_merge a record that links two masters joins

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +13,6 @@ import (
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
-	"github.com/steward-crm/steward/warehouse/sqlite"
 )
 
 // partition resolves recs in order, in batches of size, into a new SQLite warehouse and
@@ -23,16 +21,7 @@ import (
 func partition(t *testing.T, r *rules.Rules, recs []*contact.Record, size int) (string, int) {
 	t.Helper()
 	ctx := context.Background()
-	eng, err := match.New(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rs := &Resolver{Store: st, Engine: eng}
+	rs, st := sqliteResolver(t, r)
 	for lo := 0; lo < len(recs); lo += size {
 		hi := min(lo+size, len(recs))
 		pos := make([]string, hi-lo)

@@ -3,16 +3,13 @@ package resolve
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
-	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 	"github.com/steward-crm/steward/warehouse"
-	"github.com/steward-crm/steward/warehouse/sqlite"
 	"github.com/steward-crm/steward/warehouse/sqlstore"
 )
 
@@ -53,16 +50,8 @@ func TestPipelinedBatcherMatchesRecordAtATime(t *testing.T) {
 			recs := pipelineStream(t, r, seed)
 			var reused int
 			run := func(size int, pipelined bool, linger time.Duration) ([]Outcome, map[string]string) {
-				eng, err := match.New(r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), fmt.Sprint(size, pipelined, ".db")))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer st.Close()
-				rs := &Resolver{Store: st, Engine: eng, oneByOne: !pipelined}
+				rs, st := sqliteResolver(t, r)
+				rs.oneByOne = !pipelined
 				outs := make([]Outcome, len(recs))
 				if pipelined {
 					bt := &Batcher{Resolver: rs, Max: size, Workers: 1, Linger: linger, OnPrefetch: func(u, _ int) { reused += u }}
@@ -144,18 +133,10 @@ func (p panickyPrefetch) InTx(ctx context.Context, fn func(tx warehouse.Tx) erro
 func TestPrefetchPanicCostsOnlyTheHeadStart(t *testing.T) {
 	ctx := context.Background()
 	r := rules.Default()
-	eng, err := match.New(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	rs, st := sqliteResolver(t, r)
 	recs := benchRecords(t, r, synth.Config{N: 200, Seed: 3})
 	txs := 0
-	rs := &Resolver{Store: panickyPrefetch{st, &txs}, Engine: eng}
+	rs.Store = panickyPrefetch{st, &txs}
 	if _, err := rs.Resolve(ctx, recs[0], "p0"); err != nil { // reads the index
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/warehouse"
 )
 
@@ -67,16 +66,7 @@ func prefetchChangesAreSound(t *testing.T, seed uint64) {
 	}
 	defer func() { close(stop); wg.Wait() }()
 
-	rng := rand.New(rand.NewPCG(seed, 9))
-	pick := func() []string {
-		var ks []string
-		for _, k := range keyPool {
-			if rng.IntN(3) == 0 {
-				ks = append(ks, k)
-			}
-		}
-		return ks
-	}
+	w := &walk{rng: rand.New(rand.NewPCG(seed, 9)), keyPool: keyPool}
 	// check asserts, in a transaction of its own, that what Changes does not name is as
 	// pre read it.
 	checked := 0
@@ -125,15 +115,13 @@ func prefetchChangesAreSound(t *testing.T, seed uint64) {
 		}
 	}
 
-	var rows []*warehouse.SourceRow
-	var masters []int64
 	boom := errors.New("boom")
 	for step := 0; step < 150; step++ {
-		op := rng.IntN(5)
-		if len(rows) < 2 {
+		op := w.rng.IntN(5)
+		if len(w.rows) < 2 {
 			op = 0
 		}
-		rollback := rng.IntN(5) == 0
+		rollback := w.rng.IntN(5) == 0
 		before, okBefore := a.Prefetch(ctx, q)
 		var during *warehouse.Prefetched
 		var added *warehouse.SourceRow
@@ -142,59 +130,9 @@ func prefetchChangesAreSound(t *testing.T, seed uint64) {
 			if _, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: keyPool[:1], MaxMasters: 3}); err != nil {
 				return err
 			}
-			added = nil
-			switch op {
-			case 0: // a new record with its own master
-				m := &contact.Master{}
-				if err := tx.CreateMaster(ctx, m); err != nil {
-					return err
-				}
-				id := fmt.Sprint(step)
-				r := &contact.Record{Source: "web", SourceID: id, FamilyName: "x"}
-				added = &warehouse.SourceRow{Source: "web", SourceID: id, Hash: "h", Record: r, MasterID: m.ID, Features: fmt.Sprint("f1|", step)}
-				if err := tx.PutSourceRecord(ctx, added); err != nil {
-					return err
-				}
-				if err := tx.AddBlockKeys(ctx, added.ID, pick()); err != nil {
-					return err
-				}
-				if !rollback {
-					masters = append(masters, m.ID)
-				}
-			case 1: // new keys for a record
-				if err := tx.ReplaceBlockKeys(ctx, rows[rng.IntN(len(rows))].ID, pick()); err != nil {
-					return err
-				}
-			case 2: // a record moves to another master, alone
-				r := *rows[rng.IntN(len(rows))]
-				r.MasterID = masters[rng.IntN(len(masters))]
-				if err := tx.PutSourceRecord(ctx, &r); err != nil {
-					return err
-				}
-			case 3: // several move in a batch
-				var batch []*warehouse.SourceRow
-				for _, i := range rng.Perm(len(rows))[:2] {
-					r := *rows[i]
-					r.MasterID = masters[rng.IntN(len(masters))]
-					batch = append(batch, &r)
-				}
-				if err := tx.PutSourceRecords(ctx, batch); err != nil {
-					return err
-				}
-			case 4: // a record is withdrawn (its keys go) or comes back with new features
-				r := *rows[rng.IntN(len(rows))]
-				r.Deleted = rng.IntN(2) == 0
-				r.Features = fmt.Sprint("f1|v", step)
-				if err := tx.PutSourceRecord(ctx, &r); err != nil {
-					return err
-				}
-				var keys []string
-				if !r.Deleted {
-					keys = pick()
-				}
-				if err := tx.ReplaceBlockKeys(ctx, r.ID, keys); err != nil {
-					return err
-				}
+			var err error
+			if added, err = w.step(ctx, tx, op, step, rollback); err != nil {
+				return err
 			}
 			// What the next batch's preparation reads while this one is being written.
 			var ok bool
@@ -210,7 +148,7 @@ func prefetchChangesAreSound(t *testing.T, seed uint64) {
 			t.Fatalf("step %d: %v", step, err)
 		}
 		if err == nil && added != nil {
-			rows = append(rows, added)
+			w.rows = append(w.rows, added)
 		}
 		if okBefore {
 			check(step, "before the transaction", before)
@@ -225,7 +163,7 @@ func prefetchChangesAreSound(t *testing.T, seed uint64) {
 
 	// Known tells the records the warehouse holds (a hint that lets a resolver skip
 	// preparing updates and repeats) from those it does not.
-	if known := a.Known([]warehouse.SourceKey{{Source: "web", SourceID: rows[0].SourceID}, {Source: "web", SourceID: "never"}, {Source: "we", SourceID: "b" + rows[0].SourceID}}); !slices.Equal(known, []bool{true, false, false}) {
+	if known := a.Known([]warehouse.SourceKey{{Source: "web", SourceID: w.rows[0].SourceID}, {Source: "web", SourceID: "never"}, {Source: "we", SourceID: "b" + w.rows[0].SourceID}}); !slices.Equal(known, []bool{true, false, false}) {
 		t.Errorf("Known = %v, want [true false false]", known)
 	}
 
@@ -240,7 +178,7 @@ func prefetchChangesAreSound(t *testing.T, seed uint64) {
 	}
 	defer b.Close()
 	err = b.InTx(ctx, func(tx warehouse.Tx) error {
-		return tx.AddBlockKeys(ctx, rows[0].ID, []string{"email:other@x.fr"})
+		return tx.AddBlockKeys(ctx, w.rows[0].ID, []string{"email:other@x.fr"})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -156,96 +156,28 @@ func memoryIndexCoherent(t *testing.T, seed uint64) {
 		defer b.Close()
 		return candidatesOf(t, b, keyPool)
 	}
-	rng := rand.New(rand.NewPCG(seed, 7))
-	pick := func() []string {
-		var ks []string
-		for _, k := range keyPool {
-			if rng.IntN(3) == 0 {
-				ks = append(ks, k)
-			}
-		}
-		return ks
-	}
-	var rows []*warehouse.SourceRow
-	var masters []int64
+	w := &walk{rng: rand.New(rand.NewPCG(seed, 7)), keyPool: keyPool}
 	boom := errors.New("boom")
 	for step := 0; step < 120; step++ {
-		op := rng.IntN(6)
-		if len(rows) < 2 {
+		op := w.rng.IntN(6)
+		if len(w.rows) < 2 {
 			op = 0
 		}
-		rollback := rng.IntN(5) == 0
+		rollback := w.rng.IntN(5) == 0
 		err := a.InTx(ctx, func(tx warehouse.Tx) error {
 			// Read the index first, so that the transaction's changes go to a loaded one.
 			if _, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: keyPool[:1], MaxMasters: 3}); err != nil {
 				return err
 			}
-			var added *warehouse.SourceRow
-			switch op {
-			case 0: // a new record with its own master
-				m := &contact.Master{}
-				if err := tx.CreateMaster(ctx, m); err != nil {
-					return err
-				}
-				id := fmt.Sprint(step)
-				r := &contact.Record{Source: "web", SourceID: id, FamilyName: "x", UpdatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
-				added = &warehouse.SourceRow{Source: "web", SourceID: id, Hash: "h", UpdatedAt: r.UpdatedAt, Record: r, MasterID: m.ID, Features: fmt.Sprint("f1|", step)}
-				if err := tx.PutSourceRecord(ctx, added); err != nil {
-					return err
-				}
-				if err := tx.AddBlockKeys(ctx, added.ID, pick()); err != nil {
-					return err
-				}
-				if !rollback {
-					masters = append(masters, m.ID)
-				}
-			case 1: // new keys for a record
-				if err := tx.ReplaceBlockKeys(ctx, rows[rng.IntN(len(rows))].ID, pick()); err != nil {
-					return err
-				}
-			case 2: // a record moves to another master, alone
-				r := *rows[rng.IntN(len(rows))]
-				r.MasterID = masters[rng.IntN(len(masters))]
-				if err := tx.PutSourceRecord(ctx, &r); err != nil {
-					return err
-				}
-			case 3: // several move in a batch
-				var batch []*warehouse.SourceRow
-				for _, i := range rng.Perm(len(rows))[:2] {
-					r := *rows[i]
-					r.MasterID = masters[rng.IntN(len(masters))]
-					batch = append(batch, &r)
-				}
-				if err := tx.PutSourceRecords(ctx, batch); err != nil {
-					return err
-				}
-			case 4: // a record is withdrawn (its keys go) or comes back with new features
-				r := *rows[rng.IntN(len(rows))]
-				r.Deleted = rng.IntN(2) == 0
-				r.Features = fmt.Sprint("f1|v", step)
-				if err := tx.PutSourceRecord(ctx, &r); err != nil {
-					return err
-				}
-				var keys []string
-				if !r.Deleted {
-					keys = pick()
-				}
-				if err := tx.ReplaceBlockKeys(ctx, r.ID, keys); err != nil {
-					return err
-				}
-			case 5: // a record without keys joins a master, in a batch
-				id := fmt.Sprint("nokeys", step)
-				r := &contact.Record{Source: "crm", SourceID: id, FamilyName: "y"}
-				added = &warehouse.SourceRow{Source: "crm", SourceID: id, Hash: "h", Record: r, MasterID: masters[rng.IntN(len(masters))]}
-				if err := tx.PutSourceRecords(ctx, []*warehouse.SourceRow{added}); err != nil {
-					return err
-				}
+			added, err := w.step(ctx, tx, op, step, rollback)
+			if err != nil {
+				return err
 			}
 			if rollback {
 				return boom
 			}
 			if added != nil {
-				rows = append(rows, added)
+				w.rows = append(w.rows, added)
 			}
 			return nil
 		})
@@ -289,4 +221,95 @@ func memoryIndexCoherent(t *testing.T, seed uint64) {
 	if got := candidatesOf(t, a, append(keyPool, "email:only-b@x.fr")); got == before || strings.Contains(got, ":[") {
 		t.Errorf("after emptying row_keys the store still finds %s", got)
 	}
+}
+
+// walk is a random walk over a store's source rows, for the memory index's tests: the
+// rows and masters it made, its keys and its random source.
+type walk struct {
+	rng     *rand.Rand
+	keyPool []string
+	rows    []*warehouse.SourceRow
+	masters []int64
+}
+
+// pick returns a random subset of the key pool.
+func (w *walk) pick() []string {
+	var ks []string
+	for _, k := range w.keyPool {
+		if w.rng.IntN(3) == 0 {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+// step makes change op in tx: 0 a new record with its own master (kept in masters unless
+// the transaction is to roll back), 1 new keys for a record, 2 a record moved to another
+// master, 3 two moved in a batch, 4 a record withdrawn or back with new features, 5 a
+// record without keys joining a master in a batch. It returns the record added, if any
+// (the caller keeps it in rows once committed).
+func (w *walk) step(ctx context.Context, tx warehouse.Tx, op, step int, rollback bool) (*warehouse.SourceRow, error) {
+	rng, rows, masters, pick := w.rng, w.rows, w.masters, w.pick
+	var added *warehouse.SourceRow
+	switch op {
+	case 0: // a new record with its own master
+		m := &contact.Master{}
+		if err := tx.CreateMaster(ctx, m); err != nil {
+			return nil, err
+		}
+		id := fmt.Sprint(step)
+		r := &contact.Record{Source: "web", SourceID: id, FamilyName: "x", UpdatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+		added = &warehouse.SourceRow{Source: "web", SourceID: id, Hash: "h", UpdatedAt: r.UpdatedAt, Record: r, MasterID: m.ID, Features: fmt.Sprint("f1|", step)}
+		if err := tx.PutSourceRecord(ctx, added); err != nil {
+			return nil, err
+		}
+		if err := tx.AddBlockKeys(ctx, added.ID, pick()); err != nil {
+			return nil, err
+		}
+		if !rollback {
+			w.masters = append(w.masters, m.ID)
+		}
+	case 1: // new keys for a record
+		if err := tx.ReplaceBlockKeys(ctx, rows[rng.IntN(len(rows))].ID, pick()); err != nil {
+			return nil, err
+		}
+	case 2: // a record moves to another master, alone
+		r := *rows[rng.IntN(len(rows))]
+		r.MasterID = masters[rng.IntN(len(masters))]
+		if err := tx.PutSourceRecord(ctx, &r); err != nil {
+			return nil, err
+		}
+	case 3: // several move in a batch
+		var batch []*warehouse.SourceRow
+		for _, i := range rng.Perm(len(rows))[:2] {
+			r := *rows[i]
+			r.MasterID = masters[rng.IntN(len(masters))]
+			batch = append(batch, &r)
+		}
+		if err := tx.PutSourceRecords(ctx, batch); err != nil {
+			return nil, err
+		}
+	case 4: // a record is withdrawn (its keys go) or comes back with new features
+		r := *rows[rng.IntN(len(rows))]
+		r.Deleted = rng.IntN(2) == 0
+		r.Features = fmt.Sprint("f1|v", step)
+		if err := tx.PutSourceRecord(ctx, &r); err != nil {
+			return nil, err
+		}
+		var keys []string
+		if !r.Deleted {
+			keys = pick()
+		}
+		if err := tx.ReplaceBlockKeys(ctx, r.ID, keys); err != nil {
+			return nil, err
+		}
+	case 5: // a record without keys joins a master, in a batch
+		id := fmt.Sprint("nokeys", step)
+		r := &contact.Record{Source: "crm", SourceID: id, FamilyName: "y"}
+		added = &warehouse.SourceRow{Source: "crm", SourceID: id, Hash: "h", Record: r, MasterID: masters[rng.IntN(len(masters))]}
+		if err := tx.PutSourceRecords(ctx, []*warehouse.SourceRow{added}); err != nil {
+			return nil, err
+		}
+	}
+	return added, nil
 }

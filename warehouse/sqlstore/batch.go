@@ -180,11 +180,7 @@ func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[
 
 func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.CandidateSet, error) {
 	maxMasters, featuresVersion := q.MaxMasters, q.FeaturesVersion
-	set := &warehouse.CandidateSet{Masters: map[string][]int64{}, Rows: map[int64][]warehouse.SourceRow{}}
-	if q.KeyRows {
-		set.KeyRows = map[string][]int64{}
-	}
-	keys := slices.Compact(slices.Sorted(slices.Values(q.Keys)))
+	set, keys := newCandidateSet(q)
 	if len(keys) == 0 {
 		return set, nil
 	}
@@ -192,12 +188,7 @@ func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*wareh
 	// One statement that reads at most maxMasters+1 masters per key: a key that has more
 	// is over the cap, and it is never scanned to its end.
 	err := t.cappedKeyMasters(ctx, keys, maxMasters, func(k string, ms []int64) {
-		if len(ms) > maxMasters {
-			set.Skipped = append(set.Skipped, k)
-			return
-		}
-		set.Masters[k] = ms
-		masters = append(masters, ms...)
+		masters = placeKey(set, k, ms, maxMasters, masters)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("candidates: %w", err)
@@ -232,53 +223,83 @@ func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*wareh
 	return set, nil
 }
 
-// keyRows fills set.KeyRows for the keys of set.Masters: the candidate rows holding each.
-func (t *tx) keyRows(ctx context.Context, set *warehouse.CandidateSet) error {
+// newCandidateSet returns an empty set for q and q's keys, sorted and distinct.
+func newCandidateSet(q warehouse.CandidateQuery) (*warehouse.CandidateSet, []string) {
+	set := &warehouse.CandidateSet{Masters: map[string][]int64{}, Rows: map[int64][]warehouse.SourceRow{}}
+	if q.KeyRows {
+		set.KeyRows = map[string][]int64{}
+	}
+	return set, slices.Compact(slices.Sorted(slices.Values(q.Keys)))
+}
+
+// placeKey records key k's masters ms in set (k is skipped when they are over max) and
+// returns masters with them appended.
+func placeKey(set *warehouse.CandidateSet, k string, ms []int64, max int, masters []int64) []int64 {
+	switch {
+	case len(ms) > max:
+		set.Skipped = append(set.Skipped, k)
+	case len(ms) > 0:
+		set.Masters[k] = ms
+		masters = append(masters, ms...)
+	}
+	return masters
+}
+
+// fillKeyRows sets set.KeyRows from the rows that each reports under the keys of
+// set.Masters (sorted), keeping those of set.Rows, in ascending order.
+func fillKeyRows(set *warehouse.CandidateSet, each func(keys []string, add func(k string, id int64)) error) error {
 	live := map[int64]bool{}
 	for _, rows := range set.Rows {
 		for i := range rows {
 			live[rows[i].ID] = true
 		}
 	}
-	add := func(k string, id int64) {
+	err := each(slices.Sorted(maps.Keys(set.Masters)), func(k string, id int64) {
 		if live[id] {
 			set.KeyRows[k] = append(set.KeyRows[k], id)
 		}
-	}
-	keys := slices.Sorted(maps.Keys(set.Masters))
-	switch {
-	case t.s.mem != nil:
-		x, err := t.index(ctx)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
-			x.keyRows(k, func(id int64) { add(k, id) })
-		}
-	case t.d.Arrays:
-		rows, err := t.query(ctx, aKeyRows, keys)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var id int64
-			if err := rows.Scan(&k, &id); err != nil {
-				return err
-			}
-			add(k, id)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	default:
-		return errors.New("key rows: not supported by this dialect")
+	})
+	if err != nil {
+		return err
 	}
 	for k, ids := range set.KeyRows {
 		set.KeyRows[k] = slices.Compact(slices.Sorted(slices.Values(ids)))
 	}
 	return nil
+}
+
+// keyRows fills set.KeyRows for the keys of set.Masters: the candidate rows holding each.
+func (t *tx) keyRows(ctx context.Context, set *warehouse.CandidateSet) error {
+	return fillKeyRows(set, func(keys []string, add func(k string, id int64)) error {
+		switch {
+		case t.s.mem != nil:
+			x, err := t.index(ctx)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				x.keyRows(k, func(id int64) { add(k, id) })
+			}
+			return nil
+		case t.d.Arrays:
+			rows, err := t.query(ctx, aKeyRows, keys)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var k string
+				var id int64
+				if err := rows.Scan(&k, &id); err != nil {
+					return err
+				}
+				add(k, id)
+			}
+			return rows.Err()
+		default:
+			return errors.New("key rows: not supported by this dialect")
+		}
+	})
 }
 
 // candidateRowsSQL reads the live rows of the masters into set.Rows.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -821,11 +820,7 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 		}
 		fn()
 	}
-	set := &warehouse.CandidateSet{Masters: map[string][]int64{}, Rows: map[int64][]warehouse.SourceRow{}}
-	if q.KeyRows {
-		set.KeyRows = map[string][]int64{}
-	}
-	ks := slices.Compact(slices.Sorted(slices.Values(q.Keys)))
+	set, ks := newCandidateSet(q)
 	found := make([][]int64, len(ks))
 	chunks(len(ks), func(lo, hi int) {
 		read(func() {
@@ -836,13 +831,7 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 	})
 	var masters []int64
 	for i, k := range ks {
-		switch ms := found[i]; {
-		case len(ms) > q.MaxMasters:
-			set.Skipped = append(set.Skipped, k)
-		case len(ms) > 0:
-			set.Masters[k] = ms
-			masters = append(masters, ms...)
-		}
+		masters = placeKey(set, k, found[i], q.MaxMasters, masters)
 	}
 	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
 	byMaster := make([][]warehouse.SourceRow, len(masters))
@@ -857,26 +846,18 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 	if void.Load() || stale.Load() {
 		return nil, false
 	}
-	live := map[int64]bool{}
 	for j, rows := range byMaster {
 		if rows != nil {
 			set.Rows[masters[j]] = rows
-			for i := range rows {
-				live[rows[i].ID] = true
-			}
 		}
 	}
 	if q.KeyRows {
-		for _, k := range slices.Sorted(maps.Keys(set.Masters)) {
-			read(func() {
-				x.keyRows(k, func(id int64) {
-					if live[id] {
-						set.KeyRows[k] = append(set.KeyRows[k], id)
-					}
-				})
-			})
-			set.KeyRows[k] = slices.Compact(slices.Sorted(slices.Values(set.KeyRows[k])))
-		}
+		_ = fillKeyRows(set, func(keys []string, add func(k string, id int64)) error {
+			for _, k := range keys {
+				read(func() { x.keyRows(k, func(id int64) { add(k, id) }) })
+			}
+			return nil
+		})
 		if void.Load() {
 			return nil, false
 		}
