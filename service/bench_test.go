@@ -8,13 +8,16 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/internal/gctune"
 	"github.com/steward-crm/steward/internal/pgtest"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/resolve"
@@ -87,6 +90,7 @@ func preload(b testing.TB, s *Service, n int, seed int64) {
 //
 //	go test ./service -run '^$' -bench KafkaToPostgres -benchtime 1x
 func BenchmarkKafkaToPostgres(b *testing.B) {
+	gcFloor(b)
 	masters := 100000
 	if v := os.Getenv("STEWARD_BENCH_MASTERS"); v != "" {
 		fmt.Sscan(v, &masters)
@@ -116,6 +120,7 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
+				stopProfile := profileMeasured(b)
 				start := time.Now()
 				var stops []func()
 				var addrs []string
@@ -148,6 +153,7 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 				el := time.Since(start)
 				steady := time.Since(first)
 				b.StopTimer()
+				stopProfile()
 				logStageTimes(b, addrs[0])
 				for _, stop := range stops {
 					stop()
@@ -190,5 +196,145 @@ func logStageTimes(b *testing.B, addr string) {
 	slices.Sort(names)
 	for _, n := range names {
 		b.Logf("%s %g", n, sums[n])
+	}
+}
+
+// BenchmarkResolvePostgres measures the resolver alone on PostgreSQL: the records of
+// BenchmarkKafkaToPostgres's stream (5 000, 30 % duplicates), normalized and identified
+// off the clock, resolved in batches of 100 (STEWARD_BENCH_RESOLVE_BATCH) by one and
+// two workers against 100 000 masters (STEWARD_BENCH_MASTERS). Against the Kafka
+// benchmark it tells what the resolver and the database cost by themselves, without the
+// broker, the consumers, the normalizer's registry reads and the outbox forwarder.
+//
+//	go test ./service -run '^$' -bench ResolvePostgres -benchtime 1x
+func BenchmarkResolvePostgres(b *testing.B) {
+	gcFloor(b)
+	masters, size := 100000, 100
+	if v := os.Getenv("STEWARD_BENCH_MASTERS"); v != "" {
+		fmt.Sscan(v, &masters)
+	}
+	if v := os.Getenv("STEWARD_BENCH_RESOLVE_BATCH"); v != "" {
+		fmt.Sscan(v, &size)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				s, err := Open(context.Background(), Config{Database: pgtest.URL(b)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				preload(b, s, masters, 99)
+				if _, err := s.Store.(*sqlstore.Store).DB().Exec(`VACUUM ANALYZE`); err != nil {
+					b.Fatal(err)
+				}
+				recs := normalizedStream(b, s, 5000, 5)
+				batches := make(chan []*contact.Record, len(recs)/size+1)
+				for lo := 0; lo < len(recs); lo += size {
+					batches <- recs[lo:min(lo+size, len(recs))]
+				}
+				close(batches)
+				b.StartTimer()
+				stopProfile := profileMeasured(b)
+				start, cpu := time.Now(), cpuTime()
+				errs := make(chan error, workers)
+				for w := 0; w < workers; w++ {
+					go func() {
+						for batch := range batches {
+							pos := make([]string, len(batch))
+							for j, r := range batch {
+								pos[j] = "bench:" + r.SourceID
+							}
+							if _, err := s.Resolver.ResolveBatch(context.Background(), batch, pos); err != nil {
+								errs <- err
+								return
+							}
+						}
+						errs <- nil
+					}()
+				}
+				for w := 0; w < workers; w++ {
+					if err := <-errs; err != nil {
+						b.Fatal(err)
+					}
+				}
+				el, cpu := time.Since(start), cpuTime()-cpu
+				b.StopTimer()
+				stopProfile()
+				if n := countRows(b, s, `SELECT COUNT(*) FROM source_records WHERE source <> 'preload'`); n != len(recs) {
+					b.Fatalf("%d source rows written, want %d", n, len(recs))
+				}
+				b.ReportMetric(float64(len(recs))/el.Seconds(), "records/s")
+				b.ReportMetric(float64(cpu.Microseconds())/float64(len(recs)), "steward-cpu-µs/record")
+				s.Close()
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// normalizedStream returns the records of genFile(n, seed), normalized and identified
+// by s's chains (those that fail are left out).
+func normalizedStream(b *testing.B, s *Service, n int, seed int64) []*contact.Record {
+	g, err := synth.New(synth.Config{N: n, DupRate: 0.3, Seed: seed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var out []*contact.Record
+	for {
+		r, err := g.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.NormalizeChain.Process(ctx, r) != nil || s.IdentifyChain.Process(ctx, r) != nil {
+			continue
+		}
+		out = append(out, r)
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// profileMeasured writes a CPU profile of the measured phase to the file named by
+// STEWARD_BENCH_CPUPROFILE (go test's -cpuprofile would be mostly the warehouse's
+// preload); the returned function stops it.
+func profileMeasured(b *testing.B) func() {
+	path := os.Getenv("STEWARD_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
+		}
+	}
+}
+
+// gcFloor sets the collector's heap floor that the steward binary sets (internal/gctune),
+// so that the figures are the binary's; GOGC set in the environment turns it off, as it
+// does for the binary.
+func gcFloor(b *testing.B) {
+	if os.Getenv("GOGC") == "" {
+		gctune.Floor(gctune.DefaultFloor)
+		b.Cleanup(func() { gctune.Floor(0) })
 	}
 }

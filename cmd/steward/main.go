@@ -10,7 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"syscall"
+
+	"github.com/steward-crm/steward/internal/gctune"
 )
 
 // command is one subcommand. run gets the arguments after the command name.
@@ -60,7 +63,29 @@ func main() {
 		stop()
 	}()
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	if err := gcFloor(e.getenv); err != nil {
+		fmt.Fprintf(e.stderr, "steward: %v\n", err)
+		os.Exit(2)
+	}
 	os.Exit(run(ctx, os.Args[1:], e))
+}
+
+// gcFloor keeps the collector's heap goal at STEWARD_GC_FLOOR MiB at least (default 256,
+// 0: off; see internal/gctune), unless GOGC is set: the user's GOGC is left as it is.
+func gcFloor(getenv func(string) string) error {
+	if getenv("GOGC") != "" {
+		return nil
+	}
+	floor := uint64(gctune.DefaultFloor)
+	if v := getenv("STEWARD_GC_FLOOR"); v != "" {
+		mib, err := strconv.ParseUint(v, 10, 32)
+		if err != nil {
+			return fmt.Errorf("STEWARD_GC_FLOOR=%q: want a whole number of MiB (0: off)", v)
+		}
+		floor = mib << 20
+	}
+	gctune.Floor(floor)
+	return nil
 }
 
 // run dispatches a command line and returns the exit code: 0 ok, 1 failure, 2 usage.

@@ -15,6 +15,11 @@
 //     postgres would): initdb and pg_ctl refuse to run as root. The postmaster is started
 //     directly (not through pg_ctl start) so that it stays a child of the test binary.
 //
+// For profiling, the ephemeral cluster takes more server settings from
+// STEWARD_PGTEST_SETTINGS (space-separated name=value pairs, e.g. "shared_buffers=1GB
+// shared_preload_libraries=pg_stat_statements"), and STEWARD_PGTEST_LOG_SLOW=N logs the
+// statements slower than N ms into a copy at STEWARD_PGTEST_LOG_SLOW_FILE when it stops.
+//
 // If no PostgreSQL can be found or started, URL skips the test with the reason, except
 // when CI=true: there a test that needs PostgreSQL fails instead of silently skipping.
 //

@@ -273,6 +273,11 @@ func (c *cluster) startPostmaster() error {
 		// STEWARD_PGTEST_LOG_SLOW_FILE when the cluster stops (profiling benchmarks).
 		cmd.Args = append(cmd.Args, "-c", "log_min_duration_statement="+v)
 	}
+	// STEWARD_PGTEST_SETTINGS adds server settings, space-separated name=value pairs
+	// (profiling benchmarks: "shared_buffers=512MB track_io_timing=on").
+	for _, kv := range strings.Fields(os.Getenv("STEWARD_PGTEST_SETTINGS")) {
+		cmd.Args = append(cmd.Args, "-c", kv)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Its own process group (a terminal's ^C reaches the test binary, which stops the
 	// cluster), and SIGINT (fast shutdown) when the test binary dies, however it dies.

@@ -1,0 +1,100 @@
+// Package gctune gives the Go collector a floor under its heap goal.
+//
+// The collector starts a cycle when the heap has grown by GOGC percent (100) over what the
+// last cycle left live. A steward process whose live heap is small (a PostgreSQL
+// warehouse: no in-memory index) but which allocates fast (each resolved record decodes
+// its candidates' features, encodes JSON and query parameters) then collects many times a
+// second: measured on BenchmarkResolvePostgres, the collector took a third of the
+// process's CPU, on cores the database shares. Floor raises GOGC, after every cycle, so
+// that the next goal is at least the floor while the live heap is small, and gives it
+// back to 100 once the live heap reaches half of the floor (the SQLite memory index:
+// hundreds of MiB live, where a raised GOGC would be GiBs). A memory limit (GOMEMLIMIT)
+// still applies on top.
+package gctune
+
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+)
+
+// DefaultFloor is the heap goal steward's commands keep at least: 256 MiB.
+const DefaultFloor = 256 << 20
+
+// maxPercent bounds the GOGC set: with a live heap of a few MiB the floor would
+// otherwise ask for tens of thousands of percent.
+const maxPercent = 5000
+
+var (
+	mu      sync.Mutex
+	floor   uint64
+	percent = 100
+	armed   bool
+)
+
+// Floor keeps the collector's heap goal at or above bytes (0: back to GOGC 100 from the
+// next cycle on). It is meant for a process's main, before its work starts, and only when
+// the user has not set GOGC (main checks; this package reads no environment).
+func Floor(bytes uint64) {
+	mu.Lock()
+	defer mu.Unlock()
+	floor = bytes
+	tuneLocked()
+	if !armed && bytes > 0 {
+		armed = true
+		arm()
+	}
+}
+
+// sentinel is a heap object whose finalizer runs once after each collection.
+type sentinel struct{ _ [16]byte }
+
+func arm() {
+	runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
+		mu.Lock()
+		defer mu.Unlock()
+		tuneLocked()
+		if floor > 0 {
+			arm()
+		} else {
+			armed = false
+		}
+	})
+}
+
+// tuneLocked sets GOGC from the live heap of the last cycle and the floor.
+func tuneLocked() {
+	want := percentFor(liveHeap(), floor)
+	if want != percent {
+		percent = want
+		debug.SetGCPercent(want)
+	}
+}
+
+// percentFor is the GOGC whose goal, live*(1+p/100), reaches floor: at least 100, at
+// most maxPercent.
+func percentFor(live, floor uint64) int {
+	if live == 0 || floor <= 2*live {
+		return 100
+	}
+	return int(min(uint64(maxPercent), (floor-live)*100/live))
+}
+
+var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+
+// liveHeap is the heap the last collection marked live (0 before the first).
+func liveHeap() uint64 {
+	metrics.Read(liveSample)
+	if liveSample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return liveSample[0].Value.Uint64()
+}
+
+// Percent is the GOGC the tuner set last (100 when it never raised it).
+func Percent() int {
+	mu.Lock()
+	defer mu.Unlock()
+	return percent
+}
