@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -162,6 +163,7 @@ func BenchmarkResolveStreaming(b *testing.B) {
 				genCPU, genSys = 0, 0
 			}
 			b.ResetTimer()
+			stopProfile := profileMeasured(b, name)
 			cpu0, sys0 := cpuTime(), sysTime()
 			done := 0
 			if c.batcher {
@@ -191,6 +193,7 @@ func BenchmarkResolveStreaming(b *testing.B) {
 					done += batch
 				}
 			}
+			stopProfile()
 			b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "records/s")
 			// CPU time per record (the process's user + system time, record generation
 			// off the clock included, a few µs): steadier than wall time on a shared VM,
@@ -289,4 +292,28 @@ func resolveInBatches(ctx context.Context, rs *Resolver, recs []*contact.Record,
 		}
 	}
 	return nil
+}
+
+// profileMeasured writes a CPU profile of case name's measured phase to
+// STEWARD_BENCH_CPUPROFILE with the case appended ("cpu.prof.batch=100,batcher"): go
+// test's -cpuprofile would be mostly the index's load and the warm-up. The returned
+// function stops it.
+func profileMeasured(b *testing.B, name string) func() {
+	path := os.Getenv("STEWARD_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path + "." + name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
+		}
+	}
 }

@@ -604,3 +604,57 @@ func TestOpenGivesUpOnASilentServer(t *testing.T) {
 		t.Errorf("Open gave up after %s, want about the connect timeout (300 ms)", el)
 	}
 }
+
+// Registry lookups (the identify stage's company and domain reads) have a pool of their
+// own: with every connection of the main pool in a transaction (resolvers waiting on key
+// locks, say) they still answer, and they never take the resolvers' connections.
+func TestRegistryLookupsHaveTheirOwnPool(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	ctx := context.Background()
+	var txs []*sql.Tx
+	for range MaxOpenConns {
+		tx, err := s.DB().BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		txs = append(txs, tx)
+	}
+	defer func() {
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+	}()
+	// The main pool is exhausted: a statement on it waits for a connection.
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := s.DB().ExecContext(short, `SELECT 1`); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("statement on the exhausted main pool: %v, want it to wait past its deadline", err)
+	}
+	lookup, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*MaxReaderConns)
+	for range 2 * MaxReaderConns {
+		wg.Go(func() {
+			if _, err := s.CompanyCandidates(lookup, "acme", "75001", 5); err != nil {
+				errs <- fmt.Errorf("company candidates: %w", err)
+			}
+			if _, err := s.DomainOwners(lookup, "acme.example"); err != nil {
+				errs <- fmt.Errorf("domain owners: %w", err)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var conns int
+	if err := txs[0].QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`).Scan(&conns); err != nil {
+		t.Fatal(err)
+	}
+	// The main pool's connections, the reader pool's, and none beyond them.
+	if conns > MaxOpenConns+MaxReaderConns {
+		t.Errorf("%d connections to the database, want at most %d + %d", conns, MaxOpenConns, MaxReaderConns)
+	}
+}
