@@ -42,6 +42,7 @@ func Run(t *testing.T, h Harness) {
 		{"RollbackOnError", testRollback},
 		{"PanicRollsBack", testPanicRollsBack},
 		{"Stats", testStats},
+		{"CompanyCandidates", testCompanyCandidates},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, h) })
@@ -769,5 +770,61 @@ func testStats(t *testing.T, h Harness) {
 	}
 	if st.SourceRecords != 2 || st.Masters != 2 || st.AverageQuality != 40 || st.FieldStatuses["email"]["valid"] != 2 {
 		t.Errorf("stats %+v", st)
+	}
+}
+
+// testCompanyCandidates pins the order of Registry.CompanyCandidates: exact name keys (by
+// SIRET), then the other keys of the same first token (by key, SIRET), then the
+// companies at the postcode (by SIRET), each part at most limit.
+func testCompanyCandidates(t *testing.T, h Harness) {
+	reg, ok := h.Open(t).(warehouse.Registry)
+	if !ok {
+		t.Fatal("the store is not a warehouse.Registry")
+	}
+	ctx := context.Background()
+	co := func(siret, nameKey, postcode string) warehouse.Company {
+		return warehouse.Company{Key: siret, SIREN: siret[:9], Name: nameKey, NameKey: nameKey, Postcode: postcode, Country: "FR"}
+	}
+	err := reg.UpsertCompanies(ctx, []warehouse.Company{
+		co("20000000000002", "acme industrie", "75001"),
+		co("10000000000001", "acme industrie", "69001"),
+		co("30000000000003", "acme zeta", "13001"),
+		co("40000000000004", "acme batiment", "13001"),
+		co("50000000000005", "zenith", "75001"),
+		co("60000000000006", "zenith", "69002"),
+		co("70000000000007", "acmeco", "75002"),
+	}, warehouse.ImportCheckpoint{File: "storetest", Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := func(nameKey, postcode string, limit int) []string {
+		t.Helper()
+		cs, err := reg.CompanyCandidates(ctx, nameKey, postcode, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, c := range cs {
+			out = append(out, c.Key[:1])
+		}
+		return out
+	}
+	for _, c := range []struct {
+		nameKey, postcode string
+		limit             int
+		want              []string
+	}{
+		// exact 1, 2; same first token by key: batiment 4, zeta 3; at 75001: 2, 5.
+		{"acme industrie", "75001", 10, []string{"1", "2", "4", "3", "2", "5"}},
+		{"acme industrie", "75001", 1, []string{"1", "4", "2"}},
+		{"acme industrie", "", 10, []string{"1", "2", "4", "3"}},
+		{"", "75001", 10, []string{"2", "5"}},
+		{"acme", "", 10, []string{"4", "1", "2", "3"}}, // no exact key: "acme batiment" < "acme industrie" (by SIRET) < "acme zeta"
+		{"", "", 10, []string{}},
+		{"nobody", "99999", 10, []string{}},
+	} {
+		if got := keys(c.nameKey, c.postcode, c.limit); !slices.Equal(got, c.want) {
+			t.Errorf("CompanyCandidates(%q, %q, %d) = %v, want %v", c.nameKey, c.postcode, c.limit, got, c.want)
+		}
 	}
 }
