@@ -29,5 +29,8 @@
 //     real bug, and running the transaction ten more times would only hide it longer.
 //
 // Open migrates under a session advisory lock, so several processes may start at once
-// on a fresh database.
+// on a fresh database. The store has two connection pools: MaxOpenConns for
+// transactions and writes, MaxReaderConns for the registry lookups of the identify stage
+// (Store.SetReader), so that the lookups of many messages in flight neither take the
+// resolvers' connections nor crowd the server's cores (postgres.go).
 package postgres
