@@ -47,8 +47,10 @@ func Floor(bytes uint64) {
 	}
 }
 
-// sentinel is a heap object whose finalizer runs once after each collection.
-type sentinel struct{ _ [16]byte }
+// sentinel is a heap object whose finalizer runs once after each collection. It holds
+// a pointer so that it is never combined with other objects by the tiny allocator
+// (pointer-free objects under 16 bytes), whose finalizers may never run.
+type sentinel struct{ _ *sentinel }
 
 func arm() {
 	runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
