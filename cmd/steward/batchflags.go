@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/steward-crm/steward/internal/gctune"
 	"io"
 	"os"
 	"runtime/debug"
@@ -85,15 +86,7 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		}
 		defer stop()
 	}
-	if b.memLimit > 0 {
-		debug.SetMemoryLimit(b.memLimit)
-		// A batch run holds every record's features until the end: collect garbage
-		// less often (the heap may grow to 3× the live data instead of 2×), the memory
-		// limit still bounding it. GOGC in the environment overrides this.
-		if os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(200)
-		}
-	}
+	batchGC(b.memLimit, os.Getenv("GOGC") != "")
 	start := time.Now()
 	res, err := do(cfg)
 	if err != nil {
@@ -189,4 +182,20 @@ func writeFileWith(path string, fn func(io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// batchGC sets the collector for a batch run under a soft memory limit (0: leaves it as
+// it is). A batch run holds every record's features until the end: garbage is collected
+// less often (the heap may grow to 3× the live data instead of 2×), the memory limit
+// still bounding it. GOGC in the environment (userGOGC) overrides this. main's heap
+// floor is turned off first, or it would set GOGC back after a cycle.
+func batchGC(memLimit int64, userGOGC bool) {
+	if memLimit <= 0 {
+		return
+	}
+	debug.SetMemoryLimit(memLimit)
+	if !userGOGC {
+		gctune.Floor(0)
+		debug.SetGCPercent(200)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -34,5 +35,31 @@ func TestGCFloor(t *testing.T) {
 	}
 	if err := gcFloor(env(map[string]string{"STEWARD_GC_FLOOR": "0"})); err != nil || gctune.Percent() != 100 {
 		t.Fatalf("STEWARD_GC_FLOOR=0: err %v, GOGC %d; want 100", err, gctune.Percent())
+	}
+}
+
+// A batch run's GOGC 200 stays: main's heap floor, on from the start, no longer resets it
+// after the next cycle.
+func TestBatchGCKeepsItsGOGC(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer gctune.Floor(0)
+	if err := gcFloor(func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	batchGC(3<<30, false)
+	// The batch's records: a live heap past half the floor, where the floor would ask
+	// for GOGC 100.
+	held := make([][]byte, 160)
+	for i := range held {
+		held[i] = make([]byte, 1<<20)
+	}
+	for range 5 {
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond) // the tuner's finalizer runs after the cycle
+	}
+	runtime.KeepAlive(held)
+	if p := debug.SetGCPercent(200); p != 200 {
+		t.Fatalf("GOGC %d after a batch run's setup and five cycles over 160 MiB live, want 200", p)
 	}
 }
