@@ -163,41 +163,34 @@ func (s *Store) CompaniesByLEI(ctx context.Context, lei string) ([]warehouse.Com
 }
 
 // CompanyCandidates implements warehouse.Registry: the (name_token, name_key) index, exact
-// keys first (by SIRET), then the keys of the same first token (by key, SIRET), then the
-// postcode index (by SIRET), each part at most limit companies. One statement, one round
-// trip: the identify stage asks for every record with a company, and three round trips
-// a record were most of its lookups on PostgreSQL.
+// keys first, and the postcode index.
 func (s *Store) CompanyCandidates(ctx context.Context, nameKey, postcode string, limit int) ([]warehouse.Company, error) {
-	var parts []string
-	var args []any
-	part := func(n int, where string, a ...any) {
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS part, %s FROM companies %s LIMIT ?) AS p%d`, n, companyCols, where, n))
-		args = append(args, append(a, limit)...)
-	}
+	var out []warehouse.Company
 	if nameKey != "" {
 		first := firstToken(nameKey)
-		part(1, `WHERE name_token = ? AND name_key = ? ORDER BY siret`, first, nameKey)
-		part(2, `WHERE name_token = ? AND name_key <> ? ORDER BY name_key, siret`, first, nameKey)
+		exact, err := s.queryCompanies(ctx, `WHERE name_token = ? AND name_key = ? ORDER BY siret LIMIT ?`, first, nameKey, limit)
+		if err != nil {
+			return nil, err
+		}
+		prefix, err := s.queryCompanies(ctx, `WHERE name_token = ? AND name_key <> ? ORDER BY name_key, siret LIMIT ?`,
+			first, nameKey, limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(exact, prefix...)
 	}
 	if postcode != "" {
-		part(3, `WHERE postcode = ? ORDER BY siret`, postcode)
+		at, err := s.queryCompanies(ctx, `WHERE postcode = ? ORDER BY siret LIMIT ?`, postcode, limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, at...)
 	}
-	if len(parts) == 0 {
-		return nil, nil
-	}
-	q := `SELECT ` + companyCols + ` FROM (` + strings.Join(parts, ` UNION ALL `) + `) AS c
-ORDER BY part, CASE WHEN part = 2 THEN name_key ELSE '' END, siret`
-	return s.selectCompanies(ctx, q, args...)
+	return out, nil
 }
 
-// queryCompanies reads the companies of a WHERE clause (and its ORDER BY, LIMIT).
 func (s *Store) queryCompanies(ctx context.Context, where string, args ...any) ([]warehouse.Company, error) {
-	return s.selectCompanies(ctx, `SELECT `+companyCols+` FROM companies `+where, args...)
-}
-
-// selectCompanies reads the companies a query of companyCols returns, in its order.
-func (s *Store) selectCompanies(ctx context.Context, q string, args ...any) ([]warehouse.Company, error) {
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(q), args...)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+companyCols+` FROM companies `+where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("registry lookup: %w", err)
 	}
