@@ -307,14 +307,15 @@ func cpuTime() time.Duration {
 }
 
 // profileMeasured writes a CPU profile of the measured phase to the file named by
-// STEWARD_BENCH_CPUPROFILE (go test's -cpuprofile would be mostly the warehouse's
-// preload); the returned function stops it.
+// STEWARD_BENCH_CPUPROFILE, with the benchmark's name appended
+// ("cpu.prof.BenchmarkResolvePostgres_workers=1"; go test's -cpuprofile would be mostly
+// the warehouse's preload); the returned function stops it.
 func profileMeasured(b *testing.B) func() {
 	path := os.Getenv("STEWARD_BENCH_CPUPROFILE")
 	if path == "" {
 		return func() {}
 	}
-	f, err := os.Create(path)
+	f, err := os.Create(path + "." + strings.ReplaceAll(b.Name(), "/", "_"))
 	if err != nil {
 		b.Fatal(err)
 	}

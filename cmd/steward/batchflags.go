@@ -42,7 +42,7 @@ func (b *batchFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&b.top, "top", 5, "false positives and negatives to explain with -truth")
 	fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	fs.StringVar(&b.memProfile, "memprofile", "", "write an allocation profile (pprof allocs) of the run to this file")
-	fs.Int64Var(&b.memLimit, "memory-limit", 3<<30, "soft memory limit in bytes (the garbage collector works harder near it; 0: none, and the default GOGC)")
+	fs.Int64Var(&b.memLimit, "memory-limit", 3<<30, "soft memory limit in bytes (the garbage collector works harder near it; GOMEMLIMIT in the environment wins; 0: none, GOGC then follows STEWARD_GC_FLOOR)")
 }
 
 // config builds the batch configuration: rules and normalization chains of the service.
@@ -86,7 +86,7 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		}
 		defer stop()
 	}
-	batchGC(b.memLimit, os.Getenv("GOGC") != "")
+	batchGC(b.memLimit, os.Getenv("GOGC") != "", os.Getenv("GOMEMLIMIT") != "")
 	start := time.Now()
 	res, err := do(cfg)
 	if err != nil {
@@ -187,13 +187,16 @@ func writeFileWith(path string, fn func(io.Writer) error) error {
 // batchGC sets the collector for a batch run under a soft memory limit (0: leaves it as
 // it is). A batch run holds every record's features until the end: garbage is collected
 // less often (the heap may grow to 3× the live data instead of 2×), the memory limit
-// still bounding it. GOGC in the environment (userGOGC) overrides this. main's heap
-// floor is turned off first, or it would set GOGC back after a cycle.
-func batchGC(memLimit int64, userGOGC bool) {
+// still bounding it. GOGC and GOMEMLIMIT in the environment (userGOGC, userLimit) win
+// over this. main's heap floor is turned off first, or it would set GOGC back after a
+// cycle.
+func batchGC(memLimit int64, userGOGC, userLimit bool) {
 	if memLimit <= 0 {
 		return
 	}
-	debug.SetMemoryLimit(memLimit)
+	if !userLimit {
+		debug.SetMemoryLimit(memLimit)
+	}
 	if !userGOGC {
 		gctune.Floor(0)
 		debug.SetGCPercent(200)

@@ -47,7 +47,7 @@ func TestBatchGCKeepsItsGOGC(t *testing.T) {
 	if err := gcFloor(func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}
-	batchGC(3<<30, false)
+	batchGC(3<<30, false, false)
 	// The batch's records: a live heap past half the floor, where the floor would ask
 	// for GOGC 100.
 	held := make([][]byte, 160)

@@ -6,7 +6,8 @@
 // its candidates' features, encodes JSON and query parameters) then collects many times a
 // second: measured on BenchmarkResolvePostgres, the collector took a third of the
 // process's CPU, on cores the database shares. Floor raises GOGC, after every cycle, so
-// that the next goal is at least the floor while the live heap is small, and gives it
+// that the next goal is at least the floor while the live heap is small (GOGC at most
+// 5000: under ~5 MiB live the goal is 51 times the live heap, not the floor), and gives it
 // back to 100 once the live heap reaches half of the floor (the SQLite memory index:
 // hundreds of MiB live, where a raised GOGC would be GiBs). A memory limit (GOMEMLIMIT)
 // still applies on top.
@@ -83,15 +84,15 @@ func percentFor(live, floor uint64) int {
 	return int(min(uint64(maxPercent), (floor-live)*100/live))
 }
 
-var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-
-// liveHeap is the heap the last collection marked live (0 before the first).
+// liveHeap is the heap the last collection marked live (0 before the first). Its sample
+// is its own: the finalizer and the tests read at once.
 func liveHeap() uint64 {
-	metrics.Read(liveSample)
-	if liveSample[0].Value.Kind() != metrics.KindUint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
 		return 0
 	}
-	return liveSample[0].Value.Uint64()
+	return s[0].Value.Uint64()
 }
 
 // Percent is the GOGC the tuner set last (100 when it never raised it).

@@ -25,11 +25,14 @@ import (
 // dozen: a resolve transaction queued behind them for a connection, and a database on
 // few cores ran eight backends of lookups against the resolver's one. Measured with
 // BenchmarkKafkaToPostgres (one process, 2 cores shared with the database): 1 238–1 881
-// records/s with a reader pool of 1, 2 or 4 connections, 913–1 233 with one pool.
+// records/s with a reader pool of 1, 2 or 4 connections, 913–1 233 with one pool; 4
+// measured 1 535–1 610 against 2's 1 405–1 516 in three pairs, and leaves room for a
+// database further away (each lookup a network round trip; most answers are cached, see
+// registry.Directory).
 const (
 	MaxOpenConns   = 8
 	MaxIdleConns   = 8
-	MaxReaderConns = 2
+	MaxReaderConns = 4
 )
 
 // migrateLockClass and migrateLockID name the session advisory lock (two-int form: its key space does not overlap
@@ -137,8 +140,9 @@ var DefaultConnectTimeout = 10 * time.Second
 // Open connects to the PostgreSQL database at url (postgres://user:pass@host:port/db?...,
 // or a key=value connection string) and migrates it. Several processes may open the same
 // database at once: migrations are serialized by a session advisory lock. Sessions are
-// named "steward" in pg_stat_activity unless url sets application_name. The pool holds
-// MaxOpenConns connections; tune it with s.DB().SetMaxOpenConns.
+// named "steward" in pg_stat_activity unless url sets application_name. A process holds
+// at most MaxOpenConns + MaxReaderConns connections (12): the main pool's size can be
+// tuned with s.DB().SetMaxOpenConns.
 func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {

@@ -649,12 +649,54 @@ func TestRegistryLookupsHaveTheirOwnPool(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	var conns int
-	if err := txs[0].QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`).Scan(&conns); err != nil {
+}
+
+// At most MaxReaderConns lookups reach the server at once: with the registry's tables
+// locked, the lookups that have a connection wait on the lock, the others for a
+// connection of the reader pool.
+func TestRegistryLookupsAtMostMaxReaderConns(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	ctx := context.Background()
+	lock, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// The main pool's connections, the reader pool's, and none beyond them.
-	if conns > MaxOpenConns+MaxReaderConns {
-		t.Errorf("%d connections to the database, want at most %d + %d", conns, MaxOpenConns, MaxReaderConns)
+	defer lock.Rollback()
+	if _, err := lock.ExecContext(ctx, `LOCK TABLE companies, company_domains IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	lookup, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*MaxReaderConns)
+	for range 2 * MaxReaderConns {
+		wg.Go(func() {
+			if _, err := s.CompanyCandidates(lookup, "acme", "75001", 5); err != nil {
+				errs <- err
+			}
+		})
+	}
+	waiting := func() int {
+		var n int
+		if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for deadline := time.Now().Add(10 * time.Second); waiting() < MaxReaderConns; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d lookups waiting on the locked registry after 10 s, want %d", waiting(), MaxReaderConns)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // time for more to arrive, were the pool unbounded
+	if n := waiting(); n != MaxReaderConns {
+		t.Errorf("%d lookups at the server at once, want %d (MaxReaderConns)", n, MaxReaderConns)
+	}
+	lock.Rollback()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
