@@ -34,8 +34,8 @@ var (
 	armed   bool
 )
 
-// Floor keeps the collector's heap goal at or above bytes (0: back to GOGC 100 from the
-// next cycle on). It is meant for a process's main, before its work starts, and only when
+// Floor keeps the collector's heap goal at or above bytes (0: GOGC back to 100 at once and
+// the tuner stopped). It is meant for a process's main, before its work starts, and only when
 // the user has not set GOGC (main checks; this package reads no environment).
 func Floor(bytes uint64) {
 	mu.Lock()
