@@ -43,7 +43,11 @@ func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
 			if noCity {
 				cityRaw = city
 			}
-		} else if pc, city, ok := n.splitPostcodeCity(cityRaw, cc); ok && noPC {
+		} else if pc, city, ok := n.splitPostcodeCity(strings.Trim(clean(cityRaw), cityTrim), cc); ok && noPC {
+			// Read as the city will be written: a control character between the
+			// postcode and the city ("08888\x01Town") is a space once cleaned, and
+			// punctuation before the postcode (";;00000 Town") is trimmed; a second pass
+			// would find the postcode the first one missed.
 			pcRaw, cityRaw = pc, city
 			moved = append(moved, "postcode.from_city")
 		}
