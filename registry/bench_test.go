@@ -6,10 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/steward-crm/steward/internal/measure"
 	"github.com/steward-crm/steward/registry"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
@@ -49,7 +49,7 @@ func BenchmarkImportSIRENE(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cpu0 := cpuTime()
+		cpu0 := measure.CPUTime()
 		t0 := time.Now()
 		batch, _ := strconv.Atoi(os.Getenv("STEWARD_BENCH_BATCH"))
 		im := &registry.Importer{Registry: st, BatchSize: batch, Options: registry.Options{LegalForms: forms}}
@@ -57,26 +57,13 @@ func BenchmarkImportSIRENE(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		wall, cpu := time.Since(t0), cpuTime()-cpu0
+		wall, cpu := time.Since(t0), measure.CPUTime()-cpu0
 		st.Close()
 		if sum.Rows != int64(rows) {
 			b.Fatalf("imported %d rows, want %d", sum.Rows, rows)
 		}
 		b.ReportMetric(float64(rows)/wall.Seconds(), "rows/s")
 		b.ReportMetric(float64(rows)/cpu.Seconds(), "rows/cpu-s")
-		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-MiB")
+		b.ReportMetric(float64(measure.PeakRSS())/(1<<20), "peak-MiB")
 	}
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// peakRSS returns the process's peak resident set size in bytes (Linux: KiB units).
-func peakRSS() int64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return ru.Maxrss * 1024
 }

@@ -8,14 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/measure"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
@@ -148,11 +147,11 @@ func BenchmarkResolveStreaming(b *testing.B) {
 			next := func(i int) *contact.Record {
 				for i >= len(recs) {
 					b.StopTimer()
-					c, sy := cpuTime(), sysTime()
+					c, sy := measure.CPUTime(), measure.SysTime()
 					seed++
 					recs = append(recs, benchRecords(b, r, synth.Config{N: 2000, Seed: seed, Sources: []string{fmt.Sprint(src, "-", seed)}})...)
-					genCPU += cpuTime() - c
-					genSys += sysTime() - sy
+					genCPU += measure.CPUTime() - c
+					genSys += measure.SysTime() - sy
 					b.StartTimer()
 				}
 				return recs[i]
@@ -163,8 +162,8 @@ func BenchmarkResolveStreaming(b *testing.B) {
 				genCPU, genSys = 0, 0
 			}
 			b.ResetTimer()
-			stopProfile := profileMeasured(b, name)
-			cpu0, sys0 := cpuTime(), sysTime()
+			stopProfile := measure.Profile(b)
+			cpu0, sys0 := measure.CPUTime(), measure.SysTime()
 			done := 0
 			if c.batcher {
 				bt := &Batcher{Resolver: rs, Max: batch, Workers: 1}
@@ -198,9 +197,9 @@ func BenchmarkResolveStreaming(b *testing.B) {
 			// CPU time per record (the process's user + system time, record generation
 			// off the clock included, a few µs): steadier than wall time on a shared VM,
 			// and it counts the work done on both cores.
-			b.ReportMetric(float64((cpuTime()-cpu0-genCPU).Microseconds())/float64(done), "cpu-µs/record")
+			b.ReportMetric(float64((measure.CPUTime()-cpu0-genCPU).Microseconds())/float64(done), "cpu-µs/record")
 			// The system's part of it (the database's file writes, page faults).
-			b.ReportMetric(float64((sysTime()-sys0-genSys).Microseconds())/float64(done), "sys-µs/record")
+			b.ReportMetric(float64((measure.SysTime()-sys0-genSys).Microseconds())/float64(done), "sys-µs/record")
 		})
 	}
 }
@@ -244,24 +243,6 @@ func buildBenchWarehouse(b *testing.B, path string, n int, r *rules.Rules, eng *
 	b.Logf("built %s: %d records in %s", path, n, time.Since(start))
 }
 
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// sysTime is the process's system CPU time so far.
-func sysTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Stime.Nano())
-}
-
 // copyFile copies a closed SQLite file (its WAL checkpointed into it at close).
 func copyFile(from, to string) error {
 	in, err := os.Open(from)
@@ -292,28 +273,4 @@ func resolveInBatches(ctx context.Context, rs *Resolver, recs []*contact.Record,
 		}
 	}
 	return nil
-}
-
-// profileMeasured writes a CPU profile of case name's measured phase to
-// STEWARD_BENCH_CPUPROFILE with the case appended ("cpu.prof.batch=100,batcher"): go
-// test's -cpuprofile would be mostly the index's load and the warm-up. The returned
-// function stops it.
-func profileMeasured(b *testing.B, name string) func() {
-	path := os.Getenv("STEWARD_BENCH_CPUPROFILE")
-	if path == "" {
-		return func() {}
-	}
-	f, err := os.Create(path + "." + name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		b.Fatal(err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		if err := f.Close(); err != nil {
-			b.Error(err)
-		}
-	}
 }

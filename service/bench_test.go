@@ -8,16 +8,15 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"runtime/pprof"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/internal/gctune"
+	"github.com/steward-crm/steward/internal/measure"
 	"github.com/steward-crm/steward/internal/pgtest"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/resolve"
@@ -120,7 +119,7 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				stopProfile := profileMeasured(b)
+				stopProfile := measure.Profile(b)
 				start := time.Now()
 				var stops []func()
 				var addrs []string
@@ -235,8 +234,8 @@ func BenchmarkResolvePostgres(b *testing.B) {
 				}
 				close(batches)
 				b.StartTimer()
-				stopProfile := profileMeasured(b)
-				start, cpu := time.Now(), cpuTime()
+				stopProfile := measure.Profile(b)
+				start, cpu := time.Now(), measure.CPUTime()
 				errs := make(chan error, workers)
 				for w := 0; w < workers; w++ {
 					go func() {
@@ -258,7 +257,7 @@ func BenchmarkResolvePostgres(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				el, cpu := time.Since(start), cpuTime()-cpu
+				el, cpu := time.Since(start), measure.CPUTime()-cpu
 				b.StopTimer()
 				stopProfile()
 				if n := countRows(b, s, `SELECT COUNT(*) FROM source_records WHERE source <> 'preload'`); n != len(recs) {
@@ -294,39 +293,6 @@ func normalizedStream(b *testing.B, s *Service, n int, seed int64) []*contact.Re
 			continue
 		}
 		out = append(out, r)
-	}
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// profileMeasured writes a CPU profile of the measured phase to the file named by
-// STEWARD_BENCH_CPUPROFILE, with the benchmark's name appended
-// ("cpu.prof.BenchmarkResolvePostgres_workers=1"; go test's -cpuprofile would be mostly
-// the warehouse's preload); the returned function stops it.
-func profileMeasured(b *testing.B) func() {
-	path := os.Getenv("STEWARD_BENCH_CPUPROFILE")
-	if path == "" {
-		return func() {}
-	}
-	f, err := os.Create(path + "." + strings.ReplaceAll(b.Name(), "/", "_"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		b.Fatal(err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		if err := f.Close(); err != nil {
-			b.Error(err)
-		}
 	}
 }
 

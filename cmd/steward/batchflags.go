@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/steward-crm/steward/internal/gctune"
 	"io"
 	"os"
 	"runtime/debug"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/gctune"
 	"github.com/steward-crm/steward/recleanse"
 	"github.com/steward-crm/steward/service"
 )

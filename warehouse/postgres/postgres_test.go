@@ -607,7 +607,7 @@ func TestOpenGivesUpOnASilentServer(t *testing.T) {
 
 // Registry lookups (the identify stage's company and domain reads) have a pool of their
 // own: with every connection of the main pool in a transaction (resolvers waiting on key
-// locks, say) they still answer, and they never take the resolvers' connections.
+// locks, say) they still answer.
 func TestRegistryLookupsHaveTheirOwnPool(t *testing.T) {
 	s := open(t, pgtest.URL(t))
 	ctx := context.Background()
@@ -632,22 +632,36 @@ func TestRegistryLookupsHaveTheirOwnPool(t *testing.T) {
 	}
 	lookup, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	startLookups(t, 2*MaxReaderConns, func() error {
+		_, err := s.CompanyCandidates(lookup, "acme", "75001", 5)
+		if err != nil {
+			return fmt.Errorf("company candidates: %w", err)
+		}
+		if _, err := s.DomainOwners(lookup, "acme.example"); err != nil {
+			return fmt.Errorf("domain owners: %w", err)
+		}
+		return nil
+	})()
+}
+
+// startLookups runs lookup n times at once; the returned function waits for them all and
+// reports their errors.
+func startLookups(t *testing.T, n int, lookup func() error) (wait func()) {
 	var wg sync.WaitGroup
-	errs := make(chan error, 4*MaxReaderConns)
-	for range 2 * MaxReaderConns {
+	errs := make(chan error, n)
+	for range n {
 		wg.Go(func() {
-			if _, err := s.CompanyCandidates(lookup, "acme", "75001", 5); err != nil {
-				errs <- fmt.Errorf("company candidates: %w", err)
-			}
-			if _, err := s.DomainOwners(lookup, "acme.example"); err != nil {
-				errs <- fmt.Errorf("domain owners: %w", err)
+			if err := lookup(); err != nil {
+				errs <- err
 			}
 		})
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
+	return func() {
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
 	}
 }
 
@@ -667,15 +681,10 @@ func TestRegistryLookupsAtMostMaxReaderConns(t *testing.T) {
 	}
 	lookup, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*MaxReaderConns)
-	for range 2 * MaxReaderConns {
-		wg.Go(func() {
-			if _, err := s.CompanyCandidates(lookup, "acme", "75001", 5); err != nil {
-				errs <- err
-			}
-		})
-	}
+	wait := startLookups(t, 2*MaxReaderConns, func() error {
+		_, err := s.CompanyCandidates(lookup, "acme", "75001", 5)
+		return err
+	})
 	waiting := func() int {
 		var n int
 		if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
@@ -694,9 +703,5 @@ WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err 
 		t.Errorf("%d lookups at the server at once, want %d (MaxReaderConns)", n, MaxReaderConns)
 	}
 	lock.Rollback()
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	wait()
 }

@@ -1,0 +1,62 @@
+// Package measure is what the benchmarks report besides wall time: the process's CPU
+// time (on a shared VM, steadier than wall time, and it counts the work on every core)
+// and a CPU profile of the measured phase alone.
+package measure
+
+import (
+	"os"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// CPUTime is the process's user and system CPU time so far.
+func CPUTime() time.Duration {
+	ru := usage()
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// SysTime is the process's system CPU time so far.
+func SysTime() time.Duration {
+	ru := usage()
+	return time.Duration(ru.Stime.Nano())
+}
+
+// PeakRSS is the process's peak resident set size in bytes.
+func PeakRSS() int64 {
+	return usage().Maxrss * 1024 // Linux: KiB
+}
+
+func usage() syscall.Rusage {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru) // zero on failure
+	return ru
+}
+
+// Profile writes a CPU profile of the phase up to the returned stop to the file named by
+// STEWARD_BENCH_CPUPROFILE, with the benchmark's name appended
+// ("cpu.prof.BenchmarkResolvePostgres_workers=1"): go test's -cpuprofile would be mostly
+// the benchmark's set-up (a warehouse's preload, an index's load). Without the variable
+// it does nothing.
+func Profile(tb testing.TB) (stop func()) {
+	path := os.Getenv("STEWARD_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path + "." + strings.ReplaceAll(tb.Name(), "/", "_"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		tb.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			tb.Error(err)
+		}
+	}
+}
