@@ -16,8 +16,9 @@ type Engine struct {
 	rules       *rules.Rules
 	comparisons []comparison
 	used        [numFields]bool // the fields some level compares
-	// headroom[i] bounds what comparisons i and after can add to a weight (see
-	// WeightAtLeast).
+	// order is the order in which WeightAtLeast evaluates the comparisons (cheapest
+	// first), and headroom[j] bounds what comparisons order[j:] can add to a weight.
+	order       []int
 	headroom    []float64
 	priorWeight float64 // log2(prior / (1 - prior))
 	auto        float64
@@ -35,7 +36,8 @@ func New(r *rules.Rules) (*Engine, error) {
 		return nil, err
 	}
 	e.comparisons = cs
-	e.headroom = headroom(cs)
+	e.order = evalOrder(cs)
+	e.headroom = headroom(cs, e.order)
 	for _, c := range cs {
 		for _, l := range c.levels {
 			e.used[l.fieldID] = true

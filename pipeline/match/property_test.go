@@ -138,3 +138,34 @@ func TestWeightAtLeastProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalOrder: WeightAtLeast evaluates the comparisons of exact tests before those with
+// edit distances and those before Jaro–Winkler ones (rule order among equals), and its
+// bounds are the best weights of the comparisons left.
+func TestEvalOrder(t *testing.T) {
+	e := engine(t)
+	var names []string
+	for _, i := range e.order {
+		names = append(names, e.comparisons[i].name)
+	}
+	want := []string{"company_siren", "birth_date", "email", "phone", "given_name", "family_name", "address"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("evaluation order %v, want %v", names, want)
+	}
+	for j := range e.order {
+		rest := 0.0
+		for _, i := range e.order[j:] {
+			best := 0.0
+			for _, l := range e.comparisons[i].levels {
+				best = max(best, l.weight)
+			}
+			rest += best
+		}
+		if math.Abs(e.headroom[j]-rest) > 1e-9 {
+			t.Errorf("headroom[%d] = %v, want %v", j, e.headroom[j], rest)
+		}
+	}
+	if e.headroom[len(e.order)] != 0 {
+		t.Errorf("headroom after the last comparison %v, want 0", e.headroom[len(e.order)])
+	}
+}

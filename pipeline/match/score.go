@@ -1,6 +1,9 @@
 package match
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // reading says whose given and family names are read crosswise.
 type reading uint8
@@ -104,20 +107,35 @@ func (e *Engine) Weight(a, b *Features) float64 {
 // WeightAtLeast is Weight(a, b) for a pair whose weight is at least min, with ok true:
 // the same value, summed in the same order. For a pair below min it returns ok false and
 // may stop comparing as soon as the comparisons left cannot lift the weight to min (most
-// candidate pairs of a batch run are far below the threshold, and the address
-// comparison, the costliest, comes late).
+// candidate pairs are far below the threshold). It evaluates the comparisons cheapest
+// first (evalOrder): a disagreement on an e-mail, a mobile or a birth date, or a field
+// missing on one side, often ends a pair before any Jaro–Winkler of its names or
+// address is computed. The weight of a pair that reaches min is then summed again in
+// rule order, so that it is Weight's to the last bit.
 func (e *Engine) WeightAtLeast(a, b *Features, min float64) (w float64, ok bool) {
 	if crosswise(a, b) {
 		w = e.Weight(a, b)
 		return w, w >= min
 	}
+	var buf [16]float64
+	var ws []float64
+	if n := len(e.comparisons); n <= len(buf) {
+		ws = buf[:n]
+	} else {
+		ws = make([]float64, n)
+	}
 	w = e.priorWeight
-	for i := range e.comparisons {
-		if w+e.headroom[i] < min-headroomSlack {
+	for j, i := range e.order {
+		if w+e.headroom[j] < min-headroomSlack {
 			return w, false
 		}
 		c := &e.comparisons[i]
-		w += c.weight(c.compare(a, b, straight))
+		ws[i] = c.weight(c.compare(a, b, straight))
+		w += ws[i]
+	}
+	w = e.priorWeight
+	for _, x := range ws {
+		w += x
 	}
 	return w, w >= min
 }
@@ -126,19 +144,59 @@ func (e *Engine) WeightAtLeast(a, b *Features, min float64) (w float64, ok bool)
 // the threshold exactly.
 const headroomSlack = 1e-6
 
-// headroom returns, for each comparison, the most that it and the comparisons after it
-// can add to a weight: each adds its best level's weight (a term-frequency adjustment adds
-// at most tfMaxBonus), or 0 when missing.
-func headroom(cs []comparison) []float64 {
-	out := make([]float64, len(cs)+1)
-	for i := len(cs) - 1; i >= 0; i-- {
+// headroom returns, for each position j of order, the most that comparisons order[j:]
+// can add to a weight: each adds its best level's weight (a term-frequency adjustment
+// adds at most tfMaxBonus), or 0 when missing.
+func headroom(cs []comparison, order []int) []float64 {
+	out := make([]float64, len(order)+1)
+	for j := len(order) - 1; j >= 0; j-- {
 		best := 0.0
-		for _, l := range cs[i].levels {
+		for _, l := range cs[order[j]].levels {
 			best = math.Max(best, l.weight+tfMaxBonus)
 		}
-		out[i] = out[i+1] + best
+		out[j] = out[j+1] + best
 	}
 	return out
+}
+
+// evalOrder returns the comparisons' indexes cheapest first (levelCost of their levels;
+// rule order among equals): WeightAtLeast's order.
+func evalOrder(cs []comparison) []int {
+	order := make([]int, len(cs))
+	cost := make([]int, len(cs))
+	for i, c := range cs {
+		order[i] = i
+		jw := map[int]bool{} // Jaro–Winkler is computed once per field (compare)
+		for _, l := range c.levels {
+			if l.jw {
+				if jw[l.fieldID] {
+					continue
+				}
+				jw[l.fieldID] = true
+			}
+			cost[i] += levelCost(l.kind)
+		}
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cost[x] - cost[y] })
+	return order
+}
+
+// levelCost is a rough relative cost of testing one level of a kind on a pair of
+// values: an equality or a date is a few instructions, an edit distance or a token set a
+// loop over the strings, Jaro–Winkler (computed once per field and pair) the most.
+func levelCost(kind string) int {
+	switch kind {
+	case "else", "present":
+		return 0
+	case "exact", "initial", "date_within", "date_transposed":
+		return 1
+	case "nickname":
+		return 2
+	case "levenshtein", "token_subset", "phonetic":
+		return 4
+	default: // jaro_winkler, and any kind added later
+		return 10
+	}
 }
 
 // bestReading returns the crosswise reading that weighs most and how much more than the
