@@ -134,13 +134,19 @@ func dataError(err error) bool {
 	return strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "54")
 }
 
+// IdleInTransactionTimeout is the idle_in_transaction_session_timeout of steward's
+// sessions when the URL sets none (see Open).
+const IdleInTransactionTimeout = "60s"
+
 // DefaultConnectTimeout bounds a connection attempt when the URL sets no connect_timeout.
 var DefaultConnectTimeout = 10 * time.Second
 
 // Open connects to the PostgreSQL database at url (postgres://user:pass@host:port/db?...,
 // or a key=value connection string) and migrates it. Several processes may open the same
 // database at once: migrations are serialized by a session advisory lock. Sessions are
-// named "steward" in pg_stat_activity unless url sets application_name. A process holds
+// named "steward" in pg_stat_activity unless url sets application_name, and the server
+// ends one that stays idle inside a transaction for IdleInTransactionTimeout unless url
+// sets idle_in_transaction_session_timeout (0 turns it off). A process holds
 // at most MaxOpenConns + MaxReaderConns connections (12): the main pool's size can be
 // tuned with s.DB().SetMaxOpenConns.
 func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
@@ -150,6 +156,16 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	}
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "steward"
+	}
+	// A steward process that stops inside a transaction (frozen, paused, cut off from
+	// the network while its TCP connection lingers) would hold its transaction's
+	// blocking-key locks, and every consumer resolving a record with one of those keys
+	// would wait for it for good. The server ends such a session after
+	// IdleInTransactionTimeout, which releases the locks; steward's own transactions
+	// are never idle that long (the outbox forwarder's publish, the longest pause inside
+	// one, gives up after 20 s). url's setting wins.
+	if _, set := cfg.RuntimeParams["idle_in_transaction_session_timeout"]; !set {
+		cfg.RuntimeParams["idle_in_transaction_session_timeout"] = IdleInTransactionTimeout
 	}
 	// A server that does not answer (a host down, not a refused connection) would hold
 	// a connection attempt until the system's TCP timeout, minutes; url's connect_timeout

@@ -540,6 +540,54 @@ func TestApplicationName(t *testing.T) {
 	}
 }
 
+// TestIdleInTransactionTimeout: steward's sessions get idle_in_transaction_session_timeout
+// unless the URL sets it, and a session that stops inside a transaction while holding
+// blocking-key locks is ended by the server, which releases them to the others.
+func TestIdleInTransactionTimeout(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	var got string
+	if err := open(t, url).DB().QueryRow(`SHOW idle_in_transaction_session_timeout`).Scan(&got); err != nil || got != "1min" {
+		t.Errorf("default idle_in_transaction_session_timeout = %q, %v; want 1min", got, err)
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	s := open(t, url+sep+"idle_in_transaction_session_timeout=1s")
+	if err := s.DB().QueryRow(`SHOW idle_in_transaction_session_timeout`).Scan(&got); err != nil || got != "1s" {
+		t.Fatalf("the URL's idle_in_transaction_session_timeout = %q, %v; want 1s", got, err)
+	}
+	// A transaction that takes a key's lock and then stops.
+	stuck, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stuck.Rollback()
+	if _, err := stuck.ExecContext(ctx, qLockKeys, []int64{42}); err != nil {
+		t.Fatal(err)
+	}
+	// Another session waits for the lock, and gets it once the server ends the first.
+	other := open(t, url)
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	tx, err := other.DB().BeginTx(wctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(wctx, qLockKeys, []int64{42}); err != nil {
+		t.Fatalf("the waiting session: %v", err)
+	}
+	if waited := time.Since(start); waited < 500*time.Millisecond {
+		t.Errorf("the lock was free after %s: the stuck session did not hold it", waited)
+	}
+	if err := stuck.Commit(); err == nil {
+		t.Error("the stuck session's transaction committed after the server ended it")
+	}
+}
+
 func TestAuditLogTruncateRefused(t *testing.T) {
 	s := open(t, pgtest.URL(t))
 	if _, err := s.DB().Exec(`TRUNCATE merge_events`); err == nil {
