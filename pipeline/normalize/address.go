@@ -23,7 +23,8 @@ import (
 // "address.po_box"; with no street line it stands as the Street. A postcode-and-city line
 // among Lines is used when the postcode or city field is empty. Lines are the cleaned
 // address lines, upper case, the street line rewritten "NUMBER STREET" (or "STREET
-// NUMBER" where the number comes after), and the postcode-and-city line removed.
+// NUMBER" where the number comes after), and the postcode-and-city line (or segment:
+// "Flat 3, 75002 Paris") removed.
 func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
 	out := contact.NormAddress{Country: n.Country(a.Country)}
 	cc := ""
@@ -34,8 +35,8 @@ func (n *Normalizer) Address(a contact.Address) contact.NormAddress {
 	pcRaw, cityRaw := a.Postcode, a.City
 	var moved []string
 	if noPC, noCity := clean(pcRaw) == "", strings.Trim(clean(cityRaw), cityTrim) == ""; noPC || noCity {
-		if i, pc, city := n.findPostcodeCity(lines, cc); i >= 0 {
-			lines = append(lines[:i:i], lines[i+1:]...)
+		if i, pc, city, rest := n.findPostcodeCity(lines, cc); i >= 0 {
+			lines = slices.Concat(lines[:i], rest, lines[i+1:])
 			if noPC {
 				pcRaw = pc
 				moved = append(moved, "postcode.from_lines")
@@ -125,17 +126,36 @@ func splitLines(in []string) []string {
 	return out
 }
 
-// findPostcodeCity looks for a "postcode city" (or "city postcode") line, last first.
-func (n *Normalizer) findPostcodeCity(lines []string, cc string) (int, string, string) {
+// findPostcodeCity looks for a "postcode city" (or "city postcode") line, last first, and
+// returns its index, what it reads and what is left of the line: nothing, or the other
+// segments when one segment of it was the postcode and city ("Flat 3, 75002 Paris").
+//
+// A segment is also read as street writes it, since that is what a second pass reads: the
+// rewrite sets a glued number apart ("Calle Mayor28001" → "CALLE MAYOR 28001",
+// "Postfach10115" → "POSTFACH 10115", "75002bis rue X" → "75002 BIS RUE X") and cuts a
+// line at its complement ("Flat 3, 75002 Paris" → "FLAT 3" and "75002 PARIS"). Every
+// segment is written as if it were the street line. That reads more than a second pass
+// would, which is harmless: a postcode found here is kept, and a second pass, which finds
+// the postcode field filled, does not search again.
+func (n *Normalizer) findPostcodeCity(lines []string, cc string) (int, string, string, []string) {
 	if cc == "" {
-		return -1, "", ""
+		return -1, "", "", nil
 	}
 	for i := len(lines) - 1; i >= 0 && i >= len(lines)-2; i-- {
 		if pc, city, ok := n.splitPostcodeCity(lines[i], cc); ok {
-			return i, pc, city
+			return i, pc, city, nil
+		}
+		segs := n.splitComplement(lines[i])
+		for j := len(segs) - 1; j >= 0; j-- {
+			_, _, written := n.street(segs[j:j+1], cc)
+			for _, w := range written {
+				if pc, city, ok := n.splitPostcodeCity(w, cc); ok {
+					return i, pc, city, slices.Delete(segs, j, j+1)
+				}
+			}
 		}
 	}
-	return -1, "", ""
+	return -1, "", "", nil
 }
 
 // splitPostcodeCity reads "75009 Paris", "Paris 75009", "London SW1A 1AA" or

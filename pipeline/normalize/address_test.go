@@ -53,6 +53,24 @@ func TestAddress(t *testing.T) {
 			want{"RUE DE LA PAIX", "12", "75002", "PARIS", "paris", "FR", "12 RUE DE LA PAIX", "postcode.from_city"}},
 		{"FR postcode in city, after punctuation", contact.Address{Lines: []string{"12 rue de la Paix"}, City: ";;75002 Paris", Country: "FR"},
 			want{"RUE DE LA PAIX", "12", "75002", "PARIS", "paris", "FR", "12 RUE DE LA PAIX", "postcode.from_city"}},
+		// The street rewrite sets a glued number apart and cuts a line at its complement;
+		// the postcode-and-city line is looked for as it will be written, or a second pass
+		// would find a postcode the first one missed.
+		{"ES postcode glued to the street", contact.Address{Lines: []string{"Calle Mayor28001"}, City: "Madrid", Country: "ES"},
+			want{"", "", "28001", "MADRID", "madrid", "ES", "", "postcode.from_lines"}},
+		{"DE postcode glued to Postfach", contact.Address{Lines: []string{"Postfach10115"}, City: "Berlin", Country: "DE"},
+			want{"", "", "10115", "BERLIN", "berlin", "DE", "", "postcode.from_lines"}},
+		{"FR complement and postcode-city on one line", contact.Address{Lines: []string{"12 rue de la Paix", "Bâtiment A, 75002 Paris"}, Country: "FR"},
+			want{"RUE DE LA PAIX", "12", "75002", "PARIS", "paris", "FR", "12 RUE DE LA PAIX / BÂTIMENT A", "postcode.from_lines"}},
+		// Found by FuzzAddress: the invalid byte between "}" and "00000" is dropped.
+		{"ES postcode glued after an invalid byte", contact.Address{Lines: []string{"0 V\xc3\xe0a\xe1\x8b%q\xa8\xbc{\xd8\xd1 Z\x91a[\x8a\x9d\x9a}\x8d00000", "0"},
+			Postcode: "\x10", City: "\x02\xbdo\xe6\x95@& ", Country: "ES"},
+			want{"", "", "00000", "O@&", "o", "ES", "0", "postcode.from_lines"}},
+		{"DE complement with its number glued", contact.Address{Lines: []string{"Wohnung3", "Hauptstr. 5"}, Postcode: "10115", City: "Berlin", Country: "DE"},
+			want{"HAUPTSTRASSE", "5", "10115", "BERLIN", "berlin", "DE", "WOHNUNG3 / HAUPTSTRASSE 5", "street.type_expanded"}},
+		// Found by FuzzAddress: "!ZA0" was written "!ZA 0", which starts with a complement word.
+		{"DK complement with its number glued", contact.Address{Lines: []string{"!ZA0", "0"}, Postcode: "0", City: "0", Country: "dK"},
+			want{"", "", "0", "0", "", "DK", "!ZA0 / 0", ""}},
 		{"FR bad postcode", contact.Address{Lines: []string{"12 rue de la Paix"}, Postcode: "7500", City: "Paris", Country: "FR"},
 			want{"RUE DE LA PAIX", "12", "07500", "PARIS", "paris", "FR", "12 RUE DE LA PAIX", "postcode.leading_zero_restored"}},
 		{"DE Str. suffix", contact.Address{Lines: []string{"Hauptstr. 5a"}, Postcode: "10115", City: "Berlin", Country: "Deutschland"},

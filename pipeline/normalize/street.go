@@ -280,9 +280,13 @@ func (n *Normalizer) poBox(k string) string {
 }
 
 // isComplement reports whether the folded key of a segment starts an address complement
-// (flat, building, c/o).
+// (flat, building, c/o), its number glued or not: where the number comes last, "Wohnung3"
+// would otherwise be taken for a street and written "WOHNUNG 3", a complement.
 func (n *Normalizer) isComplement(k string) bool {
 	first, rest, _ := strings.Cut(k, " ")
+	if i := strings.IndexAny(first, "0123456789"); i > 0 {
+		first = first[:i]
+	}
 	if n.t.ComplementWords[first] {
 		return true
 	}
