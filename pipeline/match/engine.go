@@ -20,7 +20,8 @@ type Engine struct {
 	// first), and headroom[j] bounds what comparisons order[j:] can add to a weight.
 	order       []int
 	headroom    []float64
-	priorWeight float64 // log2(prior / (1 - prior))
+	best        []float64 // by comparison, its best level's weight
+	priorWeight float64   // log2(prior / (1 - prior))
 	auto        float64
 	review      float64
 }
@@ -37,7 +38,7 @@ func New(r *rules.Rules) (*Engine, error) {
 	}
 	e.comparisons = cs
 	e.order = evalOrder(cs)
-	e.headroom = headroom(cs, e.order)
+	e.headroom, e.best = headroom(cs, e.order)
 	for _, c := range cs {
 		for _, l := range c.levels {
 			e.used[l.fieldID] = true

@@ -121,6 +121,7 @@ func TestWeightAtLeastProperty(t *testing.T) {
 	feats, engines := randomPeople(r)
 	for name, e := range engines {
 		above := 0
+		var cross [2]int // crosswise pairs below and above the threshold
 		for i := range 20000 {
 			a, b := feats[r.IntN(len(feats))], feats[r.IntN(len(feats))]
 			min := -30 + 60*r.Float64()
@@ -132,9 +133,15 @@ func TestWeightAtLeastProperty(t *testing.T) {
 			if ok {
 				above++
 			}
+			if crosswise(a, b) {
+				cross[b2i(ok)]++
+			}
 		}
 		if above < 1000 || above > 19000 {
 			t.Errorf("%s: %d of 20000 pairs above the threshold: the test does not cover both sides", name, above)
+		}
+		if cross[0] < 200 || cross[1] < 200 {
+			t.Errorf("%s: crosswise pairs below and above the threshold %v: the test does not cover both sides", name, cross)
 		}
 	}
 }
@@ -168,4 +175,11 @@ func TestEvalOrder(t *testing.T) {
 	if e.headroom[len(e.order)] != 0 {
 		t.Errorf("headroom after the last comparison %v, want 0", e.headroom[len(e.order)])
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

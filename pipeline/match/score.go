@@ -114,6 +114,24 @@ func (e *Engine) Weight(a, b *Features) float64 {
 // rule order, so that it is Weight's to the last bit.
 func (e *Engine) WeightAtLeast(a, b *Features, min float64) (w float64, ok bool) {
 	if crosswise(a, b) {
+		// The names are read straight and crosswise, which only Weight does; the other
+		// comparisons first tell whether the best names could lift the pair to min.
+		w = e.priorWeight
+		names := 0.0 // the best weights of the name comparisons passed over
+		for j, i := range e.order {
+			if w+e.headroom[j]+names < min-headroomSlack {
+				return w, false
+			}
+			c := &e.comparisons[i]
+			if c.names {
+				names += e.best[i]
+				continue
+			}
+			w += c.weight(c.compare(a, b, straight))
+		}
+		if w+names < min-headroomSlack {
+			return w, false
+		}
 		w = e.Weight(a, b)
 		return w, w >= min
 	}
@@ -145,18 +163,20 @@ func (e *Engine) WeightAtLeast(a, b *Features, min float64) (w float64, ok bool)
 const headroomSlack = 1e-6
 
 // headroom returns, for each position j of order, the most that comparisons order[j:]
-// can add to a weight: each adds its best level's weight (a term-frequency adjustment
-// adds at most tfMaxBonus), or 0 when missing.
-func headroom(cs []comparison, order []int) []float64 {
-	out := make([]float64, len(order)+1)
-	for j := len(order) - 1; j >= 0; j-- {
-		best := 0.0
-		for _, l := range cs[order[j]].levels {
-			best = math.Max(best, l.weight+tfMaxBonus)
+// can add to a weight, and for each comparison the most it can add (best): its best
+// level's weight (a term-frequency adjustment adds at most tfMaxBonus), or 0 when missing.
+func headroom(cs []comparison, order []int) (room, best []float64) {
+	best = make([]float64, len(cs))
+	for i, c := range cs {
+		for _, l := range c.levels {
+			best[i] = math.Max(best[i], l.weight+tfMaxBonus)
 		}
-		out[j] = out[j+1] + best
 	}
-	return out
+	room = make([]float64, len(order)+1)
+	for j := len(order) - 1; j >= 0; j-- {
+		room[j] = room[j+1] + best[order[j]]
+	}
+	return room, best
 }
 
 // evalOrder returns the comparisons' indexes cheapest first (levelCost of their levels;
