@@ -20,6 +20,12 @@
 // shared_preload_libraries=pg_stat_statements"), and STEWARD_PGTEST_LOG_SLOW=N logs the
 // statements slower than N ms into a copy at STEWARD_PGTEST_LOG_SLOW_FILE when it stops.
 //
+// The ephemeral cluster is initialized without a locale (collation "C"). A production
+// server often has another (the postgres Docker image: en_US.utf8), in which text
+// comparisons go through the C library; STEWARD_PGTEST_LOCALE=C.UTF-8 (or any locale the
+// system has) creates the tests' databases with it, and URLLocale gives one test such a
+// database.
+//
 // If no PostgreSQL can be found or started, URL skips the test with the reason, except
 // when CI=true: there a test that needs PostgreSQL fails instead of silently skipping.
 //

@@ -43,7 +43,16 @@ var (
 
 // URL returns the connection URL of a fresh, empty database for this test, dropped in
 // t.Cleanup. It skips the test when no PostgreSQL is available (fails it when CI=true).
+// The database has the server's default locale, or STEWARD_PGTEST_LOCALE's.
 func URL(t testing.TB) string {
+	t.Helper()
+	return URLLocale(t, os.Getenv("STEWARD_PGTEST_LOCALE"))
+}
+
+// URLLocale is URL for a database of the given locale (its collation and character
+// classes, e.g. "C.UTF-8" or "en_US.UTF-8"; "" for the server's default), created from
+// template0.
+func URLLocale(t testing.TB, locale string) string {
 	t.Helper()
 	admin, err := adminURL()
 	if err != nil {
@@ -55,7 +64,11 @@ func URL(t testing.TB) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := adminExec(ctx, admin, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
+	if locale != "" {
+		create += " TEMPLATE template0 LOCALE " + quoteLiteral(locale)
+	}
+	if err := adminExec(ctx, admin, create); err != nil {
 		if os.Getenv(EnvURL) == "" {
 			t.Fatalf("pgtest: create database: %v", err)
 		}
@@ -481,3 +494,6 @@ func alive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// quoteLiteral quotes s as an SQL string literal.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

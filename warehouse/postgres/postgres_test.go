@@ -43,6 +43,79 @@ func TestContract(t *testing.T) {
 	})
 }
 
+// TestContractLocale runs the contract on databases whose locale is not "C", as
+// production servers' often is (the postgres Docker image's is en_US.utf8): the columns
+// compared by equality have collation "C" (migration 11) and every statement still
+// works against them.
+func TestContractLocale(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		Open: func(t *testing.T) warehouse.Store { return open(t, pgtest.URLLocale(t, "C.UTF-8")) },
+		Exec: func(s warehouse.Store, q string) error {
+			_, err := s.(*sqlstore.Store).DB().Exec(q)
+			return err
+		},
+	})
+}
+
+// TestKeysCollateC: on a database whose collation is a C library locale, the columns
+// looked up by equality compare byte by byte (collation "C", as SQLite's BINARY), and the
+// resolver's key read still probes the key index with its text[] parameter.
+func TestKeysCollateC(t *testing.T) {
+	s := open(t, pgtest.URLLocale(t, "C.UTF-8"))
+	db := s.DB()
+	var dbColl string
+	if err := db.QueryRow(`SELECT datcollate FROM pg_database WHERE datname = current_database()`).Scan(&dbColl); err != nil {
+		t.Fatal(err)
+	}
+	if dbColl == "C" || dbColl == "POSIX" {
+		t.Fatalf("the test database's collation is %q: the test needs another", dbColl)
+	}
+	want := map[string][]string{
+		"block_keys":      {"key"},
+		"source_records":  {"source", "source_id"},
+		"companies":       {"siret", "siren", "lei", "vat", "name_key", "name_token", "postcode"},
+		"company_domains": {"domain", "owner"},
+	}
+	for table, cols := range want {
+		for _, col := range cols {
+			var coll sql.NullString
+			err := db.QueryRow(`SELECT collation_name FROM information_schema.columns WHERE table_name = $1 AND column_name = $2`, table, col).Scan(&coll)
+			if err != nil || coll.String != "C" {
+				t.Errorf("%s.%s: collation %q (%v), want C", table, col, coll.String, err)
+			}
+		}
+	}
+	// The key index serves the capped key → masters read (the planner may not pick a
+	// sequential scan: an index of another collation could not be used for it).
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `SET enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	// sqlstore's aCappedKeyMasters.
+	const keyMasters = `SELECT k.key, m.master_id FROM unnest($1::text[]) AS k(key)
+CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key = k.key ORDER BY b.master_id LIMIT $2) AS m`
+	rows, err := conn.QueryContext(context.Background(), `EXPLAIN `+keyMasters, []string{"email:a@example.org", "phone:+33612345678"}, 51)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	if p := strings.Join(plan, "\n"); !strings.Contains(p, "Index Cond: (key = k.key)") || strings.Contains(p, "Seq Scan on block_keys") {
+		t.Errorf("the key read does not probe the key index:\n%s", p)
+	}
+}
+
 func TestMigrateTwice(t *testing.T) {
 	url := pgtest.URL(t)
 	for i := 0; i < 2; i++ {
