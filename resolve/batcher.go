@@ -48,10 +48,12 @@ type Batcher struct {
 	Linger time.Duration
 
 	mu       sync.Mutex
-	changed  *sync.Cond // the queue changed or a loop ended
+	changed  *sync.Cond // the queue changed, a loop ended or a batch was written
 	pending  []*call
 	running  int  // loop goroutines
 	draining bool // Wait is waiting: no lingering
+	// held counts, by lock key, the batches being written that lock it (Workers > 1).
+	held map[string]int
 }
 
 type call struct {
@@ -62,12 +64,14 @@ type call struct {
 	err  error
 	done chan struct{}
 	then func(Outcome, error) // Submit's callback
+	// keys are the keys the record's transaction will lock (Workers > 1; see take).
+	keys []string
 }
 
 // Resolve resolves r (see Resolver.Resolve), possibly in one transaction with records
 // submitted concurrently, and returns its own outcome.
 func (b *Batcher) Resolve(ctx context.Context, r *contact.Record, position string) (Outcome, error) {
-	c := &call{ctx: ctx, r: r, pos: position, done: make(chan struct{})}
+	c := &call{ctx: ctx, r: r, pos: position, done: make(chan struct{}), keys: b.lockKeys(r)}
 	b.mu.Lock()
 	b.enqueue(c)
 	b.mu.Unlock()
@@ -80,7 +84,7 @@ func (b *Batcher) Resolve(ctx context.Context, r *contact.Record, position strin
 // one worker). When Queue records wait already, Submit waits for room first. ctx is the
 // record's context for the write: a cancellation does not withdraw a queued record.
 func (b *Batcher) Submit(ctx context.Context, r *contact.Record, position string, then func(Outcome, error)) {
-	c := &call{ctx: context.WithoutCancel(ctx), r: r, pos: position, done: make(chan struct{}), then: then}
+	c := &call{ctx: context.WithoutCancel(ctx), r: r, pos: position, done: make(chan struct{}), then: then, keys: b.lockKeys(r)}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for len(b.pending) >= b.queueLimit() {
@@ -122,8 +126,10 @@ func (b *Batcher) lingerFor(d time.Duration) {
 // enqueue appends c and starts a loop if fewer than Workers run; b.mu is held.
 func (b *Batcher) enqueue(c *call) {
 	b.pending = append(b.pending, c)
-	if b.Linger > 0 {
-		b.cond().Broadcast() // a lingering loop counts the records
+	if b.Linger > 0 || b.Workers > 1 {
+		// A lingering loop counts the records; a loop whose records all wait for
+		// a batch's keys may take this one.
+		b.cond().Broadcast()
 	}
 	if b.running < max(1, b.Workers) {
 		b.running++
@@ -183,9 +189,14 @@ func (b *Batcher) loop() {
 				continue
 			}
 		}
-		n := min(len(b.pending), b.max())
-		batch := b.pending[:n:n]
-		b.pending = b.pending[n:]
+		batch := b.take()
+		if len(batch) == 0 {
+			// Every queued record shares a key with a batch being written: wait
+			// for one to end.
+			b.cond().Wait()
+			b.mu.Unlock()
+			continue
+		}
 		b.cond().Broadcast()
 		b.mu.Unlock()
 		if !b.pipelined() || len(batch) == 1 {
@@ -194,6 +205,7 @@ func (b *Batcher) loop() {
 				writing = nil
 			}
 			b.write(batch, nil)
+			b.release(batch)
 			continue
 		}
 		p := b.prepare(batch, true) // while the batch before is being written
@@ -207,6 +219,92 @@ func (b *Batcher) loop() {
 		}()
 		writing = done
 	}
+}
+
+// take removes the next batch from the queue; b.mu is held.
+//
+// With one worker it is the first Max records. With several, batches written at once
+// would wait for each other's key locks (the resolver locks every record's blocking keys
+// for its whole transaction, and two batches of a stream almost always share a key, so
+// the workers took turns): a record that shares a lock key with a batch being written,
+// or with a record passed over before it, is passed over and stays queued in order, and
+// the batch takes the next ones (in a stream of 5 000 generated records, 15 % of a batch
+// of 116 shares a key with the batch before). It may be empty when every queued record
+// is passed over. The locks still guarantee one master per entity: this only keeps the
+// workers from queueing on them.
+func (b *Batcher) take() []*call {
+	if b.Workers <= 1 {
+		n := min(len(b.pending), b.max())
+		batch := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		return batch
+	}
+	if b.held == nil {
+		b.held = map[string]int{}
+	}
+	var batch, rest []*call
+	passed := map[string]bool{} // the keys of the records passed over
+	for i, c := range b.pending {
+		if len(batch) == b.max() {
+			rest = append(rest, b.pending[i:]...)
+			break
+		}
+		free := true
+		for _, k := range c.keys {
+			if b.held[k] > 0 || passed[k] {
+				free = false
+				break
+			}
+		}
+		if !free {
+			for _, k := range c.keys {
+				passed[k] = true
+			}
+			rest = append(rest, c)
+			continue
+		}
+		batch = append(batch, c)
+	}
+	for _, c := range batch {
+		for _, k := range c.keys {
+			b.held[k]++
+		}
+	}
+	b.pending = rest
+	return batch
+}
+
+// release gives back the lock keys of a batch written (see take) and wakes the loops
+// waiting for them.
+func (b *Batcher) release(batch []*call) {
+	if b.Workers <= 1 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range batch {
+		for _, k := range c.keys {
+			if b.held[k]--; b.held[k] <= 0 {
+				delete(b.held, k)
+			}
+		}
+	}
+	b.cond().Broadcast()
+}
+
+// lockKeys returns the keys r's transaction will lock, for take (nil with one worker).
+// A record whose keys cannot be computed gets none: take then lets it go with any batch,
+// and the transaction's locks still order it.
+func (b *Batcher) lockKeys(r *contact.Record) (keys []string) {
+	if b.Workers <= 1 || r == nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			keys = nil
+		}
+	}()
+	return b.Resolver.lockKeys(r, b.Resolver.Engine.BlockKeys(r.Norm))
 }
 
 // pipelined reports whether loop prepares a batch while the one before is written.

@@ -210,8 +210,7 @@ func (rs *Resolver) commit(ctx context.Context, p *prepared) ([]Outcome, error) 
 	// see it as new, and batches locking in one order cannot deadlock.
 	var lockKeys []string
 	for i, r := range p.recs {
-		lockKeys = append(lockKeys, "record:"+r.Key())
-		lockKeys = append(lockKeys, p.blockKeys[i]...)
+		lockKeys = append(lockKeys, rs.lockKeys(r, p.blockKeys[i])...)
 	}
 	outs := make([]Outcome, len(p.recs))
 	pre := p
@@ -230,6 +229,12 @@ func (rs *Resolver) commit(ctx context.Context, p *prepared) ([]Outcome, error) 
 		return nil, err
 	}
 	return outs, nil
+}
+
+// lockKeys returns the keys a transaction resolving r locks: its own key and its
+// blocking keys.
+func (rs *Resolver) lockKeys(r *contact.Record, blockKeys []string) []string {
+	return append([]string{"record:" + r.Key()}, blockKeys...)
 }
 
 // resolveIn resolves one record in the caller's transaction; keys are its blocking keys,
