@@ -18,7 +18,8 @@ import (
 // partitions writes up to six records per transaction).
 //
 // A batch that fails is retried record by record, so that one record's error fails only
-// that record. Callers must not submit two versions of one source record concurrently
+// that record. With several workers, batches written at once share no lock key (see
+// take), and the versions of one source record are written in the order submitted. Callers must not submit two versions of one source record concurrently
 // (Kafka's per-partition order and the embedded bus's one-at-a-time delivery see to it).
 //
 // Submit queues a record without waiting for it (write-behind): with one worker, records
@@ -82,7 +83,9 @@ func (b *Batcher) Resolve(ctx context.Context, r *contact.Record, position strin
 // Submit queues r to be resolved after the records queued before it and returns; then is
 // called with its outcome once it is written (on the Batcher's goroutine, in order with
 // one worker). When Queue records wait already, Submit waits for room first. ctx is the
-// record's context for the write: a cancellation does not withdraw a queued record.
+// record's context for the write: a cancellation does not withdraw a queued record. then
+// must not call Submit with several workers: a full queue of records waiting for the keys
+// of the batch whose callbacks run would wait for it for good.
 func (b *Batcher) Submit(ctx context.Context, r *contact.Record, position string, then func(Outcome, error)) {
 	c := &call{ctx: context.WithoutCancel(ctx), r: r, pos: position, done: make(chan struct{}), then: then, keys: b.lockKeys(r)}
 	b.mu.Lock()
@@ -293,15 +296,16 @@ func (b *Batcher) release(batch []*call) {
 }
 
 // lockKeys returns the keys r's transaction will lock, for take (nil with one worker).
-// A record whose keys cannot be computed gets none: take then lets it go with any batch,
-// and the transaction's locks still order it.
+// A record whose blocking keys cannot be computed (its transaction will fail on them)
+// gets its own key only: it still waits for the versions of its record before it, and the
+// transactions' locks order it against the others.
 func (b *Batcher) lockKeys(r *contact.Record) (keys []string) {
 	if b.Workers <= 1 || r == nil {
 		return nil
 	}
 	defer func() {
 		if recover() != nil {
-			keys = nil
+			keys = b.Resolver.lockKeys(r, nil)
 		}
 	}()
 	return b.Resolver.lockKeys(r, b.Resolver.Engine.BlockKeys(r.Norm))

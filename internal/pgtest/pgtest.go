@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // EnvURL names the environment variable holding an existing server's URL.
@@ -69,6 +70,10 @@ func URLLocale(t testing.TB, locale string) string {
 		create += " TEMPLATE template0 LOCALE " + quoteLiteral(locale)
 	}
 	if err := adminExec(ctx, admin, create); err != nil {
+		var pe *pgconn.PgError
+		if locale != "" && errors.As(err, &pe) && pe.Code == "22023" { // invalid locale name
+			unavailable(t, fmt.Errorf("the server has no locale %q: %w", locale, err))
+		}
 		if os.Getenv(EnvURL) == "" {
 			t.Fatalf("pgtest: create database: %v", err)
 		}

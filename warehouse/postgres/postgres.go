@@ -70,18 +70,30 @@ $$`,
 }
 
 // collateC is migration 11 (see sqlstore's migrations): the columns looked up by
-// equality compare byte by byte. Only a collation changes, so no table is rewritten;
-// their indexes are rebuilt (on a large warehouse, block_keys' take minutes once, during
-// which the tables are locked).
-var collateC = []string{
-	`ALTER TABLE block_keys ALTER COLUMN key TYPE TEXT COLLATE "C"`,
-	`ALTER TABLE source_records ALTER COLUMN source TYPE TEXT COLLATE "C", ALTER COLUMN source_id TYPE TEXT COLLATE "C"`,
-	`ALTER TABLE companies ALTER COLUMN siret TYPE TEXT COLLATE "C", ALTER COLUMN siren TYPE TEXT COLLATE "C",
-	ALTER COLUMN lei TYPE TEXT COLLATE "C", ALTER COLUMN vat TYPE TEXT COLLATE "C",
-	ALTER COLUMN name_key TYPE TEXT COLLATE "C", ALTER COLUMN name_token TYPE TEXT COLLATE "C",
-	ALTER COLUMN postcode TYPE TEXT COLLATE "C"`,
-	`ALTER TABLE company_domains ALTER COLUMN domain TYPE TEXT COLLATE "C", ALTER COLUMN owner TYPE TEXT COLLATE "C"`,
-}
+// equality compare byte by byte. Only a collation changes, so no table is rewritten, but
+// the indexes on those columns are rebuilt (block_keys' key index and source_records'
+// source-key and candidate indexes: minutes, once, on a large warehouse, with the
+// tables locked meanwhile), and the columns' statistics are gathered again (ALTER drops
+// them). A database whose own collation is C or POSIX already compares so: it is left
+// as it is.
+var collateC = []string{`DO $$
+BEGIN
+	IF (SELECT datcollate FROM pg_database WHERE datname = current_database()) IN ('C', 'POSIX') THEN
+		RETURN;
+	END IF;
+	ALTER TABLE block_keys ALTER COLUMN key TYPE TEXT COLLATE "C";
+	ALTER TABLE source_records ALTER COLUMN source TYPE TEXT COLLATE "C", ALTER COLUMN source_id TYPE TEXT COLLATE "C";
+	ALTER TABLE companies ALTER COLUMN siret TYPE TEXT COLLATE "C", ALTER COLUMN siren TYPE TEXT COLLATE "C",
+		ALTER COLUMN lei TYPE TEXT COLLATE "C", ALTER COLUMN vat TYPE TEXT COLLATE "C",
+		ALTER COLUMN name_key TYPE TEXT COLLATE "C", ALTER COLUMN name_token TYPE TEXT COLLATE "C",
+		ALTER COLUMN postcode TYPE TEXT COLLATE "C";
+	ALTER TABLE company_domains ALTER COLUMN domain TYPE TEXT COLLATE "C", ALTER COLUMN owner TYPE TEXT COLLATE "C";
+	ANALYZE block_keys;
+	ANALYZE source_records;
+	ANALYZE companies;
+	ANALYZE company_domains;
+END
+$$`}
 
 // qLockKeys takes the locks one after the other in the array's order (a function scan
 // yields the array in order; ORDER BY i makes it explicit). TestLockKeysInOrder checks
@@ -177,9 +189,15 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	// would wait for it for good. The server ends such a session after
 	// IdleInTransactionTimeout, which releases the locks; steward's own transactions
 	// are never idle that long (the outbox forwarder's publish, the longest pause inside
-	// one, gives up after 20 s). url's setting wins.
+	// one, gives up after 20 s). url's setting wins. It is SET once connected, not sent
+	// as a startup parameter, which a pooler such as PgBouncer refuses unless told to
+	// ignore it.
+	var opts []stdlib.OptionOpenDB
 	if _, set := cfg.RuntimeParams["idle_in_transaction_session_timeout"]; !set {
-		cfg.RuntimeParams["idle_in_transaction_session_timeout"] = IdleInTransactionTimeout
+		opts = append(opts, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			_, err := c.Exec(ctx, "SET idle_in_transaction_session_timeout = '"+IdleInTransactionTimeout+"'")
+			return err
+		}))
 	}
 	// A server that does not answer (a host down, not a refused connection) would hold
 	// a connection attempt until the system's TCP timeout, minutes; url's connect_timeout
@@ -187,7 +205,7 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
-	db := stdlib.OpenDB(*cfg)
+	db := stdlib.OpenDB(*cfg, opts...)
 	db.SetMaxOpenConns(MaxOpenConns)
 	db.SetMaxIdleConns(MaxIdleConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
@@ -197,7 +215,7 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	rdb := stdlib.OpenDB(*cfg)
+	rdb := stdlib.OpenDB(*cfg, opts...)
 	rdb.SetMaxOpenConns(MaxReaderConns)
 	rdb.SetMaxIdleConns(MaxReaderConns)
 	rdb.SetConnMaxIdleTime(5 * time.Minute)

@@ -114,6 +114,14 @@ CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key = 
 	if p := strings.Join(plan, "\n"); !strings.Contains(p, "Index Cond: (key = k.key)") || strings.Contains(p, "Seq Scan on block_keys") {
 		t.Errorf("the key read does not probe the key index:\n%s", p)
 	}
+
+	// A database of collation C compares so already: the migration leaves it (no index
+	// rebuilt on upgrade).
+	c := open(t, pgtest.URLLocale(t, "C"))
+	var coll sql.NullString
+	if err := c.DB().QueryRow(`SELECT collation_name FROM information_schema.columns WHERE table_name = 'block_keys' AND column_name = 'key'`).Scan(&coll); err != nil || coll.Valid {
+		t.Errorf("in a database of collation C, block_keys.key has collation %q (%v), want the default", coll.String, err)
+	}
 }
 
 func TestMigrateTwice(t *testing.T) {
