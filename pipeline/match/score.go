@@ -113,47 +113,54 @@ func (e *Engine) Weight(a, b *Features) float64 {
 // address is computed. The weight of a pair that reaches min is then summed again in
 // rule order, so that it is Weight's to the last bit.
 func (e *Engine) WeightAtLeast(a, b *Features, min float64) (w float64, ok bool) {
-	if crosswise(a, b) {
-		// The names are read straight and crosswise, which only Weight does; the other
-		// comparisons first tell whether the best names could lift the pair to min.
-		w = e.priorWeight
-		names := 0.0 // the best weights of the name comparisons passed over
-		for j, i := range e.order {
-			if w+e.headroom[j]+names < min-headroomSlack {
-				return w, false
-			}
-			c := &e.comparisons[i]
-			if c.names {
-				names += e.best[i]
-				continue
-			}
-			w += c.weight(c.compare(a, b, straight))
-		}
-		if w+names < min-headroomSlack {
-			return w, false
-		}
-		w = e.Weight(a, b)
-		return w, w >= min
-	}
 	var buf [16]float64
-	var ws []float64
+	var ws []float64 // each comparison's weight, by rule order
 	if n := len(e.comparisons); n <= len(buf) {
 		ws = buf[:n]
 	} else {
 		ws = make([]float64, n)
 	}
+	cross := crosswise(a, b)
 	w = e.priorWeight
+	// names: with a crosswise pair, the best weights of the name comparisons passed
+	// over (their names are read straight and crosswise once the others leave the pair
+	// a chance).
+	names := 0.0
 	for j, i := range e.order {
-		if w+e.headroom[j] < min-headroomSlack {
+		if w+e.headroom[j]+names < min-headroomSlack {
 			return w, false
 		}
 		c := &e.comparisons[i]
+		if cross && c.names {
+			names += e.best[i]
+			continue
+		}
 		ws[i] = c.weight(c.compare(a, b, straight))
 		w += ws[i]
 	}
-	w = e.priorWeight
-	for _, x := range ws {
+	if cross {
+		if w+names < min-headroomSlack {
+			return w, false
+		}
+		for i := range e.comparisons {
+			if c := &e.comparisons[i]; c.names {
+				ws[i] = c.weight(c.compare(a, b, straight))
+			}
+		}
+	}
+	// Weight's sum, in its order.
+	w, names = e.priorWeight, 0
+	for i, x := range ws {
 		w += x
+		if e.comparisons[i].names {
+			names += x
+		}
+	}
+	if cross {
+		wa, wb := e.nameWeight(a, b, swapA), e.nameWeight(a, b, swapB)
+		if d := max(wa, wb) - names; d > 0 {
+			w += d
+		}
 	}
 	return w, w >= min
 }
