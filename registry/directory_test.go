@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -53,4 +54,67 @@ func TestDirectoryCachesRegistryReads(t *testing.T) {
 	check("Altea", true) // cached, the miss included
 	time.Sleep(400 * time.Millisecond)
 	check("Altea Énergie", false)
+}
+
+// TestDirectoryEmptyRegistryAsksNothing: on an empty registry the directory's reads
+// answer nothing without a registry lookup (only whether the registry holds an entry is
+// read, once per CacheTTL); an import is seen once CacheTTL has passed.
+func TestDirectoryEmptyRegistryAsksNothing(t *testing.T) {
+	ctx := context.Background()
+	st := openSQLite(t)
+	defer func(ttl time.Duration) { registry.CacheTTL = ttl }(registry.CacheTTL)
+	registry.CacheTTL = 300 * time.Millisecond
+	reg := &countingRegistry{Registry: st}
+	dir := registry.Directory(reg)
+	for i := range 20 {
+		if _, ok, err := dir.BySIRET(ctx, "12345678900011"); err != nil || ok {
+			t.Fatalf("BySIRET on an empty registry: %v %v", ok, err)
+		}
+		if es, err := dir.Candidates(ctx, fmt.Sprint("altea", i), "69001", 10); err != nil || len(es) != 0 {
+			t.Fatalf("Candidates on an empty registry: %v %v", es, err)
+		}
+		if es, err := dir.BySIREN(ctx, "123456789"); err != nil || len(es) != 0 {
+			t.Fatalf("BySIREN on an empty registry: %v %v", es, err)
+		}
+	}
+	if reg.lookups != 0 || reg.probes != 1 {
+		t.Errorf("empty registry: %d lookups and %d emptiness probes, want 0 and 1", reg.lookups, reg.probes)
+	}
+	c := warehouse.Company{Key: "12345678900011", SIRET: "12345678900011", SIREN: "123456789", Name: "Altea", NameKey: "altea", Postcode: "69001", Country: "FR"}
+	if err := st.UpsertCompanies(ctx, []warehouse.Company{c}, warehouse.ImportCheckpoint{File: "t.csv", Format: "csv"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if e, ok, err := dir.BySIRET(ctx, "12345678900011"); err != nil || !ok || e.Name != "Altea" {
+		t.Errorf("after an import: %+v %v %v", e, ok, err)
+	}
+	if reg.lookups != 1 || reg.probes != 2 {
+		t.Errorf("after an import: %d lookups and %d probes, want 1 and 2", reg.lookups, reg.probes)
+	}
+}
+
+// countingRegistry counts a real registry's lookups and emptiness probes.
+type countingRegistry struct {
+	warehouse.Registry
+	lookups, probes int
+}
+
+func (r *countingRegistry) AnyCompany(ctx context.Context) (bool, error) {
+	r.probes++
+	return r.Registry.AnyCompany(ctx)
+}
+
+func (r *countingRegistry) CompanyBySIRET(ctx context.Context, siret string) (warehouse.Company, bool, error) {
+	r.lookups++
+	return r.Registry.CompanyBySIRET(ctx, siret)
+}
+
+func (r *countingRegistry) CompaniesBySIREN(ctx context.Context, siren string) ([]warehouse.Company, error) {
+	r.lookups++
+	return r.Registry.CompaniesBySIREN(ctx, siren)
+}
+
+func (r *countingRegistry) CompanyCandidates(ctx context.Context, nameKey, postcode string, limit int) ([]warehouse.Company, error) {
+	r.lookups++
+	return r.Registry.CompanyCandidates(ctx, nameKey, postcode, limit)
 }

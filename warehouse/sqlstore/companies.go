@@ -143,6 +143,15 @@ func (s *Store) CountCompanies(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// AnyCompany implements warehouse.Registry.
+func (s *Store) AnyCompany(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM companies LIMIT 1) AS one`).Scan(&n); err != nil {
+		return false, fmt.Errorf("registry: %w", err)
+	}
+	return n > 0, nil
+}
+
 // CompanyBySIRET implements warehouse.Registry.
 func (s *Store) CompanyBySIRET(ctx context.Context, siret string) (warehouse.Company, bool, error) {
 	cs, err := s.queryCompanies(ctx, `WHERE siret = ?`, siret)

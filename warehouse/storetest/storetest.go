@@ -775,13 +775,17 @@ func testStats(t *testing.T, h Harness) {
 
 // testCompanyCandidates pins the order of Registry.CompanyCandidates: exact name keys (by
 // SIRET), then the other keys of the same first token (by key, SIRET), then the
-// companies at the postcode (by SIRET), each part at most limit.
+// companies at the postcode (by SIRET), each part at most limit. AnyCompany says no
+// before the import and yes after it.
 func testCompanyCandidates(t *testing.T, h Harness) {
 	reg, ok := h.Open(t).(warehouse.Registry)
 	if !ok {
 		t.Fatal("the store is not a warehouse.Registry")
 	}
 	ctx := context.Background()
+	if some, err := reg.AnyCompany(ctx); err != nil || some {
+		t.Fatalf("AnyCompany on an empty registry: %v, %v", some, err)
+	}
 	co := func(siret, nameKey, postcode string) warehouse.Company {
 		return warehouse.Company{Key: siret, SIREN: siret[:9], Name: nameKey, NameKey: nameKey, Postcode: postcode, Country: "FR"}
 	}
@@ -796,6 +800,9 @@ func testCompanyCandidates(t *testing.T, h Harness) {
 	}, warehouse.ImportCheckpoint{File: "storetest", Format: "csv"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if some, err := reg.AnyCompany(ctx); err != nil || !some {
+		t.Fatalf("AnyCompany after an import: %v, %v", some, err)
 	}
 	keys := func(nameKey, postcode string, limit int) []string {
 		t.Helper()
