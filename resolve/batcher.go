@@ -246,7 +246,7 @@ func (b *Batcher) take() []*call {
 		b.held = map[string]int{}
 	}
 	var batch, rest []*call
-	passed := map[string]bool{} // the keys of the records passed over
+	var passed map[string]bool // the keys of the records passed over
 	for i, c := range b.pending {
 		if len(batch) == b.max() {
 			rest = append(rest, b.pending[i:]...)
@@ -260,6 +260,9 @@ func (b *Batcher) take() []*call {
 			}
 		}
 		if !free {
+			if passed == nil {
+				passed = map[string]bool{}
+			}
 			for _, k := range c.keys {
 				passed[k] = true
 			}
