@@ -57,7 +57,7 @@ func TestDirectoryCachesRegistryReads(t *testing.T) {
 }
 
 // TestDirectoryEmptyRegistryAsksNothing: on an empty registry the directory's reads
-// answer nothing without a registry lookup (only whether the registry holds an entry is
+// (learned domains included) answer nothing without a registry lookup (only whether the registry holds an entry is
 // read, once per CacheTTL); an import is seen once CacheTTL has passed.
 func TestDirectoryEmptyRegistryAsksNothing(t *testing.T) {
 	ctx := context.Background()
@@ -75,6 +75,9 @@ func TestDirectoryEmptyRegistryAsksNothing(t *testing.T) {
 		}
 		if es, err := dir.BySIREN(ctx, "123456789"); err != nil || len(es) != 0 {
 			t.Fatalf("BySIREN on an empty registry: %v %v", es, err)
+		}
+		if owners, err := dir.DomainOwners(ctx, "altea.fr"); err != nil || len(owners) != 0 {
+			t.Fatalf("DomainOwners on an empty registry: %v %v", owners, err)
 		}
 	}
 	if reg.lookups != 0 || reg.probes != 1 {
@@ -112,6 +115,11 @@ func (r *countingRegistry) CompanyBySIRET(ctx context.Context, siret string) (wa
 func (r *countingRegistry) CompaniesBySIREN(ctx context.Context, siren string) ([]warehouse.Company, error) {
 	r.lookups++
 	return r.Registry.CompaniesBySIREN(ctx, siren)
+}
+
+func (r *countingRegistry) DomainOwners(ctx context.Context, domain string) (map[string]int, error) {
+	r.lookups++
+	return r.Registry.DomainOwners(ctx, domain)
 }
 
 func (r *countingRegistry) CompanyCandidates(ctx context.Context, nameKey, postcode string, limit int) ([]warehouse.Company, error) {

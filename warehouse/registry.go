@@ -50,8 +50,8 @@ type Registry interface {
 	EnsureCompanyIndexes(ctx context.Context) error
 	// CountCompanies returns the number of registry entries.
 	CountCompanies(ctx context.Context) (int64, error)
-	// AnyCompany reports whether the registry holds an entry (one index probe, where a
-	// count reads them all).
+	// AnyCompany reports whether the registry holds an entry (it stops at the first row,
+	// where a count reads them all).
 	AnyCompany(ctx context.Context) (bool, error)
 
 	CompanyBySIRET(ctx context.Context, siret string) (Company, bool, error)

@@ -55,6 +55,18 @@ func URL(t testing.TB) string {
 // template0.
 func URLLocale(t testing.TB, locale string) string {
 	t.Helper()
+	if locale == "" {
+		return URLWith(t, "")
+	}
+	return URLWith(t, "LOCALE "+quoteLiteral(locale))
+}
+
+// URLWith is URL for a database created from template0 with the given options of CREATE
+// DATABASE (e.g. "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"; "" for none,
+// from the default template). Options the server refuses (an unknown locale, no ICU, a
+// server too old) skip the test, or fail it under CI.
+func URLWith(t testing.TB, options string) string {
+	t.Helper()
 	admin, err := adminURL()
 	if err != nil {
 		unavailable(t, err)
@@ -66,13 +78,15 @@ func URLLocale(t testing.TB, locale string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
-	if locale != "" {
-		create += " TEMPLATE template0 LOCALE " + quoteLiteral(locale)
+	if options != "" {
+		create += " TEMPLATE template0 " + options
 	}
 	if err := adminExec(ctx, admin, create); err != nil {
 		var pe *pgconn.PgError
-		if locale != "" && errors.As(err, &pe) && pe.Code == "22023" { // invalid locale name
-			unavailable(t, fmt.Errorf("the server has no locale %q: %w", locale, err))
+		// invalid parameter value (a locale), feature not supported (ICU), syntax error
+		// (an option of a later version)
+		if options != "" && errors.As(err, &pe) && (pe.Code == "22023" || pe.Code == "0A000" || pe.Code == "42601") {
+			unavailable(t, fmt.Errorf("the server refuses a database with %s: %w", options, err))
 		}
 		if os.Getenv(EnvURL) == "" {
 			t.Fatalf("pgtest: create database: %v", err)

@@ -74,11 +74,19 @@ $$`,
 // the indexes on those columns are rebuilt (block_keys' key index and source_records'
 // source-key and candidate indexes: minutes, once, on a large warehouse, with the
 // tables locked meanwhile), and the columns' statistics are gathered again (ALTER drops
-// them). A database whose own collation is C or POSIX already compares so: it is left
-// as it is.
+// them). A database whose own collation is C or POSIX (of the C library, not ICU)
+// already compares so: it is left as it is.
 var collateC = []string{`DO $$
+DECLARE
+	bytewise BOOLEAN;
 BEGIN
-	IF (SELECT datcollate FROM pg_database WHERE datname = current_database()) IN ('C', 'POSIX') THEN
+	-- An ICU database (PostgreSQL 15+) may say datcollate C and still compare through ICU.
+	IF current_setting('server_version_num')::int >= 150000 THEN
+		EXECUTE 'SELECT datlocprovider = ''c'' AND datcollate IN (''C'', ''POSIX'') FROM pg_database WHERE datname = current_database()' INTO bytewise;
+	ELSE
+		SELECT datcollate IN ('C', 'POSIX') INTO bytewise FROM pg_database WHERE datname = current_database();
+	END IF;
+	IF bytewise THEN
 		RETURN;
 	END IF;
 	ALTER TABLE block_keys ALTER COLUMN key TYPE TEXT COLLATE "C";

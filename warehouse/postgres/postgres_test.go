@@ -115,6 +115,13 @@ CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key = 
 		t.Errorf("the key read does not probe the key index:\n%s", p)
 	}
 
+	// An ICU database compares through ICU whatever its datcollate says: converted.
+	icu := open(t, pgtest.URLWith(t, "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"))
+	var icuColl sql.NullString
+	if err := icu.DB().QueryRow(`SELECT collation_name FROM information_schema.columns WHERE table_name = 'block_keys' AND column_name = 'key'`).Scan(&icuColl); err != nil || icuColl.String != "C" {
+		t.Errorf("in an ICU database of datcollate C, block_keys.key has collation %q (%v), want C", icuColl.String, err)
+	}
+
 	// A database of collation C compares so already: the migration leaves it (no index
 	// rebuilt on upgrade).
 	c := open(t, pgtest.URLLocale(t, "C"))

@@ -145,11 +145,11 @@ func (s *Store) CountCompanies(ctx context.Context) (int64, error) {
 
 // AnyCompany implements warehouse.Registry.
 func (s *Store) AnyCompany(ctx context.Context) (bool, error) {
-	var n int
-	if err := s.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM companies LIMIT 1) AS one`).Scan(&n); err != nil {
-		return false, fmt.Errorf("registry: %w", err)
+	var some bool
+	if err := s.reader().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM companies)`).Scan(&some); err != nil {
+		return false, fmt.Errorf("registry any company: %w", err)
 	}
-	return n > 0, nil
+	return some, nil
 }
 
 // CompanyBySIRET implements warehouse.Registry.
