@@ -252,7 +252,8 @@ func (b *batch) decide(r *contact.Record, w *warm, keys []string, hash, position
 			masters = append(masters, p.row.MasterID)
 		}
 	}
-	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
+	slices.Sort(masters) // a copy already: sorted in place
+	masters = slices.Compact(masters)
 	// Each master is scored by its best-matching live record: warmUp weighed the stored
 	// ones of the masters the record's keys find in the warehouse; a master found only
 	// through a pending record (which joined it in this batch) has its stored ones
@@ -673,7 +674,8 @@ func (b *batch) warmOne(r *contact.Record, keys []string) *warm {
 			w.masters = append(w.masters, b.cands.Masters[k]...)
 		}
 	}
-	w.masters = slices.Compact(slices.Sorted(slices.Values(w.masters)))
+	slices.Sort(w.masters) // built here: sorted in place, not copied
+	w.masters = slices.Compact(w.masters)
 	blocked := b.rs.blockedRows(b.cands, keys)
 	w.k = newRanker(b.rs, w.feats, len(w.masters))
 	for _, m := range w.masters {

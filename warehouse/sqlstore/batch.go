@@ -194,7 +194,8 @@ func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*wareh
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	slices.Sort(set.Skipped)
-	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
+	slices.Sort(masters) // built here: sorted in place, not copied
+	masters = slices.Compact(masters)
 	// Rows whose stored features are missing or of another version: by id, to decode.
 	stale := map[int64]*warehouse.SourceRow{}
 	if t.s.mem != nil {

@@ -831,7 +831,8 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 	for i, k := range ks {
 		masters = placeKey(set, k, found[i], q.MaxMasters, masters)
 	}
-	masters = slices.Compact(slices.Sorted(slices.Values(masters)))
+	slices.Sort(masters) // built here: sorted in place, not copied
+	masters = slices.Compact(masters)
 	byMaster := make([][]warehouse.SourceRow, len(masters))
 	var stale atomic.Bool
 	chunks(len(masters), func(lo, hi int) {
