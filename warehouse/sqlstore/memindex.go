@@ -647,7 +647,10 @@ func (x *memIndex) keyMasters(k string, limit int) []int64 {
 	if one > 0 {
 		return []int64{x.rows[one].master}
 	}
-	var ms []int64
+	if len(list) == 0 {
+		return nil
+	}
+	ms := make([]int64, 0, min(len(list), limit))
 	for _, id := range list {
 		m := x.rows[id].master
 		if !slices.Contains(ms, m) {
