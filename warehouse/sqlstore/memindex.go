@@ -650,7 +650,7 @@ func (x *memIndex) keyMasters(k string, limit int) []int64 {
 	if len(list) == 0 {
 		return nil
 	}
-	ms := make([]int64, 0, min(len(list), limit))
+	ms := make([]int64, 0, max(0, min(len(list), limit)))
 	for _, id := range list {
 		m := x.rows[id].master
 		if !slices.Contains(ms, m) {
