@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -204,9 +205,9 @@ func logStageTimes(b *testing.B, addr string) {
 
 // BenchmarkResolvePostgres measures the resolver alone on PostgreSQL: the records of
 // BenchmarkKafkaToPostgres's stream (5 000, 30 % duplicates), normalized and identified
-// off the clock, resolved in batches of 100 (STEWARD_BENCH_RESOLVE_BATCH) by one and
-// two workers against 100 000 masters (STEWARD_BENCH_MASTERS). Against the Kafka
-// benchmark it tells what the resolver and the database cost by themselves, without the
+// off the clock, resolved in batches of up to 100 (STEWARD_BENCH_RESOLVE_BATCH) through a
+// resolve.Batcher of one and two workers against 100 000 masters (STEWARD_BENCH_MASTERS).
+// Against the Kafka benchmark it tells what the resolver and the database cost by themselves, without the
 // broker, the consumers, the normalizer's registry reads and the outbox forwarder.
 //
 //	go test ./service -run '^$' -bench ResolvePostgres -benchtime 1x
@@ -232,34 +233,23 @@ func BenchmarkResolvePostgres(b *testing.B) {
 					b.Fatal(err)
 				}
 				recs := normalizedStream(b, s, 5000, 5)
-				batches := make(chan []*contact.Record, len(recs)/size+1)
-				for lo := 0; lo < len(recs); lo += size {
-					batches <- recs[lo:min(lo+size, len(recs))]
-				}
-				close(batches)
 				b.StartTimer()
 				stopProfile := measure.Profile(b)
 				start, cpu := time.Now(), measure.CPUTime()
-				errs := make(chan error, workers)
-				for w := 0; w < workers; w++ {
-					go func() {
-						for batch := range batches {
-							pos := make([]string, len(batch))
-							for j, r := range batch {
-								pos[j] = "bench:" + r.SourceID
-							}
-							if _, err := s.Resolver.ResolveBatch(context.Background(), batch, pos); err != nil {
-								errs <- err
-								return
-							}
+				// Through a Batcher, as `steward run` resolves: with two workers its
+				// batches share no blocking key (they would wait for each other's locks).
+				bt := &resolve.Batcher{Resolver: s.Resolver, Max: size, Workers: workers}
+				var failed atomic.Pointer[error]
+				for _, r := range recs {
+					bt.Submit(context.Background(), r, "bench:"+r.SourceID, func(_ resolve.Outcome, err error) {
+						if err != nil {
+							failed.CompareAndSwap(nil, &err)
 						}
-						errs <- nil
-					}()
+					})
 				}
-				for w := 0; w < workers; w++ {
-					if err := <-errs; err != nil {
-						b.Fatal(err)
-					}
+				bt.Wait()
+				if err := failed.Load(); err != nil {
+					b.Fatal(*err)
 				}
 				el, cpu := time.Since(start), measure.CPUTime()-cpu
 				b.StopTimer()
