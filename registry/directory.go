@@ -22,11 +22,10 @@ import (
 //
 // An empty registry (no import yet, or none planned) answers every read, learned domains
 // included, with nothing without asking the database: whether it is empty is read again
-// every CacheTTL. Its
-// lookups were a tenth of a PostgreSQL stream's CPU in steward, and as many statements
-// for the database, for no answer.
+// every CacheTTL. Its lookups were a tenth of a PostgreSQL stream's CPU in steward, and
+// as many statements for the database, for no answer.
 func Directory(reg warehouse.Registry) company.Directory {
-	return directory{reg: reg, cache: &lookupCache{ttl: CacheTTL, size: CacheSize}, filled: &filled{ttl: CacheTTL}}
+	return directory{reg: reg, cache: &lookupCache{ttl: CacheTTL, size: CacheSize}}
 }
 
 // Cache bounds of Directory.
@@ -36,36 +35,18 @@ var (
 )
 
 type directory struct {
-	reg    warehouse.Registry
-	cache  *lookupCache
-	filled *filled
+	reg   warehouse.Registry
+	cache *lookupCache
 }
 
-// filled remembers for ttl whether the registry holds an entry.
-type filled struct {
-	ttl  time.Duration
-	mu   sync.Mutex
-	at   time.Time
-	some bool // the registry held an entry at
-}
-
-// holds reports whether reg holds an entry, as read at most ttl ago.
-func (f *filled) holds(ctx context.Context, reg warehouse.Registry) (bool, error) {
-	now := time.Now()
-	f.mu.Lock()
-	if !f.at.IsZero() && now.Sub(f.at) < f.ttl {
-		defer f.mu.Unlock()
-		return f.some, nil
-	}
-	f.mu.Unlock()
-	some, err := reg.AnyCompany(ctx)
-	if err != nil {
-		return false, err
-	}
-	f.mu.Lock()
-	f.at, f.some = now, some
-	f.mu.Unlock()
-	return some, nil
+// holds reports whether the registry holds an entry, as read at most CacheTTL ago: the
+// answer is cached with the lookups'.
+func (d directory) holds(ctx context.Context) (bool, error) {
+	_, some, err := d.cache.get("any\x00", func() ([]company.Entry, bool, error) {
+		some, err := d.reg.AnyCompany(ctx)
+		return nil, some, err
+	})
+	return some, err
 }
 
 // lookupCache is a read-through cache of registry answers by query; when full it starts
@@ -106,7 +87,7 @@ func (c *lookupCache) get(key string, load func() ([]company.Entry, bool, error)
 }
 
 func (d directory) many(ctx context.Context, key string, load func() ([]warehouse.Company, error)) ([]company.Entry, error) {
-	if some, err := d.filled.holds(ctx, d.reg); err != nil || !some {
+	if some, err := d.holds(ctx); err != nil || !some {
 		return nil, err
 	}
 	es, _, err := d.cache.get(key, func() ([]company.Entry, bool, error) {
@@ -125,7 +106,7 @@ func entries(cs []warehouse.Company) []company.Entry {
 }
 
 func (d directory) BySIRET(ctx context.Context, siret string) (company.Entry, bool, error) {
-	if some, err := d.filled.holds(ctx, d.reg); err != nil || !some {
+	if some, err := d.holds(ctx); err != nil || !some {
 		return company.Entry{}, false, err
 	}
 	es, ok, err := d.cache.get("siret\x00"+siret, func() ([]company.Entry, bool, error) {
@@ -149,7 +130,7 @@ func (d directory) ByLEI(ctx context.Context, lei string) ([]company.Entry, erro
 // DomainOwners is not asked of an empty registry either: domains are learned from
 // records attached to a registry entry, so it has none.
 func (d directory) DomainOwners(ctx context.Context, domain string) (map[string]int, error) {
-	if some, err := d.filled.holds(ctx, d.reg); err != nil || !some {
+	if some, err := d.holds(ctx); err != nil || !some {
 		return nil, err
 	}
 	return d.reg.DomainOwners(ctx, domain)

@@ -19,8 +19,9 @@ import (
 //
 // A batch that fails is retried record by record, so that one record's error fails only
 // that record. With several workers, batches written at once share no lock key (see
-// take), and the versions of one source record are written in the order submitted. Callers must not submit two versions of one source record concurrently
-// (Kafka's per-partition order and the embedded bus's one-at-a-time delivery see to it).
+// take), and the versions of one source record are written in the order submitted.
+// Callers must not submit two versions of one source record concurrently (Kafka's
+// per-partition order and the embedded bus's one-at-a-time delivery see to it).
 //
 // Submit queues a record without waiting for it (write-behind): with one worker, records
 // are then resolved in the order submitted, a batch at a time, while the caller prepares

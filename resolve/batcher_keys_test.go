@@ -7,12 +7,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/steward-crm/steward/internal/pgtest"
-	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 	"github.com/steward-crm/steward/warehouse"
-	"github.com/steward-crm/steward/warehouse/postgres"
 )
 
 // TestBatcherTakeKeepsKeysApart: with several workers a batch takes no record that
@@ -79,18 +76,10 @@ func TestBatcherTakeKeepsKeysApart(t *testing.T) {
 // for each other); every record is written.
 func TestBatcherWorkersDoNotWaitForEachOther(t *testing.T) {
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	r := rules.Default()
-	eng, err := match.New(r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rs, st := postgresResolver(t, r)
 	w := &lockWatch{Store: st}
-	rs := &Resolver{Store: w, Engine: eng}
+	rs.Store = w
 	recs := benchRecords(t, r, synth.Config{N: 600, DupRate: 0.3, Seed: 8})
 	b := &Batcher{Resolver: rs, Max: 16, Workers: 2}
 	var mu sync.Mutex

@@ -6,9 +6,11 @@ import (
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/pgtest"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/warehouse"
+	"github.com/steward-crm/steward/warehouse/postgres"
 	"github.com/steward-crm/steward/warehouse/sqlite"
 	"github.com/steward-crm/steward/warehouse/sqlstore"
 )
@@ -39,6 +41,22 @@ func resolver(t *testing.T, autoMerge bool) (*Resolver, *rules.Rules, warehouse.
 	r.Match.AutoMerge = autoMerge
 	rs, st := sqliteResolver(t, r)
 	return rs, r, st
+}
+
+// postgresResolver returns a resolver with rules r on a new PostgreSQL warehouse (pgtest),
+// which is closed when the test ends.
+func postgresResolver(t testing.TB, r *rules.Rules) (*Resolver, *sqlstore.Store) {
+	t.Helper()
+	eng, err := match.New(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := postgres.Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return &Resolver{Store: st, Engine: eng}, st
 }
 
 // sqliteResolver returns a resolver with rules r on a new SQLite warehouse, which is

@@ -8,10 +8,8 @@ import (
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/pgtest"
-	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/warehouse"
-	"github.com/steward-crm/steward/warehouse/postgres"
 )
 
 func TestMain(m *testing.M) { pgtest.RunMain(m) }
@@ -49,17 +47,9 @@ func TestLinkToMasterMergedMeanwhile(t *testing.T) {
 	for _, oneByOne := range []bool{false, true} {
 		t.Run(fmt.Sprint("record_at_a_time=", oneByOne), func(t *testing.T) {
 			ctx := context.Background()
-			st, err := postgres.Open(ctx, pgtest.URL(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
 			r := rules.Default()
-			eng, err := match.New(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			plain := &Resolver{Store: st, Engine: eng}
+			plain, st := postgresResolver(t, r)
+			eng := plain.Engine
 			outs := resolveAll(t, plain, r, byEmail, byPhone)
 			older, younger := outs[0].MasterID, outs[1].MasterID
 			if older == younger {
@@ -78,7 +68,7 @@ func TestLinkToMasterMergedMeanwhile(t *testing.T) {
 			if out.Action != ActionLinked || out.MasterID != older {
 				t.Fatalf("outcome %+v, want linked to the survivor %d (the record matched master %d)", out, older, younger)
 			}
-			err = st.InTx(ctx, func(tx warehouse.Tx) error {
+			err := st.InTx(ctx, func(tx warehouse.Tx) error {
 				rows, err := tx.Members(ctx, older)
 				if err != nil {
 					return err

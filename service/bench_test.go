@@ -207,8 +207,9 @@ func logStageTimes(b *testing.B, addr string) {
 // BenchmarkKafkaToPostgres's stream (5 000, 30 % duplicates), normalized and identified
 // off the clock, resolved in batches of up to 100 (STEWARD_BENCH_RESOLVE_BATCH) through a
 // resolve.Batcher of one and two workers against 100 000 masters (STEWARD_BENCH_MASTERS).
-// Against the Kafka benchmark it tells what the resolver and the database cost by themselves, without the
-// broker, the consumers, the normalizer's registry reads and the outbox forwarder.
+// Against the Kafka benchmark it tells what the resolver and the database cost by
+// themselves, without the broker, the consumers, the normalizer's registry reads and the
+// outbox forwarder.
 //
 //	go test ./service -run '^$' -bench ResolvePostgres -benchtime 1x
 func BenchmarkResolvePostgres(b *testing.B) {

@@ -94,8 +94,36 @@ func (c *comparison) weight(h hit) float64 {
 // Weight is the total match weight of a and b (prior included), the fast path of Score:
 // no explanation is built. It is symmetric.
 func (e *Engine) Weight(a, b *Features) float64 {
-	w, names := e.weightNames(a, b)
-	if crosswise(a, b) {
+	var buf [16]float64
+	ws := e.weights(&buf)
+	for i := range e.comparisons {
+		c := &e.comparisons[i]
+		ws[i] = c.weight(c.compare(a, b, straight))
+	}
+	return e.total(a, b, ws, crosswise(a, b))
+}
+
+// weights returns a slice for the weight of each comparison: buf's when it is long
+// enough (no allocation on the scoring path).
+func (e *Engine) weights(buf *[16]float64) []float64 {
+	if n := len(e.comparisons); n <= len(buf) {
+		return buf[:n]
+	}
+	return make([]float64, len(e.comparisons))
+}
+
+// total adds up the comparisons' straight weights ws (by rule order, after the prior)
+// and, for a crosswise pair, what the better crosswise reading of the names adds to
+// them: Weight's value, summed in one order wherever it is computed.
+func (e *Engine) total(a, b *Features, ws []float64, cross bool) float64 {
+	w, names := e.priorWeight, 0.0
+	for i, x := range ws {
+		w += x
+		if e.comparisons[i].names {
+			names += x
+		}
+	}
+	if cross {
 		wa, wb := e.nameWeight(a, b, swapA), e.nameWeight(a, b, swapB)
 		if d := max(wa, wb) - names; d > 0 {
 			w += d
@@ -114,12 +142,7 @@ func (e *Engine) Weight(a, b *Features) float64 {
 // rule order, so that it is Weight's to the last bit.
 func (e *Engine) WeightAtLeast(a, b *Features, min float64) (w float64, ok bool) {
 	var buf [16]float64
-	var ws []float64 // each comparison's weight, by rule order
-	if n := len(e.comparisons); n <= len(buf) {
-		ws = buf[:n]
-	} else {
-		ws = make([]float64, n)
-	}
+	ws := e.weights(&buf) // each comparison's weight, by rule order
 	cross := crosswise(a, b)
 	w = e.priorWeight
 	// names: with a crosswise pair, the best weights of the name comparisons passed
@@ -148,20 +171,7 @@ func (e *Engine) WeightAtLeast(a, b *Features, min float64) (w float64, ok bool)
 			}
 		}
 	}
-	// Weight's sum, in its order.
-	w, names = e.priorWeight, 0
-	for i, x := range ws {
-		w += x
-		if e.comparisons[i].names {
-			names += x
-		}
-	}
-	if cross {
-		wa, wb := e.nameWeight(a, b, swapA), e.nameWeight(a, b, swapB)
-		if d := max(wa, wb) - names; d > 0 {
-			w += d
-		}
-	}
+	w = e.total(a, b, ws, cross)
 	return w, w >= min
 }
 
@@ -236,21 +246,6 @@ func (e *Engine) bestReading(a, b *Features) (reading, float64) {
 		return swapB, wb - s
 	}
 	return swapA, wa - s
-}
-
-// weightNames is weight(a, b, straight) and, apart, its name comparisons' share (what
-// Weight compares the crosswise readings with).
-func (e *Engine) weightNames(a, b *Features) (w, names float64) {
-	w = e.priorWeight
-	for i := range e.comparisons {
-		c := &e.comparisons[i]
-		x := c.weight(c.compare(a, b, straight))
-		w += x
-		if c.names {
-			names += x
-		}
-	}
-	return w, names
 }
 
 // nameWeight is the weight of the comparisons that read names only: the part of the

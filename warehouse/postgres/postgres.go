@@ -213,21 +213,21 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
-	db := stdlib.OpenDB(*cfg, opts...)
-	db.SetMaxOpenConns(MaxOpenConns)
-	db.SetMaxIdleConns(MaxIdleConns)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	db.SetConnMaxLifetime(time.Hour)
+	pool := func(open, idle int) *sql.DB {
+		db := stdlib.OpenDB(*cfg, opts...)
+		db.SetMaxOpenConns(open)
+		db.SetMaxIdleConns(idle)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		db.SetConnMaxLifetime(time.Hour)
+		return db
+	}
+	db := pool(MaxOpenConns, MaxIdleConns)
 	s := sqlstore.New(db, Dialect)
 	if err := migrate(ctx, s, cfg); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	rdb := stdlib.OpenDB(*cfg, opts...)
-	rdb.SetMaxOpenConns(MaxReaderConns)
-	rdb.SetMaxIdleConns(MaxReaderConns)
-	rdb.SetConnMaxIdleTime(5 * time.Minute)
-	rdb.SetConnMaxLifetime(time.Hour)
+	rdb := pool(MaxReaderConns, MaxReaderConns)
 	s.SetReader(rdb)
 	s.OnClose(rdb.Close)
 	return s, nil
