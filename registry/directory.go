@@ -42,7 +42,7 @@ type directory struct {
 // holds reports whether the registry holds an entry, as read at most CacheTTL ago: the
 // answer is cached with the lookups'.
 func (d directory) holds(ctx context.Context) (bool, error) {
-	_, some, err := d.cache.get("any\x00", func() ([]company.Entry, bool, error) {
+	_, some, err := d.cache.get(ctx, "any\x00", func() ([]company.Entry, bool, error) {
 		some, err := d.reg.AnyCompany(ctx)
 		return nil, some, err
 	})
@@ -50,12 +50,17 @@ func (d directory) holds(ctx context.Context) (bool, error) {
 }
 
 // lookupCache is a read-through cache of registry answers by query; when full it starts
-// again empty (answers are cheap to read again).
+// again empty (answers are cheap to read again). A query asked by several goroutines at
+// once while its answer is missing or expired is read once, and the others wait for that
+// read: when a stream starts, or the TTL of the emptiness probe runs out, every record in
+// flight asks the same question at the same moment (148 concurrent probes for one answer
+// at the start of a PostgreSQL stream, each waiting for a pooled connection).
 type lookupCache struct {
-	ttl  time.Duration
-	size int
-	mu   sync.Mutex
-	m    map[string]cached
+	ttl     time.Duration
+	size    int
+	mu      sync.Mutex
+	m       map[string]cached
+	loading map[string]*loadCall
 }
 
 type cached struct {
@@ -64,25 +69,60 @@ type cached struct {
 	found   bool
 }
 
-// get returns the cached answer to key, or reads it with load.
-func (c *lookupCache) get(key string, load func() ([]company.Entry, bool, error)) ([]company.Entry, bool, error) {
+// loadCall is a read of a query's answer in progress: done is closed when it ends.
+type loadCall struct {
+	done    chan struct{}
+	entries []company.Entry
+	found   bool
+	err     error
+}
+
+// get returns the cached answer to key, or reads it with load (once for the goroutines
+// that ask meanwhile). A waiter whose context ends stops waiting; a read that fails is
+// not shared (the error may be the reader's own context's): each waiter then reads for
+// itself.
+func (c *lookupCache) get(ctx context.Context, key string, load func() ([]company.Entry, bool, error)) ([]company.Entry, bool, error) {
 	now := time.Now()
 	c.mu.Lock()
-	v, ok := c.m[key]
-	c.mu.Unlock()
-	if ok && now.Sub(v.at) < c.ttl {
+	if v, ok := c.m[key]; ok && now.Sub(v.at) < c.ttl {
+		c.mu.Unlock()
 		return slices.Clone(v.entries), v.found, nil
 	}
+	if call, ok := c.loading[key]; ok {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+		if call.err == nil {
+			return slices.Clone(call.entries), call.found, nil
+		}
+		es, found, err := load()
+		return es, found, err
+	}
+	call := &loadCall{done: make(chan struct{})}
+	if c.loading == nil {
+		c.loading = map[string]*loadCall{}
+	}
+	c.loading[key] = call
+	c.mu.Unlock()
 	es, found, err := load()
+	c.mu.Lock()
+	delete(c.loading, key)
+	if err == nil {
+		if c.m == nil || len(c.m) >= c.size {
+			c.m = map[string]cached{}
+		}
+		c.m[key] = cached{at: now, entries: slices.Clone(es), found: found}
+		call.entries, call.found = slices.Clone(es), found
+	}
+	call.err = err
+	c.mu.Unlock()
+	close(call.done)
 	if err != nil {
 		return nil, false, err
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= c.size {
-		c.m = map[string]cached{}
-	}
-	c.m[key] = cached{at: now, entries: slices.Clone(es), found: found}
-	c.mu.Unlock()
 	return es, found, nil
 }
 
@@ -90,7 +130,7 @@ func (d directory) many(ctx context.Context, key string, load func() ([]warehous
 	if some, err := d.holds(ctx); err != nil || !some {
 		return nil, err
 	}
-	es, _, err := d.cache.get(key, func() ([]company.Entry, bool, error) {
+	es, _, err := d.cache.get(ctx, key, func() ([]company.Entry, bool, error) {
 		cs, err := load()
 		return entries(cs), true, err
 	})
@@ -109,7 +149,7 @@ func (d directory) BySIRET(ctx context.Context, siret string) (company.Entry, bo
 	if some, err := d.holds(ctx); err != nil || !some {
 		return company.Entry{}, false, err
 	}
-	es, ok, err := d.cache.get("siret\x00"+siret, func() ([]company.Entry, bool, error) {
+	es, ok, err := d.cache.get(ctx, "siret\x00"+siret, func() ([]company.Entry, bool, error) {
 		c, ok, err := d.reg.CompanyBySIRET(ctx, siret)
 		return []company.Entry{company.Entry(c)}, ok, err
 	})

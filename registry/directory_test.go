@@ -2,7 +2,10 @@ package registry_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,4 +128,75 @@ func (r *countingRegistry) DomainOwners(ctx context.Context, domain string) (map
 func (r *countingRegistry) CompanyCandidates(ctx context.Context, nameKey, postcode string, limit int) ([]warehouse.Company, error) {
 	r.lookups++
 	return r.Registry.CompanyCandidates(ctx, nameKey, postcode, limit)
+}
+
+// TestDirectoryReadsOnceForConcurrentCallers: goroutines that ask the same question of a
+// cold cache at once (records in flight when a stream starts) cause one emptiness probe
+// and one lookup, and all get the answer; a read that fails is not passed on to those
+// waiting for it: they read for themselves.
+func TestDirectoryReadsOnceForConcurrentCallers(t *testing.T) {
+	ctx := context.Background()
+	st := openSQLite(t)
+	c := warehouse.Company{Key: "12345678900011", SIRET: "12345678900011", SIREN: "123456789", Name: "Altea", NameKey: "altea", Postcode: "69001", Country: "FR"}
+	if err := st.UpsertCompanies(ctx, []warehouse.Company{c}, warehouse.ImportCheckpoint{File: "t.csv", Format: "csv"}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(reg *slowRegistry) (oks, errs int) {
+		dir := registry.Directory(reg)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		for range 32 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				e, ok, err := dir.BySIRET(ctx, "12345678900011")
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err != nil:
+					errs++
+				case ok && e.Name == "Altea":
+					oks++
+				default:
+					t.Errorf("BySIRET: %+v %v", e, ok)
+				}
+			}()
+		}
+		wg.Wait()
+		return oks, errs
+	}
+	reg := &slowRegistry{Registry: st}
+	if oks, errs := run(reg); oks != 32 || errs != 0 || reg.probes.Load() != 1 || reg.lookups.Load() != 1 {
+		t.Errorf("32 concurrent callers: %d answers, %d errors, %d probes, %d lookups; want 32, 0, 1, 1", oks, errs, reg.probes.Load(), reg.lookups.Load())
+	}
+	// The first lookup fails: only its caller sees the error.
+	reg = &slowRegistry{Registry: st}
+	reg.failFirst.Store(true)
+	if oks, errs := run(reg); oks != 31 || errs != 1 {
+		t.Errorf("a failed read: %d answers and %d errors, want 31 and 1", oks, errs)
+	}
+}
+
+// slowRegistry is a real registry whose emptiness probe and SIRET lookup take 50 ms
+// (long enough for concurrent callers to meet), counted; failFirst makes the first
+// lookup fail.
+type slowRegistry struct {
+	warehouse.Registry
+	probes, lookups atomic.Int64
+	failFirst       atomic.Bool
+}
+
+func (r *slowRegistry) AnyCompany(ctx context.Context) (bool, error) {
+	r.probes.Add(1)
+	time.Sleep(50 * time.Millisecond)
+	return r.Registry.AnyCompany(ctx)
+}
+
+func (r *slowRegistry) CompanyBySIRET(ctx context.Context, siret string) (warehouse.Company, bool, error) {
+	r.lookups.Add(1)
+	time.Sleep(50 * time.Millisecond)
+	if r.failFirst.CompareAndSwap(true, false) {
+		return warehouse.Company{}, false, errors.New("connection reset")
+	}
+	return r.Registry.CompanyBySIRET(ctx, siret)
 }
