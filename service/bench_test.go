@@ -84,6 +84,19 @@ func preload(b testing.TB, s *Service, n int, seed int64) {
 	}
 }
 
+// streamLen is the length of the benchmarks' streams: STEWARD_BENCH_RECORDS, default
+// 15 000 (~5 s on this VM). The 5 000 of earlier figures took ~2 s, of which the new
+// backends' first statements (catalog reads, plans) and the consumer group's start were
+// a visible part: the database's CPU per record measured 412–474 µs over 5 000 records
+// against 337–379 µs over 15 000.
+func streamLen() int {
+	n := 15000
+	if v := os.Getenv("STEWARD_BENCH_RECORDS"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	return n
+}
+
 // BenchmarkKafkaToPostgres measures records/s from Kafka (kfake) through the three
 // handlers into PostgreSQL, with 1 and 2 consumer processes' worth of subscribers, on a
 // warehouse that already holds STEWARD_BENCH_MASTERS masters (default 100000).
@@ -95,12 +108,7 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 	if v := os.Getenv("STEWARD_BENCH_MASTERS"); v != "" {
 		fmt.Sscan(v, &masters)
 	}
-	// STEWARD_BENCH_RECORDS: the stream's length (default 5 000, ~2 s on this VM; longer
-	// streams give steadier figures).
-	records := 5000
-	if v := os.Getenv("STEWARD_BENCH_RECORDS"); v != "" {
-		fmt.Sscan(v, &records)
-	}
+	records := streamLen()
 	for _, consumers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("consumers=%d", consumers), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -211,7 +219,7 @@ func logStageTimes(b *testing.B, addr string) {
 }
 
 // BenchmarkResolvePostgres measures the resolver alone on PostgreSQL: the records of
-// BenchmarkKafkaToPostgres's stream (5 000, 30 % duplicates), normalized and identified
+// BenchmarkKafkaToPostgres's stream (streamLen, 30 % duplicates), normalized and identified
 // off the clock, resolved in batches of up to 100 (STEWARD_BENCH_RESOLVE_BATCH) through a
 // resolve.Batcher of one and two workers against 100 000 masters (STEWARD_BENCH_MASTERS).
 // Against the Kafka benchmark it tells what the resolver and the database cost by
@@ -240,7 +248,7 @@ func BenchmarkResolvePostgres(b *testing.B) {
 				if _, err := s.Store.(*sqlstore.Store).DB().Exec(`VACUUM ANALYZE`); err != nil {
 					b.Fatal(err)
 				}
-				recs := normalizedStream(b, s, 5000, 5)
+				recs := normalizedStream(b, s, streamLen(), 5)
 				b.StartTimer()
 				stopProfile := measure.Profile(b)
 				start, cpu := time.Now(), newCPUMeter()
