@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"sync"
@@ -78,51 +79,64 @@ type loadCall struct {
 }
 
 // get returns the cached answer to key, or reads it with load (once for the goroutines
-// that ask meanwhile). A waiter whose context ends stops waiting; a read that fails is
-// not shared (the error may be the reader's own context's): each waiter then reads for
-// itself.
+// that ask meanwhile). A waiter whose context ends stops waiting. A read that fails is
+// not passed on (the error may be its reader's context's): its waiters ask again, and
+// one of them reads for the others. A read that panics ends as a failed one for its
+// waiters, and the panic goes on up its caller's stack.
 func (c *lookupCache) get(ctx context.Context, key string, load func() ([]company.Entry, bool, error)) ([]company.Entry, bool, error) {
-	now := time.Now()
-	c.mu.Lock()
-	if v, ok := c.m[key]; ok && now.Sub(v.at) < c.ttl {
-		c.mu.Unlock()
-		return slices.Clone(v.entries), v.found, nil
-	}
-	if call, ok := c.loading[key]; ok {
-		c.mu.Unlock()
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			return nil, false, ctx.Err()
+	for {
+		now := time.Now()
+		c.mu.Lock()
+		if v, ok := c.m[key]; ok && now.Sub(v.at) < c.ttl {
+			c.mu.Unlock()
+			return slices.Clone(v.entries), v.found, nil
 		}
+		if call, ok := c.loading[key]; ok {
+			c.mu.Unlock()
+			select {
+			case <-call.done:
+			case <-ctx.Done():
+				return nil, false, ctx.Err()
+			}
+			if call.err == nil {
+				return slices.Clone(call.entries), call.found, nil
+			}
+			continue
+		}
+		call := &loadCall{done: make(chan struct{}), err: errLoadPanicked}
+		if c.loading == nil {
+			c.loading = map[string]*loadCall{}
+		}
+		c.loading[key] = call
+		c.mu.Unlock()
+		return c.read(key, now, call, load)
+	}
+}
+
+// errLoadPanicked is what the waiters of a read that panicked see (they then ask again).
+var errLoadPanicked = errors.New("registry read panicked")
+
+// read runs load for key as call, caches its answer when it succeeds, and ends call
+// (however load ends: a panic must not leave waiters behind a read that never ends).
+func (c *lookupCache) read(key string, at time.Time, call *loadCall, load func() ([]company.Entry, bool, error)) ([]company.Entry, bool, error) {
+	defer func() {
+		c.mu.Lock()
+		delete(c.loading, key)
 		if call.err == nil {
-			return slices.Clone(call.entries), call.found, nil
+			if c.m == nil || len(c.m) >= c.size {
+				c.m = map[string]cached{}
+			}
+			c.m[key] = cached{at: at, entries: call.entries, found: call.found}
 		}
-		es, found, err := load()
-		return es, found, err
-	}
-	call := &loadCall{done: make(chan struct{})}
-	if c.loading == nil {
-		c.loading = map[string]*loadCall{}
-	}
-	c.loading[key] = call
-	c.mu.Unlock()
+		c.mu.Unlock()
+		close(call.done)
+	}()
 	es, found, err := load()
-	c.mu.Lock()
-	delete(c.loading, key)
-	if err == nil {
-		if c.m == nil || len(c.m) >= c.size {
-			c.m = map[string]cached{}
-		}
-		c.m[key] = cached{at: now, entries: slices.Clone(es), found: found}
-		call.entries, call.found = slices.Clone(es), found
-	}
-	call.err = err
-	c.mu.Unlock()
-	close(call.done)
 	if err != nil {
+		call.err = err
 		return nil, false, err
 	}
+	call.entries, call.found, call.err = slices.Clone(es), found, nil
 	return es, found, nil
 }
 

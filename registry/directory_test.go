@@ -133,7 +133,7 @@ func (r *countingRegistry) CompanyCandidates(ctx context.Context, nameKey, postc
 // TestDirectoryReadsOnceForConcurrentCallers: goroutines that ask the same question of a
 // cold cache at once (records in flight when a stream starts) cause one emptiness probe
 // and one lookup, and all get the answer; a read that fails is not passed on to those
-// waiting for it: they read for themselves.
+// waiting for it: one of them reads again for the others.
 func TestDirectoryReadsOnceForConcurrentCallers(t *testing.T) {
 	ctx := context.Background()
 	st := openSQLite(t)
@@ -169,21 +169,57 @@ func TestDirectoryReadsOnceForConcurrentCallers(t *testing.T) {
 	if oks, errs := run(reg); oks != 32 || errs != 0 || reg.probes.Load() != 1 || reg.lookups.Load() != 1 {
 		t.Errorf("32 concurrent callers: %d answers, %d errors, %d probes, %d lookups; want 32, 0, 1, 1", oks, errs, reg.probes.Load(), reg.lookups.Load())
 	}
-	// The first lookup fails: only its caller sees the error.
+	// The first lookup fails: only its caller sees the error, and the others' answer is
+	// read once more (not once per waiter).
 	reg = &slowRegistry{Registry: st}
 	reg.failFirst.Store(true)
-	if oks, errs := run(reg); oks != 31 || errs != 1 {
-		t.Errorf("a failed read: %d answers and %d errors, want 31 and 1", oks, errs)
+	if oks, errs := run(reg); oks != 31 || errs != 1 || reg.lookups.Load() != 2 {
+		t.Errorf("a failed read: %d answers, %d errors, %d lookups; want 31, 1, 2", oks, errs, reg.lookups.Load())
+	}
+}
+
+// TestDirectoryReadThatPanics: a registry read that panics (a bug, recovered by the
+// handlers' middleware) does not leave the callers that wait for it, nor later ones,
+// waiting for good; a waiter whose context ends stops waiting.
+func TestDirectoryReadThatPanics(t *testing.T) {
+	st := openSQLite(t)
+	c := warehouse.Company{Key: "12345678900011", SIRET: "12345678900011", SIREN: "123456789", Name: "Altea", NameKey: "altea", Postcode: "69001", Country: "FR"}
+	if err := st.UpsertCompanies(context.Background(), []warehouse.Company{c}, warehouse.ImportCheckpoint{File: "t.csv", Format: "csv"}); err != nil {
+		t.Fatal(err)
+	}
+	reg := &slowRegistry{Registry: st}
+	reg.panicFirst.Store(true)
+	dir := registry.Directory(reg)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		dir.BySIRET(ctx, "12345678900011")
+	}()
+	// A waiter that gives up while the read is on.
+	time.Sleep(10 * time.Millisecond)
+	short, cancelShort := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancelShort()
+	if _, _, err := dir.BySIRET(short, "12345678900011"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a waiter whose context ends: %v, want context.DeadlineExceeded", err)
+	}
+	if p := <-panicked; p == nil {
+		t.Fatal("the registry's panic did not reach its caller")
+	}
+	e, ok, err := dir.BySIRET(ctx, "12345678900011")
+	if err != nil || !ok || e.Name != "Altea" {
+		t.Errorf("after a read that panicked: %+v %v %v", e, ok, err)
 	}
 }
 
 // slowRegistry is a real registry whose emptiness probe and SIRET lookup take 50 ms
 // (long enough for concurrent callers to meet), counted; failFirst makes the first
-// lookup fail.
+// lookup fail, panicFirst panic.
 type slowRegistry struct {
 	warehouse.Registry
-	probes, lookups atomic.Int64
-	failFirst       atomic.Bool
+	probes, lookups       atomic.Int64
+	failFirst, panicFirst atomic.Bool
 }
 
 func (r *slowRegistry) AnyCompany(ctx context.Context) (bool, error) {
@@ -197,6 +233,9 @@ func (r *slowRegistry) CompanyBySIRET(ctx context.Context, siret string) (wareho
 	time.Sleep(50 * time.Millisecond)
 	if r.failFirst.CompareAndSwap(true, false) {
 		return warehouse.Company{}, false, errors.New("connection reset")
+	}
+	if r.panicFirst.CompareAndSwap(true, false) {
+		panic("registry bug")
 	}
 	return r.Registry.CompanyBySIRET(ctx, siret)
 }

@@ -530,50 +530,93 @@ func ServerCPU() (cpu time.Duration, ok bool) {
 	if c == nil || c.proc == nil {
 		return 0, false
 	}
-	// The postmaster's children (each calls setsid: they are not in its process group).
-	pg := c.proc.Pid
+	select {
+	case <-c.exited:
+		return 0, false // its pid may be another process's by now
+	default:
+	}
+	// A child reaped while the children are being read moves its whole time into the
+	// postmaster's cutime, and would be counted twice or not at all: read again until
+	// the postmaster's reaped time is the same before and after.
+	pm := c.proc.Pid
+	for range 5 {
+		before, ok := procTicks(pm)
+		if !ok {
+			return 0, false
+		}
+		children, ok := childTicks(pm)
+		if !ok {
+			return 0, false
+		}
+		after, ok := procTicks(pm)
+		if !ok {
+			return 0, false
+		}
+		if after[2]+after[3] == before[2]+before[3] {
+			// Linux reports these in USER_HZ: 100 per second on every architecture Go
+			// supports.
+			return time.Duration(after[0]+after[1]+after[2]+after[3]+children) * (time.Second / 100), true
+		}
+	}
+	return 0, false
+}
+
+// procTicks reads the utime, stime, cutime and cstime of pid, in clock ticks.
+func procTicks(pid int) (t [4]int64, ok bool) {
+	f, ok := procStat(pid)
+	if !ok {
+		return t, false
+	}
+	for i := range t {
+		t[i], _ = strconv.ParseInt(f[11+i], 10, 64)
+	}
+	return t, true
+}
+
+// childTicks sums the utime and stime of the live children of parent (PostgreSQL's
+// children call setsid: they are not in the postmaster's process group).
+func childTicks(parent int) (int64, bool) {
 	dirs, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0, false
 	}
-	var ticks int64
-	found := false
+	var sum int64
 	for _, d := range dirs {
 		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
+		if err != nil || pid == parent {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat"))
-		if err != nil {
+		f, ok := procStat(pid)
+		if !ok {
 			continue // exited meanwhile
 		}
-		// Fields after the command name, which is in parentheses and may hold spaces:
-		// state(3) ppid(4) pgrp session tty tpgid flags minflt cminflt majflt cmajflt
-		// utime(14) stime cutime cstime.
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
+		if ppid, _ := strconv.Atoi(f[1]); ppid != parent {
 			continue
 		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 15 {
-			continue
-		}
-		if parent, _ := strconv.Atoi(f[1]); pid != pg && parent != pg {
-			continue
-		}
-		n := 2 // utime, stime; the postmaster's also cutime, cstime (it reaps the others)
-		if pid == pg {
-			found, n = true, 4
-		}
-		for _, v := range f[11 : 11+n] {
-			t, _ := strconv.ParseInt(v, 10, 64)
-			ticks += t
+		for _, v := range f[11:13] {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			sum += n
 		}
 	}
-	if !found {
-		return 0, false
+	return sum, true
+}
+
+// procStat returns the fields of /proc/pid/stat after the command name (which is in
+// parentheses and may hold spaces): state (field 3 of proc(5)) at index 0, ppid at 1,
+// utime, stime, cutime, cstime (fields 14–17) at 11–14.
+func procStat(pid int) ([]string, bool) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return nil, false
 	}
-	// Linux reports these in USER_HZ, 100 per second on every architecture's ABI.
-	return time.Duration(ticks) * (time.Second / 100), true
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 15 {
+		return nil, false
+	}
+	return f, true
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -202,5 +203,46 @@ func TestFindBinFallsBackToDebianFolders(t *testing.T) {
 	bin, err := findBin()
 	if err != nil || !strings.HasPrefix(bin, "/usr/lib/postgresql/") {
 		t.Fatalf("findBin = %q, %v", bin, err)
+	}
+}
+
+// TestServerCPU: the cluster's CPU time grows by what a backend spends, also once that
+// backend has exited (its time then counts in the postmaster's reaped time), and never
+// goes down.
+func TestServerCPU(t *testing.T) {
+	url := URL(t)
+	if os.Getenv(EnvURL) != "" {
+		if _, ok := ServerCPU(); ok {
+			t.Fatal("ServerCPU measured a server of " + EnvURL)
+		}
+		t.Skip("ServerCPU measures the ephemeral cluster only")
+	}
+	before, ok := ServerCPU()
+	if !ok {
+		t.Fatal("ServerCPU: not measured")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ~0.3 s of one backend's CPU.
+	if _, err := conn.Exec(ctx, `SELECT COUNT(*) FROM generate_series(1, 6000000)`); err != nil {
+		t.Fatal(err)
+	}
+	live, ok := ServerCPU()
+	if !ok || live-before < 100*time.Millisecond {
+		t.Fatalf("with the backend live: %v → %v (ok %v), want at least 100 ms more", before, live, ok)
+	}
+	conn.Close(ctx)
+	var gone time.Duration
+	for range 50 { // the postmaster reaps the backend
+		time.Sleep(20 * time.Millisecond)
+		if gone, ok = ServerCPU(); ok && gone >= live {
+			break
+		}
+	}
+	if gone < live {
+		t.Errorf("after the backend exited: %v, below the %v measured while it lived", gone, live)
 	}
 }
