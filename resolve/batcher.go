@@ -66,14 +66,23 @@ type call struct {
 	err  error
 	done chan struct{}
 	then func(Outcome, error) // Submit's callback
-	// keys are the keys the record's transaction will lock (Workers > 1; see take).
-	keys []string
+	// keys are the keys the record's transaction will lock (Workers > 1; see take), and
+	// blockKeys the record's blocking keys among them, which prepare then does not
+	// compute again (nil: not computed).
+	keys, blockKeys []string
+}
+
+// newCall returns the call of r, with its lock keys when the Batcher needs them.
+func (b *Batcher) newCall(ctx context.Context, r *contact.Record, position string, then func(Outcome, error)) *call {
+	c := &call{ctx: ctx, r: r, pos: position, done: make(chan struct{}), then: then}
+	c.keys, c.blockKeys = b.lockKeys(r)
+	return c
 }
 
 // Resolve resolves r (see Resolver.Resolve), possibly in one transaction with records
 // submitted concurrently, and returns its own outcome.
 func (b *Batcher) Resolve(ctx context.Context, r *contact.Record, position string) (Outcome, error) {
-	c := &call{ctx: ctx, r: r, pos: position, done: make(chan struct{}), keys: b.lockKeys(r)}
+	c := b.newCall(ctx, r, position, nil)
 	b.mu.Lock()
 	b.enqueue(c)
 	b.mu.Unlock()
@@ -88,7 +97,7 @@ func (b *Batcher) Resolve(ctx context.Context, r *contact.Record, position strin
 // must not call Submit with several workers: a full queue of records waiting for the keys
 // of the batch whose callbacks run would wait for it for good.
 func (b *Batcher) Submit(ctx context.Context, r *contact.Record, position string, then func(Outcome, error)) {
-	c := &call{ctx: context.WithoutCancel(ctx), r: r, pos: position, done: make(chan struct{}), then: then, keys: b.lockKeys(r)}
+	c := b.newCall(context.WithoutCancel(ctx), r, position, then)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for len(b.pending) >= b.queueLimit() {
@@ -299,20 +308,22 @@ func (b *Batcher) release(batch []*call) {
 	b.cond().Broadcast()
 }
 
-// lockKeys returns the keys r's transaction will lock, for take (nil with one worker).
-// A record whose blocking keys cannot be computed (its transaction will fail on them)
-// gets its own key only: it still waits for the versions of its record before it, and the
-// transactions' locks order it against the others.
-func (b *Batcher) lockKeys(r *contact.Record) (keys []string) {
+// lockKeys returns the keys r's transaction will lock, for take, and r's blocking keys
+// among them (both nil with one worker). A record whose blocking keys cannot be computed
+// (its transaction will fail on them) gets its own key only: it still waits for the
+// versions of its record before it, and the transactions' locks order it against the
+// others.
+func (b *Batcher) lockKeys(r *contact.Record) (keys, blockKeys []string) {
 	if b.Workers <= 1 || r == nil {
-		return nil
+		return nil, nil
 	}
 	defer func() {
 		if recover() != nil {
-			keys = b.Resolver.lockKeys(r, nil)
+			keys, blockKeys = b.Resolver.lockKeys(r, nil), nil
 		}
 	}()
-	return b.Resolver.lockKeys(r, b.Resolver.Engine.BlockKeys(r.Norm))
+	blockKeys = b.Resolver.Engine.BlockKeys(r.Norm)
+	return b.Resolver.lockKeys(r, blockKeys), blockKeys
 }
 
 // pipelined reports whether loop prepares a batch while the one before is written.
@@ -328,10 +339,11 @@ func (b *Batcher) pipelined() bool {
 func (b *Batcher) prepare(batch []*call, prefetch bool) *prepared {
 	recs := make([]*contact.Record, len(batch))
 	pos := make([]string, len(batch))
+	keys := make([][]string, len(batch))
 	for i, c := range batch {
-		recs[i], pos[i] = c.r, c.pos
+		recs[i], pos[i], keys[i] = c.r, c.pos, c.blockKeys
 	}
-	p := b.Resolver.prepare(context.WithoutCancel(batch[0].ctx), recs, pos, prefetch)
+	p := b.Resolver.prepareKeyed(context.WithoutCancel(batch[0].ctx), recs, pos, keys, prefetch)
 	if prefetch {
 		p.report = b.OnPrefetch
 	}

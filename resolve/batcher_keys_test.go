@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 	"github.com/steward-crm/steward/warehouse"
@@ -172,4 +174,56 @@ func (t *watchedTx) end() {
 	t.w.mu.Lock()
 	defer t.w.mu.Unlock()
 	delete(t.w.running, t)
+}
+
+// TestBatcherPreparesWithItsLockKeys: with several workers the Batcher computes each
+// record's blocking keys once, for its lock keys, and the batch's preparation uses them
+// (the same slices) instead of computing them again; with one worker it computes none
+// up front, and the preparation computes the same keys.
+func TestBatcherPreparesWithItsLockKeys(t *testing.T) {
+	rs, _ := sqliteResolver(t, rules.Default())
+	nc, ic, err := stages.Chains(rules.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := synth.New(synth.Config{N: 20, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*contact.Record
+	for len(recs) < 3 {
+		r, err := g.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nc.Process(context.Background(), r) == nil && ic.Process(context.Background(), r) == nil {
+			recs = append(recs, r)
+		}
+	}
+	ctx := context.Background()
+	for _, workers := range []int{1, 2} {
+		b := &Batcher{Resolver: rs, Workers: workers}
+		var batch []*call
+		for i, r := range recs {
+			batch = append(batch, b.newCall(ctx, r, fmt.Sprint("p", i), nil))
+		}
+		p := b.prepare(batch, false)
+		if p.err != nil {
+			t.Fatal(p.err)
+		}
+		for i, c := range batch {
+			want := rs.Engine.BlockKeys(recs[i].Norm)
+			if len(want) == 0 || !slices.Equal(p.blockKeys[i], want) {
+				t.Fatalf("workers=%d: record %d prepared with keys %q, want %q", workers, i, p.blockKeys[i], want)
+			}
+			switch {
+			case workers == 1 && (c.keys != nil || c.blockKeys != nil):
+				t.Errorf("one worker: record %d has lock keys %q", i, c.keys)
+			case workers > 1 && !slices.Equal(c.keys, rs.lockKeys(recs[i], want)):
+				t.Errorf("record %d locks %q, want %q", i, c.keys, rs.lockKeys(recs[i], want))
+			case workers > 1 && &p.blockKeys[i][0] != &c.blockKeys[0]:
+				t.Errorf("record %d: its blocking keys were computed again", i)
+			}
+		}
+	}
 }

@@ -118,6 +118,12 @@ type prepared struct {
 // otherwise, where they need no checking). It does not fail: an error (or a panic) is
 // the batch's, reported by commit.
 func (rs *Resolver) prepare(ctx context.Context, recs []*contact.Record, positions []string, prefetch bool) (p *prepared) {
+	return rs.prepareKeyed(ctx, recs, positions, nil, prefetch)
+}
+
+// prepareKeyed is prepare with the records' blocking keys where the caller has them
+// already (keys[i] nil, or keys nil: computed here).
+func (rs *Resolver) prepareKeyed(ctx context.Context, recs []*contact.Record, positions []string, keys [][]string, prefetch bool) (p *prepared) {
 	p = &prepared{recs: recs, positions: positions}
 	defer func() {
 		if r := recover(); r != nil {
@@ -137,7 +143,11 @@ func (rs *Resolver) prepare(ctx context.Context, recs []*contact.Record, positio
 			return p
 		}
 		p.hashes[i] = h
-		p.blockKeys[i] = rs.Engine.BlockKeys(r.Norm)
+		if i < len(keys) && keys[i] != nil {
+			p.blockKeys[i] = keys[i]
+		} else {
+			p.blockKeys[i] = rs.Engine.BlockKeys(r.Norm)
+		}
 	}
 	if prefetch {
 		rs.prefetch(ctx, p)
