@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/steward-crm/steward/contact"
-	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 	"github.com/steward-crm/steward/warehouse"
@@ -182,24 +180,7 @@ func (t *watchedTx) end() {
 // up front, and the preparation computes the same keys.
 func TestBatcherPreparesWithItsLockKeys(t *testing.T) {
 	rs, _ := sqliteResolver(t, rules.Default())
-	nc, ic, err := stages.Chains(rules.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := synth.New(synth.Config{N: 20, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []*contact.Record
-	for len(recs) < 3 {
-		r, err := g.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if nc.Process(context.Background(), r) == nil && ic.Process(context.Background(), r) == nil {
-			recs = append(recs, r)
-		}
-	}
+	recs := benchRecords(t, rules.Default(), synth.Config{N: 20, Seed: 3})[:3]
 	ctx := context.Background()
 	for _, workers := range []int{1, 2} {
 		b := &Batcher{Resolver: rs, Workers: workers}
