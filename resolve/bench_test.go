@@ -2,6 +2,9 @@ package resolve
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -55,7 +58,9 @@ func benchRecords(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Re
 
 // BenchmarkResolveStreaming resolves new records, batch by batch, against a warehouse of
 // STEWARD_BENCH_MASTERS records (default 20 000; the figure is for 1 000 000),
-// built once and cached in the temp directory (steward-bench-N.db). Each run works on a
+// built once and cached in the temp directory (steward-bench-N-TAG.db, TAG naming the
+// match rules and features codec it was built with: a warehouse built under other
+// rules holds other blocking keys and masters). Each run works on a
 // copy of the cached file, so that runs start from the same warehouse and can be
 // compared. Blocking index lookups, scoring, survivorship, audit and outbox writes are
 // included.
@@ -70,7 +75,7 @@ func BenchmarkResolveStreaming(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	cached := filepath.Join(os.TempDir(), fmt.Sprintf("steward-bench-%d.db", n))
+	cached := filepath.Join(os.TempDir(), fmt.Sprintf("steward-bench-%d-%s.db", n, benchRulesTag(b, r)))
 	if _, err := os.Stat(cached); err != nil {
 		buildBenchWarehouse(b, cached, n, r, eng)
 	}
@@ -273,4 +278,14 @@ func resolveInBatches(ctx context.Context, rs *Resolver, recs []*contact.Record,
 		}
 	}
 	return nil
+}
+
+// benchRulesTag is a short digest of the match rules and the features codec.
+func benchRulesTag(tb testing.TB, r *rules.Rules) string {
+	b, err := json.Marshal(r.Match)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sum := sha256.Sum256(append(b, match.FeaturesVersion...))
+	return hex.EncodeToString(sum[:4])
 }
