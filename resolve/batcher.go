@@ -343,7 +343,7 @@ func (b *Batcher) prepare(batch []*call, prefetch bool) *prepared {
 	for i, c := range batch {
 		recs[i], pos[i], keys[i] = c.r, c.pos, c.blockKeys
 	}
-	p := b.Resolver.prepareKeyed(context.WithoutCancel(batch[0].ctx), recs, pos, keys, prefetch)
+	p := b.Resolver.prepare(context.WithoutCancel(batch[0].ctx), recs, pos, keys, prefetch)
 	if prefetch {
 		p.report = b.OnPrefetch
 	}

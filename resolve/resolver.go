@@ -93,7 +93,7 @@ func (rs *Resolver) Resolve(ctx context.Context, r *contact.Record, position str
 // (a later record sees what earlier ones wrote), and redelivering a batch changes nothing.
 // An error rolls the whole batch back; outcomes are aligned with recs.
 func (rs *Resolver) ResolveBatch(ctx context.Context, recs []*contact.Record, positions []string) ([]Outcome, error) {
-	return rs.commit(ctx, rs.prepare(ctx, recs, positions, false))
+	return rs.commit(ctx, rs.prepare(ctx, recs, positions, nil, false))
 }
 
 // prepared is a batch's work done before its transaction: hashes and blocking keys and,
@@ -116,14 +116,10 @@ type prepared struct {
 // prepare does a batch's work that needs no transaction, with the candidates' read and
 // the scoring when prefetch is set (the Batcher's pipeline: done in the transaction
 // otherwise, where they need no checking). It does not fail: an error (or a panic) is
-// the batch's, reported by commit.
-func (rs *Resolver) prepare(ctx context.Context, recs []*contact.Record, positions []string, prefetch bool) (p *prepared) {
-	return rs.prepareKeyed(ctx, recs, positions, nil, prefetch)
-}
-
-// prepareKeyed is prepare with the records' blocking keys where the caller has them
-// already (keys[i] nil, or keys nil: computed here).
-func (rs *Resolver) prepareKeyed(ctx context.Context, recs []*contact.Record, positions []string, keys [][]string, prefetch bool) (p *prepared) {
+// the batch's, reported by commit. keys holds the records' blocking keys where the
+// caller has them already (the Batcher's, for its lock keys); keys[i] nil, or keys nil:
+// computed here.
+func (rs *Resolver) prepare(ctx context.Context, recs []*contact.Record, positions []string, keys [][]string, prefetch bool) (p *prepared) {
 	p = &prepared{recs: recs, positions: positions}
 	defer func() {
 		if r := recover(); r != nil {
