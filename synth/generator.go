@@ -204,22 +204,25 @@ func (g *Generator) newEntity() *entity {
 // claimMailboxes makes e's e-mail addresses its own: an address another entity has (two
 // namesakes at one company, or at one free-mail provider) gets the next free number after
 // its local part, as a mail server hands out "marie.guerin2@". A mailbox is one person's;
-// two people with one address would be a match no matcher should refuse. It draws nothing
-// from the random source, so the rest of the data is the same with or without it.
+// two people with one address would be a match no matcher should refuse. Addresses are
+// claimed as the provider delivers them (emailKey): "olivia.hussain@gmail.com" and
+// "oliviahussain@gmail.com" are one Gmail mailbox, so two people cannot hold them. It
+// draws nothing from the random source, so the rest of the data is the same with or
+// without it.
 func (g *Generator) claimMailboxes(e *entity) {
 	if g.mailboxes == nil {
 		g.mailboxes = map[string]bool{}
 	}
 	var own []string // this entity's, claimed already
 	for _, addr := range []*string{&e.corporate, &e.personal, &e.old} {
-		key := strings.ToLower(*addr)
+		key := emailKey(*addr)
 		if key == "" || slices.Contains(own, key) {
 			continue
 		}
 		local, domain, _ := strings.Cut(*addr, "@")
 		for n := 2; g.mailboxes[key]; n++ {
 			*addr = local + strconv.Itoa(n) + "@" + domain
-			key = strings.ToLower(*addr)
+			key = emailKey(*addr)
 		}
 		g.mailboxes[key] = true
 		own = append(own, key)

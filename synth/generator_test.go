@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
@@ -209,15 +208,16 @@ func TestValidate(t *testing.T) {
 }
 
 // TestMailboxesAreOnePersons: an e-mail address belongs to one entity (namesakes at one
-// company or one provider get numbered addresses, as a mail server hands them out). A
-// few addresses may still be shared: a duplicate's corrupted address (a digit left out)
-// can be another entity's.
+// company or one provider get numbered addresses, as a mail server hands them out),
+// addresses compared as the provider delivers them ("olivia.hussain@gmail.com" is
+// "oliviahussain@gmail.com"). A few addresses may still be shared: a duplicate's
+// corrupted address (a digit left out) can be another entity's.
 func TestMailboxesAreOnePersons(t *testing.T) {
 	recs, _ := all(t, Config{N: 30000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 11})
 	owners := map[string]map[string]bool{}
 	for _, r := range recs {
 		for _, e := range r.Emails {
-			k := strings.ToLower(strings.TrimSpace(e))
+			k := emailKey(e)
 			if owners[k] == nil {
 				owners[k] = map[string]bool{}
 			}
@@ -231,7 +231,8 @@ func TestMailboxesAreOnePersons(t *testing.T) {
 		}
 	}
 	t.Logf("%d addresses, %d of them in records of two entities or more", len(owners), shared)
-	if shared*1000 > len(owners) {
-		t.Errorf("%d of %d addresses are in records of two entities or more, want under 0.1%%", shared, len(owners))
+	// 0 of 18 424 here; 15 of 18 409 while Gmail's dots told two mailboxes apart.
+	if shared*5000 > len(owners) {
+		t.Errorf("%d of %d addresses are in records of two entities or more, want under 0.02%%", shared, len(owners))
 	}
 }

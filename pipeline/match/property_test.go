@@ -155,7 +155,7 @@ func TestEvalOrder(t *testing.T) {
 	for _, i := range e.order {
 		names = append(names, e.comparisons[i].name)
 	}
-	want := []string{"company_siren", "birth_date", "email", "phone", "given_name", "family_name", "address"}
+	want := []string{"email", "company_siren", "birth_date", "phone", "given_name", "family_name", "address"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("evaluation order %v, want %v", names, want)
 	}

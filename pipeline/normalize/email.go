@@ -42,8 +42,10 @@ func (n *Normalizer) appendEmails(out []contact.Email, raw string) []contact.Ema
 // the comparison key (lower case; for Gmail dots removed and googlemail read as gmail;
 // "+tags" folded for providers that ignore them). Class is disposable, role, freemail or
 // corporate. A known domain typo is reported as "email.typo_domain_suggested:<domain>",
-// never rewritten, and the suggestion's class is used so that a misspelt free-mail domain
-// is not taken for a company's.
+// never rewritten in Value; the suggestion's class is used so that a misspelt free-mail
+// domain is not taken for a company's, and Key is built on the suggestion, so that
+// "jane@gmial.com" compares and blocks as the "jane@gmail.com" it was meant to be (Domain
+// stays as written).
 func (n *Normalizer) Email(raw string) contact.Email {
 	s := clean(raw)
 	cleaned := s
@@ -113,7 +115,7 @@ func (n *Normalizer) Email(raw string) contact.Email {
 	}
 	return contact.Email{
 		Field:  contact.Field{Value: value, Status: st, Issues: issues},
-		Key:    n.emailKey(local, domain),
+		Key:    n.emailKey(local, classDomain),
 		Domain: domain,
 		Class:  n.emailClass(local, classDomain),
 	}
