@@ -50,8 +50,8 @@ func partition(t *testing.T, r *rules.Rules, recs []*contact.Record, size int) (
 // TestOrderIndependentClusters: under match.order_independent (with auto_merge and no
 // blocking cap within reach) a stream resolved in different orders and batch sizes ends
 // in the same clusters. Three records of one person show why it needs both: A and C
-// match (p 0.99) but share no blocking key, B shares keys with both and matches A (p 1.0)
-// but not quite C (p 0.949). Compared with every member of a candidate master, C joins A
+// match (p 0.998) but share no blocking key, B (an initial, a misspelt street) shares
+// keys with both and matches A (p 1.0) but not quite C (p 0.85). Compared with every member of a candidate master, C joins A
 // and B when it comes last (it meets A through B's master), and stays apart when it
 // comes before A.
 func TestOrderIndependentClusters(t *testing.T) {
@@ -59,7 +59,7 @@ func TestOrderIndependentClusters(t *testing.T) {
 	r.Match.AutoMerge, r.Match.OrderIndependent, r.Match.MaxBlockSize = true, true, 1_000_000
 	three := normalized(t, r,
 		`{"source":"crm","source_id":"A","full_name":"Lorenz Max","phones":["+49 173 7348393","004915079441165"],"address":{"lines":["Gartenstraße 124"],"city":"Düsseldorf","country":"DE"}}`,
-		`{"source":"callcenter","source_id":"B","civility":"Hr.","full_name":"Maximilian Lorentz","phones":["0173 7348393"],"address":{"lines":["Gartenstraße 124"],"postcode":"40555","city":"Düsseldorf","country":"Germany"}}`,
+		`{"source":"callcenter","source_id":"B","civility":"Hr.","given_name":"M.","family_name":"Lorentz","phones":["0173 7348393"],"address":{"lines":["Gartnstraße 124"],"postcode":"40555","city":"Düsseldorf","country":"Germany"}}`,
 		`{"source":"erp","source_id":"C","civility":"Herr","full_name":"Maximilian Lorenz","address":{"lines":["Gartenstraße 124"],"postcode":"40555","city":"Düsseldorf","country":"Deutschland"}}`)
 	orders := [][]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}
 	members := rules.Default()
@@ -131,7 +131,7 @@ func TestBatchReachesMastersThroughPendingRecords(t *testing.T) {
 	r.Match.MaxBlockSize = 1_000_000
 	abc := normalized(t, r,
 		`{"source":"crm","source_id":"A","full_name":"Lorenz Max","phones":["+49 173 7348393","004915079441165"],"address":{"lines":["Gartenstraße 124"],"city":"Düsseldorf","country":"DE"}}`,
-		`{"source":"callcenter","source_id":"B","civility":"Hr.","full_name":"Maximilian Lorentz","phones":["0173 7348393"],"address":{"lines":["Gartenstraße 124"],"postcode":"40555","city":"Düsseldorf","country":"Germany"}}`,
+		`{"source":"callcenter","source_id":"B","civility":"Hr.","given_name":"M.","family_name":"Lorentz","phones":["0173 7348393"],"address":{"lines":["Gartnstraße 124"],"postcode":"40555","city":"Düsseldorf","country":"Germany"}}`,
 		`{"source":"erp","source_id":"C","civility":"Herr","full_name":"Maximilian Lorenz","address":{"lines":["Gartenstraße 124"],"postcode":"40555","city":"Düsseldorf","country":"Deutschland"}}`)
 	ctx := context.Background()
 	run := func(batches ...[]*contact.Record) []Outcome {

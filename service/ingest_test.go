@@ -214,9 +214,10 @@ func TestIngestAccuracy(t *testing.T) {
 	m := clusterMetrics(t, s)
 	t.Logf("pairwise precision %.4f recall %.4f F1 %.4f; %d clusters for %d entities, %d exact; review items %d",
 		m.Precision, m.Recall, m.F1, m.Clusters, m.Entities, m.ExactClusters, sum.ReviewItems)
-	// 3 000 records give precision 0.990 and recall 0.885 (300 under -race: 1.000, 0.901).
-	if m.Precision < 0.985 || m.Recall < 0.87 {
-		t.Errorf("precision %.4f (want ≥ 0.985), recall %.4f (want ≥ 0.87)", m.Precision, m.Recall)
+	// 3 000 records give precision 0.986 and recall 0.961 (300 under -race: 0.992, 1.000);
+	// with the m/u set by hand before the estimated ones of rules.yaml, 0.990 and 0.885.
+	if m.Precision < 0.98 || m.Recall < 0.94 {
+		t.Errorf("precision %.4f (want ≥ 0.98), recall %.4f (want ≥ 0.94)", m.Precision, m.Recall)
 	}
 }
 

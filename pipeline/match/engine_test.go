@@ -56,7 +56,11 @@ func TestDecisions(t *testing.T) {
 		{"nickname-free namesake elsewhere", person("elodie", "martin", "", "", "69001", "lyon", "1990-01-01"), NewMaster},
 		{"different person same city", person("paul", "durand", "", "", "75009", "paris", ""), NewMaster},
 		{"day and month swapped, name only", person("elodie", "martin", "", "", "75009", "paris", "1984-07-03"), Link},
-		{"name and postcode only", person("elodie", "martin", "", "", "75009", "paris", ""), Review},
+		// With the estimated m/u (rules.yaml), the full name and the postcode are enough;
+		// the name and the city go to a steward, the name alone makes a new master.
+		{"name and postcode only", person("elodie", "martin", "", "", "75009", "paris", ""), Link},
+		{"name and city only", person("elodie", "martin", "", "", "75010", "paris", ""), Review},
+		{"name only", person("elodie", "martin", "", "", "", "", ""), NewMaster},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
