@@ -81,6 +81,29 @@ func TestIngestExportStats(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "golden records:") || !strings.Contains(out, "recent dead letters:") || !strings.Contains(out, "contacts.jsonl:") {
 		t.Errorf("stats exit %d:\n%s", code, out)
 	}
+	if strings.Contains(out, "advice:") {
+		t.Errorf("stats advises on the default rules and %d records:\n%s", sum.Read, out)
+	}
+	// Rules whose prior is far above one over the warehouse's size: stats says so.
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../rules/default")); err != nil {
+		t.Fatal(err)
+	}
+	yaml, err := os.ReadFile(filepath.Join(dir, "rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	high := strings.Replace(string(yaml), "prior: 0.000003 ", "prior: 0.5 ", 1)
+	if high == string(yaml) {
+		t.Fatal("no prior: 0.000003 in the default rules")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(high), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = steward(t, "", "stats", "-db", db, "-rules", dir)
+	if code != 0 || !strings.Contains(out, "advice: match.prior 0.5 is one in 2 records, the warehouse holds ") {
+		t.Errorf("stats with prior 0.5, exit %d: no advice\n%s%s", code, out, errs)
+	}
 }
 
 func TestNormalizeCommand(t *testing.T) {

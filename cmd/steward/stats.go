@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"sort"
+
+	"github.com/steward-crm/steward/service"
 )
 
 func runStats(ctx context.Context, args []string, e *env) error {
@@ -31,10 +33,14 @@ func runStats(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	advice := []string{}
+	if a := service.PriorAdvice(svc.Rules.Match.Prior, st.SourceRecords-st.Deleted); a != "" {
+		advice = append(advice, a)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"stats": st, "dead_letters": dls})
+		return enc.Encode(map[string]any{"stats": st, "dead_letters": dls, "advice": advice})
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "source records:        %d (%d withdrawn)\n", st.SourceRecords, st.Deleted)
@@ -68,6 +74,9 @@ func runStats(ctx context.Context, args []string, e *env) error {
 		for _, d := range dls {
 			fmt.Fprintf(w, "  %s [%s] %s\n", d.Position, d.Stage, d.Reason)
 		}
+	}
+	for _, a := range advice {
+		fmt.Fprintf(w, "advice: %s\n", a)
 	}
 	return nil
 }
