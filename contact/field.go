@@ -52,7 +52,8 @@ type Normalized struct {
 // Email is a normalized e-mail address.
 type Email struct {
 	Field
-	// Key is the comparison key (for gmail-like providers dots and +tags folded).
+	// Key is the comparison key (for gmail-like providers dots and +tags folded; a known
+	// misspelt domain replaced by its suggestion, while Domain stays as written).
 	Key    string `json:"key,omitempty"`
 	Domain string `json:"domain,omitempty"`
 	// Class is "corporate", "freemail", "disposable" or "role" when known.

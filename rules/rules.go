@@ -53,8 +53,10 @@ type Match struct {
 	// MaxBlockSize skips a key shared by more masters than this (counted, never silently).
 	// Default 50.
 	MaxBlockSize int `yaml:"max_block_size"`
-	// Prior is the probability that two records sharing a blocking key match before any
-	// comparison. Default 0.1.
+	// Prior is the probability that two records of the base are the same person before
+	// any comparison: about one over the number of records (the default rules: 3e-6).
+	// Batch runs rescale a trained model's prior to their input; streaming keeps it fixed
+	// (`steward stats` advises when it is more than twice one over the live records).
 	Prior float64 `yaml:"prior"`
 	// Comparisons, one per compared field.
 	Comparisons []Comparison `yaml:"comparisons"`

@@ -30,6 +30,26 @@ func TestDefaultLoads(t *testing.T) {
 	}
 }
 
+// TestPriorDefault: a rule file without match.prior gets the default rules' prior (one
+// in ~330 000 records), not a chance that links nearly every blocked pair.
+func TestPriorDefault(t *testing.T) {
+	def, err := defaultFS.ReadFile("default/" + RulesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(def), "  prior: 0.000003 ", "  # prior: 0.000003 ", 1)
+	if src == string(def) {
+		t.Fatal("no prior line in the default rules")
+	}
+	r, err := Load(fstest.MapFS{RulesFile: {Data: []byte(src)}}, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Match.Prior != Default().Match.Prior || r.Match.Prior != 3e-6 {
+		t.Errorf("prior without a prior line = %g, want %g (the default rules')", r.Match.Prior, Default().Match.Prior)
+	}
+}
+
 func TestLoadErrorsNameFileLineAndKey(t *testing.T) {
 	def, err := os.ReadFile(filepath.Join("default", RulesFile))
 	if err != nil {

@@ -50,7 +50,7 @@ func (r *Rules) setDefaults() {
 		m.MaxBlockSize = 50
 	}
 	if m.Prior == 0 {
-		m.Prior = 0.1
+		m.Prior = 3e-6 // one in ~330 000 records, as the default rules (0.1 before: a rule file without a prior linked nearly every blocked pair)
 	}
 	if m.AutoThreshold == 0 {
 		m.AutoThreshold = 0.95

@@ -84,7 +84,15 @@ func TestIngestExportStats(t *testing.T) {
 	if strings.Contains(out, "advice:") {
 		t.Errorf("stats advises on the default rules and %d records:\n%s", sum.Read, out)
 	}
-	// Rules whose prior is far above one over the warehouse's size: stats says so.
+	// Rules whose prior is far above one over the warehouse's size: stats says so, counting
+	// the live records only (one withdrawn first).
+	del := filepath.Join(t.TempDir(), "withdraw.jsonl")
+	if err := os.WriteFile(del, []byte(`{"source":"erp","source_id":"ERP-000053","updated_at":"2025-01-01T00:00:00Z","op":"delete"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := steward(t, "", "ingest", "-db", db, "-q", del); code != 0 {
+		t.Fatalf("withdrawal: exit %d: %s", code, errs)
+	}
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("../../rules/default")); err != nil {
 		t.Fatal(err)
@@ -101,8 +109,15 @@ func TestIngestExportStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs = steward(t, "", "stats", "-db", db, "-rules", dir)
-	if code != 0 || !strings.Contains(out, "advice: match.prior 0.5 is one in 2 records, the warehouse holds ") {
-		t.Errorf("stats with prior 0.5, exit %d: no advice\n%s%s", code, out, errs)
+	var live, withdrawn int
+	if _, err := fmt.Sscanf(out, "source records:        %d (%d withdrawn)", &live, &withdrawn); err != nil {
+		t.Fatalf("stats output %q: %v", out, err)
+	}
+	if withdrawn == 0 {
+		t.Error("the sample withdraws no record: the advice's count of live records is not tested")
+	}
+	if want := fmt.Sprintf("advice: match.prior 0.5 is one in 2 records, the warehouse holds %d live source records", live); code != 0 || !strings.Contains(out, want) {
+		t.Errorf("stats with prior 0.5, exit %d: no %q\n%s%s", code, want, out, errs)
 	}
 }
 

@@ -34,7 +34,7 @@ func runStats(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	advice := []string{}
-	if a := service.PriorAdvice(svc.Rules.Match.Prior, st.SourceRecords-st.Deleted); a != "" {
+	if a := service.PriorAdvice(svc.Rules.Match.Prior, st.SourceRecords); a != "" {
 		advice = append(advice, a)
 	}
 	if *asJSON {

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"context"
+	"strings"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline"
@@ -85,16 +86,34 @@ func (n *Normalizer) emails(r *contact.Record, nm *contact.Normalized) {
 	}
 	kept := all[:0]
 	for _, e := range all {
-		if !containsEmail(kept, e) {
+		switch i := indexEmail(kept, e); {
+		case i < 0:
 			kept = append(kept, e)
+		case typoDomain(kept[i]) && !typoDomain(e):
+			// One mailbox written twice, once with a misspelt domain (their keys are
+			// built on the suggested domain): the address as meant is kept, in its place.
+			kept[i] = e
 		}
 	}
 	nm.Emails = kept
 }
 
-func containsEmail(es []contact.Email, e contact.Email) bool {
-	for _, x := range es {
+// indexEmail returns the index of the address of es that is e (same value or, when e has
+// one, same comparison key), or -1.
+func indexEmail(es []contact.Email, e contact.Email) int {
+	for i, x := range es {
 		if x.Value == e.Value || (e.Key != "" && x.Key == e.Key) {
+			return i
+		}
+	}
+	return -1
+}
+
+// typoDomain reports whether e's domain is a known misspelling (Email reported a
+// suggestion).
+func typoDomain(e contact.Email) bool {
+	for _, is := range e.Issues {
+		if strings.HasPrefix(is, "email.typo_domain_suggested:") {
 			return true
 		}
 	}

@@ -234,3 +234,32 @@ func TestStagesInferPhoneRegion(t *testing.T) {
 		t.Error("an unknown phone region was accepted")
 	}
 }
+
+// TestEmailsOneMailboxWithATypo: a record that carries one mailbox twice, once with a
+// misspelt domain (both share the comparison key built on the suggestion), keeps the
+// address as meant, in the place of the first; distinct mailboxes all stay.
+func TestEmailsOneMailboxWithATypo(t *testing.T) {
+	chain := allStages(t)
+	for _, c := range []struct {
+		emails string
+		want   []string
+	}{
+		{`["jane@gmial.com","jane@gmail.com"]`, []string{"jane@gmail.com"}},
+		{`["jane@gmail.com","jane@gmial.com"]`, []string{"jane@gmail.com"}},
+		{`["jane@gmial.com","bob@example.fr","jane@gmail.com"]`, []string{"jane@gmail.com", "bob@example.fr"}},
+		{`["jane@gmial.com","jane@hotmial.fr"]`, []string{"jane@gmial.com", "jane@hotmial.fr"}},
+		{`["jane@gmial.com"]`, []string{"jane@gmial.com"}},
+	} {
+		rec := decode(t, `{"source":"w","source_id":"1","family_name":"Doe","emails":`+c.emails+`}`)
+		if err := chain.Process(context.Background(), rec); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range rec.Norm.Emails {
+			got = append(got, e.Value)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: kept %v, want %v", c.emails, got, c.want)
+		}
+	}
+}
