@@ -69,6 +69,18 @@ func (r *Rejected) add(pos string, err error) {
 // (side, key): the order records come in never matters downstream. Deleted records
 // (op delete) are skipped.
 func (l *Loader) Load(ctx context.Context, files []string, side uint8) ([]Record, Rejected, error) {
+	return l.LoadFrom(ctx, func(ctx context.Context, emit func(input.Item) error) error {
+		return l.read(ctx, files, emit)
+	}, side)
+}
+
+// Source hands records to emit, one input.Item each (Position names the record), until
+// it has no more or emit fails (its error is returned).
+type Source func(ctx context.Context, emit func(input.Item) error) error
+
+// LoadFrom is Load with the records of src instead of files' (a warehouse's stored
+// records, for instance).
+func (l *Loader) LoadFrom(ctx context.Context, src Source, side uint8) ([]Record, Rejected, error) {
 	l.ruleIdx = ruleIndexes(l.Engine.Rules().Match.Blocking)
 	workers := l.Workers
 	if workers <= 0 {
@@ -100,7 +112,7 @@ func (l *Loader) Load(ctx context.Context, files []string, side uint8) ([]Record
 			results <- res
 		}()
 	}
-	readErr := l.read(ctx, files, jobs)
+	readErr := feed(ctx, src, jobs)
 	close(jobs)
 	wg.Wait()
 	close(results)
@@ -165,19 +177,35 @@ func compareRecords(a, b Record) int {
 		strings.Compare(a.Truth, b.Truth), cmp.Compare(a.content, b.content))
 }
 
-func (l *Loader) read(ctx context.Context, files []string, jobs chan<- []input.Item) error {
+// feed hands src's items to the workers in batches.
+func feed(ctx context.Context, src Source, jobs chan<- []input.Item) error {
 	const batchSize = 256
+	b := make([]input.Item, 0, batchSize)
+	err := src(ctx, func(it input.Item) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b = append(b, it)
+		if len(b) == batchSize {
+			jobs <- b
+			b = make([]input.Item, 0, batchSize)
+		}
+		return nil
+	})
+	if err == nil && len(b) > 0 {
+		jobs <- b
+	}
+	return err
+}
+
+// read emits the items of files, in order.
+func (l *Loader) read(ctx context.Context, files []string, emit func(input.Item) error) error {
 	for _, name := range files {
 		rd, closeFn, err := input.Open(name, l.Input)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", name, err)
 		}
-		b := make([]input.Item, 0, batchSize)
 		for {
-			if err := ctx.Err(); err != nil {
-				closeFn()
-				return err
-			}
 			it, err := rd.Next()
 			if errors.Is(err, io.EOF) {
 				break
@@ -186,14 +214,10 @@ func (l *Loader) read(ctx context.Context, files []string, jobs chan<- []input.I
 				closeFn()
 				return fmt.Errorf("read %s: %w", name, err)
 			}
-			b = append(b, it)
-			if len(b) == batchSize {
-				jobs <- b
-				b = make([]input.Item, 0, batchSize)
+			if err := emit(it); err != nil {
+				closeFn()
+				return err
 			}
-		}
-		if len(b) > 0 {
-			jobs <- b
 		}
 		closeFn()
 	}

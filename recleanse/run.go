@@ -115,6 +115,31 @@ func Train(ctx context.Context, cfg Config, files []string) (*rules.Model, error
 	if err != nil {
 		return nil, err
 	}
+	return trainOn(cfg, base, recs)
+}
+
+// TrainFrom is Train on the records of src (a warehouse's live source records: streaming
+// users have no files to train on). Records that cannot be read or normalized are
+// skipped and counted in rejected, as in a batch run.
+func TrainFrom(ctx context.Context, cfg Config, src Source) (m *rules.Model, rejected Rejected, err error) {
+	cfg.Train = TrainAlways
+	if err := cfg.validate(); err != nil {
+		return nil, rejected, err
+	}
+	base, err := match.New(cfg.Rules)
+	if err != nil {
+		return nil, rejected, err
+	}
+	l := &Loader{Engine: base, Normalize: cfg.Normalize, Input: cfg.Input, Workers: cfg.Workers}
+	recs, rejected, err := l.LoadFrom(ctx, src, 0)
+	if err != nil {
+		return nil, rejected, err
+	}
+	m, err = trainOn(cfg, base, recs)
+	return m, rejected, err
+}
+
+func trainOn(cfg Config, base *match.Engine, recs []Record) (*rules.Model, error) {
 	pairs, _ := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false)
 	return train(cfg, base, features(recs), pairs)
 }

@@ -28,6 +28,10 @@ type Store interface {
 	Stats(ctx context.Context) (Stats, error)
 	// EachMaster calls fn for every active master in id order, with its source record keys.
 	EachMaster(ctx context.Context, fn func(m *contact.Master) error) error
+	// EachSourceRecord calls fn for every live (not withdrawn) source record in id order,
+	// with the record as stored: JSON of the record as received plus its normalized form
+	// ("normalized", which contact.Decode ignores). It reads one snapshot; writers go on.
+	EachSourceRecord(ctx context.Context, fn func(key SourceKey, record json.RawMessage) error) error
 	// Events returns the audit events of a master (all when masterID is 0), oldest first.
 	Events(ctx context.Context, masterID int64) ([]Event, error)
 	// ReviewItems lists up to limit review items with the given status and kind (""

@@ -52,6 +52,39 @@ func TestDedupeLinkTrain(t *testing.T) {
 		t.Errorf("train without -out on embedded rules: exit %d: %s", code, errs)
 	}
 
+	// Trained on a warehouse the file went into, the model is the file's: the same live
+	// records, normalized again with the same rules.
+	db := filepath.Join(dir, "w.db")
+	if code, _, errs := steward(t, "", "ingest", "-q", "-db", db, gen); code != 0 {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	fromDB := filepath.Join(dir, "model-db.yaml")
+	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", db, "-out", fromDB); code != 0 || !strings.Contains(errs, "EM iterations") {
+		t.Fatalf("train -warehouse exit %d: %s", code, errs)
+	}
+	withoutDate := func(path string) string {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keep []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if !strings.HasPrefix(l, "trained_at:") {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	if a, b := withoutDate(model), withoutDate(fromDB); a != b {
+		t.Errorf("model trained on the warehouse differs from the file's:\n%.600s\n--\n%.600s", b, a)
+	}
+	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", db, "-out", fromDB, gen); code != 2 || !strings.Contains(errs, "no FILE") {
+		t.Errorf("train -warehouse with a file: exit %d: %s", code, errs)
+	}
+	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", filepath.Join(dir, "none.db"), "-out", fromDB); code != 1 || !strings.Contains(errs, "none.db") {
+		t.Errorf("train -warehouse on a missing warehouse: exit %d: %s", code, errs)
+	}
+
 	if code, stdout, errs := steward(t, "", "link", "-truth", "entity_id", gen, gen); code != 0 || !strings.Contains(stdout, "pairwise") {
 		t.Errorf("link exit %d: %s %s", code, stdout, errs)
 	}

@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/recleanse"
 	"github.com/steward-crm/steward/rules"
+	"github.com/steward-crm/steward/warehouse"
 )
 
 func runTrain(ctx context.Context, args []string, e *env) error {
@@ -18,15 +22,19 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 	b.cf.register(fs)
 	b.in.register(fs)
 	out := fs.String("out", "", "model file to write (default: RULES_DIR/model.yaml; required with the embedded rules)")
+	fromWarehouse := fs.Bool("warehouse", false, "train on the warehouse's live source records (-db, or the config's database) instead of files")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: steward train [flags] FILE...\n\nEstimates the match model without labels (u from random pairs, m and the prior by EM on the\nblocked pairs, term frequencies) and writes it as model.yaml into the rules directory.")
+		fmt.Fprintln(e.stderr, "Usage: steward train [flags] FILE...\n       steward train -warehouse [flags]\n\nEstimates the match model without labels (u from random pairs, m and the prior by EM on the\nblocked pairs, term frequencies) and writes it as model.yaml into the rules directory.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(interleaved(fs, args)); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return usageError{fmt.Errorf("want at least one FILE")}
+	switch {
+	case *fromWarehouse && fs.NArg() > 0:
+		return usageError{fmt.Errorf("-warehouse trains on the warehouse: no FILE")}
+	case !*fromWarehouse && fs.NArg() == 0:
+		return usageError{fmt.Errorf("want at least one FILE (or -warehouse)")}
 	}
 	cfg, err := b.config(e)
 	if err != nil {
@@ -39,8 +47,12 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 		}
 		path = filepath.Join(cfg.Rules.Dir, rules.ModelFile)
 	}
-	m, err := recleanse.Train(ctx, cfg, fs.Args())
-	if err != nil {
+	var m *rules.Model
+	if *fromWarehouse {
+		if m, err = trainOnWarehouse(ctx, e, &b.cf, cfg); err != nil {
+			return err
+		}
+	} else if m, err = recleanse.Train(ctx, cfg, fs.Args()); err != nil {
 		return err
 	}
 	data, err := m.Encode()
@@ -53,4 +65,24 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 	fmt.Fprintf(e.stderr, "model written to %s: %d records, %d blocked pairs, %d EM iterations (converged %v), λ=%.4g, prior %.3g\n",
 		path, m.Records, m.Pairs, m.Iterations, m.Converged, m.Lambda, m.Prior)
 	return nil
+}
+
+// trainOnWarehouse trains on the live source records of the configured warehouse, each
+// normalized again with the current rules.
+func trainOnWarehouse(ctx context.Context, e *env, cf *configFlags, cfg recleanse.Config) (*rules.Model, error) {
+	svc, err := openExisting(ctx, e, cf)
+	if err != nil {
+		return nil, err
+	}
+	defer svc.Close()
+	src := func(ctx context.Context, emit func(input.Item) error) error {
+		return svc.Store.EachSourceRecord(ctx, func(k warehouse.SourceKey, rec json.RawMessage) error {
+			return emit(input.Item{Payload: rec, Key: k.Key(), Position: "warehouse " + k.Key()})
+		})
+	}
+	m, rej, err := recleanse.TrainFrom(ctx, cfg, src)
+	if rej.Count > 0 {
+		fmt.Fprintf(e.stderr, "%d stored records skipped (they do not pass the current rules), first: %s\n", rej.Count, strings.Join(rej.First, "; "))
+	}
+	return m, err
 }

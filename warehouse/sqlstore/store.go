@@ -246,6 +246,29 @@ func (s *Store) EachMaster(ctx context.Context, fn func(m *contact.Master) error
 	return rows.Err()
 }
 
+// EachSourceRecord calls fn for every live source record in id order, with its stored JSON.
+func (s *Store) EachSourceRecord(ctx context.Context, fn func(key warehouse.SourceKey, record json.RawMessage) error) error {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT source, source_id, record FROM source_records WHERE deleted = FALSE ORDER BY id`))
+	if err != nil {
+		return fmt.Errorf("source records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k warehouse.SourceKey
+		var rec []byte
+		if err := rows.Scan(&k.Source, &k.SourceID, &rec); err != nil {
+			return fmt.Errorf("source records: %w", err)
+		}
+		if err := fn(k, rec); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("source records: %w", err)
+	}
+	return nil
+}
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanMaster(sc scanner) (*contact.Master, error) {

@@ -42,6 +42,7 @@ func Run(t *testing.T, h Harness) {
 		{"RollbackOnError", testRollback},
 		{"PanicRollsBack", testPanicRollsBack},
 		{"Stats", testStats},
+		{"EachSourceRecord", testEachSourceRecord},
 		{"CompanyCandidates", testCompanyCandidates},
 	}
 	for _, c := range cases {
@@ -427,6 +428,44 @@ func testMasters(t *testing.T, h Harness) {
 	}
 	if len(seen) != 1 || seen[0].Golden.GivenName != "élodie" || seen[0].Quality != 77 || seen[0].Version != 2 {
 		t.Errorf("EachMaster: %+v", seen)
+	}
+}
+
+// testEachSourceRecord: every live source record in id order, with JSON that decodes
+// (contact.Decode) into the record as received; a withdrawn one is left out.
+func testEachSourceRecord(t *testing.T, h Harness) {
+	s := h.Open(t)
+	addRecord(t, s, rec("web", "1", "martin", "a@x.fr"))
+	addRecord(t, s, rec("crm", "7", "durand", "b@x.fr"))
+	addRecord(t, s, rec("web", "2", "petit", "c@x.fr"))
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		row, err := tx.SourceRecord(ctx, "crm", "7")
+		if err != nil {
+			return err
+		}
+		row.Deleted = true
+		return tx.PutSourceRecord(ctx, row)
+	})
+	var got []string
+	err := s.EachSourceRecord(context.Background(), func(k warehouse.SourceKey, data json.RawMessage) error {
+		r, err := contact.Decode(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k.Key(), err)
+		}
+		got = append(got, k.Key()+" "+r.Key()+" "+r.FamilyName+" "+r.Emails[0])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"web:1 web:1 martin a@x.fr", "web:2 web:2 petit c@x.fr"}
+	if !slices.Equal(got, want) {
+		t.Errorf("EachSourceRecord: %q, want %q", got, want)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := s.EachSourceRecord(context.Background(), func(warehouse.SourceKey, json.RawMessage) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("fn's error: %v after %d calls, want it after 1", err, calls)
 	}
 }
 
