@@ -30,7 +30,9 @@ type Store interface {
 	EachMaster(ctx context.Context, fn func(m *contact.Master) error) error
 	// EachSourceRecord calls fn for every live (not withdrawn) source record in id order,
 	// with the record as stored: JSON of the record as received plus its normalized form
-	// ("normalized", which contact.Decode ignores). It reads one snapshot; writers go on.
+	// ("normalized", which contact.Decode ignores). It reads in pages, each a short read
+	// of its own, none held while fn runs: a record written meanwhile may be seen or not,
+	// and fn may write.
 	EachSourceRecord(ctx context.Context, fn func(key SourceKey, record json.RawMessage) error) error
 	// Events returns the audit events of a master (all when masterID is 0), oldest first.
 	Events(ctx context.Context, masterID int64) ([]Event, error)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/steward-crm/steward/internal/pgtest"
 )
 
 // TestDedupeLinkTrain runs the batch commands end to end on generated data.
@@ -52,14 +54,25 @@ func TestDedupeLinkTrain(t *testing.T) {
 		t.Errorf("train without -out on embedded rules: exit %d: %s", code, errs)
 	}
 
-	// Trained on a warehouse the file went into, the model is the file's: the same live
-	// records, normalized again with the same rules.
-	db := filepath.Join(dir, "w.db")
+	checkTrainOnWarehouse(t, dir, gen, model, filepath.Join(dir, "w.db"))
+
+	if code, stdout, errs := steward(t, "", "link", "-truth", "entity_id", gen, gen); code != 0 || !strings.Contains(stdout, "pairwise") {
+		t.Errorf("link exit %d: %s %s", code, stdout, errs)
+	}
+	if code, _, _ := steward(t, "", "link", gen); code != 2 {
+		t.Errorf("link with one file: exit %d, want 2", code)
+	}
+}
+
+// checkTrainOnWarehouse: trained on a warehouse the file went into, the model is the file's
+// (the same live records, normalized again with the same rules); usage errors.
+func checkTrainOnWarehouse(t *testing.T, dir, gen, model, db string) {
+	t.Helper()
 	if code, _, errs := steward(t, "", "ingest", "-q", "-db", db, gen); code != 0 {
 		t.Fatalf("ingest exit %d: %s", code, errs)
 	}
 	fromDB := filepath.Join(dir, "model-db.yaml")
-	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", db, "-out", fromDB); code != 0 || !strings.Contains(errs, "EM iterations") {
+	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", db, "-out", fromDB); code != 0 || !strings.Contains(errs, "EM iterations") || strings.Contains(errs, "skipped") {
 		t.Fatalf("train -warehouse exit %d: %s", code, errs)
 	}
 	withoutDate := func(path string) string {
@@ -78,17 +91,26 @@ func TestDedupeLinkTrain(t *testing.T) {
 	if a, b := withoutDate(model), withoutDate(fromDB); a != b {
 		t.Errorf("model trained on the warehouse differs from the file's:\n%.600s\n--\n%.600s", b, a)
 	}
-	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", db, "-out", fromDB, gen); code != 2 || !strings.Contains(errs, "no FILE") {
+	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", db, "-out", fromDB, gen); code != 2 || !strings.Contains(errs, "-warehouse takes no FILE") {
 		t.Errorf("train -warehouse with a file: exit %d: %s", code, errs)
 	}
-	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", filepath.Join(dir, "none.db"), "-out", fromDB); code != 1 || !strings.Contains(errs, "none.db") {
-		t.Errorf("train -warehouse on a missing warehouse: exit %d: %s", code, errs)
+	if code, _, errs := steward(t, "", "train", "-warehouse", "-db", db, "-out", fromDB, "-format", "csv"); code != 2 || !strings.Contains(errs, "-format") {
+		t.Errorf("train -warehouse with an input flag: exit %d: %s", code, errs)
 	}
+}
 
-	if code, stdout, errs := steward(t, "", "link", "-truth", "entity_id", gen, gen); code != 0 || !strings.Contains(stdout, "pairwise") {
-		t.Errorf("link exit %d: %s %s", code, stdout, errs)
+// TestTrainOnPostgresWarehouse: train -warehouse on a PostgreSQL warehouse (a streaming
+// deployment's) gives the model of the file ingested into it.
+func TestTrainOnPostgresWarehouse(t *testing.T) {
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "g.jsonl")
+	if code, _, errs := steward(t, "", "gen", "-n", "600", "-seed", "3", "-o", gen); code != 0 {
+		t.Fatalf("gen: %s", errs)
 	}
-	if code, _, _ := steward(t, "", "link", gen); code != 2 {
-		t.Errorf("link with one file: exit %d, want 2", code)
+	model := filepath.Join(dir, "model.yaml")
+	if code, _, errs := steward(t, "", "train", "-out", model, gen); code != 0 {
+		t.Fatalf("train exit %d: %s", code, errs)
 	}
+	checkTrainOnWarehouse(t, dir, gen, model, url)
 }

@@ -56,8 +56,12 @@ func openExisting(ctx context.Context, e *env, cf *configFlags) (*service.Servic
 	return service.Open(ctx, cfg)
 }
 
-// mustExist refuses to create an empty warehouse for a read-only command.
+// mustExist refuses to create an empty warehouse for a read-only command (a SQLite file;
+// a PostgreSQL URL is checked by connecting).
 func mustExist(db string) error {
+	if service.IsPostgres(db) {
+		return nil
+	}
 	if _, err := os.Stat(db); err != nil {
 		return fmt.Errorf("warehouse %s: %w (run `steward ingest` first, or pass -db)", db, err)
 	}

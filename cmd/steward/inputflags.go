@@ -23,6 +23,11 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.source, "source", "", "CSV: source name when no column maps to source (default: the file name)")
 }
 
+// owns reports whether the flag of that name is one of register's.
+func (f *inputFlags) owns(name string) bool {
+	return name == "format" || name == "map" || name == "source"
+}
+
 func (f *inputFlags) options() (input.Options, error) {
 	var o input.Options
 	switch f.format {

@@ -32,9 +32,20 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 	}
 	switch {
 	case *fromWarehouse && fs.NArg() > 0:
-		return usageError{fmt.Errorf("-warehouse trains on the warehouse: no FILE")}
+		return usageError{fmt.Errorf("-warehouse takes no FILE (it trains on the warehouse's records)")}
 	case !*fromWarehouse && fs.NArg() == 0:
 		return usageError{fmt.Errorf("want at least one FILE (or -warehouse)")}
+	}
+	if *fromWarehouse {
+		var inputFlags []string
+		fs.Visit(func(f *flag.Flag) {
+			if b.in.owns(f.Name) {
+				inputFlags = append(inputFlags, "-"+f.Name)
+			}
+		})
+		if len(inputFlags) > 0 {
+			return usageError{fmt.Errorf("%s: an input flag, for files; -warehouse reads stored records", strings.Join(inputFlags, ", "))}
+		}
 	}
 	cfg, err := b.config(e)
 	if err != nil {
@@ -81,7 +92,7 @@ func trainOnWarehouse(ctx context.Context, e *env, cf *configFlags, cfg recleans
 		})
 	}
 	m, rej, err := recleanse.TrainFrom(ctx, cfg, src)
-	if rej.Count > 0 {
+	if err == nil && rej.Count > 0 {
 		fmt.Fprintf(e.stderr, "%d stored records skipped (they do not pass the current rules), first: %s\n", rej.Count, strings.Join(rej.First, "; "))
 	}
 	return m, err

@@ -246,28 +246,49 @@ func (s *Store) EachMaster(ctx context.Context, fn func(m *contact.Master) error
 	return rows.Err()
 }
 
-// EachSourceRecord calls fn for every live source record in id order, with its stored JSON.
+// EachSourceRecord calls fn for every live source record in id order, with its stored JSON,
+// reading pages of eachPage rows: each page is one short read, done before fn sees its
+// rows (a read held across the whole walk would keep SQLite's one connection from the
+// process's writers and its log from being reset, and PostgreSQL's vacuum from cleaning).
 func (s *Store) EachSourceRecord(ctx context.Context, fn func(key warehouse.SourceKey, record json.RawMessage) error) error {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT source, source_id, record FROM source_records WHERE deleted = FALSE ORDER BY id`))
-	if err != nil {
-		return fmt.Errorf("source records: %w", err)
+	type item struct {
+		k   warehouse.SourceKey
+		rec []byte
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k warehouse.SourceKey
-		var rec []byte
-		if err := rows.Scan(&k.Source, &k.SourceID, &rec); err != nil {
+	page := make([]item, 0, eachPage)
+	var after int64
+	for {
+		page = page[:0]
+		rows, err := s.reader().QueryContext(ctx, s.q(`SELECT id, source, source_id, record FROM source_records WHERE deleted = FALSE AND id > ? ORDER BY id LIMIT ?`), after, eachPage)
+		if err != nil {
 			return fmt.Errorf("source records: %w", err)
 		}
-		if err := fn(k, rec); err != nil {
-			return err
+		for rows.Next() {
+			var it item
+			if err := rows.Scan(&after, &it.k.Source, &it.k.SourceID, &it.rec); err != nil {
+				rows.Close()
+				return fmt.Errorf("source records: %w", err)
+			}
+			page = append(page, it)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("source records: %w", err)
+		}
+		for _, it := range page {
+			if err := fn(it.k, it.rec); err != nil {
+				return err
+			}
+		}
+		if len(page) < eachPage {
+			return nil
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("source records: %w", err)
-	}
-	return nil
 }
+
+// eachPage is the number of rows EachSourceRecord reads at a time.
+const eachPage = 1000
 
 type scanner interface{ Scan(dest ...any) error }
 

@@ -431,20 +431,34 @@ func testMasters(t *testing.T, h Harness) {
 	}
 }
 
-// testEachSourceRecord: every live source record in id order, with JSON that decodes
-// (contact.Decode) into the record as received; a withdrawn one is left out.
+// testEachSourceRecord: every live source record in id order (not key order), with JSON
+// that decodes (contact.Decode) into the record as received; a withdrawn one is left out;
+// more records than one page of the store's reads; fn's error ends the walk.
 func testEachSourceRecord(t *testing.T, h Harness) {
 	s := h.Open(t)
 	addRecord(t, s, rec("web", "1", "martin", "a@x.fr"))
 	addRecord(t, s, rec("crm", "7", "durand", "b@x.fr"))
 	addRecord(t, s, rec("web", "2", "petit", "c@x.fr"))
+	const many = 2500
 	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
 		row, err := tx.SourceRecord(ctx, "crm", "7")
 		if err != nil {
 			return err
 		}
 		row.Deleted = true
-		return tx.PutSourceRecord(ctx, row)
+		if err := tx.PutSourceRecord(ctx, row); err != nil {
+			return err
+		}
+		m := &contact.Master{Golden: contact.Golden{FamilyName: "bulk"}}
+		if err := tx.CreateMaster(ctx, m); err != nil {
+			return err
+		}
+		rows := make([]*warehouse.SourceRow, many)
+		for i := range rows {
+			r := rec("bulk", fmt.Sprintf("%04d", many-i), "bulk", fmt.Sprintf("b%d@x.fr", i))
+			rows[i] = &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: "h", UpdatedAt: r.UpdatedAt, Record: r, MasterID: m.ID, Position: "p"}
+		}
+		return tx.PutSourceRecords(ctx, rows)
 	})
 	var got []string
 	err := s.EachSourceRecord(context.Background(), func(k warehouse.SourceKey, data json.RawMessage) error {
@@ -459,8 +473,11 @@ func testEachSourceRecord(t *testing.T, h Harness) {
 		t.Fatal(err)
 	}
 	want := []string{"web:1 web:1 martin a@x.fr", "web:2 web:2 petit c@x.fr"}
+	for i := range many {
+		want = append(want, fmt.Sprintf("bulk:%04d bulk:%04d bulk b%d@x.fr", many-i, many-i, i))
+	}
 	if !slices.Equal(got, want) {
-		t.Errorf("EachSourceRecord: %q, want %q", got, want)
+		t.Errorf("EachSourceRecord: %d records, want %d; first %q", len(got), len(want), got[:min(len(got), 4)])
 	}
 	stop := errors.New("stop")
 	calls := 0
