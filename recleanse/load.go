@@ -69,9 +69,7 @@ func (r *Rejected) add(pos string, err error) {
 // (side, key): the order records come in never matters downstream. Deleted records
 // (op delete) are skipped.
 func (l *Loader) Load(ctx context.Context, files []string, side uint8) ([]Record, Rejected, error) {
-	return l.LoadFrom(ctx, func(ctx context.Context, emit func(input.Item) error) error {
-		return l.read(ctx, files, emit)
-	}, side)
+	return l.LoadFrom(ctx, filesSource(files, l.Input), side)
 }
 
 // Source hands records to emit, one input.Item each (Position names the record), until
@@ -198,30 +196,32 @@ func feed(ctx context.Context, src Source, jobs chan<- []input.Item) error {
 	return err
 }
 
-// read emits the items of files, in order.
-func (l *Loader) read(ctx context.Context, files []string, emit func(input.Item) error) error {
-	for _, name := range files {
-		rd, closeFn, err := input.Open(name, l.Input)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
-		}
-		for {
-			it, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
+// filesSource is the items of files, in order (the context is checked by feed's emit).
+func filesSource(files []string, opts input.Options) Source {
+	return func(_ context.Context, emit func(input.Item) error) error {
+		for _, name := range files {
+			rd, closeFn, err := input.Open(name, opts)
 			if err != nil {
-				closeFn()
 				return fmt.Errorf("read %s: %w", name, err)
 			}
-			if err := emit(it); err != nil {
-				closeFn()
-				return err
+			for {
+				it, err := rd.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					closeFn()
+					return fmt.Errorf("read %s: %w", name, err)
+				}
+				if err := emit(it); err != nil {
+					closeFn()
+					return err
+				}
 			}
+			closeFn()
 		}
-		closeFn()
+		return nil
 	}
-	return nil
 }
 
 // record decodes, normalizes and extracts one item; nil, nil for a deletion.

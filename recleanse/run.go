@@ -103,19 +103,8 @@ func Link(ctx context.Context, cfg Config, a, b []string) (*Result, error) {
 
 // Train estimates a model from the records of files without labels.
 func Train(ctx context.Context, cfg Config, files []string) (*rules.Model, error) {
-	cfg.Train = TrainAlways
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
-	base, err := match.New(cfg.Rules)
-	if err != nil {
-		return nil, err
-	}
-	recs, _, err := load(ctx, cfg, base, [][]string{files})
-	if err != nil {
-		return nil, err
-	}
-	return trainOn(cfg, base, recs)
+	m, _, err := TrainFrom(ctx, cfg, filesSource(files, cfg.Input))
+	return m, err
 }
 
 // TrainFrom is Train on the records of src (a warehouse's live source records: streaming
@@ -130,18 +119,14 @@ func TrainFrom(ctx context.Context, cfg Config, src Source) (m *rules.Model, rej
 	if err != nil {
 		return nil, rejected, err
 	}
-	l := &Loader{Engine: base, Normalize: cfg.Normalize, Input: cfg.Input, Workers: cfg.Workers}
+	l := &Loader{Engine: base, Normalize: cfg.Normalize, Truth: cfg.Truth, Input: cfg.Input, Workers: cfg.Workers}
 	recs, rejected, err := l.LoadFrom(ctx, src, 0)
 	if err != nil {
 		return nil, rejected, err
 	}
-	m, err = trainOn(cfg, base, recs)
-	return m, rejected, err
-}
-
-func trainOn(cfg Config, base *match.Engine, recs []Record) (*rules.Model, error) {
 	pairs, _ := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false)
-	return train(cfg, base, features(recs), pairs)
+	m, err = train(cfg, base, features(recs), pairs)
+	return m, rejected, err
 }
 
 // features lists the records' features by index: scoring reads them from this dense

@@ -106,7 +106,7 @@ func (n *Normalizer) Email(raw string) contact.Email {
 	}
 	classDomain := domain
 	if good := n.typoSuggestion(domain); good != "" {
-		issues = append(issues, "email.typo_domain_suggested:"+good)
+		issues = append(issues, issueTypoDomain+good)
 		classDomain = good
 	}
 	st := contact.StatusCorrected
@@ -120,6 +120,10 @@ func (n *Normalizer) Email(raw string) contact.Email {
 		Class:  n.emailClass(local, classDomain),
 	}
 }
+
+// issueTypoDomain prefixes the issue code of a known misspelt domain; the suggestion
+// follows it.
+const issueTypoDomain = "email.typo_domain_suggested:"
 
 // typoSuggestion returns the domain a misspelt one was meant to be, or "".
 func (n *Normalizer) typoSuggestion(domain string) string {

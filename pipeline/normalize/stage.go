@@ -113,7 +113,7 @@ func indexEmail(es []contact.Email, e contact.Email) int {
 // suggestion).
 func typoDomain(e contact.Email) bool {
 	for _, is := range e.Issues {
-		if strings.HasPrefix(is, "email.typo_domain_suggested:") {
+		if strings.HasPrefix(is, issueTypoDomain) {
 			return true
 		}
 	}
