@@ -138,6 +138,12 @@ type Level struct {
 	// street, company_name. Frequencies come from the trained model, or from the data in
 	// batch runs.
 	TermFrequency bool `yaml:"term_frequency"`
+	// UnlessDiffer names a field that must not differ for the level to hold: when both
+	// records have it and no value of one is a value of the other, the level is passed
+	// over and the next ones are tried. "rue de Bretagne" in Nice and in Caen is the
+	// same street name, not the same address: street levels with unless_differ: postcode
+	// do not count it. A missing value does not stop the level.
+	UnlessDiffer string `yaml:"unless_differ"`
 }
 
 // Survivorship configures golden records.

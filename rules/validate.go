@@ -144,6 +144,12 @@ func (r *Rules) validate() []problem {
 			if l.Field != "" && !slices.Contains(compareFields, l.Field) {
 				add(lp+".field", "unknown field %q (known: %v)", l.Field, compareFields)
 			}
+			if l.UnlessDiffer != "" && !slices.Contains(compareFields, l.UnlessDiffer) {
+				add(lp+".unless_differ", "unknown field %q (known: %v)", l.UnlessDiffer, compareFields)
+			}
+			if l.UnlessDiffer != "" && l.Kind == "else" {
+				add(lp+".unless_differ", "not for an else level (it always holds)")
+			}
 			if l.Kind == "else" && j != len(c.Levels)-1 {
 				add(lp+".kind", "an else level must be last")
 			}

@@ -36,6 +36,9 @@ type level struct {
 	// of a pair of values once for all such levels of a comparison.
 	jw    bool
 	jwMin float64
+	// guardID indexes the field that must not differ for the level to hold
+	// (rules.Level.UnlessDiffer); -1: none.
+	guardID int
 }
 
 // comparison is a compiled rules.Comparison.
@@ -93,9 +96,15 @@ func (e *Engine) compile(cs []rules.Comparison) ([]comparison, error) {
 			if !ok {
 				return nil, fmt.Errorf("comparison %s: unknown field %q", c.Name, f)
 			}
+			guard := -1
+			if l.UnlessDiffer != "" {
+				if guard, ok = fieldIDs[l.UnlessDiffer]; !ok {
+					return nil, fmt.Errorf("comparison %s: level %s: unknown field %q", c.Name, l.Name, l.UnlessDiffer)
+				}
+			}
 			cc.levels = append(cc.levels, level{name: l.Name, field: f, kind: l.Kind, holds: mk(l.Threshold),
 				weight: math.Log2(l.M / l.U), u: l.U, fieldID: id, tfWanted: l.TermFrequency, ordered: l.Kind == "jaro_winkler", isElse: l.Kind == "else",
-				jw: l.Kind == "jaro_winkler", jwMin: l.Threshold})
+				jw: l.Kind == "jaro_winkler", jwMin: l.Threshold, guardID: guard})
 			cc.names = cc.names || id == givenID || id == familyID
 		}
 		out = append(out, cc)

@@ -225,9 +225,9 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
-// TestDifferingEvidence: two known and different mobiles, or two different streets in
-// different postcodes, are evidence against a match; a mobile against a landline, or a
-// street against no street, is not.
+// TestDifferingEvidence: two known and different mobiles, two different streets in
+// different postcodes, or one street name in two postcodes (unless_differ), are evidence
+// against a match; a mobile against a landline, or a street against no street, is not.
 func TestDifferingEvidence(t *testing.T) {
 	e := engine(t)
 	at := func(postcode, number, street string) *contact.Normalized {
@@ -256,6 +256,12 @@ func TestDifferingEvidence(t *testing.T) {
 		{"other street, same postcode", "address", home, at("75009", "12", "avenue foch"), "postcode_exact"},
 		{"other street, other postcode, same city", "address", home, at("75015", "12", "avenue foch"), "street_differ"},
 		{"no street, same city", "address", home, at("75015", "", ""), "city_exact"},
+		// One street name in another postcode is another address; a misspelling of it
+		// too. Without a postcode on one side the street still counts.
+		{"same street name, other postcode", "address", home, at("75015", "3", "rue de la paix"), "street_differ"},
+		{"similar street name, other postcode", "address", home, at("75015", "3", "rue de la paux"), "street_differ"},
+		{"similar street, same postcode", "address", home, at("75009", "3", "rue de la paux"), "street_similar"},
+		{"same street, one postcode missing", "address", home, at("", "3", "rue de la paix"), "street_exact"},
 		{"same mobile", "phone", phones(at("", "", ""), "+33612345678", ""), phones(at("", "", ""), "+33612345678", ""), "mobile_exact"},
 		{"mobile with a typo", "phone", phones(at("", "", ""), "+33612345678", ""), phones(at("", "", ""), "+33612345679", ""), "mobile_typo"},
 		{"two mobiles", "phone", phones(at("", "", ""), "+33612345678", ""), phones(at("", "", ""), "+33798765432", ""), "else"},
@@ -270,9 +276,11 @@ func TestDifferingEvidence(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range e.Score(home, at("75015", "12", "avenue foch")).Fields {
-		if f.Comparison == "address" && f.Weight >= 0 {
-			t.Errorf("different streets weigh %v, want < 0", f.Weight)
+	for _, other := range []*contact.Normalized{at("75015", "12", "avenue foch"), at("75015", "3", "rue de la paix")} {
+		for _, f := range e.Score(home, other).Fields {
+			if f.Comparison == "address" && f.Weight >= 0 {
+				t.Errorf("address %q against %q (level %s) weighs %v, want < 0", f.A, f.B, f.Level, f.Weight)
+			}
 		}
 	}
 }

@@ -49,6 +49,9 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 			h.level = i
 			return h
 		}
+		if l.guardID >= 0 && differ(a.get(l.guardID, swap == swapA), b.get(l.guardID, swap == swapB)) {
+			continue
+		}
 		for _, x := range xs {
 			for _, y := range ys {
 				if l.jw {
@@ -71,6 +74,19 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 		}
 	}
 	return h
+}
+
+// differ reports whether both sides have values and none of one is a value of the other.
+func differ(xs, ys []string) bool {
+	if len(xs) == 0 || len(ys) == 0 {
+		return false
+	}
+	for _, x := range xs {
+		if slices.Contains(ys, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // ordered returns x and y in sorted order, for comparators that may not be exactly
