@@ -14,7 +14,11 @@ import (
 // TrainConfig configures Train. Zero values mean the defaults written on the fields.
 type TrainConfig struct {
 	// RandomPairs is the number of random record pairs u is estimated from (default
-	// 400 000, at most all pairs).
+	// 400 000 or twice the records, whichever is more; at most all pairs). A level
+	// hit by fewer than minLevelHits of them keeps the rules' u when that is higher: the
+	// sample grows with the data so that a rare level (a street in one postcode, u
+	// ~2e-5) is still measured on a million records rather than held at the rules'
+	// value.
 	RandomPairs int64
 	// Seed seeds the random pairs (default 1): the same input gives the same model.
 	Seed uint64
@@ -40,7 +44,7 @@ func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainC
 		return nil, fmt.Errorf("train: no blocked pairs among %d records: nothing to learn from", len(recs))
 	}
 	if cfg.RandomPairs == 0 {
-		cfg.RandomPairs = 400_000
+		cfg.RandomPairs = defaultRandomPairs(len(recs))
 	}
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
@@ -140,6 +144,9 @@ func (e *Engine) randomU(recs []*Features, pairs int64, seed uint64) ([][]float6
 	}
 	return counts, pairs
 }
+
+// defaultRandomPairs is TrainConfig.RandomPairs's default for n records.
+func defaultRandomPairs(n int) int64 { return max(400_000, 2*int64(n)) }
 
 // minLevelHits is the number of random pairs below which a level's u estimate is not
 // trusted to go under the rules' value.
