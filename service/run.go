@@ -123,6 +123,11 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	}
 	ops.ready.Store(true)
 	log.Info("steward run: consuming", "topic", topics.Raw, "brokers", s.Config.Kafka.Brokers, "http", ops.Addr())
+	if live, err := s.Store.LiveSourceRecords(ctx); err != nil {
+		log.Warn("steward run: source records not counted for the prior's advice", "error", err)
+	} else if a := PriorAdvice(s.Rules.Match.Prior, live); a != "" {
+		log.Warn("steward run: " + a)
+	}
 	if opts.Ready != nil {
 		opts.Ready(ops.Addr())
 	}

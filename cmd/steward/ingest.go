@@ -93,4 +93,7 @@ func printSummary(e *env, s service.IngestSummary, db string) {
 	if s.DeadLettered > 0 {
 		fmt.Fprintf(w, "dead letters: see `steward stats --dead-letters`\n")
 	}
+	for _, a := range s.Advice {
+		fmt.Fprintf(w, "advice: %s\n", a)
+	}
 }

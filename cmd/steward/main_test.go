@@ -40,8 +40,8 @@ func TestIngestExportStats(t *testing.T) {
 	if sum.Read != 307 || sum.DeadLettered != 7 || sum.Accepted != 300 || sum.MastersCreated == 0 || sum.Linked == 0 {
 		t.Errorf("summary %+v", sum)
 	}
-	if _, text, _ := steward(t, "", "ingest", "-db", db, "-q", "../../testdata/contacts.jsonl"); !strings.Contains(text, "warehouse:              "+db) {
-		t.Errorf("summary does not name the warehouse:\n%s", text)
+	if _, text, _ := steward(t, "", "ingest", "-db", db, "-q", "../../testdata/contacts.jsonl"); !strings.Contains(text, "warehouse:              "+db) || strings.Contains(text, "advice:") {
+		t.Errorf("summary does not name the warehouse, or advises on the default rules and 300 records:\n%s", text)
 	}
 	if !strings.Contains(errs, "ingest ../../testdata/contacts.jsonl (100%)") {
 		t.Errorf("no progress line on a non-terminal: %q", errs)
@@ -116,8 +116,21 @@ func TestIngestExportStats(t *testing.T) {
 	if withdrawn == 0 {
 		t.Error("the sample withdraws no record: the advice's count of live records is not tested")
 	}
-	if want := fmt.Sprintf("advice: match.prior 0.5 is one in 2 records, the warehouse holds %d live source records", live); code != 0 || !strings.Contains(out, want) {
+	want := fmt.Sprintf("advice: match.prior 0.5 is one in 2 records, the warehouse holds %d live source records", live)
+	if code != 0 || !strings.Contains(out, want) {
 		t.Errorf("stats with prior 0.5, exit %d: no %q\n%s%s", code, want, out, errs)
+	}
+	// ingest gives the same advice at the end of its run, in its summary and its JSON.
+	code, out, errs = steward(t, "", "ingest", "-db", db, "-rules", dir, "-q", del)
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("ingest with prior 0.5, exit %d: no %q\n%s%s", code, want, out, errs)
+	}
+	code, out, errs = steward(t, "", "ingest", "-db", db, "-rules", dir, "-q", "-json", del)
+	var js struct {
+		Advice []string `json:"advice"`
+	}
+	if err := json.Unmarshal([]byte(out), &js); err != nil || code != 0 || len(js.Advice) != 1 || !strings.Contains("advice: "+js.Advice[0], want) {
+		t.Errorf("ingest -json with prior 0.5, exit %d (%v): advice %q, want %q\n%s", code, err, js.Advice, want, errs)
 	}
 }
 

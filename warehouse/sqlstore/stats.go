@@ -38,6 +38,15 @@ func (s *Store) Stats(ctx context.Context) (warehouse.Stats, error) {
 	return st, s.fieldStats(ctx, &st)
 }
 
+// LiveSourceRecords counts the source records not withdrawn.
+func (s *Store) LiveSourceRecords(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM source_records WHERE deleted = FALSE`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count source records: %w", err)
+	}
+	return n, nil
+}
+
 // countBy runs a "SELECT key, COUNT(*) ... GROUP BY key" query into m.
 func (s *Store) countBy(ctx context.Context, q string, m map[string]int64) error {
 	rows, err := s.db.QueryContext(ctx, q)

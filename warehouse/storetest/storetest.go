@@ -827,6 +827,21 @@ func testStats(t *testing.T, h Harness) {
 	if st.SourceRecords != 2 || st.Masters != 2 || st.AverageQuality != 40 || st.FieldStatuses["email"]["valid"] != 2 {
 		t.Errorf("stats %+v", st)
 	}
+	// LiveSourceRecords is Stats's count alone: a withdrawn record is not counted.
+	if n, err := s.LiveSourceRecords(context.Background()); err != nil || n != 2 {
+		t.Errorf("LiveSourceRecords = %d, %v; want 2", n, err)
+	}
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		row, err := tx.SourceRecord(ctx, "web", "2")
+		if err != nil {
+			return err
+		}
+		row.Deleted = true
+		return tx.PutSourceRecord(ctx, row)
+	})
+	if n, err := s.LiveSourceRecords(context.Background()); err != nil || n != 1 {
+		t.Errorf("LiveSourceRecords after a withdrawal = %d, %v; want 1", n, err)
+	}
 }
 
 // testCompanyCandidates pins the order of Registry.CompanyCandidates: exact name keys (by
