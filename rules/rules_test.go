@@ -68,6 +68,7 @@ func TestLoadErrorsNameFileLineAndKey(t *testing.T) {
 		{"unknown block part", "parts: [email]", "parts: [mail]", []string{"match.blocking.0.parts.0", "unknown key part \"mail\""}},
 		{"unknown unless_differ field", "unless_differ: postcode, m: 0.55", "unless_differ: zipcode, m: 0.55", []string{"x/rules.yaml:LINE:", "match.comparisons.5.levels.1.unless_differ", "unknown field \"zipcode\""}},
 		{"unless_differ on else", "{name: else, kind: else, m: 0.06, u: 0.985}", "{name: else, kind: else, unless_differ: city, m: 0.06, u: 0.985}", []string{"match.comparisons.5.levels.7.unless_differ", "not for an else level"}},
+		{"unless_differ on the compared field", "unless_differ: postcode, m: 0.55", "unless_differ: street, m: 0.55", []string{"match.comparisons.5.levels.1.unless_differ", "\"street\" is the field the level compares"}},
 		{"order independence without auto_merge", "order_independent: false", "order_independent: true", []string{"x/rules.yaml:LINE:", "match.order_independent", "needs match.auto_merge: true"}},
 	}
 	for _, c := range cases {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -149,6 +150,9 @@ func (r *Rules) validate() []problem {
 			}
 			if l.UnlessDiffer != "" && l.Kind == "else" {
 				add(lp+".unless_differ", "not for an else level (it always holds)")
+			}
+			if f := cmp.Or(l.Field, c.Field); l.UnlessDiffer != "" && l.UnlessDiffer == f {
+				add(lp+".unless_differ", "%q is the field the level compares: the level would hold only on equal values", f)
 			}
 			if l.Kind == "else" && j != len(c.Levels)-1 {
 				add(lp+".kind", "an else level must be last")

@@ -103,6 +103,14 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	}
 	defer ops.close()
 
+	// Before consuming: the count (one COUNT of the live source records) delays neither
+	// readiness nor the handling of a stop.
+	if live, err := s.Store.LiveSourceRecords(ctx); err != nil {
+		log.Warn("steward run: source records not counted for the prior's advice", "error", err)
+	} else if a := PriorAdvice(s.Rules.Match.Prior, live); a != "" {
+		log.Warn("steward run: " + a)
+	}
+
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	fwd := newForwarder(s.Store, outboxPub, topics.Golden, s.Config.Kafka.OutboxInterval, s.Config.Kafka.OutboxRetention, reg, log)
@@ -123,11 +131,6 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	}
 	ops.ready.Store(true)
 	log.Info("steward run: consuming", "topic", topics.Raw, "brokers", s.Config.Kafka.Brokers, "http", ops.Addr())
-	if live, err := s.Store.LiveSourceRecords(ctx); err != nil {
-		log.Warn("steward run: source records not counted for the prior's advice", "error", err)
-	} else if a := PriorAdvice(s.Rules.Match.Prior, live); a != "" {
-		log.Warn("steward run: " + a)
-	}
 	if opts.Ready != nil {
 		opts.Ready(ops.Addr())
 	}

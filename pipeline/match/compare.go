@@ -105,7 +105,8 @@ func (e *Engine) compile(cs []rules.Comparison) ([]comparison, error) {
 			cc.levels = append(cc.levels, level{name: l.Name, field: f, kind: l.Kind, holds: mk(l.Threshold),
 				weight: math.Log2(l.M / l.U), u: l.U, fieldID: id, tfWanted: l.TermFrequency, ordered: l.Kind == "jaro_winkler", isElse: l.Kind == "else",
 				jw: l.Kind == "jaro_winkler", jwMin: l.Threshold, guardID: guard})
-			cc.names = cc.names || id == givenID || id == familyID
+			// A guard on a name reads it crosswise too.
+			cc.names = cc.names || id == givenID || id == familyID || guard == givenID || guard == familyID
 		}
 		out = append(out, cc)
 	}

@@ -158,19 +158,30 @@ func TestTrainKeepsRulesUForUnseenLevels(t *testing.T) {
 
 // TestDefaultRandomPairsGrowWithTheData: u of a rare level is measured, not held at the
 // rules' value, on large inputs. Under unless_differ: postcode, random pairs hit
-// street_exact about twice in 100 000 (u ~2e-5): 400 000 pairs give it fewer than
-// minLevelHits hits, and it kept the rules' 0.0002 (two bits too little: batch F1 at 1M
-// records 0.932 against 0.939 with 2 000 000 pairs).
+// street_exact about twice in 100 000 (u ~2e-5): 400 000 pairs gave it fewer than
+// minLevelHits hits at 1M records, and it kept the rules' 0.0002 (two bits too little:
+// batch F1 at 1M records 0.932 against 0.939 with 2 000 000 pairs). Train draws twice as
+// many pairs as records past 200 000 records.
 func TestDefaultRandomPairsGrowWithTheData(t *testing.T) {
-	for _, c := range []struct {
-		n    int
-		want int64
-	}{{1000, 400_000}, {200_000, 400_000}, {1_000_000, 2_000_000}} {
-		if got := defaultRandomPairs(c.n); got != c.want {
-			t.Errorf("defaultRandomPairs(%d) = %d, want %d", c.n, got, c.want)
-		}
+	e, err := New(rules.Default())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if hits := float64(defaultRandomPairs(1_000_000)) * 2e-5; hits < 2*minLevelHits {
-		t.Errorf("a level of u 2e-5 gets %.0f hits of the default sample at 1M records, want ≥ %d", hits, 2*minLevelHits)
+	const n = 200_500
+	recs := make([]*Features, n)
+	for i := range recs {
+		recs[i] = e.Features(&contact.Normalized{GivenKey: fmt.Sprint("g", i%97), FamilyKey: fmt.Sprint("f", i%89)})
+	}
+	pats := Patterns{}
+	pats.Add(e.Pattern(recs[0], recs[97*89], nil))
+	model, err := e.Train(recs, pats, 1, TrainConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if model.RandomPairs != 2*n {
+		t.Errorf("random pairs drawn for %d records: %d, want %d", n, model.RandomPairs, 2*n)
+	}
+	if got := defaultRandomPairs(1000); got != 400_000 {
+		t.Errorf("defaultRandomPairs(1000) = %d, want 400 000", got)
 	}
 }

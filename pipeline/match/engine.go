@@ -42,6 +42,11 @@ func New(r *rules.Rules) (*Engine, error) {
 	for _, c := range cs {
 		for _, l := range c.levels {
 			e.used[l.fieldID] = true
+			if l.guardID >= 0 {
+				// Extracted for the guard even when no level compares it: features
+				// decoded from storage hold every field, and both must agree.
+				e.used[l.guardID] = true
+			}
 		}
 	}
 	if r.Model != nil {

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -282,5 +283,86 @@ func TestDifferingEvidence(t *testing.T) {
 				t.Errorf("address %q against %q (level %s) weighs %v, want < 0", f.A, f.B, f.Level, f.Weight)
 			}
 		}
+	}
+}
+
+// guardedEngine is the default engine with street_exact guarded by field instead of
+// the postcode.
+func guardedEngine(t *testing.T, field string) *Engine {
+	t.Helper()
+	r := rules.Default()
+	r.Match.Comparisons = slices.Clone(r.Match.Comparisons)
+	for i, c := range r.Match.Comparisons {
+		if c.Name != "address" {
+			continue
+		}
+		c.Levels = slices.Clone(c.Levels)
+		for j := range c.Levels {
+			if c.Levels[j].Name == "street_exact" {
+				c.Levels[j].UnlessDiffer = field
+			}
+		}
+		r.Match.Comparisons[i] = c
+	}
+	e, err := New(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestGuardOnAFieldNoLevelCompares: a level guarded by a field that no level compares
+// (email_local) decides the same on features extracted from a record as on features
+// decoded from storage, which hold every field.
+func TestGuardOnAFieldNoLevelCompares(t *testing.T) {
+	e := guardedEngine(t, "email_local")
+	at := func(email string) *contact.Normalized {
+		n := person("elodie", "martin", email, "", "75009", "paris", "")
+		n.Address.Number, n.Address.Street = "3", valid("rue de la paix")
+		return n
+	}
+	a, b := at("elodie.martin@example.fr"), at("lodie.dupont@example.org")
+	decoded := func(n *contact.Normalized) *Features {
+		f, ok := DecodeFeatures(EncodeFeatures(n))
+		if !ok {
+			t.Fatal("features do not decode")
+		}
+		return f
+	}
+	level := func(x, y *Features) string {
+		for _, f := range e.ScoreFeatures(x, y).Fields {
+			if f.Comparison == "address" {
+				return f.Level
+			}
+		}
+		return ""
+	}
+	fa, fb, da, db := e.Features(a), e.Features(b), decoded(a), decoded(b)
+	for name, got := range map[string]string{"extracted": level(fa, fb), "decoded": level(da, db), "mixed": level(fa, db)} {
+		if got != "street_similar" {
+			t.Errorf("%s features: address level %q, want street_similar (street_exact guarded by two different mailboxes)", name, got)
+		}
+	}
+}
+
+// TestGuardOnANameReadsCrosswise: a level guarded by a name agrees between Score, Weight
+// and WeightAtLeast when the names are read crosswise.
+func TestGuardOnANameReadsCrosswise(t *testing.T) {
+	e := guardedEngine(t, "given_name")
+	a := person("elodie", "martin", "", "", "75009", "paris", "")
+	b := person("martin", "elodie", "", "", "75009", "paris", "")
+	for _, n := range []*contact.Normalized{a, b} {
+		n.Address.Number, n.Address.Street = "3", valid("rue de la paix")
+	}
+	fa, fb := e.Features(a), e.Features(b)
+	s := e.ScoreFeatures(fa, fb)
+	if !s.Swapped {
+		t.Fatal("swapped names not read crosswise")
+	}
+	if w := e.Weight(fa, fb); math.Abs(w-s.Weight) > 1e-9 {
+		t.Errorf("Weight %v, Score %v", w, s.Weight)
+	}
+	if w, ok := e.WeightAtLeast(fa, fb, s.Weight-1); !ok || math.Abs(w-s.Weight) > 1e-9 {
+		t.Errorf("WeightAtLeast %v (%v), Score %v", w, ok, s.Weight)
 	}
 }

@@ -23,8 +23,13 @@ func randomPerson(r *rand.Rand) *Features {
 	postcode := pick("75009", "69001", "75009", "")
 	city := pick("paris", "lyon", "pariss", "")
 	birth := pick("1984-03-07", "1984-07-03", "1984-03-20", "1990-01-01", "")
-	e := testEngine
-	return e.Features(person(given, family, email, phone, postcode, city, birth))
+	n := person(given, family, email, phone, postcode, city, birth)
+	// Streets reach the address levels guarded by the postcode (unless_differ): one
+	// street in two postcodes, a misspelling of it, another street, none.
+	if street := pick("rue de la paix", "rue de la paux", "avenue foch", ""); street != "" {
+		n.Address.Number, n.Address.Street = pick("3", "12"), valid(street)
+	}
+	return testEngine.Features(n)
 }
 
 // randomPeople draws 200 random people, and the test engine with and without term

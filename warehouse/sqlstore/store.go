@@ -32,17 +32,19 @@ type Store struct {
 	mem *memIndex
 	// closers run at Close, last added first, before the database closes.
 	closers []func() error
-	// read, when set, serves the registry lookups (SetReader).
+	// read, when set, serves the registry lookups and other reads outside a
+	// transaction (SetReader).
 	read *sql.DB
 }
 
 // SetReader makes the registry lookups (company candidates, domain owners: a read per
-// record in the identify stage) go through db, a pool on the same database: with
-// SQLite's single writer connection they waited for the resolve transaction in progress.
-// They see the last committed state. Close does not close db (OnClose can).
+// record in the identify stage) and the reads outside a transaction (EachSourceRecord's
+// pages, LiveSourceRecords) go through db, a pool on the same database: with SQLite's
+// single writer connection they waited for the resolve transaction in progress. They
+// see the last committed state. Close does not close db (OnClose can).
 func (s *Store) SetReader(db *sql.DB) { s.read = db }
 
-// reader returns the database for registry lookups.
+// reader returns the database for registry lookups and reads outside a transaction.
 func (s *Store) reader() *sql.DB {
 	if s.read != nil {
 		return s.read
