@@ -47,12 +47,18 @@ func fastKafka(cfg *Config, brokers []string) {
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
+	waitEvery(t, d, time.Second, what, cond)
+}
+
+// waitEvery is waitFor polling every interval.
+func waitEvery(t testing.TB, d, every time.Duration, what string, cond func() bool) {
+	t.Helper()
 	deadline := time.Now().Add(d)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(time.Second)
+		time.Sleep(every)
 	}
 }
 
