@@ -41,6 +41,8 @@ import (
 //     masters changed since Prefetch began, and the resolver reads those again.
 type memIndex struct {
 	mu sync.Mutex // a transaction's, from begin to end
+	// touched keeps masterRows' early reads of its rows from being compiled away.
+	touched atomic.Uint32
 	// data guards the index's contents against Prefetch's reads: a transaction takes
 	// it to write (each change, a load's start and end, a rollback, a reset); the
 	// transaction's own reads, under mu, need not take it.
@@ -805,9 +807,18 @@ func (t *tx) candidateRows(ctx context.Context, masters []int64, featuresVersion
 // allocation; stale reports a row whose features are not of that version.
 func (x *memIndex) masterRows(masters []int64, out [][]warehouse.SourceRow, featuresVersion string) (stale bool) {
 	n := 0
+	var touched uint8
 	for _, m := range masters {
-		n += len(x.members(m))
+		ids := x.members(m)
+		n += len(ids)
+		// Each row is a cache miss (a million rows): read here in a loop of
+		// independent loads, many are fetched at once; the loop below, which writes
+		// a SourceRow per row, then finds them in cache.
+		for _, id := range ids {
+			touched ^= x.rows[id].fv
+		}
 	}
+	x.touched.Add(uint32(touched))
 	all := make([]warehouse.SourceRow, n)
 	for j, m := range masters {
 		ids := x.members(m)
