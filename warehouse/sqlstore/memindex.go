@@ -41,7 +41,7 @@ import (
 //     masters changed since Prefetch began, and the resolver reads those again.
 type memIndex struct {
 	mu sync.Mutex // a transaction's, from begin to end
-	// touched keeps masterRows' early reads of its rows from being compiled away.
+	// touched keeps the early reads of rows (keep) from being compiled away.
 	touched atomic.Uint32
 	// data guards the index's contents against Prefetch's reads: a transaction takes
 	// it to write (each change, a load's start and end, a rollback, a reset); the
@@ -802,6 +802,14 @@ func (t *tx) candidateRows(ctx context.Context, masters []int64, featuresVersion
 	return nil
 }
 
+// keep uses v, the result of reads made only to bring rows into the cache, so that the
+// compiler keeps them: it cannot tell that v is never this constant.
+func (x *memIndex) keep(v uint64) {
+	if v == 0x9e3779b97f4a7c15 {
+		x.touched.Add(1)
+	}
+}
+
 // masterRows sets out[j] to the live rows of masters[j], oldest first, with their
 // features when of featuresVersion (nil when it has none), all carved from one
 // allocation; stale reports a row whose features are not of that version.
@@ -818,7 +826,7 @@ func (x *memIndex) masterRows(masters []int64, out [][]warehouse.SourceRow, feat
 			touched ^= x.rows[id].fv
 		}
 	}
-	x.touched.Add(uint32(touched))
+	x.keep(uint64(touched))
 	all := make([]warehouse.SourceRow, n)
 	for j, m := range masters {
 		ids := x.members(m)
