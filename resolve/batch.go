@@ -2,12 +2,12 @@ package resolve
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 
+	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/pipeline/match"

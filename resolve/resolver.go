@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/pipeline/match"

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/warehouse"

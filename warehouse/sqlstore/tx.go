@@ -3,11 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/warehouse"
