@@ -697,16 +697,48 @@ func (x *memIndex) keyMasters(k string, limit int) []int64 {
 		return nil
 	}
 	ms := make([]int64, 0, max(0, min(len(list), limit)))
-	for _, id := range list {
-		m := x.rows[id].master
-		if !slices.Contains(ms, m) {
-			if ms = append(ms, m); len(ms) >= limit {
-				break
+	if len(list) <= 16 || limit > len(masterSet{})/2 {
+		for _, id := range list {
+			m := x.rows[id].master
+			if !slices.Contains(ms, m) {
+				if ms = append(ms, m); len(ms) >= limit {
+					break
+				}
+			}
+		}
+	} else {
+		// A long list (a common name: hundreds of rows, up to limit masters) searched
+		// ms for every row; a set on the stack answers at once.
+		var seen masterSet
+		for _, id := range list {
+			if m := x.rows[id].master; seen.add(m) {
+				if ms = append(ms, m); len(ms) >= limit {
+					break
+				}
 			}
 		}
 	}
 	slices.Sort(ms)
 	return ms
+}
+
+// masterSet is a set of up to half its size of master ids, open addressing on the
+// stack (keyMasters: at most limit ids).
+type masterSet [128]int64
+
+// add adds m and reports whether it was not in the set yet. Slot values are m+1 (0 is
+// an empty slot; master ids are positive, and a zero id still works).
+func (s *masterSet) add(m int64) bool {
+	v := m + 1
+	i := (uint64(v) * 0x9e3779b97f4a7c15) >> 57 // 7 bits: len(s) is 128
+	for s[i] != 0 {
+		if s[i] == v {
+			return false
+		}
+		i = (i + 1) & (uint64(len(s)) - 1)
+	}
+	s[i] = v
+	return true
 }
 
 // keyRows calls fn with each live row holding key.
