@@ -675,8 +675,9 @@ type warm struct {
 func touchFeatures(rows map[int64][]warehouse.SourceRow, masters []int64) byte {
 	var x byte
 	for _, m := range masters {
-		for i := range rows[m] {
-			f := rows[m][i].Features
+		rs := rows[m]
+		for i := range rs {
+			f := rs[i].Features
 			for j := 0; j < len(f); j += 64 {
 				x ^= f[j]
 			}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -173,7 +174,7 @@ func nullID(id int64) any {
 }
 
 func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error {
-	rec, err := json.Marshal(r.Record)
+	rec, err := stdjson.Marshal(r.Record) // omitzero: see recordsJSON
 	if err != nil {
 		return fmt.Errorf("encode source record %s: %w", r.Key(), err)
 	}
