@@ -37,7 +37,9 @@ func (p *progress) report(pr service.Progress) {
 		return
 	}
 	s := pr.Summary
-	desc := fmt.Sprintf("%d read, %d accepted, %d dead-lettered", s.Read, s.Accepted, s.DeadLettered)
+	// Records are written behind the reading: at 100 % of the bytes read, the last
+	// batches are still being resolved, which the summary after the bar counts.
+	desc := fmt.Sprintf("%d read, %d resolved so far, %d dead-lettered", s.Read, s.Accepted, s.DeadLettered)
 	if !p.tty {
 		if time.Since(p.lastLog) < p.every && pr.BytesRead < pr.BytesTotal {
 			return
