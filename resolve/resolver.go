@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -71,10 +70,7 @@ type Resolver struct {
 func Hash(r *contact.Record) (string, error) {
 	c := *r
 	c.Norm = nil
-	// encoding/json, not the faster encoder used elsewhere: the hash is stored, and
-	// segmentio/encoding/json ignores omitzero (a record without updated_at would
-	// encode it as year 1 and look changed once after an upgrade).
-	b, err := stdjson.Marshal(&c)
+	b, err := contact.Encode(&c)
 	if err != nil {
 		return "", err
 	}

@@ -1,6 +1,9 @@
 package service
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // PriorAdvice returns a hint when the match prior (rules.yaml's match.prior, or the
 // trained model's) is more than twice one over the number of live source records:
@@ -16,4 +19,16 @@ func PriorAdvice(prior float64, liveRecords int64) string {
 	}
 	return fmt.Sprintf("match.prior %.2g is one in %.0f records, the warehouse holds %d live source records: "+
 		"a prior near %.1g (one over the base's size) keeps namesakes apart", prior, 1/prior, liveRecords, 1/float64(liveRecords))
+}
+
+// priorAdvice is PriorAdvice for the rules and the warehouse's live source records as
+// they are now (one count, not Stats, which reads every record): what ingest prints at
+// its end and run logs at its start. The prior streaming decides with is fixed by the
+// rules; a warehouse grown past it links namesakes.
+func (s *Service) priorAdvice(ctx context.Context) (string, error) {
+	live, err := s.Store.LiveSourceRecords(ctx)
+	if err != nil {
+		return "", err
+	}
+	return PriorAdvice(s.Rules.Match.Prior, live), nil
 }

@@ -217,13 +217,10 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	if sum.Read != sum.Accepted+sum.DeadLettered {
 		return sum, fmt.Errorf("ingest: %d records read but %d accepted and %d dead-lettered: records were lost", sum.Read, sum.Accepted, sum.DeadLettered)
 	}
-	// The prior streaming decides with is fixed by the rules: a warehouse grown past it
-	// links namesakes (at a million records, the default's 3e-6 cost 0.02 of precision).
-	// One count, not Stats, which reads every record. A hint: the records are written,
-	// and a count that fails does not fail the run.
-	if live, err := s.Store.LiveSourceRecords(ctx); err != nil {
+	// A hint: the records are written, and a count that fails does not fail the run.
+	if a, err := s.priorAdvice(ctx); err != nil {
 		s.Config.Logger.Warn("ingest: source records not counted for the prior's advice", "error", err)
-	} else if a := PriorAdvice(s.Rules.Match.Prior, live); a != "" {
+	} else if a != "" {
 		sum.Advice = append(sum.Advice, a)
 	}
 	return sum, nil

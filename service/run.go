@@ -105,9 +105,9 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 
 	// Before consuming: the count (one COUNT of the live source records) delays neither
 	// readiness nor the handling of a stop.
-	if live, err := s.Store.LiveSourceRecords(ctx); err != nil {
+	if a, err := s.priorAdvice(ctx); err != nil {
 		log.Warn("steward run: source records not counted for the prior's advice", "error", err)
-	} else if a := PriorAdvice(s.Rules.Match.Prior, live); a != "" {
+	} else if a != "" {
 		log.Warn("steward run: " + a)
 	}
 

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -613,9 +612,7 @@ func goldens(ms []*contact.Master) ([]string, error) {
 // recordsJSON encodes the source rows' records.
 func recordsJSON(rows []*warehouse.SourceRow) ([]string, error) {
 	return par.Map(len(rows), encodeSerial, func(i int) (string, error) {
-		// encoding/json: a Record's updated_at is omitzero, which the faster encoder
-		// ignores (stored records keep the bytes they always had).
-		b, err := stdjson.Marshal(rows[i].Record)
+		b, err := contact.Encode(rows[i].Record)
 		if err != nil {
 			return "", fmt.Errorf("encode source record %s: %w", rows[i].Key(), err)
 		}

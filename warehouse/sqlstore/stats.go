@@ -18,13 +18,16 @@ func (s *Store) Stats(ctx context.Context) (warehouse.Stats, error) {
 		dst *int64
 		q   string
 	}{
-		{&st.SourceRecords, `SELECT COUNT(*) FROM source_records WHERE deleted = FALSE`},
 		{&st.Deleted, `SELECT COUNT(*) FROM source_records WHERE deleted = TRUE`},
 		{&st.Masters, `SELECT COUNT(*) FROM masters WHERE status = 'active'`},
 		{&st.MultiMasters, `SELECT COUNT(*) FROM (SELECT master_id FROM source_records WHERE deleted = FALSE GROUP BY master_id HAVING COUNT(*) > 1) x`},
 		{&st.ReviewOpen, `SELECT COUNT(*) FROM review_items WHERE status = 'open'`},
 		{&st.DeadLetters, `SELECT COUNT(*) FROM dead_letters`},
 		{&st.OutboxPending, `SELECT COUNT(*) FROM outbox WHERE published_at IS NULL`},
+	}
+	var err error
+	if st.SourceRecords, err = s.LiveSourceRecords(ctx); err != nil {
+		return st, fmt.Errorf("stats: %w", err)
 	}
 	for _, c := range counts {
 		if err := s.db.QueryRowContext(ctx, c.q).Scan(c.dst); err != nil {

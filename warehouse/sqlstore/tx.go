@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -174,7 +173,7 @@ func nullID(id int64) any {
 }
 
 func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error {
-	rec, err := stdjson.Marshal(r.Record) // omitzero: see recordsJSON
+	rec, err := contact.Encode(r.Record)
 	if err != nil {
 		return fmt.Errorf("encode source record %s: %w", r.Key(), err)
 	}

@@ -66,6 +66,16 @@ func inTx(t *testing.T, s warehouse.Store, fn func(ctx context.Context, tx wareh
 }
 
 // addRecord creates a master holding one source record with the given keys.
+// withdraw marks a stored source record withdrawn (op delete), as the resolver does.
+func withdraw(ctx context.Context, tx warehouse.Tx, source, sourceID string) error {
+	row, err := tx.SourceRecord(ctx, source, sourceID)
+	if err != nil {
+		return err
+	}
+	row.Deleted = true
+	return tx.PutSourceRecord(ctx, row)
+}
+
 func addRecord(t *testing.T, s warehouse.Store, r *contact.Record, keys ...string) (rowID, masterID int64) {
 	t.Helper()
 	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
@@ -442,12 +452,7 @@ func testEachSourceRecord(t *testing.T, h Harness) {
 	addRecord(t, s, rec("web", "2", "petit", "c@x.fr"))
 	const many = 2500
 	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
-		row, err := tx.SourceRecord(ctx, "crm", "7")
-		if err != nil {
-			return err
-		}
-		row.Deleted = true
-		if err := tx.PutSourceRecord(ctx, row); err != nil {
+		if err := withdraw(ctx, tx, "crm", "7"); err != nil {
 			return err
 		}
 		m := &contact.Master{Golden: contact.Golden{FamilyName: "bulk"}}
@@ -843,14 +848,7 @@ func testStats(t *testing.T, h Harness) {
 	if n, err := s.LiveSourceRecords(context.Background()); err != nil || n != 302 {
 		t.Errorf("LiveSourceRecords = %d, %v; want 302", n, err)
 	}
-	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
-		row, err := tx.SourceRecord(ctx, "web", "2")
-		if err != nil {
-			return err
-		}
-		row.Deleted = true
-		return tx.PutSourceRecord(ctx, row)
-	})
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error { return withdraw(ctx, tx, "web", "2") })
 	if n, err := s.LiveSourceRecords(context.Background()); err != nil || n != 301 {
 		t.Errorf("LiveSourceRecords after a withdrawal = %d, %v; want 301", n, err)
 	}
