@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	segjson "github.com/segmentio/encoding/json"
 )
 
 // ErrInvalid marks a data problem in a record: the record is dead-lettered and the message
@@ -55,7 +57,7 @@ func Decode(data []byte) (*Record, error) {
 	if !utf8.Valid(data) {
 		return nil, &FieldError{Reason: "not valid UTF-8" + utf8Where(data)}
 	}
-	if json.Valid(data) {
+	if segjson.Valid(data) { // encoding/json.Valid's verdict (FuzzValidAgrees), in a third of the time
 		var buf [16]member
 		if ms, ok := appendMembers(buf[:0], data); ok {
 			r := &Record{}

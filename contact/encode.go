@@ -1,10 +1,32 @@
 package contact
 
-import "encoding/json"
+import (
+	"bytes"
+	stdjson "encoding/json"
 
-// Encode is the JSON of r as the warehouse stores and hashes it. It is encoding/json's,
-// not the faster encoder the resolver uses for golden records and events:
-// segmentio/encoding/json ignores omitzero, and a record without updated_at would
-// encode it as year 1, changing its stored hash (every such record would look changed
-// once after an upgrade).
-func Encode(r *Record) ([]byte, error) { return json.Marshal(r) }
+	"github.com/segmentio/encoding/json"
+)
+
+// zeroUpdatedAt is what segmentio/encoding/json writes for a zero UpdatedAt, which
+// encoding/json omits (omitzero). Inside a JSON string every quote is escaped, so its
+// first occurrence in a record's encoding is the field itself: it comes right after
+// source_id, before anything a record may nest.
+var zeroUpdatedAt = []byte(`,"updated_at":"0001-01-01T00:00:00Z"`)
+
+// Encode is the JSON of r as the warehouse stores and hashes it: encoding/json's bytes
+// (a record's stored hash is of them, and a different encoding would make every
+// record look changed once), written by segmentio/encoding/json, three times as fast
+// (8 µs a record was 2 % of a stream's CPU). That encoder ignores omitzero, the only
+// one a record has (updated_at): a zero time is cut out of its output, and
+// TestEncodeIsEncodingJSON holds the two encodings equal.
+func Encode(r *Record) ([]byte, error) {
+	b, err := json.Marshal(r)
+	if err != nil || !r.UpdatedAt.IsZero() {
+		return b, err
+	}
+	i := bytes.Index(b, zeroUpdatedAt)
+	if i < 0 {
+		return stdjson.Marshal(r) // not expected: the standard encoder decides
+	}
+	return append(b[:i], b[i+len(zeroUpdatedAt):]...), nil
+}

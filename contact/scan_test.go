@@ -7,6 +7,8 @@ import (
 	"os"
 	"testing"
 	"unicode/utf8"
+
+	segjson "github.com/segmentio/encoding/json"
 )
 
 // checkScan compares members and elements with encoding/json on one valid document and
@@ -93,4 +95,26 @@ func FuzzScan(f *testing.F) {
 		f.Add([]byte(c))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) { checkScan(t, doc) })
+}
+
+// validCases are documents where JSON validators tend to part: trailing data, bad
+// escapes and numbers, control characters, deep nesting, lone surrogates, a BOM.
+var validCases = []string{
+	`{"a":1} x`, `{"a":1}{}`, `{"a":"\x"}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1e}`,
+	`{"a":"tab	"}`, `{"a":"\ud800"}`, "\ufeff{}", `{"a":[1,]}`, `{"a":1,}`, `{,}`, `{"a" 1}`,
+	`[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]`, `{"a":tru}`, `{"a":nul}`, `  {"a":null}  `, ``, ` `,
+	`{"a":"\u00"}`, `{"a":1e+5,"b":-0.0E-1}`, `"x"`, `{"a":"` + "\x7f" + `"}`,
+}
+
+// FuzzValidAgrees: Decode asks segmentio/encoding/json whether a document is valid JSON
+// before its scanner, which trusts that, splits it: the verdict must be encoding/json's.
+func FuzzValidAgrees(f *testing.F) {
+	for _, c := range append(validCases, scanCases...) {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if got, want := segjson.Valid(doc), json.Valid(doc); got != want {
+			t.Fatalf("Valid(%q): segmentio %v, encoding/json %v", doc, got, want)
+		}
+	})
 }

@@ -32,7 +32,9 @@ func (h *Identify) process(msg *message.Message, r *contact.Record) error {
 	if r.EffectiveOp() == contact.OpDelete {
 		return nil
 	}
-	if err := h.Chain.Process(msg.Context(), r); err != nil {
+	var err error
+	stacks.Do(func() { err = h.Chain.Process(msg.Context(), r) })
+	if err != nil {
 		return fail(msg, IdentifyHandler+"/"+stageName(err), err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -68,3 +69,43 @@ func TestForRaisesPanicOnCaller(t *testing.T) {
 	})
 	t.Fatal("For returned after a panic")
 }
+
+// TestPoolRunsOnLongLivedGoroutines: Do returns fn's effects, runs calls from many
+// goroutines at once, and raises fn's panic on the caller's goroutine with the stack
+// where it happened; the pool still works after a panic.
+func TestPoolRunsOnLongLivedGoroutines(t *testing.T) {
+	p := NewPool(2)
+	var sum atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 100 {
+		wg.Go(func() { p.Do(func() { sum.Add(int64(i)) }) })
+	}
+	wg.Wait()
+	if got := sum.Load(); got != 4950 {
+		t.Fatalf("sum = %d, want 4950", got)
+	}
+	func() {
+		defer func() {
+			pv, ok := recover().(*Panic)
+			if !ok || pv.String() != "boom" {
+				t.Fatalf("recovered %v, want the *Panic of boom", pv)
+			}
+			frames := runtime.CallersFrames(pv.Callers())
+			found := false
+			for f, more := frames.Next(); more; f, more = frames.Next() {
+				found = found || strings.Contains(f.Function, "poolPanics")
+			}
+			if !found {
+				t.Fatal("the panic's stack does not name the function that panicked")
+			}
+		}()
+		p.Do(poolPanics)
+	}()
+	ran := false
+	p.Do(func() { ran = true })
+	if !ran {
+		t.Fatal("the pool does not run calls after a panic")
+	}
+}
+
+func poolPanics() { panic("boom") }
