@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/pipeline"
 )
 
@@ -33,7 +34,7 @@ func (h *Identify) process(msg *message.Message, r *contact.Record) error {
 		return nil
 	}
 	var err error
-	stacks.Do(func() { err = h.Chain.Process(msg.Context(), r) })
+	par.Stacks.Do(func() { err = h.Chain.Process(msg.Context(), r) })
 	if err != nil {
 		return fail(msg, IdentifyHandler+"/"+stageName(err), err)
 	}

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"runtime"
-
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/par"
@@ -27,16 +25,13 @@ func (h *Normalize) Handle(msg *message.Message) ([]*message.Message, error) {
 	return []*message.Message{out}, nil
 }
 
-// stacks runs the Normalize and Identify stages of records: Watermill handles every
-// message on a new goroutine, whose stack grew three or four times under them (phone
-// parsing, the registry's queries; see par.Pool), and the pool's goroutines keep
-// theirs. The Identify stages wait on the registry's reads, hence more goroutines than
-// cores; Resolve, which waits for its batch, stays on the message's goroutine.
-var stacks = par.NewPool(4 * runtime.GOMAXPROCS(0))
-
-// process decodes msg's raw record and normalizes it.
+// process decodes msg's raw record and normalizes it, on a goroutine of par.Stacks:
+// Watermill handles every message on a new goroutine, whose stack grew three or four
+// times under the stages (phone parsing, the registry's queries), and the pool's
+// goroutines keep theirs. Identify's stages run there too, and the Batcher computes a
+// record's blocking keys there; waiting for the batch stays on the message's goroutine.
 func (h *Normalize) process(msg *message.Message) (r *contact.Record, err error) {
-	stacks.Do(func() { r, err = h.normalize(msg) })
+	par.Stacks.Do(func() { r, err = h.normalize(msg) })
 	return r, err
 }
 

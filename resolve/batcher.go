@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/warehouse"
 )
@@ -75,7 +76,11 @@ type call struct {
 // newCall returns the call of r, with its lock keys when the Batcher needs them.
 func (b *Batcher) newCall(ctx context.Context, r *contact.Record, position string, then func(Outcome, error)) *call {
 	c := &call{ctx: ctx, r: r, pos: position, done: make(chan struct{}), then: then}
-	c.keys, c.blockKeys = b.lockKeys(r)
+	if b.Workers > 1 && r != nil {
+		// On a long-lived goroutine (par.Stacks): the caller's is often a message's,
+		// whose stack the blocking keys' code grew.
+		par.Stacks.Do(func() { c.keys, c.blockKeys = b.lockKeys(r) })
+	}
 	return c
 }
 

@@ -25,6 +25,11 @@ type poolCall struct {
 	panicked any
 }
 
+// Stacks is the pool of the stages a message's goroutine runs before it waits for its
+// batch (normalize, identify, the blocking keys): CPU work and the registry's short
+// reads, hence more goroutines than cores.
+var Stacks = NewPool(4 * runtime.GOMAXPROCS(0))
+
 var poolCalls = sync.Pool{New: func() any { return &poolCall{done: make(chan struct{}, 1)} }}
 
 // NewPool returns a pool of size goroutines (GOMAXPROCS when size <= 0), started at
