@@ -15,8 +15,9 @@ var zeroUpdatedAt = []byte(`,"updated_at":"0001-01-01T00:00:00Z"`)
 
 // Encode is the JSON of r as the warehouse stores and hashes it: encoding/json's bytes
 // (a record's stored hash is of them, and a different encoding would make every
-// record look changed once), written by segmentio/encoding/json, three times as fast
-// (8 µs a record was 2 % of a stream's CPU). That encoder ignores omitzero, the only
+// record look changed once), written by segmentio/encoding/json: 2.6 µs against 4.5
+// for a normalized record (a stream encodes each record twice: its hash and its row).
+// That encoder ignores omitzero, the only
 // one a record has (updated_at): a zero time is cut out of its output, and
 // TestEncodeIsEncodingJSON holds the two encodings equal.
 func Encode(r *Record) ([]byte, error) {
