@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	stdjson "encoding/json"
-	"errors"
-	"io"
 	"math"
 	"testing"
 	"time"
@@ -29,15 +27,12 @@ func TestEncodeIsEncodingJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gen, err := g.Rest()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var recs []*contact.Record
-	for {
-		r, err := g.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range gen {
 		if len(recs)%2 == 0 {
 			raw := *r
 			recs = append(recs, &raw)

@@ -73,12 +73,12 @@ type call struct {
 	keys, blockKeys []string
 }
 
-// newCall returns the call of r, with its lock keys when the Batcher needs them.
+// newCall returns the call of r, with its lock keys when the Batcher needs them (with
+// several workers), computed on a long-lived goroutine (par.Stacks): the caller's is
+// often a message's, whose stack the blocking keys' code grew.
 func (b *Batcher) newCall(ctx context.Context, r *contact.Record, position string, then func(Outcome, error)) *call {
 	c := &call{ctx: ctx, r: r, pos: position, done: make(chan struct{}), then: then}
 	if b.Workers > 1 && r != nil {
-		// On a long-lived goroutine (par.Stacks): the caller's is often a message's,
-		// whose stack the blocking keys' code grew.
 		par.Stacks.Do(func() { c.keys, c.blockKeys = b.lockKeys(r) })
 	}
 	return c
@@ -314,14 +314,11 @@ func (b *Batcher) release(batch []*call) {
 }
 
 // lockKeys returns the keys r's transaction will lock, for take, and r's blocking keys
-// among them (both nil with one worker). A record whose blocking keys cannot be computed
-// (its transaction will fail on them) gets its own key only: it still waits for the
-// versions of its record before it, and the transactions' locks order it against the
-// others.
+// among them (newCall asks only with several workers). A record whose blocking keys
+// cannot be computed (its transaction will fail on them) gets its own key only: it still
+// waits for the versions of its record before it, and the transactions' locks order it
+// against the others.
 func (b *Batcher) lockKeys(r *contact.Record) (keys, blockKeys []string) {
-	if b.Workers <= 1 || r == nil {
-		return nil, nil
-	}
 	defer func() {
 		if recover() != nil {
 			keys, blockKeys = b.Resolver.lockKeys(r, nil), nil

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"errors"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -117,6 +118,22 @@ func copyMap(m map[string]int) map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// Rest returns the records Next has not returned yet (all of them on a new Generator),
+// in its order: for inputs small enough to hold in memory (tests, benchmarks).
+func (g *Generator) Rest() ([]*contact.Record, error) {
+	var out []*contact.Record
+	for {
+		r, err := g.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
 }
 
 // Next returns the next record, or io.EOF after Config.N records. Records of one entity

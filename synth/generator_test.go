@@ -18,16 +18,9 @@ func all(t testing.TB, cfg Config) ([]*contact.Record, *Generator) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []*contact.Record
-	for {
-		rec, err := g.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, rec)
+	out, err := g.Rest()
+	if err != nil {
+		t.Fatal(err)
 	}
 	if _, err := g.Next(); !errors.Is(err, io.EOF) {
 		t.Fatalf("Next after the end: %v, want io.EOF", err)

@@ -65,7 +65,6 @@ func inTx(t *testing.T, s warehouse.Store, fn func(ctx context.Context, tx wareh
 	}
 }
 
-// addRecord creates a master holding one source record with the given keys.
 // withdraw marks a stored source record withdrawn (op delete), as the resolver does.
 func withdraw(ctx context.Context, tx warehouse.Tx, source, sourceID string) error {
 	row, err := tx.SourceRecord(ctx, source, sourceID)
@@ -76,6 +75,7 @@ func withdraw(ctx context.Context, tx warehouse.Tx, source, sourceID string) err
 	return tx.PutSourceRecord(ctx, row)
 }
 
+// addRecord creates a master holding one source record with the given keys.
 func addRecord(t *testing.T, s warehouse.Store, r *contact.Record, keys ...string) (rowID, masterID int64) {
 	t.Helper()
 	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
