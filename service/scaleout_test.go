@@ -115,6 +115,12 @@ func scaleOutService(t testing.TB, db string, brokers []string, group string) *S
 // scaleOutServiceRules is scaleOutService with the rules of a directory.
 func scaleOutServiceRules(t testing.TB, db string, brokers []string, group, rulesDir string) *Service {
 	t.Helper()
+	return openService(t, scaleOutConfig(db, brokers, group, rulesDir))
+}
+
+// scaleOutConfig is the configuration of scaleOutServiceRules: fastKafka's, with the
+// benchmarks' STEWARD_BENCH_* settings.
+func scaleOutConfig(db string, brokers []string, group, rulesDir string) Config {
 	cfg := Config{Database: db, RulesDir: rulesDir}
 	fastKafka(&cfg, brokers)
 	cfg.Kafka.Partitions = 6
@@ -134,6 +140,12 @@ func scaleOutServiceRules(t testing.TB, db string, brokers []string, group, rule
 		fmt.Sscan(v, &cfg.Kafka.InFlight)
 	}
 	cfg.Kafka.Group = group
+	return cfg
+}
+
+// openService opens a service of cfg, closed when the test ends.
+func openService(t testing.TB, cfg Config) *Service {
+	t.Helper()
 	s, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

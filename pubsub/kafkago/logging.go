@@ -12,11 +12,17 @@ import (
 // those conditions itself (rebalances, leader moves, reconnects), and the
 // failures that do reach this package are logged at Error where they surface.
 // kafka-go never logs message keys or values.
+//
+// For a logger that says it drops trace logs (a TraceEnabled method returning false) the
+// progress logger discards its lines unformatted.
 func kafkaLoggers(logger watermill.LoggerAdapter) (progress, problems kafka.Logger) {
 	fields := watermill.LogFields{"component": "kafka-go"}
 	progress = kafka.LoggerFunc(func(format string, args ...any) {
 		logger.Trace(fmt.Sprintf(format, args...), fields)
 	})
+	if t, ok := logger.(interface{ TraceEnabled() bool }); ok && !t.TraceEnabled() {
+		progress = kafka.LoggerFunc(func(string, ...any) {})
+	}
 	problems = kafka.LoggerFunc(func(format string, args ...any) {
 		logger.Info("kafka-go: "+fmt.Sprintf(format, args...), fields)
 	})
