@@ -157,6 +157,9 @@ func (s *Service) Close() error {
 // nothing.
 func (s *Service) watermillLogger() watermill.LoggerAdapter {
 	l := s.Config.Logger
+	if l == nil {
+		l = slog.Default() // as Watermill's adapter does
+	}
 	return gatedLogger{watermill.NewSlogLoggerWithLevelMapping(l, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}), l}
 }
 
