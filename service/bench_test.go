@@ -132,6 +132,7 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 				if _, err := svcs[0].Store.(*sqlstore.Store).DB().Exec(`VACUUM ANALYZE`); err != nil {
 					b.Fatal(err)
 				}
+				statements := startStatementStats(b, svcs[0])
 				lastID := countRows(b, svcs[0], `SELECT COALESCE(MAX(id), 0) FROM source_records`)
 				file := genFile(b, records, 5)
 				if _, err := svcs[0].Produce(context.Background(), []string{file}, input.Options{}, 500); err != nil {
@@ -179,6 +180,7 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 				cpu.report(b, records) // before the profile is written
 				stopProfile()
 				logStageTimes(b, addrs[0])
+				statements(records)
 				for _, stop := range stops {
 					stop()
 				}
@@ -188,6 +190,47 @@ func BenchmarkKafkaToPostgres(b *testing.B) {
 				b.StartTimer()
 			}
 		})
+	}
+}
+
+// startStatementStats, with STEWARD_BENCH_STATEMENTS set (and pg_stat_statements loaded:
+// STEWARD_PGTEST_SETTINGS="shared_preload_libraries=pg_stat_statements"), clears the
+// server's statement statistics, and the function it returns logs the statements that
+// took the most time since, per record of the stream: execution time, rows, buffers hit,
+// read and written, WAL bytes. Statistics are the whole server's: the measured phase's
+// statements, the benchmark's polls among them. Without the variable it does nothing.
+func startStatementStats(b *testing.B, s *Service) (report func(records int)) {
+	if os.Getenv("STEWARD_BENCH_STATEMENTS") == "" {
+		return func(int) {}
+	}
+	db := s.Store.(*sqlstore.Store).DB()
+	for _, q := range []string{`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`, `SELECT pg_stat_statements_reset()`} {
+		if _, err := db.Exec(q); err != nil {
+			b.Fatalf("STEWARD_BENCH_STATEMENTS needs pg_stat_statements loaded (STEWARD_PGTEST_SETTINGS=\"shared_preload_libraries=pg_stat_statements\"): %v", err)
+		}
+	}
+	return func(records int) {
+		rows, err := db.Query(`SELECT calls, total_exec_time, rows, shared_blks_hit, shared_blks_read, shared_blks_written, wal_bytes,
+	left(regexp_replace(query, '\s+', ' ', 'g'), 70)
+FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`)
+		if err != nil {
+			b.Log(err)
+			return
+		}
+		defer rows.Close()
+		n := float64(records)
+		b.Logf("statements per record: µs, rows, buffers hit/read/written, WAL bytes (calls)")
+		for rows.Next() {
+			var calls, nrows, hit, read, written int64
+			var ms, wal float64
+			var q string
+			if err := rows.Scan(&calls, &ms, &nrows, &hit, &read, &written, &wal, &q); err != nil {
+				b.Log(err)
+				return
+			}
+			b.Logf("%6.1f µs %5.1f rows %5.1f/%4.2f/%4.2f %6.0f B (%d)  %s", ms*1000/n, float64(nrows)/n,
+				float64(hit)/n, float64(read)/n, float64(written)/n, wal/n, calls, q)
+		}
 	}
 }
 
