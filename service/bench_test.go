@@ -231,6 +231,9 @@ FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`)
 			b.Logf("%6.1f µs %5.1f rows %5.1f/%4.2f/%4.2f %6.0f B (%d)  %s", ms*1000/n, float64(nrows)/n,
 				float64(hit)/n, float64(read)/n, float64(written)/n, wal/n, calls, q)
 		}
+		if err := rows.Err(); err != nil {
+			b.Log(err)
+		}
 	}
 }
 

@@ -160,8 +160,11 @@ func (s *Service) watermillLogger() watermill.LoggerAdapter {
 	if l == nil {
 		l = slog.Default() // as Watermill's adapter does
 	}
-	return gatedLogger{watermill.NewSlogLoggerWithLevelMapping(l, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}), l}
+	return gatedLogger{watermill.NewSlogLoggerWithLevelMapping(l, watermillLevels), l}
 }
+
+// watermillLevels maps Watermill's levels to the handler's (the others stay as they are).
+var watermillLevels = map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}
 
 // gatedLogger drops Watermill's info, debug and trace logs before their fields are
 // turned into attributes when the handler would discard them: Watermill's adapter builds
@@ -172,7 +175,11 @@ type gatedLogger struct {
 	l *slog.Logger
 }
 
+// enabled reports whether the handler keeps Watermill's logs of level.
 func (g gatedLogger) enabled(level slog.Level) bool {
+	if to, ok := watermillLevels[level]; ok {
+		level = to
+	}
 	return g.l.Enabled(context.Background(), level)
 }
 
@@ -180,7 +187,7 @@ func (g gatedLogger) enabled(level slog.Level) bool {
 func (g gatedLogger) TraceEnabled() bool { return g.enabled(watermill.LevelTrace) }
 
 func (g gatedLogger) Info(msg string, fields watermill.LogFields) {
-	if g.enabled(slog.LevelDebug) { // Info is mapped to Debug
+	if g.enabled(slog.LevelInfo) {
 		g.LoggerAdapter.Info(msg, fields)
 	}
 }

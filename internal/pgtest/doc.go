@@ -10,9 +10,10 @@
 //     initdb and postgres (found on PATH, then in /usr/lib/postgresql/*/bin, highest
 //     version first) in a temporary directory, on a free 127.0.0.1 port and a unix socket
 //     in that directory, with fsync, full_page_writes and synchronous_commit off (the data
-//     is thrown away anyway) and shared_buffers of SharedBuffers. Run as root (CI), the binaries run as the "postgres" user
-//     (the directory is chowned to it; the child process switches user like runuser -u
-//     postgres would): initdb and pg_ctl refuse to run as root. The postmaster is started
+//     is thrown away anyway) and shared_buffers of SharedBuffers. Run as root (CI), the
+//     binaries run as the "postgres" user (the directory is chowned to it; the child
+//     process switches user like runuser -u postgres would): initdb and pg_ctl refuse to
+//     run as root. The postmaster is started
 //     directly (not through pg_ctl start) so that it stays a child of the test binary.
 //
 // For profiling, the ephemeral cluster takes more server settings from

@@ -307,7 +307,6 @@ func (c *cluster) startPostmaster() error {
 		return err
 	}
 	defer logf.Close()
-	// shared_buffers: SharedBuffers, see there.
 	cmd := c.command("postgres", "-D", c.data(), "-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+sockets,
 		"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",

@@ -17,11 +17,12 @@ import (
 // progress logger discards its lines unformatted.
 func kafkaLoggers(logger watermill.LoggerAdapter) (progress, problems kafka.Logger) {
 	fields := watermill.LogFields{"component": "kafka-go"}
-	progress = kafka.LoggerFunc(func(format string, args ...any) {
-		logger.Trace(fmt.Sprintf(format, args...), fields)
-	})
 	if t, ok := logger.(interface{ TraceEnabled() bool }); ok && !t.TraceEnabled() {
 		progress = kafka.LoggerFunc(func(string, ...any) {})
+	} else {
+		progress = kafka.LoggerFunc(func(format string, args ...any) {
+			logger.Trace(fmt.Sprintf(format, args...), fields)
+		})
 	}
 	problems = kafka.LoggerFunc(func(format string, args ...any) {
 		logger.Info("kafka-go: "+fmt.Sprintf(format, args...), fields)

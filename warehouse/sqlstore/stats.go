@@ -70,6 +70,16 @@ func (s *Store) countBy(ctx context.Context, q string, m map[string]int64) error
 	return rows.Err()
 }
 
+// addStatus adds k to the count of field name's status in m.
+func addStatus(m map[string]map[string]int64, name, status string, k int64) {
+	byStatus := m[name]
+	if byStatus == nil {
+		byStatus = map[string]int64{}
+		m[name] = byStatus
+	}
+	byStatus[status] += k
+}
+
 // fieldStats counts the field statuses, issue codes and quality of the live records:
 // one reader, the records decoded on every core with the faster decoder (`steward
 // stats` on a million records: 17.5 s against 26 s decoding on the reader's goroutine
@@ -101,12 +111,7 @@ func (s *Store) fieldStats(ctx context.Context, st *warehouse.Stats) error {
 					c.n++
 					c.qualitySum += int64(r.Norm.Quality)
 					for _, nf := range fieldsOf(r.Norm) {
-						m := c.statuses[nf.name]
-						if m == nil {
-							m = map[string]int64{}
-							c.statuses[nf.name] = m
-						}
-						m[string(nf.Status)]++
+						addStatus(c.statuses, nf.name, string(nf.Status), 1)
 						for _, code := range nf.Issues {
 							c.issues[code]++
 						}
@@ -140,13 +145,8 @@ func (s *Store) fieldStats(ctx context.Context, st *warehouse.Stats) error {
 	for _, c := range parts {
 		qualitySum, n = qualitySum+c.qualitySum, n+c.n
 		for name, m := range c.statuses {
-			dst := st.FieldStatuses[name]
-			if dst == nil {
-				dst = map[string]int64{}
-				st.FieldStatuses[name] = dst
-			}
 			for status, k := range m {
-				dst[status] += k
+				addStatus(st.FieldStatuses, name, status, k)
 			}
 		}
 		for code, k := range c.issues {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/segmentio/encoding/json"
-
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/warehouse"
 )
