@@ -210,7 +210,7 @@ func startStatementStats(b *testing.B, s *Service) (report func(records int)) {
 		}
 	}
 	return func(records int) {
-		rows, err := db.Query(`SELECT calls, total_exec_time, rows, shared_blks_hit, shared_blks_read, shared_blks_written, wal_bytes,
+		rows, err := db.Query(`SELECT calls, total_exec_time, plans, total_plan_time, rows, shared_blks_hit, shared_blks_read, shared_blks_written, wal_bytes,
 	left(regexp_replace(query, '\s+', ' ', 'g'), 70)
 FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`)
 		if err != nil {
@@ -219,17 +219,17 @@ FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`)
 		}
 		defer rows.Close()
 		n := float64(records)
-		b.Logf("statements per record: µs, rows, buffers hit/read/written, WAL bytes (calls)")
+		b.Logf("statements per record: µs, rows, buffers hit/read/written, WAL bytes (calls; plans and planning µs with pg_stat_statements.track_planning=on)")
 		for rows.Next() {
-			var calls, nrows, hit, read, written int64
-			var ms, wal float64
+			var calls, plans, nrows, hit, read, written int64
+			var ms, planMS, wal float64
 			var q string
-			if err := rows.Scan(&calls, &ms, &nrows, &hit, &read, &written, &wal, &q); err != nil {
+			if err := rows.Scan(&calls, &ms, &plans, &planMS, &nrows, &hit, &read, &written, &wal, &q); err != nil {
 				b.Log(err)
 				return
 			}
-			b.Logf("%6.1f µs %5.1f rows %5.1f/%4.2f/%4.2f %6.0f B (%d)  %s", ms*1000/n, float64(nrows)/n,
-				float64(hit)/n, float64(read)/n, float64(written)/n, wal/n, calls, q)
+			b.Logf("%6.1f µs %5.1f rows %5.1f/%4.2f/%4.2f %6.0f B (%d; %d, %.1f µs)  %s", ms*1000/n, float64(nrows)/n,
+				float64(hit)/n, float64(read)/n, float64(written)/n, wal/n, calls, plans, planMS*1000/n, q)
 		}
 		if err := rows.Err(); err != nil {
 			b.Log(err)

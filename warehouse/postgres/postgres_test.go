@@ -841,3 +841,46 @@ WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err 
 	lock.Rollback()
 	wait()
 }
+
+// TestLargeColumnsLZ4: on a server built with lz4 the large text columns compress with
+// it (migration 12), and a value over the TOAST threshold is stored so; a server without
+// it keeps pglz, and the migration still applies.
+func TestLargeColumnsLZ4(t *testing.T) {
+	db := open(t, pgtest.URL(t)).DB()
+	var hasLZ4 bool
+	if err := db.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals))`).Scan(&hasLZ4); err != nil {
+		t.Fatal(err)
+	}
+	want := "l"
+	if !hasLZ4 {
+		want = ""
+		t.Log("this server has no lz4: the columns keep the default compression")
+	}
+	for _, c := range [][2]string{{"source_records", "record"}, {"source_records", "explanation"}, {"source_records", "features"},
+		{"masters", "golden"}, {"merge_events", "details"}, {"review_items", "explanation"}, {"outbox", "payload"},
+		{"dead_letters", "payload"}, {"companies", "data"}} {
+		var got string
+		if err := db.QueryRow(`SELECT attcompression FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2`, c[0], c[1]).Scan(&got); err != nil {
+			t.Fatalf("%s.%s: %v", c[0], c[1], err)
+		}
+		if got != want {
+			t.Errorf("%s.%s: attcompression %q, want %q", c[0], c[1], got, want)
+		}
+	}
+	if !hasLZ4 {
+		return
+	}
+	// A payload of 6 KB of JSON-like text is compressed inline, with lz4.
+	payload := `{"v":"` + strings.Repeat("Jeanne Dupont 12 rue des Lilas ", 200) + `"}`
+	var id int64
+	if err := db.QueryRow(`INSERT INTO outbox (created_at, topic, key, payload) VALUES (now(), 't', 'k', $1) RETURNING id`, payload).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	var method sql.NullString
+	if err := db.QueryRow(`SELECT pg_column_compression(payload) FROM outbox WHERE id = $1`, id).Scan(&method); err != nil {
+		t.Fatal(err)
+	}
+	if method.String != "lz4" {
+		t.Errorf("a 6 KB payload is stored with compression %q, want lz4", method.String)
+	}
+}
