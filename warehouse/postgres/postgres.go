@@ -112,14 +112,16 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) THEN
 		RETURN;
 	END IF;
-	ALTER TABLE source_records ALTER COLUMN record SET COMPRESSION lz4, ALTER COLUMN explanation SET COMPRESSION lz4,
-		ALTER COLUMN features SET COMPRESSION lz4;
-	ALTER TABLE masters ALTER COLUMN golden SET COMPRESSION lz4;
-	ALTER TABLE merge_events ALTER COLUMN details SET COMPRESSION lz4;
-	ALTER TABLE review_items ALTER COLUMN explanation SET COMPRESSION lz4;
-	ALTER TABLE outbox ALTER COLUMN payload SET COMPRESSION lz4;
-	ALTER TABLE dead_letters ALTER COLUMN payload SET COMPRESSION lz4;
-	ALTER TABLE companies ALTER COLUMN data SET COMPRESSION lz4;
+	-- Dynamic statements: a server before 14 has no SET COMPRESSION, and PL/pgSQL would
+	-- parse a static one when the block is compiled.
+	EXECUTE 'ALTER TABLE source_records ALTER COLUMN record SET COMPRESSION lz4, '
+		'ALTER COLUMN explanation SET COMPRESSION lz4, ALTER COLUMN features SET COMPRESSION lz4';
+	EXECUTE 'ALTER TABLE masters ALTER COLUMN golden SET COMPRESSION lz4';
+	EXECUTE 'ALTER TABLE merge_events ALTER COLUMN details SET COMPRESSION lz4';
+	EXECUTE 'ALTER TABLE review_items ALTER COLUMN explanation SET COMPRESSION lz4';
+	EXECUTE 'ALTER TABLE outbox ALTER COLUMN payload SET COMPRESSION lz4';
+	EXECUTE 'ALTER TABLE dead_letters ALTER COLUMN payload SET COMPRESSION lz4';
+	EXECUTE 'ALTER TABLE companies ALTER COLUMN data SET COMPRESSION lz4';
 END
 $$`}
 
