@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -12,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/pgtest"
@@ -883,4 +886,71 @@ func TestLargeColumnsLZ4(t *testing.T) {
 	if method.String != "lz4" {
 		t.Errorf("a 6 KB payload is stored with compression %q, want lz4", method.String)
 	}
+}
+
+// TestUpgradeToLZ4: a warehouse at schema 11 whose golden records were compressed with
+// pglz upgrades to lz4 columns (migration 12) without rewriting them: the old value keeps
+// pglz and still reads, a value written after the upgrade takes lz4.
+func TestUpgradeToLZ4(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	db := stdlib.OpenDB(*mustConfig(t, url))
+	defer db.Close()
+	if err := sqlstore.New(db, Dialect).MigrateTo(ctx, 11); err != nil {
+		t.Fatal(err)
+	}
+	// A golden record of ~7 KB: over the TOAST threshold, so compressed when stored.
+	street := strings.Repeat("12 rue des Lilas, ", 400)
+	golden := func(name string) string {
+		b, err := json.Marshal(contact.Golden{FamilyName: name, Address: contact.NormAddress{Lines: []string{street}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if _, err := db.Exec(`INSERT INTO masters (id, golden, created_at, updated_at) VALUES (1, $1, now(), now())`, golden("Dupont")); err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, url)
+	checkMigrated(t, s)
+	var hasLZ4 bool
+	if err := s.DB().QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals))`).Scan(&hasLZ4); err != nil {
+		t.Fatal(err)
+	}
+	err := s.InTx(ctx, func(tx warehouse.Tx) error {
+		ms, err := tx.MastersByID(ctx, []int64{1})
+		if err != nil {
+			return err
+		}
+		if m := ms[1]; m == nil || m.Golden.FamilyName != "Dupont" || len(m.Golden.Address.Lines) != 1 || m.Golden.Address.Lines[0] != street {
+			t.Errorf("the golden record stored before the upgrade reads as %+v", m)
+		}
+		return tx.InsertMasters(ctx, []*contact.Master{{ID: 2, Version: 1, Status: contact.MasterActive,
+			Golden: contact.Golden{FamilyName: "Martin", Address: contact.NormAddress{Lines: []string{street}}}, CreatedAt: time.Now(), UpdatedAt: time.Now()}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]string{1: "pglz", 2: "lz4"}
+	if !hasLZ4 {
+		want[2] = "pglz"
+	}
+	for id, method := range want {
+		var got sql.NullString
+		if err := s.DB().QueryRow(`SELECT pg_column_compression(golden) FROM masters WHERE id = $1`, id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.String != method {
+			t.Errorf("master %d: golden record compressed with %q, want %q", id, got.String, method)
+		}
+	}
+}
+
+func mustConfig(t *testing.T, url string) *pgx.ConnConfig {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
