@@ -845,25 +845,43 @@ WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err 
 	wait()
 }
 
-// TestLargeColumnsLZ4: on a server built with lz4 the large text columns compress with
-// it (migration 12), and a value over the TOAST threshold is stored so; a server without
-// it keeps pglz, and the migration still applies.
-func TestLargeColumnsLZ4(t *testing.T) {
-	db := open(t, pgtest.URL(t)).DB()
-	var hasLZ4 bool
-	if err := db.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals))`).Scan(&hasLZ4); err != nil {
+// lz4Server reports whether the server compresses with lz4 (PostgreSQL 14+ built with
+// it); a server before 14 has no column compression to test.
+func lz4Server(t *testing.T, db *sql.DB) bool {
+	t.Helper()
+	var version int
+	if err := db.QueryRow(`SELECT current_setting('server_version_num')::int`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
+	if version < 140000 {
+		t.Skipf("PostgreSQL %d has no column compression methods (14+)", version)
+	}
+	var has bool
+	if err := db.QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals))`).Scan(&has); err != nil {
+		t.Fatal(err)
+	}
+	if !has {
+		t.Log("this server has no lz4: the columns keep the default compression")
+	}
+	return has
+}
+
+// TestLargeColumnsLZ4: on a server built with lz4 the large text columns compress with
+// it (migration 12), and a value over the TOAST threshold is stored so; a server without
+// it keeps the default, and the migration still applies.
+func TestLargeColumnsLZ4(t *testing.T) {
+	db := open(t, pgtest.URL(t)).DB()
+	hasLZ4 := lz4Server(t, db)
 	want := "l"
 	if !hasLZ4 {
-		want = ""
-		t.Log("this server has no lz4: the columns keep the default compression")
+		want = "" // the default: the column follows default_toast_compression
 	}
 	for _, c := range [][2]string{{"source_records", "record"}, {"source_records", "explanation"}, {"source_records", "features"},
 		{"masters", "golden"}, {"merge_events", "details"}, {"review_items", "explanation"}, {"outbox", "payload"},
 		{"dead_letters", "payload"}, {"companies", "data"}} {
+		// attcompression is a "char": as text, its unset value '\0' is ''.
 		var got string
-		if err := db.QueryRow(`SELECT attcompression FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2`, c[0], c[1]).Scan(&got); err != nil {
+		if err := db.QueryRow(`SELECT attcompression::text FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2`, c[0], c[1]).Scan(&got); err != nil {
 			t.Fatalf("%s.%s: %v", c[0], c[1], err)
 		}
 		if got != want {
@@ -873,8 +891,9 @@ func TestLargeColumnsLZ4(t *testing.T) {
 	if !hasLZ4 {
 		return
 	}
-	// A payload of 6 KB of JSON-like text is compressed inline, with lz4.
-	payload := `{"v":"` + strings.Repeat("Jeanne Dupont 12 rue des Lilas ", 200) + `"}`
+	// A payload of 20 KB of JSON-like text (over the TOAST threshold whatever the page
+	// size) is compressed, with lz4.
+	payload := `{"v":"` + strings.Repeat("Jeanne Dupont 12 rue des Lilas ", 650) + `"}`
 	var id int64
 	if err := db.QueryRow(`INSERT INTO outbox (created_at, topic, key, payload) VALUES (now(), 't', 'k', $1) RETURNING id`, payload).Scan(&id); err != nil {
 		t.Fatal(err)
@@ -884,7 +903,7 @@ func TestLargeColumnsLZ4(t *testing.T) {
 		t.Fatal(err)
 	}
 	if method.String != "lz4" {
-		t.Errorf("a 6 KB payload is stored with compression %q, want lz4", method.String)
+		t.Errorf("a 20 KB payload is stored with compression %q, want lz4", method.String)
 	}
 }
 
@@ -894,30 +913,34 @@ func TestLargeColumnsLZ4(t *testing.T) {
 func TestUpgradeToLZ4(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	db := stdlib.OpenDB(*mustConfig(t, url))
-	defer db.Close()
-	if err := sqlstore.New(db, Dialect).MigrateTo(ctx, 11); err != nil {
+	db := schemaAt(t, url, 11)
+	hasLZ4 := lz4Server(t, db)
+	// A golden record of ~20 KB: over the TOAST threshold, so compressed when stored,
+	// with pglz whatever the server's default.
+	street := strings.Repeat("12 rue des Lilas, ", 1100)
+	b, err := json.Marshal(contact.Golden{FamilyName: "Dupont", Address: contact.NormAddress{Lines: []string{street}}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	// A golden record of ~7 KB: over the TOAST threshold, so compressed when stored.
-	street := strings.Repeat("12 rue des Lilas, ", 400)
-	golden := func(name string) string {
-		b, err := json.Marshal(contact.Golden{FamilyName: name, Address: contact.NormAddress{Lines: []string{street}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := db.Exec(`INSERT INTO masters (id, golden, created_at, updated_at) VALUES (1, $1, now(), now())`, golden("Dupont")); err != nil {
+	for _, q := range []string{`SET LOCAL default_toast_compression = pglz`, `INSERT INTO masters (id, golden, created_at, updated_at) VALUES (1, $1, now(), now())`} {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, string(b))
+		}
+		if _, err := tx.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	s := open(t, url)
 	checkMigrated(t, s)
-	var hasLZ4 bool
-	if err := s.DB().QueryRow(`SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals))`).Scan(&hasLZ4); err != nil {
-		t.Fatal(err)
-	}
-	err := s.InTx(ctx, func(tx warehouse.Tx) error {
+	err = s.InTx(ctx, func(tx warehouse.Tx) error {
 		ms, err := tx.MastersByID(ctx, []int64{1})
 		if err != nil {
 			return err
@@ -946,11 +969,75 @@ func TestUpgradeToLZ4(t *testing.T) {
 	}
 }
 
-func mustConfig(t *testing.T, url string) *pgx.ConnConfig {
+// TestMigrationWaitsForLocks: migration 12 changes tables that a session of the previous
+// version holds (a rolling upgrade): it waits for each lock at most migrationLockTimeout,
+// and the migration runs again until it gets them; with too few attempts, Open fails and
+// says why.
+func TestMigrationWaitsForLocks(t *testing.T) {
+	defer func(n int, p time.Duration) { migrationAttempts, migrationPause = n, p }(migrationAttempts, migrationPause)
+	migrationPause = 100 * time.Millisecond
+	ctx := context.Background()
+	hold := func(t *testing.T, db *sql.DB) (release func()) {
+		t.Helper()
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An open transaction that has read the masters table holds its ACCESS SHARE
+		// lock until it ends.
+		var n int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM masters`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return func() { tx.Rollback() }
+	}
+
+	t.Run("waits", func(t *testing.T) {
+		url := pgtest.URL(t)
+		db := schemaAt(t, url, 11)
+		release := hold(t, db)
+		timer := time.AfterFunc(3*time.Second, release) // past one lock timeout (2 s)
+		defer timer.Stop()
+		start := time.Now()
+		s, err := Open(ctx, url)
+		if err != nil {
+			t.Fatalf("Open while a session held masters for 3 s: %v", err)
+		}
+		defer s.Close()
+		if el := time.Since(start); el < 3*time.Second {
+			t.Errorf("Open returned after %s, before the lock was released", el)
+		}
+		checkMigrated(t, s)
+	})
+
+	t.Run("gives up", func(t *testing.T) {
+		migrationAttempts = 2
+		url := pgtest.URL(t)
+		db := schemaAt(t, url, 11)
+		release := hold(t, db)
+		defer release()
+		s, err := Open(ctx, url)
+		if err == nil {
+			s.Close()
+			t.Fatal("Open succeeded while a session held the masters table throughout")
+		}
+		if !lockWaitFailed(err) || !strings.Contains(err.Error(), "gave up after 2 attempts") {
+			t.Errorf("Open's error: %v; want the lock timeout, after 2 attempts", err)
+		}
+	})
+}
+
+// schemaAt returns a connection to the database at url migrated to version v only.
+func schemaAt(t *testing.T, url string, v int) *sql.DB {
 	t.Helper()
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg
+	db := stdlib.OpenDB(*cfg)
+	t.Cleanup(func() { db.Close() })
+	if err := sqlstore.New(db, Dialect).MigrateTo(context.Background(), v); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
