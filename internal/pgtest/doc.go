@@ -13,8 +13,8 @@
 //     is thrown away anyway) and shared_buffers of SharedBuffers. Run as root (CI), the
 //     binaries run as the "postgres" user (the directory is chowned to it; the child
 //     process switches user like runuser -u postgres would): initdb and pg_ctl refuse to
-//     run as root. The postmaster is started
-//     directly (not through pg_ctl start) so that it stays a child of the test binary.
+//     run as root. The postmaster is started directly (not through pg_ctl start) so that
+//     it stays a child of the test binary.
 //
 // For profiling, the ephemeral cluster takes more server settings from
 // STEWARD_PGTEST_SETTINGS (space-separated name=value pairs, e.g. "shared_buffers=1GB

@@ -125,13 +125,13 @@ var (
 // lockWaitFailed reports a migration that gave up waiting for a lock or was chosen as a
 // deadlock's victim: it can run again.
 func lockWaitFailed(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == codeLockNotAvailable || pe.Code == codeDeadlockDetected)
+	code := sqlState(err)
+	return code == codeLockNotAvailable || code == codeDeadlockDetected
 }
 
 // lz4 is migration 12 (see sqlstore's migrations): the large text columns are compressed
 // with lz4 when the server was built with it (PostgreSQL 14+ built --with-lz4, as
-// Debian's and the Docker image's are); a server without it keeps pglz. Only the
+// Debian's packages are); a server without it keeps pglz. Only the
 // catalog changes: values already stored keep their compression.
 var lz4 = []string{`DO $$
 BEGIN
@@ -193,15 +193,17 @@ const (
 )
 
 func retryable(err error) bool {
+	code := sqlState(err)
+	return code == codeSerializationFailure || code == codeDeadlockDetected
+}
+
+// sqlState is the SQLSTATE of the server error in err's chain ("" when there is none).
+func sqlState(err error) string {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
-		return false
+		return ""
 	}
-	switch pe.Code {
-	case codeSerializationFailure, codeDeadlockDetected:
-		return true
-	}
-	return false
+	return pe.Code
 }
 
 // dataError reports the errors a value causes every time it is written: SQLSTATE class 22
@@ -209,11 +211,8 @@ func retryable(err error) bool {
 // exceeded: an index entry too large). A unique violation (23505) is not one: two writers
 // racing for one key get it, and the retry succeeds.
 func dataError(err error) bool {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) || len(pe.Code) != 5 {
-		return false
-	}
-	return strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "54")
+	code := sqlState(err)
+	return len(code) == 5 && (strings.HasPrefix(code, "22") || strings.HasPrefix(code, "54"))
 }
 
 // IdleInTransactionTimeout is the idle_in_transaction_session_timeout of steward's
@@ -294,11 +293,11 @@ func migrate(ctx context.Context, s *sqlstore.Store, cfg *pgx.ConnConfig) error 
 	}
 	for attempt := 1; ; attempt++ {
 		err := s.Migrate(ctx)
-		if err == nil || !lockWaitFailed(err) || attempt == migrationAttempts {
-			if err != nil && lockWaitFailed(err) {
-				err = fmt.Errorf("%w (gave up after %d attempts: other sessions kept the tables locked)", err, attempt)
-			}
+		if err == nil || !lockWaitFailed(err) {
 			return err
+		}
+		if attempt == migrationAttempts {
+			return fmt.Errorf("%w (gave up after %d attempts: other sessions kept the tables locked)", err, attempt)
 		}
 		select {
 		case <-ctx.Done():
