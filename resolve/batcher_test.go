@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/synth"
@@ -147,7 +148,7 @@ func TestBatcherIsolatesFailures(t *testing.T) {
 
 // TestBatcherSubmitWritesBehindInOrder: records submitted without waiting (write-behind,
 // the embedded ingest) are written in the order submitted, in batches that linger to
-// fill, with a bounded queue; each callback gets the record's own outcome, in order; a
+// fill, with a bounded queue, each write holding a core (par.Reserve); each callback gets the record's own outcome, in order; a
 // record that cannot be written reports its error; and the warehouse ends exactly as
 // resolving the records one at a time leaves it.
 func TestBatcherSubmitWritesBehindInOrder(t *testing.T) {
@@ -158,10 +159,18 @@ func TestBatcherSubmitWritesBehindInOrder(t *testing.T) {
 	recs[100] = &bad
 	var mu sync.Mutex
 	var sizes, order []int
+	unreserved := 0 // pipelined writes (of more than one record) that held no core
 	outs := make([]Outcome, len(recs))
 	errs := make([]error, len(recs))
 	b := &Batcher{Resolver: rs, Max: 64, Workers: 1, Queue: 100, Linger: 20 * time.Millisecond,
-		OnBatch: func(n int) { mu.Lock(); sizes = append(sizes, n); mu.Unlock() }}
+		OnBatch: func(n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			sizes = append(sizes, n)
+			if n > 1 && par.Reserved() < 1 {
+				unreserved++
+			}
+		}}
 	for i, rec := range recs {
 		b.Submit(context.Background(), rec, fmt.Sprint("p", i), func(o Outcome, err error) {
 			mu.Lock()
@@ -181,6 +190,11 @@ func TestBatcherSubmitWritesBehindInOrder(t *testing.T) {
 	}
 	if len(sizes) > len(recs)/8 {
 		t.Errorf("%d batches for %d records: they did not fill (%v)", len(sizes), len(recs), sizes)
+	}
+	// Each pipelined write kept a core from the preparing of the next batch, and gave
+	// it back.
+	if unreserved > 0 || par.Reserved() != 0 {
+		t.Errorf("%d of %d writes held no core; %d cores still reserved after the last", unreserved, len(sizes), par.Reserved())
 	}
 
 	// The same records one at a time, into another warehouse: same outcomes, same rows.

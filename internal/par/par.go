@@ -10,15 +10,35 @@ import (
 	"sync/atomic"
 )
 
-// For calls fn(i) for i in [0, n), on up to GOMAXPROCS goroutines; with fewer than
-// serial iterations per goroutine it runs them all on the caller's goroutine. fn must be
+// reserved counts the cores Reserve holds.
+var reserved atomic.Int32
+
+// Reserve takes a core for a serial task that the loops running meanwhile must not slow
+// down, until release is called: For then uses one goroutine fewer. The SQLite
+// pipeline's writer holds one while it writes (resolve.Batcher): a batch is prepared on
+// the other goroutines meanwhile, and when they took every core the writer, the
+// pipeline's slowest stage, waited for the CPU (against 1M masters a batch's write took
+// ~4 ms longer than its ~10 ms of CPU, and the core stood idle at the end of each
+// batch while the preparing waited for it).
+func Reserve() (release func()) {
+	reserved.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { reserved.Add(-1) }) }
+}
+
+// Reserved returns the cores Reserve holds.
+func Reserved() int { return int(reserved.Load()) }
+
+// For calls fn(i) for i in [0, n), on up to GOMAXPROCS goroutines (less the cores
+// Reserve holds, at least one); with fewer than serial iterations per goroutine it runs
+// them all on the caller's goroutine. fn must be
 // safe to call concurrently for different i. For returns when every call has returned;
 // a panic in fn is raised again on the caller's goroutine (where a handler's recoverer
 // can catch it), after the other goroutines have stopped; one raised on another
 // goroutine comes as a *Panic that keeps that goroutine's stack (pipeline.Panicked reads
 // it). Run serially, fn panics on the caller's goroutine as it is.
 func For(n, serial int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n/max(serial, 1))
+	workers := min(runtime.GOMAXPROCS(0)-Reserved(), n/max(serial, 1))
 	if workers <= 1 {
 		for i := range n {
 			fn(i)

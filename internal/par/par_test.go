@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestForCallsEachIndexOnce(t *testing.T) {
@@ -109,3 +110,42 @@ func TestPoolRunsOnLongLivedGoroutines(t *testing.T) {
 }
 
 func poolPanics() { panic("boom") }
+
+// TestReserveLeavesACore: on two cores For runs two goroutines (indexes 0 and 1 meet
+// while both are running), and one while a core is reserved; releasing twice gives the
+// core back once.
+func TestReserveLeavesACore(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	met := make(chan struct{})
+	var arrived atomic.Int32
+	For(2, 1, func(i int) {
+		if arrived.Add(1) == 2 {
+			close(met)
+		}
+		select {
+		case <-met:
+		case <-time.After(5 * time.Second):
+			t.Errorf("index %d ran alone for 5 s: For used one goroutine on two cores", i)
+		}
+	})
+	release := Reserve()
+	if Reserved() != 1 {
+		t.Fatalf("Reserved() = %d with one reservation", Reserved())
+	}
+	var running, most atomic.Int32
+	For(20, 1, func(int) {
+		n := running.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(time.Millisecond)
+		running.Add(-1)
+	})
+	if most.Load() != 1 {
+		t.Errorf("with a core reserved of two, %d calls ran at once, want 1", most.Load())
+	}
+	release()
+	release()
+	if Reserved() != 0 {
+		t.Errorf("Reserved() = %d after release", Reserved())
+	}
+}
