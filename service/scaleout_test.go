@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmentio/kafka-go"
+	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/internal/pgtest"
 	"github.com/steward-crm/steward/synth"
@@ -271,4 +273,48 @@ func rulesWith(t *testing.T, replace map[string]string) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestDeadLettersOfOddKeysOnPostgres: messages whose Kafka key or position header is not
+// UTF-8 or holds a NUL (any producer can write them), and whose values are not JSON,
+// end in the warehouse's dead letters on PostgreSQL, whose text columns refuse those
+// bytes: the dead letter stores them written \xHH. Before, the DLQ handler's insert
+// failed and was retried forever, and contacts.dlq's partition never moved past it.
+// The valid record behind them on the raw topic is resolved.
+func TestDeadLettersOfOddKeysOnPostgres(t *testing.T) {
+	brokers := kafkaCluster(t)
+	cfg := scaleOutConfig(pgtest.URL(t), brokers, "odd", "")
+	s := openService(t, cfg)
+	w := &kafka.Writer{Addr: kafka.TCP(brokers...), Topic: s.Config.Kafka.Topics.Raw, Balancer: &kafka.Hash{}, AllowAutoTopicCreation: true}
+	defer w.Close()
+	msgs := []kafka.Message{
+		{Key: []byte("web:\xff\xfe"), Value: []byte("not json")},
+		{Key: []byte("web:a\x00b"), Value: []byte("not json either"), Headers: []kafka.Header{{Key: handlers.PositionMetadata, Value: []byte("upstream\xff@1")}}},
+		{Key: []byte("web:p1"), Value: []byte(`{"source":"web","source_id":"p1","given_name":"Élodie","family_name":"Poisson","emails":["e.poisson@example.fr"]}`)},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
+		t.Fatal(err)
+	}
+	stop, _ := startRunAddr(t, s)
+	defer stop()
+	waitFor(t, 60*time.Second, "two dead letters and one source record", func() bool {
+		st, err := s.Store.Stats(context.Background())
+		return err == nil && st.DeadLetters == 2 && st.SourceRecords == 1
+	})
+	dls, err := s.Store.DeadLetters(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{}
+	for _, d := range dls {
+		keys[d.SourceKey] = d.Position
+	}
+	if _, ok := keys[`web:\xff\xfe`]; !ok {
+		t.Errorf("dead letters by key and position %q, want web:\\xff\\xfe", keys)
+	}
+	if pos := keys[`web:a\x00b`]; pos != `upstream\xff@1` {
+		t.Errorf("dead letters by key and position %q, want web:a\\x00b at upstream\\xff@1", keys)
+	}
 }

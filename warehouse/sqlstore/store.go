@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
@@ -201,6 +202,12 @@ func (s *Store) AddDeadLetter(ctx context.Context, dl warehouse.DeadLetter) erro
 	if dl.At.IsZero() {
 		dl.At = time.Now().UTC()
 	}
+	// What failed may be the text itself: a Kafka key or position header that is not
+	// UTF-8, or holds a NUL, which PostgreSQL's text columns refuse (22021). The dead
+	// letter must be stored whatever it holds: the handler would otherwise retry it
+	// forever and its partition's offset would never move past it. The payload is
+	// stored as bytes.
+	dl.Position, dl.Stage, dl.Reason, dl.SourceKey = textSafe(dl.Position), textSafe(dl.Stage), textSafe(dl.Reason), textSafe(dl.SourceKey)
 	sum := sha256.Sum256(dl.Payload)
 	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO dead_letters (at, last_at, position, stage, reason, source_key, payload_hash, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (position, payload_hash) DO UPDATE SET seen = dead_letters.seen + 1, last_at = excluded.last_at, stage = excluded.stage, reason = excluded.reason`),
@@ -209,6 +216,26 @@ ON CONFLICT (position, payload_hash) DO UPDATE SET seen = dead_letters.seen + 1,
 		return fmt.Errorf("add dead letter: %w", err)
 	}
 	return nil
+}
+
+// textSafe returns s with each byte that is not part of valid UTF-8, and each NUL,
+// written as \xHH: text any database's text column holds, from which the bytes can be
+// read back. s as it is when it needs none.
+func textSafe(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == 0 || (r == utf8.RuneError && n == 1) {
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // DeadLetters lists dead letters, newest first.

@@ -769,6 +769,20 @@ func testDeadLetters(t *testing.T, h Harness) {
 	if d := dls[0]; d.Position != "in.jsonl:3" || d.Stage != "normalize/decode" || string(d.Payload) != string(payload) || d.At.IsZero() {
 		t.Errorf("dead letter %+v", d)
 	}
+	// A Kafka key and position header that are not UTF-8 or hold a NUL (any producer can
+	// write them), and a reason quoting them: stored with those bytes written \xHH
+	// (PostgreSQL's text refuses them, and a dead letter that cannot be stored is
+	// retried forever, holding its partition), the payload as it came.
+	odd := warehouse.DeadLetter{Position: "contacts.raw/0@17\xff", Stage: "normalize/decode", Reason: "bad key \x00\xfe", SourceKey: "crm:a\x00b\xff\xfe", Payload: []byte("\x00\xff")}
+	if err := s.AddDeadLetter(ctx, odd); err != nil {
+		t.Fatalf("a dead letter with text that is not UTF-8: %v", err)
+	}
+	if dls, err = s.DeadLetters(ctx, 1); err != nil || len(dls) != 1 {
+		t.Fatalf("%+v %v", dls, err)
+	}
+	if d := dls[0]; d.Position != `contacts.raw/0@17\xff` || d.Reason != `bad key \x00\xfe` || d.SourceKey != `crm:a\x00b\xff\xfe` || string(d.Payload) != "\x00\xff" {
+		t.Errorf("dead letter stored as %q %q %q %q", d.Position, d.Reason, d.SourceKey, d.Payload)
+	}
 }
 
 func testRollback(t *testing.T, h Harness) {
