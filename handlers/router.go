@@ -44,7 +44,8 @@ func (t Topics) WithDefaults() Topics {
 // Config wires the router.
 type Config struct {
 	Topics Topics
-	// Subscriber and Publisher are the pub/sub (GoChannel or Kafka).
+	// Subscriber and Publisher are the pub/sub (GoChannel or Kafka). The router does not
+	// close Publisher: the caller does, after the router has stopped.
 	Subscriber message.Subscriber
 	Publisher  message.Publisher
 	// Subscribers, when set, gives a handler its own subscriber by handler name (Kafka:
@@ -121,8 +122,15 @@ func NewRouter(c Config) (*message.Router, error) {
 		f := &Fused{Normalize: c.Normalize, Identify: c.Identify, Resolve: c.Resolve}
 		r.AddConsumerHandler(FusedHandler, t.Raw, sub(NormalizeHandler), f.Handle)
 	} else {
-		r.AddHandler(NormalizeHandler, t.Raw, sub(NormalizeHandler), t.Clean, c.Publisher, c.Normalize.Handle)
-		r.AddHandler(IdentifyHandler, t.Clean, sub(IdentifyHandler), t.Enriched, c.Publisher, c.Identify.Handle)
+		// Watermill closes a handler's publisher as soon as that handler's subscription
+		// ends, without waiting for its messages in flight or for the other handlers
+		// (and the dead-letter middleware) publishing through the same one: a drain
+		// then failed their publishes and redid the records after the restart. The
+		// router gets a publisher it cannot close; the caller closes c.Publisher once
+		// the router has stopped.
+		pub := keepOpen{c.Publisher}
+		r.AddHandler(NormalizeHandler, t.Raw, sub(NormalizeHandler), t.Clean, pub, c.Normalize.Handle)
+		r.AddHandler(IdentifyHandler, t.Clean, sub(IdentifyHandler), t.Enriched, pub, c.Identify.Handle)
 		r.AddConsumerHandler(ResolveHandler, t.Enriched, sub(ResolveHandler), c.Resolve.Handle)
 	}
 	if c.DeadLetters != nil {
@@ -132,3 +140,9 @@ func NewRouter(c Config) (*message.Router, error) {
 	}
 	return r, nil
 }
+
+// keepOpen is a publisher whose Close does nothing (see NewRouter).
+type keepOpen struct{ message.Publisher }
+
+// Close leaves the publisher open: its owner closes it.
+func (keepOpen) Close() error { return nil }

@@ -130,3 +130,40 @@ func TestPanicIsDeadLettered(t *testing.T) {
 		t.Errorf("after a panic: %q", got)
 	}
 }
+
+// TestRouterLeavesThePublisherOpen: in the separate layout, stopping the router does not
+// close the handlers' publisher (Watermill closes a handler's as soon as its own
+// subscription ends, while the other handlers' messages in flight, and the dead-letter
+// middleware's, still publish through it): its owner closes it after the router.
+func TestRouterLeavesThePublisherOpen(t *testing.T) {
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	r := rules.Default()
+	nc, ic, err := stages.Chains(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, _ := match.New(r)
+	sub := gochannel.NewGoChannel(gochannel.Config{}, nil)
+	pub := gochannel.NewGoChannel(gochannel.Config{}, nil)
+	defer pub.Close()
+	router, err := NewRouter(Config{
+		Subscriber: sub, Publisher: pub,
+		Normalize: &Normalize{Chain: nc}, Identify: &Identify{Chain: ic},
+		Resolve: &Resolve{Resolver: &resolve.Resolver{Store: store, Engine: eng}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go router.Run(context.Background())
+	<-router.Running()
+	if err := router.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Publish("contacts.clean", message.NewMessage("1", []byte("{}"))); err != nil {
+		t.Errorf("the handlers' publisher after the router stopped: %v", err)
+	}
+}
