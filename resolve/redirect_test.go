@@ -2,7 +2,9 @@ package resolve
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -102,5 +104,61 @@ func TestLinkToMasterMergedMeanwhile(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestMergedMeanwhileEventsInVersionOrder: a batch whose records join a master and the
+// one merged into it meanwhile, interleaved (B1 joins the survivor, A the merged master,
+// B2 the survivor), gives the survivor one version per record in the batch's order, so
+// that its change events reach the outbox with rising versions (the two masters'
+// records appended list after list gave B1 v+1, B2 v+2, A v+3: events v+1, v+3, v+2).
+func TestMergedMeanwhileEventsInVersionOrder(t *testing.T) {
+	ctx := context.Background()
+	r := rules.Default()
+	plain, st := postgresResolver(t, r)
+	outs := resolveAll(t, plain, r, byEmail, byPhone)
+	older, younger := outs[0].MasterID, outs[1].MasterID
+	var last int64
+	if err := st.DB().QueryRow(`SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	race := &racingStore{Store: st, merge: func(tx warehouse.Tx) error {
+		return plain.merge(ctx, tx, older, younger, 1, nil, "another consumer")
+	}}
+	rs := &Resolver{Store: race, Engine: plain.Engine}
+	recs := normalized(t, r,
+		`{"source":"shop","source_id":"7","given_name":"Élodie","family_name":"Weiningkamp","emails":["e.weiningkamp@example.fr"]}`,
+		`{"source":"shop","source_id":"9","given_name":"Elodie","family_name":"Weiningkamp","phones":["+33 6 12 34 56 78"]}`,
+		`{"source":"shop","source_id":"8","given_name":"Élodie","family_name":"Weiningkamp","emails":["e.weiningkamp@example.fr"]}`)
+	got, err := rs.ResolveBatch(ctx, recs, []string{"b:1", "b:2", "b:3"})
+	if err != nil || race.err != nil {
+		t.Fatalf("batch: %v; concurrent merge: %v", err, race.err)
+	}
+	for i, o := range got {
+		if o.Action != ActionLinked || o.MasterID != older {
+			t.Fatalf("record %d: %+v, want linked to the survivor %d", i, o, older)
+		}
+	}
+	rows, err := st.DB().Query(`SELECT payload FROM outbox WHERE id > $1 ORDER BY id`, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var versions []int
+	for rows.Next() {
+		var payload []byte
+		if err := rows.Scan(&payload); err != nil {
+			t.Fatal(err)
+		}
+		var ev ChangeEvent
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.MasterID == older {
+			versions = append(versions, ev.Version)
+		}
+	}
+	if len(versions) < 3 || !slices.IsSorted(versions) || len(slices.Compact(slices.Clone(versions))) != len(versions) {
+		t.Errorf("the survivor's events in outbox order have versions %v, want rising", versions)
 	}
 }
