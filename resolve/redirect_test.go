@@ -110,8 +110,9 @@ func TestLinkToMasterMergedMeanwhile(t *testing.T) {
 // TestMergedMeanwhileEventsInVersionOrder: a batch whose records join a master and the
 // one merged into it meanwhile, interleaved (B1 joins the survivor, A the merged master,
 // B2 the survivor), gives the survivor one version per record in the batch's order, so
-// that its change events reach the outbox with rising versions (the two masters'
-// records appended list after list gave B1 v+1, B2 v+2, A v+3: events v+1, v+3, v+2).
+// that its change events reach the outbox with rising versions: redirectMerged sorts
+// the joined records in record order (without it, the two masters' records appended list
+// after list give B1 v+1, B2 v+2, A v+3, and the events go out v+1, v+3, v+2: checked).
 func TestMergedMeanwhileEventsInVersionOrder(t *testing.T) {
 	ctx := context.Background()
 	r := rules.Default()
