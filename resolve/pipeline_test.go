@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	stdjson "encoding/json"
 	"fmt"
@@ -78,16 +79,7 @@ func TestPipelinedBatcherMatchesRecordAtATime(t *testing.T) {
 						outs[i] = o
 					}
 				}
-				db := st.DB()
-				tables := map[string]string{}
-				for name, q := range map[string]string{
-					"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position FROM source_records ORDER BY source, source_id`,
-					"masters":     `SELECT id || ' v' || version || ' ' || status || ' ' || golden FROM masters ORDER BY id`,
-					"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || score FROM review_items ORDER BY id`,
-				} {
-					tables[name] = dump(t, db, q)
-				}
-				return outs, tables
+				return outs, warehouseTables(t, st.DB())
 			}
 			one, oneT := run(1, false, 0)
 			for _, size := range []int{2, 17} {
@@ -205,4 +197,19 @@ func TestHashIsTheStandardEncoding(t *testing.T) {
 			t.Fatalf("record %d decoded differs:\n%s\n%s", i, full, again)
 		}
 	}
+}
+
+// warehouseTables returns the warehouse's source rows, masters and review items as text
+// by table, to compare two runs.
+func warehouseTables(t *testing.T, db *sql.DB) map[string]string {
+	t.Helper()
+	tables := map[string]string{}
+	for name, q := range map[string]string{
+		"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position FROM source_records ORDER BY source, source_id`,
+		"masters":     `SELECT id || ' v' || version || ' ' || status || ' ' || golden FROM masters ORDER BY id`,
+		"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || score FROM review_items ORDER BY id`,
+	} {
+		tables[name] = dump(t, db, q)
+	}
+	return tables
 }

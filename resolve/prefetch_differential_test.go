@@ -111,16 +111,7 @@ func differentialRun(t *testing.T, r *rules.Rules, recs []*contact.Record, size 
 			}
 		}
 	}
-	db := st.DB()
-	tables := map[string]string{}
-	for name, q := range map[string]string{
-		"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position FROM source_records ORDER BY source, source_id`,
-		"masters":     `SELECT id || ' v' || version || ' ' || status || ' ' || golden FROM masters ORDER BY id`,
-		"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || score FROM review_items ORDER BY id`,
-	} {
-		tables[name] = dump(t, db, q)
-	}
-	return outs, tables, reused
+	return outs, warehouseTables(t, st.DB()), reused
 }
 
 // TestPrefetchChangesNothing: resolving a stream (duplicates, updates, deletes) with
