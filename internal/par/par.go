@@ -18,8 +18,8 @@ var reserved atomic.Int32
 // pipeline's writer holds one while it writes (resolve.Batcher): a batch is prepared on
 // the other goroutines meanwhile, and when they took every core the writer, the
 // pipeline's slowest stage, waited for the CPU (against 1M masters a batch's write took
-// ~4 ms longer than its ~10 ms of CPU, and the core stood idle at the end of each
-// batch while the preparing waited for it).
+// ~18 ms of wall time for ~10 ms of CPU, and a core stood idle at the end of each batch
+// while the loop waited for the write).
 func Reserve() (release func()) {
 	reserved.Add(1)
 	var once sync.Once

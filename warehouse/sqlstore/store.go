@@ -219,8 +219,9 @@ ON CONFLICT (position, payload_hash) DO UPDATE SET seen = dead_letters.seen + 1,
 }
 
 // textSafe returns s with each byte that is not part of valid UTF-8, and each NUL,
-// written as \xHH: text any database's text column holds, from which the bytes can be
-// read back. s as it is when it needs none.
+// written as \xHH: text any database's text column holds, in which those bytes can
+// still be read (a backslash already in s is left as it is). s as it is when it needs
+// none.
 func textSafe(s string) string {
 	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
 		return s
