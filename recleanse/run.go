@@ -59,6 +59,9 @@ type Result struct {
 	Rejected Rejected
 	// Model is the model estimated in this run (nil when the rules' was used).
 	Model *rules.Model
+	// ModelNote says why no model was estimated when one was to be (-train auto on an
+	// input with nothing to learn from: the rules' m/u were used).
+	ModelNote string
 	// Engine is the engine the pairs were scored with.
 	Engine *match.Engine
 	// Edges is the number of pairs at or above the threshold.
@@ -171,6 +174,9 @@ func train(cfg Config, base *match.Engine, feats []*match.Features, pairs []uint
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
+	if match.Collapsed(m) {
+		return nil, fmt.Errorf("train: EM put all %d blocked pairs among %d records in one class (λ %g, at its floor: a file of exact copies only?): %w", len(pairs), len(feats), m.Lambda, match.ErrNothingToLearn)
+	}
 	return m, nil
 }
 
@@ -232,6 +238,12 @@ func engineFor(cfg Config, base *match.Engine, feats []*match.Features, pairs []
 	switch {
 	case cfg.Train == TrainAlways || (cfg.Train == TrainAuto && r.Model == nil):
 		m, err := train(cfg, base, feats, pairs)
+		if cfg.Train == TrainAuto && errors.Is(err, match.ErrNothingToLearn) {
+			// A file without duplicates is still a file to dedupe: its records are
+			// scored and clustered with the rules' m/u.
+			res.ModelNote = err.Error() + "; the rules' m/u were used"
+			break
+		}
 		if err != nil {
 			return nil, err
 		}

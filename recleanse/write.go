@@ -9,7 +9,8 @@ import (
 )
 
 // WriteClusters writes one CSV row per record, sorted by cluster then key:
-// cluster_id (the key of the cluster's first record), cluster_size, source, source_id,
+// cluster_id (the key of the cluster's first record; in link runs prefixed with its
+// side, "0/" or "1/", since both files may hold a key), cluster_size, source, source_id,
 // side (link runs only). The same input and rules always give the same bytes.
 func (res *Result) WriteClusters(w io.Writer) error {
 	cw := csv.NewWriter(w)
@@ -35,7 +36,11 @@ func (res *Result) WriteClusters(w io.Writer) error {
 	for _, i := range order {
 		r := &res.Records[i]
 		src, id, _ := strings.Cut(r.Key, ":")
-		row[0] = res.Records[res.Labels[i]].Key
+		first := &res.Records[res.Labels[i]]
+		row[0] = first.Key
+		if res.Link {
+			row[0] = strconv.Itoa(int(first.Side)) + "/" + first.Key
+		}
 		row[1] = strconv.Itoa(size[res.Labels[i]])
 		row[2], row[3] = src, id
 		if res.Link {

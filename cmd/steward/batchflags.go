@@ -150,6 +150,9 @@ func printBatchSummary(w io.Writer, res *recleanse.Result, secs float64) {
 	if m := res.Model; m != nil {
 		fmt.Fprintf(w, "model trained on this input: %d EM iterations (converged %v), λ=%.4g among blocked pairs, prior %.3g\n", m.Iterations, m.Converged, m.Lambda, m.Prior)
 	}
+	if res.ModelNote != "" {
+		fmt.Fprintf(w, "model not trained: %s\n", res.ModelNote)
+	}
 }
 
 func printReport(w io.Writer, rep *recleanse.Report) {

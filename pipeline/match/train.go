@@ -1,6 +1,7 @@
 package match
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -32,16 +33,27 @@ type TrainConfig struct {
 	Now func() time.Time
 }
 
+// ErrNothingToLearn is Train's error when the records give EM nothing to estimate (fewer
+// than two records, no blocked pairs), and callers' for a model that Collapsed: the
+// rules' m/u are then the model to use.
+var ErrNothingToLearn = errors.New("nothing to learn from")
+
+// Collapsed reports whether EM put every blocked pair in the non-match class (the
+// match share at its floor): it found no second kind of pair to tell from the first,
+// as in a file of exact copies only, where all the pairs agree on everything. Such a
+// model links nothing.
+func Collapsed(m *rules.Model) bool { return m.Lambda <= 2*pMin }
+
 // Train estimates a model without labels from the features of a set of records and the
 // comparison vectors of their blocked pairs (pats, over npairs pairs): u from random
 // pairs, m and the match share by EM on the blocked pairs (started from the rules' m/u),
 // term frequencies from the values. Apply the result with rules.Rules.WithModel.
 func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainConfig) (*rules.Model, error) {
 	if len(recs) < 2 {
-		return nil, fmt.Errorf("train: need at least 2 records, got %d", len(recs))
+		return nil, fmt.Errorf("train: need at least 2 records, got %d: %w", len(recs), ErrNothingToLearn)
 	}
 	if npairs == 0 {
-		return nil, fmt.Errorf("train: no blocked pairs among %d records: nothing to learn from", len(recs))
+		return nil, fmt.Errorf("train: no blocked pairs among %d records: %w", len(recs), ErrNothingToLearn)
 	}
 	if cfg.RandomPairs == 0 {
 		cfg.RandomPairs = defaultRandomPairs(len(recs))
@@ -129,6 +141,17 @@ func (e *Engine) randomU(recs []*Features, pairs int64, seed uint64) ([][]float6
 		for j := range counts[i] {
 			total += counts[i][j]
 		}
+		if total < minComparedPairs {
+			// The sample hardly ever compares this field (it is missing from most
+			// records: e-mails in a file without them): it says nothing of u, and
+			// the smoothing alone would make every level as likely (an e-mail match
+			// worth nothing). Keep the rules' u.
+			for j, l := range e.comparisons[i].levels {
+				counts[i][j] = l.u
+			}
+			normalizeInto(counts[i], counts[i])
+			continue
+		}
 		for j := range counts[i] {
 			hits := counts[i][j]
 			counts[i][j] = (hits + 0.5) / (total + 0.5*float64(len(counts[i])))
@@ -144,6 +167,10 @@ func (e *Engine) randomU(recs []*Features, pairs int64, seed uint64) ([][]float6
 	}
 	return counts, pairs
 }
+
+// minComparedPairs is the number of random pairs a comparison must be compared on
+// (neither side missing) for randomU to estimate its u; below, the rules' u stay.
+const minComparedPairs = 100
 
 // defaultRandomPairs is TrainConfig.RandomPairs's default for n records.
 func defaultRandomPairs(n int) int64 { return max(400_000, 2*int64(n)) }
