@@ -651,6 +651,10 @@ func sortRanked(rs []ranked) {
 // are stable) and the golden record is recomputed.
 func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	row := *prev
+	var err error
+	if row.MasterID, err = lockedMaster(ctx, tx, prev); err != nil {
+		return err
+	}
 	row.Hash, row.UpdatedAt, row.Record, row.Position = hash, r.UpdatedAt, r, position
 	row.Features = match.EncodeFeatures(r.Norm)
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
@@ -669,6 +673,34 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 	return rs.refreshMaster(ctx, tx, row.MasterID, r.Key())
 }
 
+// lockedMaster locks the master of prev's row and returns it as the row has it now.
+// Another writer's merge locks the masters, not the keys of the rows it moves: it may
+// have moved the row since prev was read, and writing prev's master back would put the
+// record into the merged master (and a withdrawal would retire it). Once its master is
+// locked (followed to the survivor of a merge), the row's master is read again; until
+// it is one of those locked.
+func lockedMaster(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow) (int64, error) {
+	if prev.MasterID == 0 {
+		return 0, nil
+	}
+	locked := map[int64]*contact.Master{}
+	id := prev.MasterID
+	for range maxMergeChain {
+		if _, err := survivor(ctx, tx, id, locked); err != nil {
+			return 0, err
+		}
+		now, err := tx.SourceState(ctx, prev.Source, prev.SourceID)
+		if err != nil {
+			return 0, err
+		}
+		if _, ok := locked[now.MasterID]; ok || now.MasterID == 0 {
+			return now.MasterID, nil
+		}
+		id = now.MasterID
+	}
+	return 0, fmt.Errorf("source record %s: its master kept moving", prev.Key())
+}
+
 // withdraw marks a source record deleted; a master left without live records is retired.
 func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, hash, position string, out *Outcome) error {
 	// The withdrawn row keeps its last content: read it whole.
@@ -677,6 +709,9 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	row := *prev
+	if row.MasterID, err = lockedMaster(ctx, tx, prev); err != nil {
+		return err
+	}
 	row.Deleted, row.Hash, row.Position = true, hash, position
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
 		return err
