@@ -91,6 +91,24 @@ type Reader struct {
 	header []string
 	fields []string
 	cr     *csv.Reader
+	// raw holds the bytes the CSV reader has taken from br past rawAt, the input offset
+	// of raw[0]: a row that cannot be parsed is dead-lettered as the bytes it spans.
+	raw   bytes.Buffer
+	rawAt int64
+	// bomChecked: a UTF-8 byte order mark at the start of the input was skipped.
+	bomChecked bool
+}
+
+// skipBOM discards a UTF-8 byte order mark at the very start of the input (Excel's
+// "CSV UTF-8" and some editors write one): it is not part of the first field or line.
+func (r *Reader) skipBOM() {
+	if r.bomChecked {
+		return
+	}
+	r.bomChecked = true
+	if b, err := r.br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		r.br.Discard(3)
+	}
 }
 
 // NewReader reads from r; name is used in positions.
@@ -128,7 +146,20 @@ func (r *Reader) Next() (Item, error) {
 
 func (r *Reader) pos(line int) string { return fmt.Sprintf("%s:%d", r.name, line) }
 
+// rawFrom returns the raw bytes from the last offset given up to off (an offset of the
+// CSV reader's input), and forgets them.
+func (r *Reader) rawFrom(off int64) []byte {
+	n := int(off - r.rawAt)
+	if n < 0 || n > r.raw.Len() {
+		n = r.raw.Len()
+	}
+	b := bytes.Clone(r.raw.Next(n))
+	r.rawAt += int64(n)
+	return b
+}
+
 func (r *Reader) nextLine() (Item, error) {
+	r.skipBOM()
 	for {
 		line, tooLong, err := r.readLine()
 		if err != nil && (err != io.EOF || len(line) == 0) {
@@ -177,7 +208,8 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 
 func (r *Reader) nextCSV() (Item, error) {
 	if r.cr == nil {
-		r.cr = csv.NewReader(r.br)
+		r.skipBOM()
+		r.cr = csv.NewReader(io.TeeReader(r.br, &r.raw))
 		r.cr.FieldsPerRecord = -1
 		r.cr.ReuseRecord = false
 		comma := r.opts.Comma
@@ -205,22 +237,28 @@ func (r *Reader) nextCSV() (Item, error) {
 		}
 		r.header = h
 		r.fields = r.opts.Mapping.Fields(h)
+		r.rawFrom(r.cr.InputOffset())
 	}
 	row, err := r.cr.Read()
-	line, _ := r.cr.FieldPos(0)
 	if err == io.EOF {
 		return Item{}, io.EOF
 	}
+	// The bytes this read took (a row; after a parse error, all it consumed: with an
+	// unterminated quote, the rest of the file).
+	rowBytes := r.rawFrom(r.cr.InputOffset())
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
-			return Item{Payload: []byte(strings.Join(row, string(r.cr.Comma))), Position: r.pos(pe.Line),
+			// No field position is recorded for a row that failed to parse: the
+			// position is the line the row starts on.
+			return Item{Payload: bytes.TrimRight(rowBytes, "\r\n"), Position: r.pos(pe.StartLine),
 				Err: contact.Invalid("", "CSV: %v", pe.Err)}, nil
 		}
 		if !errors.As(err, &pe) {
 			return Item{}, err
 		}
 	}
+	line, _ := r.cr.FieldPos(0)
 	rec, err := r.opts.Mapping.FromRow(r.fields, r.header, row, r.source)
 	if err != nil {
 		return Item{Payload: []byte(strings.Join(row, string(r.cr.Comma))), Position: r.pos(line), Err: err}, nil
