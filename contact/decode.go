@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -504,8 +506,9 @@ func checkAny(field string, x any) error {
 	case string:
 		return checkString(field, v)
 	case map[string]any:
-		for k, e := range v {
-			if err := checkAny(field+"."+k, e); err != nil {
+		// In key order: the error names the same field on every run.
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if err := checkAny(field+"."+k, v[k]); err != nil {
 				return err
 			}
 		}

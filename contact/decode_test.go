@@ -136,3 +136,26 @@ func TestDecodeDeleteOfALongID(t *testing.T) {
 		t.Error("upsert of the same id: no error")
 	}
 }
+
+// TestRejectionReasonDeterministic: a record rejected for several nested attribute
+// values names the same field on every run (the first in key order); the map's order
+// chose it before (found by a review).
+func TestRejectionReasonDeterministic(t *testing.T) {
+	doc := []byte(`{"source":"a","source_id":"1","given_name":"x","attributes":{"note":{"a":"\u0000","b":"\u0000","c":"\u0000"}}}`)
+	seen := map[string]bool{}
+	for range 100 {
+		_, err := Decode(doc)
+		if err == nil {
+			t.Fatal("a NUL in an attribute was accepted")
+		}
+		seen[err.Error()] = true
+	}
+	if len(seen) != 1 {
+		t.Fatalf("%d different reasons: %v", len(seen), seen)
+	}
+	for reason := range seen {
+		if !strings.Contains(reason, "attributes.note.a") {
+			t.Errorf("reason %q, want attributes.note.a named", reason)
+		}
+	}
+}

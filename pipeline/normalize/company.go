@@ -93,7 +93,12 @@ func webDomain(raw string) string {
 	if i := strings.IndexAny(s, "/?#:@ "); i >= 0 {
 		s = s[:i]
 	}
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "www."), ".")
+	// Every leading "www." (www.www.acme.fr is acme.fr): normalizing a normalized
+	// domain must leave it as it is.
+	for strings.HasPrefix(s, "www.") {
+		s = s[len("www."):]
+	}
+	s = strings.TrimSuffix(s, ".")
 	if _, code := checkDomain(s); code != "" {
 		return ""
 	}

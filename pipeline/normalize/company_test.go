@@ -123,3 +123,15 @@ func TestCompanyDomain(t *testing.T) {
 		t.Errorf("placeholder company name: %+v", got)
 	}
 }
+
+// TestWebDomainIdempotent: a domain normalized again stays as it is: every leading
+// "www." goes at once (www.www.acme.fr became www.acme.fr, then acme.fr; found by a
+// review and by FuzzCompany).
+func TestWebDomainIdempotent(t *testing.T) {
+	n := newTest(t)
+	a := n.Company(contact.Company{Name: "Acme", Website: "https://www.www.acme.fr/"}, "FR", nil)
+	b := n.Company(contact.Company{Name: "Acme", Website: a.Domain}, "FR", nil)
+	if a.Domain != "acme.fr" || b.Domain != a.Domain {
+		t.Fatalf("%q then %q, want acme.fr twice", a.Domain, b.Domain)
+	}
+}
