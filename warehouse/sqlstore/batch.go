@@ -179,10 +179,39 @@ func (t *tx) SourceStates(ctx context.Context, keys []warehouse.SourceKey) (map[
 }
 
 func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.CandidateSet, error) {
+	for attempt := 1; ; attempt++ {
+		set, masters, err := t.candidates(ctx, q)
+		if err != nil || t.s.mem != nil || attempt == candidateReads || allHaveRows(set, masters) {
+			return set, err
+		}
+		// On PostgreSQL the keys' masters and their rows are two statements, each
+		// with its own snapshot: another transaction that committed in between (a
+		// merge by another consumer, which locks masters, not the moved rows' keys)
+		// leaves a key's master without rows, and a record matching them would found a
+		// second master for its entity. The two are read again.
+	}
+}
+
+// candidateReads bounds the reads of Candidates when its two statements disagree.
+const candidateReads = 5
+
+// allHaveRows reports whether each of the masters the keys found has live rows in set.
+func allHaveRows(set *warehouse.CandidateSet, masters []int64) bool {
+	for _, m := range masters {
+		if len(set.Rows[m]) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// candidates reads q's candidate set once; it also returns the masters the keys found
+// (those over the cap left out).
+func (t *tx) candidates(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.CandidateSet, []int64, error) {
 	maxMasters, featuresVersion := q.MaxMasters, q.FeaturesVersion
 	set, keys := newCandidateSet(q)
 	if len(keys) == 0 {
-		return set, nil
+		return set, nil, nil
 	}
 	var masters []int64
 	// One statement that reads at most maxMasters+1 masters per key: a key that has more
@@ -191,7 +220,7 @@ func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*wareh
 		masters = placeKey(set, k, ms, maxMasters, masters)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
+		return nil, nil, fmt.Errorf("candidates: %w", err)
 	}
 	slices.Sort(set.Skipped)
 	slices.Sort(masters) // built here: sorted in place, not copied
@@ -204,7 +233,7 @@ func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*wareh
 		err = t.candidateRowsSQL(ctx, masters, featuresVersion, set)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
+		return nil, nil, fmt.Errorf("candidates: %w", err)
 	}
 	for _, rows := range set.Rows {
 		for i := range rows {
@@ -214,14 +243,14 @@ func (t *tx) Candidates(ctx context.Context, q warehouse.CandidateQuery) (*wareh
 		}
 	}
 	if err := t.decodeRecords(ctx, stale); err != nil {
-		return nil, fmt.Errorf("candidates: %w", err)
+		return nil, nil, fmt.Errorf("candidates: %w", err)
 	}
 	if q.KeyRows && len(set.Masters) > 0 {
 		if err := t.keyRows(ctx, set); err != nil {
-			return nil, fmt.Errorf("candidates: %w", err)
+			return nil, nil, fmt.Errorf("candidates: %w", err)
 		}
 	}
-	return set, nil
+	return set, masters, nil
 }
 
 // newCandidateSet returns an empty set for q and q's keys, sorted and distinct.
