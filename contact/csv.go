@@ -117,6 +117,17 @@ func (m *Mapping) Fields(header []string) []string {
 	return out
 }
 
+// multiValued are the fields FromRow appends each mapped column to; knownField every
+// field it sets (the others go to attributes).
+var (
+	multiValued = map[string]bool{"email": true, "phone": true, "address.line": true}
+	knownField  = map[string]bool{"source": true, "source_id": true, "updated_at": true, "op": true, "kind": true,
+		"civility": true, "given_name": true, "family_name": true, "full_name": true, "job_title": true, "birth_date": true,
+		"email": true, "phone": true, "address.line": true, "address.postcode": true, "address.city": true,
+		"address.region": true, "address.country": true, "company.name": true, "company.siren": true,
+		"company.siret": true, "company.vat": true, "company.lei": true, "company.duns": true, "company.website": true}
+)
+
 // FromRow builds and validates a record from one CSV row, given the fields of Fields.
 // Errors are *FieldError naming the column.
 func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*Record, error) {
@@ -126,6 +137,19 @@ func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*
 	r := &Record{}
 	addr := &Address{}
 	co := &Company{}
+	// A single-valued field is taken from its first non-empty column; another column
+	// mapped to it with another value (Salutation and Title both to civility, in a CRM
+	// export) is kept in attributes under its own header, not dropped.
+	first := map[string]string{}
+	keep := func(i int, key, v string) {
+		if r.Attributes == nil {
+			r.Attributes = map[string]any{}
+		}
+		if prev, ok := r.Attributes[key]; ok && prev != v {
+			key = fmt.Sprintf("%s (column %d)", key, i+1) // a header twice
+		}
+		r.Attributes[key] = v
+	}
 	for i, f := range fields {
 		v := row[i]
 		if err := checkString(header[i], v); err != nil {
@@ -133,6 +157,15 @@ func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*
 		}
 		if strings.TrimSpace(v) == "" || f == "-" {
 			continue
+		}
+		if knownField[f] && !multiValued[f] {
+			if prev, ok := first[f]; ok {
+				if prev != v {
+					keep(i, header[i], v)
+				}
+				continue
+			}
+			first[f] = v
 		}
 		switch f {
 		case "source":
@@ -190,10 +223,7 @@ func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*
 		case "company.website":
 			co.Website = v
 		default:
-			if r.Attributes == nil {
-				r.Attributes = map[string]any{}
-			}
-			r.Attributes[strings.TrimPrefix(f, "attributes.")] = v
+			keep(i, strings.TrimPrefix(f, "attributes."), v)
 		}
 	}
 	if r.Source == "" {

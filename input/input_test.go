@@ -66,3 +66,20 @@ func TestJSONLBOM(t *testing.T) {
 		t.Fatalf("items %+v", its)
 	}
 }
+
+// TestCSVColumnsMappedTwiceKeepTheirValues: two columns mapped to one single-valued field
+// (a CRM export's Salutation and Title, both aliases of civility) and a header written
+// twice: the first column's value is the field's, the others are kept in attributes
+// under their own header (they were dropped silently).
+func TestCSVColumnsMappedTwiceKeepTheirValues(t *testing.T) {
+	its := items(t, "sf.csv", "Id,Salutation,First Name,Title,Notes,Notes\n1,Mr.,John,CEO,vip,call back\n")
+	if len(its) != 1 || its[0].Err != nil {
+		t.Fatalf("items %+v", its)
+	}
+	p := string(its[0].Payload)
+	for _, want := range []string{`"civility":"Mr."`, `"Title":"CEO"`, `"Notes":"vip"`, `"Notes (column 6)":"call back"`} {
+		if !strings.Contains(p, want) {
+			t.Errorf("%s: %s missing", p, want)
+		}
+	}
+}
