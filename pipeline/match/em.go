@@ -1,6 +1,10 @@
 package match
 
-import "math"
+import (
+	"maps"
+	"math"
+	"slices"
+)
 
 // Patterns counts comparison vectors (Engine.Pattern) of candidate pairs: EM needs only
 // each distinct vector once, with its count, which makes it fast on millions of pairs.
@@ -64,8 +68,11 @@ func EM(levels []int, pats Patterns, m0, u0 [][]float64, lambda0 float64, cfg EM
 		g []int8
 		n float64
 	}
+	// In key order: the sums below then add up the same way on every run, and the
+	// model is the same to the last bit (the map's order changed its last digits).
 	ps := make([]pat, 0, len(pats))
-	for k, n := range pats {
+	for _, k := range slices.Sorted(maps.Keys(pats)) {
+		n := pats[k]
 		g := make([]int8, len(k))
 		for i := range k {
 			g[i] = int8(k[i])

@@ -185,3 +185,31 @@ func TestDefaultRandomPairsGrowWithTheData(t *testing.T) {
 		t.Errorf("defaultRandomPairs(1000) = %d, want 400 000", got)
 	}
 }
+
+// TestEMRepeatable: EM on the same patterns gives the same figures to the last bit,
+// whatever the order the patterns' map yields them in (its sums followed that order, and
+// the last digits of λ changed from run to run; found by a review).
+func TestEMRepeatable(t *testing.T) {
+	levels := []int{3, 2}
+	m0 := [][]float64{{0.7, 0.2, 0.1}, {0.8, 0.2}}
+	u0 := [][]float64{{0.05, 0.15, 0.8}, {0.3, 0.7}}
+	var first EMResult
+	for run := range 20 {
+		pats := Patterns{}
+		for i := range 200 {
+			pats.Add([]int8{int8(i % 3), int8(i % 2)})
+			pats.Add([]int8{int8((i * 7) % 3), -1})
+			if i%5 == 0 {
+				pats.Add([]int8{0, 0})
+			}
+		}
+		res := EM(levels, pats, m0, u0, 0.3, EMConfig{})
+		if run == 0 {
+			first = res
+			continue
+		}
+		if res.Lambda != first.Lambda || res.M[0][0] != first.M[0][0] || res.U[1][1] != first.U[1][1] {
+			t.Fatalf("run %d: λ %v m %v u %v, run 0: λ %v m %v u %v", run, res.Lambda, res.M[0][0], res.U[1][1], first.Lambda, first.M[0][0], first.U[1][1])
+		}
+	}
+}
