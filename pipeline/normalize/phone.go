@@ -213,6 +213,35 @@ func typeName(t phonenumbers.PhoneNumberType) string {
 	return "unknown"
 }
 
+// joinExtensions turns a separator before a spelled-out extension ("01 42 68 53 00,
+// poste 12"; "…; ext. 12") into a space, so that the extension stays with its number
+// instead of being split off as a second, invalid phone. Only the keywords of three
+// letters or more: ", x 12" or ", p 3" may well be something else.
+func joinExtensions(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ',' && s[i] != ';' {
+			continue
+		}
+		rest := strings.TrimLeft(s[i+1:], " ")
+		lower := strings.ToLower(rest)
+		for _, kw := range extKeywords {
+			if len(kw) < 3 || !strings.HasPrefix(lower, kw) {
+				continue
+			}
+			tail := strings.TrimLeft(rest[len(kw):], " .:=-")
+			j := 0
+			for j < len(tail) && tail[j] >= '0' && tail[j] <= '9' {
+				j++
+			}
+			if j > 0 && j <= 7 && (j == len(tail) || !unicode.IsLetter(rune(tail[j]))) {
+				s = s[:i] + " " + s[i+1:]
+			}
+			break
+		}
+	}
+	return s
+}
+
 // extKeywords introduce an extension, longest first so that "extension" wins over "ext".
 var extKeywords = []string{"extension", "durchwahl", "extn", "poste", "ext", "app", "dw", "x", "#", "p"}
 
@@ -304,6 +333,7 @@ func splitPhones(raw string) []string {
 	if strings.Contains(s, ";ext=") || strings.Contains(s, ",,") {
 		s = extMarkers.Replace(s)
 	}
+	s = joinExtensions(s)
 	var out []string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
 		return r == ';' || r == ',' || r == '|' || r == '\n' || r == '\r'

@@ -118,3 +118,19 @@ func TestSplitExtension(t *testing.T) {
 		}
 	}
 }
+
+// TestExtensionAfterSeparator: an extension spelled out after a comma or semicolon stays
+// with its number (it was split off as a second, invalid phone; found by a review); two
+// numbers separated by a comma are still two.
+func TestExtensionAfterSeparator(t *testing.T) {
+	n := newTest(t)
+	for _, in := range []string{"+33 1 42 68 53 00, poste 12", "+33 1 42 68 53 00; ext. 12"} {
+		ps := n.Phone(in, "FR")
+		if len(ps) != 1 || ps[0].Extension != "12" || ps[0].Value != "+33142685300" {
+			t.Errorf("%q: %+v, want +33142685300 extension 12", in, ps)
+		}
+	}
+	if ps := n.Phone("+33 1 42 68 53 00, +33 6 12 34 56 78", "FR"); len(ps) != 2 {
+		t.Errorf("two numbers: %+v", ps)
+	}
+}
