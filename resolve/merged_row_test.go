@@ -9,6 +9,7 @@ import (
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/warehouse"
+	"github.com/steward-crm/steward/warehouse/sqlstore"
 )
 
 // stateRacingStore runs another writer's merge, once, right after the resolver's
@@ -45,6 +46,23 @@ func (t *stateRacingTx) SourceRecord(ctx context.Context, source, id string) (*w
 	return r, err
 }
 
+// mergedMeanwhile returns, on a new PostgreSQL warehouse holding two masters that share
+// no key (older: a stranger, younger: byPhone's crm:2), a resolver whose transactions
+// have another consumer merge younger into older once, right after they read crm:2's
+// state (SourceState; SourceRecord with atRecord).
+func mergedMeanwhile(t *testing.T, r *rules.Rules, atRecord bool) (rs *Resolver, race *stateRacingStore, st *sqlstore.Store, older, younger int64) {
+	t.Helper()
+	ctx := context.Background()
+	plain, st := postgresResolver(t, r)
+	stranger := `{"source":"web","source_id":"1","given_name":"Jean","family_name":"Dupont","emails":["jean.dupont@example.org"]}`
+	outs := resolveAll(t, plain, r, stranger, byPhone)
+	older, younger = outs[0].MasterID, outs[1].MasterID
+	race = &stateRacingStore{Store: st, atRecord: atRecord, merge: func(tx warehouse.Tx) error {
+		return plain.merge(ctx, tx, older, younger, 1, nil, "another consumer")
+	}}
+	return &Resolver{Store: race, Engine: plain.Engine}, race, st, older, younger
+}
+
 // TestUpdateOfRecordMergedMeanwhile: on PostgreSQL, a new version of crm:2 is resolved
 // while another consumer's auto_merge moves crm:2 from its master B into A (the merge
 // locks the masters, not the record's keys). The update stays in the survivor A; it
@@ -55,14 +73,8 @@ func TestUpdateOfRecordMergedMeanwhile(t *testing.T) {
 		t.Run(fmt.Sprint("record_at_a_time=", oneByOne), func(t *testing.T) {
 			ctx := context.Background()
 			r := rules.Default()
-			plain, st := postgresResolver(t, r)
-			stranger := `{"source":"web","source_id":"1","given_name":"Jean","family_name":"Dupont","emails":["jean.dupont@example.org"]}`
-			outs := resolveAll(t, plain, r, stranger, byPhone)
-			older, younger := outs[0].MasterID, outs[1].MasterID
-			race := &stateRacingStore{Store: st, merge: func(tx warehouse.Tx) error {
-				return plain.merge(ctx, tx, older, younger, 1, nil, "another consumer")
-			}}
-			rs := &Resolver{Store: race, Engine: plain.Engine, oneByOne: oneByOne}
+			rs, race, st, older, younger := mergedMeanwhile(t, r, false)
+			rs.oneByOne = oneByOne
 			newer := `{"source":"crm","source_id":"2","given_name":"Elodie","family_name":"Weiningkamp","phones":["+33 6 12 34 56 78"],"job_title":"CTO"}`
 			out := resolveAll(t, rs, r, newer)[0]
 			if race.err != nil {
@@ -106,15 +118,7 @@ func TestUpdateOfRecordMergedMeanwhile(t *testing.T) {
 func TestWithdrawOfRecordMergedMeanwhile(t *testing.T) {
 	ctx := context.Background()
 	r := rules.Default()
-	plain, st := postgresResolver(t, r)
-	stranger := `{"source":"web","source_id":"1","given_name":"Jean","family_name":"Dupont","emails":["jean.dupont@example.org"]}`
-	outs := resolveAll(t, plain, r, stranger, byPhone)
-	older, younger := outs[0].MasterID, outs[1].MasterID
-	race := &stateRacingStore{Store: st, merge: func(tx warehouse.Tx) error {
-		return plain.merge(ctx, tx, older, younger, 1, nil, "another consumer")
-	}}
-	race.atRecord = true
-	rs := &Resolver{Store: race, Engine: plain.Engine}
+	rs, race, st, older, younger := mergedMeanwhile(t, r, true)
 	del := `{"source":"crm","source_id":"2","op":"delete"}`
 	out := resolveAll(t, rs, r, del)[0]
 	if race.err != nil {
