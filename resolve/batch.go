@@ -495,6 +495,11 @@ func (b *batch) flush() error {
 	for _, p := range b.rows {
 		for _, it := range p.reviews {
 			it.SourceRowID = p.row.ID
+			if keep, err := reviewSurvivors(ctx, tx, it, stored); err != nil {
+				return err
+			} else if !keep {
+				continue
+			}
 			added, err := tx.AddReviewItem(ctx, it)
 			if err != nil {
 				return err
@@ -627,6 +632,26 @@ func (b *batch) redirectMerged(stored map[int64]*contact.Master) ([]int64, error
 	}
 	b.order = order
 	return ids, nil
+}
+
+// reviewSurvivors points a review item at the masters its own stand for now: a
+// candidate master merged since the candidates were read (by another consumer, whose
+// merge redirected the open items before this one was written) is followed to its
+// survivor, read under lock, so that no open item names a merged master. A pair that is
+// now one master is no pair (keep false). locked is survivor's cache.
+func reviewSurvivors(ctx context.Context, tx warehouse.Tx, it *warehouse.ReviewItem, locked map[int64]*contact.Master) (keep bool, err error) {
+	if it.MasterID != 0 {
+		if it.MasterID, err = survivor(ctx, tx, it.MasterID, locked); err != nil {
+			return false, err
+		}
+	}
+	if it.CandidateID != 0 {
+		if it.CandidateID, err = survivor(ctx, tx, it.CandidateID, locked); err != nil {
+			return false, err
+		}
+		return it.CandidateID != it.MasterID, nil
+	}
+	return true, nil
 }
 
 // survivor returns the master that id stands for: id itself, or the master it was merged

@@ -396,7 +396,13 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		}
 		sc := c.scored(rs.Engine)
 		expl, _ := json.Marshal(sc)
-		added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: kind, SourceRowID: row.ID, SourceKey: r.Key(), MasterID: masterID, CandidateID: c.masterID, Score: sc.Probability, Explanation: expl})
+		it := &warehouse.ReviewItem{Kind: kind, SourceRowID: row.ID, SourceKey: r.Key(), MasterID: masterID, CandidateID: c.masterID, Score: sc.Probability, Explanation: expl}
+		if keep, err := reviewSurvivors(ctx, tx, it, locked); err != nil {
+			return err
+		} else if !keep {
+			continue
+		}
+		added, err := tx.AddReviewItem(ctx, it)
 		if err != nil {
 			return err
 		}
