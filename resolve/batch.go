@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -491,6 +492,25 @@ func (b *batch) flush() error {
 	}
 	if err := tx.AppendEvents(ctx, events); err != nil {
 		return err
+	}
+	// The review items' candidate masters, read (and locked) in one statement for
+	// reviewSurvivors.
+	var reviewed []int64
+	for _, p := range b.rows {
+		for _, it := range p.reviews {
+			for _, id := range []int64{it.MasterID, it.CandidateID} {
+				if id != 0 && stored[id] == nil {
+					reviewed = append(reviewed, id)
+				}
+			}
+		}
+	}
+	if len(reviewed) > 0 {
+		got, err := tx.MastersByID(ctx, reviewed)
+		if err != nil {
+			return err
+		}
+		maps.Copy(stored, got)
 	}
 	for _, p := range b.rows {
 		for _, it := range p.reviews {
