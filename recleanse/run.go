@@ -237,6 +237,15 @@ func engineFor(cfg Config, base *match.Engine, feats []*match.Features, pairs []
 	r := cfg.Rules
 	switch {
 	case cfg.Train == TrainAlways || (cfg.Train == TrainAuto && r.Model == nil):
+		if res.Link {
+			// The prior is the match share among the pairs the run may compare: those
+			// across the two files only.
+			var sides [2]int64
+			for i := range res.Records {
+				sides[res.Records[i].Side&1]++
+			}
+			cfg.TrainConfig.AllPairs = max(1, sides[0]*sides[1])
+		}
 		m, err := train(cfg, base, feats, pairs)
 		if cfg.Train == TrainAuto && errors.Is(err, match.ErrNothingToLearn) {
 			// A file without duplicates is still a file to dedupe: its records are

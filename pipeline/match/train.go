@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -21,6 +22,10 @@ type TrainConfig struct {
 	// ~2e-5) is still measured on a million records rather than held at the rules'
 	// value.
 	RandomPairs int64
+	// AllPairs is the number of pairs the blocked ones are drawn from, for the prior
+	// (the match share among all of them): default n(n−1)/2, all pairs of the records;
+	// a link run compares only the pairs across its two files, nA·nB.
+	AllPairs int64
 	// Seed seeds the random pairs (default 1): the same input gives the same model.
 	Seed uint64
 	// MaxTermValues bounds each term-frequency table (default 20 000 most frequent values).
@@ -91,7 +96,7 @@ func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainC
 	model := &rules.Model{
 		TrainedAt: cfg.Now().UTC().Truncate(time.Second), Records: len(recs),
 		Pairs: npairs, RandomPairs: sampled, Iterations: res.Iterations, Converged: res.Converged,
-		Lambda: round(res.Lambda), Prior: round(clamp(res.Lambda * float64(npairs) / float64(allPairs))),
+		Lambda: round(res.Lambda), Prior: round(clamp(res.Lambda * float64(npairs) / float64(cmp.Or(cfg.AllPairs, allPairs)))),
 	}
 	for i, c := range e.comparisons {
 		mc := rules.ModelComparison{Name: c.name}
