@@ -258,8 +258,8 @@ func (r *Record) decodeField(k string, v json.RawMessage) error {
 		// Output of a previous run (steward normalize): ignored on input.
 		return nil
 	default:
-		var x any
-		if err := json.Unmarshal(v, &x); err != nil {
+		x, err := unmarshalAny(v)
+		if err != nil {
 			return Invalid(k, "%v", err)
 		}
 		if err := checkAny(k, x); err != nil {
@@ -333,7 +333,20 @@ func decodeString(field string, v json.RawMessage, dst *string) error {
 	return nil
 }
 
-// decodeAny decodes one JSON value as json.Unmarshal into an any does (float64 numbers,
+// unmarshalAny decodes one JSON value into an any as json.Unmarshal does, except that
+// numbers are json.Number: kept as written (9007199254740993 does not become ...992 as a
+// float64 would, nor 1.50 become 1.5), and encoded back the same.
+func unmarshalAny(v json.RawMessage) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// decodeAny decodes one JSON value as unmarshalAny does (json.Number numbers,
 // map[string]any objects...), reading plain strings, numbers and literals directly.
 func decodeAny(v json.RawMessage) (any, error) {
 	if s, ok := plainString(v); ok {
@@ -348,13 +361,11 @@ func decodeAny(v json.RawMessage) (any, error) {
 		return nil, nil
 	}
 	if len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
-		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
-			return f, nil
+		if _, err := strconv.ParseFloat(string(v), 64); err == nil || errors.Is(err, strconv.ErrRange) {
+			return json.Number(v), nil
 		}
 	}
-	var x any
-	err := json.Unmarshal(v, &x)
-	return x, err
+	return unmarshalAny(v)
 }
 
 // knownKey returns the key of a record or nested object member as a string without

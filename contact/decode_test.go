@@ -159,3 +159,24 @@ func TestRejectionReasonDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbersKeptAsWritten: numbers in fields steward does not know and in attributes are
+// kept as written, and encoded back the same: as float64s, 9007199254740993 became
+// ...992, 12345678901234567891 became 12345678901234567000 and 1.50 became 1.5 (found by
+// a review).
+func TestNumbersKeptAsWritten(t *testing.T) {
+	doc := []byte(`{"source":"crm","source_id":"1","given_name":"Ann","crm_id":9007199254740993,"attributes":{"n":12345678901234567891,"price":1.50,"nested":{"x":[1e400,-0.0]}}}`)
+	r, err := Decode(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`9007199254740993`, `12345678901234567891`, `1.50`, `1e400`, `-0.0`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s lost %s", b, want)
+		}
+	}
+}
