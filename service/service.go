@@ -49,9 +49,13 @@ func IsPostgres(database string) bool {
 	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
 }
 
+// DefaultDatabase is the warehouse when none is configured: a SQLite file in the working
+// directory.
+const DefaultDatabase = "steward.db"
+
 func (c *Config) setDefaults() {
 	if c.Database == "" {
-		c.Database = "steward.db"
+		c.Database = DefaultDatabase
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -47,6 +47,12 @@ func (b *batchFlags) register(fs *flag.FlagSet) {
 
 // config builds the batch configuration: rules and normalization chains of the service.
 func (b *batchFlags) config(e *env) (recleanse.Config, error) {
+	if b.top < 0 {
+		return recleanse.Config{}, usageError{fmt.Errorf("-top: want 0 or more, got %d", b.top)}
+	}
+	if b.memLimit < 0 {
+		return recleanse.Config{}, usageError{fmt.Errorf("-memory-limit: want 0 (none) or more bytes, got %d", b.memLimit)}
+	}
 	opts, err := b.in.options()
 	if err != nil {
 		return recleanse.Config{}, usageError{err}

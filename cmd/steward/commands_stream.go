@@ -61,7 +61,7 @@ func runRun(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward run [flags]\n\nConsumes the raw topic in consumer groups and resolves records into the warehouse until SIGTERM.\nRun several processes with the same group to share the partitions.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := cf.load(e)
@@ -93,7 +93,7 @@ func runProduce(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward produce [flags] FILE... (FILE '-' or none: stdin)\n\nPublishes records to the raw topic keyed by source:source_id.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	files := fs.Args()

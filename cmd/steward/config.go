@@ -23,7 +23,7 @@ type configFlags struct {
 
 func (c *configFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.config, "config", "", "config file (default: ./steward.yaml when it exists; env STEWARD_CONFIG)")
-	fs.StringVar(&c.database, "db", "", "warehouse: SQLite file path (default steward.db; env STEWARD_DATABASE)")
+	fs.StringVar(&c.database, "db", "", "warehouse: SQLite file path or postgres:// URL (default steward.db; env STEWARD_DATABASE)")
 	fs.StringVar(&c.rules, "rules", "", "rules directory (default: the embedded rules; env STEWARD_RULES)")
 	fs.BoolVar(&c.verbose, "v", false, "verbose operational logs on stderr")
 }

@@ -17,7 +17,7 @@ func runDedupe(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward dedupe [flags] FILE...\n\nFinds duplicates in JSONL/CSV files without a warehouse: normalize, block, score, cluster.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -23,7 +24,7 @@ func runExport(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward export [flags]\n\nWrites every active golden record with its source record keys.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *format == "" {
@@ -50,7 +51,7 @@ func openExisting(ctx context.Context, e *env, cf *configFlags) (*service.Servic
 	if err != nil {
 		return nil, err
 	}
-	if err := mustExist(cfg.Database); err != nil {
+	if err := mustExist(cmp.Or(cfg.Database, service.DefaultDatabase)); err != nil {
 		return nil, err
 	}
 	return service.Open(ctx, cfg)

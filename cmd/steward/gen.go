@@ -29,10 +29,16 @@ func runGen(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward gen [flags]\n\nGenerates synthetic person+company contacts with realistic corruption. Each record carries\nits ground-truth entity id in attributes.entity_id (CSV column entity_id).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	for _, r := range []*float64{&cfg.DupRate, &cfg.Corruption, &cfg.CompanyRate} {
+	if cfg.N <= 0 || cfg.MaxPerEntity <= 0 {
+		return usageError{fmt.Errorf("-n and -max-per-entity: want positive numbers, got %d and %d", cfg.N, cfg.MaxPerEntity)}
+	}
+	for name, r := range map[string]*float64{"-dup-rate": &cfg.DupRate, "-corruption": &cfg.Corruption, "-company-rate": &cfg.CompanyRate} {
+		if *r < 0 {
+			return usageError{fmt.Errorf("%s: want 0 or more, got %g", name, *r)}
+		}
 		if *r == 0 {
 			*r = synth.None
 		}

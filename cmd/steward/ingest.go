@@ -26,7 +26,7 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward ingest [flags] FILE... (FILE '-' or none: stdin)\n\nReads JSONL or CSV records through Normalize → Identify → Resolve into the warehouse.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	files := fs.Args()
@@ -91,7 +91,7 @@ func printSummary(e *env, s service.IngestSummary, db string) {
 	rate := float64(s.Read) / s.Duration.Seconds()
 	fmt.Fprintf(w, "time:                   %s (%.0f records/s)\nwarehouse:              %s\n", s.Duration.Round(time.Millisecond), rate, db)
 	if s.DeadLettered > 0 {
-		fmt.Fprintf(w, "dead letters: see `steward stats --dead-letters`\n")
+		fmt.Fprintf(w, "dead letters: see `steward stats -dead-letters 20`\n")
 	}
 	for _, a := range s.Advice {
 		fmt.Fprintf(w, "advice: %s\n", a)

@@ -17,7 +17,7 @@ func runLink(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward link [flags] A B\n\nLinks the records of file A with those of file B (only pairs across the files are compared).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {

@@ -107,7 +107,9 @@ func run(ctx context.Context, args []string, e *env) int {
 		}
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(e.stderr, "steward %s: %v\n", args[0], err)
+			if _, shown := ue.error.(flagError); !shown {
+				fmt.Fprintf(e.stderr, "steward %s: %v\n", args[0], err)
+			}
 			return 2
 		}
 		fmt.Fprintf(e.stderr, "steward %s: %v\n", args[0], err)
@@ -117,6 +119,19 @@ func run(ctx context.Context, args []string, e *env) int {
 }
 
 type usageError struct{ error }
+
+// flagError is a bad flag, which the flag package has reported already with the usage.
+type flagError struct{ error }
+
+// parseFlags parses a command's flags (interleaved with its arguments): a bad flag is a
+// usage error, exit 2, printed once.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(interleaved(fs, args))
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return usageError{flagError{err}}
+	}
+	return err
+}
 
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "steward: CRM data quality — normalize, deduplicate, enrich contact records.")

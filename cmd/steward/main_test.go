@@ -246,3 +246,46 @@ func TestReviewCommand(t *testing.T) {
 		t.Errorf("bad -kind: exit %d, want 2", code)
 	}
 }
+
+// TestCLIDefaultsAndBadValues (defects found by a review): the read-only commands find
+// the default warehouse (steward.db) without -db; a bad flag exits 2 and is reported
+// once; negative or unknown values are usage errors naming the flag, before any work.
+func TestCLIDefaultsAndBadValues(t *testing.T) {
+	dir := t.TempDir()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	if code, _, errs := steward(t, "", "ingest", "-q", filepath.Join(wd, "../../testdata/contacts.jsonl")); code != 0 {
+		t.Fatalf("ingest into the default warehouse: %d %s", code, errs)
+	}
+	for _, cmd := range [][]string{{"stats"}, {"export", "-o", filepath.Join(dir, "out.jsonl")}, {"review"}} {
+		if code, _, errs := steward(t, "", cmd...); code != 0 {
+			t.Errorf("%s without -db after an ingest without -db: exit %d: %s", cmd[0], code, errs)
+		}
+	}
+	code, _, errs := steward(t, "", "stats", "-bogus")
+	if code != 2 || strings.Count(errs, "flag provided but not defined") != 1 {
+		t.Errorf("a bad flag: exit %d, stderr %q (want 2, reported once)", code, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"dedupe", "-truth", "entity_id", "-top", "-3", filepath.Join(wd, "../../testdata/contacts.jsonl")}, "-top"},
+		{[]string{"dedupe", "-memory-limit", "-5", filepath.Join(wd, "../../testdata/contacts.jsonl")}, "-memory-limit"},
+		{[]string{"stats", "-dead-letters", "-1"}, "-dead-letters"},
+		{[]string{"review", "-status", "bogus"}, "-status"},
+		{[]string{"registry", "import", "-batch", "-1", "x.csv"}, "-batch"},
+		{[]string{"gen", "-n", "0"}, "-n"},
+		{[]string{"gen", "-corruption", "-0.5"}, "-corruption"},
+	} {
+		if code, _, errs := steward(t, "", c.args...); code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q (want 2 naming %s)", c.args, code, errs, c.want)
+		}
+	}
+}

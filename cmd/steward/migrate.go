@@ -14,7 +14,7 @@ func runMigrate(ctx context.Context, args []string, e *env) error {
 	fs.SetOutput(e.stderr)
 	var cf configFlags
 	cf.register(fs)
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := cf.load(e)

@@ -21,7 +21,7 @@ func runNormalize(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward normalize [flags] [FILE|-]\n\nPrints each record normalized as JSONL, with every field's status and issue codes; records that\nwould be dead-lettered are printed with their error. Nothing is written to the warehouse.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {

@@ -32,11 +32,14 @@ func runRegistryImport(ctx context.Context, args []string, e *env) error {
 	force := fs.Bool("force", false, "import again a file imported completely before")
 	quiet := fs.Bool("q", false, "no progress")
 	asJSON := fs.Bool("json", false, "print the summaries as JSON")
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{errors.New("no file")}
+	}
+	if *batch <= 0 {
+		return usageError{fmt.Errorf("-batch: want a positive number of rows, got %d", *batch)}
 	}
 	m, err := registry.ParseMap(*mapSpec)
 	if err != nil {

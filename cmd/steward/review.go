@@ -27,13 +27,18 @@ func runReview(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward review [flags]\n\nLists the review queue (read-only).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch *kind {
 	case "", warehouse.ReviewPair, warehouse.ReviewMerge, warehouse.ReviewCompany:
 	default:
 		return usageError{fmt.Errorf("-kind: want pair, merge or company, got %q", *kind)}
+	}
+	switch *status {
+	case "", warehouse.ReviewOpen, "merged", "rejected", "deferred", "superseded":
+	default:
+		return usageError{fmt.Errorf("-status: want open, merged, rejected, deferred, superseded or '' (all), got %q", *status)}
 	}
 	if *limit <= 0 {
 		return usageError{fmt.Errorf("-limit: want a positive number, got %d", *limit)}

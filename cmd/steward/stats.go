@@ -17,8 +17,11 @@ func runStats(ctx context.Context, args []string, e *env) error {
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print as JSON")
 	dead := fs.Int("dead-letters", 0, "also list the N most recent dead letters")
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *dead < 0 {
+		return usageError{fmt.Errorf("-dead-letters: want 0 or more, got %d", *dead)}
 	}
 	svc, err := openExisting(ctx, e, &cf)
 	if err != nil {

@@ -27,7 +27,7 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward train [flags] FILE...\n       steward train -warehouse [flags]\n\nEstimates the match model without labels (u from random pairs, m and the prior by EM on the\nblocked pairs, term frequencies) and writes it as model.yaml into the rules directory.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleaved(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
