@@ -125,7 +125,17 @@ func (im *Importer) Import(ctx context.Context, path, format string) (_ Summary,
 	flush := func(done bool) error {
 		cp.Offset, cp.Line, cp.Done = rd.Offset(), rd.Line(), done
 		// Keys in order touch each primary-key page once per batch.
-		slices.SortFunc(buf, func(a, b warehouse.Company) int { return strings.Compare(a.Key, b.Key) })
+		// A key given twice: the file's last row wins (a stable sort keeps the file's
+		// order among equal keys), and the rows counted are the companies written.
+		slices.SortStableFunc(buf, func(a, b warehouse.Company) int { return strings.Compare(a.Key, b.Key) })
+		kept := buf[:0]
+		for i := range buf {
+			if i+1 < len(buf) && buf[i+1].Key == buf[i].Key {
+				continue
+			}
+			kept = append(kept, buf[i])
+		}
+		buf = kept
 		cp.Rows += int64(len(buf))
 		if err := im.Registry.UpsertCompanies(ctx, buf, cp); err != nil {
 			cp.Rows -= int64(len(buf))

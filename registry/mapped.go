@@ -69,6 +69,11 @@ func (o Options) mapped(header []string) (rowFunc, error) {
 		if c.SIRET != "" && c.SIREN == "" {
 			c.SIREN = c.SIRET[:9]
 		}
+		if c.SIRET != "" && c.SIREN != c.SIRET[:9] {
+			// An establishment belongs to the company its SIRET begins with (the
+			// sirene format checks the same).
+			return warehouse.Company{}, "siren " + c.SIREN + " is not the siret's first nine digits"
+		}
 		switch {
 		case c.Key != "":
 		case c.SIRET != "":

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -40,6 +41,14 @@ type Format func(header []string) (rowFunc, error)
 // continues there, at line.
 func newReader(r io.Reader, f Format, seek func(int64) (io.Reader, error), resume, line int64) (*Reader, int64, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
+	// A UTF-8 byte order mark (Excel's "CSV UTF-8") is skipped before the CSV reader
+	// sees it: before a quoted header it made the header a parse error. Offsets stay
+	// the file's.
+	var bom int64
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+		bom = 3
+	}
 	hr := csv.NewReader(br)
 	hr.ReuseRecord = true
 	header, err := hr.Read()
@@ -58,8 +67,8 @@ func newReader(r io.Reader, f Format, seek func(int64) (io.Reader, error), resum
 	if err != nil {
 		return nil, 0, err
 	}
-	headerEnd := hr.InputOffset()
-	rd := &Reader{cr: hr, parse: parse, line: 1, offset: headerEnd}
+	headerEnd := bom + hr.InputOffset()
+	rd := &Reader{cr: hr, parse: parse, line: 1, offset: headerEnd, base: bom}
 	if resume > headerEnd {
 		in, err := seek(resume)
 		if err != nil {
