@@ -65,13 +65,25 @@ func (a *Attacher) find(ctx context.Context, n *contact.Normalized) (*found, err
 	if n.Address.Postcode.Usable() {
 		postcode = n.Address.Postcode.Value
 	}
+	// A SIRET that does not begin with the record's SIREN names another company than
+	// it (normalization flags siret.siren_mismatch): neither is a fact to attach by, as
+	// the record would then hold two companies' identifiers. What the registry finds
+	// by them is at most a suggestion, which a steward decides (a company review).
+	conflict := c.SIRET.Usable() && c.SIREN.Usable() && c.SIRET.Value[:9] != c.SIREN.Value
+	byID := func(conf float64, why string) (float64, string) {
+		if conflict {
+			return min(conf, a.SuggestConfidence), why + "; but the record's siren " + c.SIREN.Value + " and siret " + c.SIRET.Value + " name two companies"
+		}
+		return conf, why
+	}
 	if c.SIRET.Usable() {
 		e, ok, err := a.Dir.BySIRET(ctx, c.SIRET.Value)
 		if err != nil {
 			return nil, fmt.Errorf("registry siret: %w", err)
 		}
 		if ok {
-			return &found{e: e, by: "siret", conf: 1, why: "siret " + e.SIRET + " found in the registry"}, nil
+			conf, why := byID(1, "siret "+e.SIRET+" found in the registry")
+			return &found{e: e, by: "siret", conf: conf, why: why}, nil
 		}
 	}
 	if c.SIREN.Usable() {
@@ -81,7 +93,8 @@ func (a *Attacher) find(ctx context.Context, n *contact.Normalized) (*found, err
 		}
 		if len(es) > 0 {
 			e, how := pickSite(es, postcode)
-			return &found{e: e, by: "siren", conf: 0.98, why: "siren " + e.SIREN + " found in the registry, " + how}, nil
+			conf, why := byID(0.98, "siren "+e.SIREN+" found in the registry, "+how)
+			return &found{e: e, by: "siren", conf: conf, why: why}, nil
 		}
 	}
 	if c.LEI.Usable() {

@@ -2,6 +2,7 @@ package company
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
@@ -88,5 +89,32 @@ func TestAttachLearnsDomains(t *testing.T) {
 	}
 	if second.Company.AttachedBy != "domain" || second.Company.SIREN.Value != "404833048" {
 		t.Fatalf("got %+v", second.Company)
+	}
+}
+
+// TestConflictingSIRENAndSIRETOnlySuggested: a record whose SIRET does not begin with its
+// SIREN names two companies; what the registry finds by its SIRET is a suggestion for a
+// steward, not a fact (it was attached at confidence 1, the record then holding one
+// company's SIREN beside the other's SIRET and VAT; found by a review).
+func TestConflictingSIRENAndSIRETOnlySuggested(t *testing.T) {
+	dir := NewMemDirectory()
+	dir.Add(Entry{Key: "73282932000074", SIRET: "73282932000074", SIREN: "732829320", VAT: FrenchVAT("732829320"),
+		Name: "ACME", NameKey: "acme", Country: "FR", HeadOffice: true})
+	dir.Add(Entry{Key: "55210055400013", SIRET: "55210055400013", SIREN: "552100554", VAT: FrenchVAT("552100554"),
+		Name: "OTHER", NameKey: "other", Country: "FR", HeadOffice: true})
+	n := &contact.Normalized{}
+	n.Company.SIREN = SIREN("552100554")
+	n.Company.SIRET = SIRET("73282932000074")
+	n.Company.SIRET.Issues = []string{"siret.siren_mismatch"} // as normalize.Company leaves it
+	a := &Attacher{Dir: dir, AttachConfidence: 0.9, SuggestConfidence: 0.6, MaxCandidates: 10}
+	if err := a.Attach(context.Background(), n); err != nil {
+		t.Fatal(err)
+	}
+	c := n.Company
+	if c.RegistryKey != "" || c.VAT.Usable() {
+		t.Errorf("attached %s by %s (confidence %.2f): SIREN %s, SIRET %s, VAT %s", c.RegistryKey, c.AttachedBy, c.Confidence, c.SIREN.Value, c.SIRET.Value, c.VAT.Value)
+	}
+	if c.Suggested == nil || c.Suggested.RegistryKey != "73282932000074" || !strings.Contains(c.Suggested.Explanation, "name two companies") {
+		t.Errorf("suggestion %+v, want the SIRET's company, saying why it is not attached", c.Suggested)
 	}
 }
