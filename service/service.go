@@ -116,6 +116,12 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 // commands that work on files only).
 func Build(cfg Config) (*Service, error) {
 	cfg.setDefaults()
+	// Validated here too: normalize, produce and the batch commands build a service
+	// without opening a warehouse, and a bad setting (kafka.stages: bogus,
+	// kafka.partitions: -3) must not pass there either.
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	r, err := LoadRules(cfg.RulesDir)
 	if err != nil {
 		return nil, err

@@ -289,3 +289,17 @@ func TestCLIDefaultsAndBadValues(t *testing.T) {
 		}
 	}
 }
+
+// TestBadConfigRefusedWithoutWarehouse: commands that build a service without opening a
+// warehouse (normalize here) refuse an invalid steward.yaml as the others do (it was
+// accepted; found by a review).
+func TestBadConfigRefusedWithoutWarehouse(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "steward.yaml")
+	if err := os.WriteFile(cfg, []byte("kafka:\n  stages: bogus\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := steward(t, `{"source":"a","source_id":"1","given_name":"Ann"}`+"\n", "normalize", "-config", cfg, "-")
+	if code == 0 || !strings.Contains(errs, "stages") {
+		t.Errorf("normalize with kafka.stages: bogus: exit %d, stderr %q", code, errs)
+	}
+}
