@@ -117,16 +117,8 @@ func (m *Mapping) Fields(header []string) []string {
 	return out
 }
 
-// multiValued are the fields FromRow appends each mapped column to; knownField every
-// field it sets (the others go to attributes).
-var (
-	multiValued = map[string]bool{"email": true, "phone": true, "address.line": true}
-	knownField  = map[string]bool{"source": true, "source_id": true, "updated_at": true, "op": true, "kind": true,
-		"civility": true, "given_name": true, "family_name": true, "full_name": true, "job_title": true, "birth_date": true,
-		"email": true, "phone": true, "address.line": true, "address.postcode": true, "address.city": true,
-		"address.region": true, "address.country": true, "company.name": true, "company.siren": true,
-		"company.siret": true, "company.vat": true, "company.lei": true, "company.duns": true, "company.website": true}
-)
+// multiValued are the fields FromRow appends each mapped column to.
+var multiValued = map[string]bool{"email": true, "phone": true, "address.line": true}
 
 // FromRow builds and validates a record from one CSV row, given the fields of Fields.
 // Errors are *FieldError naming the column.
@@ -158,7 +150,9 @@ func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*
 		if strings.TrimSpace(v) == "" || f == "-" {
 			continue
 		}
-		if knownField[f] && !multiValued[f] {
+		// Fields resolves every column to a record field (mappingFields) or to
+		// "attributes.NAME"; the record's fields other than the lists are single-valued.
+		if !strings.HasPrefix(f, "attributes.") && !multiValued[f] {
 			if prev, ok := first[f]; ok {
 				if prev != v {
 					keep(i, header[i], v)

@@ -147,15 +147,15 @@ func (r *Reader) Next() (Item, error) {
 func (r *Reader) pos(line int) string { return fmt.Sprintf("%s:%d", r.name, line) }
 
 // rawFrom returns the raw bytes from the last offset given up to off (an offset of the
-// CSV reader's input), and forgets them.
+// CSV reader's input), and forgets them. The slice is valid until the next read: a
+// caller that keeps it clones it (only a failed row's are kept).
 func (r *Reader) rawFrom(off int64) []byte {
 	n := int(off - r.rawAt)
 	if n < 0 || n > r.raw.Len() {
 		n = r.raw.Len()
 	}
-	b := bytes.Clone(r.raw.Next(n))
 	r.rawAt += int64(n)
-	return b
+	return r.raw.Next(n)
 }
 
 func (r *Reader) nextLine() (Item, error) {
@@ -232,9 +232,6 @@ func (r *Reader) nextCSV() (Item, error) {
 		if err != nil {
 			return Item{}, fmt.Errorf("%s: CSV header: %w", r.name, err)
 		}
-		if len(h) > 0 {
-			h[0] = strings.TrimPrefix(h[0], "\ufeff")
-		}
 		r.header = h
 		r.fields = r.opts.Mapping.Fields(h)
 		r.rawFrom(r.cr.InputOffset())
@@ -251,7 +248,7 @@ func (r *Reader) nextCSV() (Item, error) {
 		if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
 			// No field position is recorded for a row that failed to parse: the
 			// position is the line the row starts on.
-			return Item{Payload: bytes.TrimRight(rowBytes, "\r\n"), Position: r.pos(pe.StartLine),
+			return Item{Payload: bytes.Clone(bytes.TrimRight(rowBytes, "\r\n")), Position: r.pos(pe.StartLine),
 				Err: contact.Invalid("", "CSV: %v", pe.Err)}, nil
 		}
 		if !errors.As(err, &pe) {

@@ -56,9 +56,6 @@ func newReader(r io.Reader, f Format, seek func(int64) (io.Reader, error), resum
 		return nil, 0, fmt.Errorf("read header: %w", err)
 	}
 	header = append([]string(nil), header...)
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
 	hr.Comma = ','
 	if len(header) == 1 && strings.Contains(header[0], ";") {
 		return nil, 0, errors.New("the header has one column holding ';': semicolon-separated files are not supported yet")

@@ -35,12 +35,15 @@ func runGen(ctx context.Context, args []string, e *env) error {
 	if cfg.N <= 0 || cfg.MaxPerEntity <= 0 {
 		return usageError{fmt.Errorf("-n and -max-per-entity: want positive numbers, got %d and %d", cfg.N, cfg.MaxPerEntity)}
 	}
-	for name, r := range map[string]*float64{"-dup-rate": &cfg.DupRate, "-corruption": &cfg.Corruption, "-company-rate": &cfg.CompanyRate} {
-		if *r < 0 {
-			return usageError{fmt.Errorf("%s: want 0 or more, got %g", name, *r)}
+	for _, f := range []struct {
+		name string
+		r    *float64
+	}{{"-dup-rate", &cfg.DupRate}, {"-corruption", &cfg.Corruption}, {"-company-rate", &cfg.CompanyRate}} {
+		if *f.r < 0 {
+			return usageError{fmt.Errorf("%s: want 0 or more, got %g", f.name, *f.r)}
 		}
-		if *r == 0 {
-			*r = synth.None
+		if *f.r == 0 {
+			*f.r = synth.None
 		}
 	}
 	cfg.Countries = strings.Split(*countries, ",")
