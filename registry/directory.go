@@ -159,12 +159,21 @@ func entries(cs []warehouse.Company) []company.Entry {
 	return out
 }
 
+// BySIRET is the entry keyed by siret, when it is an establishment of that SIRET (a
+// mapped CSV's key may be any text).
 func (d directory) BySIRET(ctx context.Context, siret string) (company.Entry, bool, error) {
+	e, ok, err := d.ByKey(ctx, siret)
+	return e, ok && e.SIRET == siret, err
+}
+
+// ByKey reads the entry of a registry key (the companies table's siret column holds
+// the keys).
+func (d directory) ByKey(ctx context.Context, key string) (company.Entry, bool, error) {
 	if some, err := d.holds(ctx); err != nil || !some {
 		return company.Entry{}, false, err
 	}
-	es, ok, err := d.cache.get(ctx, "siret\x00"+siret, func() ([]company.Entry, bool, error) {
-		c, ok, err := d.reg.CompanyBySIRET(ctx, siret)
+	es, ok, err := d.cache.get(ctx, "key\x00"+key, func() ([]company.Entry, bool, error) {
+		c, ok, err := d.reg.CompanyBySIRET(ctx, key)
 		return []company.Entry{company.Entry(c)}, ok, err
 	})
 	if err != nil || !ok {

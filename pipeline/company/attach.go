@@ -42,6 +42,7 @@ func (a *Attacher) Attach(ctx context.Context, n *contact.Normalized) error {
 		return err
 	}
 	c := &n.Company
+	a.ownSIREN(c, f)
 	switch {
 	case f.conf >= a.AttachConfidence:
 		apply(c, f)
@@ -107,26 +108,65 @@ func (a *Attacher) find(ctx context.Context, n *contact.Normalized) (*found, err
 			return &found{e: e, by: "lei", conf: 0.98, why: "lei " + c.LEI.Value + " found in the registry, " + how}, nil
 		}
 	}
+	// A domain whose owner's name disagrees or that other companies use too gives at
+	// most a suggestion: the name may still attach the record, to the company it names
+	// (a subsidiary writing from its group's domain).
+	var weak *found
 	if c.Domain != "" {
 		f, err := a.byDomain(ctx, n, postcode)
-		if err != nil || f != nil {
-			return f, err
+		if err != nil {
+			return nil, err
 		}
+		if f != nil && (f.conf >= a.AttachConfidence || c.NameKey == "") {
+			return f, nil
+		}
+		weak = f
 	}
 	if c.NameKey != "" {
 		f, err := a.byName(ctx, n, postcode)
-		if err != nil || f != nil && f.conf >= a.AttachConfidence || c.Domain == "" {
-			return f, err
+		if err != nil {
+			return nil, err
 		}
-		if g, err := a.byDomainName(ctx, n, postcode); err != nil || g != nil && (f == nil || g.conf > f.conf) {
-			return g, err
+		if (f == nil || f.conf < a.AttachConfidence) && c.Domain != "" {
+			g, err := a.byDomainName(ctx, n, postcode)
+			if err != nil {
+				return nil, err
+			}
+			if g != nil && (f == nil || g.conf > f.conf) {
+				f = g
+			}
+		}
+		if weak != nil && (f == nil || weak.conf >= f.conf) {
+			return weak, nil
 		}
 		return f, nil
+	}
+	if weak != nil {
+		return weak, nil
 	}
 	if c.Domain != "" {
 		return a.byDomainName(ctx, n, postcode)
 	}
 	return nil, nil
+}
+
+// ownSIREN caps f, found by LEI, domain or name, at a suggestion when the record's own
+// SIREN (or its SIRET's first nine digits) names another company than f's: attached as
+// fact, the record would hold two companies' identifiers (its SIREN beside the other's
+// SIRET and VAT number).
+func (a *Attacher) ownSIREN(c *contact.NormCompany, f *found) {
+	own := ""
+	switch {
+	case c.SIREN.Usable():
+		own = c.SIREN.Value
+	case c.SIRET.Usable() && len(c.SIRET.Value) >= 9:
+		own = c.SIRET.Value[:9]
+	}
+	if own == "" || f.e.SIREN == "" || f.e.SIREN == own || f.by == "siret" || f.by == "siren" {
+		return
+	}
+	f.conf = min(f.conf, a.SuggestConfidence)
+	f.why += "; but the record's own siren " + own + " names another company"
 }
 
 // pickSite chooses among a company's establishments: the open one at the contact's

@@ -30,19 +30,20 @@ func (a *Attacher) byDomain(ctx context.Context, n *contact.Normalized, postcode
 	if best == "" {
 		return nil, nil
 	}
-	es, err := a.Dir.BySIREN(ctx, best)
-	if err != nil {
-		return nil, fmt.Errorf("registry siren: %w", err)
-	}
-	if len(es) == 0 {
-		return nil, nil
+	es, err := a.owned(ctx, best)
+	if err != nil || len(es) == 0 {
+		return nil, err
 	}
 	e, how := pickSite(es, postcode)
 	conf := 0.9
 	if votes >= 2 {
 		conf = 0.95
 	}
-	why := fmt.Sprintf("domain %s seen %d times with siren %s, %s", c.Domain, votes, best, how)
+	owner := "siren " + best
+	if len(es) == 1 && es[0].SIREN != best {
+		owner = "registry entry " + best
+	}
+	why := fmt.Sprintf("domain %s seen %d times with %s, %s", c.Domain, votes, owner, how)
 	if votes < total {
 		conf = 0.7
 		why += fmt.Sprintf("; contested: %d of %d votes", votes, total)
@@ -54,6 +55,26 @@ func (a *Attacher) byDomain(ctx context.Context, n *contact.Normalized, postcode
 		}
 	}
 	return &found{e: e, by: "domain", conf: conf, why: why}, nil
+}
+
+// owned returns the entries of a domain owner: a SIREN's establishments, or the entry of
+// a registry key (an owner without a SIREN: a GLEIF entity, a mapped CSV's row).
+func (a *Attacher) owned(ctx context.Context, owner string) ([]Entry, error) {
+	if len(owner) == 9 && strings.Trim(owner, "0123456789") == "" {
+		es, err := a.Dir.BySIREN(ctx, owner)
+		if err != nil {
+			return nil, fmt.Errorf("registry siren: %w", err)
+		}
+		return es, nil
+	}
+	e, ok, err := a.Dir.ByKey(ctx, owner)
+	if err != nil || !ok {
+		if err != nil {
+			err = fmt.Errorf("registry key: %w", err)
+		}
+		return nil, err
+	}
+	return []Entry{e}, nil
 }
 
 // scored is one registry company (by owner) scored against the record's name.
@@ -121,15 +142,7 @@ func (a *Attacher) byNameKey(ctx context.Context, n *contact.Normalized, nameKey
 	for _, s := range best {
 		ranked = append(ranked, s)
 	}
-	slices.SortFunc(ranked, func(x, y scored) int {
-		switch {
-		case better(x, y):
-			return -1
-		case better(y, x):
-			return 1
-		}
-		return strings.Compare(x.e.Key, y.e.Key)
-	})
+	rankScored(ranked)
 	top := ranked[0]
 	conf := 0.75 // a close fuzzy name
 	switch {
@@ -171,6 +184,8 @@ func recordCountry(n *contact.Normalized) string {
 	if v := n.Company.VAT.Value; n.Company.VAT.Usable() && len(v) > 2 {
 		if cc := v[:2]; cc == "EL" { // Greece's VAT prefix
 			return "GR"
+		} else if cc == "XI" { // Northern Ireland's VAT prefix; the country is GB
+			return "GB"
 		} else if cc >= "AA" && cc <= "ZZ" {
 			return cc
 		}
@@ -181,19 +196,62 @@ func recordCountry(n *contact.Normalized) string {
 	return ""
 }
 
-// better orders scored candidates: place agreement first when names are close, then
-// similarity.
+// better orders two scored candidates of one owner: place agreement first when names
+// are close, then similarity.
 func better(x, y scored) bool {
 	if x.sim-y.sim > 0.03 || y.sim-x.sim > 0.03 {
 		return x.sim > y.sim
 	}
-	if rank(x.place) != rank(y.place) {
-		return rank(x.place) > rank(y.place)
+	return compareScored(x, y) < 0
+}
+
+// compareScored orders candidates by place, similarity, head office and key.
+func compareScored(x, y scored) int {
+	switch {
+	case rank(x.place) != rank(y.place):
+		return rank(y.place) - rank(x.place)
+	case x.sim != y.sim:
+		if x.sim > y.sim {
+			return -1
+		}
+		return 1
+	case x.e.HeadOffice != y.e.HeadOffice:
+		if x.e.HeadOffice {
+			return -1
+		}
+		return 1
 	}
-	if x.sim != y.sim {
-		return x.sim > y.sim
+	return strings.Compare(x.e.Key, y.e.Key)
+}
+
+// rankScored sorts the owners' candidates best first: the contenders (a name within 0.03
+// of the closest one), place agreement first among them, then the others by similarity.
+// better alone is no order (A may beat C on the name, C beat B on the place and B beat
+// A on the place), and sorting by it gave the same record other answers as a map's
+// order changed.
+func rankScored(ranked []scored) {
+	top := 0.0
+	for _, s := range ranked {
+		top = max(top, s.sim)
 	}
-	return x.e.HeadOffice && !y.e.HeadOffice
+	contender := func(s scored) bool { return s.sim >= top-0.03 }
+	slices.SortFunc(ranked, func(x, y scored) int {
+		switch cx, cy := contender(x), contender(y); {
+		case cx != cy:
+			if cx {
+				return -1
+			}
+			return 1
+		case cx:
+			return compareScored(x, y)
+		case x.sim != y.sim:
+			if x.sim > y.sim {
+				return -1
+			}
+			return 1
+		}
+		return compareScored(x, y)
+	})
 }
 
 func rank(place string) int {

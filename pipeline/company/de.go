@@ -56,9 +56,18 @@ func Handelsregister(raw string) (f contact.Field, court string) {
 	if m[6] >= 0 && s[m[6]:m[7]] != "AG" {
 		value, end = value+" "+s[m[6]:m[7]], m[7]
 	}
-	court = hrCourt(s[:m[2]], true)
+	// A segment naming a court ("Amtsgericht Stuttgart") wins, before the number or
+	// after it; else the nearest segment before it, then after it ("München HRB 1234").
+	before, after := s[:m[2]], s[end:]
+	court = hrCourt(before, true, true)
 	if court == "" {
-		court = hrCourt(s[end:], false)
+		court = hrCourt(after, false, true)
+	}
+	if court == "" {
+		court = hrCourt(before, true, false)
+	}
+	if court == "" {
+		court = hrCourt(after, false, false)
 	}
 	f = contact.Field{Value: value, Status: contact.StatusCorrected}
 	if s[m[2]:end] == value {
@@ -70,18 +79,42 @@ func Handelsregister(raw string) (f contact.Field, court string) {
 // hrCourt extracts a court name from the text before (last) or after a register number:
 // the comma- or semicolon-separated segment nearest to the number that holds more than
 // noise words, so that "Sitz: Berlin, Amtsgericht Charlottenburg HRB 12345 B, USt-IdNr.
-// DE…" gives "Charlottenburg".
-func hrCourt(s string, last bool) string {
+// DE…" gives "Charlottenburg". named: only a segment that names a court, its first
+// words noise with a court among them ("Amtsgericht", "AG", "Registergericht": not
+// "Siemens AG").
+func hrCourt(s string, last, named bool) string {
 	segs := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' })
 	if last {
 		slices.Reverse(segs)
 	}
 	for _, seg := range segs {
+		if named && !hrNamesCourt(seg) {
+			continue
+		}
 		if c := hrCourtSegment(seg); c != "" {
 			return c
 		}
 	}
 	return ""
+}
+
+// hrCourtWords name a register court.
+var hrCourtWords = map[string]bool{"amtsgericht": true, "amtsgerichts": true, "ag": true, "registergericht": true}
+
+// hrNamesCourt reports whether a segment begins with noise words, a court word among
+// them ("Handelsregister des Amtsgerichts Köln").
+func hrNamesCourt(seg string) bool {
+	for _, t := range strings.FieldsFunc(seg, func(r rune) bool { return unicode.IsSpace(r) || r == ':' }) {
+		t = strings.ToLower(strings.Trim(t, ".()-–"))
+		switch {
+		case t == "":
+		case hrCourtWords[t]:
+			return true
+		case !hrNoise[t]:
+			return false
+		}
+	}
+	return false
 }
 
 // hrCourtSegment strips the noise words at both ends of one segment.

@@ -32,6 +32,8 @@ type Directory interface {
 	// BySIREN returns the establishments of a SIREN (at most a few hundred, head office
 	// first).
 	BySIREN(ctx context.Context, siren string) ([]Entry, error)
+	// ByKey returns the entry with that registry key (Entry.Key).
+	ByKey(ctx context.Context, key string) (e Entry, ok bool, err error)
 	// ByLEI returns the entries carrying that LEI.
 	ByLEI(ctx context.Context, lei string) ([]Entry, error)
 	// DomainOwners returns, for a web/e-mail domain, the SIRENs (or registry keys for

@@ -74,6 +74,14 @@ func (m *MemDirectory) BySIRET(_ context.Context, siret string) (Entry, bool, er
 	return e, ok && e.SIRET == siret, nil
 }
 
+// ByKey implements Directory.
+func (m *MemDirectory) ByKey(_ context.Context, key string) (Entry, bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	e, ok := m.byKey[key]
+	return e, ok, nil
+}
+
 // BySIREN implements Directory.
 func (m *MemDirectory) BySIREN(_ context.Context, siren string) ([]Entry, error) {
 	m.mu.RLock()

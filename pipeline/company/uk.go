@@ -12,13 +12,16 @@ import (
 // Scotland, Northern Ireland), LP/SL/NL limited partnerships, FC/SF/NF overseas
 // companies, AC/SA/NA assurance companies, ZC/SZ/NZ unregistered companies,
 // GE/GS/GN EEIGs, SE/ES/EN European companies, CE/CS charitable incorporated
-// organisations, SG Scottish qualifying partnerships, RS registered societies, and FE,
-// which the register uses too.
+// organisations, SG Scottish qualifying partnerships, RS registered societies, BR UK
+// establishments of overseas companies, OE overseas entities, RC Royal Charter
+// companies, IC investment companies with variable capital, and FE, which the register
+// uses too.
 var chPrefixes = map[string]bool{
 	"SC": true, "NI": true, "OC": true, "SO": true, "NC": true, "LP": true, "SL": true,
 	"NL": true, "FC": true, "SF": true, "NF": true, "AC": true, "SA": true, "NA": true,
 	"ZC": true, "SZ": true, "NZ": true, "GE": true, "GS": true, "GN": true, "SE": true,
 	"ES": true, "EN": true, "CE": true, "CS": true, "SG": true, "FE": true, "RS": true,
+	"BR": true, "OE": true, "RC": true, "IC": true,
 }
 
 // CompaniesHouse validates a UK company registration number: 8 characters, either 8

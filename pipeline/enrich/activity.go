@@ -2,6 +2,7 @@ package enrich
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -146,6 +147,9 @@ func attrNumber(v any) (float64, bool) {
 		return float64(x), true
 	case int64:
 		return float64(x), true
+	case json.Number: // contact.Decode keeps JSON numbers of attributes as written
+		f, err := x.Float64()
+		return f, err == nil
 	case string:
 		f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(x), ",", "."), 64)
 		return f, err == nil

@@ -28,13 +28,18 @@ func (g Geo) Process(_ context.Context, r *contact.Record) error {
 	}
 	e := enrichment(r)
 	e.Country = a.Country.Value
-	if a.Country.Value == "FR" && a.Postcode.Usable() {
+	if frenchPostcodes[a.Country.Value] && a.Postcode.Usable() {
 		if d := Departement(a.Postcode.Value); d != "" {
 			e.Departement, e.Region = d, g.regions[d]
 		}
 	}
 	return nil
 }
+
+// frenchPostcodes are France and its overseas départements with their own country
+// codes (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte), whose postcodes are
+// French.
+var frenchPostcodes = map[string]bool{"FR": true, "GP": true, "MQ": true, "GF": true, "RE": true, "YT": true}
 
 // Departement returns the French département of a 5-digit postcode: the first two
 // digits, three overseas (971–976), 2A/2B for Corsica (200xx–201xx / 202xx–206xx);
@@ -55,8 +60,11 @@ func Departement(pc string) string {
 		}
 		return "2B"
 	case pc[:2] == "97":
-		return pc[:3]
-	case pc[:2] == "00":
+		if d := pc[:3]; d != "975" && d <= "976" { // 975, 977, 978: collectivités
+			return d
+		}
+		return ""
+	case pc[:2] == "00", pc[:2] == "98": // 98xxx: Monaco and the overseas collectivités
 		return ""
 	}
 	return pc[:2]
