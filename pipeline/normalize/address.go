@@ -174,7 +174,9 @@ func (n *Normalizer) splitPostcodeCity(s, cc string) (pc, city string, ok bool) 
 			(len(t) == 1 || strings.Contains(f.Value, " "))
 	}
 	for k := 2; k >= 1; k-- {
-		if len(toks) > k && valid(toks[:k]) && hasLetter(strings.Join(toks[k:], "")) {
+		// A US ZIP code follows the city: a number opening a US line is a house number
+		// ("15234 Ventura Blvd").
+		if cc != "US" && len(toks) > k && valid(toks[:k]) && hasLetter(strings.Join(toks[k:], "")) {
 			return strings.Join(toks[:k], " "), joinCity(toks[k:]), true
 		}
 		if len(toks) > k && valid(toks[len(toks)-k:]) && hasLetter(strings.Join(toks[:len(toks)-k], "")) {

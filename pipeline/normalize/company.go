@@ -70,7 +70,7 @@ func (n *Normalizer) stripLegalForms(key, cc string) string {
 	toks := strings.Fields(key)
 	for changed := true; changed && len(toks) > 1; {
 		changed = false
-		for k := min(4, len(toks)-1); k >= 1; k-- {
+		for k := min(n.legalWords, len(toks)-1); k >= 1; k-- {
 			if _, ok := forms[strings.Join(toks[len(toks)-k:], " ")]; ok {
 				toks, changed = toks[:len(toks)-k], true
 				break

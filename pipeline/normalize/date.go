@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,11 @@ func (n *Normalizer) DateIn(raw, country string) contact.Field {
 		return invalid(raw, "date.placeholder")
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.After(now) && slices.Contains(issues, "date.two_digit_year") {
+		// "12/12/26" read on 2026-11-20: the last hundred years end today.
+		y -= 100
+		t = time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	}
 	switch {
 	case m < 1 || m > 12 || d < 1 || t.Day() != d:
 		return invalid(raw, "date.impossible")
@@ -113,8 +119,9 @@ func (n *Normalizer) readDate(s string, us bool, thisYear int) (y, m, d int, iss
 	switch {
 	case len(nums) == 1 && len(nums[0]) == 8:
 		t := nums[0]
-		if y := atoi(t[:4]); y >= 1800 && y <= 2199 {
-			return y, atoi(t[4:6]), atoi(t[6:]), nil, ""
+		// YYYYMMDD when it reads as a month and day, else DDMMYYYY ("20011990").
+		if y, m, d := atoi(t[:4]), atoi(t[4:6]), atoi(t[6:]); y >= 1800 && y <= 2199 && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
+			return y, m, d, nil, ""
 		}
 		nums = []string{t[:2], t[2:4], t[4:]}
 	case len(nums) == 1 && len(nums[0]) == 5:

@@ -22,7 +22,14 @@ func (n *Normalizer) appendEmails(out []contact.Email, raw string) []contact.Ema
 	if strings.Count(raw, "@") < 2 {
 		return append(out, n.Email(raw))
 	}
-	for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
+	parts := strings.FieldsFunc(raw, func(r rune) bool { return r == ';' || r == ',' || r == '\n' })
+	for i, part := range parts {
+		// A display name cut at its comma ("Martin, Élodie <e.martin@example.fr>"): its
+		// first half goes with the address that follows.
+		if !strings.Contains(part, "@") && i+1 < len(parts) && strings.Contains(parts[i+1], "<") {
+			parts[i+1] = part + "," + parts[i+1]
+			continue
+		}
 		pieces := []string{part}
 		if strings.Count(part, "@") > 1 && !strings.Contains(part, "<") {
 			pieces = strings.Fields(part)

@@ -227,7 +227,11 @@ func withoutInitials(s string) string {
 
 // remainder returns what full holds beyond the words of part, when full holds all of them.
 func remainder(full, part string) string {
-	pk := strings.Fields(fold.Key(part))
+	// Word by word as full is cut: "Jean-Pierre" is one word of "Jean-Pierre Martin".
+	var pk []string
+	for _, w := range strings.Fields(part) {
+		pk = append(pk, fold.Key(w))
+	}
 	var rest []string
 	for _, tok := range strings.Fields(full) {
 		if len(pk) > 0 && fold.Key(tok) == pk[0] {

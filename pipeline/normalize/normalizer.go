@@ -24,6 +24,8 @@ type Normalizer struct {
 	codes map[string]bool
 	// legalAll is the union of every country's legal forms, used when the country is unknown.
 	legalAll map[string]string
+	// legalWords is the most words a folded legal form has ("s e l a r l": 6).
+	legalWords int
 	// poBoxStart holds the first bytes of the PO box labels of the tables.
 	poBoxStart [256]bool
 	// now is the clock dates are checked against ("in the future"); tests replace it.
@@ -79,6 +81,7 @@ func New(r *rules.Rules) (*Normalizer, error) {
 	for _, forms := range r.Tables.LegalForms {
 		for k, v := range forms {
 			n.legalAll[k] = v
+			n.legalWords = max(n.legalWords, len(strings.Fields(k)))
 		}
 	}
 	return n, nil

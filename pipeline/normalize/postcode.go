@@ -79,7 +79,14 @@ func formatPostcode(s, cc string) (v string, ok, padded bool) {
 	switch cc {
 	case "FR", "DE", "ES", "IT":
 		d, padded := pad(compact, 5, cc == "FR" || cc == "DE")
-		ok := fold.IsDigits(d) && len(d) == 5 && (cc == "ES" || cc == "IT" || d[:2] != "00")
+		ok := fold.IsDigits(d) && len(d) == 5
+		switch {
+		case !ok:
+		case cc == "FR", cc == "DE":
+			ok = d[:2] != "00"
+		case cc == "ES":
+			ok = d[:2] >= "01" && d[:2] <= "52" // the province
+		}
 		return d, ok, padded
 	case "US":
 		d := strings.ReplaceAll(compact, "-", "")
@@ -98,7 +105,9 @@ func formatPostcode(s, cc string) (v string, ok, padded bool) {
 	case "GB":
 		return ukPostcode(compact)
 	case "CA":
-		ok := len(compact) == 6 && isAlnumPattern(compact, "A9A9A9")
+		// Canada Post never uses D, F, I, O, Q, U, nor W and Z first.
+		ok := len(compact) == 6 && isAlnumPattern(compact, "A9A9A9") && !strings.ContainsAny(compact, "DFIOQU") &&
+			compact[0] != 'W' && compact[0] != 'Z'
 		return compact[:min(3, len(compact))] + " " + compact[min(3, len(compact)):], ok, false
 	case "NL":
 		ok := len(compact) == 6 && isAlnumPattern(compact, "9999AA") && compact[0] != '0'
@@ -107,10 +116,13 @@ func formatPostcode(s, cc string) (v string, ok, padded bool) {
 		d := strings.ReplaceAll(compact, "-", "")
 		return d[:min(4, len(d))] + "-" + d[min(4, len(d)):], len(d) == 7 && fold.IsDigits(d), false
 	case "IE":
-		ok := len(compact) == 7 && isAlnumPattern(compact[:3], "A99")
+		// Routing key A99 (or D6W), unique identifier of 4 characters of a reduced set.
+		ok := len(compact) == 7 && (isAlnumPattern(compact[:3], "A99") || compact[:3] == "D6W") &&
+			strings.Trim(compact[3:], "0123456789ACDEFHKNPRTVWXY") == ""
 		return compact[:min(3, len(compact))] + " " + compact[min(3, len(compact)):], ok, false
 	case "BE", "CH", "AT", "LU", "DK", "NO":
-		return compact, len(compact) == 4 && fold.IsDigits(compact) && compact[0] != '0', false
+		// Oslo's codes start with 0 (0150), as do a few Danish ones (0800).
+		return compact, len(compact) == 4 && fold.IsDigits(compact) && (compact[0] != '0' || cc == "NO" || cc == "DK"), false
 	}
 	return strings.Join(strings.Fields(s), " "), true, false
 }

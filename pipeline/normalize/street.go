@@ -110,12 +110,22 @@ func (n *Normalizer) leadingNumber(toks []string, cc string) (string, []string) 
 		return "", toks
 	}
 	rest := toks[1:]
-	if suf == "" && len(rest) > 1 {
+	if suf == "" && len(rest) > 1 && !n.opensStreet(rest[0], cc) {
 		if s, ok := n.suffixWord(rest[0], cc); ok {
 			suf, rest = s, rest[1:]
 		}
 	}
 	return joinNumber(d, suf), rest
+}
+
+// opensStreet reports whether a word after the house number opens the street rather than
+// being a suffix: a street type of the country ("12 r de la Paix") or a US directional
+// ("350 W Main St").
+func (n *Normalizer) opensStreet(w, cc string) bool {
+	if _, ok := n.t.StreetTypes[cc][fold.Key(w)]; ok {
+		return true
+	}
+	return cc == "US" && directionals[strings.ToUpper(w)]
 }
 
 // trailingNumber reads "Hauptstraße 5a", "Hauptstr. 5 a", "Hauptstr.5".
