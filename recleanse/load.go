@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/input"
@@ -48,21 +49,35 @@ type Loader struct {
 	ruleIdx []int
 }
 
-// Rejected counts records that could not be read or normalized, with the first reasons.
+// Rejected counts records that could not be read or normalized (data problems,
+// contact.ErrInvalid; any other error fails the run), with the first reasons in input
+// order.
 type Rejected struct {
 	Count int      `json:"count"`
 	First []string `json:"first,omitempty"`
 }
 
-func (r *Rejected) add(pos string, err error) {
-	r.Count++
-	if len(r.First) < 5 {
-		msg := err.Error()
-		if len(msg) > 200 {
-			msg = msg[:200]
-		}
-		r.First = append(r.First, pos+": "+msg)
+// maxRejectedReasons is the number of reasons Rejected keeps.
+const maxRejectedReasons = 5
+
+// clipReason shortens a reason to about 200 bytes, on a rune boundary.
+func clipReason(msg string) string {
+	if len(msg) <= 200 {
+		return msg
 	}
+	cut := 200
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut]
+}
+
+// rejection is one rejected item with its rank in the input, so that the first reasons
+// are the first in input order whichever worker read them.
+type rejection struct {
+	seq int
+	msg string
+	err error // an infrastructure error (msg is then its position)
 }
 
 // Load reads files (side is stored on each record) and returns the records sorted by
@@ -84,10 +99,12 @@ func (l *Loader) LoadFrom(ctx context.Context, src Source, side uint8) ([]Record
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	jobs := make(chan []input.Item, workers*2)
+	jobs := make(chan batch, workers*2)
 	type result struct {
-		recs []Record
-		rej  Rejected
+		recs  []Record
+		count int
+		first []rejection // the worker's first rejections: its batches come in input order
+		infra *rejection  // the worker's first error that is not a data problem
 	}
 	results := make(chan result, workers)
 	var wg sync.WaitGroup
@@ -97,11 +114,20 @@ func (l *Loader) LoadFrom(ctx context.Context, src Source, side uint8) ([]Record
 			defer wg.Done()
 			var res result
 			for b := range jobs {
-				for _, it := range b {
+				for i, it := range b.items {
 					rec, err := l.record(ctx, it, side)
 					switch {
+					case err != nil && !errors.Is(err, contact.ErrInvalid):
+						// Infrastructure (a registry that does not answer): the run
+						// fails; the record is not rejected.
+						if res.infra == nil {
+							res.infra = &rejection{seq: b.seq + i, msg: it.Position, err: err}
+						}
 					case err != nil:
-						res.rej.add(it.Position, err)
+						res.count++
+						if len(res.first) < maxRejectedReasons {
+							res.first = append(res.first, rejection{seq: b.seq + i, msg: it.Position + ": " + clipReason(err.Error())})
+						}
 					case rec != nil:
 						res.recs = append(res.recs, *rec)
 					}
@@ -116,25 +142,54 @@ func (l *Loader) LoadFrom(ctx context.Context, src Source, side uint8) ([]Record
 	close(results)
 	var all []Record
 	var rej Rejected
+	var first []rejection
+	var infra *rejection
 	for r := range results {
 		all = append(all, r.recs...)
-		rej.Count += r.rej.Count
-		for _, f := range r.rej.First {
-			if len(rej.First) < 5 {
-				rej.First = append(rej.First, f)
-			}
+		rej.Count += r.count
+		first = append(first, r.first...)
+		if r.infra != nil && (infra == nil || r.infra.seq < infra.seq) {
+			infra = r.infra
 		}
 	}
 	if readErr != nil {
 		return nil, rej, readErr
 	}
-	slices.Sort(rej.First)
+	if infra != nil {
+		return nil, rej, fmt.Errorf("%s: %w", infra.msg, infra.err)
+	}
+	// The input's first rejections are among the workers' first ones.
+	slices.SortFunc(first, func(a, b rejection) int { return cmp.Compare(a.seq, b.seq) })
+	for _, f := range first[:min(len(first), maxRejectedReasons)] {
+		rej.First = append(rej.First, f.msg)
+	}
 	SortRecords(all)
+	all = dropRepeatedKeys(all, &rej)
 	if l.Truth != "" && len(all) > 0 && !slices.ContainsFunc(all, func(r Record) bool { return r.Truth != "" }) {
 		// Figures against an absent truth would read as a perfect score.
 		return nil, rej, fmt.Errorf("truth %q: no record carries it (an attribute name, or an unmapped CSV column)", l.Truth)
 	}
 	return all, rej, nil
+}
+
+// dropRepeatedKeys keeps one record of each key (source and source id) of a side, in
+// records sorted by SortRecords, and counts the others as rejected: a key names one
+// source record, and the clusters file names records by their key (two files of one
+// source, a source id given twice, a line repeated). The one kept is the first in that
+// order, whichever was read first.
+func dropRepeatedKeys(all []Record, rej *Rejected) []Record {
+	out := all[:0]
+	for _, r := range all {
+		if n := len(out); n > 0 && r.Side == out[n-1].Side && r.Key == out[n-1].Key {
+			rej.Count++
+			if len(rej.First) < maxRejectedReasons {
+				rej.First = append(rej.First, r.Key+": the same source record (source and source_id) given more than once; one kept")
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // SortRecords sorts records by side, key, truth and content: a total order that does not
@@ -175,9 +230,16 @@ func compareRecords(a, b Record) int {
 		strings.Compare(a.Truth, b.Truth), cmp.Compare(a.content, b.content))
 }
 
+// batch is a run of items and the rank of its first one in the input.
+type batch struct {
+	seq   int
+	items []input.Item
+}
+
 // feed hands src's items to the workers in batches.
-func feed(ctx context.Context, src Source, jobs chan<- []input.Item) error {
+func feed(ctx context.Context, src Source, jobs chan<- batch) error {
 	const batchSize = 256
+	seq := 0
 	b := make([]input.Item, 0, batchSize)
 	err := src(ctx, func(it input.Item) error {
 		if err := ctx.Err(); err != nil {
@@ -185,13 +247,14 @@ func feed(ctx context.Context, src Source, jobs chan<- []input.Item) error {
 		}
 		b = append(b, it)
 		if len(b) == batchSize {
-			jobs <- b
+			jobs <- batch{seq, b}
+			seq += len(b)
 			b = make([]input.Item, 0, batchSize)
 		}
 		return nil
 	})
 	if err == nil && len(b) > 0 {
-		jobs <- b
+		jobs <- batch{seq, b}
 	}
 	return err
 }

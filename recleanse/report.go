@@ -122,6 +122,10 @@ func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 			members[e] = append(members[e], int32(i))
 		}
 	}
+	order := func(x, y wp) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) }
+	weakest := func(x, y wp) int { return cmp.Or(cmp.Compare(x.w, y.w), order(x, y)) }
+	// Only the weakest top false negatives are kept: an entity of many records (a truth
+	// column shared by most records) has a quadratic number of them.
 	for _, ms := range members {
 		for x := 0; x < len(ms); x++ {
 			for y := x + 1; y < len(ms); y++ {
@@ -132,13 +136,19 @@ func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 				if _, found := slices.BinarySearch(res.pairs, uint64(a)<<32|uint64(b)); !found {
 					rep.NotBlocked++
 				}
+				if top == 0 {
+					continue
+				}
 				fns = append(fns, wp{a, b, eng.Weight(res.Records[a].Feat, res.Records[b].Feat)})
+				if len(fns) >= 2*max(top, 512) {
+					slices.SortFunc(fns, weakest)
+					fns = fns[:top]
+				}
 			}
 		}
 	}
-	order := func(x, y wp) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) }
 	slices.SortFunc(fps, func(x, y wp) int { return cmp.Or(cmp.Compare(y.w, x.w), order(x, y)) })
-	slices.SortFunc(fns, func(x, y wp) int { return cmp.Or(cmp.Compare(x.w, y.w), order(x, y)) })
+	slices.SortFunc(fns, weakest)
 	explain := func(ps []wp) []PairReport {
 		var out []PairReport
 		for _, p := range ps[:min(top, len(ps))] {

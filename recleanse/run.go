@@ -85,7 +85,7 @@ func (c *Config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("recleanse: train mode %q: want auto, always or never", c.Train))
 	}
-	if c.Threshold < 0 || c.Threshold >= 1 {
+	if !(c.Threshold >= 0 && c.Threshold < 1) { // NaN too
 		errs = append(errs, fmt.Errorf("recleanse: threshold must be in (0, 1), got %v", c.Threshold))
 	}
 	if c.EMSample == 0 {
@@ -161,7 +161,7 @@ func load(ctx context.Context, cfg Config, eng *match.Engine, sides [][]string) 
 		}
 		all = append(all, recs...)
 		rej.Count += r.Count
-		rej.First = append(rej.First, r.First...)
+		rej.First = append(rej.First, r.First[:min(len(r.First), maxRejectedReasons-len(rej.First))]...)
 	}
 	SortRecords(all)
 	return all, rej, nil

@@ -53,6 +53,14 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 	if b.memLimit < 0 {
 		return recleanse.Config{}, usageError{fmt.Errorf("-memory-limit: want 0 (none) or more bytes, got %d", b.memLimit)}
 	}
+	switch b.train {
+	case "", recleanse.TrainAuto, recleanse.TrainAlways, recleanse.TrainNever: // "": train has no -train
+	default:
+		return recleanse.Config{}, usageError{fmt.Errorf("-train: want auto, always or never, got %q", b.train)}
+	}
+	if !(b.threshold >= 0 && b.threshold < 1) { // NaN too
+		return recleanse.Config{}, usageError{fmt.Errorf("-threshold: want a probability below 1 (0: the rules' batch_threshold), got %v", b.threshold)}
+	}
 	opts, err := b.in.options()
 	if err != nil {
 		return recleanse.Config{}, usageError{err}

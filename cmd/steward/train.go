@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/recleanse"
+	"github.com/steward-crm/steward/registry"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/warehouse"
 )
@@ -79,13 +82,30 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 }
 
 // trainOnWarehouse trains on the live source records of the configured warehouse, each
-// normalized again with the current rules.
+// normalized again with the current rules by the chains streaming runs: company.attach
+// on the warehouse's registry, with domain learning off (training writes nothing).
 func trainOnWarehouse(ctx context.Context, e *env, cf *configFlags, cfg recleanse.Config) (*rules.Model, error) {
 	svc, err := openExisting(ctx, e, cf)
 	if err != nil {
 		return nil, err
 	}
 	defer svc.Close()
+	r := *svc.Rules
+	r.Enrich.Company.NoDomainLearning = true
+	var deps stages.Deps
+	if reg, ok := svc.Store.(warehouse.Registry); ok {
+		deps.Directory = registry.Directory(reg)
+	}
+	norm, ident, err := stages.Chains(&r, deps)
+	if err != nil {
+		return nil, fmt.Errorf("rules %s: %w", r.Dir, err)
+	}
+	cfg.Normalize = func(ctx context.Context, rec *contact.Record) error {
+		if err := norm.Process(ctx, rec); err != nil {
+			return err
+		}
+		return ident.Process(ctx, rec)
+	}
 	src := func(ctx context.Context, emit func(input.Item) error) error {
 		return svc.Store.EachSourceRecord(ctx, func(k warehouse.SourceKey, rec json.RawMessage) error {
 			return emit(input.Item{Payload: rec, Key: k.Key(), Position: "warehouse " + k.Key()})

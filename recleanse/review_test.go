@@ -1,0 +1,204 @@
+package recleanse
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/rules"
+	"github.com/steward-crm/steward/synth"
+)
+
+// TestThresholdNaNRefused: a NaN threshold passes validate (NaN < 0 and NaN >= 1 are
+// both false); the run then links nothing (every weight compares false against NaN) and
+// reports success.
+func TestThresholdNaNRefused(t *testing.T) {
+	path := genFile(t, synth.Config{N: 300, DupRate: 0.35, Corruption: 0.3, Seed: 2})
+	cfg := config(t, rules.Default())
+	cfg.Train = TrainNever
+	cfg.Threshold = math.NaN()
+	res, err := Dedupe(context.Background(), cfg, []string{path})
+	if err == nil {
+		t.Fatalf("threshold NaN accepted: %d edges, %d records", res.Edges, len(res.Records))
+	}
+}
+
+// TestRejectedFirstInInputOrder: Rejected.First is documented as "the first
+// reasons"; it must name the first rejected records in input order, and not depend on
+// which worker finished first.
+func TestRejectedFirstInInputOrder(t *testing.T) {
+	src := genFile(t, synth.Config{N: 1500, DupRate: 0.3, Corruption: 0.3, Seed: 4})
+	data, _ := os.ReadFile(src)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	bad := map[int]bool{}
+	for _, n := range []int{3, 9, 40, 300, 600, 900, 1200, 1400} { // 1-based line numbers
+		bad[n] = true
+	}
+	var out strings.Builder
+	for i, l := range lines {
+		if bad[i+1] {
+			l = fmt.Sprintf(`{"source":"crm","source_id":"bad-%d","op":"frobnicate"}`, i+1)
+		}
+		out.WriteString(l + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "mixed.jsonl")
+	os.WriteFile(path, []byte(out.String()), 0o644)
+	var want []string
+	for _, n := range []int{3, 9, 40, 300, 600} {
+		want = append(want, fmt.Sprintf("%s:%d", path, n))
+	}
+	for run := range 6 {
+		cfg := config(t, rules.Default())
+		cfg.Train, cfg.Workers = TrainNever, 4
+		res, err := Dedupe(context.Background(), cfg, []string{path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range res.Rejected.First {
+			got = append(got, f[:strings.Index(f, ": ")])
+		}
+		if res.Rejected.Count != len(bad) || !slices.Equal(got, want) {
+			t.Fatalf("run %d: rejected %d, first %q, want %d and %q", run, res.Rejected.Count, got, len(bad), want)
+		}
+	}
+}
+
+// TestDedupeClusterIDUnique: two files of one dedupe run may hold one key (two CSV
+// exports named contacts.csv, two systems' files): two distinct clusters must not be
+// written with one cluster_id (the defect fixed for link, still there for dedupe).
+func TestDedupeClusterIDUnique(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	os.WriteFile(a, []byte(`{"source":"crm","source_id":"1","given_name":"Zed","family_name":"Aaronson","emails":["zed@x.fr"]}`+"\n"), 0o644)
+	os.WriteFile(b, []byte(`{"source":"crm","source_id":"1","given_name":"Quin","family_name":"Bellweather","emails":["quin@y.fr"]}`+"\n"), 0o644)
+	cfg := config(t, rules.Default())
+	cfg.Train, cfg.Truth = TrainNever, ""
+	res, err := Dedupe(context.Background(), cfg, []string{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clusters := map[int32]bool{}
+	for _, l := range res.Labels {
+		clusters[l] = true
+	}
+	var out strings.Builder
+	if err := res.WriteClusters(&out); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n")[1:] {
+		ids[strings.Split(line, ",")[0]] = true
+	}
+	if len(ids) != len(clusters) {
+		t.Errorf("%d clusters written with %d distinct cluster ids:\n%s", len(clusters), len(ids), out.String())
+	}
+}
+
+// TestInfrastructureErrorNotRejected: ARCHITECTURE "Errors: two kinds": only an
+// ErrInvalidRecord is a data problem (dead-letter/reject); anything else is
+// infrastructure and must never be counted as a rejected record. A Normalizer that fails
+// with a non-data error (a registry lookup that timed out) makes the run "succeed" with
+// every record rejected.
+func TestInfrastructureErrorNotRejected(t *testing.T) {
+	path := genFile(t, synth.Config{N: 100, DupRate: 0.3, Seed: 6})
+	cfg := config(t, rules.Default())
+	cfg.Train, cfg.Truth = TrainNever, ""
+	infra := errors.New("registry lookup: connection refused")
+	cfg.Normalize = func(ctx context.Context, r *contact.Record) error { return infra }
+	res, err := Dedupe(context.Background(), cfg, []string{path})
+	if !errors.Is(err, infra) {
+		t.Fatalf("infrastructure error: run error %v; %d records, %d rejected (%q)", err, len(res.Records), res.Rejected.Count, res.Rejected.First)
+	}
+}
+
+// TestRejectedFirstDeterministic: the same input gives the same Rejected.First
+// (printed by dedupe/link as "rejected: ..." lines) whatever the scheduling of workers.
+func TestRejectedFirstDeterministic(t *testing.T) {
+	src := genFile(t, synth.Config{N: 1500, DupRate: 0.3, Corruption: 0.3, Seed: 4})
+	data, _ := os.ReadFile(src)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var out strings.Builder
+	for i, l := range lines {
+		if i%100 == 7 { // 15 bad records spread over every batch of 256
+			l = fmt.Sprintf(`{"source":"crm","source_id":"bad-%d","op":"frobnicate"}`, i+1)
+		}
+		out.WriteString(l + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "mixed.jsonl")
+	os.WriteFile(path, []byte(out.String()), 0o644)
+	seen := map[string]int{}
+	for range 12 {
+		cfg := config(t, rules.Default())
+		cfg.Train, cfg.Workers = TrainNever, 4
+		res, err := Dedupe(context.Background(), cfg, []string{path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[strings.Join(res.Rejected.First, "\n")]++
+	}
+	if len(seen) != 1 {
+		t.Errorf("12 runs on one input gave %d different Rejected.First lists", len(seen))
+	}
+}
+
+// TestRejectedReasonValidUTF8: a reason longer than 200 bytes is cut; the cut must
+// not split a character (the reason is printed and joined into messages).
+func TestRejectedReasonValidUTF8(t *testing.T) {
+	key := "a" + strings.Repeat("é", 150) // an unknown field holding an over-long value
+	line := `{"source":"crm","source_id":"3","` + key + `":{"a":"` + strings.Repeat("x", 5000) + `"}}`
+	path := filepath.Join(t.TempDir(), "x.jsonl")
+	os.WriteFile(path, []byte(line+"\n"), 0o644)
+	cfg := config(t, rules.Default())
+	cfg.Train, cfg.Truth = TrainNever, ""
+	res, err := Dedupe(context.Background(), cfg, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rejected.Count != 1 || !utf8.ValidString(res.Rejected.First[0]) {
+		t.Errorf("rejected %d, reason %q: not valid UTF-8", res.Rejected.Count, res.Rejected.First)
+	}
+}
+
+// TestEvaluateMemoryBounded: -truth naming a column that many records share (a
+// segment, a country: an easy slip) makes Evaluate hold every false-negative pair
+// (16 bytes each, all scored) although it reports only the top few: quadratic memory,
+// 631 MB at 4 000 records, tens of GB at 30 000. Evaluate(5) must not need memory in
+// proportion to the false-negative pairs.
+func TestEvaluateMemoryBounded(t *testing.T) {
+	src := genFile(t, synth.Config{N: 2000, DupRate: 0.3, Corruption: 0.5, Seed: 3})
+	data, _ := os.ReadFile(src)
+	var out strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r map[string]any
+		json.Unmarshal([]byte(line), &r)
+		r["attributes"].(map[string]any)["segment"] = "B2C"
+		b, _ := json.Marshal(r)
+		out.Write(append(b, '\n'))
+	}
+	path := filepath.Join(t.TempDir(), "seg.jsonl")
+	os.WriteFile(path, []byte(out.String()), 0o644)
+	cfg := config(t, rules.Default())
+	cfg.Truth, cfg.Train = "segment", TrainNever
+	res, err := Dedupe(context.Background(), cfg, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rep := res.Evaluate(5)
+	runtime.ReadMemStats(&after)
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 16 {
+		t.Errorf("Evaluate(5) on %d records (%d false-negative pairs) allocated %d MB", len(res.Records), rep.Metrics.FalseNegatives, mb)
+	}
+}
