@@ -47,7 +47,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		BatchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: "steward", Name: "resolve_batch_records",
 			Help:    "Records written per resolve transaction (records handled concurrently share one).",
-			Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
 		}),
 		Prefetched: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "steward", Name: "resolve_prefetched_records_total",
@@ -70,7 +70,10 @@ func (m *Metrics) Middleware(h message.HandlerFunc) message.HandlerFunc {
 		switch {
 		case err != nil:
 			result = "error"
-		case msg.Metadata.Get(middleware.ReasonForPoisonedKey) != "":
+		case msg.Metadata.Get(middleware.ReasonForPoisonedKey) != "" &&
+			msg.Metadata.Get(middleware.PoisonedHandlerKey) == name:
+			// Poisoned by this handler; a DLQ message carries the header of the handler
+			// that poisoned it (the dead_letters handler storing it is "ok").
 			result = "dead_lettered"
 		}
 		m.processed.WithLabelValues(name, result).Inc()

@@ -71,26 +71,26 @@ func loadTables(fsys fs.FS, name string) (Tables, error) {
 }
 
 func merge(dst, src *tableFiles) {
-	dst.Countries = mergeMap(dst.Countries, src.Countries)
-	dst.Civilities = mergeMap(dst.Civilities, src.Civilities)
-	dst.Nicknames = mergeMap(dst.Nicknames, src.Nicknames)
-	dst.CivilityRegions = mergeMap(dst.CivilityRegions, src.CivilityRegions)
-	dst.DomainTypos = mergeMap(dst.DomainTypos, src.DomainTypos)
+	dst.Countries = mergeLists(dst.Countries, src.Countries)
+	dst.Civilities = mergeLists(dst.Civilities, src.Civilities)
+	dst.Nicknames = mergeLists(dst.Nicknames, src.Nicknames)
+	dst.CivilityRegions = mergeLists(dst.CivilityRegions, src.CivilityRegions)
+	dst.DomainTypos = mergeLists(dst.DomainTypos, src.DomainTypos)
 	dst.Particles = append(dst.Particles, src.Particles...)
 	dst.FreeMail = append(dst.FreeMail, src.FreeMail...)
 	dst.Disposable = append(dst.Disposable, src.Disposable...)
 	dst.RoleLocal = append(dst.RoleLocal, src.RoleLocal...)
-	dst.StreetTypes = mergeMap(dst.StreetTypes, src.StreetTypes)
-	dst.LegalForms = mergeMap(dst.LegalForms, src.LegalForms)
+	dst.StreetTypes = mergeNested(dst.StreetTypes, src.StreetTypes)
+	dst.LegalForms = mergeNested(dst.LegalForms, src.LegalForms)
 	dst.Placeholders = append(dst.Placeholders, src.Placeholders...)
 	dst.PlusTagDomains = append(dst.PlusTagDomains, src.PlusTagDomains...)
-	dst.TLDTypos = mergeMap(dst.TLDTypos, src.TLDTypos)
-	dst.POBoxWords = mergeMap(dst.POBoxWords, src.POBoxWords)
-	dst.NumberSuffixes = mergeMap(dst.NumberSuffixes, src.NumberSuffixes)
+	dst.TLDTypos = mergeLists(dst.TLDTypos, src.TLDTypos)
+	dst.POBoxWords = mergeLists(dst.POBoxWords, src.POBoxWords)
+	dst.NumberSuffixes = mergeLists(dst.NumberSuffixes, src.NumberSuffixes)
 	dst.ComplementWords = append(dst.ComplementWords, src.ComplementWords...)
 	dst.PostalCountryNames = mergeMap(dst.PostalCountryNames, src.PostalCountryNames)
 	dst.USStates = append(dst.USStates, src.USStates...)
-	dst.Months = mergeMap(dst.Months, src.Months)
+	dst.Months = mergeLists(dst.Months, src.Months)
 }
 
 func mergeMap[K comparable, V any](dst, src map[K]V) map[K]V {
@@ -99,6 +99,31 @@ func mergeMap[K comparable, V any](dst, src map[K]V) map[K]V {
 	}
 	for k, v := range src {
 		dst[k] = v
+	}
+	return dst
+}
+
+// mergeLists adds src's spellings to dst's: a canonical value listed in two files keeps
+// the spellings of both ("keys merge across files").
+func mergeLists[K comparable](dst, src map[K][]string) map[K][]string {
+	if dst == nil {
+		dst = map[K][]string{}
+	}
+	for k, v := range src {
+		dst[k] = append(dst[k], v...)
+	}
+	return dst
+}
+
+// mergeNested merges per-country tables (street_types, legal_forms) country by country
+// (country codes in upper case, as build keys them).
+func mergeNested(dst, src map[string]map[string][]string) map[string]map[string][]string {
+	if dst == nil {
+		dst = map[string]map[string][]string{}
+	}
+	for cc, m := range src {
+		cc = strings.ToUpper(cc)
+		dst[cc] = mergeLists(dst[cc], m)
 	}
 	return dst
 }

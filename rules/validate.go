@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -18,6 +19,14 @@ var (
 		"initial", "date_within", "date_transposed", "token_subset", "present", "else"}
 	tfFields   = []string{"given_name", "family_name", "city", "postcode", "street", "company_name"}
 	strategies = []string{"source_priority", "most_recent", "most_complete", "most_frequent", "longest"}
+	// stageNames are the stage types of package stages (its registry; a test checks both
+	// sides agree), checked here so that a misspelt stage names its file, line and key.
+	stageNames = []string{"company.attach", "enrich.activity", "enrich.email", "enrich.geo", "enrich.phone", "enrich.quality",
+		"normalize.address", "normalize.company", "normalize.date", "normalize.email", "normalize.name", "normalize.phone"}
+	// survivorFields are the golden fields match.Survive picks (survivorship.fields keys);
+	// qualityFields the weights enrich.Quality reads (quality.weights keys).
+	survivorFields = []string{"civility", "given_name", "family_name", "job_title", "birth_date", "address", "company", "emails", "phones"}
+	qualityFields  = []string{"name", "email", "phone", "address", "birth_date", "company"}
 )
 
 // BlockParts, CompareFields and LevelKinds return the names the rules may use; the match
@@ -28,6 +37,9 @@ func LevelKinds() []string    { return slices.Clone(levelKinds) }
 
 // TermFrequencyFields returns the fields an exact level may be term-frequency adjusted on.
 func TermFrequencyFields() []string { return slices.Clone(tfFields) }
+
+// StageNames returns the stage type names the rules may list under stages:.
+func StageNames() []string { return slices.Clone(stageNames) }
 
 // Strategies returns the survivorship strategy names.
 func Strategies() []string { return slices.Clone(strategies) }
@@ -82,6 +94,16 @@ func (r *Rules) validate() []problem {
 		ps = append(ps, problem{path, fmt.Sprintf(format, args...)})
 	}
 	ps = append(ps, r.Enrich.validate()...)
+	for _, h := range []struct {
+		handler string
+		names   []string
+	}{{"normalize", r.Stages.Normalize}, {"identify", r.Stages.Identify}} {
+		for i, n := range h.names {
+			if !slices.Contains(stageNames, n) {
+				add(fmt.Sprintf("stages.%s.%d", h.handler, i), "unknown stage type %q (known: %v)", n, stageNames)
+			}
+		}
+	}
 	if len(r.Normalize.DefaultRegion) != 2 {
 		add("normalize.default_region", "want an ISO 3166-1 alpha-2 code, got %q", r.Normalize.DefaultRegion)
 	}
@@ -129,8 +151,15 @@ func (r *Rules) validate() []problem {
 	if len(m.Comparisons) == 0 {
 		add("match.comparisons", "at least one comparison is required")
 	}
+	seenComparison := map[string]bool{}
 	for i, c := range m.Comparisons {
 		p := fmt.Sprintf("match.comparisons.%d", i)
+		// model.yaml and explanations name comparisons and levels: a name must be unique.
+		if seenComparison[c.Name] {
+			add(p+".name", "comparison %q is defined twice (give one a name)", c.Name)
+		}
+		seenComparison[c.Name] = true
+		seenLevel := map[string]bool{}
 		if !slices.Contains(compareFields, c.Field) {
 			add(p+".field", "unknown field %q (known: %v)", c.Field, compareFields)
 		}
@@ -165,6 +194,23 @@ func (r *Rules) validate() []problem {
 			}
 			if l.Name == "" {
 				add(lp+".name", "required")
+			} else if seenLevel[l.Name] {
+				add(lp+".name", "level %q is defined twice in comparison %q", l.Name, c.Name)
+			}
+			seenLevel[l.Name] = true
+			switch l.Kind {
+			case "jaro_winkler":
+				if l.Threshold <= 0 || l.Threshold > 1 {
+					add(lp+".threshold", "a jaro_winkler level needs a similarity in (0, 1], got %v", l.Threshold)
+				}
+			case "levenshtein":
+				if l.Threshold < 1 {
+					add(lp+".threshold", "a levenshtein level needs a maximum edit distance of at least 1, got %v", l.Threshold)
+				}
+			case "date_within":
+				if l.Threshold < 0 {
+					add(lp+".threshold", "a date_within level needs a number of days, got %v", l.Threshold)
+				}
 			}
 			if l.TermFrequency {
 				f := l.Field
@@ -180,13 +226,19 @@ func (r *Rules) validate() []problem {
 	if !slices.Contains(strategies, r.Survivorship.Default) {
 		add("survivorship.default", "unknown strategy %q (known: %v)", r.Survivorship.Default, strategies)
 	}
-	for f, s := range r.Survivorship.Fields {
-		if !slices.Contains(strategies, s) {
+	for _, f := range slices.Sorted(maps.Keys(r.Survivorship.Fields)) {
+		if !slices.Contains(survivorFields, f) {
+			add("survivorship.fields."+f, "unknown golden field %q (known: %v)", f, survivorFields)
+		}
+		if s := r.Survivorship.Fields[f]; !slices.Contains(strategies, s) {
 			add("survivorship.fields."+f, "unknown strategy %q (known: %v)", s, strategies)
 		}
 	}
-	for f, w := range r.Quality.Weights {
-		if w < 0 {
+	for _, f := range slices.Sorted(maps.Keys(r.Quality.Weights)) {
+		if !slices.Contains(qualityFields, f) {
+			add("quality.weights."+f, "unknown weight %q (known: %v)", f, qualityFields)
+		}
+		if r.Quality.Weights[f] < 0 {
 			add("quality.weights."+f, "must not be negative")
 		}
 	}

@@ -38,7 +38,9 @@ type KafkaConfig struct {
 	DrainTimeout time.Duration `yaml:"drain_timeout"`
 	// JoinGroupBackoff is the pause before rejoining a group after an error. Default 5s.
 	JoinGroupBackoff time.Duration `yaml:"join_group_backoff"`
-	// MaxWait bounds how long a fetch waits on the broker for new messages. Default 500ms.
+	// MaxWait bounds how long a fetch waits on the broker for new messages (new messages
+	// are returned at once). Default 5s (kafkago's: a small value makes fetches from a busy
+	// broker time out and reconnect).
 	MaxWait time.Duration `yaml:"max_wait"`
 	// OutboxInterval is how often the outbox is polled for events to publish on the
 	// golden topic. Default 200ms.
@@ -112,6 +114,9 @@ func (k *KafkaConfig) validate() []error {
 			errs = append(errs, fmt.Errorf("kafka.brokers: %q: want host:port", b))
 		}
 	}
+	if k.OutboxInterval < 0 {
+		errs = append(errs, errors.New("kafka.outbox_interval: must not be negative (0: the default, 200ms)"))
+	}
 	if k.OutboxRetention < 0 {
 		errs = append(errs, errors.New("kafka.outbox_retention: must not be negative (0: the default, 24h)"))
 	}
@@ -129,6 +134,17 @@ func (k *KafkaConfig) validate() []error {
 	}
 	if k.Partitions < 0 {
 		errs = append(errs, errors.New("kafka.partitions: must be positive"))
+	}
+	// One topic in two roles loops (dlq = raw: every dead letter comes back as a raw
+	// record) or mixes payloads (golden = raw).
+	t := k.Topics.WithDefaults()
+	roles := map[string]string{}
+	for _, r := range []struct{ role, name string }{{"raw", t.Raw}, {"clean", t.Clean}, {"enriched", t.Enriched}, {"dlq", t.DLQ}, {"golden", t.Golden}} {
+		if other, ok := roles[r.name]; ok {
+			errs = append(errs, fmt.Errorf("kafka.topics.%s: %q is already kafka.topics.%s", r.role, r.name, other))
+			continue
+		}
+		roles[r.name] = r.role
 	}
 	return errs
 }

@@ -44,14 +44,14 @@ func newLagCollector(brokers []string, groups map[string]string, reg prometheus.
 	return l
 }
 
-// brokerErr reports, for /readyz, a broker not reached by a lag poll for longer than
-// stale (counted from the start until the first poll succeeds).
+// brokerErr reports, for /readyz, brokers no lag poll has reached yet, or not for longer
+// than stale.
 func (l *lagCollector) brokerErr(stale time.Duration) error {
-	last := l.started
-	if ns := l.lastOK.Load(); ns > 0 {
-		last = time.Unix(0, ns)
+	ns := l.lastOK.Load()
+	if ns == 0 {
+		return fmt.Errorf("kafka: brokers not reached yet (for %s)", time.Since(l.started).Round(time.Second))
 	}
-	if age := time.Since(last); age > stale {
+	if age := time.Since(time.Unix(0, ns)); age > stale {
 		return fmt.Errorf("kafka: brokers not reached for %s", age.Round(time.Second))
 	}
 	return nil

@@ -54,7 +54,7 @@ func newForwarder(store warehouse.Store, pub message.Publisher, topic string, in
 		failures:  prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_poll_failures_total", Help: "Outbox polls (publish or prune) that failed; the next poll tries again."}),
 		published: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_published_total", Help: "Golden-record change events published from the outbox."}),
 		pruned:    prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_pruned_total", Help: "Published outbox events deleted after the retention (kafka.outbox_retention)."}),
-		pending:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "steward", Name: "outbox_batch_pending", Help: "Outbox events forwarded by the last batch of the last poll (up to 500)."}),
+		pending:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "steward", Name: "outbox_poll_forwarded", Help: "Outbox events the last poll forwarded, in batches of up to 500 (one poll forwarding thousands: the outbox is behind)."}),
 	}
 	if reg != nil {
 		reg.MustRegister(f.published, f.pruned, f.failures, f.pending)
@@ -159,6 +159,8 @@ func (f *forwarder) failed(what string, err error) {
 // batches once stop is closed (nil: never), leaving the rest to the final flush.
 func (f *forwarder) flush(ctx context.Context, stop <-chan struct{}) (int, error) {
 	total := 0
+	// The poll's count (the last batch's was always 0, the one that ends the loop).
+	defer func() { f.pending.Set(float64(total)) }()
 	for {
 		select {
 		case <-stop:
@@ -166,7 +168,6 @@ func (f *forwarder) flush(ctx context.Context, stop <-chan struct{}) (int, error
 		default:
 		}
 		n, err := f.store.ForwardOutbox(ctx, 500, func(evs []warehouse.OutboxEvent) error { return f.publish(ctx, evs) })
-		f.pending.Set(float64(n))
 		if err != nil {
 			return total, err
 		}

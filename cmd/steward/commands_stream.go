@@ -40,7 +40,10 @@ func (k *kafkaFlags) apply(cfg *service.Config, e *env) {
 		return e.getenv(envName)
 	}
 	if v := pick(k.brokers, "STEWARD_KAFKA_BROKERS"); v != "" {
-		cfg.Kafka.Brokers = strings.Split(v, ",")
+		cfg.Kafka.Brokers = nil
+		for _, b := range strings.Split(v, ",") {
+			cfg.Kafka.Brokers = append(cfg.Kafka.Brokers, strings.TrimSpace(b))
+		}
 	}
 	if v := pick(k.group, "STEWARD_KAFKA_GROUP"); v != "" {
 		cfg.Kafka.Group = v
@@ -95,6 +98,9 @@ func runProduce(ctx context.Context, args []string, e *env) error {
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *batch < 1 {
+		return usageError{fmt.Errorf("-batch: want a positive number, got %d", *batch)}
 	}
 	files := fs.Args()
 	if len(files) == 0 {

@@ -1,0 +1,98 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// editedRules returns the default rules.yaml with from replaced by to.
+func editedRules(t *testing.T, from, to string) []byte {
+	t.Helper()
+	def, err := os.ReadFile(filepath.Join("default", RulesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(def), from, to, 1)
+	if src == string(def) {
+		t.Fatalf("%q not found in the default rules", from)
+	}
+	return []byte(src)
+}
+
+// TestSurvivorshipUnknownField: survivorship.fields names golden fields
+// (emails, phones, given_name, ...). A misspelt one ("email", the quality weights'
+// spelling) is silently ignored: the field keeps the default strategy.
+func TestSurvivorshipUnknownField(t *testing.T) {
+	src := editedRules(t, "    emails: most_recent\n", "    email: source_priority\n")
+	_, err := Load(fstest.MapFS{RulesFile: {Data: src}}, "x")
+	if err == nil || !strings.Contains(err.Error(), "survivorship.fields.email") {
+		t.Fatalf("survivorship.fields.email (no such golden field) accepted: err = %v", err)
+	}
+}
+
+// TestQualityUnknownWeight: quality.weights keys are name, email, phone, address,
+// birth_date, company. A misspelt key ("emails") is accepted, never earned, but counted
+// in the total: no record can score 100 any more.
+func TestQualityUnknownWeight(t *testing.T) {
+	src := editedRules(t, "    email: 20\n", "    emails: 20\n")
+	_, err := Load(fstest.MapFS{RulesFile: {Data: src}}, "x")
+	if err == nil || !strings.Contains(err.Error(), "quality.weights.emails") {
+		t.Fatalf("quality.weights.emails (no such weight) accepted: err = %v", err)
+	}
+}
+
+// TestJaroWinklerWithoutThreshold: a jaro_winkler level without a threshold
+// (0) holds for every pair with the field on both sides, i.e. it is an "else" level
+// that adds the level's positive weight; the loader accepts it.
+func TestJaroWinklerWithoutThreshold(t *testing.T) {
+	for _, c := range []struct{ name, to string }{
+		{"missing", "{name: jw_0.92, kind: jaro_winkler, m: 0.14, u: 0.00058}"},
+		{"above 1", "{name: jw_0.92, kind: jaro_winkler, threshold: 92, m: 0.14, u: 0.00058}"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := editedRules(t, "{name: jw_0.92, kind: jaro_winkler, threshold: 0.92, m: 0.14, u: 0.00058}", c.to)
+			_, err := Load(fstest.MapFS{RulesFile: {Data: src}}, "x")
+			if err == nil || !strings.Contains(err.Error(), "levels.1.threshold") {
+				t.Fatalf("jaro_winkler level with threshold %s accepted: err = %v", c.name, err)
+			}
+		})
+	}
+}
+
+// TestTablesMergePerCountry: README: "tables/*.yaml (any file name; keys merge
+// across files)". A local file adding one French street type replaces the whole French
+// street-type table of the defaults (bd no longer reads as BOULEVARD), silently.
+func TestTablesMergePerCountry(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("default")); err != nil {
+		t.Fatal(err)
+	}
+	extra := "street_types:\n  FR:\n    ALLEE: [all, all.]\n"
+	if err := os.WriteFile(filepath.Join(dir, TablesDir, "zz_local.yaml"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Tables.StreetTypes["FR"]["all"]; got != "ALLEE" {
+		t.Errorf("StreetTypes[FR][all] = %q, want ALLEE", got)
+	}
+	if got := r.Tables.StreetTypes["FR"]["bd"]; got != "BOULEVARD" {
+		t.Errorf("StreetTypes[FR][bd] = %q after adding one FR street type in another file, want BOULEVARD (the default's)", got)
+	}
+}
+
+// TestDuplicateLevelNames: two levels of one comparison with the same name are
+// accepted; model.yaml (matched by name) then gives the first one the second one's m/u
+// and never reaches the second.
+func TestDuplicateLevelNames(t *testing.T) {
+	src := editedRules(t, "{name: jw_0.80, kind: jaro_winkler, threshold: 0.80,", "{name: jw_0.92, kind: jaro_winkler, threshold: 0.80,")
+	_, err := Load(fstest.MapFS{RulesFile: {Data: src}}, "x")
+	if err == nil || !strings.Contains(err.Error(), "levels.5.name") {
+		t.Fatalf("two levels named jw_0.92 in family_name accepted: err = %v", err)
+	}
+}
