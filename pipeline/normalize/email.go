@@ -11,7 +11,10 @@ import (
 )
 
 // Emails normalizes a field that may hold several addresses ("a@x.fr; b@y.fr"): one
-// result per address, none for an empty field.
+// result per address, none for an empty field. What a separator (";", ",", a line
+// break) sets apart from an address is a result of its own ("a@x.fr, n/a": the address,
+// valid, and an invalid placeholder), but a word between addresses written with spaces
+// only ("a@x.fr ou b@y.fr") is not.
 func (n *Normalizer) Emails(raw string) []contact.Email { return n.appendEmails(nil, raw) }
 
 // appendEmails appends the addresses of raw to out, as Emails returns them.
@@ -19,7 +22,7 @@ func (n *Normalizer) appendEmails(out []contact.Email, raw string) []contact.Ema
 	if strings.TrimSpace(raw) == "" {
 		return out
 	}
-	if strings.Count(raw, "@") < 2 {
+	if strings.Count(raw, "@") < 2 && !strings.ContainsAny(raw, ";,\n") {
 		return append(out, n.Email(raw))
 	}
 	parts := strings.FieldsFunc(raw, func(r rune) bool { return r == ';' || r == ',' || r == '\n' })
@@ -30,14 +33,16 @@ func (n *Normalizer) appendEmails(out []contact.Email, raw string) []contact.Ema
 			parts[i+1] = part + "," + parts[i+1]
 			continue
 		}
-		pieces := []string{part}
 		if strings.Count(part, "@") > 1 && !strings.Contains(part, "<") {
-			pieces = strings.Fields(part)
-		}
-		for _, p := range pieces {
-			if strings.TrimSpace(p) != "" {
-				out = append(out, n.Email(p))
+			for _, p := range strings.Fields(part) {
+				if strings.Contains(p, "@") {
+					out = append(out, n.Email(p))
+				}
 			}
+			continue
+		}
+		if strings.TrimSpace(part) != "" {
+			out = append(out, n.Email(part))
 		}
 	}
 	return out

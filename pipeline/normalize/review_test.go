@@ -153,3 +153,27 @@ func TestCompanyLongDottedLegalForm(t *testing.T) {
 		}
 	}
 }
+
+// An address beside junk after a separator stays usable; a word between addresses
+// written with spaces only is not an address.
+func TestEmailsBesideJunk(t *testing.T) {
+	n := newTest(t)
+	for raw, want := range map[string]string{
+		"a.durand@example.fr, n/a":             "a.durand@example.fr(valid)|(invalid)",
+		"a.durand@example.fr ou b.roux@x.fr":   "a.durand@example.fr(valid)|b.roux@x.fr(valid)",
+		"a.durand@example.fr;":                 "a.durand@example.fr(valid)",
+		`"Durand, Anne" <a.durand@example.fr>`: "a.durand@example.fr(corrected)",
+	} {
+		var got []string
+		for _, e := range n.Emails(raw) {
+			v := e.Value
+			if e.Status == invalidSt {
+				v = ""
+			}
+			got = append(got, v+"("+string(e.Status)+")")
+		}
+		if strings.Join(got, "|") != want {
+			t.Errorf("Emails(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
