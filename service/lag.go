@@ -88,8 +88,14 @@ func (l *lagCollector) run(ctx context.Context, every time.Duration) {
 // lag returns the group's total lag on topic.
 func (l *lagCollector) lag(ctx context.Context, group, topic string) (int64, error) {
 	meta, err := l.client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
-	if err != nil || len(meta.Topics) == 0 {
+	switch {
+	case err != nil:
 		return 0, err
+	case len(meta.Topics) == 0:
+		// A lag of 0 and a successful poll would say all is well (and ready).
+		return 0, fmt.Errorf("topic %s: not in the brokers' metadata", topic)
+	case meta.Topics[0].Error != nil:
+		return 0, fmt.Errorf("topic %s: %w", topic, meta.Topics[0].Error)
 	}
 	var parts []int
 	var offs []kafka.OffsetRequest

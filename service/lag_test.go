@@ -59,3 +59,17 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestLagOfAMissingTopicFails: a raw topic the brokers do not have is a failed poll,
+// not a lag of 0 that marks the brokers reached (and the process ready).
+func TestLagOfAMissingTopicFails(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "contacts.raw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	l := newLagCollector(c.ListenAddrs(), map[string]string{"steward.normalize": "contacts.missing"}, prometheus.NewRegistry())
+	if lag, err := l.lag(context.Background(), "steward.normalize", "contacts.missing"); err == nil {
+		t.Errorf("lag of a missing topic: %d, no error", lag)
+	}
+}
