@@ -258,7 +258,9 @@ func (r *Reader) nextCSV() (Item, error) {
 	line, _ := r.cr.FieldPos(0)
 	rec, err := r.opts.Mapping.FromRow(r.fields, r.header, row, r.source)
 	if err != nil {
-		return Item{Payload: []byte(strings.Join(row, string(r.cr.Comma))), Position: r.pos(line), Err: err}, nil
+		// The row as read (its quoting kept: a field may hold the separator), to be fixed
+		// and read again.
+		return Item{Payload: bytes.Clone(bytes.TrimRight(rowBytes, "\r\n")), Position: r.pos(line), Err: err}, nil
 	}
 	b, err := json.Marshal(rec)
 	if err != nil {

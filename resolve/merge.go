@@ -9,6 +9,13 @@ import (
 	"github.com/steward-crm/steward/warehouse"
 )
 
+// mergeDetails are the details of a merge event: the keys of the source records moved
+// from the merged master into the survivor, and the match that merged them.
+type mergeDetails struct {
+	Moved       []string        `json:"moved"`
+	Explanation json.RawMessage `json:"explanation,omitempty"`
+}
+
 // merge folds master from into master into, in the caller's transaction: from's live
 // source records move to into, from is retired with status merged and merged_into set,
 // its open review items point at into (those between the two are closed),
@@ -32,7 +39,9 @@ func (rs *Resolver) merge(ctx context.Context, tx warehouse.Tx, into, from int64
 	if err != nil {
 		return err
 	}
+	moved := make([]string, len(rows))
 	for i := range rows {
+		moved[i] = rows[i].Key()
 		rows[i].MasterID = into
 		if err := tx.PutSourceRecord(ctx, &rows[i]); err != nil {
 			return fmt.Errorf("merge master %d into %d: %w", from, into, err)
@@ -46,7 +55,12 @@ func (rs *Resolver) merge(ctx context.Context, tx warehouse.Tx, into, from int64
 	if _, _, err := tx.RedirectReviewItems(ctx, from, into); err != nil {
 		return err
 	}
-	if err := tx.AppendEvent(ctx, &warehouse.Event{Kind: warehouse.EventMerge, MasterID: into, OtherID: from, SourceKey: cause, Score: score, Details: details}); err != nil {
+	// The event names the records moved: what undoing the merge (a split) moves back.
+	ev, err := json.Marshal(mergeDetails{Moved: moved, Explanation: details})
+	if err != nil {
+		return err
+	}
+	if err := tx.AppendEvent(ctx, &warehouse.Event{Kind: warehouse.EventMerge, MasterID: into, OtherID: from, SourceKey: cause, Score: score, Details: ev}); err != nil {
 		return err
 	}
 	if err := rs.publish(ctx, tx, m, cause); err != nil {

@@ -268,7 +268,7 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 			out.Action = ActionUnchanged
 			return out, nil
 		}
-		err = rs.withdraw(ctx, tx, prev, hash, position, &out)
+		err = rs.withdraw(ctx, tx, prev, r, hash, position, &out)
 	case prev != nil && !prev.Deleted && prev.MasterID != 0:
 		err = rs.update(ctx, tx, prev, r, keys, hash, position, &out)
 	default:
@@ -708,7 +708,9 @@ func lockedMaster(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRo
 }
 
 // withdraw marks a source record deleted; a master left without live records is retired.
-func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, hash, position string, out *Outcome) error {
+// The withdrawal is the record's newest version: its updated_at is kept, so that an older
+// version delivered again is stale, not a record that comes back.
+func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string, out *Outcome) error {
 	// The withdrawn row keeps its last content: read it whole.
 	prev, err := tx.SourceRecord(ctx, prev.Source, prev.SourceID)
 	if err != nil {
@@ -719,6 +721,9 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	row.Deleted, row.Hash, row.Position = true, hash, position
+	if r.UpdatedAt.After(row.UpdatedAt) {
+		row.UpdatedAt = r.UpdatedAt
+	}
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
 		return err
 	}
@@ -730,6 +735,10 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 	}
 	out.Action, out.MasterID = ActionWithdrawn, row.MasterID
 	if err := rs.companyReview(ctx, tx, &row, false, out); err != nil {
+		return err
+	}
+	// Whether a withdrawn record belongs to another master is no question any more.
+	if _, err := tx.CloseReviewItems(ctx, row.ID, 0, "source record withdrawn"); err != nil {
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())
@@ -763,6 +772,10 @@ func (rs *Resolver) refreshMaster(ctx context.Context, tx warehouse.Tx, masterID
 	m.Quality = rs.quality(m.Golden, members)
 	if len(members) == 0 {
 		m.Status = contact.MasterRetired
+		// A steward must not be asked about a retired master.
+		if _, err := tx.CloseReviewItems(ctx, 0, masterID, fmt.Sprintf("master %d retired (no live source record)", masterID)); err != nil {
+			return err
+		}
 	} else if m.Status == contact.MasterRetired {
 		m.Status = contact.MasterActive
 	}

@@ -129,6 +129,11 @@ type Tx interface {
 	// SupersedeReviewItems closes the open items of kind for a source row whose company
 	// key is not keep (status superseded), returning how many it closed.
 	SupersedeReviewItems(ctx context.Context, sourceRowID int64, kind, keep string) (int, error)
+	// CloseReviewItems closes (status superseded, with note) the open review items of a
+	// source row (sourceRowID, 0: none) and those naming a master as the record's master
+	// or the candidate (masterID, 0: none): a withdrawn record, a retired master are no
+	// question for a steward. It returns how many it closed.
+	CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string) (int, error)
 	// RedirectReviewItems points the open review items of master from at master into,
 	// which from was merged into: an item between the two (now one master) and one that
 	// would repeat an open item of into are closed (status superseded, with a note).

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/segmentio/encoding/json"
@@ -337,6 +338,28 @@ func (t *tx) SupersedeReviewItems(ctx context.Context, sourceRowID int64, kind, 
 	res, err := t.exec(ctx, qSupersedeReviews, time.Now().UTC(), sourceRowID, kind, keep)
 	if err != nil {
 		return 0, fmt.Errorf("supersede review items: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+func (t *tx) CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string) (int, error) {
+	// Only the conditions asked for: a company item's candidate_id is 0.
+	var which []string
+	args := []any{time.Now().UTC(), note}
+	if sourceRowID != 0 {
+		which, args = append(which, "source_row_id = ?"), append(args, sourceRowID)
+	}
+	if masterID != 0 {
+		which, args = append(which, "master_id = ? OR candidate_id = ?"), append(args, masterID, masterID)
+	}
+	if len(which) == 0 {
+		return 0, nil
+	}
+	res, err := t.exec(ctx, `UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
+WHERE status = 'open' AND (`+strings.Join(which, " OR ")+`)`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("close review items: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return int(n), err

@@ -37,6 +37,7 @@ func Run(t *testing.T, h Harness) {
 		{"MasterVersions", testMasters},
 		{"ReviewItemsDeduplicated", testReviewItems},
 		{"ReviewItemsFollowMerges", testRedirectReviewItems},
+		{"ReviewItemsClosed", testCloseReviewItems},
 		{"AuditLogAppendOnly", testEvents},
 		{"Outbox", testOutbox},
 		{"DeadLetters", testDeadLetters},
@@ -609,6 +610,45 @@ func testRedirectReviewItems(t *testing.T, h Harness) {
 	}
 	if fmt.Sprint(all) != fmt.Sprint(want) {
 		t.Errorf("review items after merging %d into %d:\n got %v\nwant %v", b, a, all, want)
+	}
+}
+
+// testCloseReviewItems: CloseReviewItems closes the open items of a source row, and
+// those naming a master as the record's master or the candidate; nothing else (a
+// company item's candidate is 0: closing a row's items must not close every company
+// item).
+func testCloseReviewItems(t *testing.T, h Harness) {
+	s := h.Open(t)
+	r1, a := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
+	r2, b := addRecord(t, s, rec("web", "2", "martin", "b@x.fr"), "k2")
+	r3, c := addRecord(t, s, rec("web", "3", "durand", "c@x.fr"), "k3")
+	items := []*warehouse.ReviewItem{
+		{Kind: warehouse.ReviewPair, SourceRowID: r1, SourceKey: "web:1", MasterID: a, CandidateID: b},
+		{Kind: warehouse.ReviewCompany, SourceRowID: r2, SourceKey: "web:2", MasterID: b, CompanyKey: "73282932000074"},
+		{Kind: warehouse.ReviewPair, SourceRowID: r3, SourceKey: "web:3", MasterID: c, CandidateID: b},
+		{Kind: warehouse.ReviewCompany, SourceRowID: r3, SourceKey: "web:3", MasterID: c, CompanyKey: "55210055400013"},
+	}
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for _, it := range items {
+			it.Score = 0.7
+			if _, err := tx.AddReviewItem(ctx, it); err != nil {
+				return err
+			}
+		}
+		if n, err := tx.CloseReviewItems(ctx, r1, 0, "withdrawn"); err != nil || n != 1 {
+			t.Errorf("CloseReviewItems(row %d) = %d, %v; want 1", r1, n, err)
+		}
+		if n, err := tx.CloseReviewItems(ctx, 0, b, "retired"); err != nil || n != 2 {
+			t.Errorf("CloseReviewItems(master %d) = %d, %v; want 2 (its company item, the pair naming it)", b, n, err)
+		}
+		return nil
+	})
+	open, err := s.ReviewItems(context.Background(), warehouse.ReviewOpen, "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != 1 || open[0].CompanyKey != "55210055400013" {
+		t.Errorf("open items left: %+v; want only web:3's company item", open)
 	}
 }
 
