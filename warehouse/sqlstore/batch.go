@@ -482,6 +482,13 @@ func setIDs(res *sql.Rows, byKey map[string]*warehouse.SourceRow) error {
 }
 
 func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error {
+	for _, k := range keys {
+		// SQLite's row_keys joins a row's keys with line breaks: such a key would be
+		// found until the index is read again from the file, and then as its pieces.
+		if k.Key == "" || strings.ContainsAny(k.Key, "\n") {
+			return fmt.Errorf("block key %q of source row %d: empty or holding a line break", k.Key, k.RowID)
+		}
+	}
 	if t.d.Arrays && len(keys) > 0 {
 		return t.addRowBlockKeysArrays(ctx, keys)
 	}

@@ -287,6 +287,16 @@ func (s *Store) applyMigration(ctx context.Context, v int) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Another process opening the same database may have applied v since MigrateTo read
+	// the version (SQLite: the transaction holds the write lock, so this read is current;
+	// PostgreSQL's Open serializes migrations anyway).
+	var done int
+	if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&done); err != nil {
+		return err
+	}
+	if done > 0 {
+		return nil
+	}
 	src := migrations[v]
 	for k, t := range s.d.Types {
 		src = strings.ReplaceAll(src, "{{"+k+"}}", t)

@@ -252,6 +252,7 @@ func (s *Store) DeadLetters(ctx context.Context, limit int) ([]warehouse.DeadLet
 		if err := rows.Scan(&d.ID, &d.At, &d.Seen, &d.Position, &d.Stage, &d.Reason, &d.SourceKey, &d.Payload); err != nil {
 			return nil, err
 		}
+		d.At = d.At.UTC()
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -435,16 +436,26 @@ func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]war
 		if err := publish(evs); err != nil {
 			return 0, err
 		}
-		args := []any{time.Now().UTC()}
-		for _, e := range evs {
-			args = append(args, e.ID)
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(evs))+`)`), args...); err != nil {
-			return 0, fmt.Errorf("mark published: %w", err)
+		// Marked in statements of at most markChunk ids: one parameter per event would
+		// pass SQLite's 32766 (PostgreSQL's 65535) bound parameters for a large limit,
+		// after publish succeeded.
+		now := time.Now().UTC()
+		for lo := 0; lo < len(evs); lo += markChunk {
+			part := evs[lo:min(lo+markChunk, len(evs))]
+			args := []any{now}
+			for _, e := range part {
+				args = append(args, e.ID)
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(part))+`)`), args...); err != nil {
+				return 0, fmt.Errorf("mark published: %w", err)
+			}
 		}
 		return len(evs), nil
 	})
 }
+
+// markChunk is the number of events ForwardOutbox marks published per statement.
+const markChunk = 1000
 
 // PruneOutbox deletes under the outbox's lock (as ForwardOutbox claims it): several
 // processes pruning at once would wait for each other's rows; one that finds the lock

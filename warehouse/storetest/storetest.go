@@ -38,6 +38,7 @@ func Run(t *testing.T, h Harness) {
 		{"ReviewItemsDeduplicated", testReviewItems},
 		{"ReviewItemsFollowMerges", testRedirectReviewItems},
 		{"ReviewItemsClosed", testCloseReviewItems},
+		{"BlockKeysChecked", testBlockKeysChecked},
 		{"AuditLogAppendOnly", testEvents},
 		{"Outbox", testOutbox},
 		{"DeadLetters", testDeadLetters},
@@ -610,6 +611,22 @@ func testRedirectReviewItems(t *testing.T, h Harness) {
 	}
 	if fmt.Sprint(all) != fmt.Sprint(want) {
 		t.Errorf("review items after merging %d into %d:\n got %v\nwant %v", b, a, all, want)
+	}
+}
+
+// testBlockKeysChecked: an empty key or one holding a line break is refused (SQLite's
+// row_keys joins a row's keys with line breaks: the index read again from the file
+// would find its pieces).
+func testBlockKeysChecked(t *testing.T, h Harness) {
+	s := h.Open(t)
+	row, _ := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
+	for _, key := range []string{"street:1 rue x\nbat b", ""} {
+		err := s.InTx(context.Background(), func(tx warehouse.Tx) error {
+			return tx.AddBlockKeys(context.Background(), row, []string{key})
+		})
+		if err == nil {
+			t.Errorf("block key %q accepted", key)
+		}
 	}
 }
 
