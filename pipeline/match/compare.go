@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/steward-crm/steward/rules"
 	"github.com/xrash/smetrics"
@@ -158,16 +159,17 @@ func (e *Engine) canon(k string) []string {
 	return e.rules.Tables.Nicknames[k]
 }
 
-// initial holds when one side is a single letter that starts the other.
+// initial holds when one side is a single letter that starts the other (a letter, not a
+// byte: "д" is an initial of "дмитрий").
 func initial(a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	if a == "" || b == "" {
 		return false
 	}
-	if len(a) > len(b) {
+	if utf8.RuneCountInString(a) > utf8.RuneCountInString(b) {
 		a, b = b, a
 	}
-	a = strings.TrimSpace(a)
-	return len(a) == 1 && b[0] == a[0]
+	return utf8.RuneCountInString(a) == 1 && strings.HasPrefix(b, a)
 }
 
 // withinEdits reports whether the Levenshtein distance of a and b (in bytes, unit costs,
@@ -240,9 +242,18 @@ func tokenSubset(a, b string) bool {
 	if oneWord(a) && oneWord(b) {
 		return false // two different single words
 	}
-	if words(a) > words(b) {
+	na, nb := words(a), words(b)
+	if na > nb {
 		a, b = b, a
 	}
+	// With as many words on both sides, a repeated word makes either the shorter one
+	// ("garcia garcia" and "lopez garcia"): both are tried, so that the level is symmetric.
+	return wordsIn(a, b) || (na == nb && wordsIn(b, a))
+}
+
+// wordsIn reports whether every word of a is a word of b and one of them has more than
+// one letter.
+func wordsIn(a, b string) bool {
 	long := 0
 	for x := range strings.FieldsSeq(a) {
 		if !hasWord(b, x) {

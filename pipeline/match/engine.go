@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/fold"
@@ -40,6 +41,11 @@ func New(r *rules.Rules) (*Engine, error) {
 	e.order = evalOrder(cs)
 	e.headroom, e.best = headroom(cs, e.order)
 	for _, c := range cs {
+		if c.names {
+			// A comparison of names reads them crosswise (crosswise needs both):
+			// features decoded from storage hold both, and extracted ones must agree.
+			e.used[givenID], e.used[familyID] = true, true
+		}
 		for _, l := range c.levels {
 			e.used[l.fieldID] = true
 			if l.guardID >= 0 {
@@ -224,7 +230,10 @@ func blockValues(n *contact.Normalized, part string) []string {
 		if n.GivenKey == "" {
 			return nil
 		}
-		return []string{n.GivenKey[:1]}
+		// The first letter, not byte: a key must be valid UTF-8 (PostgreSQL text), and
+		// д and е (both 0xD0 first) are two initials.
+		_, size := utf8.DecodeRuneInString(n.GivenKey)
+		return []string{n.GivenKey[:size]}
 	case "postcode":
 		return values(n, "postcode")
 	case "city_key":

@@ -53,9 +53,15 @@ var soundexDigit = [26]byte{
 	'R' - 'A': '6',
 }
 
-// samePhonetic is the "phonetic" level: both present and the same phonetic code.
+// samePhonetic is the "phonetic" level: both have a phonetic code and it is the same.
+// Values without a Latin letter (Cyrillic, Greek, CJK names) have none: they do not
+// share the empty code.
 func samePhonetic(a, b string) bool {
-	return a != "" && b != "" && soundex(a) == soundex(b)
+	if a == "" || b == "" {
+		return false
+	}
+	sa := soundex(a)
+	return sa != [4]byte{} && sa == soundex(b)
 }
 
 // oneWord reports whether s is certainly a single word for strings.Fields: ASCII without

@@ -46,8 +46,8 @@ func (c *comparison) compare(a, b *Features, swap reading) hit {
 			h.level, h.x, h.y = levelNone, xs[0], ys[0]
 		}
 		if l.isElse {
-			h.level = i
-			return h
+			// The values the else level is on, not those of the first level compared.
+			return hit{level: i, x: xs[0], y: ys[0]}
 		}
 		if l.guardID >= 0 && differ(a.get(l.guardID, swap == swapA), b.get(l.guardID, swap == swapB)) {
 			continue

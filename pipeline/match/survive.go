@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/fold"
@@ -14,12 +15,12 @@ import (
 // candidate is one record's value for one golden field.
 type candidate struct {
 	value    any
-	key      string // for frequency: folded value
-	size     int    // for longest / most complete
-	rank     int    // source priority: lower is better
-	recency  int64  // updated_at, unix nanoseconds
-	provider string // source record key
-	display  string // exact value, for ties between spellings of one key
+	key      string    // for frequency: folded value
+	size     int       // for longest / most complete
+	rank     int       // source priority: lower is better
+	recency  time.Time // updated_at (not UnixNano: it wraps before 1678 and after 2262)
+	provider string    // source record key
+	display  string    // exact value, for ties between spellings of one key
 }
 
 // Survive builds the golden record of a master from its live source records (normalized),
@@ -45,7 +46,7 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 			if key == "" {
 				continue
 			}
-			cands = append(cands, candidate{value: v, key: key, size: size, rank: rank(r.Source), recency: r.UpdatedAt.UnixNano(), provider: r.Key(), display: fmt.Sprint(v)})
+			cands = append(cands, candidate{value: v, key: key, size: size, rank: rank(r.Source), recency: r.UpdatedAt, provider: r.Key(), display: fmt.Sprint(v)})
 		}
 		if len(cands) == 0 {
 			return nil, false
@@ -99,7 +100,11 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 	}
 	if v, ok := pick("company", func(r *contact.Record) (any, string, int) {
 		c := r.Norm.Company
-		key := c.SIREN.Value + "|" + c.NameKey
+		siren := ""
+		if c.SIREN.Usable() { // an invalid SIREN alone is not a company, as elsewhere
+			siren = c.SIREN.Value
+		}
+		key := siren + "|" + c.NameKey
 		if key == "|" {
 			return nil, "", 0
 		}
@@ -192,8 +197,8 @@ func choose(strategy string, cs []candidate) candidate {
 				return freqDisplay[a.display] > freqDisplay[b.display]
 			}
 		}
-		if a.recency != b.recency {
-			return a.recency > b.recency
+		if c := a.recency.Compare(b.recency); c != 0 {
+			return c > 0
 		}
 		if a.rank != b.rank {
 			return a.rank < b.rank
