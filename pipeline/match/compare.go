@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/steward-crm/steward/rules"
 	"github.com/xrash/smetrics"
@@ -172,12 +173,32 @@ func initial(a, b string) bool {
 	return utf8.RuneCountInString(a) == 1 && strings.HasPrefix(b, a)
 }
 
-// withinEdits reports whether the Levenshtein distance of a and b (in bytes, unit costs,
-// as smetrics.WagnerFischer(a, b, 1, 1, 1)) is at most k. It strips the common prefix and
+// withinEdits reports whether the Levenshtein distance of a and b (in letters, unit
+// costs; on ASCII values smetrics.WagnerFischer(a, b, 1, 1, 1), which counts bytes: one
+// Cyrillic letter left out was two edits) is at most k. It strips the common prefix and
 // suffix, then fills only the diagonal band |i-j| ≤ k of the table and stops as soon as a
 // row exceeds k: linear in the length for the small k a level uses, and allocation-free
 // for short values.
 func withinEdits(a, b string, k int) bool {
+	if !isASCII(a) || !isASCII(b) {
+		return withinEditsLetters(a, b, k)
+	}
+	return withinEditsBytes(a, b, k)
+}
+
+// withinEditsLetters is withinEdits of values that are not all ASCII.
+//
+//go:noinline
+func withinEditsLetters(a, b string, k int) bool {
+	var bufA, bufB [64]byte
+	if la, lb, ok := letterBytes(a, b, bufA[:0], bufB[:0]); ok {
+		a, b = unsafe.String(unsafe.SliceData(la), len(la)), unsafe.String(unsafe.SliceData(lb), len(lb))
+	}
+	return withinEditsBytes(a, b, k)
+}
+
+// withinEditsBytes is withinEdits counting bytes.
+func withinEditsBytes(a, b string, k int) bool {
 	if k < 0 {
 		return false
 	}

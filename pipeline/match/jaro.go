@@ -1,11 +1,38 @@
 package match
 
-import "github.com/xrash/smetrics"
+import (
+	"encoding/binary"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/xrash/smetrics"
+)
 
 // jaroWinkler is smetrics.JaroWinkler(a, b, 0.7, 4) without its allocations (match flags
-// live on the stack for strings up to 64 bytes; longer ones go to smetrics). It returns 0
-// when either side is empty and 1 for equal strings.
+// live on the stack for strings up to 64 bytes; longer ones go to smetrics), on letters:
+// smetrics compares bytes, and the letters of a Cyrillic or Greek name share their first
+// byte (смирнов and соколов were 0.81 alike, smirnov and sokolov 0.62). It returns 0 when
+// either side is empty and 1 for equal strings.
 func jaroWinkler(a, b string) float64 {
+	if !isASCII(a) || !isASCII(b) {
+		return jaroWinklerLetters(a, b)
+	}
+	return jaroWinklerBytes(a, b)
+}
+
+// jaroWinklerLetters is jaroWinkler of values that are not all ASCII.
+//
+//go:noinline
+func jaroWinklerLetters(a, b string) float64 {
+	var bufA, bufB [64]byte
+	if la, lb, ok := letterBytes(a, b, bufA[:0], bufB[:0]); ok {
+		a, b = unsafe.String(unsafe.SliceData(la), len(la)), unsafe.String(unsafe.SliceData(lb), len(lb))
+	}
+	return jaroWinklerBytes(a, b)
+}
+
+// jaroWinklerBytes is smetrics.JaroWinkler(a, b, 0.7, 4) without its allocations.
+func jaroWinklerBytes(a, b string) float64 {
 	if a == "" || b == "" {
 		return 0
 	}
@@ -62,4 +89,55 @@ func jaro(a, b string) float64 {
 	m := float64(matches)
 	t := float64(unaligned / 2)
 	return (m/float64(len(a)) + m/float64(len(b)) + (m-t)/m) / 3
+}
+
+// isASCII reports whether s holds only ASCII bytes (8 at a time).
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// letterBytes spells a and b with one byte per letter, each distinct letter of the two
+// its own byte, appended to bufA and bufB: the byte algorithms (Jaro, edit distance) then
+// count letters. ok is false past 255 distinct letters (the values are compared as they
+// are).
+func letterBytes(a, b string, bufA, bufB []byte) (la, lb []byte, ok bool) {
+	var seen []rune
+	code := func(r rune) (byte, bool) {
+		for i, x := range seen {
+			if x == r {
+				return byte(i), true
+			}
+		}
+		if len(seen) == 255 {
+			return 0, false
+		}
+		seen = append(seen, r)
+		return byte(len(seen) - 1), true
+	}
+	for _, r := range a {
+		c, ok := code(r)
+		if !ok {
+			return nil, nil, false
+		}
+		bufA = append(bufA, c)
+	}
+	for _, r := range b {
+		c, ok := code(r)
+		if !ok {
+			return nil, nil, false
+		}
+		bufB = append(bufB, c)
+	}
+	return bufA, bufB, true
 }

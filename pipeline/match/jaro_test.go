@@ -108,3 +108,47 @@ func BenchmarkJaroWinklerNames(b *testing.B) {
 		jaroWinkler("12 rue de la paix", "4 avenue victor hugo")
 	}
 }
+
+// TestLettersNotBytes: Jaro–Winkler and the edit distance count letters: a Cyrillic
+// spelling of two words gives what their Latin spelling gives, letter for letter (the
+// letters of one script share their first byte, which made any two Cyrillic names look
+// alike), past the 64 letters of the stack buffers too.
+func TestLettersNotBytes(t *testing.T) {
+	latin, cyrillic := []rune("abvgdezijklmnoprstufhc"), []rune("абвгдезийклмнопрстуфхц")
+	toCyrillic := func(s string) string {
+		out := []rune(s)
+		for i, r := range out {
+			if j := strings.IndexRune(string(latin), r); j >= 0 {
+				out[i] = cyrillic[len([]rune(string(latin)[:j]))]
+			}
+		}
+		return string(out)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	word := func(n int) string {
+		b := make([]rune, 1+rng.IntN(n))
+		for i := range b {
+			b[i] = latin[rng.IntN(6)]
+		}
+		return string(b)
+	}
+	for i := range 20000 {
+		n := 12
+		if i%100 == 0 {
+			n = 90
+		}
+		a, b := word(n), word(n)
+		ca, cb := toCyrillic(a), toCyrillic(b)
+		if got, want := jaroWinkler(ca, cb), jaroWinkler(a, b); math.Abs(got-want) > 1e-12 {
+			t.Fatalf("jaroWinkler(%q, %q) = %v, in Latin letters %v", ca, cb, got, want)
+		}
+		for k := 0; k <= 3; k++ {
+			if got, want := withinEdits(ca, cb, k), withinEdits(a, b, k); got != want {
+				t.Fatalf("withinEdits(%q, %q, %d) = %v, in Latin letters %v", ca, cb, k, got, want)
+			}
+		}
+	}
+	if !withinEdits("иванов", "ивнов", 1) || jaroWinkler("смирнов", "соколов") != jaroWinkler("smirnov", "sokolov") {
+		t.Error("иванов/ивнов or смирнов/соколов")
+	}
+}
