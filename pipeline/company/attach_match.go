@@ -8,7 +8,7 @@ import (
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/fold"
-	"github.com/xrash/smetrics"
+	"github.com/steward-crm/steward/pipeline/match"
 )
 
 // byDomain attaches through the owners known for the record's domain. One owner holding
@@ -264,7 +264,8 @@ func rank(place string) int {
 	return 0
 }
 
-// nameSim compares two folded name keys (smetrics works on bytes: keys are folded ASCII):
+// nameSim compares two folded name keys (Jaro–Winkler on letters: a key keeps Cyrillic or
+// Greek letters):
 //   - 1 for the same tokens in any order, or the same letters once spaces are dropped;
 //   - else token by token (symmetric Monge–Elkan: each token's best Jaro–Winkler among
 //     the other name's tokens, averaged, the lower of the two directions), so that a
@@ -296,7 +297,7 @@ func nameSim(a, b string) float64 {
 	if subset(ta, tb) || subset(tb, ta) {
 		sim = max(sim, 0.87)
 	}
-	if jw := smetrics.JaroWinkler(ca, cb, 0.7, 4); jw >= 0.95 {
+	if jw := match.JaroWinkler(ca, cb); jw >= 0.95 {
 		sim = max(sim, jw-0.02)
 	}
 	return sim
@@ -312,7 +313,7 @@ func mongeElkan(a, b []string) float64 {
 				best = 1
 				break
 			}
-			best = max(best, smetrics.JaroWinkler(x, y, 0.7, 4))
+			best = max(best, match.JaroWinkler(x, y))
 		}
 		sum += best
 	}

@@ -178,3 +178,16 @@ func TestWeakDomainDoesNotHideExactName(t *testing.T) {
 		t.Errorf("with a domain whose owner's name disagrees: %s; want the subsidiary attached by name", attachOutcome(&n))
 	}
 }
+
+// TestNameSimCountsLetters: two different Cyrillic company names are as far apart as
+// their Latin spellings (on bytes, their letters' shared first byte made them close).
+func TestNameSimCountsLetters(t *testing.T) {
+	for _, p := range [][4]string{{"газпром", "гагарин", "gazprom", "gagarin"}, {"северсталь", "сибнефть", "severstal", "sibneft"}} {
+		if cyr, lat := nameSim(p[0], p[1]), nameSim(p[2], p[3]); cyr > lat+0.05 {
+			t.Errorf("nameSim(%s, %s) = %.2f, in Latin letters %.2f", p[0], p[1], cyr, lat)
+		}
+	}
+	if s := nameSim("северсталь", "севрсталь"); s < 0.9 {
+		t.Errorf("nameSim(северсталь, севрсталь) = %.2f: a letter left out", s)
+	}
+}

@@ -20,6 +20,11 @@ func jaroWinkler(a, b string) float64 {
 	return jaroWinklerBytes(a, b)
 }
 
+// JaroWinkler is the Jaro–Winkler similarity of a and b (boost threshold 0.7, a common
+// prefix of up to 4 letters), counting letters: smetrics.JaroWinkler(a, b, 0.7, 4) on
+// ASCII values.
+func JaroWinkler(a, b string) float64 { return jaroWinkler(a, b) }
+
 // jaroWinklerLetters is jaroWinkler of values that are not all ASCII.
 //
 //go:noinline
