@@ -37,22 +37,11 @@ func TestThresholdNaNRefused(t *testing.T) {
 // reasons"; it must name the first rejected records in input order, and not depend on
 // which worker finished first.
 func TestRejectedFirstInInputOrder(t *testing.T) {
-	src := genFile(t, synth.Config{N: 1500, DupRate: 0.3, Corruption: 0.3, Seed: 4})
-	data, _ := os.ReadFile(src)
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	bad := map[int]bool{}
 	for _, n := range []int{3, 9, 40, 300, 600, 900, 1200, 1400} { // 1-based line numbers
 		bad[n] = true
 	}
-	var out strings.Builder
-	for i, l := range lines {
-		if bad[i+1] {
-			l = fmt.Sprintf(`{"source":"crm","source_id":"bad-%d","op":"frobnicate"}`, i+1)
-		}
-		out.WriteString(l + "\n")
-	}
-	path := filepath.Join(t.TempDir(), "mixed.jsonl")
-	os.WriteFile(path, []byte(out.String()), 0o644)
+	path := mixedFile(t, func(n int) bool { return bad[n] })
 	var want []string
 	for _, n := range []int{3, 9, 40, 300, 600} {
 		want = append(want, fmt.Sprintf("%s:%d", path, n))
@@ -125,18 +114,7 @@ func TestInfrastructureErrorNotRejected(t *testing.T) {
 // TestRejectedFirstDeterministic: the same input gives the same Rejected.First
 // (printed by dedupe/link as "rejected: ..." lines) whatever the scheduling of workers.
 func TestRejectedFirstDeterministic(t *testing.T) {
-	src := genFile(t, synth.Config{N: 1500, DupRate: 0.3, Corruption: 0.3, Seed: 4})
-	data, _ := os.ReadFile(src)
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	var out strings.Builder
-	for i, l := range lines {
-		if i%100 == 7 { // 15 bad records spread over every batch of 256
-			l = fmt.Sprintf(`{"source":"crm","source_id":"bad-%d","op":"frobnicate"}`, i+1)
-		}
-		out.WriteString(l + "\n")
-	}
-	path := filepath.Join(t.TempDir(), "mixed.jsonl")
-	os.WriteFile(path, []byte(out.String()), 0o644)
+	path := mixedFile(t, func(n int) bool { return n%100 == 8 }) // 15 spread over every batch of 256
 	seen := map[string]int{}
 	for range 12 {
 		cfg := config(t, rules.Default())
@@ -201,4 +179,26 @@ func TestEvaluateMemoryBounded(t *testing.T) {
 	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 16 {
 		t.Errorf("Evaluate(5) on %d records (%d false-negative pairs) allocated %d MB", len(res.Records), rep.Metrics.FalseNegatives, mb)
 	}
+}
+
+// mixedFile writes a generated file of 1 500 records whose lines bad says (1-based) are
+// records with an unknown op, rejected.
+func mixedFile(t *testing.T, bad func(n int) bool) string {
+	t.Helper()
+	data, err := os.ReadFile(genFile(t, synth.Config{N: 1500, DupRate: 0.3, Corruption: 0.3, Seed: 4}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for i, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if bad(i + 1) {
+			l = fmt.Sprintf(`{"source":"crm","source_id":"bad-%d","op":"frobnicate"}`, i+1)
+		}
+		out.WriteString(l + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "mixed.jsonl")
+	if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

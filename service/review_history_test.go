@@ -55,14 +55,8 @@ func TestSameFileWithDeleteTwice(t *testing.T) {
 // `steward review` must not keep asking a steward whether it belongs to another master:
 // its open pair/merge items are closed, as its company items are.
 func TestWithdrawnRecordLeavesReviewQueue(t *testing.T) {
-	s := open(t)
-	ingest(t, s, "../testdata/contacts.jsonl")
+	s, it := withOpenPair(t)
 	ctx := context.Background()
-	items, err := s.Store.ReviewItems(ctx, "open", "pair", 1)
-	if err != nil || len(items) == 0 {
-		t.Fatalf("no open pair item to test with (%v)", err)
-	}
-	it := items[0]
 	src, id, _ := strings.Cut(it.SourceKey, ":")
 	del := fmt.Sprintf(`{"source":%q,"source_id":%q,"op":"delete"}`, src, id)
 	if sum := ingest(t, s, writeFile(t, "del.jsonl", del+"\n")); sum.Withdrawn != 1 {
@@ -80,16 +74,10 @@ func TestWithdrawnRecordLeavesReviewQueue(t *testing.T) {
 // candidate master is withdrawn, the master is retired; the queue must not keep asking
 // whether a record belongs to it.
 func TestRetiredCandidateLeavesReviewQueue(t *testing.T) {
-	s := open(t)
-	ingest(t, s, "../testdata/contacts.jsonl")
+	s, it := withOpenPair(t)
 	ctx := context.Background()
-	items, err := s.Store.ReviewItems(ctx, "open", "pair", 1)
-	if err != nil || len(items) == 0 {
-		t.Fatalf("no open pair item to test with (%v)", err)
-	}
-	it := items[0]
 	var b strings.Builder
-	err = s.Store.InTx(ctx, func(tx warehouse.Tx) error {
+	err := s.Store.InTx(ctx, func(tx warehouse.Tx) error {
 		rows, err := tx.Members(ctx, it.CandidateID)
 		for _, r := range rows {
 			fmt.Fprintf(&b, `{"source":%q,"source_id":%q,"op":"delete"}`+"\n", r.Source, r.SourceID)
@@ -124,4 +112,16 @@ func TestCSVDeadLetterKeepsRow(t *testing.T) {
 	if len(dls) != 1 || string(dls[0].Payload) != row {
 		t.Errorf("dead letter payload %q, want the row as read %q", dls[0].Payload, row)
 	}
+}
+
+// withOpenPair is a warehouse of the sample contacts and its first open pair item.
+func withOpenPair(t *testing.T) (*Service, warehouse.ReviewItem) {
+	t.Helper()
+	s := open(t)
+	ingest(t, s, "../testdata/contacts.jsonl")
+	items, err := s.Store.ReviewItems(context.Background(), "open", "pair", 1)
+	if err != nil || len(items) == 0 {
+		t.Fatalf("no open pair item to test with (%v)", err)
+	}
+	return s, items[0]
 }

@@ -41,6 +41,7 @@ func Run(t *testing.T, h Harness) {
 		{"BlockKeysChecked", testBlockKeysChecked},
 		{"AuditLogAppendOnly", testEvents},
 		{"Outbox", testOutbox},
+		{"OutboxLargeLimit", testOutboxLargeLimit},
 		{"DeadLetters", testDeadLetters},
 		{"RollbackOnError", testRollback},
 		{"PanicRollsBack", testPanicRollsBack},
@@ -808,7 +809,39 @@ func testOutbox(t *testing.T, h Harness) {
 	}
 }
 
+// testOutboxLargeLimit: ForwardOutbox with a limit past the bound-parameter limits
+// (SQLite 32766, PostgreSQL 65535) marks every event it published (one parameter per
+// event in one statement failed after publish, and every later call published them
+// again).
+func testOutboxLargeLimit(t *testing.T, h Harness) {
+	s := h.Open(t)
+	ctx := context.Background()
+	const n = 66000
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		evs := make([]*warehouse.OutboxEvent, n)
+		for i := range evs {
+			evs[i] = &warehouse.OutboxEvent{Topic: "contacts.golden", Key: fmt.Sprint(i), Payload: json.RawMessage(`{}`)}
+		}
+		return tx.AddOutboxes(ctx, evs)
+	})
+	published := 0
+	for i, want := range []int{n, 0} {
+		got, err := s.ForwardOutbox(ctx, n, func(evs []warehouse.OutboxEvent) error { published += len(evs); return nil })
+		if err != nil || got != want {
+			t.Fatalf("call %d: ForwardOutbox(limit %d) = %d, %v, want %d (events handed to publish so far: %d)", i+1, n, got, err, want, published)
+		}
+	}
+	if published != n {
+		t.Errorf("%d events handed to publish, want each of the %d once", published, n)
+	}
+}
+
 func testDeadLetters(t *testing.T, h Harness) {
+	// Times come back in UTC, as from every other read, whatever the process's zone
+	// (PostgreSQL's driver gave the local zone).
+	local := time.Local
+	time.Local = time.FixedZone("CET", 3600)
+	t.Cleanup(func() { time.Local = local })
 	s := h.Open(t)
 	ctx := context.Background()
 	payload := []byte("{\"broken\": \xff")
@@ -823,7 +856,7 @@ func testDeadLetters(t *testing.T, h Harness) {
 	if err != nil || len(dls) != 1 || dls[0].Seen != 2 {
 		t.Fatalf("%+v %v", dls, err)
 	}
-	if d := dls[0]; d.Position != "in.jsonl:3" || d.Stage != "normalize/decode" || string(d.Payload) != string(payload) || d.At.IsZero() {
+	if d := dls[0]; d.Position != "in.jsonl:3" || d.Stage != "normalize/decode" || string(d.Payload) != string(payload) || d.At.IsZero() || d.At.Location() != time.UTC {
 		t.Errorf("dead letter %+v", d)
 	}
 	// A Kafka key and position header that are not UTF-8 or hold a NUL (any producer can
