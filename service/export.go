@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/csvsafe"
 )
 
 // ExportColumns are the CSV columns of Export.
@@ -18,7 +19,8 @@ var ExportColumns = []string{"master_id", "version", "quality", "civility", "giv
 	"birth_date", "company_name", "siren", "siret", "vat", "job_title", "sources"}
 
 // Export writes every active golden record to w as "csv" or "jsonl" (one contact.Master
-// per line) and returns how many it wrote. Multi-valued CSV cells are joined with "; ".
+// per line) and returns how many it wrote. Multi-valued CSV cells are joined with "; ";
+// a CSV cell a spreadsheet would read as a formula gets a leading ' (csvsafe.Cell).
 func (s *Service) Export(ctx context.Context, w io.Writer, format string) (int, error) {
 	n := 0
 	switch format {
@@ -56,7 +58,7 @@ func exportRow(m *contact.Master) []string {
 		}
 		return xs[0]
 	}
-	return []string{
+	row := []string{
 		strconv.FormatInt(m.ID, 10), strconv.Itoa(m.Version), strconv.Itoa(m.Quality),
 		g.Civility, g.GivenName, g.FamilyName, first(g.Emails), first(g.Phones),
 		strings.Join(g.Emails, "; "), strings.Join(g.Phones, "; "),
@@ -64,4 +66,8 @@ func exportRow(m *contact.Master) []string {
 		g.Address.Country.Value, g.BirthDate, g.Company.Name.Value, g.Company.SIREN.Value,
 		g.Company.SIRET.Value, g.Company.VAT.Value, g.JobTitle, strings.Join(g.Sources, "; "),
 	}
+	for i := range row {
+		row[i] = csvsafe.Cell(row[i])
+	}
+	return row
 }

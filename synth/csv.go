@@ -20,8 +20,8 @@ type RecordSource interface {
 // CSVHeader is the header row WriteCSV writes.
 var CSVHeader = []string{"source", "source_id", "updated_at", "civility", "given_name",
 	"family_name", "full_name", "job_title", "email", "email2", "phone", "phone2",
-	"address_line1", "address_line2", "postcode", "city", "country", "company_name",
-	"company_siren", "company_siret", "company_vat", "company_website", "birth_date", "entity_id"}
+	"address_line1", "address_line2", "postcode", "city", "region", "country", "company_name",
+	"company_siren", "company_siret", "company_vat", "lei", "duns", "company_website", "birth_date", "entity_id"}
 
 // CSVRow flattens a record into the columns of CSVHeader. Values beyond the second
 // e-mail, phone or address line are joined into the second column with "; " (", " for
@@ -41,12 +41,12 @@ func CSVRow(rec *contact.Record) []string {
 		a = *rec.Address
 	}
 	row = append(row, firstRest(a.Lines, ", ")...)
-	row = append(row, a.Postcode, a.City, a.Country)
+	row = append(row, a.Postcode, a.City, a.Region, a.Country)
 	var c contact.Company
 	if rec.Company != nil {
 		c = *rec.Company
 	}
-	row = append(row, c.Name, c.SIREN, c.SIRET, c.VAT, c.Website, rec.BirthDate)
+	row = append(row, c.Name, c.SIREN, c.SIRET, c.VAT, c.LEI, c.DUNS, c.Website, rec.BirthDate)
 	id, _ := rec.Attributes["entity_id"].(string)
 	return append(row, id)
 }

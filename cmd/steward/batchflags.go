@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -121,7 +122,11 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records)}
 	if b.truth != "" {
 		rep := res.Evaluate(b.top)
-		printReport(e.stdout, rep)
+		bw := bufio.NewWriter(e.stdout)
+		printReport(bw, rep)
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
 		m.Precision, m.Recall, m.F1 = rep.Precision, rep.Recall, rep.F1
 		m.Report = rep
 	}
@@ -188,17 +193,20 @@ func printReport(w io.Writer, rep *recleanse.Report) {
 	show("false negative:", rep.FalseNegatives)
 }
 
-// writeFileWith creates path and writes it with fn.
+// writeFileWith writes path with fn, replacing it only when fn succeeds (createOutput).
 func writeFileWith(path string, fn func(io.Writer) error) error {
-	f, err := os.Create(path)
+	o, err := createOutput(path)
 	if err != nil {
 		return err
 	}
-	if err := fn(f); err != nil {
-		f.Close()
+	defer o.abort()
+	if err := fn(o.f); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return f.Close()
+	if err := o.commit(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
 
 // batchGC sets the collector for a batch run under a soft memory limit (0: leaves it as

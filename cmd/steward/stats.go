@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/steward-crm/steward/service"
+	"github.com/steward-crm/steward/warehouse"
 )
 
 func runStats(ctx context.Context, args []string, e *env) error {
@@ -36,16 +38,22 @@ func runStats(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	if dls == nil {
+		dls = []warehouse.DeadLetter{} // an array in -json, as advice
+	}
 	advice := []string{}
 	if a := service.PriorAdvice(svc.Rules.Match.Prior, st.SourceRecords); a != "" {
 		advice = append(advice, a)
 	}
+	w := bufio.NewWriter(e.stdout)
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"stats": st, "dead_letters": dls, "advice": advice})
+		if err := enc.Encode(map[string]any{"stats": st, "dead_letters": dls, "advice": advice}); err != nil {
+			return err
+		}
+		return w.Flush()
 	}
-	w := e.stdout
 	fmt.Fprintf(w, "source records:        %d (%d withdrawn)\n", st.SourceRecords, st.Deleted)
 	fmt.Fprintf(w, "golden records:        %d (%d with several source records)\n", st.Masters, st.MultiMasters)
 	fmt.Fprintf(w, "review items open:     %d\n", st.ReviewOpen)
@@ -81,7 +89,7 @@ func runStats(ctx context.Context, args []string, e *env) error {
 	for _, a := range advice {
 		fmt.Fprintf(w, "advice: %s\n", a)
 	}
-	return nil
+	return w.Flush() // a write error (a full disk) is kept until here
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,0 +1,26 @@
+package csvsafe
+
+import "testing"
+
+func TestCell(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"Anne", "Anne"},
+		{"=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"},
+		{"@SUM(1+1)", "'@SUM(1+1)"},
+		{"-2+3", "'-2+3"},
+		{"+cmd", "'+cmd"},
+		{"\t=1", "'\t=1"},
+		{"\r=1", "'\r=1"},
+		{"+33612345678", "+33612345678"},
+		{"+33612345678; +447993337364", "+33612345678; +447993337364"},
+		{"+33612345678; =1+1", "'+33612345678; =1+1"},
+		{"+33612345678;", "'+33612345678;"},
+		{"+", "'+"},
+		{"crm:=1", "crm:=1"},
+	} {
+		if got := Cell(c.in); got != c.want {
+			t.Errorf("Cell(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
