@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -52,6 +53,26 @@ func TestConcurrentOpenMigrates(t *testing.T) {
 	for range 2 {
 		if err := <-errs; err != nil {
 			t.Errorf("Open while another process opens the same file: %v", err)
+		}
+	}
+}
+
+// TestNewWarehouseOwnerOnly: a new warehouse file and its log are readable by their
+// owner only (they hold personal data; SQLite created them 0644 under the usual umask).
+func TestNewWarehouseOwnerOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s: mode %v, want no access for group and others", filepath.Base(p), fi.Mode().Perm())
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"net/url"
 	"strings"
 
@@ -89,6 +90,11 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	background := !strings.HasPrefix(path, "file:")
 	if background {
 		pragmas = append(pragmas, fmt.Sprintf("wal_autocheckpoint(%d)", checkpointLimit))
+		// A new warehouse holds personal data: readable by its owner only (SQLite
+		// gives its -wal and -shm files the database file's permissions).
+		if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			f.Close()
+		}
 	}
 	db, err := open(path, pragmas)
 	if err != nil {
