@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -146,6 +147,10 @@ func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*
 		v := row[i]
 		if err := checkString(header[i], v); err != nil {
 			return nil, err
+		}
+		if !utf8.ValidString(v) {
+			// Decode refuses it too; json.Marshal would write U+FFFD for each bad byte.
+			return nil, Invalid(header[i], "not valid UTF-8%s: is the file in another encoding (Latin-1, Windows-1252)?", utf8Where([]byte(v)))
 		}
 		if strings.TrimSpace(v) == "" || f == "-" {
 			continue

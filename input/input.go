@@ -187,7 +187,9 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 	var buf []byte
 	for {
 		chunk, err := r.br.ReadSlice('\n')
-		if len(buf)+len(chunk) <= MaxLineBytes {
+		// The terminator ("\n" or "\r\n") is not part of the line: room for it, and the
+		// line's own length checked below.
+		if len(buf)+len(chunk) <= MaxLineBytes+len("\r\n") {
 			buf = append(buf, chunk...)
 		} else {
 			if !tooLong && len(buf) < 1024 {
@@ -195,21 +197,24 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 			}
 			tooLong = true
 		}
-		switch {
-		case err == nil:
-			return buf, tooLong, nil
-		case errors.Is(err, bufio.ErrBufferFull):
+		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
-		default:
-			return buf, tooLong, err
 		}
+		if !tooLong && len(bytes.TrimSuffix(bytes.TrimSuffix(buf, []byte("\n")), []byte("\r"))) > MaxLineBytes {
+			tooLong = true
+		}
+		return buf, tooLong, err
 	}
 }
 
 func (r *Reader) nextCSV() (Item, error) {
 	if r.cr == nil {
 		r.skipBOM()
-		r.cr = csv.NewReader(io.TeeReader(r.br, &r.raw))
+		var src io.Reader = r.br
+		if crLines(r.br) {
+			src = crToLF{r.br} // byte for byte: the input offsets stay right
+		}
+		r.cr = csv.NewReader(io.TeeReader(src, &r.raw))
 		r.cr.FieldsPerRecord = -1
 		r.cr.ReuseRecord = false
 		comma := r.opts.Comma
@@ -219,6 +224,7 @@ func (r *Reader) nextCSV() (Item, error) {
 				comma = '\t'
 			} else if head, _ := r.br.Peek(4096); len(head) > 0 {
 				first, _, _ := bytes.Cut(head, []byte("\n"))
+				first, _, _ = bytes.Cut(first, []byte("\r"))
 				if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 					comma = ';'
 				}
@@ -264,7 +270,30 @@ func (r *Reader) nextCSV() (Item, error) {
 	}
 	b, err := json.Marshal(rec)
 	if err != nil {
-		return Item{}, err
+		// A data problem of this row (not expected: FromRow validates): dead-lettered.
+		return Item{Payload: bytes.Clone(bytes.TrimRight(rowBytes, "\r\n")), Position: r.pos(line),
+			Err: contact.Invalid("", "%v", err)}, nil
 	}
 	return Item{Payload: b, Key: rec.Key(), Position: r.pos(line)}, nil
+}
+
+// crLines reports whether the input's lines end in CR alone (Excel for Mac's "CSV
+// (Macintosh)"): its first 4 KiB hold a CR and no LF. encoding/csv reads such a file as
+// a header and nothing else.
+func crLines(br *bufio.Reader) bool {
+	head, _ := br.Peek(4096)
+	return bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0
+}
+
+// crToLF turns every CR into LF.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
