@@ -383,7 +383,7 @@ func (t *tx) decodeRecords(ctx context.Context, rows map[int64]*warehouse.Source
 				return err
 			}
 			r := &contact.Record{}
-			if err := json.Unmarshal(rec, r); err != nil {
+			if err := decodeRecord(rec, r); err != nil {
 				return fmt.Errorf("source record %d: %w", id, err)
 			}
 			rows[id].Record = r

@@ -91,10 +91,18 @@ func scanSourceRaw(sc scanner) (*warehouse.SourceRow, []byte, error) {
 // decodeSource decodes a scanned row's record.
 func decodeSource(r *warehouse.SourceRow, rec []byte) error {
 	r.Record = &contact.Record{}
-	if err := json.Unmarshal(rec, r.Record); err != nil {
+	if err := decodeRecord(rec, r.Record); err != nil {
 		return fmt.Errorf("source record %d: %w", r.ID, err)
 	}
 	return nil
+}
+
+// decodeRecord decodes a stored record, its attributes' numbers as written
+// (json.Number, as contact.Decode reads them): read into float64, a record written back
+// (a merge moves it, a withdrawal marks it) lost digits (9007199254740993, 1.50).
+func decodeRecord(b []byte, r *contact.Record) error {
+	_, err := json.Parse(b, r, json.UseNumber)
+	return err
 }
 
 func (t *tx) SourceRecord(ctx context.Context, source, sourceID string) (*warehouse.SourceRow, error) {
