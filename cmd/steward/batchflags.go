@@ -127,7 +127,7 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		if err := bw.Flush(); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
-		m.Precision, m.Recall, m.F1 = rep.Precision, rep.Recall, rep.F1
+		m.Precision, m.Recall, m.F1 = &rep.Precision, &rep.Recall, &rep.F1
 		m.Report = rep
 	}
 	m.PeakMemory = recleanse.PeakMemory()
@@ -143,9 +143,11 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 
 // batchMetrics is the -metrics-json document.
 type batchMetrics struct {
-	Precision     float64           `json:"precision"`
-	Recall        float64           `json:"recall"`
-	F1            float64           `json:"f1"`
+	// Precision, Recall and F1 are measured against -truth; without it they are null
+	// (a 0 would read as a measured result).
+	Precision     *float64          `json:"precision"`
+	Recall        *float64          `json:"recall"`
+	F1            *float64          `json:"f1"`
 	PairsCompared int64             `json:"pairs_compared"`
 	Seconds       float64           `json:"seconds"`
 	PeakMemory    int64             `json:"peak_memory"`

@@ -42,6 +42,14 @@ func TestDedupeLinkTrain(t *testing.T) {
 	if f1, _ := m["f1"].(float64); f1 < 0.8 {
 		t.Errorf("f1 %v", f1)
 	}
+	// Without -truth nothing is measured: null, not a 0 that reads as a result.
+	if code, _, errs := steward(t, "", "dedupe", "-metrics-json", metrics, gen); code != 0 {
+		t.Fatalf("dedupe without -truth: exit %d: %s", code, errs)
+	}
+	m = nil
+	if data, _ = os.ReadFile(metrics); json.Unmarshal(data, &m) != nil || m["f1"] != nil || m["precision"] != nil || m["pairs_compared"] == nil {
+		t.Errorf("metrics JSON without -truth: %s", data)
+	}
 
 	model := filepath.Join(dir, "model.yaml")
 	if code, _, errs := steward(t, "", "train", "-out", model, gen); code != 0 || !strings.Contains(errs, "EM iterations") {
