@@ -96,8 +96,8 @@ type Tx interface {
 	// Rows passed with their ID (known rows) take their blocking keys to their master, as
 	// PutSourceRecord does for every row.
 	PutSourceRecords(ctx context.Context, rows []*SourceRow) error
-	// AddRowBlockKeys is AddBlockKeys for several rows in one statement. A key must not be
-	// empty nor hold a line break (an error on every store).
+	// AddRowBlockKeys is AddBlockKeys for several rows in one statement. A key must be
+	// UTF-8, not empty, without a line break (an error on every store).
 	AddRowBlockKeys(ctx context.Context, keys []RowKey) error
 	// NewMasterIDs reserves n master ids, in increasing order, for InsertMasters.
 	NewMasterIDs(ctx context.Context, n int) ([]int64, error)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
@@ -485,8 +486,9 @@ func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error
 	for _, k := range keys {
 		// SQLite's row_keys joins a row's keys with line breaks: such a key would be
 		// found until the index is read again from the file, and then as its pieces.
-		if k.Key == "" || strings.ContainsAny(k.Key, "\n") {
-			return fmt.Errorf("block key %q of source row %d: empty or holding a line break", k.Key, k.RowID)
+		// PostgreSQL's text refuses bytes that are not UTF-8: refused on every store.
+		if k.Key == "" || strings.ContainsAny(k.Key, "\n") || !utf8.ValidString(k.Key) {
+			return fmt.Errorf("block key %q of source row %d: empty, holding a line break or not UTF-8", k.Key, k.RowID)
 		}
 	}
 	if t.d.Arrays && len(keys) > 0 {

@@ -659,7 +659,7 @@ func testRedirectReviewItems(t *testing.T, h Harness) {
 func testBlockKeysChecked(t *testing.T, h Harness) {
 	s := h.Open(t)
 	row, _ := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
-	for _, key := range []string{"street:1 rue x\nbat b", ""} {
+	for _, key := range []string{"street:1 rue x\nbat b", "", "family_initial:иванов|\xd0"} {
 		err := s.InTx(context.Background(), func(tx warehouse.Tx) error {
 			return tx.AddBlockKeys(context.Background(), row, []string{key})
 		})
