@@ -34,7 +34,8 @@ type KafkaConfig struct {
 	// RebalanceTimeout is the consumer group rebalance timeout. Default 30s.
 	RebalanceTimeout time.Duration `yaml:"rebalance_timeout"`
 	// DrainTimeout is how long a rebalance or shutdown waits for in-flight messages;
-	// it must be below RebalanceTimeout. Default 10s.
+	// it must be below RebalanceTimeout, and with HeartbeatInterval below
+	// SessionTimeout (heartbeats stop while draining). Default 10s.
 	DrainTimeout time.Duration `yaml:"drain_timeout"`
 	// JoinGroupBackoff is the pause before rejoining a group after an error. Default 5s.
 	JoinGroupBackoff time.Duration `yaml:"join_group_backoff"`
@@ -128,6 +129,18 @@ func (k *KafkaConfig) validate() []error {
 	}
 	if k.ResolveBatch < 0 {
 		errs = append(errs, errors.New("kafka.resolve_batch: must be positive"))
+	}
+	// The durations and their relations (drain within the session and the rebalance),
+	// as the subscriber checks them at run, named by their keys: at load.
+	sc := k.subscriberConfig("x")
+	sc.Brokers = []string{"checked:above"}
+	if err := sc.Validate(); err != nil {
+		if u := errors.Unwrap(err); u != nil {
+			err = u // the joined problems, without kafkago's prefix
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			errs = append(errs, errors.New(kafkaKeys.Replace(line)))
+		}
 	}
 	if k.Stages != StagesFused && k.Stages != StagesSeparate {
 		errs = append(errs, fmt.Errorf("kafka.stages: %q: want %q or %q", k.Stages, StagesFused, StagesSeparate))

@@ -56,7 +56,7 @@ kafka:
   heartbeat_interval: 200ms
   session_timeout: 2s
   rebalance_timeout: 5s
-  drain_timeout: 2s
+  drain_timeout: 1500ms
   join_group_backoff: 200ms
   commit_interval: 100ms
   outbox_interval: 50ms

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/segmentio/kafka-go"
@@ -30,8 +31,12 @@ func (s *Service) publisher(wlog watermill.LoggerAdapter, lowLatency bool) (*kaf
 
 // subscriber builds a consumer-group subscriber for one handler.
 func (s *Service) subscriber(handler string, wlog watermill.LoggerAdapter) (*kafkago.Subscriber, error) {
-	k := s.Config.Kafka
-	return kafkago.NewSubscriber(kafkago.SubscriberConfig{
+	return kafkago.NewSubscriber(s.Config.Kafka.subscriberConfig(handler), wlog)
+}
+
+// subscriberConfig is the consumer-group subscriber configuration of one handler.
+func (k *KafkaConfig) subscriberConfig(handler string) kafkago.SubscriberConfig {
+	return kafkago.SubscriberConfig{
 		Brokers:           k.Brokers,
 		ConsumerGroup:     k.Group + "." + handler,
 		CommitInterval:    k.CommitInterval,
@@ -43,8 +48,13 @@ func (s *Service) subscriber(handler string, wlog watermill.LoggerAdapter) (*kaf
 		MaxWait:           k.MaxWait,
 		// The handlers are safe for concurrent use and keep per-key order.
 		PartitionConcurrency: k.InFlight,
-	}, wlog)
+	}
 }
+
+// kafkaKeys names the subscriber's settings as steward.yaml does, for its errors.
+var kafkaKeys = strings.NewReplacer("CommitInterval", "kafka.commit_interval", "SessionTimeout", "kafka.session_timeout",
+	"HeartbeatInterval", "kafka.heartbeat_interval", "RebalanceTimeout", "kafka.rebalance_timeout",
+	"JoinGroupBackoff", "kafka.join_group_backoff", "DrainTimeout", "kafka.drain_timeout", "MaxWait", "kafka.max_wait")
 
 // EnsureTopics creates the pipeline's topics that do not exist yet, with the configured
 // partition count (replication factor 1 on a single broker, else 3).

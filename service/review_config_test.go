@@ -176,3 +176,26 @@ func TestStageNamesAgree(t *testing.T) {
 		t.Errorf("stage registry %v, rules.StageNames %v", got, want)
 	}
 }
+
+// TestKafkaDurationsAtLoad: the subscriber's durations and their relations are checked
+// when the configuration is loaded, named by their steward.yaml keys (they failed only
+// at run, named by Go fields): a drain the session does not outlast gets the member
+// evicted while it drains.
+func TestKafkaDurationsAtLoad(t *testing.T) {
+	c := Config{Kafka: KafkaConfig{SessionTimeout: 10 * time.Second, CommitInterval: -time.Second}}
+	c.setDefaults()
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("session_timeout 10s with the default drain (10s) and a negative commit_interval: accepted")
+	}
+	for _, want := range []string{"kafka.drain_timeout (10s) plus kafka.heartbeat_interval (3s) must be below kafka.session_timeout (10s)", "kafka.commit_interval"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	c = Config{}
+	c.setDefaults()
+	if err := c.Validate(); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+}

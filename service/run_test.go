@@ -37,7 +37,7 @@ func fastKafka(cfg *Config, brokers []string) {
 	cfg.Kafka.HeartbeatInterval = 200 * time.Millisecond
 	cfg.Kafka.SessionTimeout = 2 * time.Second
 	cfg.Kafka.RebalanceTimeout = 5 * time.Second
-	cfg.Kafka.DrainTimeout = 2 * time.Second
+	cfg.Kafka.DrainTimeout = 1500 * time.Millisecond
 	cfg.Kafka.JoinGroupBackoff = 200 * time.Millisecond
 	cfg.Kafka.CommitInterval = 100 * time.Millisecond
 	cfg.Kafka.OutboxInterval = 50 * time.Millisecond

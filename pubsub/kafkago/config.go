@@ -138,7 +138,11 @@ type SubscriberConfig struct {
 
 	// DrainTimeout is how long Close and rebalances wait for delivered messages
 	// to be acked or nacked; a message still pending then is left uncommitted
-	// and will be delivered again. Default 10s.
+	// and will be delivered again. With a ConsumerGroup, DrainTimeout plus
+	// HeartbeatInterval must be below SessionTimeout: kafka-go stops
+	// heartbeating when a generation ends, so a longer drain gets the member
+	// evicted, its partitions handed to another member while it still drains,
+	// and the offsets acked meanwhile refused. Default 10s.
 	DrainTimeout time.Duration
 }
 
@@ -190,6 +194,12 @@ func (c SubscriberConfig) Validate() error {
 	if d.ConsumerGroup != "" && d.DrainTimeout >= d.RebalanceTimeout {
 		errs = append(errs, fmt.Errorf("DrainTimeout (%s) must be below RebalanceTimeout (%s)",
 			d.DrainTimeout, d.RebalanceTimeout))
+	}
+	if d.ConsumerGroup != "" && d.DrainTimeout+d.HeartbeatInterval >= d.SessionTimeout {
+		// Heartbeats stop once a generation ends (rebalance or Close): a drain the
+		// session does not outlast gets the member evicted while it drains.
+		errs = append(errs, fmt.Errorf("DrainTimeout (%s) plus HeartbeatInterval (%s) must be below SessionTimeout (%s)",
+			d.DrainTimeout, d.HeartbeatInterval, d.SessionTimeout))
 	}
 	if d.ReadBackoffMin > d.ReadBackoffMax {
 		errs = append(errs, fmt.Errorf("ReadBackoffMin (%s) must not exceed ReadBackoffMax (%s)",

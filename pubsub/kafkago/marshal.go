@@ -1,6 +1,7 @@
 package kafkago
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -82,7 +83,9 @@ func fromKafka(km kafka.Message) *message.Message {
 	if km.Key != nil {
 		md[KeyMetadata] = string(km.Key)
 	}
-	msg := message.NewMessage(uuid, km.Value)
+	// A copy: each delivery of km gets the record as stored, whatever a handler
+	// did to an earlier delivery's payload before nacking it.
+	msg := message.NewMessage(uuid, bytes.Clone(km.Value))
 	msg.Metadata = md
 	return msg
 }
