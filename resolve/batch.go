@@ -139,6 +139,13 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 				return err
 			}
 		}
+		if len(out.Merged) > 0 {
+			// The merge moved the records of the masters merged: the records still to
+			// come see their masters as they are now, as Resolve would read them.
+			if states, err = b.tx.SourceStates(b.ctx, keys[i+1:]); err != nil {
+				return err
+			}
+		}
 	}
 	return b.flush()
 }
@@ -231,9 +238,17 @@ func (b *batch) oneRecord(r *contact.Record, keys []string, hash, position strin
 // auto_merge: it merges them, which the record-at-a-time path does.
 var errBridge = errors.New("record bridges masters")
 
-// stale reports whether r is older than the stored version.
+// stale reports whether r is older than the stored version. A withdrawal's time is the
+// newest of the record's versions before it: an upsert of that time is one of them (a
+// file holding a record and its undated withdrawal, ingested again), not a comeback.
 func stale(r *contact.Record, prev *warehouse.SourceRow) bool {
-	return !r.UpdatedAt.IsZero() && r.UpdatedAt.Before(prev.UpdatedAt)
+	if r.UpdatedAt.IsZero() {
+		return false
+	}
+	if prev.Deleted && r.EffectiveOp() != contact.OpDelete {
+		return !r.UpdatedAt.After(prev.UpdatedAt)
+	}
+	return r.UpdatedAt.Before(prev.UpdatedAt)
 }
 
 // decide resolves a record never stored before against the warehouse's candidates and

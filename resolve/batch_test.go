@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 )
@@ -67,8 +68,82 @@ func TestBatchesMatchRecordAtATime(t *testing.T) {
 }
 
 func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
+	batchesMatchRecordAtATimeOn(t, r, streamWithChanges(t, r))
+}
+
+// TestBatchesMatchRecordAtATimeLifecycle is TestBatchesMatchRecordAtATime on a stream
+// that also carries the rest of a source record's life: newer versions whose blocking
+// keys change (a new e-mail address), records sent again after their withdrawal (with
+// another address), and withdrawals repeated later.
+func TestBatchesMatchRecordAtATimeLifecycle(t *testing.T) {
+	for _, c := range []struct{ autoMerge, orderIndependent bool }{{false, false}, {true, false}, {true, true}} {
+		t.Run(fmt.Sprintf("auto_merge=%v,order_independent=%v", c.autoMerge, c.orderIndependent), func(t *testing.T) {
+			r := rules.Default()
+			r.Match.AutoMerge, r.Match.OrderIndependent = c.autoMerge, c.orderIndependent
+			batchesMatchRecordAtATimeOn(t, r, streamWithLifecycle(t, r))
+		})
+	}
+}
+
+// streamWithLifecycle is streamWithChanges with, for some records, a newer version with
+// another e-mail address (other blocking keys), and for some withdrawals, the record sent
+// again later with another address, or withdrawn again later.
+func streamWithLifecycle(t *testing.T, r *rules.Rules) []*contact.Record {
+	t.Helper()
+	nc, ic, err := stages.Chains(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// version returns a newer version of rec (d later) with another e-mail address,
+	// normalized again.
+	version := func(rec *contact.Record, d time.Duration, n int) *contact.Record {
+		v := *rec
+		v.Norm, v.Op = nil, ""
+		v.UpdatedAt = rec.UpdatedAt.Add(d)
+		v.Emails = []string{fmt.Sprintf("moved%d.%s@example.org", n, strings.ToLower(strings.ReplaceAll(rec.SourceID, " ", "")))}
+		if err := nc.Process(context.Background(), &v); err != nil {
+			t.Fatal(err)
+		}
+		if err := ic.Process(context.Background(), &v); err != nil {
+			t.Fatal(err)
+		}
+		return &v
+	}
+	in := streamWithChanges(t, r)
+	last := map[string]*contact.Record{} // the last upsert of each key
+	var later [][2]any                   // records to insert: position, record
+	for i, rec := range in {
+		k := rec.Key()
+		switch {
+		case rec.EffectiveOp() == contact.OpDelete && last[k] != nil:
+			if i%2 == 0 {
+				later = append(later, [2]any{i + 15, version(last[k], 2*time.Hour, i)})
+			} else {
+				again := *rec
+				again.UpdatedAt = rec.UpdatedAt.Add(3 * time.Hour)
+				later = append(later, [2]any{i + 5, &again})
+			}
+		case rec.EffectiveOp() != contact.OpDelete && last[k] != nil && i%7 == 3:
+			later = append(later, [2]any{i + 3, version(rec, 90*time.Minute, i)})
+		}
+		if rec.EffectiveOp() != contact.OpDelete {
+			last[k] = rec
+		}
+	}
+	var out []*contact.Record
+	for i, rec := range in {
+		out = append(out, rec)
+		for _, l := range later {
+			if l[0].(int) == i {
+				out = append(out, l[1].(*contact.Record))
+			}
+		}
+	}
+	return out
+}
+
+func batchesMatchRecordAtATimeOn(t *testing.T, r *rules.Rules, recs []*contact.Record) {
 	autoMerge := r.Match.AutoMerge
-	recs := streamWithChanges(t, r)
 	ctx := context.Background()
 	type result struct {
 		outs   []Outcome

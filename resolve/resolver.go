@@ -264,7 +264,16 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 		out.Action, out.MasterID = ActionStale, prev.MasterID
 		return out, nil
 	case r.EffectiveOp() == contact.OpDelete:
-		if prev == nil || prev.Deleted {
+		if prev != nil && prev.Deleted {
+			out.Action, out.MasterID = ActionUnchanged, prev.MasterID
+			if r.UpdatedAt.After(prev.UpdatedAt) {
+				// Withdrawn again, later: the record stays withdrawn, and this time is its
+				// newest (a version older than it delivered afterwards is stale).
+				err = rs.rewithdraw(ctx, tx, prev, r, hash, position)
+			}
+			return out, err
+		}
+		if prev == nil {
 			out.Action = ActionUnchanged
 			return out, nil
 		}
@@ -415,6 +424,11 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	}
 	if newMaster != nil {
 		return rs.publish(ctx, tx, newMaster, r.Key())
+	}
+	if len(out.Merged) > 0 {
+		// Each merge refreshed the survivor, the record in it: the last one published
+		// its version, and nothing changed it since.
+		return nil
 	}
 	return rs.refreshMaster(ctx, tx, masterID, r.Key())
 }
@@ -661,7 +675,12 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 	if row.MasterID, err = lockedMaster(ctx, tx, prev); err != nil {
 		return err
 	}
-	row.Hash, row.UpdatedAt, row.Record, row.Position = hash, r.UpdatedAt, r, position
+	row.Hash, row.Record, row.Position = hash, r, position
+	// The stored time is the newest version's: a version without one does not erase it
+	// (an older version delivered later must still be stale).
+	if r.UpdatedAt.After(row.UpdatedAt) {
+		row.UpdatedAt = r.UpdatedAt
+	}
 	row.Features = match.EncodeFeatures(r.Norm)
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
 		return err
@@ -742,6 +761,17 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())
+}
+
+// rewithdraw stores the time of a newer withdrawal of a withdrawn record: nothing else
+// changes (no master, no event), but an older version delivered afterwards is stale.
+func (rs *Resolver) rewithdraw(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string) error {
+	row, err := tx.SourceRecord(ctx, prev.Source, prev.SourceID)
+	if err != nil {
+		return err
+	}
+	row.UpdatedAt, row.Hash, row.Position = r.UpdatedAt, hash, position
+	return tx.PutSourceRecord(ctx, row)
 }
 
 // ChangeEvent is the payload of a golden-record change on contacts.golden.
