@@ -73,7 +73,11 @@ func (c Config) withDefaults() Config {
 	if len(c.Sources) == 0 {
 		c.Sources = DefaultSources
 	}
-	c.Sources = append([]string(nil), c.Sources...)
+	src := make([]string, len(c.Sources))
+	for i, s := range c.Sources {
+		src[i] = strings.TrimSpace(s)
+	}
+	c.Sources = src
 	return c
 }
 

@@ -19,6 +19,8 @@ type corrupter struct {
 	r     *rand.Rand
 	level float64
 	stats *Stats
+	// claim, when set, makes an address nobody's yet (Generator.claim).
+	claim func(addr string) string
 }
 
 // model lists the operations in the order they are applied. The probabilities are those

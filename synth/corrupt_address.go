@@ -9,10 +9,7 @@ func (x *rendering) addr() *address {
 	if x.rec.Address == nil {
 		return nil
 	}
-	if x.facts&factWorkAddr != 0 {
-		return x.e.est.addr
-	}
-	return x.e.addr
+	return x.shown
 }
 
 var cityAbbrev = strings.NewReplacer("Saint-", "St-", "Sainte-", "Ste-", " upon ", " u. ",
@@ -43,6 +40,7 @@ var addressOps = []corruption{
 		if ad.Region != "" {
 			ad.Region = a.city.region
 		}
+		x.shown = a
 		x.facts &^= factHomeAddr
 		x.old = true
 		return true

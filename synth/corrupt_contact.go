@@ -27,6 +27,10 @@ var emailOps = []corruption{
 		if old == "" {
 			g, f := nameParts(x.e.cc, x.e.given, x.e.family)
 			old = personalLocal(c.r, g, f, x.e.birth.y) + "@" + pick(c.r, legacyMail[x.e.cc])
+			// A made-up address must not be another person's mailbox.
+			if c.claim != nil && x.emailFact(old) == 0 {
+				old = c.claim(old)
+			}
 		}
 		x.rec.Emails = nil
 		x.facts &^= factPersonal | factCorporate | factOld

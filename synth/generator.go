@@ -28,10 +28,12 @@ type Generator struct {
 	generated, dups, nextID int
 	// mailboxes are the e-mail addresses given out so far: one person's each.
 	mailboxes map[string]bool
-	pool      []*entity // recent entities, for hard negatives
-	poolNext  int
-	window    []*contact.Record
-	stats     Stats
+	// numbers are the mobiles and direct lines given out so far ("FR" + NSN).
+	numbers  map[string]bool
+	pool     []*entity // recent entities, for hard negatives
+	poolNext int
+	window   []*contact.Record
+	stats    Stats
 }
 
 // Stats describes what a generator produced so far.
@@ -79,7 +81,7 @@ func New(cfg Config) (*Generator, error) {
 		sizes:    newSizePlan(cfg.MaxPerEntity),
 		stats:    Stats{HardNegatives: map[string]int{}, Corruptions: map[string]int{}},
 	}
-	g.corr = corrupter{r: g.r, level: cfg.Corruption, stats: &g.stats}
+	g.corr = corrupter{r: g.r, level: cfg.Corruption, stats: &g.stats, claim: g.claim}
 	total := 0.0
 	for _, cc := range cfg.Countries {
 		total += countryWeights[cc]
@@ -195,7 +197,7 @@ func (g *Generator) newEntity() *entity {
 		if kind != relColleague && chance(r, g.cfg.CompanyRate) {
 			company = g.drawCompany(base.cc)
 		}
-		e = related(r, g.nextID, base, kind, company)
+		e = related(r, newRand(g.cfg.Seed, streamRedraw, uint64(g.nextID)), g.nextID, base, kind, company)
 		g.stats.HardNegatives[relationNames[kind]]++
 	} else {
 		cc := g.cfg.Countries[weighted(r, g.weights)]
@@ -205,6 +207,7 @@ func (g *Generator) newEntity() *entity {
 		}
 		e = newEntity(r, g.nextID, cc, company)
 	}
+	g.claimPhones(e)
 	g.claimMailboxes(e)
 	if e.company != nil {
 		g.stats.B2BEntities++
@@ -236,13 +239,55 @@ func (g *Generator) claimMailboxes(e *entity) {
 		if key == "" || slices.Contains(own, key) {
 			continue
 		}
-		local, domain, _ := strings.Cut(*addr, "@")
-		for n := 2; g.mailboxes[key]; n++ {
-			*addr = local + strconv.Itoa(n) + "@" + domain
-			key = emailKey(*addr)
+		*addr = g.claim(*addr)
+		own = append(own, emailKey(*addr))
+	}
+}
+
+// claim returns addr, numbered as a mail server numbers a taken mailbox, and takes its
+// mailbox. It draws nothing from the random source.
+func (g *Generator) claim(addr string) string {
+	if g.mailboxes == nil {
+		g.mailboxes = map[string]bool{}
+	}
+	key := emailKey(addr)
+	local, domain, _ := strings.Cut(addr, "@")
+	for n := 2; g.mailboxes[key]; n++ {
+		addr = local + strconv.Itoa(n) + "@" + domain
+		key = emailKey(addr)
+	}
+	g.mailboxes[key] = true
+	return addr
+}
+
+// claimPhones makes e's mobile and direct line its own: a number already given to
+// another entity is drawn again, from a stream of its own, so the rest of the data stays
+// as it was. Households share a landline and colleagues a switchboard on
+// purpose; a mobile or a direct line is one person's.
+func (g *Generator) claimPhones(e *entity) {
+	if g.numbers == nil {
+		g.numbers = map[string]bool{}
+	}
+	var redraw *rand.Rand
+	if e.mobile != nil {
+		for g.numbers[e.mobile.cc+e.mobile.nsn()] {
+			if redraw == nil {
+				redraw = newRand(g.cfg.Seed, streamRedraw, uint64(e.id)|1<<62)
+			}
+			m := newMobile(redraw, e.cc)
+			e.mobile = &m
 		}
-		g.mailboxes[key] = true
-		own = append(own, key)
+		g.numbers[e.mobile.cc+e.mobile.nsn()] = true
+	}
+	if e.direct != nil {
+		for g.numbers[e.direct.cc+e.direct.nsn()] {
+			if redraw == nil {
+				redraw = newRand(g.cfg.Seed, streamRedraw, uint64(e.id)|1<<62)
+			}
+			d := newLandline(redraw, e.cc, e.est.addr.city, false)
+			e.direct = &d
+		}
+		g.numbers[e.direct.cc+e.direct.nsn()] = true
 	}
 }
 

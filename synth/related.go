@@ -19,8 +19,10 @@ var relationNames = [relCount]string{"household", "father_son", "namesake_same_c
 
 var relationWeights = []float64{30, 8, 14, 14, 14, 20}
 
-// related draws a hard negative of base with the given id.
-func related(r *rand.Rand, id int, base *entity, kind int, company *Company) *entity {
+// related draws a hard negative of base with the given id. Phones drawn again for an
+// address or a site the person got from base come from redraw, so that the main random
+// stream (and the rest of the data) does not depend on them.
+func related(r, redraw *rand.Rand, id int, base *entity, kind int, company *Company) *entity {
 	if kind == relColleague && base.company == nil {
 		kind = relHousehold
 	}
@@ -69,8 +71,16 @@ func related(r *rand.Rand, id int, base *entity, kind int, company *Company) *en
 		e.family = base.family
 		e.given = otherGiven(r, e.cc, e.male, base.given)
 		e.addr = newAddress(r, e.cc, base.addr.city, false)
+		if e.home != nil {
+			h := newLandline(redraw, e.cc, e.addr.city, false)
+			e.home = &h
+		}
 	case relColleague:
 		e.est = base.est
+		if e.direct != nil {
+			d := newLandline(redraw, e.cc, e.est.addr.city, false)
+			e.direct = &d
+		}
 		if chance(r, 0.1) {
 			e.family = base.family
 		}

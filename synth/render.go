@@ -96,8 +96,11 @@ type rendering struct {
 	work  bool
 	// old marks a record that carries an old e-mail: it is dated earlier.
 	old bool
-	e   *entity
-	src *source
+	// shown is the address the record carries (the home or work address, or one the
+	// person had before): the address operations work on it.
+	shown *address
+	e     *entity
+	src   *source
 }
 
 // render writes the entity as the source would, cleanly.
@@ -208,6 +211,7 @@ func (x *rendering) setAddress(r *rand.Rand, form int) {
 		ad.Region = a.city.region
 	}
 	x.rec.Address = ad
+	x.shown = a
 	x.facts |= fact
 }
 

@@ -12,6 +12,9 @@ const (
 	streamCompany
 	streamEstablishment
 	streamRegistry
+	// streamRedraw feeds draws that fix up an entity after the fact (see related), one
+	// source per entity id.
+	streamRedraw
 )
 
 // splitmix64 scrambles a seed so that neighbouring seeds give unrelated PCG states.
