@@ -148,12 +148,17 @@ func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*
 		if err := checkString(header[i], v); err != nil {
 			return nil, err
 		}
+		if strings.TrimSpace(v) == "" || f == "-" {
+			continue // an ignored column is not read: its bytes do not matter
+		}
 		if !utf8.ValidString(v) {
 			// Decode refuses it too; json.Marshal would write U+FFFD for each bad byte.
 			return nil, Invalid(header[i], "not valid UTF-8%s: is the file in another encoding (Latin-1, Windows-1252)?", utf8Where([]byte(v)))
 		}
-		if strings.TrimSpace(v) == "" || f == "-" {
-			continue
+		if !utf8.ValidString(header[i]) && (strings.HasPrefix(f, "attributes.") || first[f] != "") {
+			// The column's name becomes an attribute's name: json.Marshal would write
+			// U+FFFD for each bad byte, and two columns would be one attribute.
+			return nil, Invalid(fmt.Sprintf("column %d", i+1), "name not valid UTF-8%s: is the file in another encoding (Latin-1, Windows-1252)?", utf8Where([]byte(header[i])))
 		}
 		// Fields resolves every column to a record field (mappingFields) or to
 		// "attributes.NAME"; the record's fields other than the lists are single-valued.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -58,7 +59,11 @@ func forward(in *message.Message, r *contact.Record) (*message.Message, error) {
 // decodeInternal decodes a record produced by an upstream handler (already validated).
 func decodeInternal(msg *message.Message) (*contact.Record, error) {
 	var r contact.Record
-	if err := json.Unmarshal(msg.Payload, &r); err != nil {
+	// Numbers as written (json.Number), as contact.Decode and the warehouse read them:
+	// into float64, attributes lost digits (9007199254740993, 1.50) between the stages.
+	dec := json.NewDecoder(bytes.NewReader(msg.Payload))
+	dec.UseNumber()
+	if err := dec.Decode(&r); err != nil {
 		return nil, contact.Invalid("", "internal message is not a record: %v", err)
 	}
 	return &r, nil

@@ -26,6 +26,9 @@ type Record struct {
 	// content hashes the record as read: it orders records with the same key without
 	// depending on where they were read.
 	content uint64
+	// updated is the record's updated_at (Unix seconds): of two versions of a key, the
+	// newest is kept, as streaming keeps it.
+	updated int64
 	Feat    *match.Features
 	// keys are the record's blocking keys, hashed; the low byte is the rule's index.
 	keys []uint64
@@ -176,7 +179,7 @@ func (l *Loader) LoadFrom(ctx context.Context, src Source, side uint8) ([]Record
 // records sorted by SortRecords, and counts the others as rejected: a key names one
 // source record, and the clusters file names records by their key (two files of one
 // source, a source id given twice, a line repeated). The one kept is the first in that
-// order, whichever was read first.
+// order, whichever was read first: the newest version (updated_at), as streaming keeps.
 func dropRepeatedKeys(all []Record, rej *Rejected) []Record {
 	out := all[:0]
 	for _, r := range all {
@@ -226,7 +229,7 @@ func SortRecords(rs []Record) {
 }
 
 func compareRecords(a, b Record) int {
-	return cmp.Or(cmp.Compare(a.Side, b.Side), strings.Compare(a.Key, b.Key),
+	return cmp.Or(cmp.Compare(a.Side, b.Side), strings.Compare(a.Key, b.Key), cmp.Compare(b.updated, a.updated),
 		strings.Compare(a.Truth, b.Truth), cmp.Compare(a.content, b.content))
 }
 
@@ -304,7 +307,7 @@ func (l *Loader) record(ctx context.Context, it input.Item, side uint8) (*Record
 			return nil, err
 		}
 	}
-	rec := &Record{Key: r.Key(), Side: side, content: fnv64(it.Payload), Feat: l.Engine.Features(r.Norm)}
+	rec := &Record{Key: r.Key(), Side: side, content: fnv64(it.Payload), updated: r.UpdatedAt.Unix(), Feat: l.Engine.Features(r.Norm)}
 	if l.Truth != "" {
 		if v, ok := r.Attributes[strings.TrimPrefix(l.Truth, "attributes.")]; ok && v != nil {
 			rec.Truth = fmt.Sprint(v)

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
@@ -245,10 +246,13 @@ func stale(r *contact.Record, prev *warehouse.SourceRow) bool {
 	if r.UpdatedAt.IsZero() {
 		return false
 	}
+	// To the microsecond on both sides: PostgreSQL stores microseconds, SQLite
+	// nanoseconds, and both stores must decide alike.
+	t, p := r.UpdatedAt.Truncate(time.Microsecond), prev.UpdatedAt.Truncate(time.Microsecond)
 	if prev.Deleted && r.EffectiveOp() != contact.OpDelete {
-		return !r.UpdatedAt.After(prev.UpdatedAt)
+		return !t.After(p)
 	}
-	return r.UpdatedAt.Before(prev.UpdatedAt)
+	return t.Before(p)
 }
 
 // decide resolves a record never stored before against the warehouse's candidates and

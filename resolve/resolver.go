@@ -298,6 +298,11 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		Features: match.EncodeFeatures(r.Norm)}
 	if !fresh {
 		row.ID = prev.ID
+		// A record coming back keeps the newest time seen (its withdrawal's), as update
+		// does: an undated version must not make an older one delivered later current.
+		if prev.UpdatedAt.After(row.UpdatedAt) {
+			row.UpdatedAt = prev.UpdatedAt
+		}
 	}
 	cands, err := tx.Candidates(ctx, rs.candidateQuery(keys))
 	if err != nil {

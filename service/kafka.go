@@ -54,7 +54,8 @@ func (k *KafkaConfig) subscriberConfig(handler string) kafkago.SubscriberConfig 
 // kafkaKeys names the subscriber's settings as steward.yaml does, for its errors.
 var kafkaKeys = strings.NewReplacer("CommitInterval", "kafka.commit_interval", "SessionTimeout", "kafka.session_timeout",
 	"HeartbeatInterval", "kafka.heartbeat_interval", "RebalanceTimeout", "kafka.rebalance_timeout",
-	"JoinGroupBackoff", "kafka.join_group_backoff", "DrainTimeout", "kafka.drain_timeout", "MaxWait", "kafka.max_wait")
+	"JoinGroupBackoff", "kafka.join_group_backoff", "DrainTimeout", "kafka.drain_timeout", "MaxWait", "kafka.max_wait",
+	"PartitionConcurrency", "kafka.in_flight")
 
 // EnsureTopics creates the pipeline's topics that do not exist yet, with the configured
 // partition count (replication factor 1 on a single broker, else 3).

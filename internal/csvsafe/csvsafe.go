@@ -3,22 +3,61 @@
 // injection). It must not import anything of steward's.
 package csvsafe
 
+import "strings"
+
 // Cell returns s, prefixed with a single quote when a spreadsheet would read it as a
 // formula: it starts with =, +, -, @, a tab or a carriage return. A phone number in
 // E.164 form ("+" and digits), or a list of them joined with "; ", is left as it is: it
-// holds no formula, and its consumers read it as written.
+// holds no formula, and its consumers read it as written. A formula character right
+// after a ';' gets a quote too: a spreadsheet whose list separator is ';' (French or
+// German Excel) splits an unquoted comma-separated line there, and encoding/csv quotes
+// no field for a ';'.
 func Cell(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		if isPhoneList(s) {
-			return s
-		}
-		return "'" + s
+	if formulaLead(s[0]) && !isPhoneList(s) {
+		s = "'" + s
 	}
-	return s
+	i := strings.IndexByte(s, ';')
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i >= 0 {
+		if i+1 < len(s) && formulaLead(s[i+1]) {
+			if b.Len() == 0 {
+				b.Grow(len(s) + 4)
+			}
+			b.WriteString(s[:i+1])
+			b.WriteByte('\'')
+			s = s[i+1:]
+			i = strings.IndexByte(s[1:], ';')
+			if i >= 0 {
+				i++
+			}
+			continue
+		}
+		j := strings.IndexByte(s[i+1:], ';')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// formulaLead reports whether a cell starting with c is read as a formula.
+func formulaLead(c byte) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
 }
 
 // isPhoneList reports whether s is "+digits" or several joined with "; ".

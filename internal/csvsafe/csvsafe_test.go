@@ -24,3 +24,19 @@ func TestCell(t *testing.T) {
 		}
 	}
 }
+
+func TestCellSemicolon(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Directeur;=cmd|' /C calc'!A0", "Directeur;'=cmd|' /C calc'!A0"},
+		{"a;b;@x;-y", "a;b;'@x;'-y"},
+		{"=1;=2", "'=1;'=2"},
+		{"a;", "a;"},
+		{";=1", ";'=1"},
+		{"+33612345678; +447993337364", "+33612345678; +447993337364"},
+		{"a; b", "a; b"},
+	} {
+		if got := Cell(c.in); got != c.want {
+			t.Errorf("Cell(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -117,7 +117,10 @@ func isASCII(s string) bool {
 // count letters. ok is false past 255 distinct letters (the values are compared as they
 // are).
 func letterBytes(a, b string, bufA, bufB []byte) (la, lb []byte, ok bool) {
-	var seen []rune
+	// On the stack for the usual names (appended to a nil slice, the table of a
+	// Cyrillic pair of 9 letters or more was a heap allocation per comparison).
+	var seenBuf [64]rune
+	seen := seenBuf[:0]
 	code := func(r rune) (byte, bool) {
 		for i, x := range seen {
 			if x == r {

@@ -22,16 +22,35 @@ func (n *Normalizer) appendEmails(out []contact.Email, raw string) []contact.Ema
 	if strings.TrimSpace(raw) == "" {
 		return out
 	}
+	raw = withoutMailtoQuery(raw)
 	if strings.Count(raw, "@") < 2 && !strings.ContainsAny(raw, ";,\n") {
 		return append(out, n.Email(raw))
 	}
-	parts := strings.FieldsFunc(raw, func(r rune) bool { return r == ';' || r == ',' || r == '\n' })
+	var parts []string
+	var seps []byte // seps[i]: the separator after parts[i]
+	from := 0
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c == ';' || c == ',' || c == '\n' {
+			parts, seps = append(parts, raw[from:i]), append(seps, c)
+			from = i + 1
+		}
+	}
+	parts = append(parts, raw[from:])
 	for i, part := range parts {
-		// A display name cut at its comma ("Martin, Élodie <e.martin@example.fr>"): its
-		// first half goes with the address that follows.
-		if !strings.Contains(part, "@") && i+1 < len(parts) && strings.Contains(parts[i+1], "<") {
-			parts[i+1] = part + "," + parts[i+1]
-			continue
+		if i+1 < len(parts) && !strings.Contains(part, "@") {
+			next := parts[i+1]
+			switch {
+			case strings.Contains(next, "<"):
+				// A display name cut at its comma ("Martin, Élodie <e.martin@example.fr>"):
+				// its first half goes with the address that follows.
+				parts[i+1] = part + "," + next
+				continue
+			case seps[i] != '\n' && strings.Contains(next, "@") && glued(part, next) && !n.isPlaceholder(strings.TrimSpace(part)):
+				// A separator inside one word is the address's ("jean,dupont@x.fr", a
+				// comma typed for a dot): not two addresses, nor "dupont@x.fr".
+				parts[i+1] = part + string(seps[i]) + next
+				continue
+			}
 		}
 		if strings.Count(part, "@") > 1 && !strings.Contains(part, "<") {
 			for _, p := range strings.Fields(part) {
@@ -46,6 +65,31 @@ func (n *Normalizer) appendEmails(out []contact.Email, raw string) []contact.Ema
 		}
 	}
 	return out
+}
+
+// glued reports whether part and next, split at a separator, are one word: no space
+// around the separator, and none in part.
+func glued(part, next string) bool {
+	p := strings.TrimLeftFunc(part, unicode.IsSpace)
+	return p != "" && strings.IndexFunc(p, unicode.IsSpace) < 0 && next != "" && !unicode.IsSpace(rune(next[0]))
+}
+
+// withoutMailtoQuery removes the query of a mailto: link ("?subject=a,b&cc=..."), up to
+// the next space: its separators and addresses are not the contact's.
+func withoutMailtoQuery(raw string) string {
+	t := strings.TrimLeftFunc(raw, unicode.IsSpace)
+	if len(t) < 7 || !strings.EqualFold(t[:7], "mailto:") {
+		return raw
+	}
+	q := strings.IndexByte(raw, '?')
+	if q < 0 {
+		return raw
+	}
+	end := len(raw)
+	if j := strings.IndexFunc(raw[q:], unicode.IsSpace); j >= 0 {
+		end = q + j
+	}
+	return raw[:q] + raw[end:]
 }
 
 // Email normalizes one e-mail address: cleaned, "mailto:" and a display name

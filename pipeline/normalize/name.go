@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -226,16 +227,14 @@ func withoutInitials(s string) string {
 }
 
 // remainder returns what full holds beyond the words of part, when full holds all of them.
+// Words are compared folded, a word of full standing for as many folded words as it holds:
+// "Jean-Pierre" is found in "Jean-Pierre Martin" and in "Jean Pierre Martin".
 func remainder(full, part string) string {
-	// Word by word as full is cut: "Jean-Pierre" is one word of "Jean-Pierre Martin".
-	var pk []string
-	for _, w := range strings.Fields(part) {
-		pk = append(pk, fold.Key(w))
-	}
+	pk := strings.Fields(fold.Key(part))
 	var rest []string
 	for _, tok := range strings.Fields(full) {
-		if len(pk) > 0 && fold.Key(tok) == pk[0] {
-			pk = pk[1:]
+		if tk := strings.Fields(fold.Key(tok)); len(tk) > 0 && len(pk) >= len(tk) && slices.Equal(pk[:len(tk)], tk) {
+			pk = pk[len(tk):]
 			continue
 		}
 		rest = append(rest, tok)

@@ -125,7 +125,7 @@ func (n *Normalizer) opensStreet(w, cc string) bool {
 	if _, ok := n.t.StreetTypes[cc][fold.Key(w)]; ok {
 		return true
 	}
-	return cc == "US" && directionals[strings.ToUpper(w)]
+	return cc == "US" && directionals[strings.ToUpper(strings.TrimSuffix(w, "."))] // "W." as suffixWord reads it
 }
 
 // trailingNumber reads "Hauptstraße 5a", "Hauptstr. 5 a", "Hauptstr.5".

@@ -488,7 +488,8 @@ func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error
 		// found until the index is read again from the file, and then as its pieces.
 		// PostgreSQL's text refuses bytes that are not UTF-8: refused on every store.
 		if k.Key == "" || strings.ContainsAny(k.Key, "\n") || !utf8.ValidString(k.Key) {
-			return fmt.Errorf("block key %q of source row %d: empty, holding a line break or not UTF-8", k.Key, k.RowID)
+			// A data problem (dead-lettered, not retried: the record would give it again).
+			return contact.Invalid("block_keys", "block key %q of source row %d: empty, holding a line break or not UTF-8", k.Key, k.RowID)
 		}
 	}
 	if t.d.Arrays && len(keys) > 0 {
