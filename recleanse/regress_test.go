@@ -1,14 +1,11 @@
 package recleanse
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/steward-crm/steward/rules"
 )
 
 // TestRepeatedKeyKeepsNewestVersion: 39c6008 keeps one record of a key given twice
@@ -25,12 +22,7 @@ func TestRepeatedKeyKeepsNewestVersion(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config(t, rules.Default())
-	cfg.Train, cfg.Truth = TrainNever, ""
-	res, err := Dedupe(context.Background(), cfg, []string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := dedupeByRules(t, path)
 	if len(res.Records) != 8 {
 		t.Fatalf("%d records, want 8", len(res.Records))
 	}

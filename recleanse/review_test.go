@@ -71,12 +71,7 @@ func TestDedupeClusterIDUnique(t *testing.T) {
 	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
 	os.WriteFile(a, []byte(`{"source":"crm","source_id":"1","given_name":"Zed","family_name":"Aaronson","emails":["zed@x.fr"]}`+"\n"), 0o644)
 	os.WriteFile(b, []byte(`{"source":"crm","source_id":"1","given_name":"Quin","family_name":"Bellweather","emails":["quin@y.fr"]}`+"\n"), 0o644)
-	cfg := config(t, rules.Default())
-	cfg.Train, cfg.Truth = TrainNever, ""
-	res, err := Dedupe(context.Background(), cfg, []string{a, b})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := dedupeByRules(t, a, b)
 	clusters := map[int32]bool{}
 	for _, l := range res.Labels {
 		clusters[l] = true
@@ -137,12 +132,7 @@ func TestRejectedReasonValidUTF8(t *testing.T) {
 	line := `{"source":"crm","source_id":"3","` + key + `":{"a":"` + strings.Repeat("x", 5000) + `"}}`
 	path := filepath.Join(t.TempDir(), "x.jsonl")
 	os.WriteFile(path, []byte(line+"\n"), 0o644)
-	cfg := config(t, rules.Default())
-	cfg.Train, cfg.Truth = TrainNever, ""
-	res, err := Dedupe(context.Background(), cfg, []string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := dedupeByRules(t, path)
 	if res.Rejected.Count != 1 || !utf8.ValidString(res.Rejected.First[0]) {
 		t.Errorf("rejected %d, reason %q: not valid UTF-8", res.Rejected.Count, res.Rejected.First)
 	}
@@ -201,4 +191,16 @@ func mixedFile(t *testing.T, bad func(n int) bool) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// dedupeByRules dedupes files with the default rules' m/u, no truth.
+func dedupeByRules(t *testing.T, files ...string) *Result {
+	t.Helper()
+	cfg := config(t, rules.Default())
+	cfg.Train, cfg.Truth = TrainNever, ""
+	res, err := Dedupe(context.Background(), cfg, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
