@@ -13,8 +13,10 @@ import (
 // fields and differ on others, and sometimes swaps or drops fields.
 func randomPerson(r *rand.Rand) *Features {
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
-	given := pick("elodie", "elodi", "paul", "pierre", "jean", "jeanne", "e", "marie", "")
-	family := pick("martin", "martn", "durand", "bernard", "weiningkamp", "dupont", "")
+	// Multi-word names, one with a word twice, and names in Cyrillic (compared by
+	// letter, not byte) reach the token and initial levels from both sides.
+	given := pick("elodie", "elodi", "paul", "pierre", "jean", "jeanne", "e", "marie", "", "jean pierre", "д", "дмитрий", "дмитри")
+	family := pick("martin", "martn", "durand", "bernard", "weiningkamp", "dupont", "", "garcia garcia", "lopez garcia", "von bulow", "bulow", "иванов", "ивaнов", "петров")
 	if r.IntN(5) == 0 {
 		given, family = family, given
 	}
