@@ -28,9 +28,10 @@ type fileSink struct {
 
 // openFileSink opens path for appending (events of several runs follow each other),
 // creating it when needed. A file that does not end with a newline (a line cut by a
-// crash) gets one, so that its next line stays whole.
+// crash) gets one, so that its next line stays whole. A new file is readable by its owner
+// only, as every output file: the events carry golden records.
 func openFileSink(path string) (*fileSink, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("events file: %w", err)
 	}

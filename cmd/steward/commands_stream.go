@@ -64,7 +64,7 @@ func runRun(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward run [flags]\n\nConsumes the raw topic in consumer groups and resolves records into the warehouse until SIGTERM.\nRun several processes with the same group to share the partitions.")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsNoArgs(fs, args); err != nil {
 		return err
 	}
 	cfg, err := cf.load(e)
@@ -108,7 +108,7 @@ func runProduce(ctx context.Context, args []string, e *env) error {
 	}
 	opts, err := in.options()
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	cfg, err := cf.load(e)
 	if err != nil {

@@ -29,7 +29,7 @@ func runGen(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "Usage: steward gen [flags]\n\nGenerates synthetic person+company contacts with realistic corruption. Each record carries\nits ground-truth entity id in attributes.entity_id (CSV column entity_id).")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsNoArgs(fs, args); err != nil {
 		return err
 	}
 	if cfg.N <= 0 || cfg.MaxPerEntity <= 0 {

@@ -133,6 +133,19 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
+// parseFlagsNoArgs is parseFlags for a command that takes no FILE: a stray argument
+// (`steward export golden.csv` meant as `-o golden.csv`) is a usage error, exit 2,
+// rather than ignored.
+func parseFlagsNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q: %s takes no FILE (see -h)", fs.Arg(0), fs.Name())}
+	}
+	return nil
+}
+
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "steward: CRM data quality — normalize, deduplicate, enrich contact records.")
 	fmt.Fprintln(w, "\nUsage: steward <command> [flags] [args]\n\nCommands:")

@@ -14,7 +14,7 @@ func runMigrate(ctx context.Context, args []string, e *env) error {
 	fs.SetOutput(e.stderr)
 	var cf configFlags
 	cf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsNoArgs(fs, args); err != nil {
 		return err
 	}
 	cfg, err := cf.load(e)

@@ -33,7 +33,7 @@ func runNormalize(ctx context.Context, args []string, e *env) error {
 	}
 	opts, err := in.options()
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	cfg, err := cf.load(e)
 	if err != nil {

@@ -19,6 +19,10 @@ type progress struct {
 	file    string
 	lastLog time.Time
 	every   time.Duration
+	// cmd names the command in the plain lines; describe words the counts (nil: ingest's
+	// records read, resolved and dead-lettered).
+	cmd      string
+	describe func(service.IngestSummary) string
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
@@ -29,7 +33,7 @@ func newProgress(w io.Writer, quiet bool) *progress {
 	if f, ok := w.(*os.File); ok {
 		tty = term.IsTerminal(int(f.Fd()))
 	}
-	return &progress{w: w, tty: tty, every: 5 * time.Second}
+	return &progress{w: w, tty: tty, every: 5 * time.Second, cmd: "ingest"}
 }
 
 func (p *progress) report(pr service.Progress) {
@@ -40,6 +44,9 @@ func (p *progress) report(pr service.Progress) {
 	// Records are written behind the reading: at 100 % of the bytes read, the last
 	// batches are still being resolved, which the summary after the bar counts.
 	desc := fmt.Sprintf("%d read, %d resolved so far, %d dead-lettered", s.Read, s.Accepted, s.DeadLettered)
+	if p.describe != nil {
+		desc = p.describe(s)
+	}
 	if !p.tty {
 		if time.Since(p.lastLog) < p.every && pr.BytesRead < pr.BytesTotal {
 			return
@@ -49,7 +56,7 @@ func (p *progress) report(pr service.Progress) {
 		if pr.BytesTotal > 0 {
 			pct = fmt.Sprintf(" (%.0f%%)", 100*float64(pr.BytesRead)/float64(pr.BytesTotal))
 		}
-		fmt.Fprintf(p.w, "ingest %s%s: %s\n", pr.File, pct, desc)
+		fmt.Fprintf(p.w, "%s %s%s: %s\n", p.cmd, pr.File, pct, desc)
 		return
 	}
 	if p.bar == nil || p.file != pr.File {

@@ -14,6 +14,10 @@ import (
 
 // runRegistry dispatches `steward registry SUBCOMMAND`.
 func runRegistry(ctx context.Context, args []string, e *env) error {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(e.stderr, "Usage: steward registry import [flags] FILE...\n\n`steward registry import -h` lists the flags.")
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "import" {
 		return usageError{errors.New("usage: steward registry import --format sirene|gleif|csv [--map M] FILE...")}
 	}
@@ -59,6 +63,13 @@ func runRegistryImport(ctx context.Context, args []string, e *env) error {
 		return errors.New("this warehouse has no company registry")
 	}
 	p := newProgress(e.stderr, *quiet || *asJSON)
+	if p != nil {
+		// Invalid rows are counted and listed, not dead-lettered.
+		p.cmd = "registry import"
+		p.describe = func(s service.IngestSummary) string {
+			return fmt.Sprintf("%d rows read, %d imported so far, %d invalid", s.Read, s.Accepted, s.DeadLettered)
+		}
+	}
 	im := &registry.Importer{Registry: reg, BatchSize: *batch, Force: *force,
 		Options: registry.Options{LegalForms: svc.Rules.Tables.LegalForms, Map: m},
 		Progress: func(pr registry.Progress) {

@@ -19,7 +19,7 @@ func runStats(ctx context.Context, args []string, e *env) error {
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print as JSON")
 	dead := fs.Int("dead-letters", 0, "also list the N most recent dead letters")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsNoArgs(fs, args); err != nil {
 		return err
 	}
 	if *dead < 0 {

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -73,7 +73,12 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	// The model holds the input's names and cities (term frequencies): written as every
+	// output file is (createOutput: a new file 0600, replaced only once complete).
+	if err := writeFileWith(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "model written to %s: %d records, %d blocked pairs, %d EM iterations (converged %v), λ=%.4g, prior %.3g\n",
