@@ -2,12 +2,14 @@ package rules
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
+	"path"
 	"slices"
 	"sync"
 	"time"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Enrich configures company attachment and enrichment: the `enrich:` section of
@@ -149,19 +151,48 @@ var (
 
 // FrenchRegions returns the French département code ("75", "2A", "971") → region name
 // table, from the embedded default/enrich/regions_fr.yaml. The map is shared: do not
-// modify it.
+// modify it. Rules.Regions is the table of a rules directory.
 func FrenchRegions() map[string]string {
 	regionsOnce.Do(func() {
-		var byRegion map[string][]string
-		if err := yaml.Unmarshal(regionsFR, &byRegion); err != nil {
-			panic("embedded regions_fr.yaml: " + err.Error())
-		}
-		regionsMap = map[string]string{}
-		for region, deps := range byRegion {
-			for _, d := range deps {
-				regionsMap[d] = region
-			}
+		var err error
+		if regionsMap, err = parseRegions(RegionsFile, regionsFR); err != nil {
+			panic("embedded " + err.Error())
 		}
 	})
 	return regionsMap
+}
+
+// RegionsFile is the région table of a rules directory.
+const RegionsFile = "enrich/regions_fr.yaml"
+
+// loadRegions reads the région table of fsys, or returns the embedded one when fsys has
+// none; errors name the file and line.
+func loadRegions(fsys fs.FS, name string) (map[string]string, error) {
+	data, err := fs.ReadFile(fsys, RegionsFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return FrenchRegions(), nil
+	case err != nil:
+		return nil, fmt.Errorf("rules %s: %w", name, err)
+	}
+	return parseRegions(path.Join(name, RegionsFile), data)
+}
+
+// parseRegions reads "région: [départements]" and inverts it; a département under two
+// régions is an error.
+func parseRegions(file string, data []byte) (map[string]string, error) {
+	var byRegion map[string][]string
+	if _, err := decodeStrict(file, data, &byRegion); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, region := range slices.Sorted(maps.Keys(byRegion)) {
+		for _, d := range byRegion[region] {
+			if other, ok := out[d]; ok {
+				return nil, fmt.Errorf("%s: département %q is in %q and in %q", file, d, other, region)
+			}
+			out[d] = region
+		}
+	}
+	return out, nil
 }

@@ -63,6 +63,9 @@ func Load(fsys fs.FS, name string) (*Rules, error) {
 		errs = append(errs, err)
 	}
 	r.Tables = t
+	if r.Regions, err = loadRegions(fsys, name); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

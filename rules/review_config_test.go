@@ -96,3 +96,37 @@ func TestDuplicateLevelNames(t *testing.T) {
 		t.Fatalf("two levels named jw_0.92 in family_name accepted: err = %v", err)
 	}
 }
+
+// TestRegionsFromTheRulesDirectory: a rules directory's enrich/regions_fr.yaml is read
+// (it was built into the binary only: a copy edited under -rules DIR was ignored), and a
+// broken one names its file.
+func TestRegionsFromTheRulesDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("default")); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "enrich", "regions_fr.yaml")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(data), "Île-de-France:", "Paris Region:", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Regions["75"]; got != "Paris Region" {
+		t.Errorf("région of 75 = %q, want the directory's Paris Region", got)
+	}
+	if got := Default().Regions["75"]; got != "Île-de-France" {
+		t.Errorf("embedded rules: région of 75 = %q", got)
+	}
+	if err := os.WriteFile(p, []byte("Bretagne: [\"22\", \"29\"]\nNormandie: [\"29\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDir(dir); err == nil || !strings.Contains(err.Error(), "regions_fr.yaml") {
+		t.Errorf("a département under two régions: %v", err)
+	}
+}

@@ -22,6 +22,10 @@ type Rules struct {
 	// Model is the trained model (model.yaml) when the directory has one; its prior and
 	// m/u have already been applied to Match. Nil when there is none.
 	Model *Model `yaml:"-"`
+	// Regions maps a French département ("75", "2A", "971") to its région, from the
+	// directory's enrich/regions_fr.yaml (the embedded one when it has none). Shared: do
+	// not modify it.
+	Regions map[string]string `yaml:"-"`
 }
 
 // Stages lists stage type names per handler (see package stages for the known names).

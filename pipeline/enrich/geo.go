@@ -15,7 +15,12 @@ type Geo struct {
 }
 
 // NewGeo builds the "enrich.geo" stage.
-func NewGeo(*rules.Rules) (pipeline.Stage, error) { return Geo{regions: rules.FrenchRegions()}, nil }
+func NewGeo(r *rules.Rules) (pipeline.Stage, error) {
+	if r.Regions != nil {
+		return Geo{regions: r.Regions}, nil
+	}
+	return Geo{regions: rules.FrenchRegions()}, nil
+}
 
 // Name returns "enrich.geo".
 func (Geo) Name() string { return "enrich.geo" }
