@@ -103,10 +103,7 @@ func TestDedupeNoCandidatePairs(t *testing.T) {
 // TestLinkClusterIDUnique: in a link run a cluster's cluster_id names its first record's
 // side: when A and B share a key, two distinct clusters were written with the same id.
 func TestLinkClusterIDUnique(t *testing.T) {
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
-	os.WriteFile(a, []byte(`{"source":"crm","source_id":"1","given_name":"Zed","family_name":"Aaronson","emails":["zed@x.fr"]}`+"\n"), 0o644)
-	os.WriteFile(b, []byte(`{"source":"crm","source_id":"1","given_name":"Quin","family_name":"Bellweather","emails":["quin@y.fr"]}`+"\n"), 0o644)
+	a, b := twoPeopleOneKey(t)
 	cfg := config(t, rules.Default())
 	cfg.Train, cfg.Truth = TrainNever, ""
 	res, err := Link(context.Background(), cfg, []string{a}, []string{b})

@@ -67,10 +67,7 @@ func TestRejectedFirstInInputOrder(t *testing.T) {
 // exports named contacts.csv, two systems' files): two distinct clusters must not be
 // written with one cluster_id (the defect fixed for link, still there for dedupe).
 func TestDedupeClusterIDUnique(t *testing.T) {
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
-	os.WriteFile(a, []byte(`{"source":"crm","source_id":"1","given_name":"Zed","family_name":"Aaronson","emails":["zed@x.fr"]}`+"\n"), 0o644)
-	os.WriteFile(b, []byte(`{"source":"crm","source_id":"1","given_name":"Quin","family_name":"Bellweather","emails":["quin@y.fr"]}`+"\n"), 0o644)
+	a, b := twoPeopleOneKey(t)
 	res := dedupeByRules(t, a, b)
 	clusters := map[int32]bool{}
 	for _, l := range res.Labels {
@@ -203,4 +200,21 @@ func dedupeByRules(t *testing.T, files ...string) *Result {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// twoPeopleOneKey writes two files holding one record each, two different people under
+// one key (crm:1).
+func twoPeopleOneKey(t *testing.T) (a, b string) {
+	t.Helper()
+	dir := t.TempDir()
+	a, b = filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	for path, rec := range map[string]string{
+		a: `{"source":"crm","source_id":"1","given_name":"Zed","family_name":"Aaronson","emails":["zed@x.fr"]}`,
+		b: `{"source":"crm","source_id":"1","given_name":"Quin","family_name":"Bellweather","emails":["quin@y.fr"]}`,
+	} {
+		if err := os.WriteFile(path, []byte(rec+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
 }

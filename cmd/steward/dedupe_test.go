@@ -14,9 +14,7 @@ import (
 func TestDedupeLinkTrain(t *testing.T) {
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "g.jsonl")
-	if code, _, errs := steward(t, "", "gen", "-n", "600", "-seed", "3", "-o", gen); code != 0 {
-		t.Fatalf("gen: %s", errs)
-	}
+	genSample(t, gen)
 	out, metrics := filepath.Join(dir, "c.csv"), filepath.Join(dir, "m.json")
 	code, stdout, errs := steward(t, "", "dedupe", "-truth", "entity_id", "-out", out, "-metrics-json", metrics, gen)
 	if code != 0 {
@@ -113,12 +111,18 @@ func TestTrainOnPostgresWarehouse(t *testing.T) {
 	url := pgtest.URL(t)
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "g.jsonl")
-	if code, _, errs := steward(t, "", "gen", "-n", "600", "-seed", "3", "-o", gen); code != 0 {
-		t.Fatalf("gen: %s", errs)
-	}
+	genSample(t, gen)
 	model := filepath.Join(dir, "model.yaml")
 	if code, _, errs := steward(t, "", "train", "-out", model, gen); code != 0 {
 		t.Fatalf("train exit %d: %s", code, errs)
 	}
 	checkTrainOnWarehouse(t, dir, gen, model, url)
+}
+
+// genSample writes 600 generated records (seed 3) to path.
+func genSample(t *testing.T, path string) {
+	t.Helper()
+	if code, _, errs := steward(t, "", "gen", "-n", "600", "-seed", "3", "-o", path); code != 0 {
+		t.Fatalf("gen: %s", errs)
+	}
 }

@@ -16,9 +16,7 @@ import (
 func TestTrainModelFileNotWorldReadable(t *testing.T) {
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "g.jsonl")
-	if code, _, errs := steward(t, "", "gen", "-n", "600", "-seed", "3", "-o", gen); code != 0 {
-		t.Fatalf("gen: %s", errs)
-	}
+	genSample(t, gen)
 	model := filepath.Join(dir, "model.yaml")
 	if code, _, errs := steward(t, "", "train", "-out", model, gen); code != 0 {
 		t.Fatalf("train: exit %d: %s", code, errs)
