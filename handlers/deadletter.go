@@ -28,7 +28,7 @@ func (h *DeadLetters) Handle(msg *message.Message) error {
 	if d.Stage == "" {
 		d.Stage = msg.Metadata.Get(middleware.PoisonedHandlerKey)
 	}
-	return h.Add(msg.Context(), d)
+	return h.Add(workCtx(msg), d)
 }
 
 // Add stores a dead letter and tells Observe: for records rejected outside the dead

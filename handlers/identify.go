@@ -34,7 +34,7 @@ func (h *Identify) process(msg *message.Message, r *contact.Record) error {
 		return nil
 	}
 	var err error
-	par.Stacks.Do(func() { err = h.Chain.Process(msg.Context(), r) })
+	par.Stacks.Do(func() { err = h.Chain.Process(workCtx(msg), r) })
 	if err != nil {
 		return fail(msg, IdentifyHandler+"/"+stageName(err), err)
 	}

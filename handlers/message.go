@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -68,6 +69,13 @@ func decodeInternal(msg *message.Message) (*contact.Record, error) {
 	}
 	return &r, nil
 }
+
+// workCtx is the context a message's work runs in: msg's values without its
+// cancellation. The subscriber cancels every message's context as soon as a stop begins
+// (SIGTERM), while it gives the messages in flight drain_timeout to be acked: work cut
+// short by that cancellation was nacked and redone by the next process instead of
+// finished. The drain and the router's CloseTimeout bound the work instead.
+func workCtx(msg *message.Message) context.Context { return context.WithoutCancel(msg.Context()) }
 
 // fail records the stage on the message (for the dead-letter reason) and returns err.
 func fail(msg *message.Message, stage string, err error) error {

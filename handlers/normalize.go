@@ -5,6 +5,7 @@ import (
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/par"
 	"github.com/steward-crm/steward/pipeline"
+	"github.com/steward-crm/steward/pubsub/kafkago"
 )
 
 // Normalize decodes raw records strictly, validates them and runs the normalize stages.
@@ -36,13 +37,14 @@ func (h *Normalize) process(msg *message.Message) (r *contact.Record, err error)
 }
 
 func (h *Normalize) normalize(msg *message.Message) (*contact.Record, error) {
+	setKafkaPosition(msg)
 	r, err := contact.Decode(msg.Payload)
 	if err != nil {
 		return nil, fail(msg, NormalizeHandler+"/decode", err)
 	}
 	msg.Metadata.Set(KeyMetadata, r.Key())
 	if r.EffectiveOp() != contact.OpDelete {
-		if err := h.Chain.Process(msg.Context(), r); err != nil {
+		if err := h.Chain.Process(workCtx(msg), r); err != nil {
 			return nil, fail(msg, NormalizeHandler+"/"+stageName(err), err)
 		}
 	}
@@ -54,4 +56,16 @@ func stageName(err error) string {
 		return se.Stage
 	}
 	return "?"
+}
+
+// setKafkaPosition gives a message read from Kafka without a position header (an
+// upstream producer's: only steward produce sets one) its position topic/partition@offset,
+// for its dead letter and its audit events.
+func setKafkaPosition(msg *message.Message) {
+	if msg.Metadata.Get(PositionMetadata) != "" {
+		return
+	}
+	if topic := msg.Metadata.Get(kafkago.TopicMetadata); topic != "" {
+		msg.Metadata.Set(PositionMetadata, topic+"/"+msg.Metadata.Get(kafkago.PartitionMetadata)+"@"+msg.Metadata.Get(kafkago.OffsetMetadata))
+	}
 }

@@ -54,9 +54,9 @@ func (h *Resolve) process(msg *message.Message, r *contact.Record) error {
 		return nil
 	}
 	if h.Batcher != nil {
-		o, err = h.Batcher.Resolve(msg.Context(), r, msg.Metadata.Get(PositionMetadata))
+		o, err = h.Batcher.Resolve(workCtx(msg), r, msg.Metadata.Get(PositionMetadata))
 	} else {
-		o, err = h.Resolver.Resolve(msg.Context(), r, msg.Metadata.Get(PositionMetadata))
+		o, err = h.Resolver.Resolve(workCtx(msg), r, msg.Metadata.Get(PositionMetadata))
 	}
 	if err != nil {
 		return fail(msg, ResolveHandler, err)

@@ -22,7 +22,9 @@ func (s *Service) publisher(wlog watermill.LoggerAdapter, lowLatency bool) (*kaf
 	if len(k.Brokers) == 0 {
 		return nil, errors.New("kafka.brokers: required (steward.yaml, STEWARD_KAFKA_BROKERS or -brokers)")
 	}
-	cfg := kafkago.PublisherConfig{Brokers: k.Brokers, AllowAutoTopicCreation: *k.CreateTopics}
+	// Room for a dead letter: a raw record the broker took whole, plus the headers that
+	// name its stage and reason (the DLQ topic is created to take it: dlqMaxBytes).
+	cfg := kafkago.PublisherConfig{Brokers: k.Brokers, AllowAutoTopicCreation: *k.CreateTopics, BatchBytes: dlqMaxBytes}
 	if lowLatency {
 		cfg.BatchSize = 1
 	}
@@ -56,6 +58,10 @@ var kafkaKeys = strings.NewReplacer("CommitInterval", "kafka.commit_interval", "
 	"HeartbeatInterval", "kafka.heartbeat_interval", "RebalanceTimeout", "kafka.rebalance_timeout",
 	"JoinGroupBackoff", "kafka.join_group_backoff", "DrainTimeout", "kafka.drain_timeout", "MaxWait", "kafka.max_wait",
 	"PartitionConcurrency", "kafka.in_flight")
+
+// dlqMaxBytes is the largest message steward publishes, and the max.message.bytes of the
+// dead-letter topic it creates: 2 MiB, twice the broker's default for the raw topic.
+const dlqMaxBytes = 2 << 20
 
 // EnsureTopics creates the pipeline's topics that do not exist yet, with the configured
 // partition count (replication factor 1 on a single broker, else 3).
@@ -92,7 +98,14 @@ func (s *Service) EnsureTopics(ctx context.Context) error {
 	t := k.Topics
 	var cfgs []kafka.TopicConfig
 	for _, name := range []string{t.Raw, t.Clean, t.Enriched, t.DLQ, t.Golden} {
-		cfgs = append(cfgs, kafka.TopicConfig{Topic: name, NumPartitions: k.Partitions, ReplicationFactor: rf})
+		tc := kafka.TopicConfig{Topic: name, NumPartitions: k.Partitions, ReplicationFactor: rf}
+		if name == t.DLQ {
+			// A dead letter is its raw record plus headers: at the broker's default
+			// limit (1 MiB) a raw record near it could not be dead-lettered, and was
+			// delivered again forever, holding its key.
+			tc.ConfigEntries = []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: strconv.Itoa(dlqMaxBytes)}}
+		}
+		cfgs = append(cfgs, tc)
 	}
 	if err := cc.CreateTopics(cfgs...); err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
 		return fmt.Errorf("create topics: %w", err)

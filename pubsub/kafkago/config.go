@@ -47,6 +47,11 @@ type PublisherConfig struct {
 	// request. Default 1000.
 	BatchSize int
 
+	// BatchBytes is the most bytes of one produce request, and so the largest
+	// message Publish sends (its key, value and headers). Default 1 MiB
+	// (kafka-go's); the broker's and the topic's own limits apply too.
+	BatchBytes int64
+
 	// WriteTimeout bounds one produce request to a broker. Default 10s.
 	WriteTimeout time.Duration
 
@@ -153,6 +158,9 @@ func (c PublisherConfig) Validate() error {
 	errs = append(errs, nonNegative("BatchTimeout", c.BatchTimeout), nonNegative("WriteTimeout", c.WriteTimeout))
 	if c.BatchSize < 0 {
 		errs = append(errs, fmt.Errorf("BatchSize must not be negative, got %d", c.BatchSize))
+	}
+	if c.BatchBytes < 0 {
+		errs = append(errs, fmt.Errorf("BatchBytes must not be negative, got %d", c.BatchBytes))
 	}
 	if c.MaxAttempts < 0 {
 		errs = append(errs, fmt.Errorf("MaxAttempts must not be negative, got %d", c.MaxAttempts))

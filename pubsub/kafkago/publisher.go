@@ -49,6 +49,7 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 			Addr:                   kafka.TCP(cfg.Brokers...),
 			Balancer:               &kafka.Hash{},
 			BatchSize:              cfg.BatchSize,
+			BatchBytes:             cfg.BatchBytes,
 			BatchTimeout:           cfg.BatchTimeout,
 			ReadTimeout:            cfg.WriteTimeout,
 			WriteTimeout:           cfg.WriteTimeout,
