@@ -72,15 +72,7 @@ func TestStopFinishesInFlightMessage(t *testing.T) {
 // stored as one dead letter (dead_letters is unique on position + payload hash), and
 // the second message's key is lost.
 func TestDeadLetterPositionOfUpstreamMessages(t *testing.T) {
-	brokers := kafkaCluster(t)
-	cfg := Config{Database: filepath.Join(t.TempDir(), "w.db")}
-	fastKafka(&cfg, brokers)
-	s := openService(t, cfg)
-	if err := s.EnsureTopics(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	w := &kafka.Writer{Addr: kafka.TCP(brokers...), Topic: s.Config.Kafka.Topics.Raw, Balancer: &kafka.Hash{}}
-	defer w.Close()
+	s, brokers, w := upstreamWriter(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := w.WriteMessages(ctx,
@@ -151,15 +143,7 @@ func testStopThenRestartRedoesNothing(t *testing.T, stages string) {
 // and the next version of the same record (same key) never gets through. README: "a
 // poison record never stalls its partition".
 func TestPoisonNearTheSizeLimitIsDeadLettered(t *testing.T) {
-	brokers := kafkaCluster(t)
-	cfg := Config{Database: filepath.Join(t.TempDir(), "w.db")}
-	fastKafka(&cfg, brokers)
-	s := openService(t, cfg)
-	if err := s.EnsureTopics(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	w := &kafka.Writer{Addr: kafka.TCP(brokers...), Topic: s.Config.Kafka.Topics.Raw, Balancer: &kafka.Hash{}}
-	defer w.Close()
+	s, _, w := upstreamWriter(t)
 	head, tail := `{"source":"web","source_id":"big","given_name":"`, `"}`
 	big := head + strings.Repeat("x", 1048300-len(head)-len(tail)) + tail
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -182,4 +166,20 @@ func TestPoisonNearTheSizeLimitIsDeadLettered(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// upstreamWriter is a service on kfake with its topics, and a plain kafka-go writer on
+// its raw topic, as an upstream system's.
+func upstreamWriter(t *testing.T) (*Service, []string, *kafka.Writer) {
+	t.Helper()
+	brokers := kafkaCluster(t)
+	cfg := Config{Database: filepath.Join(t.TempDir(), "w.db")}
+	fastKafka(&cfg, brokers)
+	s := openService(t, cfg)
+	if err := s.EnsureTopics(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w := &kafka.Writer{Addr: kafka.TCP(brokers...), Topic: s.Config.Kafka.Topics.Raw, Balancer: &kafka.Hash{}}
+	t.Cleanup(func() { w.Close() })
+	return s, brokers, w
 }
