@@ -5,6 +5,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/steward-crm/steward/pubsub/kafkago"
 	"github.com/steward-crm/steward/warehouse"
 )
 
@@ -18,6 +19,11 @@ type DeadLetters struct {
 
 // Handle is the Watermill handler consuming contacts.dlq.
 func (h *DeadLetters) Handle(msg *message.Message) error {
+	return h.Add(workCtx(msg), deadLetterOf(msg))
+}
+
+// deadLetterOf is the dead letter a poisoned message stands for.
+func deadLetterOf(msg *message.Message) warehouse.DeadLetter {
 	d := warehouse.DeadLetter{
 		Position:  msg.Metadata.Get(PositionMetadata),
 		Stage:     msg.Metadata.Get(StageMetadata),
@@ -28,7 +34,32 @@ func (h *DeadLetters) Handle(msg *message.Message) error {
 	if d.Stage == "" {
 		d.Stage = msg.Metadata.Get(middleware.PoisonedHandlerKey)
 	}
-	return h.Add(workCtx(msg), d)
+	return d
+}
+
+// tooLargeFallback publishes poisoned messages to the dead-letter topic and, when the
+// topic refuses one for its size (a raw record near the broker's limit plus the poison
+// headers, on a DLQ topic created without room for it), stores its dead letter directly:
+// nacked, it was delivered again forever and held its key.
+type tooLargeFallback struct {
+	message.Publisher
+	store *DeadLetters
+}
+
+// Publish implements message.Publisher.
+func (p tooLargeFallback) Publish(topic string, msgs ...*message.Message) error {
+	err := p.Publisher.Publish(topic, msgs...)
+	if err == nil || !kafkago.IsTooLarge(err) {
+		return err
+	}
+	for _, msg := range msgs {
+		d := deadLetterOf(msg)
+		d.Reason += " (stored directly: too large for " + topic + ")"
+		if err := p.store.Add(workCtx(msg), d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Add stores a dead letter and tells Observe: for records rejected outside the dead

@@ -23,7 +23,11 @@ type RetryConfig struct {
 // (data problems only), retry (infrastructure problems), recoverer (a panic becomes an
 // error with a short reason).
 func middlewares(c Config, t Topics) ([]message.HandlerMiddleware, error) {
-	poison, err := middleware.PoisonQueueWithFilter(c.Publisher, t.DLQ, pipeline.IsInvalid)
+	var dlq message.Publisher = c.Publisher
+	if c.DeadLetters != nil {
+		dlq = tooLargeFallback{Publisher: c.Publisher, store: c.DeadLetters}
+	}
+	poison, err := middleware.PoisonQueueWithFilter(dlq, t.DLQ, pipeline.IsInvalid)
 	if err != nil {
 		return nil, err
 	}

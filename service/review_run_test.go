@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -72,7 +73,7 @@ func TestStopFinishesInFlightMessage(t *testing.T) {
 // stored as one dead letter (dead_letters is unique on position + payload hash), and
 // the second message's key is lost.
 func TestDeadLetterPositionOfUpstreamMessages(t *testing.T) {
-	s, brokers, w := upstreamWriter(t)
+	s, brokers, w := upstreamWriter(t, false)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := w.WriteMessages(ctx,
@@ -143,7 +144,14 @@ func testStopThenRestartRedoesNothing(t *testing.T, stages string) {
 // and the next version of the same record (same key) never gets through. README: "a
 // poison record never stalls its partition".
 func TestPoisonNearTheSizeLimitIsDeadLettered(t *testing.T) {
-	s, _, w := upstreamWriter(t)
+	for _, small := range []bool{false, true} {
+		// true: a DLQ topic without room for it; the dead letter is stored directly.
+		t.Run(fmt.Sprintf("smallDLQ=%v", small), func(t *testing.T) { poisonNearTheSizeLimit(t, small) })
+	}
+}
+
+func poisonNearTheSizeLimit(t *testing.T, smallDLQ bool) {
+	s, _, w := upstreamWriter(t, smallDLQ)
 	head, tail := `{"source":"web","source_id":"big","given_name":"`, `"}`
 	big := head + strings.Repeat("x", 1048300-len(head)-len(tail)) + tail
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -169,13 +177,25 @@ func TestPoisonNearTheSizeLimitIsDeadLettered(t *testing.T) {
 }
 
 // upstreamWriter is a service on kfake with its topics, and a plain kafka-go writer on
-// its raw topic, as an upstream system's.
-func upstreamWriter(t *testing.T) (*Service, []string, *kafka.Writer) {
+// its raw topic, as an upstream system's. With smallDLQ the dead-letter topic exists
+// beforehand, at the broker's default message size (an administrator's).
+func upstreamWriter(t *testing.T, smallDLQ bool) (*Service, []string, *kafka.Writer) {
 	t.Helper()
 	brokers := kafkaCluster(t)
 	cfg := Config{Database: filepath.Join(t.TempDir(), "w.db")}
 	fastKafka(&cfg, brokers)
 	s := openService(t, cfg)
+	if smallDLQ {
+		conn, err := kafka.Dial("tcp", brokers[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = conn.CreateTopics(kafka.TopicConfig{Topic: s.Config.Kafka.Topics.DLQ, NumPartitions: 3, ReplicationFactor: 1})
+		conn.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := s.EnsureTopics(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -135,3 +135,21 @@ func isWriteErrors(err error) bool {
 	var werrs kafka.WriteErrors
 	return errors.As(err, &werrs)
 }
+
+// IsTooLarge reports whether a Publish failed because a message is larger than the
+// broker, the topic or the publisher's BatchBytes allows (a retry cannot help).
+func IsTooLarge(err error) bool {
+	var mtl kafka.MessageTooLargeError
+	if errors.Is(err, kafka.MessageSizeTooLarge) || errors.As(err, &mtl) {
+		return true
+	}
+	var werrs kafka.WriteErrors
+	if errors.As(err, &werrs) {
+		for _, e := range werrs {
+			if e != nil && IsTooLarge(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
