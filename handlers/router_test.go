@@ -125,6 +125,10 @@ func TestPanicIsDeadLettered(t *testing.T) {
 	if len(dls) != 1 || !strings.Contains(dls[0].Reason, "panic: boom") || !strings.Contains(dls[0].Reason, "(at router_test.go:") || strings.Contains(dls[0].Reason, "stack trace") {
 		t.Errorf("dead letter %+v", dls)
 	}
+	// The stage that panicked is named (it was "panic" alone).
+	if len(dls) == 1 && !strings.HasSuffix(dls[0].Stage, "/test.flaky") {
+		t.Errorf("dead letter stage %q, want the stage that panicked", dls[0].Stage)
+	}
 	// The next record goes through: a panic does not stall the pipeline.
 	if got := h.publish(t, "f:8", `{"source":"w","source_id":"2","given_name":"Paul","family_name":"Durand"}`); got != "w:2 new_master" {
 		t.Errorf("after a panic: %q", got)

@@ -45,11 +45,22 @@ type Chain []Stage
 // Process runs every stage on r; an error is a *StageError naming the stage.
 func (c Chain) Process(ctx context.Context, r *contact.Record) error {
 	for _, s := range c {
-		if err := s.Process(ctx, r); err != nil {
+		if err := processStage(ctx, s, r); err != nil {
 			return &StageError{Stage: s.Name(), Err: err}
 		}
 	}
 	return nil
+}
+
+// processStage runs one stage; a panic becomes the stage's data error (Panicked), so
+// that the dead letter names the stage that panicked, not only "panic".
+func processStage(ctx context.Context, s Stage, r *contact.Record) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = Panicked(p)
+		}
+	}()
+	return s.Process(ctx, r)
 }
 
 // Names returns the names of the stages, in order.
