@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 )
@@ -217,4 +218,37 @@ func twoPeopleOneKey(t *testing.T) (a, b string) {
 		}
 	}
 	return a, b
+}
+
+// panicky is a stage that panics on one family name.
+type panicky struct{}
+
+func (panicky) Name() string { return "test.panicky" }
+
+func (panicky) Process(_ context.Context, r *contact.Record) error {
+	if r.FamilyName == "Panic" {
+		panic("boom")
+	}
+	return nil
+}
+
+// TestStagePanicIsRejected: a stage that panics on one record rejects that record,
+// naming the stage (the loader's goroutines have no recover: the panic ended the run).
+func TestStagePanicIsRejected(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	data := `{"source":"crm","source_id":"1","given_name":"Ann","family_name":"Panic"}` + "\n" +
+		`{"source":"crm","source_id":"2","given_name":"Bob","family_name":"Durand"}` + "\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(t, rules.Default())
+	cfg.Train, cfg.Truth = TrainNever, ""
+	cfg.Normalize = func(ctx context.Context, r *contact.Record) error { return pipeline.Chain{panicky{}}.Process(ctx, r) }
+	res, err := Dedupe(context.Background(), cfg, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rejected.Count != 1 || len(res.Records) != 1 || !strings.Contains(strings.Join(res.Rejected.First, " "), "test.panicky") {
+		t.Errorf("rejected %d %q, records %d", res.Rejected.Count, res.Rejected.First, len(res.Records))
+	}
 }
