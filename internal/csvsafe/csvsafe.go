@@ -19,36 +19,16 @@ func Cell(s string) string {
 	if formulaLead(s[0]) && !isPhoneList(s) {
 		s = "'" + s
 	}
-	i := strings.IndexByte(s, ';')
-	if i < 0 {
+	if strings.IndexByte(s, ';') < 0 {
 		return s
 	}
-	var b strings.Builder
-	for i >= 0 {
-		if i+1 < len(s) && formulaLead(s[i+1]) {
-			if b.Len() == 0 {
-				b.Grow(len(s) + 4)
-			}
-			b.WriteString(s[:i+1])
-			b.WriteByte('\'')
-			s = s[i+1:]
-			i = strings.IndexByte(s[1:], ';')
-			if i >= 0 {
-				i++
-			}
-			continue
+	parts := strings.Split(s, ";")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" && formulaLead(parts[i][0]) {
+			parts[i] = "'" + parts[i]
 		}
-		j := strings.IndexByte(s[i+1:], ';')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
 	}
-	if b.Len() == 0 {
-		return s
-	}
-	b.WriteString(s)
-	return b.String()
+	return strings.Join(parts, ";")
 }
 
 // formulaLead reports whether a cell starting with c is read as a formula.
