@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
@@ -298,11 +299,7 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		Features: match.EncodeFeatures(r.Norm)}
 	if !fresh {
 		row.ID = prev.ID
-		// A record coming back keeps the newest time seen (its withdrawal's), as update
-		// does: an undated version must not make an older one delivered later current.
-		if prev.UpdatedAt.After(row.UpdatedAt) {
-			row.UpdatedAt = prev.UpdatedAt
-		}
+		row.UpdatedAt = newest(prev.UpdatedAt, row.UpdatedAt) // a record coming back
 	}
 	cands, err := tx.Candidates(ctx, rs.candidateQuery(keys))
 	if err != nil {
@@ -681,11 +678,7 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 		return err
 	}
 	row.Hash, row.Record, row.Position = hash, r, position
-	// The stored time is the newest version's: a version without one does not erase it
-	// (an older version delivered later must still be stale).
-	if r.UpdatedAt.After(row.UpdatedAt) {
-		row.UpdatedAt = r.UpdatedAt
-	}
+	row.UpdatedAt = newest(row.UpdatedAt, r.UpdatedAt)
 	row.Features = match.EncodeFeatures(r.Norm)
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
 		return err
@@ -745,9 +738,7 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	row.Deleted, row.Hash, row.Position = true, hash, position
-	if r.UpdatedAt.After(row.UpdatedAt) {
-		row.UpdatedAt = r.UpdatedAt
-	}
+	row.UpdatedAt = newest(row.UpdatedAt, r.UpdatedAt)
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
 		return err
 	}
@@ -766,6 +757,16 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())
+}
+
+// newest is the time a source row keeps: the newest of its versions' (stored and
+// incoming). A version without one, or an older one, does not lower it, so that an older
+// version delivered later is still stale (update, withdrawal, a record coming back).
+func newest(stored, incoming time.Time) time.Time {
+	if incoming.After(stored) {
+		return incoming
+	}
+	return stored
 }
 
 // rewithdraw stores the time of a newer withdrawal of a withdrawn record: nothing else
