@@ -22,7 +22,10 @@ import (
 //     of another number of the record that carries its country code;
 //   - then digit groups written as that region formats its numbers ("0176 1938569" is
 //     German, "07481 809798" British);
-//   - then a mobile number over a fixed line (a contact's phone is mostly a mobile).
+//   - then a mobile number over a fixed line (a contact's phone is mostly a mobile). A
+//     number the region cannot tell from a mobile ("fixed_or_mobile": the US and the rest
+//     of the NANP) counts as one: else every US number whose area code is an Italian
+//     mobile prefix ("(312) 555-0123") would be read as Italian.
 //
 // When two regions score the same, the number stays invalid with issue
 // "phone.region_ambiguous": a guess would be worse than nothing. An inferred number is
@@ -117,7 +120,7 @@ func (n *Normalizer) inferPhone(raw string, hints map[string]bool) (ph contact.P
 		if groupedAs(num, q.Value, reg) {
 			score += scoreGrouping
 		}
-		if q.Type == "mobile" {
+		if q.Type == "mobile" || q.Type == "fixed_or_mobile" {
 			score += scoreMobile
 		}
 		switch {

@@ -190,6 +190,12 @@ func TestStagesInferPhoneRegion(t *testing.T) {
 		{"another number's country code decides", `{"phones":["+49 30 12345678","07118515291"]}`, "+497118515291", "phone.region_inferred"},
 		{"default region first", `{"phones":["06 12 34 56 78"]}`, "+33612345678", ""},
 		{"two regions read it alike", `{"phones":["02084146721"]}`, "", "phone.region_ambiguous"},
+		// A US number whose area code is an Italian mobile prefix is valid in both, grouped
+		// alike ("(312) 555-0123", "312 555 0123"): a US number may be a mobile as well.
+		{"US or Italian mobile", `{"phones":["(312) 555-0123"]}`, "", "phone.region_ambiguous"},
+		{"US or Italian mobile, undotted", `{"phones":["3475550142"]}`, "", "phone.region_ambiguous"},
+		{"US or Italian mobile, civility decides", `{"civility":"Mr","phones":["(312) 555-0123"]}`, "+13125550123", "phone.region_inferred"},
+		{"US area code that is no Italian number", `{"phones":["(415) 555-0132"]}`, "+14155550132", "phone.region_inferred"},
 		{"no region reads it", `{"phones":["12 34"]}`, "", "phone.too_short"},
 		{"a record's country is never overridden", `{"phones":["07907 705500"],"address":{"country":"FR"}}`, "", ""},
 	}
