@@ -2,6 +2,7 @@ package enrich
 
 import (
 	"context"
+	"strings"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline"
@@ -11,6 +12,10 @@ import (
 // Quality computes Norm.Quality, 0–100, from the completeness and validity of the fields,
 // weighted by rules.Quality.Weights (name, email, phone, address, birth_date, company).
 // A valid field earns its weight, a corrected one half, an invalid or missing one nothing.
+// A field made of parts earns less when one is missing or invalid: a name with one part
+// half, an address with only its postcode or city a quarter, a company known by its name
+// alone, or whose SIREN or SIRET is invalid or whose SIRET begins with another SIREN,
+// half.
 type Quality struct {
 	weights map[string]int
 	total   int
@@ -80,12 +85,21 @@ func (q *Quality) Score(n *contact.Normalized) int {
 	}
 	add("birth_date", n.BirthDate)
 	c := n.Company
-	if c.SIREN.Usable() || c.SIRET.Usable() {
+	switch id := c.SIREN.Usable() || c.SIRET.Usable(); {
+	case id && !badCompanyID(c):
 		add("company", worst(c.SIREN, c.SIRET, c.Name))
-	} else if c.Name.Usable() {
+	case id || c.Name.Usable():
 		earned += 0.5 * float64(q.weights["company"])
 	}
 	return int(earned*100/float64(q.total) + 0.5)
+}
+
+// badCompanyID reports whether a company's SIREN or SIRET is present but invalid, or
+// whether its SIRET begins with another SIREN than its own (normalization's
+// "siret.siren_mismatch": the record names two companies, one of them wrongly).
+func badCompanyID(c contact.NormCompany) bool {
+	return c.SIREN.Status == contact.StatusInvalid || c.SIRET.Status == contact.StatusInvalid ||
+		(c.SIREN.Usable() && c.SIRET.Usable() && !strings.HasPrefix(c.SIRET.Value, c.SIREN.Value))
 }
 
 // worst returns the least good status among usable fields (corrected beats nothing).

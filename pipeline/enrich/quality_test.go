@@ -1,0 +1,57 @@
+package enrich
+
+import (
+	"context"
+	"testing"
+
+	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
+	"github.com/steward-crm/steward/pipeline/normalize"
+	"github.com/steward-crm/steward/rules"
+)
+
+// TestQualityCompanyIdentifiers: a company earns its whole weight only when its
+// identifiers hold; a SIRET that fails its check, or that begins with another SIREN than
+// the record's, earns half, as a company known by its name alone. Records with a company
+// and nothing else: the default weights give the company 15 points out of 100, half of
+// them 8 once rounded.
+func TestQualityCompanyIdentifiers(t *testing.T) {
+	r := rules.Default()
+	norm, err := normalize.NewCompany(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := NewQuality(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		company string
+		want    int
+	}{
+		{"SIREN and its SIRET", `{"name":"Acme SAS","siren":"732829320","siret":"73282932000074"}`, 15},
+		{"name alone", `{"name":"Acme SAS"}`, 8},
+		{"SIRET with a bad check digit", `{"name":"Acme SAS","siren":"732829320","siret":"73282932000075"}`, 8},
+		{"SIRET of another SIREN", `{"name":"Acme SAS","siren":"732829320","siret":"12345678200002"}`, 8},
+		{"SIREN with a bad check digit", `{"name":"Acme SAS","siren":"732829321","siret":"73282932000074"}`, 8},
+		{"bad SIRET alone", `{"siret":"73282932000075"}`, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec, err := contact.Decode([]byte(`{"source":"s","source_id":"1","kind":"company","company":` + c.company + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []pipeline.Stage{norm, q} {
+				if err := s.Process(context.Background(), rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if rec.Norm.Quality != c.want {
+				co := rec.Norm.Company
+				t.Errorf("quality = %d, want %d (siren %+v, siret %+v)", rec.Norm.Quality, c.want, co.SIREN, co.SIRET)
+			}
+		})
+	}
+}
