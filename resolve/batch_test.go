@@ -74,13 +74,17 @@ func batchesMatchRecordAtATime(t *testing.T, r *rules.Rules) {
 // TestBatchesMatchRecordAtATimeLifecycle is TestBatchesMatchRecordAtATime on a stream
 // that also carries the rest of a source record's life: newer versions whose blocking
 // keys change (a new e-mail address), records sent again after their withdrawal (with
-// another address), and withdrawals repeated later.
+// another address; those whose withdrawal retired their master get it back), and
+// withdrawals repeated later.
 func TestBatchesMatchRecordAtATimeLifecycle(t *testing.T) {
 	for _, c := range []struct{ autoMerge, orderIndependent bool }{{false, false}, {true, false}, {true, true}} {
 		t.Run(fmt.Sprintf("auto_merge=%v,order_independent=%v", c.autoMerge, c.orderIndependent), func(t *testing.T) {
 			r := rules.Default()
 			r.Match.AutoMerge, r.Match.OrderIndependent = c.autoMerge, c.orderIndependent
-			batchesMatchRecordAtATimeOn(t, r, streamWithLifecycle(t, r))
+			events := batchesMatchRecordAtATimeOn(t, r, streamWithLifecycle(t, r))["events"]
+			if !strings.Contains(events, "restore m") {
+				t.Error("the stream restored no master to a record that came back")
+			}
 		})
 	}
 }
@@ -142,7 +146,9 @@ func streamWithLifecycle(t *testing.T, r *rules.Rules) []*contact.Record {
 	return out
 }
 
-func batchesMatchRecordAtATimeOn(t *testing.T, r *rules.Rules, recs []*contact.Record) {
+// batchesMatchRecordAtATimeOn checks that recs leave the same warehouse every way, and
+// returns its tables as record at a time left them.
+func batchesMatchRecordAtATimeOn(t *testing.T, r *rules.Rules, recs []*contact.Record) map[string]string {
 	autoMerge := r.Match.AutoMerge
 	ctx := context.Background()
 	type result struct {
@@ -254,6 +260,7 @@ WHERE ri.status = 'open' AND m.status = 'merged'`).Scan(&stale); err != nil || s
 		}
 	}
 	t.Logf("%d records: %v; %d review items, %d merges", len(recs), actions, strings.Count(one.tables["reviews"], "\n"), strings.Count(one.tables["events"], "merge m"))
+	return one.tables
 }
 
 // dump returns a query's single text column, one row per line.

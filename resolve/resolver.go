@@ -30,7 +30,7 @@ type Action string
 const (
 	ActionNewMaster Action = "new_master" // the record got a new master
 	ActionLinked    Action = "linked"     // the record joined an existing master
-	ActionUpdated   Action = "updated"    // a newer version of a known record, kept with its master
+	ActionUpdated   Action = "updated"    // a newer version of a known record, kept with (or back in) its master
 	ActionUnchanged Action = "unchanged"  // same content as stored: nothing written
 	ActionStale     Action = "stale"      // older than the stored version: ignored
 	ActionWithdrawn Action = "withdrawn"  // op delete
@@ -288,7 +288,8 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 }
 
 // resolveNew scores a new (or re-appearing) record against candidate masters and links
-// it, queues a review, or creates a master.
+// it, queues a review, or creates a master (a record coming back gets back the master its
+// withdrawal retired instead: restorable).
 //
 // The record's keys are locked by ResolveBatch. A record never stored before (the common
 // case) is written once, after the decision: it has no not-a-match decisions, no block
@@ -344,6 +345,16 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		row.Explanation, _ = json.Marshal(best[0].score)
 		out.Action = ActionLinked
 	default:
+		// A record coming back whose withdrawal retired its master gets it back (master
+		// ids are stable); refreshMaster makes it active again.
+		if masterID, err = restorable(ctx, tx, prev, locked); err != nil {
+			return err
+		}
+		if masterID != 0 {
+			row.MasterID = masterID
+			out.Action = ActionUpdated
+			break
+		}
 		// The new master's golden record is the record's own: written with the master,
 		// without reading back what was just written.
 		members := []*contact.Record{r}
@@ -369,8 +380,11 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		return err
 	}
 	ev := &warehouse.Event{Kind: warehouse.EventNewMaster, MasterID: masterID, SourceKey: r.Key()}
-	if decision == match.Link {
+	switch {
+	case decision == match.Link:
 		ev.Kind, ev.Score, ev.Details = warehouse.EventLink, row.Score, row.Explanation
+	case newMaster == nil:
+		ev.Kind = warehouse.EventRestore
 	}
 	if err := tx.AppendEvent(ctx, ev); err != nil {
 		return err
@@ -433,6 +447,36 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		return nil
 	}
 	return rs.refreshMaster(ctx, tx, masterID, r.Key())
+}
+
+// restorable returns the master that a record coming back (prev: its withdrawn row) gets
+// back instead of a new one: the master its withdrawal retired, when the record was the
+// master's last member (the master's newest audit event is the record's withdrawal) and
+// the master was not merged since; 0 otherwise. The master is read under lock into
+// locked.
+func restorable(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, locked map[int64]*contact.Master) (int64, error) {
+	if prev == nil || !prev.Deleted || prev.MasterID == 0 {
+		return 0, nil
+	}
+	m, err := tx.Master(ctx, prev.MasterID)
+	if err != nil {
+		return 0, err
+	}
+	locked[m.ID] = m
+	if m.Status != contact.MasterRetired || m.MergedInto != 0 {
+		return 0, nil
+	}
+	last, err := tx.LastEvent(ctx, m.ID)
+	if errors.Is(err, warehouse.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if last.Kind != warehouse.EventWithdraw || last.SourceKey != prev.Key() {
+		return 0, nil
+	}
+	return m.ID, nil
 }
 
 // companyReview queues the record's low-confidence company attachment

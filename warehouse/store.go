@@ -142,6 +142,10 @@ type Tx interface {
 	RedirectReviewItems(ctx context.Context, from, into int64) (redirected, closed int, err error)
 	// AppendEvent appends to the audit log (never updated, never deleted).
 	AppendEvent(ctx context.Context, e *Event) error
+	// LastEvent returns the newest audit event whose MasterID is masterID (a merge that
+	// names the master as OtherID does not count), those appended in this transaction
+	// included, or ErrNotFound.
+	LastEvent(ctx context.Context, masterID int64) (*Event, error)
 	// AddOutbox writes a change event to be published after commit.
 	AddOutbox(ctx context.Context, o *OutboxEvent) error
 }
@@ -280,6 +284,9 @@ const (
 	EventSplit     = "split"
 	EventDecision  = "decision"
 	EventForget    = "forget"
+	// EventRestore is a record coming back after its withdrawal had retired its master
+	// (it was the master's last member): the master is active again.
+	EventRestore = "restore"
 )
 
 // Event is one audit-log entry.

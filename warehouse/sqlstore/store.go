@@ -342,7 +342,7 @@ func scanMaster(sc scanner) (*contact.Master, error) {
 
 // Events returns audit events, oldest first.
 func (s *Store) Events(ctx context.Context, masterID int64) ([]warehouse.Event, error) {
-	q := `SELECT id, at, kind, master_id, other_id, source_key, score, actor, details FROM merge_events`
+	q := `SELECT ` + eventCols + ` FROM merge_events`
 	var args []any
 	if masterID != 0 {
 		q += ` WHERE master_id = ? OR other_id = ?`
@@ -355,18 +355,29 @@ func (s *Store) Events(ctx context.Context, masterID int64) ([]warehouse.Event, 
 	defer rows.Close()
 	var out []warehouse.Event
 	for rows.Next() {
-		var e warehouse.Event
-		var details []byte
-		if err := rows.Scan(&e.ID, &e.At, &e.Kind, &e.MasterID, &e.OtherID, &e.SourceKey, &e.Score, &e.Actor, &details); err != nil {
+		e, err := scanEvent(rows)
+		if err != nil {
 			return nil, err
 		}
-		e.At = e.At.UTC()
-		if len(details) > 0 {
-			e.Details = json.RawMessage(details)
-		}
-		out = append(out, e)
+		out = append(out, *e)
 	}
 	return out, rows.Err()
+}
+
+// eventCols are the columns scanEvent reads.
+const eventCols = `id, at, kind, master_id, other_id, source_key, score, actor, details`
+
+func scanEvent(sc scanner) (*warehouse.Event, error) {
+	var e warehouse.Event
+	var details []byte
+	if err := sc.Scan(&e.ID, &e.At, &e.Kind, &e.MasterID, &e.OtherID, &e.SourceKey, &e.Score, &e.Actor, &details); err != nil {
+		return nil, err
+	}
+	e.At = e.At.UTC()
+	if len(details) > 0 {
+		e.Details = json.RawMessage(details)
+	}
+	return &e, nil
 }
 
 // ReviewItems lists review items, oldest first.

@@ -426,6 +426,17 @@ func (t *tx) AppendEvent(ctx context.Context, e *warehouse.Event) error {
 	return nil
 }
 
+func (t *tx) LastEvent(ctx context.Context, masterID int64) (*warehouse.Event, error) {
+	e, err := scanEvent(t.queryRow(ctx, `SELECT `+eventCols+` FROM merge_events WHERE master_id = ? ORDER BY id DESC LIMIT 1`, masterID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, warehouse.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last event of master %d: %w", masterID, err)
+	}
+	return e, nil
+}
+
 func (t *tx) AddOutbox(ctx context.Context, o *warehouse.OutboxEvent) error {
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = time.Now().UTC()

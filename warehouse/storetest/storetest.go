@@ -42,6 +42,7 @@ func Run(t *testing.T, h Harness) {
 		{"ReviewItemsClosed", testCloseReviewItems},
 		{"BlockKeysChecked", testBlockKeysChecked},
 		{"AuditLogAppendOnly", testEvents},
+		{"LastEvent", testLastEvent},
 		{"Outbox", testOutbox},
 		{"OutboxLargeLimit", testOutboxLargeLimit},
 		{"DeadLetters", testDeadLetters},
@@ -734,6 +735,51 @@ func testEvents(t *testing.T, h Harness) {
 	if evs, _ := s.Events(context.Background(), 0); len(evs) != 2 {
 		t.Errorf("events after tampering attempts: %d", len(evs))
 	}
+}
+
+// testLastEvent: a master's newest event, one appended in the same transaction
+// included; another master's events and a merge naming the master as the other one do
+// not count.
+func testLastEvent(t *testing.T, h Harness) {
+	s := h.Open(t)
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		if _, err := tx.LastEvent(ctx, 7); !errors.Is(err, warehouse.ErrNotFound) {
+			t.Errorf("LastEvent of a master without events: %v, want ErrNotFound", err)
+		}
+		for _, e := range []*warehouse.Event{
+			{Kind: warehouse.EventNewMaster, MasterID: 7, SourceKey: "web:1"},
+			{Kind: warehouse.EventWithdraw, MasterID: 7, SourceKey: "web:1", Details: json.RawMessage(`{"a":1}`)},
+			{Kind: warehouse.EventNewMaster, MasterID: 8, SourceKey: "web:2"},
+			{Kind: warehouse.EventMerge, MasterID: 9, OtherID: 7, SourceKey: "web:3"},
+		} {
+			if err := tx.AppendEvent(ctx, e); err != nil {
+				return err
+			}
+		}
+		e, err := tx.LastEvent(ctx, 7)
+		if err != nil {
+			return err
+		}
+		if e.Kind != warehouse.EventWithdraw || e.MasterID != 7 || e.SourceKey != "web:1" || e.Actor != "engine" || string(e.Details) != `{"a":1}` || e.At.IsZero() {
+			t.Errorf("LastEvent(7) in the transaction: %+v, want web:1's withdrawal", e)
+		}
+		return nil
+	})
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		if err := tx.AppendEvent(ctx, &warehouse.Event{Kind: warehouse.EventRestore, MasterID: 7, SourceKey: "web:1"}); err != nil {
+			return err
+		}
+		for id, want := range map[int64]string{7: warehouse.EventRestore, 8: warehouse.EventNewMaster, 9: warehouse.EventMerge} {
+			e, err := tx.LastEvent(ctx, id)
+			if err != nil {
+				return err
+			}
+			if e.Kind != want || e.MasterID != id {
+				t.Errorf("LastEvent(%d): %s of master %d, want %s", id, e.Kind, e.MasterID, want)
+			}
+		}
+		return nil
+	})
 }
 
 func testOutbox(t *testing.T, h Harness) {
