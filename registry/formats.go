@@ -69,14 +69,14 @@ func (o Options) sirene(header []string) (rowFunc, error) {
 	naf, size := col.picker("activitePrincipaleEtablissement"), col.picker("trancheEffectifsEtablissement")
 	form, state := col.picker("categorieJuridiqueUniteLegale"), col.picker("etatAdministratifEtablissement")
 	head := col.picker("etablissementSiege")
-	return func(row []string) (warehouse.Company, string) {
-		raw := siret(row)
+	return func(row []string) (warehouse.Company, string, int) {
+		raw, at := siret(row), col.index("siret")
 		if raw == "" {
-			raw = siren(row) + nic(row)
+			raw, at = siren(row)+nic(row), -1 // two columns: the row is named
 		}
 		f := company.SIRET(raw)
 		if !f.Usable() {
-			return warehouse.Company{}, "siret " + strings.Join(f.Issues, ",")
+			return warehouse.Company{}, "siret " + strings.Join(f.Issues, ","), at
 		}
 		c := warehouse.Company{Key: f.Value, SIRET: f.Value, SIREN: f.Value[:9], Country: "FR",
 			Name: name(row), Postcode: postcode(row), City: city(row), NAF: naf(row), SizeBand: size(row),
@@ -85,15 +85,15 @@ func (o Options) sirene(header []string) (rowFunc, error) {
 		}
 		if s := siren(row); s != "" && s != c.SIREN {
 			if sf := company.SIREN(s); !sf.Usable() || sf.Value != c.SIREN {
-				return warehouse.Company{}, "siret does not start with the siren column"
+				return warehouse.Company{}, "siret does not start with the siren column", col.index("siren")
 			}
 		}
 		if c.Name == "" {
-			return warehouse.Company{}, "no name"
+			return warehouse.Company{}, "no name", -1 // any of five columns
 		}
 		c.VAT = company.FrenchVAT(c.SIREN)
 		o.nameKey(&c)
-		return c, ""
+		return c, "", 0
 	}, nil
 }
 
@@ -104,10 +104,10 @@ func (o Options) gleif(header []string) (rowFunc, error) {
 	if !col.has("LEI") || !col.has("Entity.LegalName") {
 		return nil, fmt.Errorf("gleif: the header lacks LEI or Entity.LegalName")
 	}
-	return func(row []string) (warehouse.Company, string) {
+	return func(row []string) (warehouse.Company, string, int) {
 		f := company.LEI(col.get(row, "LEI"))
 		if !f.Usable() {
-			return warehouse.Company{}, "lei " + strings.Join(f.Issues, ",")
+			return warehouse.Company{}, "lei " + strings.Join(f.Issues, ","), col.index("LEI")
 		}
 		c := warehouse.Company{Key: "LEI:" + f.Value, LEI: f.Value,
 			Name:      col.get(row, "Entity.LegalName"),
@@ -118,7 +118,7 @@ func (o Options) gleif(header []string) (rowFunc, error) {
 			LegalForm: col.get(row, "Entity.LegalForm.OtherLegalForm"),
 		}
 		if c.Name == "" {
-			return warehouse.Company{}, "no name"
+			return warehouse.Company{}, "no name", col.index("Entity.LegalName")
 		}
 		if c.Country == "FR" {
 			if s := company.SIREN(col.get(row, "Entity.RegistrationAuthority.RegistrationAuthorityEntityID")); s.Usable() {
@@ -127,6 +127,6 @@ func (o Options) gleif(header []string) (rowFunc, error) {
 		}
 		c.HeadOffice = true
 		o.nameKey(&c)
-		return c, ""
+		return c, "", 0
 	}, nil
 }

@@ -44,7 +44,7 @@ func (o Options) mapped(header []string) (rowFunc, error) {
 	if !col.has(name("name")) {
 		return nil, fmt.Errorf("csv: no column %q for the name (map it: --map name=Column)", name("name"))
 	}
-	return func(row []string) (warehouse.Company, string) {
+	return func(row []string) (warehouse.Company, string, int) {
 		get := func(f string) string { return col.get(row, name(f)) }
 		c := warehouse.Company{Key: get("key"), Name: get("name"), Postcode: get("postcode"), City: get("city"),
 			Country: strings.ToUpper(get("country")), NAF: get("naf"), SizeBand: get("size_band"),
@@ -62,7 +62,7 @@ func (o Options) mapped(header []string) (rowFunc, error) {
 			}
 			v, issues, ok := id.check(id.raw)
 			if !ok {
-				return warehouse.Company{}, id.kind + " " + strings.Join(issues, ",")
+				return warehouse.Company{}, id.kind + " " + strings.Join(issues, ","), col.index(name(id.kind))
 			}
 			*id.dst = v
 		}
@@ -72,7 +72,7 @@ func (o Options) mapped(header []string) (rowFunc, error) {
 		if c.SIRET != "" && c.SIREN != c.SIRET[:9] {
 			// An establishment belongs to the company its SIRET begins with (the
 			// sirene format checks the same).
-			return warehouse.Company{}, "siren " + c.SIREN + " is not the siret's first nine digits"
+			return warehouse.Company{}, "siren " + c.SIREN + " is not the siret's first nine digits", col.index(name("siren"))
 		}
 		switch {
 		case c.Key != "":
@@ -81,13 +81,13 @@ func (o Options) mapped(header []string) (rowFunc, error) {
 		case c.LEI != "":
 			c.Key = "LEI:" + c.LEI
 		default:
-			return warehouse.Company{}, "no key, siret or lei"
+			return warehouse.Company{}, "no key, siret or lei", -1
 		}
 		if c.Name == "" {
-			return warehouse.Company{}, "no name"
+			return warehouse.Company{}, "no name", col.index(name("name"))
 		}
 		o.nameKey(&c)
-		return c, ""
+		return c, "", 0
 	}, nil
 }
 

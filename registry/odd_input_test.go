@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/steward-crm/steward/pipeline/company"
+	"github.com/steward-crm/steward/registry"
 )
 
 // The tests below come from a review of odd registry input; each failed before its fix.
@@ -83,5 +85,77 @@ func TestImportMappedSIRENMismatch(t *testing.T) {
 	}
 	if sum.Invalid != 1 || sum.Rows != 0 {
 		t.Errorf("summary %+v, want the row invalid", sum)
+	}
+}
+
+// TestImportErrorLines: an invalid row is reported with the file's line of the field at
+// fault and that field's column, whatever quoted fields holding newlines and blank lines
+// came before it (the line counted rows), after a resumption too.
+func TestImportErrorLines(t *testing.T) {
+	for _, tc := range []struct {
+		name, format string
+		mapping      map[string]string
+		file         string
+		want         string
+	}{
+		{"a name on two lines and a blank line before", "sirene", nil,
+			"siret,denominationUniteLegale\n73282932000074,\"ACME\nINDUSTRIE\"\n\n12345,TOO SHORT\n",
+			`line 5, column "siret": siret siret.bad_length`},
+		{"the field on the second line of its row", "csv", map[string]string{"siret": "N° SIRET"},
+			"name,N° SIRET\n\"ACME\nINDUSTRIE\",12345\n",
+			`line 3, column "N° SIRET": siret siret.bad_length`},
+		{"a row without its name", "csv", nil,
+			"name,siret\n\n\n,73282932000074\n",
+			`line 4, column "name": no name`},
+		{"a row without key, siret or lei", "csv", nil,
+			"name,siret\n\"ACME\r\nINDUSTRIE\",\n",
+			`line 2: no key, siret or lei`},
+		{"a parse error after a blank line", "sirene", nil,
+			"siret,denominationUniteLegale\n\n73282932000074,\"ACME\"x\n",
+			`line 3: extraneous or missing " in quoted-field`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			im := importer(openSQLite(t))
+			im.Options.Map = tc.mapping
+			sum, err := im.Import(context.Background(), writeRegistryFile(t, tc.file), tc.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sum.Errors) != 1 || sum.Errors[0] != tc.want {
+				t.Errorf("errors %q, want [%q]", sum.Errors, tc.want)
+			}
+		})
+	}
+}
+
+// TestImportErrorLinesAfterResume: an import interrupted after rows holding newlines
+// resumes at the right byte and goes on counting the file's lines.
+func TestImportErrorLinesAfterResume(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("siret,denominationUniteLegale\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "%s,\"COMPANY\n%d\"\n\n", validSIRET(uint64(i+1)), i)
+	}
+	b.WriteString("12345,TOO SHORT\n") // line 1 + 3×3 + 1
+	p := writeRegistryFile(t, b.String())
+	st := openSQLite(t)
+	im := importer(st)
+	im.BatchSize = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	im.Progress = func(registry.Progress) { cancel() }
+	first, err := im.Import(ctx, p, "sirene")
+	if !errors.Is(err, context.Canceled) || first.Rows != 1 {
+		t.Fatalf("interrupted import: %+v %v, want 1 row and context.Canceled", first, err)
+	}
+	im.Progress = nil
+	second, err := im.Import(context.Background(), p, "sirene")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Resumed != 3 || second.Rows != 3 {
+		t.Errorf("resumed after line %d with %d rows, want 3 and 3", second.Resumed, second.Rows)
+	}
+	if want := `line 11, column "siret": siret siret.bad_length`; len(second.Errors) != 1 || second.Errors[0] != want {
+		t.Errorf("errors %q, want [%q]", second.Errors, want)
 	}
 }

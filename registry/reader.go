@@ -15,20 +15,33 @@ import (
 // RowError is a registry row that cannot be imported: counted and reported, the import
 // goes on.
 type RowError struct {
-	Line   int64
+	// Line is the file's line (counting the lines of quoted fields that hold newlines,
+	// and blank lines) of the field at fault, else of the row's start, else (a CSV
+	// syntax error) of the error.
+	Line int64
+	// Column is the header's name of the column at fault ("" for the row as a whole).
+	Column string
 	Reason string
 }
 
-func (e *RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
+func (e *RowError) Error() string {
+	if e.Column != "" {
+		return fmt.Sprintf("line %d, column %q: %s", e.Line, e.Column, e.Reason)
+	}
+	return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
+}
 
-// rowFunc turns one CSV row into a company, or a reason ("" for none) to reject it.
-type rowFunc func(row []string) (warehouse.Company, string)
+// rowFunc turns one CSV row into a company, or a reason ("" for none) to reject it and
+// the index of the column at fault (-1 for the row as a whole).
+type rowFunc func(row []string) (c warehouse.Company, reason string, col int)
 
 // Reader streams companies from a CSV registry file. Not safe for concurrent use.
 type Reader struct {
 	cr     *csv.Reader
+	header []string
 	base   int64 // byte offset of cr's input in the file
-	line   int64 // line of the last row read (1 = header)
+	lines  int64 // lines of the file before cr's input: cr's line n is the file's lines+n
+	line   int64 // the file's line the last row read ends on (1 = a one-line header)
 	parse  rowFunc
 	offset int64
 }
@@ -38,7 +51,7 @@ type Format func(header []string) (rowFunc, error)
 
 // newReader reads the header from r (at the file's start) and returns a Reader on the
 // rows; when resume > 0, seek must position the file at that byte offset and the reader
-// continues there, at line.
+// continues there, after line (the file's line the row before that offset ends on).
 func newReader(r io.Reader, f Format, seek func(int64) (io.Reader, error), resume, line int64) (*Reader, int64, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	// A UTF-8 byte order mark (Excel's "CSV UTF-8") is skipped before the CSV reader
@@ -65,7 +78,8 @@ func newReader(r io.Reader, f Format, seek func(int64) (io.Reader, error), resum
 		return nil, 0, err
 	}
 	headerEnd := bom + hr.InputOffset()
-	rd := &Reader{cr: hr, parse: parse, line: 1, offset: headerEnd, base: bom}
+	rd := &Reader{cr: hr, header: header, parse: parse, offset: headerEnd, base: bom}
+	rd.line = rd.endLine(header)
 	if resume > headerEnd {
 		in, err := seek(resume)
 		if err != nil {
@@ -73,7 +87,7 @@ func newReader(r io.Reader, f Format, seek func(int64) (io.Reader, error), resum
 		}
 		rd.cr = csv.NewReader(bufio.NewReaderSize(in, 1<<16))
 		rd.cr.ReuseRecord = true
-		rd.base, rd.offset, rd.line = resume, resume, line
+		rd.base, rd.offset, rd.lines, rd.line = resume, resume, line, line
 	}
 	rd.cr.FieldsPerRecord = len(header)
 	return rd, headerEnd, nil
@@ -87,26 +101,50 @@ func (rd *Reader) Next() (warehouse.Company, error) {
 	if err == io.EOF {
 		return warehouse.Company{}, io.EOF
 	}
-	rd.line++
 	if err != nil {
 		var pe *csv.ParseError
-		if errors.As(err, &pe) {
+		if !errors.As(err, &pe) {
+			return warehouse.Company{}, err
+		}
+		if !errors.Is(pe.Err, csv.ErrFieldCount) {
+			// The row is read up to the end of the error's line (of the file, with an
+			// unterminated quote); it has no field positions.
+			rd.line = rd.lines + int64(pe.Line)
 			return warehouse.Company{}, &RowError{Line: rd.line, Reason: pe.Err.Error()}
 		}
-		return warehouse.Company{}, err
+		// A row of another number of fields is read whole, its positions known.
+		rd.line = rd.endLine(row)
+		return warehouse.Company{}, &RowError{Line: rd.lines + int64(pe.StartLine), Reason: pe.Err.Error()}
 	}
-	c, reason := rd.parse(row)
+	rd.line = rd.endLine(row)
+	c, reason, col := rd.parse(row)
 	if reason != "" {
-		return warehouse.Company{}, &RowError{Line: rd.line, Reason: reason}
+		re := &RowError{Reason: reason}
+		if col < 0 {
+			col = 0 // the row's first line
+		} else {
+			re.Column = rd.header[col]
+		}
+		l, _ := rd.cr.FieldPos(col)
+		re.Line = rd.lines + int64(l)
+		return warehouse.Company{}, re
 	}
 	return c, nil
 }
 
-// Offset returns the byte offset just after the last row read; Line its line number
-// (physical lines differ only for quoted fields holding newlines).
+// endLine returns the file's line row, the last row cr read, ends on: its last field's
+// line and the newlines that field holds (encoding/csv reads a quoted "\r\n" as "\n").
+func (rd *Reader) endLine(row []string) int64 {
+	last := len(row) - 1
+	l, _ := rd.cr.FieldPos(last)
+	return rd.lines + int64(l) + int64(strings.Count(row[last], "\n"))
+}
+
+// Offset returns the byte offset just after the last row read.
 func (rd *Reader) Offset() int64 { return rd.offset }
 
-// Line returns the number of the last row read (the header is line 1).
+// Line returns the file's line the last row read ends on (a one-line header is line 1;
+// quoted fields holding newlines and blank lines count).
 func (rd *Reader) Line() int64 { return rd.line }
 
 // columns finds header columns by name (case-insensitive); missing ones are -1.
@@ -151,6 +189,14 @@ func (c columns) picker(names ...string) func(row []string) string {
 		}
 		return ""
 	}
+}
+
+// index returns the column of name, -1 when missing.
+func (c columns) index(name string) int {
+	if i, ok := c[strings.ToLower(name)]; ok {
+		return i
+	}
+	return -1
 }
 
 func (c columns) has(names ...string) bool {

@@ -24,7 +24,8 @@ type ImportCheckpoint struct {
 	// started: a file of another size starts over.
 	File, Format string
 	Size         int64
-	// Offset is the byte offset after the last committed row; Line its line number.
+	// Offset is the byte offset after the last committed row; Line the file's line that
+	// row ends on (quoted fields holding newlines, and blank lines, count).
 	Offset, Line int64
 	// Rows are the companies written, Invalid the rows rejected, so far.
 	Rows, Invalid int64
