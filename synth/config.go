@@ -91,34 +91,46 @@ func rateDefault(v, def float64) float64 {
 	return v
 }
 
-// Validate reports whether c (with defaults applied) is usable.
-func (c Config) Validate() error {
+// Validate reports every problem of c (with defaults applied), naming Config's fields
+// ("DupRate must be in 0..0.9").
+func (c Config) Validate() error { return c.ValidateNamed(nil) }
+
+// ValidateNamed is Validate naming each field as the user wrote it: names maps a Config
+// field name ("DupRate") to a flag ("-dup-rate") or a configuration key ("dup_rate"); a
+// field it does not name keeps its Go name. synth knows no flags: its caller does.
+func (c Config) ValidateNamed(names map[string]string) error {
+	name := func(field string) string {
+		if n, ok := names[field]; ok {
+			return n
+		}
+		return field
+	}
 	d := c.withDefaults()
 	var errs []error
 	if d.N < 0 {
-		errs = append(errs, fmt.Errorf("synth: N must be positive, got %d", c.N))
+		errs = append(errs, fmt.Errorf("synth: %s must be positive, got %d", name("N"), c.N))
 	}
 	if d.MaxPerEntity < 1 || d.MaxPerEntity > 100 {
-		errs = append(errs, fmt.Errorf("synth: MaxPerEntity must be in 1..100, got %d", c.MaxPerEntity))
+		errs = append(errs, fmt.Errorf("synth: %s must be in 1..100, got %d", name("MaxPerEntity"), c.MaxPerEntity))
 	}
 	if d.DupRate > 0.9 {
-		errs = append(errs, fmt.Errorf("synth: DupRate must be in 0..0.9, got %g", c.DupRate))
+		errs = append(errs, fmt.Errorf("synth: %s must be in 0..0.9, got %g", name("DupRate"), c.DupRate))
 	} else if m := d.MaxPerEntity; m >= 1 && d.DupRate > float64(m-1)/float64(m)+1e-9 {
-		errs = append(errs, fmt.Errorf("synth: DupRate %g needs entities of more than MaxPerEntity=%d records (at most %.3g)",
-			c.DupRate, m, float64(m-1)/float64(m)))
+		errs = append(errs, fmt.Errorf("synth: %s %g needs entities of more than %s=%d records (at most %.3g)",
+			name("DupRate"), c.DupRate, name("MaxPerEntity"), m, float64(m-1)/float64(m)))
 	}
 	if d.Corruption > 1 {
-		errs = append(errs, fmt.Errorf("synth: Corruption must be in 0..1, got %g", c.Corruption))
+		errs = append(errs, fmt.Errorf("synth: %s must be in 0..1, got %g", name("Corruption"), c.Corruption))
 	}
 	if d.CompanyRate > 1 {
-		errs = append(errs, fmt.Errorf("synth: CompanyRate must be in 0..1, got %g", c.CompanyRate))
+		errs = append(errs, fmt.Errorf("synth: %s must be in 0..1, got %g", name("CompanyRate"), c.CompanyRate))
 	}
 	seen := map[string]bool{}
 	for _, cc := range d.Countries {
 		if _, ok := countryWeights[cc]; !ok {
-			errs = append(errs, fmt.Errorf("synth: unknown country %q (want FR, US, GB or DE)", cc))
+			errs = append(errs, fmt.Errorf("synth: %s: unknown country %q (want FR, US, GB or DE)", name("Countries"), cc))
 		} else if seen[cc] {
-			errs = append(errs, fmt.Errorf("synth: country %s listed twice", cc))
+			errs = append(errs, fmt.Errorf("synth: %s: country %s listed twice", name("Countries"), cc))
 		}
 		seen[cc] = true
 	}
@@ -126,11 +138,11 @@ func (c Config) Validate() error {
 	for _, s := range d.Sources {
 		switch {
 		case strings.TrimSpace(s) == "":
-			errs = append(errs, errors.New("synth: empty source name"))
+			errs = append(errs, fmt.Errorf("synth: %s: empty source name", name("Sources")))
 		case strings.ContainsAny(s, ":\n\r\t"):
-			errs = append(errs, fmt.Errorf("synth: source %q must not contain ':' or control characters", s))
+			errs = append(errs, fmt.Errorf("synth: %s: source %q must not contain ':' or control characters", name("Sources"), s))
 		case seen[s]:
-			errs = append(errs, fmt.Errorf("synth: source %q listed twice", s))
+			errs = append(errs, fmt.Errorf("synth: %s: source %q listed twice", name("Sources"), s))
 		}
 		seen[s] = true
 	}

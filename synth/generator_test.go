@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,6 +174,21 @@ func TestConfigSubsets(t *testing.T) {
 	_, g = all(t, Config{N: 1000, CompanyRate: None})
 	if s := g.Stats(); s.B2BEntities != 0 {
 		t.Errorf("CompanyRate None: %d B2B entities", s.B2BEntities)
+	}
+}
+
+// TestValidateNamed: errors name a field as the caller's map says, else by its Go name.
+func TestValidateNamed(t *testing.T) {
+	err := Config{DupRate: 0.95, Corruption: 2, Countries: []string{"IT"}}.ValidateNamed(
+		map[string]string{"DupRate": "dup_rate", "Countries": "countries"})
+	for _, want := range []string{"dup_rate must be in 0..0.9, got 0.95", "Corruption must be in 0..1, got 2",
+		`countries: unknown country "IT"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateNamed: %v, want it to say %q", err, want)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "DupRate") {
+		t.Errorf("ValidateNamed: %v names DupRate, which the map renames", err)
 	}
 }
 

@@ -48,7 +48,7 @@ func runGen(ctx context.Context, args []string, e *env) error {
 	}
 	cfg.Countries = strings.Split(*countries, ",")
 	cfg.Sources = strings.Split(*sources, ",")
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.ValidateNamed(genFlags); err != nil {
 		return usageError{err}
 	}
 	g, err := synth.New(cfg)
@@ -58,6 +58,11 @@ func runGen(ctx context.Context, args []string, e *env) error {
 	csv := strings.HasSuffix(strings.ToLower(*out), ".csv")
 	return writeOutput(e, *out, "records", func(w io.Writer) (int, error) { return writeGenerated(ctx, g, w, csv) })
 }
+
+// genFlags are gen's flags by the synth.Config field they set, for synth's errors.
+var genFlags = map[string]string{"N": "-n", "DupRate": "-dup-rate", "MaxPerEntity": "-max-per-entity",
+	"Seed": "-seed", "Corruption": "-corruption", "CompanyRate": "-company-rate", "Countries": "-countries",
+	"Sources": "-sources"}
 
 func writeGenerated(ctx context.Context, g *synth.Generator, w io.Writer, csv bool) (int, error) {
 	if csv {
