@@ -534,17 +534,8 @@ func (b *batch) flush() error {
 	for _, p := range b.rows {
 		for _, it := range p.reviews {
 			it.SourceRowID = p.row.ID
-			if keep, err := reviewSurvivors(ctx, tx, it, stored); err != nil {
+			if err := queueReview(ctx, tx, it, stored, p.out); err != nil {
 				return err
-			} else if !keep {
-				continue
-			}
-			added, err := tx.AddReviewItem(ctx, it)
-			if err != nil {
-				return err
-			}
-			if added {
-				p.out.Reviews++
 			}
 		}
 	}
@@ -691,6 +682,20 @@ func reviewSurvivors(ctx context.Context, tx warehouse.Tx, it *warehouse.ReviewI
 		return it.CandidateID != it.MasterID, nil
 	}
 	return true, nil
+}
+
+// queueReview queues a review item pointed at its masters as they are now
+// (reviewSurvivors), unless they are one master now or an open item repeats it, and
+// counts it in out.
+func queueReview(ctx context.Context, tx warehouse.Tx, it *warehouse.ReviewItem, locked map[int64]*contact.Master, out *Outcome) error {
+	if keep, err := reviewSurvivors(ctx, tx, it, locked); err != nil || !keep {
+		return err
+	}
+	added, err := tx.AddReviewItem(ctx, it)
+	if added {
+		out.Reviews++
+	}
+	return err
 }
 
 // survivor returns the master that id stands for: id itself, or the master it was merged

@@ -81,30 +81,41 @@ func TestBatchesMatchRecordAtATimeLifecycle(t *testing.T) {
 		t.Run(fmt.Sprintf("auto_merge=%v,order_independent=%v", c.autoMerge, c.orderIndependent), func(t *testing.T) {
 			r := rules.Default()
 			r.Match.AutoMerge, r.Match.OrderIndependent = c.autoMerge, c.orderIndependent
-			events := batchesMatchRecordAtATimeOn(t, r, streamWithLifecycle(t, r))["events"]
-			if !strings.Contains(events, "restore m") {
+			outs, tables := batchesMatchRecordAtATimeOn(t, r, streamWithLifecycle(t, r))
+			if !strings.Contains(tables["events"], "restore m") {
 				t.Error("the stream restored no master to a record that came back")
+			}
+			queued := 0
+			for _, o := range outs {
+				if o.Action == ActionUpdated && o.Reviews > 0 {
+					queued++
+				}
+			}
+			if closed := strings.Count(tables["reviews"], " superseded source record updated"); queued == 0 || closed == 0 {
+				t.Errorf("updates queued review items for %d records and closed %d items: the stream does not exercise both", queued, closed)
 			}
 		})
 	}
 }
 
 // streamWithLifecycle is streamWithChanges with, for some records, a newer version with
-// another e-mail address (other blocking keys), and for some withdrawals, the record sent
-// again later with another address, or withdrawn again later.
+// another e-mail address (other blocking keys) or with the e-mail addresses and phones of
+// an earlier record besides its own (it may now match another master), and for some
+// withdrawals, the record sent again later with another address, or withdrawn again
+// later.
 func streamWithLifecycle(t *testing.T, r *rules.Rules) []*contact.Record {
 	t.Helper()
 	nc, ic, err := stages.Chains(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// version returns a newer version of rec (d later) with another e-mail address,
+	// normalized returns a newer version of rec (d later) with e-mails and phones,
 	// normalized again.
-	version := func(rec *contact.Record, d time.Duration, n int) *contact.Record {
+	normalized := func(rec *contact.Record, d time.Duration, emails, phones []string) *contact.Record {
 		v := *rec
 		v.Norm, v.Op = nil, ""
 		v.UpdatedAt = rec.UpdatedAt.Add(d)
-		v.Emails = []string{fmt.Sprintf("moved%d.%s@example.org", n, strings.ToLower(strings.ReplaceAll(rec.SourceID, " ", "")))}
+		v.Emails, v.Phones = emails, phones
 		if err := nc.Process(context.Background(), &v); err != nil {
 			t.Fatal(err)
 		}
@@ -112,6 +123,15 @@ func streamWithLifecycle(t *testing.T, r *rules.Rules) []*contact.Record {
 			t.Fatal(err)
 		}
 		return &v
+	}
+	// version returns a newer version of rec (d later) with another e-mail address.
+	version := func(rec *contact.Record, d time.Duration, n int) *contact.Record {
+		return normalized(rec, d, []string{fmt.Sprintf("moved%d.%s@example.org", n, strings.ToLower(strings.ReplaceAll(rec.SourceID, " ", "")))}, rec.Phones)
+	}
+	// borrowing returns a newer version of rec (d later) that adds from's e-mail
+	// addresses and phones to its own.
+	borrowing := func(rec, from *contact.Record, d time.Duration) *contact.Record {
+		return normalized(rec, d, append(slices.Clone(rec.Emails), from.Emails...), append(slices.Clone(rec.Phones), from.Phones...))
 	}
 	in := streamWithChanges(t, r)
 	last := map[string]*contact.Record{} // the last upsert of each key
@@ -129,6 +149,8 @@ func streamWithLifecycle(t *testing.T, r *rules.Rules) []*contact.Record {
 			}
 		case rec.EffectiveOp() != contact.OpDelete && last[k] != nil && i%7 == 3:
 			later = append(later, [2]any{i + 3, version(rec, 90*time.Minute, i)})
+		case rec.EffectiveOp() != contact.OpDelete && i%13 == 4 && i > 30 && in[i-25].EffectiveOp() != contact.OpDelete:
+			later = append(later, [2]any{i + 2, borrowing(rec, in[i-25], 80*time.Minute)})
 		}
 		if rec.EffectiveOp() != contact.OpDelete {
 			last[k] = rec
@@ -147,8 +169,8 @@ func streamWithLifecycle(t *testing.T, r *rules.Rules) []*contact.Record {
 }
 
 // batchesMatchRecordAtATimeOn checks that recs leave the same warehouse every way, and
-// returns its tables as record at a time left them.
-func batchesMatchRecordAtATimeOn(t *testing.T, r *rules.Rules, recs []*contact.Record) map[string]string {
+// returns the outcomes and the tables as record at a time left them.
+func batchesMatchRecordAtATimeOn(t *testing.T, r *rules.Rules, recs []*contact.Record) ([]Outcome, map[string]string) {
 	autoMerge := r.Match.AutoMerge
 	ctx := context.Background()
 	type result struct {
@@ -210,7 +232,7 @@ WHERE ri.status = 'open' AND m.status = 'merged'`).Scan(&stale); err != nil || s
 			"masters":     `SELECT id || ' v' || version || ' ' || status || ' q' || quality || ' ' || golden FROM masters ORDER BY id`,
 			"events":      `SELECT kind || ' m' || master_id || ' o' || other_id || ' ' || source_key || ' ' || score FROM merge_events ORDER BY id`,
 			"outbox":      `SELECT key || ' ' || json_extract(payload, '$.version') || ' ' || json_extract(payload, '$.status') || ' ' || json_extract(payload, '$.cause') || ' ' || json_extract(payload, '$.master.golden') FROM outbox ORDER BY id`,
-			"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || company_key || ' ' || score FROM review_items ORDER BY id`,
+			"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || company_key || ' ' || score || ' ' || status || ' ' || COALESCE(note, '') FROM review_items ORDER BY id`,
 			"block keys":  `SELECT s.source || ':' || s.source_id || ' m' || rk.master_id || ' ' || rk.keys FROM row_keys rk JOIN source_records s ON s.id = rk.source_row_id ORDER BY 1`,
 		} {
 			res.tables[name] = dump(t, db, q)
@@ -260,7 +282,7 @@ WHERE ri.status = 'open' AND m.status = 'merged'`).Scan(&stale); err != nil || s
 		}
 	}
 	t.Logf("%d records: %v; %d review items, %d merges", len(recs), actions, strings.Count(one.tables["reviews"], "\n"), strings.Count(one.tables["events"], "merge m"))
-	return one.tables
+	return one.outs, one.tables
 }
 
 // dump returns a query's single text column, one row per line.

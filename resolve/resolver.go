@@ -422,17 +422,8 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 		sc := c.scored(rs.Engine)
 		expl, _ := json.Marshal(sc)
 		it := &warehouse.ReviewItem{Kind: kind, SourceRowID: row.ID, SourceKey: r.Key(), MasterID: masterID, CandidateID: c.masterID, Score: sc.Probability, Explanation: expl}
-		if keep, err := reviewSurvivors(ctx, tx, it, locked); err != nil {
+		if err := queueReview(ctx, tx, it, locked, out); err != nil {
 			return err
-		} else if !keep {
-			continue
-		}
-		added, err := tx.AddReviewItem(ctx, it)
-		if err != nil {
-			return err
-		}
-		if added {
-			out.Reviews++
 		}
 	}
 	if err := rs.companyReview(ctx, tx, row, prev == nil, out); err != nil {
@@ -714,7 +705,9 @@ func sortRanked(rs []ranked) {
 }
 
 // update stores a newer version of a known record; it stays with its master (master ids
-// are stable) and the golden record is recomputed.
+// are stable) and the golden record is recomputed. The record's pair and merge items
+// asked about its earlier version: they are closed, and the new version is scored
+// against the other masters (rematch).
 func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	row := *prev
 	var err error
@@ -734,10 +727,60 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 		return err
 	}
 	out.Action, out.MasterID = ActionUpdated, row.MasterID
+	if _, err := tx.CloseReviewItems(ctx, row.ID, 0, updateNote(r, position), warehouse.ReviewPair, warehouse.ReviewMerge); err != nil {
+		return err
+	}
+	if err := rs.rematch(ctx, tx, &row, keys, out); err != nil {
+		return err
+	}
 	if err := rs.companyReview(ctx, tx, &row, false, out); err != nil {
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, r.Key())
+}
+
+// rematch scores an updated record against the candidate masters, as resolveNew scores a
+// new one, and queues a merge review (its master and that one may be one person) for
+// each other master at or above the review threshold that no steward rejected for it.
+// The record never moves and nothing is merged, with auto_merge too: master ids are
+// stable, and a steward decides.
+func (rs *Resolver) rematch(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, keys []string, out *Outcome) error {
+	cands, err := tx.Candidates(ctx, rs.candidateQuery(keys))
+	if err != nil {
+		return err
+	}
+	out.SkippedKeys = cands.Skipped
+	best, err := rs.rank(ctx, tx, row.ID, row.Record, cands, rs.blockedRows(cands, keys))
+	if err != nil {
+		return err
+	}
+	locked := map[int64]*contact.Master{}
+	for i := range best {
+		c := &best[i]
+		if c.masterID == row.MasterID || rs.Engine.Decide(c.probability()) == match.NewMaster {
+			continue
+		}
+		sc := c.scored(rs.Engine)
+		expl, _ := json.Marshal(sc)
+		it := &warehouse.ReviewItem{Kind: warehouse.ReviewMerge, SourceRowID: row.ID, SourceKey: row.Key(), MasterID: row.MasterID, CandidateID: c.masterID, Score: sc.Probability, Explanation: expl}
+		if err := queueReview(ctx, tx, it, locked, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateNote is the note closing the review items of a record's earlier version: it
+// names the version that replaced it.
+func updateNote(r *contact.Record, position string) string {
+	note := "source record updated: version"
+	if !r.UpdatedAt.IsZero() {
+		note += " of " + r.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	}
+	if position != "" {
+		note += " read at " + position
+	}
+	return note
 }
 
 // lockedMaster locks the master of prev's row and returns it as the row has it now.

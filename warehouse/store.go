@@ -133,8 +133,10 @@ type Tx interface {
 	// CloseReviewItems closes (status superseded, with note) the open review items of a
 	// source row (sourceRowID, 0: none) and those naming a master as the record's master
 	// or the candidate (masterID, 0: none): a withdrawn record, a retired master are no
-	// question for a steward. It returns how many it closed.
-	CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string) (int, error)
+	// question for a steward. With kinds, only items of those kinds are closed (an
+	// updated record's pair and merge items, not its company item). It returns how many
+	// it closed.
+	CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string, kinds ...string) (int, error)
 	// RedirectReviewItems points the open review items of master from at master into,
 	// which from was merged into: an item between the two (now one master) and one that
 	// would repeat an open item of into are closed (status superseded, with a note).

@@ -351,7 +351,7 @@ func (t *tx) SupersedeReviewItems(ctx context.Context, sourceRowID int64, kind, 
 	return int(n), err
 }
 
-func (t *tx) CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string) (int, error) {
+func (t *tx) CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string, kinds ...string) (int, error) {
 	// Only the conditions asked for: a company item's candidate_id is 0.
 	var which []string
 	args := []any{time.Now().UTC(), note}
@@ -364,8 +364,15 @@ func (t *tx) CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, 
 	if len(which) == 0 {
 		return 0, nil
 	}
+	kind := ""
+	if len(kinds) > 0 {
+		kind = " AND kind IN (?" + strings.Repeat(", ?", len(kinds)-1) + ")"
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
 	res, err := t.exec(ctx, `UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
-WHERE status = 'open' AND (`+strings.Join(which, " OR ")+`)`, args...)
+WHERE status = 'open' AND (`+strings.Join(which, " OR ")+`)`+kind, args...)
 	if err != nil {
 		return 0, fmt.Errorf("close review items: %w", err)
 	}

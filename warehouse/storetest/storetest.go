@@ -40,6 +40,7 @@ func Run(t *testing.T, h Harness) {
 		{"ReviewItemsDeduplicated", testReviewItems},
 		{"ReviewItemsFollowMerges", testRedirectReviewItems},
 		{"ReviewItemsClosed", testCloseReviewItems},
+		{"ReviewItemsClosedByKind", testCloseReviewItemsByKind},
 		{"BlockKeysChecked", testBlockKeysChecked},
 		{"AuditLogAppendOnly", testEvents},
 		{"LastEvent", testLastEvent},
@@ -706,6 +707,53 @@ func testCloseReviewItems(t *testing.T, h Harness) {
 	}
 	if len(open) != 1 || open[0].CompanyKey != "55210055400013" {
 		t.Errorf("open items left: %+v; want only web:3's company item", open)
+	}
+}
+
+// testCloseReviewItemsByKind: CloseReviewItems with kinds closes only the items of
+// those kinds (an updated record's pair and merge items, not its company item).
+func testCloseReviewItemsByKind(t *testing.T, h Harness) {
+	s := h.Open(t)
+	r1, a := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
+	r2, b := addRecord(t, s, rec("web", "2", "martin", "b@x.fr"), "k2")
+	_, c := addRecord(t, s, rec("web", "3", "durand", "c@x.fr"), "k3")
+	items := []*warehouse.ReviewItem{
+		{Kind: warehouse.ReviewPair, SourceRowID: r1, SourceKey: "web:1", MasterID: a, CandidateID: b},
+		{Kind: warehouse.ReviewMerge, SourceRowID: r1, SourceKey: "web:1", MasterID: a, CandidateID: c},
+		{Kind: warehouse.ReviewCompany, SourceRowID: r1, SourceKey: "web:1", MasterID: a, CompanyKey: "73282932000074"},
+		{Kind: warehouse.ReviewPair, SourceRowID: r2, SourceKey: "web:2", MasterID: b, CandidateID: a},
+	}
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for _, it := range items {
+			it.Score = 0.7
+			if _, err := tx.AddReviewItem(ctx, it); err != nil {
+				return err
+			}
+		}
+		if n, err := tx.CloseReviewItems(ctx, r1, 0, "updated", warehouse.ReviewPair, warehouse.ReviewMerge); err != nil || n != 2 {
+			t.Errorf("CloseReviewItems(row %d, pair and merge) = %d, %v; want 2", r1, n, err)
+		}
+		if n, err := tx.CloseReviewItems(ctx, 0, a, "retired", warehouse.ReviewPair); err != nil || n != 1 {
+			t.Errorf("CloseReviewItems(master %d, pair) = %d, %v; want 1 (web:2's pair naming it, not its company item)", a, n, err)
+		}
+		return nil
+	})
+	var got []string
+	for _, st := range []string{warehouse.ReviewOpen, warehouse.ReviewSuperseded} {
+		listed, err := s.ReviewItems(context.Background(), st, "", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range listed {
+			got = append(got, fmt.Sprintf("%s %s %s c%d", st, it.Kind, it.SourceKey, it.CandidateID))
+		}
+	}
+	want := []string{
+		"open company web:1 c0",
+		fmt.Sprintf("superseded pair web:1 c%d", b), fmt.Sprintf("superseded merge web:1 c%d", c), fmt.Sprintf("superseded pair web:2 c%d", a),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("review items:\n got %q\nwant %q", got, want)
 	}
 }
 
