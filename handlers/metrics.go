@@ -8,12 +8,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics are the pipeline's Prometheus metrics. Create them with NewMetrics and add
-// Metrics.Middleware to the router (outermost).
+// Metrics are the pipeline's Prometheus metrics. Create them with NewMetrics, add
+// Metrics.Middleware to the router (outermost) and publish through Metrics.Publisher.
 type Metrics struct {
-	consumed  *prometheus.CounterVec
-	processed *prometheus.CounterVec
-	duration  *prometheus.HistogramVec
+	consumed        *prometheus.CounterVec
+	processed       *prometheus.CounterVec
+	duration        *prometheus.HistogramVec
+	publishFailures *prometheus.CounterVec
 	// Outcomes counts resolution outcomes by action (new_master, linked, ...).
 	Outcomes *prometheus.CounterVec
 	// BatchSize observes the records per resolve transaction (resolve.Batcher.OnBatch).
@@ -33,13 +34,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"handler"}),
 		processed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "steward", Name: "messages_processed_total",
-			Help: "Messages a handler finished, by result: ok, dead_lettered (acked, sent to the DLQ) or error (nacked, redelivered).",
+			Help: "Messages a handler finished, by result: ok, dead_lettered (acked, sent to the DLQ) or error (nacked, redelivered: the handler failed or its outputs were not published).",
 		}, []string{"handler", "result"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "steward", Name: "handler_duration_seconds",
 			Help:    "Time a handler took per message, retries included.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 12),
 		}, []string{"handler"}),
+		publishFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "steward", Name: "publish_failures_total",
+			Help: "Publishes that failed, by topic: a handler's outputs (the message is nacked and redelivered), a dead letter, a batch of outbox events (retried at the next poll).",
+		}, []string{"topic"}),
 		Outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "steward", Name: "resolve_outcomes_total",
 			Help: "Records resolved, by action: new_master, linked, updated, unchanged, stale, withdrawn.",
@@ -54,11 +59,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "New records of pipelined resolve batches (SQLite), by use: reused (scored while the batch before was written) or reread (their keys or candidates changed meanwhile, or nothing was prepared).",
 		}, []string{"use"}),
 	}
-	reg.MustRegister(m.consumed, m.processed, m.duration, m.Outcomes, m.BatchSize, m.Prefetched)
+	reg.MustRegister(m.consumed, m.processed, m.duration, m.publishFailures, m.Outcomes, m.BatchSize, m.Prefetched)
 	return m
 }
 
-// Middleware measures every message of every handler.
+// Middleware measures every message of every handler. A message whose handler produced
+// messages is counted once the router has published them: the router does so after the
+// middleware returns, then acks the message, or nacks it (result "error") when the
+// publish fails.
 func (m *Metrics) Middleware(h message.HandlerFunc) message.HandlerFunc {
 	return func(msg *message.Message) ([]*message.Message, error) {
 		name := message.HandlerNameFromCtx(msg.Context())
@@ -76,7 +84,45 @@ func (m *Metrics) Middleware(h message.HandlerFunc) message.HandlerFunc {
 			// that poisoned it (the dead_letters handler storing it is "ok").
 			result = "dead_lettered"
 		}
+		if result == "ok" && len(out) > 0 {
+			// Nothing else would tell the middleware; the router acks or nacks every
+			// message it hands a handler (a panic too), which ends the goroutine.
+			go func() {
+				select {
+				case <-msg.Acked():
+				case <-msg.Nacked():
+					result = "error"
+				}
+				m.processed.WithLabelValues(name, result).Inc()
+			}()
+			return out, err
+		}
 		m.processed.WithLabelValues(name, result).Inc()
 		return out, err
 	}
+}
+
+// Publisher returns pub counting its failed publishes by topic (safe for concurrent use
+// if pub is); Close closes pub. The
+// series of topics are created at 0: a series that first appears at 1 shows no increase
+// in Prometheus, and the first failure would go unseen.
+func (m *Metrics) Publisher(pub message.Publisher, topics ...string) message.Publisher {
+	for _, t := range topics {
+		m.publishFailures.WithLabelValues(t)
+	}
+	return countingPublisher{pub, m.publishFailures}
+}
+
+type countingPublisher struct {
+	message.Publisher
+	failures *prometheus.CounterVec
+}
+
+// Publish implements message.Publisher.
+func (p countingPublisher) Publish(topic string, msgs ...*message.Message) error {
+	err := p.Publisher.Publish(topic, msgs...)
+	if err != nil {
+		p.failures.WithLabelValues(topic).Inc()
+	}
+	return err
 }

@@ -66,10 +66,14 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := handlers.NewMetrics(reg)
 	topics := s.Config.Kafka.Topics
+	outputs := []string{topics.DLQ}
+	if !fused {
+		outputs = append(outputs, topics.Clean, topics.Enriched)
+	}
 	router, err := handlers.NewRouter(handlers.Config{
 		Topics:      topics,
 		Subscribers: subs,
-		Publisher:   pub,
+		Publisher:   metrics.Publisher(pub, outputs...),
 		Fused:       fused,
 		Middleware:  []message.HandlerMiddleware{metrics.Middleware},
 		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
@@ -113,7 +117,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	fwd := newForwarder(s.Store, outboxPub, topics.Golden, s.Config.Kafka.OutboxInterval, s.Config.Kafka.OutboxRetention, reg, log)
+	fwd := newForwarder(s.Store, metrics.Publisher(outboxPub, topics.Golden), topics.Golden, s.Config.Kafka.OutboxInterval, s.Config.Kafka.OutboxRetention, reg, log)
 	fwd.bounded = true
 	var fwdErr error
 	wg.Add(2)

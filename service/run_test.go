@@ -142,6 +142,13 @@ func testRunOnKafka(t *testing.T, stages string) {
 	if reused == 0 || reused+reread > 301 {
 		t.Errorf("prefetched records: %g reused, %g read again; want some reused, at most 301 in all", reused, reread)
 	}
+	// Every topic the layout writes is listed, with no failure.
+	written := map[string][]string{StagesFused: {"contacts.dlq", "contacts.golden"}, StagesSeparate: {"contacts.clean", "contacts.enriched", "contacts.dlq", "contacts.golden"}}[stages]
+	for _, topic := range written {
+		if want := `steward_publish_failures_total{topic="` + topic + `"} 0`; !strings.Contains(string(body), want+"\n") {
+			t.Errorf("/metrics: no %q", want)
+		}
+	}
 
 	cancel()
 	select {
