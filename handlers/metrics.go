@@ -43,7 +43,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"handler"}),
 		publishFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "steward", Name: "publish_failures_total",
-			Help: "Publishes that failed, by topic: a handler's outputs (the message is nacked and redelivered), a dead letter, a batch of outbox events (retried at the next poll).",
+			Help: "Publishes that failed, by topic: a handler's outputs (the message is retried, then nacked and redelivered; refused for their size, dead-lettered), a dead letter, a batch of outbox events (retried at the next poll).",
 		}, []string{"topic"}),
 		Outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "steward", Name: "resolve_outcomes_total",

@@ -122,15 +122,15 @@ func NewRouter(c Config) (*message.Router, error) {
 		f := &Fused{Normalize: c.Normalize, Identify: c.Identify, Resolve: c.Resolve}
 		r.AddConsumerHandler(FusedHandler, t.Raw, sub(NormalizeHandler), f.Handle)
 	} else {
-		// Watermill closes a handler's publisher as soon as that handler's subscription
-		// ends, without waiting for its messages in flight or for the other handlers
-		// (and the dead-letter middleware) publishing through the same one: a drain
-		// then failed their publishes and redid the records after the restart. The
-		// router gets a publisher it cannot close; the caller closes c.Publisher once
-		// the router has stopped.
-		pub := keepOpen{c.Publisher}
-		r.AddHandler(NormalizeHandler, t.Raw, sub(NormalizeHandler), t.Clean, pub, c.Normalize.Handle)
-		r.AddHandler(IdentifyHandler, t.Clean, sub(IdentifyHandler), t.Enriched, pub, c.Identify.Handle)
+		// Normalize and Identify publish their outputs themselves (publishOutputs), so
+		// that an output the next topic refuses for its size is dead-lettered instead of
+		// nacked forever. The router gets no publisher, and so closes none: Watermill
+		// closes a handler's publisher as soon as that handler's subscription ends,
+		// while the other handlers' messages in flight (and the dead-letter middleware)
+		// still publish through it. The caller closes c.Publisher once the router has
+		// stopped.
+		r.AddConsumerHandler(NormalizeHandler, t.Raw, sub(NormalizeHandler), publishOutputs(c.Publisher, t.Clean, NormalizeHandler, c.Normalize.Handle))
+		r.AddConsumerHandler(IdentifyHandler, t.Clean, sub(IdentifyHandler), publishOutputs(c.Publisher, t.Enriched, IdentifyHandler, c.Identify.Handle))
 		r.AddConsumerHandler(ResolveHandler, t.Enriched, sub(ResolveHandler), c.Resolve.Handle)
 	}
 	if c.DeadLetters != nil {
@@ -140,9 +140,3 @@ func NewRouter(c Config) (*message.Router, error) {
 	}
 	return r, nil
 }
-
-// keepOpen is a publisher whose Close does nothing (see NewRouter).
-type keepOpen struct{ message.Publisher }
-
-// Close leaves the publisher open: its owner closes it.
-func (keepOpen) Close() error { return nil }

@@ -23,8 +23,9 @@ func (s *Service) publisher(wlog watermill.LoggerAdapter, lowLatency bool) (*kaf
 		return nil, errors.New("kafka.brokers: required (steward.yaml, STEWARD_KAFKA_BROKERS or -brokers)")
 	}
 	// Room for a dead letter: a raw record the broker took whole, plus the headers that
-	// name its stage and reason (the DLQ topic is created to take it: dlqMaxBytes).
-	cfg := kafkago.PublisherConfig{Brokers: k.Brokers, AllowAutoTopicCreation: *k.CreateTopics, BatchBytes: dlqMaxBytes}
+	// name its stage and reason, and for its normalized form (the topics are created to
+	// take them: maxMessageBytes).
+	cfg := kafkago.PublisherConfig{Brokers: k.Brokers, AllowAutoTopicCreation: *k.CreateTopics, BatchBytes: maxMessageBytes}
 	if lowLatency {
 		cfg.BatchSize = 1
 	}
@@ -59,9 +60,10 @@ var kafkaKeys = strings.NewReplacer("CommitInterval", "kafka.commit_interval", "
 	"JoinGroupBackoff", "kafka.join_group_backoff", "DrainTimeout", "kafka.drain_timeout", "MaxWait", "kafka.max_wait",
 	"PartitionConcurrency", "kafka.in_flight")
 
-// dlqMaxBytes is the largest message steward publishes, and the max.message.bytes of the
-// dead-letter topic it creates: 2 MiB, twice the broker's default for the raw topic.
-const dlqMaxBytes = 2 << 20
+// maxMessageBytes is the largest message steward publishes, and the max.message.bytes of
+// the topics it creates for its handlers to publish to (clean, enriched, dead letters):
+// 2 MiB, twice the broker's default for the raw topic.
+const maxMessageBytes = 2 << 20
 
 // EnsureTopics creates the pipeline's topics that do not exist yet, with the configured
 // partition count (replication factor 1 on a single broker, else 3).
@@ -99,11 +101,13 @@ func (s *Service) EnsureTopics(ctx context.Context) error {
 	var cfgs []kafka.TopicConfig
 	for _, name := range []string{t.Raw, t.Clean, t.Enriched, t.DLQ, t.Golden} {
 		tc := kafka.TopicConfig{Topic: name, NumPartitions: k.Partitions, ReplicationFactor: rf}
-		if name == t.DLQ {
-			// A dead letter is its raw record plus headers: at the broker's default
-			// limit (1 MiB) a raw record near it could not be dead-lettered, and was
-			// delivered again forever, holding its key.
-			tc.ConfigEntries = []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: strconv.Itoa(dlqMaxBytes)}}
+		switch name {
+		case t.Clean, t.Enriched, t.DLQ:
+			// A dead letter is its raw record plus headers, a normalized record is
+			// larger than its raw one (its normalized fields besides the raw ones): at
+			// the broker's default limit (1 MiB) a raw record near it could not be
+			// dead-lettered, nor go through the separate stages.
+			tc.ConfigEntries = []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: strconv.Itoa(maxMessageBytes)}}
 		}
 		cfgs = append(cfgs, tc)
 	}
