@@ -106,6 +106,11 @@ func (r *Reader) skipBOM() {
 		return
 	}
 	r.bomChecked = true
+	// Three bytes are waited for only after the mark's first: a first line of one or two
+	// bytes from a pipe is read without waiting for more.
+	if b, _ := r.br.Peek(1); len(b) == 0 || b[0] != 0xef {
+		return
+	}
 	if b, err := r.br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		r.br.Discard(3)
 	}
@@ -210,8 +215,9 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 func (r *Reader) nextCSV() (Item, error) {
 	if r.cr == nil {
 		r.skipBOM()
+		head := sniffHead(r.br)
 		var src io.Reader = r.br
-		if crLines(r.br) {
+		if crLines(head) {
 			src = crToLF{r.br} // byte for byte: the input offsets stay right
 		}
 		r.cr = csv.NewReader(io.TeeReader(src, &r.raw))
@@ -222,7 +228,7 @@ func (r *Reader) nextCSV() (Item, error) {
 			comma = ','
 			if strings.EqualFold(filepath.Ext(r.name), ".tsv") {
 				comma = '\t'
-			} else if head, _ := r.br.Peek(4096); len(head) > 0 {
+			} else if len(head) > 0 {
 				first, _, _ := bytes.Cut(head, []byte("\n"))
 				first, _, _ = bytes.Cut(first, []byte("\r"))
 				if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
@@ -277,11 +283,35 @@ func (r *Reader) nextCSV() (Item, error) {
 	return Item{Payload: b, Key: rec.Key(), Position: r.pos(line)}, nil
 }
 
+// sniffLen is how much of a CSV input the separator and line endings are sniffed from.
+const sniffLen = 4096
+
+// sniffHead returns the start of the input, unread, to sniff the separator and line
+// endings from: its first sniffLen bytes, all of it if shorter, or, when a read returns
+// less (a pipe fed a line at a time: `tail -f export.csv | steward ingest -`), what has
+// come once it settles them: an LF (the header line is complete, and lines end in LF or
+// CRLF), or two CRs and no LF (lines end in CR alone; the header and the first record
+// are complete). A file's first read brings sniffLen bytes or all of it: what is sniffed
+// from a file is unchanged.
+func sniffHead(br *bufio.Reader) []byte {
+	head, _ := br.Peek(1)
+	for len(head) > 0 {
+		head, _ = br.Peek(min(br.Buffered(), sniffLen))
+		if len(head) == sniffLen || bytes.IndexByte(head, '\n') >= 0 || bytes.Count(head, []byte("\r")) >= 2 {
+			return head
+		}
+		if _, err := br.Peek(len(head) + 1); err != nil {
+			head, _ = br.Peek(br.Buffered()) // the end of the input (or a read error, met again by the CSV reader)
+			return head
+		}
+	}
+	return head
+}
+
 // crLines reports whether the input's lines end in CR alone (Excel for Mac's "CSV
-// (Macintosh)"): its first 4 KiB hold a CR and no LF. encoding/csv reads such a file as
-// a header and nothing else.
-func crLines(br *bufio.Reader) bool {
-	head, _ := br.Peek(4096)
+// (Macintosh)"), from the input's start sniffHead returned: it holds a CR and no LF.
+// encoding/csv reads such a file as a header and nothing else.
+func crLines(head []byte) bool {
 	return bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0
 }
 
