@@ -31,11 +31,7 @@ func BenchmarkDedupe10k(b *testing.B) {
 // weighed once per iteration; pairs/s is reported. Scoring is bound by memory latency,
 // so it needs a realistic number of records.
 func BenchmarkScorePairs(b *testing.B) {
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_RECORDS")); err == nil && v > 0 {
-		n = v
-	}
-	path := genFile(b, synth.Config{N: n, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 2})
+	path := genFile(b, synth.Config{N: benchRecords(100000), DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 2})
 	cfg := config(b, rules.Default())
 	if err := cfg.validate(); err != nil {
 		b.Fatal(err)
@@ -59,4 +55,23 @@ func BenchmarkScorePairs(b *testing.B) {
 		score(eng, feats, pairs, 0, 0)
 	}
 	b.ReportMetric(float64(len(pairs)*b.N)/b.Elapsed().Seconds(), "pairs/s")
+}
+
+// BenchmarkEvaluateOneTruth measures Evaluate(5) on STEWARD_BENCH_RECORDS generated
+// records (default 50 000) that all share one truth value (a -truth column mostly
+// "unknown", or a file of one entity): nearly every pair of records is a false negative,
+// 1.25 billion of them at 50 000.
+func BenchmarkEvaluateOneTruth(b *testing.B) {
+	res := oneTruth(b, synth.Config{N: benchRecords(50000), DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 2})
+	for b.Loop() {
+		res.Evaluate(5)
+	}
+}
+
+// benchRecords returns STEWARD_BENCH_RECORDS, or def when it is not a positive number.
+func benchRecords(def int) int {
+	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_RECORDS")); err == nil && v > 0 {
+		return v
+	}
+	return def
 }

@@ -11,7 +11,9 @@ import (
 type Report struct {
 	match.Metrics
 	// FalsePositives are the strongest pairs put together that are different entities;
-	// FalseNegatives the weakest pairs of one entity left apart. Each is explained.
+	// FalseNegatives the weakest pairs of one entity left apart (in an entity of more
+	// than 33 records, the weakest of 16 pairs per record: see fnPartners). Each is
+	// explained.
 	FalsePositives []PairReport `json:"top_false_positives"`
 	FalseNegatives []PairReport `json:"top_false_negatives"`
 	// NotBlocked counts true pairs that no blocking key brought together (missed before
@@ -96,21 +98,42 @@ func (res *Result) Evaluate(top int) *Report {
 	return rep
 }
 
+// fnPartners bounds the false negatives weighed for the report: in an entity of more
+// than 2·fnPartners+1 records each is weighed against fnPartners others, spread over the
+// entity, instead of against every other (an entity of most records, from a truth column
+// shared by most of them, has a quadratic number of false negatives).
+const fnPartners = 16
+
 // topErrors lists the strongest false positives (pairs of one cluster, different
 // entities, among the candidate pairs) and the weakest false negatives (pairs of one
-// entity in different clusters).
+// entity in different clusters: all of an entity's pairs up to 2·fnPartners+1 records,
+// fnPartners per record in a larger one), and counts the false negatives never blocked.
+// rep.Metrics must be set.
 func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 	type wp struct {
 		a, b int32
 		w    float64
 	}
 	var fps, fns []wp
+	var blockedFNs int64
 	eng := res.Engine
 	for _, p := range res.pairs {
 		a, b := unpack(p)
-		if ent[a] >= 0 && ent[b] >= 0 && ent[a] != ent[b] && res.Labels[a] == res.Labels[b] {
-			fps = append(fps, wp{a, b, eng.Weight(res.Records[a].Feat, res.Records[b].Feat)})
+		if ent[a] < 0 || ent[b] < 0 {
+			continue
 		}
+		together := res.Labels[a] == res.Labels[b]
+		switch {
+		case ent[a] != ent[b] && together && top > 0:
+			fps = append(fps, wp{a, b, eng.Weight(res.Records[a].Feat, res.Records[b].Feat)})
+		case ent[a] == ent[b] && !together && (!res.Link || res.Records[a].Side != res.Records[b].Side):
+			blockedFNs++
+		}
+	}
+	// Of the false negatives Evaluate counted, those not among the candidate pairs.
+	rep.NotBlocked = rep.Metrics.FalseNegatives - blockedFNs
+	if top == 0 {
+		return
 	}
 	var entities int32
 	for _, e := range ent {
@@ -124,26 +147,37 @@ func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 	}
 	order := func(x, y wp) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) }
 	weakest := func(x, y wp) int { return cmp.Or(cmp.Compare(x.w, y.w), order(x, y)) }
-	// Only the weakest top false negatives are kept: an entity of many records (a truth
-	// column shared by most records) has a quadratic number of them.
+	weigh := func(a, b int32) {
+		if a > b {
+			a, b = b, a
+		}
+		if res.Labels[a] == res.Labels[b] || (res.Link && res.Records[a].Side == res.Records[b].Side) {
+			return
+		}
+		// Only the weakest top are kept.
+		fns = append(fns, wp{a, b, eng.Weight(res.Records[a].Feat, res.Records[b].Feat)})
+		if len(fns) >= 2*max(top, 512) {
+			slices.SortFunc(fns, weakest)
+			fns = fns[:top]
+		}
+	}
 	for _, ms := range members {
-		for x := 0; x < len(ms); x++ {
-			for y := x + 1; y < len(ms); y++ {
-				a, b := ms[x], ms[y]
-				if res.Labels[a] == res.Labels[b] || (res.Link && res.Records[a].Side == res.Records[b].Side) {
-					continue
+		m := len(ms)
+		if m <= 2*fnPartners+1 {
+			for x := range m {
+				for y := x + 1; y < m; y++ {
+					weigh(ms[x], ms[y])
 				}
-				if _, found := slices.BinarySearch(res.pairs, uint64(a)<<32|uint64(b)); !found {
-					rep.NotBlocked++
-				}
-				if top == 0 {
-					continue
-				}
-				fns = append(fns, wp{a, b, eng.Weight(res.Records[a].Feat, res.Records[b].Feat)})
-				if len(fns) >= 2*max(top, 512) {
-					slices.SortFunc(fns, weakest)
-					fns = fns[:top]
-				}
+			}
+			continue
+		}
+		// Each record against those step, 2·step, ... fnPartners·step after it (at most
+		// (m−1)/2, wrapping around): each pair once, and records far apart in the
+		// entity's order weighed together too (in a link run, one side's come first).
+		step := (m - 1) / (2 * fnPartners)
+		for x := range m {
+			for d := 1; d <= fnPartners; d++ {
+				weigh(ms[x], ms[(x+d*step)%m])
 			}
 		}
 	}
