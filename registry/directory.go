@@ -159,21 +159,23 @@ func entries(cs []warehouse.Company) []company.Entry {
 	return out
 }
 
-// BySIRET is the entry keyed by siret, when it is an establishment of that SIRET (a
-// mapped CSV's key may be any text).
+// BySIRET is the establishment of siret, whatever its key (a mapped CSV's may be any
+// text).
 func (d directory) BySIRET(ctx context.Context, siret string) (company.Entry, bool, error) {
-	e, ok, err := d.ByKey(ctx, siret)
-	return e, ok && e.SIRET == siret, err
+	return d.one(ctx, "siret\x00"+siret, func() (warehouse.Company, bool, error) { return d.reg.CompanyBySIRET(ctx, siret) })
 }
 
-// ByKey reads the entry of a registry key (the companies table's siret column holds
-// the keys).
+// ByKey reads the entry of a registry key.
 func (d directory) ByKey(ctx context.Context, key string) (company.Entry, bool, error) {
+	return d.one(ctx, "key\x00"+key, func() (warehouse.Company, bool, error) { return d.reg.CompanyByKey(ctx, key) })
+}
+
+func (d directory) one(ctx context.Context, key string, load func() (warehouse.Company, bool, error)) (company.Entry, bool, error) {
 	if some, err := d.holds(ctx); err != nil || !some {
 		return company.Entry{}, false, err
 	}
-	es, ok, err := d.cache.get(ctx, "key\x00"+key, func() ([]company.Entry, bool, error) {
-		c, ok, err := d.reg.CompanyBySIRET(ctx, key)
+	es, ok, err := d.cache.get(ctx, key, func() ([]company.Entry, bool, error) {
+		c, ok, err := load()
 		return []company.Entry{company.Entry(c)}, ok, err
 	})
 	if err != nil || !ok {

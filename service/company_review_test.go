@@ -58,7 +58,7 @@ func TestCompanySuggestionsBecomeReviewItems(t *testing.T) {
 		if c.Suggested == nil || c.Suggested.RegistryKey != it.CompanyKey || c.AttachedBy != "" {
 			t.Errorf("%s: item for %s but record has suggestion %+v, attached by %q", it.SourceKey, it.CompanyKey, c.Suggested, c.AttachedBy)
 		}
-		if _, ok, err := reg.CompanyBySIRET(ctx, it.CompanyKey); err != nil || !ok {
+		if _, ok, err := reg.CompanyByKey(ctx, it.CompanyKey); err != nil || !ok {
 			t.Errorf("%s: suggested %s is not in the registry (%v)", it.SourceKey, it.CompanyKey, err)
 		}
 		var sug contact.CompanySuggestion

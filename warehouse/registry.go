@@ -3,9 +3,10 @@ package warehouse
 import "context"
 
 // Company is one registry entry in table companies: a French establishment (Key =
-// SIRET), a GLEIF legal entity (Key = "LEI:" + LEI) or a mapped CSV row. Empty strings
-// are unknown. Its fields mirror pipeline/company.Entry one for one (the two convert
-// with a type conversion; warehouse does not import pipeline).
+// SIRET), a GLEIF legal entity (Key = "LEI:" + LEI) or a mapped CSV row (Key = its key
+// column's, else the SIRET, else "LEI:" + LEI; its SIRET is kept whatever its key).
+// Empty strings are unknown. Its fields mirror pipeline/company.Entry one for one (the
+// two convert with a type conversion; warehouse does not import pipeline).
 type Company struct {
 	Key                      string
 	SIREN, SIRET, LEI, VAT   string
@@ -55,7 +56,12 @@ type Registry interface {
 	// where a count reads them all).
 	AnyCompany(ctx context.Context) (bool, error)
 
+	// CompanyBySIRET returns the establishment of a SIRET: the entry keyed by it, else
+	// (none) the first by key of the entries holding it beside a key of their own (a
+	// mapped CSV's key column).
 	CompanyBySIRET(ctx context.Context, siret string) (Company, bool, error)
+	// CompanyByKey returns the entry of a registry key (Company.Key).
+	CompanyByKey(ctx context.Context, key string) (Company, bool, error)
 	// CompaniesBySIREN returns a SIREN's establishments, head office first.
 	CompaniesBySIREN(ctx context.Context, siren string) ([]Company, error)
 	CompaniesByLEI(ctx context.Context, lei string) ([]Company, error)

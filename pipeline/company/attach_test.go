@@ -118,3 +118,28 @@ func TestConflictingSIRENAndSIRETOnlySuggested(t *testing.T) {
 		t.Errorf("suggestion %+v, want the SIRET's company, saying why it is not attached", c.Suggested)
 	}
 }
+
+// TestAttachBySIRETOfMappedKey: an entry keyed otherwise than by its SIRET (a mapped
+// CSV's customer number) is found by that SIRET, and a record carrying it is attached to
+// it, under its key; an entry keyed by the SIRET comes first.
+func TestAttachBySIRETOfMappedKey(t *testing.T) {
+	dir := NewMemDirectory()
+	dir.Add(Entry{Key: "C042", SIRET: "55210055400013", SIREN: "552100554", Name: "OTHER", NameKey: "other", Country: "FR"})
+	a := &Attacher{Dir: dir, AttachConfidence: 0.9, SuggestConfidence: 0.6, MaxCandidates: 10}
+	type outcome struct{ by, key, siren string }
+	attach := func() outcome {
+		n := &contact.Normalized{}
+		n.Company.SIRET = SIRET("55210055400013")
+		if err := a.Attach(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+		return outcome{n.Company.AttachedBy, n.Company.RegistryKey, n.Company.SIREN.Value}
+	}
+	if got, want := attach(), (outcome{"siret", "C042", "552100554"}); got != want {
+		t.Errorf("mapped entry alone: %+v, want %+v", got, want)
+	}
+	dir.Add(Entry{Key: "55210055400013", SIRET: "55210055400013", SIREN: "552100554", Name: "OTHER", NameKey: "other", Country: "FR"})
+	if got, want := attach(), (outcome{"siret", "55210055400013", "552100554"}); got != want {
+		t.Errorf("beside an entry keyed by the SIRET: %+v, want %+v", got, want)
+	}
+}

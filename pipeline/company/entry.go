@@ -27,7 +27,8 @@ type Entry struct {
 // safe for concurrent use; lookups of unknown ids return ok=false or an empty slice, not
 // an error (errors are infrastructure problems).
 type Directory interface {
-	// BySIRET returns the establishment with that SIRET.
+	// BySIRET returns the establishment with that SIRET, whatever its key (a mapped
+	// CSV's key column): the entry keyed by the SIRET when there is one.
 	BySIRET(ctx context.Context, siret string) (e Entry, ok bool, err error)
 	// BySIREN returns the establishments of a SIREN (at most a few hundred, head office
 	// first).

@@ -2,6 +2,7 @@ package company
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -11,6 +12,7 @@ import (
 type MemDirectory struct {
 	mu      sync.RWMutex
 	byKey   map[string]Entry
+	bySIRET map[string][]string // SIRET → keys of the entries keyed otherwise
 	bySIREN map[string][]string
 	byLEI   map[string][]string
 	byName  map[string][]string // first token of NameKey → keys
@@ -20,7 +22,7 @@ type MemDirectory struct {
 
 // NewMemDirectory returns an empty directory.
 func NewMemDirectory() *MemDirectory {
-	return &MemDirectory{byKey: map[string]Entry{}, bySIREN: map[string][]string{},
+	return &MemDirectory{byKey: map[string]Entry{}, bySIRET: map[string][]string{}, bySIREN: map[string][]string{},
 		byLEI: map[string][]string{}, byName: map[string][]string{}, byPost: map[string][]string{},
 		domains: map[string]map[string]int{}}
 }
@@ -31,6 +33,9 @@ func (m *MemDirectory) Add(es ...Entry) {
 	defer m.mu.Unlock()
 	for _, e := range es {
 		if _, dup := m.byKey[e.Key]; !dup {
+			if e.SIRET != "" && e.SIRET != e.Key {
+				m.bySIRET[e.SIRET] = append(m.bySIRET[e.SIRET], e.Key)
+			}
 			if e.SIREN != "" {
 				m.bySIREN[e.SIREN] = append(m.bySIREN[e.SIREN], e.Key)
 			}
@@ -66,12 +71,21 @@ func (m *MemDirectory) get(keys []string) []Entry {
 	return out
 }
 
-// BySIRET implements Directory.
+// BySIRET implements Directory: the entry keyed by siret, else the first by key of
+// those keyed otherwise (as the warehouse's registry).
 func (m *MemDirectory) BySIRET(_ context.Context, siret string) (Entry, bool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	e, ok := m.byKey[siret]
-	return e, ok && e.SIRET == siret, nil
+	if e, ok := m.byKey[siret]; ok && e.SIRET == siret {
+		return e, true, nil
+	}
+	keys := slices.Sorted(slices.Values(m.bySIRET[siret]))
+	for _, k := range keys {
+		if e := m.byKey[k]; e.SIRET == siret {
+			return e, true, nil
+		}
+	}
+	return Entry{}, false, nil
 }
 
 // ByKey implements Directory.

@@ -76,7 +76,7 @@ func TestKeysCollateC(t *testing.T) {
 	want := map[string][]string{
 		"block_keys":      {"key"},
 		"source_records":  {"source", "source_id"},
-		"companies":       {"siret", "siren", "lei", "vat", "name_key", "name_token", "postcode"},
+		"companies":       {"siret", "siren", "lei", "vat", "name_key", "name_token", "postcode", "mapped_siret"},
 		"company_domains": {"domain", "owner"},
 	}
 	for table, cols := range want {
@@ -967,6 +967,18 @@ func TestUpgradeToLZ4(t *testing.T) {
 			t.Errorf("master %d: golden record compressed with %q, want %q", id, got.String, method)
 		}
 	}
+}
+
+// TestUpgradeKeepsCompanies: a registry at schema 12 holding a SIRENE establishment and a
+// mapped row keyed by its own key upgrades (migration 13) and keeps both.
+func TestUpgradeKeepsCompanies(t *testing.T) {
+	url := pgtest.URL(t)
+	if _, err := schemaAt(t, url, 12).Exec(storetest.CompaniesAtSchema12); err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, url)
+	checkMigrated(t, s)
+	storetest.CheckCompaniesUpgraded(t, s)
 }
 
 // TestMigrationWaitsForLocks: migration 12 changes tables that a session of the previous

@@ -43,6 +43,9 @@ var Dialect = &sqlstore.Dialect{
 		`CREATE TRIGGER source_records_version_insert AFTER INSERT ON source_records BEGIN UPDATE row_keys_version SET v = v + 1; END`,
 		`CREATE TRIGGER source_records_version_update AFTER UPDATE ON source_records BEGIN UPDATE row_keys_version SET v = v + 1; END`,
 		`CREATE TRIGGER source_records_version_delete AFTER DELETE ON source_records BEGIN UPDATE row_keys_version SET v = v + 1; END`,
+	}, 13: {
+		`ALTER TABLE companies ADD COLUMN mapped_siret TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX companies_mapped_siret ON companies(mapped_siret) WHERE mapped_siret <> ''`,
 	}},
 	MemoryIndex: true,
 	NextIDs:     nextIDs,

@@ -92,6 +92,30 @@ func TestUpgradeKeepsBlockingIndex(t *testing.T) {
 	}
 }
 
+// TestUpgradeKeepsCompanies: a registry at schema 12 holding a SIRENE establishment and a
+// mapped row keyed by its own key upgrades (migration 13) and keeps both.
+func TestUpgradeKeepsCompanies(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_time_format=sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sqlstore.New(db, Dialect).MigrateTo(ctx, 12); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(storetest.CompaniesAtSchema12); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckCompaniesUpgraded(t, s)
+}
+
 // candidatesOf reads, in one transaction of s, the masters of each key and the rows of
 // each candidate master, as text to compare.
 func candidatesOf(t *testing.T, s warehouse.Store, keys []string) string {

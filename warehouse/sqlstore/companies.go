@@ -12,13 +12,15 @@ import (
 
 var _ warehouse.Registry = (*Store)(nil)
 
-// companyCols are the columns of a registry entry, in warehouse.Company's order.
-const companyCols = `siret, siren, lei, vat, name, name_key, postcode, city, country, naf, size_band, legal_form, head_office, closed, domain`
+// companyCols are the columns of a registry entry, in warehouse.Company's order (siret
+// holds the key), then mapped_siret: the SIRET of an entry keyed otherwise (see
+// mappedSIRET).
+const companyCols = `siret, siren, lei, vat, name, name_key, postcode, city, country, naf, size_band, legal_form, head_office, closed, domain, mapped_siret`
 
 // insertCols are companyCols and name_token.
 const insertCols = companyCols + `, name_token`
 
-// companyChunk is the number of rows per INSERT: 16 columns × 1000 rows stays below
+// companyChunk is the number of rows per INSERT: 17 columns × 1000 rows stays below
 // SQLite's 32766 bound variables and PostgreSQL's 65535.
 const companyChunk = 1000
 
@@ -39,7 +41,7 @@ func (s *Store) UpsertCompanies(ctx context.Context, cs []warehouse.Company, cp 
 		}
 	}
 	var full *sql.Stmt
-	args := make([]any, 0, companyChunk*16)
+	args := make([]any, 0, companyChunk*17)
 	for len(cs) > 0 {
 		chunk := dedupeKeys(cs[:min(companyChunk, len(cs))])
 		cs = cs[min(companyChunk, len(cs)):]
@@ -47,7 +49,7 @@ func (s *Store) UpsertCompanies(ctx context.Context, cs []warehouse.Company, cp 
 		for i := range chunk {
 			c := &chunk[i]
 			args = append(args, c.Key, c.SIREN, c.LEI, c.VAT, c.Name, c.NameKey, c.Postcode, c.City, c.Country,
-				c.NAF, c.SizeBand, c.LegalForm, c.HeadOffice, c.Closed, c.Domain, firstToken(c.NameKey))
+				c.NAF, c.SizeBand, c.LegalForm, c.HeadOffice, c.Closed, c.Domain, mappedSIRET(c), firstToken(c.NameKey))
 		}
 		if len(chunk) == companyChunk {
 			if full == nil {
@@ -104,7 +106,7 @@ func dedupeKeys(cs []warehouse.Company) []warehouse.Company {
 func (s *Store) upsertCompaniesSQL(n int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO companies (" + insertCols + ") VALUES ")
-	row := "(" + placeholders(16) + ")"
+	row := "(" + placeholders(17) + ")"
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
@@ -115,7 +117,7 @@ func (s *Store) upsertCompaniesSQL(n int) string {
 		name = excluded.name, name_key = excluded.name_key, name_token = excluded.name_token, postcode = excluded.postcode, city = excluded.city,
 		country = excluded.country, naf = excluded.naf, size_band = excluded.size_band,
 		legal_form = excluded.legal_form, head_office = excluded.head_office, closed = excluded.closed,
-		domain = excluded.domain`)
+		domain = excluded.domain, mapped_siret = excluded.mapped_siret`)
 	return s.d.rebind(b.String())
 }
 
@@ -152,9 +154,24 @@ func (s *Store) AnyCompany(ctx context.Context) (bool, error) {
 	return some, nil
 }
 
-// CompanyBySIRET implements warehouse.Registry.
+// CompanyBySIRET implements warehouse.Registry: the entry keyed by the SIRET, else the
+// first by key of those holding it in mapped_siret (two reads by index when the first
+// finds nothing; each is one probe).
 func (s *Store) CompanyBySIRET(ctx context.Context, siret string) (warehouse.Company, bool, error) {
-	cs, err := s.queryCompanies(ctx, `WHERE siret = ?`, siret)
+	c, ok, err := s.CompanyByKey(ctx, siret)
+	if err != nil || ok && c.SIRET == siret {
+		return c, ok, err
+	}
+	cs, err := s.queryCompanies(ctx, `WHERE mapped_siret = ? AND mapped_siret <> '' ORDER BY siret LIMIT 1`, siret)
+	if err != nil || len(cs) == 0 {
+		return warehouse.Company{}, false, err
+	}
+	return cs[0], true, nil
+}
+
+// CompanyByKey implements warehouse.Registry.
+func (s *Store) CompanyByKey(ctx context.Context, key string) (warehouse.Company, bool, error) {
+	cs, err := s.queryCompanies(ctx, `WHERE siret = ?`, key)
 	if err != nil || len(cs) == 0 {
 		return warehouse.Company{}, false, err
 	}
@@ -207,11 +224,15 @@ func (s *Store) queryCompanies(ctx context.Context, where string, args ...any) (
 	var out []warehouse.Company
 	for rows.Next() {
 		var c warehouse.Company
+		var mapped string
 		if err := rows.Scan(&c.Key, &c.SIREN, &c.LEI, &c.VAT, &c.Name, &c.NameKey, &c.Postcode, &c.City, &c.Country,
-			&c.NAF, &c.SizeBand, &c.LegalForm, &c.HeadOffice, &c.Closed, &c.Domain); err != nil {
+			&c.NAF, &c.SizeBand, &c.LegalForm, &c.HeadOffice, &c.Closed, &c.Domain, &mapped); err != nil {
 			return nil, fmt.Errorf("registry lookup: %w", err)
 		}
-		if len(c.Key) == 14 && c.SIREN != "" && strings.HasPrefix(c.Key, c.SIREN) {
+		switch {
+		case mapped != "":
+			c.SIRET = mapped
+		case len(c.Key) == 14 && c.SIREN != "" && strings.HasPrefix(c.Key, c.SIREN):
 			c.SIRET = c.Key
 		}
 		out = append(out, c)
@@ -251,19 +272,30 @@ func (s *Store) LearnDomain(ctx context.Context, domain, owner string) error {
 	return nil
 }
 
+// mappedSIRET is what column mapped_siret holds: c's SIRET when its key is another, ""
+// when its key is its SIRET (read back from the key: the column stays empty on the
+// millions of rows of a SIRENE import, and rows stored before it need no rewrite).
+func mappedSIRET(c *warehouse.Company) string {
+	if c.SIRET == c.Key {
+		return ""
+	}
+	return c.SIRET
+}
+
 // firstToken returns the first space-separated token of a name key.
 func firstToken(key string) string {
 	t, _, _ := strings.Cut(key, " ")
 	return t
 }
 
-// companyIndexes are the secondary indexes of companies, as migrations 1 and 2 create
-// them, by name.
+// companyIndexes are the secondary indexes of companies, as migrations 1, 2 and 13
+// create them, by name.
 var companyIndexes = [][2]string{
 	{"companies_siren", "CREATE INDEX IF NOT EXISTS companies_siren ON companies(siren)"},
 	{"companies_name", "CREATE INDEX IF NOT EXISTS companies_name ON companies(name_token, name_key)"},
 	{"companies_postcode", "CREATE INDEX IF NOT EXISTS companies_postcode ON companies(postcode)"},
 	{"companies_lei", "CREATE INDEX IF NOT EXISTS companies_lei ON companies(lei) WHERE lei <> ''"},
+	{"companies_mapped_siret", "CREATE INDEX IF NOT EXISTS companies_mapped_siret ON companies(mapped_siret) WHERE mapped_siret <> ''"},
 }
 
 // DropCompanyIndexes implements warehouse.Registry: a bulk load into an empty table

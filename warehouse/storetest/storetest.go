@@ -52,6 +52,7 @@ func Run(t *testing.T, h Harness) {
 		{"Stats", testStats},
 		{"EachSourceRecord", testEachSourceRecord},
 		{"CompanyCandidates", testCompanyCandidates},
+		{"CompanyBySIRETOfMappedKey", testCompanyBySIRET},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, h) })
@@ -1150,5 +1151,83 @@ func testCompanyCandidates(t *testing.T, h Harness) {
 		if got := keys(c.nameKey, c.postcode, c.limit); !slices.Equal(got, c.want) {
 			t.Errorf("CompanyCandidates(%q, %q, %d) = %v, want %v", c.nameKey, c.postcode, c.limit, got, c.want)
 		}
+	}
+}
+
+// testCompanyBySIRET: an entry keyed otherwise than by its SIRET (a mapped CSV's own key)
+// keeps its key and its SIRET: found by the SIRET (the entry keyed by the SIRET first,
+// then the others by key), read back with it by key and by SIREN, with or without the
+// secondary indexes; written again without a SIRET, it has none.
+func testCompanyBySIRET(t *testing.T, h Harness) {
+	reg, ok := h.Open(t).(warehouse.Registry)
+	if !ok {
+		t.Fatal("the store is not a warehouse.Registry")
+	}
+	ctx := context.Background()
+	cp := warehouse.ImportCheckpoint{File: "storetest", Format: "csv"}
+	co := func(key, siret, siren string) warehouse.Company {
+		return warehouse.Company{Key: key, SIRET: siret, SIREN: siren, Name: key, NameKey: strings.ToLower(key), Country: "FR"}
+	}
+	err := reg.UpsertCompanies(ctx, []warehouse.Company{
+		co("73282932000074", "73282932000074", "732829320"), // SIRENE
+		co("C043", "73282932000074", "732829320"),           // the same establishment in the ERP
+		co("C042", "55210055400013", "552100554"),
+		co("C041", "55210055400013", "552100554"), // a duplicate customer
+		co("C044", "", "404833048"),
+	}, cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// show is a lookup's answer as "key SIRET SIREN", "-" when nothing is found.
+	show := func(c warehouse.Company, ok bool, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			return "-"
+		}
+		return c.Key + " " + c.SIRET + " " + c.SIREN
+	}
+	bySIRET := func(siret string) string { return show(reg.CompanyBySIRET(ctx, siret)) }
+	byKey := func(key string) string { return show(reg.CompanyByKey(ctx, key)) }
+	check := func(when string) {
+		t.Helper()
+		for _, c := range []struct{ got, want string }{
+			{bySIRET("73282932000074"), "73282932000074 73282932000074 732829320"},
+			{bySIRET("55210055400013"), "C041 55210055400013 552100554"},
+			{bySIRET("40483304800022"), "-"},
+			{bySIRET("C042"), "-"},
+			{bySIRET(""), "-"},
+			{byKey("C043"), "C043 73282932000074 732829320"},
+			{byKey("C044"), "C044  404833048"},
+			{byKey("73282932000074"), "73282932000074 73282932000074 732829320"},
+			{byKey("55210055400013"), "-"},
+		} {
+			if c.got != c.want {
+				t.Errorf("%s: %q, want %q", when, c.got, c.want)
+			}
+		}
+		es, err := reg.CompaniesBySIREN(ctx, "552100554")
+		if err != nil || len(es) != 2 || es[0].SIRET != "55210055400013" || es[1].SIRET != "55210055400013" {
+			t.Errorf("%s: by siren: %+v %v, want C041 and C042 with their SIRET", when, es, err)
+		}
+	}
+	check("indexed")
+	if err := reg.DropCompanyIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("without the secondary indexes")
+	if err := reg.EnsureCompanyIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.UpsertCompanies(ctx, []warehouse.Company{co("C041", "", "552100554")}, cp); err != nil {
+		t.Fatal(err)
+	}
+	if got := bySIRET("55210055400013"); got != "C042 55210055400013 552100554" {
+		t.Errorf("C041 written again without its SIRET: by siret %q, want C042", got)
+	}
+	if got := byKey("C041"); got != "C041  552100554" {
+		t.Errorf("C041 written again without its SIRET: %q", got)
 	}
 }
