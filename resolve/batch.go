@@ -685,8 +685,9 @@ func reviewSurvivors(ctx context.Context, tx warehouse.Tx, it *warehouse.ReviewI
 }
 
 // queueReview queues a review item pointed at its masters as they are now
-// (reviewSurvivors), unless they are one master now or an open item repeats it, and
-// counts it in out.
+// (reviewSurvivors, which locks them), unless they are one master now or an open item
+// repeats it (for a merge item: any open merge item of the same two masters, read under
+// those locks by AddReviewItem), and counts it in out if it was queued.
 func queueReview(ctx context.Context, tx warehouse.Tx, it *warehouse.ReviewItem, locked map[int64]*contact.Master, out *Outcome) error {
 	if keep, err := reviewSurvivors(ctx, tx, it, locked); err != nil || !keep {
 		return err

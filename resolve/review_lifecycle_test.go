@@ -25,6 +25,25 @@ func batchOf(t *testing.T, rs *Resolver, r *rules.Rules, lines ...string) []Outc
 	return outs
 }
 
+// batcherOf resolves lines (normalized) through a Batcher of one worker and batches of
+// up to size records.
+func batcherOf(t *testing.T, rs *Resolver, r *rules.Rules, size int, lines ...string) []Outcome {
+	t.Helper()
+	bt := &Batcher{Resolver: rs, Max: size, Workers: 1}
+	recs := normalized(t, r, lines...)
+	outs := make([]Outcome, len(recs))
+	for i, rec := range recs {
+		bt.Submit(context.Background(), rec, fmt.Sprint("b", i), func(o Outcome, err error) {
+			if err != nil {
+				t.Errorf("record %d: %v", i, err)
+			}
+			outs[i] = o
+		})
+	}
+	bt.Wait()
+	return outs
+}
+
 // TestBatchUnchangedAfterMergeInSameBatch: with auto_merge, a batch whose first record
 // bridges two masters (merging the younger into the older) and whose second record is
 // a redelivery of a record of the younger master must report the redelivered record's
@@ -118,5 +137,19 @@ json_extract(payload, '$.status') || ' q' || json_extract(payload, '$.master.qua
 			t.Errorf("master %s: version %s repeats the version before it: %s", parts[0], parts[1], parts[2])
 		}
 		prev[parts[0]] = parts[2]
+	}
+}
+
+// sameReviews reports where a run (how) left other review items (as text) or other
+// outcomes than the run record at a time.
+func sameReviews(t *testing.T, how, want, got string, wantOuts, outs []Outcome) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s: review items differ:\n%s", how, firstDiff(want, got))
+	}
+	for i := range outs {
+		if a, b := wantOuts[i], outs[i]; a.Action != b.Action || a.MasterID != b.MasterID || a.Reviews != b.Reviews {
+			t.Errorf("%s: record %d: %+v, record at a time %+v", how, i, b, a)
+		}
 	}
 }

@@ -150,7 +150,6 @@ func TestUpdateReviewsBatchMatchRecordAtATime(t *testing.T) {
 	r := rules.Default()
 	first := []string{maelle, lookalike, bastien, orlowitz, orlowitzCRM}
 	updates := []string{lookalikeRenamed, orlowitzCRMMobile}
-	ctx := context.Background()
 	run := func(how string) (string, []Outcome) {
 		rs, st := sqliteResolver(t, r)
 		var outs []Outcome
@@ -163,18 +162,7 @@ func TestUpdateReviewsBatchMatchRecordAtATime(t *testing.T) {
 		case "two batches":
 			outs = append(batchOf(t, rs, r, first...), batchOf(t, rs, r, updates...)...)
 		case "batcher":
-			bt := &Batcher{Resolver: rs, Max: 3, Workers: 1}
-			recs := normalized(t, r, append(first, updates...)...)
-			outs = make([]Outcome, len(recs))
-			for i, rec := range recs {
-				bt.Submit(ctx, rec, fmt.Sprint("b", i), func(o Outcome, err error) {
-					if err != nil {
-						t.Errorf("record %d: %v", i, err)
-					}
-					outs[i] = o
-				})
-			}
-			bt.Wait()
+			outs = batcherOf(t, rs, r, 3, append(first, updates...)...)
 		}
 		// Positions differ between the runs: the note's position is cut off.
 		return dump(t, st.DB(), `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || status || ' ' || score || ' [' ||
@@ -186,13 +174,6 @@ COALESCE(substr(note, 1, instr(note, ' read at')), '') || '] ' || COALESCE(expla
 	}
 	for _, how := range []string{"one batch", "two batches", "batcher"} {
 		got, outs := run(how)
-		if got != want {
-			t.Errorf("%s: review items differ:\n%s", how, firstDiff(want, got))
-		}
-		for i := range outs {
-			if a, b := wantOuts[i], outs[i]; a.Action != b.Action || a.MasterID != b.MasterID || a.Reviews != b.Reviews {
-				t.Errorf("%s: record %d: %+v, record at a time %+v", how, i, b, a)
-			}
-		}
+		sameReviews(t, how, want, got, wantOuts, outs)
 	}
 }

@@ -125,7 +125,13 @@ type Tx interface {
 	// NotAMatch reports whether a steward said the record and the master are different.
 	NotAMatch(ctx context.Context, sourceRowID, masterID int64) (bool, error)
 	// AddReviewItem queues a review item unless an open one exists for the same pair
-	// (same source row, candidate master and company key).
+	// (same source row, candidate master and company key) or, for an open merge item,
+	// an open merge item between the same two masters in either direction, raised by
+	// any record (a steward answers "are these two one person?" once; the first item
+	// and its score and explanation are kept). A merge item's record is one of its
+	// MasterID's records, as the resolver queues them. The merge check is a read: a
+	// caller that may race with another writer holds both masters' locks (Master,
+	// MastersByID), as the resolver does. added is false when nothing was queued.
 	AddReviewItem(ctx context.Context, it *ReviewItem) (added bool, err error)
 	// SupersedeReviewItems closes the open items of kind for a source row whose company
 	// key is not keep (status superseded), returning how many it closed.
@@ -139,7 +145,8 @@ type Tx interface {
 	CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string, kinds ...string) (int, error)
 	// RedirectReviewItems points the open review items of master from at master into,
 	// which from was merged into: an item between the two (now one master) and one that
-	// would repeat an open item of into are closed (status superseded, with a note).
+	// would repeat an open item of into (a merge item: one between into and the same
+	// master, in either direction) are closed (status superseded, with a note).
 	// It returns how many items it redirected and how many it closed.
 	RedirectReviewItems(ctx context.Context, from, into int64) (redirected, closed int, err error)
 	// AppendEvent appends to the audit log (never updated, never deleted).

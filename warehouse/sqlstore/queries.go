@@ -33,6 +33,15 @@ INSERT INTO review_items (created_at, kind, status, source_row_id, source_key, m
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source_row_id, candidate_id, company_key) WHERE status = 'open' DO NOTHING
 RETURNING id`
+	// qOpenMerge counts the open merge items between two masters (X, Y), in either
+	// direction. A merge item's record is one of its master's (a merge moves both), so
+	// the items are found from the masters' records through the open-item index, not by
+	// reading every open item. CROSS JOIN keeps SQLite to that order without statistics
+	// (it would otherwise scan the open items); PostgreSQL plans it as any inner join.
+	// Arguments: X, X, Y, Y, Y, X.
+	qOpenMerge    = `SELECT CASE WHEN EXISTS (` + openMergeFrom + `) OR EXISTS (` + openMergeFrom + `) THEN 1 ELSE 0 END`
+	openMergeFrom = `SELECT 1 FROM source_records s CROSS JOIN review_items r WHERE s.master_id = ? AND r.source_row_id = s.id
+AND r.status = 'open' AND r.kind = 'merge' AND r.master_id = ? AND r.candidate_id = ?`
 	qSupersedeReviews = `UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?
 WHERE source_row_id = ? AND kind = ? AND status = 'open' AND company_key <> ?`
 	qAppendEvent = `INSERT INTO merge_events (at, kind, master_id, other_id, source_key, score, actor, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
@@ -106,7 +115,7 @@ func (d *Dialect) qSyncMasters() string {
 
 // hotQueries lists every query warm prepares.
 func hotQueries(d *Dialect) []string {
-	qs := []string{qSourceRecord, qSourceState, qPutSource, d.qDeleteKeys(), qRowMaster, d.qSyncMasters(), qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qAppendEvent, qAddOutbox}
+	qs := []string{qSourceRecord, qSourceState, qPutSource, d.qDeleteKeys(), qRowMaster, d.qSyncMasters(), qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qOpenMerge, qAppendEvent, qAddOutbox}
 	qs = append(qs, qMaster+d.ForUpdate)
 	if !d.MemoryIndex {
 		for _, n := range padSizes {

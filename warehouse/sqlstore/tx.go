@@ -330,6 +330,15 @@ func (t *tx) AddReviewItem(ctx context.Context, it *warehouse.ReviewItem) (bool,
 	if it.Status == "" {
 		it.Status = warehouse.ReviewOpen
 	}
+	if it.Kind == warehouse.ReviewMerge && it.Status == warehouse.ReviewOpen {
+		var open int
+		if err := t.queryRow(ctx, qOpenMerge, it.MasterID, it.MasterID, it.CandidateID, it.CandidateID, it.CandidateID, it.MasterID).Scan(&open); err != nil {
+			return false, fmt.Errorf("add review item: open merge items of masters %d and %d: %w", it.MasterID, it.CandidateID, err)
+		}
+		if open > 0 {
+			return false, nil
+		}
+	}
 	row := t.queryRow(ctx, qAddReview,
 		it.CreatedAt, it.Kind, it.Status, it.SourceRowID, it.SourceKey, it.MasterID, it.CandidateID, it.Score, nullJSON(it.Explanation), it.CompanyKey)
 	err := row.Scan(&it.ID)
@@ -380,6 +389,10 @@ WHERE status = 'open' AND (`+strings.Join(which, " OR ")+`)`+kind, args...)
 	return int(n), err
 }
 
+// otherThan is, in a statement on review_items, the master of the row other than the
+// one given as argument.
+const otherThan = `CASE WHEN review_items.master_id = ? THEN review_items.candidate_id ELSE review_items.master_id END`
+
 func (t *tx) RedirectReviewItems(ctx context.Context, from, into int64) (redirected, closed int, err error) {
 	now, note := time.Now().UTC(), fmt.Sprintf("master %d merged into %d", from, into)
 	count := func(res sql.Result, err error) (int, error) {
@@ -390,7 +403,7 @@ func (t *tx) RedirectReviewItems(ctx context.Context, from, into int64) (redirec
 		return int(n), err
 	}
 	// The pairs the merge joined, then the items into has already (one open item per
-	// record, candidate and company), then the rest.
+	// record, candidate and company; one open merge item per two masters), then the rest.
 	steps := []struct {
 		q      string
 		args   []any
@@ -401,6 +414,10 @@ WHERE status = 'open' AND ((master_id = ? AND candidate_id = ?) OR (master_id = 
 		{`UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
 WHERE status = 'open' AND candidate_id = ? AND EXISTS (SELECT 1 FROM review_items o WHERE o.status = 'open'
 AND o.source_row_id = review_items.source_row_id AND o.candidate_id = ? AND o.company_key = review_items.company_key)`, []any{now, note, from, into}, true},
+		{`UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
+WHERE status = 'open' AND kind = 'merge' AND (master_id = ? OR candidate_id = ?) AND EXISTS (SELECT 1 FROM review_items o
+WHERE o.status = 'open' AND o.kind = 'merge' AND ((o.master_id = ? AND o.candidate_id = ` + otherThan + `) OR (o.candidate_id = ? AND o.master_id = ` + otherThan + `)))`,
+			[]any{now, note, from, from, into, from, into, from}, true},
 		{`UPDATE review_items SET candidate_id = ? WHERE status = 'open' AND candidate_id = ?`, []any{into, from}, false},
 		{`UPDATE review_items SET master_id = ? WHERE status = 'open' AND master_id = ?`, []any{into, from}, false},
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,6 +40,9 @@ func Run(t *testing.T, h Harness) {
 		{"MasterVersions", testMasters},
 		{"ReviewItemsDeduplicated", testReviewItems},
 		{"ReviewItemsFollowMerges", testRedirectReviewItems},
+		{"MergeItemsOnePerPair", testMergeItemsOnePerPair},
+		{"MergeItemsFollowMergesOnePerPair", testRedirectMergeItems},
+		{"MergeItemsConcurrentWriters", testMergeItemsConcurrent},
 		{"ReviewItemsClosed", testCloseReviewItems},
 		{"ReviewItemsClosedByKind", testCloseReviewItemsByKind},
 		{"BlockKeysChecked", testBlockKeysChecked},
@@ -636,8 +640,23 @@ func testRedirectReviewItems(t *testing.T, h Harness) {
 		}
 		return nil
 	})
+	all := itemsByStatus(t, s, warehouse.ReviewOpen, warehouse.ReviewSuperseded, warehouse.ReviewRejected)
+	want := map[string][]string{
+		warehouse.ReviewOpen:       {fmt.Sprintf("web:3 m%d c%d", c, a), fmt.Sprintf("web:4 m%d c%d", a, c)},
+		warehouse.ReviewSuperseded: {fmt.Sprintf("web:0 m%d c%d", b, a), fmt.Sprintf("web:1 m%d c%d", a, b), fmt.Sprintf("web:2 m%d c%d", c, b)},
+		warehouse.ReviewRejected:   {fmt.Sprintf("web:5 m%d c%d", a, b)},
+	}
+	if fmt.Sprint(all) != fmt.Sprint(want) {
+		t.Errorf("review items after merging %d into %d:\n got %v\nwant %v", b, a, all, want)
+	}
+}
+
+// itemsByStatus lists the review items of each status as "source key, master,
+// candidate", oldest first.
+func itemsByStatus(t *testing.T, s warehouse.Store, statuses ...string) map[string][]string {
+	t.Helper()
 	all := map[string][]string{}
-	for _, st := range []string{warehouse.ReviewOpen, warehouse.ReviewSuperseded, warehouse.ReviewRejected} {
+	for _, st := range statuses {
 		items, err := s.ReviewItems(context.Background(), st, "", 20)
 		if err != nil {
 			t.Fatal(err)
@@ -646,10 +665,177 @@ func testRedirectReviewItems(t *testing.T, h Harness) {
 			all[st] = append(all[st], fmt.Sprintf("%s m%d c%d", it.SourceKey, it.MasterID, it.CandidateID))
 		}
 	}
+	return all
+}
+
+// testMergeItemsOnePerPair: one open merge item per two masters, whichever of their
+// records raised it and in either direction; the first is kept, score included. Pair
+// items are not merge items, and once the open merge item is closed the pair of masters
+// can get another.
+func testMergeItemsOnePerPair(t *testing.T, h Harness) {
+	s := h.Open(t)
+	r1, a := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
+	r3, b := addRecord(t, s, rec("web", "3", "martin", "b@x.fr"), "k3")
+	r4, c := addRecord(t, s, rec("web", "4", "durand", "c@x.fr"), "k4")
+	var r2 int64 // A's second record
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		r := rec("web", "2", "martin", "a2@x.fr")
+		row := &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: "h1", UpdatedAt: r.UpdatedAt, Record: r, MasterID: a, Position: "f.jsonl:2"}
+		err := tx.PutSourceRecord(ctx, row)
+		r2 = row.ID
+		return err
+	})
+	add := func(ctx context.Context, tx warehouse.Tx, kind string, row, master, candidate int64, score float64, want bool, why string) error {
+		added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: kind, SourceRowID: row, SourceKey: fmt.Sprint("r", row), MasterID: master, CandidateID: candidate, Score: score})
+		if err == nil && added != want {
+			t.Errorf("%s item of record %d, masters %d and %d: added = %v, want %v (%s)", kind, row, master, candidate, added, want, why)
+		}
+		return err
+	}
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		steps := []struct {
+			kind                   string
+			row, master, candidate int64
+			score                  float64
+			want                   bool
+			why                    string
+		}{
+			{warehouse.ReviewMerge, r1, a, b, 0.9, true, "the first of A and B"},
+			{warehouse.ReviewMerge, r2, a, b, 0.99, false, "another record of A"},
+			{warehouse.ReviewMerge, r3, b, a, 0.99, false, "a record of B: the other direction"},
+			{warehouse.ReviewPair, r4, c, a, 0.8, true, "a pair item"},
+			{warehouse.ReviewMerge, r1, a, c, 0.9, true, "A and C"},
+			{warehouse.ReviewMerge, r4, c, b, 0.9, true, "C and B"},
+		}
+		for _, st := range steps {
+			if err := add(ctx, tx, st.kind, st.row, st.master, st.candidate, st.score, st.want, st.why); err != nil {
+				return err
+			}
+		}
+		// r1's version is replaced: its items are closed, and A and B's question is
+		// open again, to another record.
+		if _, err := tx.CloseReviewItems(ctx, r1, 0, "updated", warehouse.ReviewMerge); err != nil {
+			return err
+		}
+		if err := add(ctx, tx, warehouse.ReviewMerge, r3, b, a, 0.95, true, "A and B's item was closed"); err != nil {
+			return err
+		}
+		return add(ctx, tx, warehouse.ReviewMerge, r2, a, b, 0.99, false, "B's record raised it again")
+	})
+	open, err := s.ReviewItems(context.Background(), warehouse.ReviewOpen, "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range open {
+		got = append(got, fmt.Sprintf("%s r%d m%d c%d %.2f", it.Kind, it.SourceRowID, it.MasterID, it.CandidateID, it.Score))
+	}
+	want := []string{
+		fmt.Sprintf("pair r%d m%d c%d 0.80", r4, c, a),
+		fmt.Sprintf("merge r%d m%d c%d 0.90", r4, c, b),
+		fmt.Sprintf("merge r%d m%d c%d 0.95", r3, b, a),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("open review items:\n got %q\nwant %q", got, want)
+	}
+}
+
+// testMergeItemsConcurrent: writers that each lock the two masters (as the resolver
+// does) and queue a merge item between them, from records of either, at once, queue one
+// (PostgreSQL: each in its own transaction; the check reads what the previous holder of
+// the locks committed).
+func testMergeItemsConcurrent(t *testing.T, h Harness) {
+	s := h.Open(t)
+	ctx := context.Background()
+	var rows [8]int64
+	var masters [8]int64
+	for i := range rows {
+		rows[i], masters[i] = addRecord(t, s, rec("web", fmt.Sprint(i), "martin", fmt.Sprintf("%d@x.fr", i)), fmt.Sprint("k", i))
+	}
+	// Records 0, 2, ... stay in master 0, records 1, 3, ... in master 1.
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for i := 2; i < len(rows); i++ {
+			row, err := tx.SourceRecord(ctx, "web", fmt.Sprint(i))
+			if err != nil {
+				return err
+			}
+			row.MasterID = masters[i%2]
+			if err := tx.PutSourceRecord(ctx, row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var added atomic.Int64
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range rows {
+		wg.Go(func() {
+			<-start
+			master, candidate := masters[i%2], masters[1-i%2]
+			err := s.InTx(ctx, func(tx warehouse.Tx) error {
+				if _, err := tx.MastersByID(ctx, []int64{master, candidate}); err != nil {
+					return err
+				}
+				ok, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: warehouse.ReviewMerge, SourceRowID: rows[i], SourceKey: fmt.Sprint("web:", i), MasterID: master, CandidateID: candidate, Score: 0.9})
+				if ok {
+					added.Add(1)
+				}
+				return err
+			})
+			if err != nil {
+				t.Errorf("writer %d: %v", i, err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	open, err := s.ReviewItems(ctx, warehouse.ReviewOpen, warehouse.ReviewMerge, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != 1 || added.Load() != 1 {
+		t.Errorf("%d open merge items, %d reported added; want 1 and 1", len(open), added.Load())
+	}
+}
+
+// testRedirectMergeItems: when master B is merged into A, a merge item of B that would
+// repeat an open merge item of A (the same other master, in either direction) is
+// closed; B's other merge items point at A.
+func testRedirectMergeItems(t *testing.T, h Harness) {
+	s := h.Open(t)
+	r1, a := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
+	r2, b := addRecord(t, s, rec("web", "2", "martin", "b@x.fr"), "k2")
+	r3, c := addRecord(t, s, rec("web", "3", "durand", "c@x.fr"), "k3")
+	r4, d := addRecord(t, s, rec("web", "4", "petit", "d@x.fr"), "k4")
+	r5, e := addRecord(t, s, rec("web", "5", "leroy", "e@x.fr"), "k5")
+	add := []*warehouse.ReviewItem{
+		{SourceRowID: r3, MasterID: c, CandidateID: a}, // C and A: kept
+		{SourceRowID: r2, MasterID: b, CandidateID: c}, // B and C, then A and C: closed
+		{SourceRowID: r1, MasterID: a, CandidateID: e}, // A and E: kept
+		{SourceRowID: r5, MasterID: e, CandidateID: b}, // E and B, then E and A: closed
+		{SourceRowID: r4, MasterID: d, CandidateID: b}, // D and B: now D and A
+	}
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for i, it := range add {
+			it.Kind, it.SourceKey, it.Score = warehouse.ReviewMerge, fmt.Sprint("web:", i), 0.9
+			if added, err := tx.AddReviewItem(ctx, it); err != nil || !added {
+				return fmt.Errorf("item %d: added %v, %v", i, added, err)
+			}
+		}
+		redirected, closed, err := tx.RedirectReviewItems(ctx, b, a)
+		if err != nil {
+			return err
+		}
+		if redirected != 1 || closed != 2 {
+			t.Errorf("RedirectReviewItems = %d redirected, %d closed; want 1 and 2", redirected, closed)
+		}
+		return nil
+	})
+	all := itemsByStatus(t, s, warehouse.ReviewOpen, warehouse.ReviewSuperseded)
 	want := map[string][]string{
-		warehouse.ReviewOpen:       {fmt.Sprintf("web:3 m%d c%d", c, a), fmt.Sprintf("web:4 m%d c%d", a, c)},
-		warehouse.ReviewSuperseded: {fmt.Sprintf("web:0 m%d c%d", b, a), fmt.Sprintf("web:1 m%d c%d", a, b), fmt.Sprintf("web:2 m%d c%d", c, b)},
-		warehouse.ReviewRejected:   {fmt.Sprintf("web:5 m%d c%d", a, b)},
+		warehouse.ReviewOpen:       {fmt.Sprintf("web:0 m%d c%d", c, a), fmt.Sprintf("web:2 m%d c%d", a, e), fmt.Sprintf("web:4 m%d c%d", d, a)},
+		warehouse.ReviewSuperseded: {fmt.Sprintf("web:1 m%d c%d", b, c), fmt.Sprintf("web:3 m%d c%d", e, b)},
 	}
 	if fmt.Sprint(all) != fmt.Sprint(want) {
 		t.Errorf("review items after merging %d into %d:\n got %v\nwant %v", b, a, all, want)
