@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -13,10 +14,15 @@ import (
 	"github.com/steward-crm/steward/internal/csvsafe"
 )
 
-// ExportColumns are the CSV columns of Export.
+// ExportColumns are the CSV columns of Export. New columns go at the end: scripts read
+// the file by position. kind is "person" or "company"; address_lines is the address
+// block above the postcode and city (the street line with its complements: building,
+// flat, PO box), one cell like the other multi-valued ones; region is the state or
+// region code of the postal formats that need one (US: "IL").
 var ExportColumns = []string{"master_id", "version", "quality", "civility", "given_name", "family_name",
 	"email", "phone", "emails", "phones", "street_number", "street", "postcode", "city", "country",
-	"birth_date", "company_name", "siren", "siret", "vat", "job_title", "sources"}
+	"birth_date", "company_name", "siren", "siret", "vat", "job_title", "sources",
+	"kind", "lei", "address_lines", "region"}
 
 // Export writes every active golden record to w as "csv" or "jsonl" (one contact.Master
 // per line) and returns how many it wrote. Multi-valued CSV cells are joined with "; ";
@@ -65,6 +71,9 @@ func exportRow(m *contact.Master) []string {
 		g.Address.Number, g.Address.Street.Value, g.Address.Postcode.Value, g.Address.City.Value,
 		g.Address.Country.Value, g.BirthDate, g.Company.Name.Value, g.Company.SIREN.Value,
 		g.Company.SIRET.Value, g.Company.VAT.Value, g.JobTitle, strings.Join(g.Sources, "; "),
+		// The empty Kind means a person (contact.Kind): the cell says so.
+		string(cmp.Or(g.Kind, contact.KindPerson)), g.Company.LEI.Value,
+		strings.Join(g.Address.Lines, "; "), g.Address.Region,
 	}
 	for i := range row {
 		row[i] = csvsafe.Cell(row[i])

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,9 +59,10 @@ func TestIngestExportStats(t *testing.T) {
 	if int64(len(rows)-1) != sum.MastersCreated || rows[0][0] != "master_id" {
 		t.Errorf("export: %d rows for %d masters; header %v", len(rows)-1, sum.MastersCreated, rows[0])
 	}
+	sources := slices.Index(rows[0], "sources")
 	multi := 0
 	for _, r := range rows[1:] {
-		if strings.Contains(r[len(r)-1], "; ") {
+		if strings.Contains(r[sources], "; ") {
 			multi++
 		}
 	}
