@@ -162,9 +162,9 @@ type Survivorship struct {
 }
 
 // Quality holds the weights of the record quality score (0–100). A field contributes its
-// weight when usable, half of it when corrected, nothing when invalid or missing; a field
-// of several parts less when one is missing or invalid (enrich.Quality: a company whose
-// SIREN or SIRET is invalid earns half).
+// weight when valid, half of it when corrected, nothing when invalid or missing; a field
+// of several parts less when one is missing or invalid (enrich.Quality: a company with a
+// valid SIREN or SIRET beside an invalid one earns half, as one known by its name alone).
 type Quality struct {
 	Weights map[string]int `yaml:"weights"`
 }

@@ -14,8 +14,9 @@ import (
 // A valid field earns its weight, a corrected one half, an invalid or missing one nothing.
 // A field made of parts earns less when one is missing or invalid: a name with one part
 // half, an address with only its postcode or city a quarter, a company known by its name
-// alone, or whose SIREN or SIRET is invalid or whose SIRET begins with another SIREN,
-// half.
+// alone half, and so does one with a valid SIREN or SIRET beside an invalid one or whose
+// SIRET begins with another SIREN; invalid identifiers alone earn what the name earns
+// (half, or nothing without a name).
 type Quality struct {
 	weights map[string]int
 	total   int

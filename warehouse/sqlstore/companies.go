@@ -300,7 +300,7 @@ var companyIndexes = [][2]string{
 
 // DropCompanyIndexes implements warehouse.Registry: a bulk load into an empty table
 // without its secondary indexes, rebuilt by EnsureCompanyIndexes, is several times
-// faster than maintaining four random-order B-trees row by row.
+// faster than maintaining its random-order B-trees row by row.
 func (s *Store) DropCompanyIndexes(ctx context.Context) error {
 	for _, ix := range companyIndexes {
 		if _, err := s.db.ExecContext(ctx, "DROP INDEX IF EXISTS "+ix[0]); err != nil {
