@@ -164,7 +164,8 @@ type Survivorship struct {
 // Quality holds the weights of the record quality score (0–100). A field contributes its
 // weight when valid, half of it when corrected, nothing when invalid or missing; a field
 // of several parts less when one is missing or invalid (enrich.Quality: a company with a
-// valid SIREN or SIRET beside an invalid one earns half, as one known by its name alone).
+// valid identifier beside an invalid one earns half, as one known by its name alone; a
+// SIREN, SIRET, VAT number or LEI identifies it).
 type Quality struct {
 	Weights map[string]int `yaml:"weights"`
 }

@@ -14,9 +14,9 @@ import (
 // A valid field earns its weight, a corrected one half, an invalid or missing one nothing.
 // A field made of parts earns less when one is missing or invalid: a name with one part
 // half, an address with only its postcode or city a quarter, a company known by its name
-// alone half, and so does one with a valid SIREN or SIRET beside an invalid one or whose
-// SIRET begins with another SIREN; invalid identifiers alone earn what the name earns
-// (half, or nothing without a name).
+// alone half, and so does one with a valid identifier (SIREN, SIRET, VAT number, LEI)
+// beside an invalid one or whose SIRET begins with another SIREN; invalid identifiers
+// alone earn what the name earns (half, or nothing without a name).
 type Quality struct {
 	weights map[string]int
 	total   int
@@ -86,20 +86,22 @@ func (q *Quality) Score(n *contact.Normalized) int {
 	}
 	add("birth_date", n.BirthDate)
 	c := n.Company
-	switch id := c.SIREN.Usable() || c.SIRET.Usable(); {
+	switch id := c.SIREN.Usable() || c.SIRET.Usable() || c.VAT.Usable() || c.LEI.Usable(); {
 	case id && !badCompanyID(c):
-		add("company", worst(c.SIREN, c.SIRET, c.Name))
+		add("company", worst(c.SIREN, c.SIRET, c.VAT, c.LEI, c.Name))
 	case id || c.Name.Usable():
 		earned += 0.5 * float64(q.weights["company"])
 	}
 	return int(earned*100/float64(q.total) + 0.5)
 }
 
-// badCompanyID reports whether a company's SIREN or SIRET is present but invalid, or
-// whether its SIRET begins with another SIREN than its own (normalization's
-// "siret.siren_mismatch": the record names two companies, one of them wrongly).
+// badCompanyID reports whether one of a company's identifiers (SIREN, SIRET, VAT
+// number, LEI) is present but invalid, or whether its SIRET begins with another SIREN
+// than its own (normalization's "siret.siren_mismatch": the record names two companies,
+// one of them wrongly).
 func badCompanyID(c contact.NormCompany) bool {
 	return c.SIREN.Status == contact.StatusInvalid || c.SIRET.Status == contact.StatusInvalid ||
+		c.VAT.Status == contact.StatusInvalid || c.LEI.Status == contact.StatusInvalid ||
 		(c.SIREN.Usable() && c.SIRET.Usable() && !strings.HasPrefix(c.SIRET.Value, c.SIREN.Value))
 }
 

@@ -36,6 +36,12 @@ func TestQualityCompanyIdentifiers(t *testing.T) {
 		{"SIRET of another SIREN", `{"name":"Acme SAS","siren":"732829320","siret":"12345678200002"}`, 8},
 		{"SIREN with a bad check digit", `{"name":"Acme SAS","siren":"732829321","siret":"73282932000074"}`, 8},
 		{"bad SIRET alone", `{"siret":"73282932000075"}`, 0},
+		// A company outside France is identified by its VAT number or its LEI: it earned
+		// what its name earns, as if it had no identifier.
+		{"German VAT", `{"name":"Beispiel GmbH","vat":"DE136695976"}`, 15},
+		{"LEI", `{"name":"Example Holdings Inc","lei":"5493001KJTIIGC8Y1R12"}`, 15},
+		{"VAT with a bad check digit", `{"name":"Beispiel GmbH","vat":"DE123456789"}`, 8},
+		{"SIRET beside a VAT with a bad key", `{"name":"Acme SAS","siren":"732829320","siret":"73282932000074","vat":"FR45732829320"}`, 8},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -50,7 +56,7 @@ func TestQualityCompanyIdentifiers(t *testing.T) {
 			}
 			if rec.Norm.Quality != c.want {
 				co := rec.Norm.Company
-				t.Errorf("quality = %d, want %d (siren %+v, siret %+v)", rec.Norm.Quality, c.want, co.SIREN, co.SIRET)
+				t.Errorf("quality = %d, want %d (siren %+v, siret %+v, vat %+v, lei %+v)", rec.Norm.Quality, c.want, co.SIREN, co.SIRET, co.VAT, co.LEI)
 			}
 		})
 	}
