@@ -37,6 +37,8 @@ func TestCountry(t *testing.T) {
 		{"u.s.", "US", corrected, ""},
 		{"U. S.", "US", corrected, ""},
 		{"France métropolitaine", "FR", corrected, ""},
+		{"Metropolitan France", "FR", corrected, ""},
+		{"FX", "FR", corrected, ""}, // ISO 3166's code for Metropolitan France until 1997
 		{"France metropolitaine", "FR", corrected, ""},
 		{"FRANCE MÉTROPOLITAINE", "FR", corrected, ""},
 		{"Deutschland", "DE", corrected, ""},
