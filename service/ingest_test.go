@@ -470,7 +470,7 @@ func TestForwarderSurvivesFailedPolls(t *testing.T) {
 		t.Errorf("%d events published, want %d", got, want)
 	}
 	var m dto.Metric
-	if err := f.failures.Write(&m); err != nil {
+	if err := f.failures.WithLabelValues("publish").Write(&m); err != nil {
 		t.Fatal(err)
 	}
 	if n := m.GetCounter().GetValue(); n != 3 {
@@ -582,7 +582,7 @@ func TestForwarderStopsAtOnceWhenPollsFail(t *testing.T) {
 	go func() { done <- f.run(ctx) }()
 	for {
 		var m dto.Metric
-		if err := f.failures.Write(&m); err != nil {
+		if err := f.failures.WithLabelValues("publish").Write(&m); err != nil {
 			t.Fatal(err)
 		}
 		if m.GetCounter().GetValue() >= 2 {
@@ -600,7 +600,7 @@ func TestForwarderStopsAtOnceWhenPollsFail(t *testing.T) {
 	}
 	// Every publish attempt was a poll's (each counted as a failure): the stop tried none.
 	var m dto.Metric
-	if err := f.failures.Write(&m); err != nil {
+	if err := f.failures.WithLabelValues("publish").Write(&m); err != nil {
 		t.Fatal(err)
 	}
 	pub.mu.Lock()

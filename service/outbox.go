@@ -32,7 +32,7 @@ type forwarder struct {
 	bounded   bool
 	published prometheus.Counter
 	pruned    prometheus.Counter
-	failures  prometheus.Counter
+	failures  *prometheus.CounterVec
 	pending   prometheus.Gauge
 	log       *slog.Logger
 }
@@ -51,11 +51,15 @@ const (
 
 func newForwarder(store warehouse.Store, pub message.Publisher, topic string, interval, retention time.Duration, reg prometheus.Registerer, log *slog.Logger) *forwarder {
 	f := &forwarder{store: store, pub: pub, topic: topic, interval: interval, retention: retention, log: log,
-		failures:  prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_poll_failures_total", Help: "Outbox polls (publish or prune) that failed; the next poll tries again."}),
+		failures:  prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_poll_failures_total", Help: "Outbox polls that failed, by step: publish (the broker or the database away) or prune (deleting published events past the retention); the next poll tries again."}, []string{"step"}),
 		published: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_published_total", Help: "Golden-record change events published from the outbox."}),
 		pruned:    prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_pruned_total", Help: "Published outbox events deleted after the retention (kafka.outbox_retention)."}),
 		pending:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "steward", Name: "outbox_poll_forwarded", Help: "Outbox events the last poll forwarded, in batches of up to 500 (one poll forwarding thousands: the outbox is behind)."}),
 	}
+	// Both steps' series exist from the start: a series that first appears at 1 shows
+	// no increase in Prometheus.
+	f.failures.WithLabelValues("publish")
+	f.failures.WithLabelValues("prune")
 	if reg != nil {
 		reg.MustRegister(f.published, f.pruned, f.failures, f.pending)
 	}
@@ -143,7 +147,7 @@ func (f *forwarder) finalFlush(ctx context.Context) error {
 // failed counts a poll that failed and logs the first of a series (a broker away for
 // minutes would otherwise log five lines a second).
 func (f *forwarder) failed(what string, err error) {
-	f.failures.Inc()
+	f.failures.WithLabelValues(what).Inc()
 	if !f.failing {
 		f.failing = true
 		f.log.Warn("outbox: poll failed; trying again at each poll (steward_outbox_poll_failures_total counts them)", "step", what, "error", err)

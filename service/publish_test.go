@@ -69,6 +69,18 @@ func TestPublishFailuresCounted(t *testing.T) {
 				n, _ := metricValue(t, addr, failures)
 				return n > 0
 			})
+			if c.topic == "contacts.golden" {
+				// The outbox's polls failed at their publish step (not at pruning, a
+				// step of its own: the two needed telling apart).
+				polls := `steward_outbox_poll_failures_total{step="publish"}`
+				waitFor(t, 30*time.Second, polls, func() bool {
+					n, _ := metricValue(t, addr, polls)
+					return n > 0
+				})
+				if n, found := metricValue(t, addr, `steward_outbox_poll_failures_total{step="prune"}`); !found || n != 0 {
+					t.Errorf(`steward_outbox_poll_failures_total{step="prune"} = %g (present %v), want 0`, n, found)
+				}
+			}
 		})
 	}
 }
