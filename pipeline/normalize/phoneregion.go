@@ -21,7 +21,8 @@ import (
 //     e-mail address or the company website, the language of the civility, the region
 //     of another number of the record that carries its country code;
 //   - then digit groups written as that region formats its numbers ("0176 1938569" is
-//     German, "07481 809798" British);
+//     German, "07481 809798" British), twice when the first group is in parentheses as
+//     the region writes it ("(312) 555-0123" is American; Italy writes "312 555 0123");
 //   - then a mobile number over a fixed line (a contact's phone is mostly a mobile). A
 //     number the region cannot tell from a mobile ("fixed_or_mobile": the US and the rest
 //     of the NANP) counts as one: else every US number whose area code is an Italian
@@ -119,6 +120,9 @@ func (n *Normalizer) inferPhone(raw string, hints map[string]bool) (ph contact.P
 		}
 		if groupedAs(num, q.Value, reg) {
 			score += scoreGrouping
+			if parenthesized(num, q.Value, reg) {
+				score += scoreGrouping
+			}
 		}
 		if q.Type == "mobile" || q.Type == "fixed_or_mobile" {
 			score += scoreMobile
@@ -148,6 +152,22 @@ func nationalPrefix(region string) string {
 		return slot.meta.GetNationalPrefix()
 	}
 	return ""
+}
+
+// parenthesized reports whether in is written with its first digit group in parentheses,
+// as region writes its numbers nationally ("(312) 555-0123" in the US, whose area code
+// 312 is also an Italian mobile prefix: Italy writes "312 555 0123"). Spaces aside, the
+// writing is the region's national format.
+func parenthesized(in, e164, region string) bool {
+	if !strings.HasPrefix(strings.TrimSpace(in), "(") {
+		return false
+	}
+	num, err := phonenumbers.Parse(e164, region)
+	if err != nil {
+		return false
+	}
+	unspaced := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+	return unspaced(in) == unspaced(phonenumbers.Format(num, phonenumbers.NATIONAL))
 }
 
 // groupedAs reports whether in, a number written with separators, has the digit groups

@@ -191,8 +191,11 @@ func TestStagesInferPhoneRegion(t *testing.T) {
 		{"default region first", `{"phones":["06 12 34 56 78"]}`, "+33612345678", ""},
 		{"two regions read it alike", `{"phones":["02084146721"]}`, "", "phone.region_ambiguous"},
 		// A US number whose area code is an Italian mobile prefix is valid in both, grouped
-		// alike ("(312) 555-0123", "312 555 0123"): a US number may be a mobile as well.
-		{"US or Italian mobile", `{"phones":["(312) 555-0123"]}`, "", "phone.region_ambiguous"},
+		// alike ("312 555 0123"): a US number may be a mobile as well. Written as the US
+		// writes its numbers, area code in parentheses, it is American: Italy writes none.
+		{"US or Italian mobile", `{"phones":["312 555 0123"]}`, "", "phone.region_ambiguous"},
+		{"US number written the US way", `{"phones":["(312) 555-0123"]}`, "+13125550123", "phone.region_inferred"},
+		{"US number written the US way, unspaced", `{"phones":["(312)555-0123"]}`, "+13125550123", "phone.region_inferred"},
 		{"US or Italian mobile, undotted", `{"phones":["3475550142"]}`, "", "phone.region_ambiguous"},
 		{"US or Italian mobile, civility decides", `{"civility":"Mr","phones":["(312) 555-0123"]}`, "+13125550123", "phone.region_inferred"},
 		{"US area code that is no Italian number", `{"phones":["(415) 555-0132"]}`, "+14155550132", "phone.region_inferred"},
