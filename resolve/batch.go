@@ -425,14 +425,23 @@ func (b *batch) flush() error {
 		t.id = real[t.id]
 	}
 
-	// Golden records: the masters joined read with their live members, under lock.
+	// Golden records: the masters joined read with their live members, under lock. The
+	// review items' masters (not the new ones, which no other transaction sees) are
+	// locked with them, in one statement: in id order, as every step locks its masters
+	// (lockMasters).
 	var existingIDs []int64
 	for _, t := range existing {
 		existingIDs = append(existingIDs, t.id)
 	}
-	stored, err := tx.MastersByID(ctx, existingIDs)
-	if err != nil {
+	locked := map[int64]*contact.Master{}
+	if err := lockMasters(ctx, tx, append(slices.Clone(existingIDs), b.reviewedMasters(real)...), locked); err != nil {
 		return err
+	}
+	stored := make(map[int64]*contact.Master, len(existingIDs))
+	for _, id := range existingIDs {
+		if m := locked[id]; m != nil {
+			stored[id] = m
+		}
 	}
 	if existingIDs, err = b.redirectMerged(stored); err != nil {
 		return err
@@ -512,24 +521,21 @@ func (b *batch) flush() error {
 	if err := tx.AppendEvents(ctx, events); err != nil {
 		return err
 	}
-	// The review items' candidate masters, read (and locked) in one statement for
-	// reviewSurvivors.
+	// The review items' masters for reviewSurvivors: those locked above, and the new
+	// ones (and the survivors of merged ones) read here, in one statement.
+	for id, m := range locked {
+		if stored[id] == nil {
+			stored[id] = m
+		}
+	}
 	var reviewed []int64
 	for _, p := range b.rows {
 		for _, it := range p.reviews {
-			for _, id := range []int64{it.MasterID, it.CandidateID} {
-				if id != 0 && stored[id] == nil {
-					reviewed = append(reviewed, id)
-				}
-			}
+			reviewed = append(reviewed, it.MasterID, it.CandidateID)
 		}
 	}
-	if len(reviewed) > 0 {
-		got, err := tx.MastersByID(ctx, reviewed)
-		if err != nil {
-			return err
-		}
-		maps.Copy(stored, got)
+	if err := lockMasters(ctx, tx, reviewed, stored); err != nil {
+		return err
 	}
 	for _, p := range b.rows {
 		for _, it := range p.reviews {
@@ -544,6 +550,26 @@ func (b *batch) flush() error {
 	}
 	b.rows, b.masters, b.order, b.byKey = nil, map[int64]*touched{}, nil, map[string][]*pending{}
 	return nil
+}
+
+// reviewedMasters returns the masters the pending review items name, but for the new
+// ones (fresh).
+func (b *batch) reviewedMasters(fresh map[int64]int64) []int64 {
+	isNew := make(map[int64]bool, len(fresh))
+	for _, id := range fresh {
+		isNew[id] = true
+	}
+	var ids []int64
+	for _, p := range b.rows {
+		for _, it := range p.reviews {
+			for _, id := range []int64{it.MasterID, it.CandidateID} {
+				if !isNew[id] {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // publish writes each pending record's change event (the master version it made) to
@@ -721,6 +747,35 @@ func survivor(ctx context.Context, tx warehouse.Tx, id int64, known map[int64]*c
 		id = m.MergedInto
 	}
 	return 0, fmt.Errorf("master %d: a chain of more than %d merges", id, maxMergeChain)
+}
+
+// lockMasters reads the masters of ids that locked does not hold yet under lock, in one
+// statement, and adds them to locked (ids of 0 and missing masters are left out). Each
+// step of a resolver transaction (a flush of the batch's new records, a record resolved
+// at a time, an update) takes the masters it needs this way before it locks any other
+// (after it, only masters it creates, which no one else sees, and the survivors of
+// masters merged meanwhile), and MastersByID locks them in id order: two steps locking
+// the same masters cannot each hold one the other waits for. They did (a record joining
+// A with a merge item against B, and one joining B with an item against A, locked A then
+// B and B then A): PostgreSQL broke the deadlock after deadlock_timeout (1 s) and InTx
+// ran one whole batch again. The order holds within a step, not across the steps of one
+// batch: a later step may need a master below one an earlier step locked.
+func lockMasters(ctx context.Context, tx warehouse.Tx, ids []int64, locked map[int64]*contact.Master) error {
+	var want []int64
+	for _, id := range ids {
+		if id != 0 && locked[id] == nil {
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	got, err := tx.MastersByID(ctx, want)
+	if err != nil {
+		return err
+	}
+	maps.Copy(locked, got)
+	return nil
 }
 
 // maxMergeChain bounds survivor's walk (a cycle would be a corrupt warehouse).

@@ -319,8 +319,23 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 	var masterID int64
 	var newMaster *contact.Master
 	// The masters linked to, as they are now: one merged since the candidates were read
-	// (by another writer) stands for the master it was merged into.
+	// (by another writer) stands for the master it was merged into. Those the record may
+	// join, merge or queue an item against, and the one a comeback gets back, are locked
+	// first, at once (lockMasters).
 	locked := map[int64]*contact.Master{}
+	var lock []int64
+	for i := range best {
+		d := rs.Engine.Decide(best[i].probability())
+		if d == match.Link || d == match.Review && (i == 0 || decision != match.Link) {
+			lock = append(lock, best[i].masterID)
+		}
+	}
+	if decision != match.Link && prev != nil && prev.Deleted {
+		lock = append(lock, prev.MasterID)
+	}
+	if err := lockMasters(ctx, tx, lock, locked); err != nil {
+		return err
+	}
 	switch decision {
 	case match.Link:
 		if best[0].masterID, err = survivor(ctx, tx, best[0].masterID, locked); err != nil {
@@ -710,8 +725,23 @@ func sortRanked(rs []ranked) {
 // against the other masters (rematch).
 func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	row := *prev
-	var err error
-	if row.MasterID, err = lockedMaster(ctx, tx, prev); err != nil {
+	// The new version is scored before anything is written: the masters it may queue a
+	// merge item against are locked with its own, at once (lockMasters).
+	best, err := rs.rematchCandidates(ctx, tx, prev.ID, r, keys, out)
+	if err != nil {
+		return err
+	}
+	locked := map[int64]*contact.Master{}
+	lock := []int64{prev.MasterID}
+	for i := range best {
+		if rs.Engine.Decide(best[i].probability()) != match.NewMaster {
+			lock = append(lock, best[i].masterID)
+		}
+	}
+	if err := lockMasters(ctx, tx, lock, locked); err != nil {
+		return err
+	}
+	if row.MasterID, err = lockedMaster(ctx, tx, prev, locked); err != nil {
 		return err
 	}
 	row.Hash, row.Record, row.Position = hash, r, position
@@ -730,7 +760,7 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 	if _, err := tx.CloseReviewItems(ctx, row.ID, 0, updateNote(r, position), warehouse.ReviewPair, warehouse.ReviewMerge); err != nil {
 		return err
 	}
-	if err := rs.rematch(ctx, tx, &row, keys, out); err != nil {
+	if err := rs.rematch(ctx, tx, &row, best, locked, out); err != nil {
 		return err
 	}
 	if err := rs.companyReview(ctx, tx, &row, false, out); err != nil {
@@ -739,22 +769,23 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 	return rs.refreshMaster(ctx, tx, row.MasterID, r.Key())
 }
 
-// rematch scores an updated record against the candidate masters, as resolveNew scores a
-// new one, and queues a merge review (its master and that one may be one person) for
-// each other master at or above the review threshold that no steward rejected for it.
-// The record never moves and nothing is merged, with auto_merge too: master ids are
-// stable, and a steward decides.
-func (rs *Resolver) rematch(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, keys []string, out *Outcome) error {
+// rematchCandidates scores an updated record (r, stored as row rowID) against the
+// candidate masters of its keys, as resolveNew scores a new one, best first.
+func (rs *Resolver) rematchCandidates(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, keys []string, out *Outcome) ([]ranked, error) {
 	cands, err := tx.Candidates(ctx, rs.candidateQuery(keys))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out.SkippedKeys = cands.Skipped
-	best, err := rs.rank(ctx, tx, row.ID, row.Record, cands, rs.blockedRows(cands, keys))
-	if err != nil {
-		return err
-	}
-	locked := map[int64]*contact.Master{}
+	return rs.rank(ctx, tx, rowID, r, cands, rs.blockedRows(cands, keys))
+}
+
+// rematch queues a merge review (the updated record's master and that one may be one
+// person) for each other master of best (rematchCandidates) at or above the review
+// threshold that no steward rejected for it. The record never moves and nothing is
+// merged, with auto_merge too: master ids are stable, and a steward decides. locked
+// holds the masters locked so far.
+func (rs *Resolver) rematch(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, best []ranked, locked map[int64]*contact.Master, out *Outcome) error {
 	for i := range best {
 		c := &best[i]
 		if c.masterID == row.MasterID || rs.Engine.Decide(c.probability()) == match.NewMaster {
@@ -788,12 +819,11 @@ func updateNote(r *contact.Record, position string) string {
 // have moved the row since prev was read, and writing prev's master back would put the
 // record into the merged master (and a withdrawal would retire it). Once its master is
 // locked (followed to the survivor of a merge), the row's master is read again; until
-// it is one of those locked.
-func lockedMaster(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow) (int64, error) {
+// it is one of those locked. locked is survivor's cache: the masters locked so far.
+func lockedMaster(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, locked map[int64]*contact.Master) (int64, error) {
 	if prev.MasterID == 0 {
 		return 0, nil
 	}
-	locked := map[int64]*contact.Master{}
 	id := prev.MasterID
 	for range maxMergeChain {
 		if _, err := survivor(ctx, tx, id, locked); err != nil {
@@ -821,7 +851,7 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	row := *prev
-	if row.MasterID, err = lockedMaster(ctx, tx, prev); err != nil {
+	if row.MasterID, err = lockedMaster(ctx, tx, prev, map[int64]*contact.Master{}); err != nil {
 		return err
 	}
 	row.Deleted, row.Hash, row.Position = true, hash, position
