@@ -720,16 +720,24 @@ func sortRanked(rs []ranked) {
 }
 
 // update stores a newer version of a known record; it stays with its master (master ids
-// are stable) and the golden record is recomputed. The record's pair and merge items
-// asked about its earlier version: they are closed, and the new version is scored
-// against the other masters (rematch).
+// are stable) and the golden record is recomputed. When its match features changed, the
+// record's pair and merge items asked about its earlier version: they are closed, and
+// the new version is scored against the other masters (rematch).
 func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	row := *prev
+	features := match.EncodeFeatures(r.Norm)
+	// A version whose match features are the stored ones (a new job title, a note)
+	// compares with every master as the stored one did: its review items stand, and it
+	// is not matched again.
+	rematch := prev.Features == "" || prev.Features != features
 	// The new version is scored before anything is written: the masters it may queue a
 	// merge item against are locked with its own, at once (lockMasters).
-	best, err := rs.rematchCandidates(ctx, tx, prev.ID, r, keys, out)
-	if err != nil {
-		return err
+	var best []ranked
+	var err error
+	if rematch {
+		if best, err = rs.rematchCandidates(ctx, tx, prev.ID, r, keys, out); err != nil {
+			return err
+		}
 	}
 	locked := map[int64]*contact.Master{}
 	lock := []int64{prev.MasterID}
@@ -746,7 +754,7 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 	}
 	row.Hash, row.Record, row.Position = hash, r, position
 	row.UpdatedAt = newest(row.UpdatedAt, r.UpdatedAt)
-	row.Features = match.EncodeFeatures(r.Norm)
+	row.Features = features
 	if err := tx.PutSourceRecord(ctx, &row); err != nil {
 		return err
 	}
@@ -757,11 +765,13 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 		return err
 	}
 	out.Action, out.MasterID = ActionUpdated, row.MasterID
-	if _, err := tx.CloseReviewItems(ctx, row.ID, 0, updateNote(r, position), warehouse.ReviewPair, warehouse.ReviewMerge); err != nil {
-		return err
-	}
-	if err := rs.rematch(ctx, tx, &row, best, locked, out); err != nil {
-		return err
+	if rematch {
+		if _, err := tx.CloseReviewItems(ctx, row.ID, 0, updateNote(r, position), warehouse.ReviewPair, warehouse.ReviewMerge); err != nil {
+			return err
+		}
+		if err := rs.rematch(ctx, tx, &row, best, locked, out); err != nil {
+			return err
+		}
 	}
 	if err := rs.companyReview(ctx, tx, &row, false, out); err != nil {
 		return err

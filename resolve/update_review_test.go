@@ -14,12 +14,14 @@ import (
 // Synthetic people. maelle founds master B; lookalike, the same name in the same city
 // without e-mail, gets a master of its own and a pair item against B (a review-level
 // score); lookalikeRenamed is its newer version under another family name,
-// lookalikePromoted one with a job title (still alike).
+// lookalikePromoted one with a job title (its match features unchanged), lookalikeStreet
+// one with a street (still alike).
 const (
 	maelle            = `{"source":"crm","source_id":"B1","updated_at":"2024-01-01T00:00:00Z","given_name":"Maëlle","family_name":"Quintavalle","emails":["mq@example.org"],"address":{"city":"Lyon"}}`
 	lookalike         = `{"source":"web","source_id":"X1","updated_at":"2024-01-02T00:00:00Z","given_name":"Maelle","family_name":"Quintavalle","address":{"city":"Lyon"}}`
 	lookalikeRenamed  = `{"source":"web","source_id":"X1","updated_at":"2024-02-01T00:00:00Z","given_name":"Maelle","family_name":"Delacroix-Vautrin","address":{"city":"Lyon"}}`
 	lookalikePromoted = `{"source":"web","source_id":"X1","updated_at":"2024-02-01T00:00:00Z","given_name":"Maelle","family_name":"Quintavalle","address":{"city":"Lyon"},"job_title":"Buyer"}`
+	lookalikeStreet   = `{"source":"web","source_id":"X1","updated_at":"2024-02-01T00:00:00Z","given_name":"Maelle","family_name":"Quintavalle","address":{"lines":["12 rue Sainte-Catherine"],"city":"Lyon"}}`
 
 	// bastien founds master C (mobile and e-mail); orlowitz founds master A, which
 	// orlowitzCRM joins (same e-mail); orlowitzCRMMobile is orlowitzCRM's newer version
@@ -43,18 +45,23 @@ func reviewRows(t *testing.T, st *sqlstore.Store) string {
 }
 
 // TestUpdateClosesStaleReview: a record's pair item against master B was raised by its
-// earlier version. A newer version closes it as superseded, with a note naming the
-// update; one that no longer resembles B (another family name) queues nothing new, one
-// that still does (a new job title) queues an item scored on the new version: the
-// record's master and B may be one person (a merge review).
+// earlier version. A newer version with other match features closes it as superseded,
+// with a note naming the update; one that no longer resembles B (another family name)
+// queues nothing new, one that still does (a street added) queues an item scored on the
+// new version: the record's master and B may be one person (a merge review). A version
+// whose match features are unchanged (a job title) leaves the item open: the question
+// and its evidence are the same (it was closed and queued again, a new item for the same
+// question at the end of the queue).
 func TestUpdateClosesStaleReview(t *testing.T) {
 	for _, c := range []struct {
 		name, update string
 		reviews      int
 		queued       string // the item queued, "" for none
+		stands       bool   // the pair item stays open
 	}{
-		{"no longer alike", lookalikeRenamed, 0, ""},
-		{"still alike", lookalikePromoted, 1, "merge web:X1 m%d c%d open []\n"},
+		{"no longer alike", lookalikeRenamed, 0, "", false},
+		{"still alike", lookalikeStreet, 1, "merge web:X1 m%d c%d open []\n", false},
+		{"same match features", lookalikePromoted, 0, "", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rs, r, st := resolver(t, false)
@@ -68,6 +75,9 @@ func TestUpdateClosesStaleReview(t *testing.T) {
 				t.Errorf("update: %+v, want updated in master %d, %d review(s) queued", upd, a, c.reviews)
 			}
 			want := fmt.Sprintf("pair web:X1 m%d c%d superseded [source record updated: version of 2024-02-01T00:00:00Z read at test:1]\n", a, b)
+			if c.stands {
+				want = fmt.Sprintf("pair web:X1 m%d c%d open []\n", a, b)
+			}
 			if c.queued != "" {
 				want += fmt.Sprintf(c.queued, a, b)
 			}

@@ -68,7 +68,8 @@ type Tx interface {
 	SourceRecord(ctx context.Context, source, sourceID string) (*SourceRow, error)
 	// SourceState is SourceRecord without the record itself (Record is nil): what
 	// deciding whether a delivery is new, unchanged or stale needs, without decoding the
-	// stored record.
+	// stored record. Features are the stored match features (an update whose features
+	// are the same is matched as before).
 	SourceState(ctx context.Context, source, sourceID string) (*SourceRow, error)
 	// PutSourceRecord inserts or updates a source record by (source, source_id) and sets
 	// row.ID. The record's blocking keys follow it to row.MasterID.

@@ -11,7 +11,7 @@ const sourceCols = `id, source, source_id, hash, updated_at, deleted, record, ma
 
 const (
 	qSourceRecord = `SELECT ` + sourceCols + ` FROM source_records WHERE source = ? AND source_id = ?`
-	qStateCols    = `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position FROM source_records`
+	qStateCols    = `SELECT id, source, source_id, hash, updated_at, deleted, master_id, score, explanation, position, features FROM source_records`
 	qSourceState  = qStateCols + ` WHERE source = ? AND source_id = ?`
 	qPutSource    = `
 INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, features, created_at, modified_at)

@@ -123,9 +123,11 @@ func scanState(sc scanner) (*warehouse.SourceRow, error) {
 	var upd sql.NullTime
 	var expl []byte
 	var master sql.NullInt64
-	if err := sc.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position); err != nil {
+	var feats sql.NullString
+	if err := sc.Scan(&r.ID, &r.Source, &r.SourceID, &r.Hash, &upd, &r.Deleted, &master, &r.Score, &expl, &r.Position, &feats); err != nil {
 		return nil, err
 	}
+	r.Features = feats.String
 	if upd.Valid {
 		r.UpdatedAt = upd.Time.UTC()
 	}
