@@ -22,7 +22,10 @@ var ErrPublisherClosed = errors.New("kafkago: publisher closed")
 // with the same KeyMetadata value go to the same partition in publish order.
 // It is safe for concurrent use; concurrent Publish calls share batches.
 type Publisher struct {
-	writer    *kafka.Writer
+	writer *kafka.Writer
+	// alone writes one message per produce request (BatchSize 1): a message the broker
+	// refused for its size is tried again through it (see Publish).
+	alone     *kafka.Writer
 	transport *kafka.Transport
 	logger    watermill.LoggerAdapter
 	backoff   backoff
@@ -44,11 +47,11 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 	logger = orNop(logger).With(watermill.LogFields{"component": "kafkago.Publisher"})
 	progress, problems := kafkaLoggers(logger)
 	transport := &kafka.Transport{ClientID: cfg.ClientID}
-	return &Publisher{
-		writer: &kafka.Writer{
+	writer := func(batchSize int) *kafka.Writer {
+		return &kafka.Writer{
 			Addr:                   kafka.TCP(cfg.Brokers...),
 			Balancer:               &kafka.Hash{},
-			BatchSize:              cfg.BatchSize,
+			BatchSize:              batchSize,
 			BatchBytes:             cfg.BatchBytes,
 			BatchTimeout:           cfg.BatchTimeout,
 			ReadTimeout:            cfg.WriteTimeout,
@@ -59,7 +62,11 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 			Transport:              transport,
 			Logger:                 progress,
 			ErrorLogger:            problems,
-		},
+		}
+	}
+	return &Publisher{
+		writer:    writer(cfg.BatchSize),
+		alone:     writer(1),
 		transport: transport,
 		logger:    logger,
 		backoff:   backoff{min: 100 * time.Millisecond, max: time.Second, attempts: cfg.MaxAttempts},
@@ -107,6 +114,13 @@ func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
 		// before anything was sent, so trying again cannot duplicate messages.
 		return errors.As(err, &kerr) && kerr.Temporary() && !isWriteErrors(err), err
 	})
+	if refused := refusedForSize(records, err); len(refused) > 0 {
+		// The broker refuses a produce batch larger than the topic's max.message.bytes
+		// as a whole: the messages of concurrent Publish calls that the writer batched
+		// with a message too large were refused with it. The refused ones are written
+		// again one per request, so that only a message too large by itself fails.
+		err = p.alone.WriteMessages(ctx, refused...)
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -123,12 +137,37 @@ func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
 func (p *Publisher) Close() error {
 	p.closeOnce.Do(func() {
 		p.closed.Store(true)
-		if err := p.writer.Close(); err != nil {
+		if err := errors.Join(p.writer.Close(), p.alone.Close()); err != nil {
 			p.closeErr = fmt.Errorf("kafkago: close publisher: %w", err)
 		}
 		p.transport.CloseIdleConnections()
 	})
 	return p.closeErr
+}
+
+// refusedForSize returns the records of a write that the broker refused for their batch's
+// size: those whose error says so when err is per message (WriteErrors) and every error
+// does, else all of them when err says so; nil otherwise (a write that failed for other
+// reasons too keeps its error).
+func refusedForSize(records []kafka.Message, err error) []kafka.Message {
+	var werrs kafka.WriteErrors
+	if errors.As(err, &werrs) && len(werrs) == len(records) {
+		var refused []kafka.Message
+		for i, e := range werrs {
+			switch {
+			case e == nil:
+			case errors.Is(e, kafka.MessageSizeTooLarge):
+				refused = append(refused, records[i])
+			default:
+				return nil
+			}
+		}
+		return refused
+	}
+	if errors.Is(err, kafka.MessageSizeTooLarge) {
+		return records
+	}
+	return nil
 }
 
 func isWriteErrors(err error) bool {

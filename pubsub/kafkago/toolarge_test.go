@@ -1,0 +1,63 @@
+package kafkago_test
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/segmentio/kafka-go"
+	"github.com/steward-crm/steward/pubsub/kafkago"
+)
+
+// TestTooLargeFailsAlone: the broker refuses a produce batch larger than the topic's
+// max.message.bytes as a whole, so messages of concurrent Publish calls that kafka-go
+// batched with a message too large were refused with it: a normalized record near the
+// limit took the records published beside it to the dead letters. Only the message too
+// large fails; the others are written.
+func TestTooLargeFailsAlone(t *testing.T) {
+	brokers := startCluster(t)
+	conn, err := kafka.Dial("tcp", brokers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := kafka.TopicConfig{Topic: "small", NumPartitions: 1, ReplicationFactor: 1,
+		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: "2000"}}}
+	if err := conn.CreateTopics(tc); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	// A long batch timeout: the concurrent publishes meet in one batch.
+	pub, err := kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: brokers, BatchTimeout: 200 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	const small = 8
+	errs := make([]error, small+1)
+	var wg sync.WaitGroup
+	for i := range small + 1 {
+		payload := []byte(`{"n":` + strconv.Itoa(i) + `}`)
+		if i == small {
+			payload = []byte(`"` + strings.Repeat("x", 2500) + `"`)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := message.NewMessage(strconv.Itoa(i), payload)
+			m.Metadata.Set(kafkago.KeyMetadata, "one-partition")
+			errs[i] = pub.Publish("small", m)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs[:small] {
+		if err != nil {
+			t.Errorf("small message %d: %v, want it written", i, err)
+		}
+	}
+	if err := errs[small]; !kafkago.IsTooLarge(err) {
+		t.Errorf("the message too large: %v, want a too-large error", err)
+	}
+}
