@@ -1,6 +1,7 @@
 package kafkago
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -148,7 +149,9 @@ func (p *Publisher) Close() error {
 // refusedForSize returns the records of a write that the broker refused for their batch's
 // size: those whose error says so when err is per message (WriteErrors) and every error
 // does, else all of them when err says so; nil otherwise (a write that failed for other
-// reasons too keeps its error).
+// reasons too keeps its error, and so does one where a later record of the same key than
+// a refused one was written: written again now, the refused one would follow it, out of
+// publish order).
 func refusedForSize(records []kafka.Message, err error) []kafka.Message {
 	var werrs kafka.WriteErrors
 	if errors.As(err, &werrs) && len(werrs) == len(records) {
@@ -156,6 +159,11 @@ func refusedForSize(records []kafka.Message, err error) []kafka.Message {
 		for i, e := range werrs {
 			switch {
 			case e == nil:
+				for j := range i {
+					if werrs[j] != nil && records[j].Key != nil && bytes.Equal(records[j].Key, records[i].Key) {
+						return nil
+					}
+				}
 			case errors.Is(e, kafka.MessageSizeTooLarge):
 				refused = append(refused, records[i])
 			default:
