@@ -31,7 +31,11 @@ type Publisher struct {
 	logger    watermill.LoggerAdapter
 	backoff   backoff
 
-	closed    atomic.Bool
+	closed atomic.Bool
+	// inflight is read-held by each Publish call: Close closes alone once the calls in
+	// flight, which writer.Close released, are done with it (closed under a write
+	// entering it, kafka-go's Close failed the write or waited forever).
+	inflight  sync.RWMutex
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -81,6 +85,8 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 // retried. Publish is safe for concurrent use and fails with
 // ErrPublisherClosed after Close.
 func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
+	p.inflight.RLock()
+	defer p.inflight.RUnlock()
 	if p.closed.Load() {
 		return ErrPublisherClosed
 	}
@@ -138,7 +144,13 @@ func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
 func (p *Publisher) Close() error {
 	p.closeOnce.Do(func() {
 		p.closed.Store(true)
-		if err := errors.Join(p.writer.Close(), p.alone.Close()); err != nil {
+		// writer first: its pending batches are sent and the Publish calls waiting for
+		// them return, or write their refused messages again through alone, which is
+		// closed once they are done.
+		werr := p.writer.Close()
+		p.inflight.Lock()
+		p.inflight.Unlock() // a barrier: the calls in flight are done
+		if err := errors.Join(werr, p.alone.Close()); err != nil {
 			p.closeErr = fmt.Errorf("kafkago: close publisher: %w", err)
 		}
 		p.transport.CloseIdleConnections()

@@ -1,0 +1,71 @@
+package kafkago_test
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/segmentio/kafka-go"
+	"github.com/steward-crm/steward/pubsub/kafkago"
+)
+
+// TestCloseWaitsForTooLargeRetry: Close flushes the pending batch and waits for the
+// Publish calls in flight (its contract). When the batch it flushes is refused for one
+// message too large, the others are written again alone: they are written, not failed
+// with ErrPublisherClosed because Close closed that writer under them, and Close
+// returns (kafka-go's Close waits forever for a partition writer that a write entering
+// as it closes creates after it).
+func TestCloseWaitsForTooLargeRetry(t *testing.T) {
+	brokers := startCluster(t)
+	conn, err := kafka.Dial("tcp", brokers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := kafka.TopicConfig{Topic: "closing", NumPartitions: 1, ReplicationFactor: 1,
+		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: "2000"}}}
+	if err := conn.CreateTopics(tc); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	for round := range 50 {
+		// A batch timeout far longer than the test: only Close sends the batch.
+		pub, err := kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: brokers, BatchTimeout: time.Minute}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const small = 8
+		errs := make([]error, small+1)
+		var wg sync.WaitGroup
+		for i := range small + 1 {
+			payload := []byte(`{"n":` + strconv.Itoa(i) + `}`)
+			if i == small {
+				payload = []byte(`"` + strings.Repeat("x", 2500) + `"`)
+			}
+			wg.Go(func() {
+				m := message.NewMessage(strconv.Itoa(i), payload)
+				m.Metadata.Set(kafkago.KeyMetadata, "one-partition")
+				errs[i] = pub.Publish("closing", m)
+			})
+		}
+		time.Sleep(100 * time.Millisecond) // every message waits in the batch
+		closed := make(chan error, 1)
+		go func() { closed <- pub.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("round %d: Close did not return in 10 s", round)
+		}
+		wg.Wait()
+		for i, err := range errs[:small] {
+			if err != nil {
+				t.Fatalf("round %d: small message %d: %v, want it written before Close returned", round, i, err)
+			}
+		}
+	}
+}
