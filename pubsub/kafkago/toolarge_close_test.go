@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/segmentio/kafka-go"
 	"github.com/steward-crm/steward/pubsub/kafkago"
 )
 
@@ -20,16 +19,7 @@ import (
 // as it closes creates after it).
 func TestCloseWaitsForTooLargeRetry(t *testing.T) {
 	brokers := startCluster(t)
-	conn, err := kafka.Dial("tcp", brokers[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc := kafka.TopicConfig{Topic: "closing", NumPartitions: 1, ReplicationFactor: 1,
-		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: "2000"}}}
-	if err := conn.CreateTopics(tc); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close()
+	createSmallTopic(t, brokers, "closing")
 	for round := range 50 {
 		// A batch timeout far longer than the test: only Close sends the batch.
 		pub, err := kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: brokers, BatchTimeout: time.Minute}, nil)

@@ -22,16 +22,7 @@ import (
 // publish order").
 func TestTooLargeKeepsPublishOrder(t *testing.T) {
 	brokers := startCluster(t)
-	conn, err := kafka.Dial("tcp", brokers[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc := kafka.TopicConfig{Topic: "ordered", NumPartitions: 1, ReplicationFactor: 1,
-		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: "2000"}}}
-	if err := conn.CreateTopics(tc); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close()
+	createSmallTopic(t, brokers, "ordered")
 	pub, err := kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: brokers, BatchSize: 4, BatchTimeout: 300 * time.Millisecond}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -19,16 +19,7 @@ import (
 // large fails; the others are written.
 func TestTooLargeFailsAlone(t *testing.T) {
 	brokers := startCluster(t)
-	conn, err := kafka.Dial("tcp", brokers[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc := kafka.TopicConfig{Topic: "small", NumPartitions: 1, ReplicationFactor: 1,
-		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: "2000"}}}
-	if err := conn.CreateTopics(tc); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close()
+	createSmallTopic(t, brokers, "small")
 	// A long batch timeout: the concurrent publishes meet in one batch.
 	pub, err := kafkago.NewPublisher(kafkago.PublisherConfig{Brokers: brokers, BatchTimeout: 200 * time.Millisecond}, nil)
 	if err != nil {
@@ -59,5 +50,21 @@ func TestTooLargeFailsAlone(t *testing.T) {
 	}
 	if err := errs[small]; !kafkago.IsTooLarge(err) {
 		t.Errorf("the message too large: %v, want a too-large error", err)
+	}
+}
+
+// createSmallTopic creates topic, of one partition, with a max.message.bytes of 2000: a
+// message of 2 500 bytes is too large for it.
+func createSmallTopic(t *testing.T, brokers []string, topic string) {
+	t.Helper()
+	conn, err := kafka.Dial("tcp", brokers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	tc := kafka.TopicConfig{Topic: topic, NumPartitions: 1, ReplicationFactor: 1,
+		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: "2000"}}}
+	if err := conn.CreateTopics(tc); err != nil {
+		t.Fatal(err)
 	}
 }
