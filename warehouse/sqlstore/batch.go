@@ -123,6 +123,17 @@ func batchQueries(d *Dialect) []string {
 }
 
 // padIDs returns ids as arguments padded like padArgs.
+// idQuery is a query over ids and its arguments: the array form (one array
+// parameter) on a database with arrays, else the IN-list form padded to a fixed size.
+// Only the form used is built: the list's placeholders and boxed ids were built for
+// nothing on PostgreSQL, a thousand allocations for a batch's candidate masters.
+func (t *tx) idQuery(ids []int64, list func(n int) string, array string) (string, []any) {
+	if t.d.Arrays {
+		return array, []any{ids}
+	}
+	return list(padded(len(ids))), padIDs(ids)
+}
+
 func padIDs(ids []int64) []any {
 	n := padded(len(ids))
 	args := make([]any, n)
@@ -336,10 +347,7 @@ func (t *tx) keyRows(ctx context.Context, set *warehouse.CandidateSet) error {
 // candidateRowsSQL reads the live rows of the masters into set.Rows.
 func (t *tx) candidateRowsSQL(ctx context.Context, masters []int64, featuresVersion string, set *warehouse.CandidateSet) error {
 	return inLists(t.d.Arrays, masters, func(part []int64) error {
-		q, args := qCandidateRows(padded(len(part))), padIDs(part)
-		if t.d.Arrays {
-			q, args = aCandidateRows, []any{part}
-		}
+		q, args := t.idQuery(part, qCandidateRows, aCandidateRows)
 		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
@@ -368,10 +376,7 @@ func (t *tx) decodeRecords(ctx context.Context, rows map[int64]*warehouse.Source
 	}
 	slices.Sort(ids)
 	return inLists(t.d.Arrays, ids, func(part []int64) error {
-		q, args := qRecordsByID(padded(len(part))), padIDs(part)
-		if t.d.Arrays {
-			q, args = aRecordsByID, []any{part}
-		}
+		q, args := t.idQuery(part, qRecordsByID, aRecordsByID)
 		res, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
@@ -397,10 +402,7 @@ func (t *tx) MembersOf(ctx context.Context, masterIDs []int64) (map[int64][]ware
 	out := map[int64][]warehouse.SourceRow{}
 	ids := slices.Compact(slices.Sorted(slices.Values(masterIDs)))
 	err := inLists(t.d.Arrays, ids, func(part []int64) error {
-		q, args := qMembersOf(padded(len(part))), padIDs(part)
-		if t.d.Arrays {
-			q, args = aMembersOf, []any{part}
-		}
+		q, args := t.idQuery(part, qMembersOf, aMembersOf)
 		rs, err := t.sourceRows(ctx, q, args...)
 		for _, r := range rs {
 			out[r.MasterID] = append(out[r.MasterID], r)
@@ -552,10 +554,7 @@ func (t *tx) MastersByID(ctx context.Context, ids []int64) (map[int64]*contact.M
 	out := make(map[int64]*contact.Master, len(ids))
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	err := inLists(t.d.Arrays, ids, func(part []int64) error {
-		q, args := qMastersByID(padded(len(part))), padIDs(part)
-		if t.d.Arrays {
-			q, args = aMastersByID, []any{part}
-		}
+		q, args := t.idQuery(part, qMastersByID, aMastersByID)
 		rows, err := t.query(ctx, q+t.d.ForUpdate, args...)
 		if err != nil {
 			return err
