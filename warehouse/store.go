@@ -144,6 +144,19 @@ type Tx interface {
 	// updated record's pair and merge items, not its company item). It returns how many
 	// it closed.
 	CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string, kinds ...string) (int, error)
+	// OpenReviewItems lists the open review items of the given kinds (none: every kind)
+	// raised by a source row (sourceRowID; 0: none) or naming a master as the candidate
+	// (candidateID; 0: none), oldest first: the items a change to the row, or to the
+	// master's members, bears on. Both are read through indexes of the open items.
+	OpenReviewItems(ctx context.Context, sourceRowID, candidateID int64, kinds ...string) ([]ReviewItem, error)
+	// RescoreReviewItem sets the score and explanation of an open review item in place:
+	// it keeps its id and its place in the queue (its candidate master's members changed,
+	// and its record still scores at or above review against them). It reports whether
+	// the item was open (a closed item is left as it is).
+	RescoreReviewItem(ctx context.Context, id int64, score float64, explanation json.RawMessage) (bool, error)
+	// CloseReviewItem closes one open review item (status superseded, with note) and
+	// reports whether it was open.
+	CloseReviewItem(ctx context.Context, id int64, note string) (bool, error)
 	// RedirectReviewItems points the open review items of master from at master into,
 	// which from was merged into: an item between the two (now one master) and one that
 	// would repeat an open item of into (a merge item: one between into and the same

@@ -46,6 +46,8 @@ var Dialect = &sqlstore.Dialect{
 	}, 13: {
 		`ALTER TABLE companies ADD COLUMN mapped_siret TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX companies_mapped_siret ON companies(mapped_siret) WHERE mapped_siret <> ''`,
+	}, 14: {
+		`CREATE INDEX review_items_open_candidate ON review_items(candidate_id) WHERE status = 'open'`,
 	}},
 	MemoryIndex: true,
 	NextIDs:     nextIDs,

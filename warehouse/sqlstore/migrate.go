@@ -254,6 +254,13 @@ CREATE INDEX outbox_published ON outbox(published_at) WHERE published_at IS NOT 
 	// (Dialect.Extra[13]): PostgreSQL's waits for its lock at most a lock timeout, set
 	// before the ALTER, and compares the column byte by byte (as migration 11's).
 	13: ``,
+	// 14: the open review items naming a master as the candidate are found by an index
+	// (OpenReviewItems): an update or a withdrawal of a master's record scores again the
+	// items other records raised against that master, and without it every open item was
+	// read (review_items_status leads with the status; review_items_open_pair with the
+	// raising record). Per dialect (Dialect.Extra[14]): PostgreSQL's waits for its lock
+	// at most a lock timeout, set before it (as migration 13's).
+	14: ``,
 }
 
 // SchemaVersion is the newest migration version.

@@ -382,7 +382,7 @@ func scanEvent(sc scanner) (*warehouse.Event, error) {
 
 // ReviewItems lists review items, oldest first.
 func (s *Store) ReviewItems(ctx context.Context, status, kind string, limit int) ([]warehouse.ReviewItem, error) {
-	q := `SELECT id, created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation, company_key FROM review_items`
+	q := `SELECT ` + reviewCols + ` FROM review_items`
 	var args []any
 	var where []string
 	if status != "" {
@@ -404,14 +404,9 @@ func (s *Store) ReviewItems(ctx context.Context, status, kind string, limit int)
 	defer rows.Close()
 	var out []warehouse.ReviewItem
 	for rows.Next() {
-		var it warehouse.ReviewItem
-		var expl []byte
-		if err := rows.Scan(&it.ID, &it.CreatedAt, &it.Kind, &it.Status, &it.SourceRowID, &it.SourceKey, &it.MasterID, &it.CandidateID, &it.Score, &expl, &it.CompanyKey); err != nil {
+		it, err := scanReviewItem(rows)
+		if err != nil {
 			return nil, err
-		}
-		it.CreatedAt = it.CreatedAt.UTC()
-		if len(expl) > 0 {
-			it.Explanation = json.RawMessage(expl)
 		}
 		out = append(out, it)
 	}

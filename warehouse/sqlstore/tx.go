@@ -391,6 +391,88 @@ WHERE status = 'open' AND (`+strings.Join(which, " OR ")+`)`+kind, args...)
 	return int(n), err
 }
 
+// reviewCols are the columns of a review item, in scanReviewItem's order.
+const reviewCols = `id, created_at, kind, status, source_row_id, source_key, master_id, candidate_id, score, explanation, company_key`
+
+func scanReviewItem(sc scanner) (warehouse.ReviewItem, error) {
+	var it warehouse.ReviewItem
+	var expl []byte
+	if err := sc.Scan(&it.ID, &it.CreatedAt, &it.Kind, &it.Status, &it.SourceRowID, &it.SourceKey, &it.MasterID, &it.CandidateID, &it.Score, &expl, &it.CompanyKey); err != nil {
+		return it, err
+	}
+	it.CreatedAt = it.CreatedAt.UTC()
+	if len(expl) > 0 {
+		it.Explanation = json.RawMessage(expl)
+	}
+	return it, nil
+}
+
+func (t *tx) OpenReviewItems(ctx context.Context, sourceRowID, candidateID int64, kinds ...string) ([]warehouse.ReviewItem, error) {
+	kind := ""
+	var kindArgs []any
+	if len(kinds) > 0 {
+		kind = " AND kind IN (" + placeholders(len(kinds)) + ")"
+		for _, k := range kinds {
+			kindArgs = append(kindArgs, k)
+		}
+	}
+	// One SELECT per condition, each on its own index of the open items
+	// (review_items_open_pair, review_items_open_candidate); an item matches one at most
+	// (a record's candidate is never its own master), and UNION drops a repeat anyway.
+	// "candidate_id >= 0" (always true) keeps SQLite, without statistics, on the first:
+	// it took review_items_status, every open item, for the source row alone.
+	var parts []string
+	var args []any
+	for _, c := range []struct {
+		cond string
+		id   int64
+	}{{"source_row_id = ? AND candidate_id >= 0", sourceRowID}, {"candidate_id = ?", candidateID}} {
+		if c.id != 0 {
+			parts = append(parts, `SELECT `+reviewCols+` FROM review_items WHERE status = 'open' AND `+c.cond+kind)
+			args = append(append(args, c.id), kindArgs...)
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	rows, err := t.query(ctx, strings.Join(parts, " UNION ")+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("open review items of row %d, candidate %d: %w", sourceRowID, candidateID, err)
+	}
+	defer rows.Close()
+	var out []warehouse.ReviewItem
+	for rows.Next() {
+		it, err := scanReviewItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("open review items: %w", err)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("open review items: %w", err)
+	}
+	return out, nil
+}
+
+func (t *tx) RescoreReviewItem(ctx context.Context, id int64, score float64, explanation json.RawMessage) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE review_items SET score = ?, explanation = ? WHERE id = ? AND status = 'open'`, score, nullJSON(explanation), id)
+	if err != nil {
+		return false, fmt.Errorf("rescore review item %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+func (t *tx) CloseReviewItem(ctx context.Context, id int64, note string) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
+WHERE id = ? AND status = 'open'`, time.Now().UTC(), note, id)
+	if err != nil {
+		return false, fmt.Errorf("close review item %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
 // otherThan is, in a statement on review_items, the master of the row other than the
 // one given as argument.
 const otherThan = `CASE WHEN review_items.master_id = ? THEN review_items.candidate_id ELSE review_items.master_id END`

@@ -45,6 +45,8 @@ func Run(t *testing.T, h Harness) {
 		{"MergeItemsConcurrentWriters", testMergeItemsConcurrent},
 		{"ReviewItemsClosed", testCloseReviewItems},
 		{"ReviewItemsClosedByKind", testCloseReviewItemsByKind},
+		{"OpenReviewItemsByRowOrCandidate", testOpenReviewItems},
+		{"ReviewItemRescoredInPlace", testRescoreReviewItem},
 		{"BlockKeysChecked", testBlockKeysChecked},
 		{"AuditLogAppendOnly", testEvents},
 		{"LastEvent", testLastEvent},
@@ -938,6 +940,137 @@ func testCloseReviewItemsByKind(t *testing.T, h Harness) {
 	want := []string{
 		"open company web:1 c0",
 		fmt.Sprintf("superseded pair web:1 c%d", b), fmt.Sprintf("superseded merge web:1 c%d", c), fmt.Sprintf("superseded pair web:2 c%d", a),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("review items:\n got %q\nwant %q", got, want)
+	}
+}
+
+// itemLine is a review item as "kind source-key master candidate status score
+// explanation", with masters named by names.
+func itemLine(it warehouse.ReviewItem, names map[int64]string) string {
+	return fmt.Sprintf("%s %s %s %s %s %.2f %s", it.Kind, it.SourceKey, names[it.MasterID], names[it.CandidateID], it.Status, it.Score, it.Explanation)
+}
+
+// testOpenReviewItems: OpenReviewItems lists the open items raised by a source row, and
+// those naming a master as the candidate, of the kinds asked for, oldest first, each
+// once; not the items decided or closed, nor company items (candidate 0) when a master
+// is asked for.
+func testOpenReviewItems(t *testing.T, h Harness) {
+	s := h.Open(t)
+	r1, a := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
+	r2, b := addRecord(t, s, rec("web", "2", "martin", "b@x.fr"), "k2")
+	r3, c := addRecord(t, s, rec("web", "3", "durand", "c@x.fr"), "k3")
+	names := map[int64]string{a: "A", b: "B", c: "C", 0: "-"}
+	items := []*warehouse.ReviewItem{
+		{Kind: warehouse.ReviewPair, SourceRowID: r1, SourceKey: "web:1", MasterID: a, CandidateID: b, Explanation: json.RawMessage(`{"weight":1}`)},
+		{Kind: warehouse.ReviewMerge, SourceRowID: r1, SourceKey: "web:1", MasterID: a, CandidateID: c},
+		{Kind: warehouse.ReviewCompany, SourceRowID: r1, SourceKey: "web:1", MasterID: a, CompanyKey: "73282932000074"},
+		{Kind: warehouse.ReviewPair, SourceRowID: r3, SourceKey: "web:3", MasterID: c, CandidateID: b},
+		{Kind: warehouse.ReviewMerge, SourceRowID: r3, SourceKey: "web:3", MasterID: c, CandidateID: b, Status: warehouse.ReviewRejected},
+		{Kind: warehouse.ReviewMerge, SourceRowID: r2, SourceKey: "web:2", MasterID: b, CandidateID: a},
+	}
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for i, it := range items {
+			it.Score = 0.5 + float64(i)/100
+			if _, err := tx.AddReviewItem(ctx, it); err != nil {
+				return err
+			}
+		}
+		// web:2's merge item was queued (A and B had none), then closed.
+		if _, err := tx.CloseReviewItems(ctx, r2, 0, "withdrawn"); err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			name           string
+			row, candidate int64
+			kinds          []string
+			want           []string
+		}{
+			{"raised by web:1", r1, 0, nil, []string{`pair web:1 A B open 0.50 {"weight":1}`, "merge web:1 A C open 0.51 ", "company web:1 A - open 0.52 "}},
+			{"raised by web:1, pair and merge", r1, 0, []string{warehouse.ReviewPair, warehouse.ReviewMerge}, []string{`pair web:1 A B open 0.50 {"weight":1}`, "merge web:1 A C open 0.51 "}},
+			{"against B", 0, b, nil, []string{`pair web:1 A B open 0.50 {"weight":1}`, "pair web:3 C B open 0.53 "}},
+			{"against B, merge", 0, b, []string{warehouse.ReviewMerge}, nil},
+			{"raised by web:3 or against C", r3, c, []string{warehouse.ReviewPair, warehouse.ReviewMerge}, []string{"merge web:1 A C open 0.51 ", "pair web:3 C B open 0.53 "}},
+			{"raised by web:1 or against B, each once", r1, b, []string{warehouse.ReviewPair}, []string{`pair web:1 A B open 0.50 {"weight":1}`, "pair web:3 C B open 0.53 "}},
+			{"raised by web:2 (closed)", r2, 0, nil, nil},
+			{"none asked", 0, 0, nil, nil},
+		} {
+			got, err := tx.OpenReviewItems(ctx, c.row, c.candidate, c.kinds...)
+			if err != nil {
+				return err
+			}
+			var lines []string
+			for _, it := range got {
+				lines = append(lines, itemLine(it, names))
+			}
+			if !slices.Equal(lines, c.want) {
+				t.Errorf("%s:\n got %q\nwant %q", c.name, lines, c.want)
+			}
+		}
+		return nil
+	})
+}
+
+// testRescoreReviewItem: RescoreReviewItem changes an open item's score and explanation
+// in place (same id, same place in the queue) and leaves a closed item alone;
+// CloseReviewItem closes one item, once.
+func testRescoreReviewItem(t *testing.T, h Harness) {
+	s := h.Open(t)
+	r1, a := addRecord(t, s, rec("web", "1", "martin", "a@x.fr"), "k1")
+	r2, b := addRecord(t, s, rec("web", "2", "martin", "b@x.fr"), "k2")
+	r3, c := addRecord(t, s, rec("web", "3", "durand", "c@x.fr"), "k3")
+	names := map[int64]string{a: "A", b: "B", c: "C"}
+	items := []*warehouse.ReviewItem{
+		{Kind: warehouse.ReviewPair, SourceRowID: r1, SourceKey: "web:1", MasterID: a, CandidateID: b, Score: 0.8, Explanation: json.RawMessage(`{"weight":2}`)},
+		{Kind: warehouse.ReviewMerge, SourceRowID: r3, SourceKey: "web:3", MasterID: c, CandidateID: b, Score: 0.97, Explanation: json.RawMessage(`{"weight":5}`)},
+		{Kind: warehouse.ReviewPair, SourceRowID: r2, SourceKey: "web:2", MasterID: b, CandidateID: c, Score: 0.6},
+	}
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for _, it := range items {
+			if _, err := tx.AddReviewItem(ctx, it); err != nil {
+				return err
+			}
+		}
+		steps := []struct {
+			name string
+			do   func() (bool, error)
+			want bool
+		}{
+			{"rescore web:1's item", func() (bool, error) {
+				return tx.RescoreReviewItem(ctx, items[0].ID, 0.55, json.RawMessage(`{"weight":0.3}`))
+			}, true},
+			{"close web:3's item", func() (bool, error) { return tx.CloseReviewItem(ctx, items[1].ID, "candidate master changed") }, true},
+			{"close web:3's item again", func() (bool, error) { return tx.CloseReviewItem(ctx, items[1].ID, "again") }, false},
+			{"rescore web:3's closed item", func() (bool, error) {
+				return tx.RescoreReviewItem(ctx, items[1].ID, 0.1, json.RawMessage(`{"weight":-3}`))
+			}, false},
+		}
+		for _, st := range steps {
+			got, err := st.do()
+			if err != nil {
+				return fmt.Errorf("%s: %w", st.name, err)
+			}
+			if got != st.want {
+				t.Errorf("%s: reported %v, want %v", st.name, got, st.want)
+			}
+		}
+		return nil
+	})
+	var got []string
+	for _, st := range []string{warehouse.ReviewOpen, warehouse.ReviewSuperseded} {
+		listed, err := s.ReviewItems(context.Background(), st, "", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range listed {
+			got = append(got, fmt.Sprintf("#%d %s", slices.IndexFunc(items, func(x *warehouse.ReviewItem) bool { return x.ID == it.ID }), itemLine(it, names)))
+		}
+	}
+	want := []string{
+		`#0 pair web:1 A B open 0.55 {"weight":0.3}`, // in place: first in the queue still
+		"#2 pair web:2 B C open 0.60 ",
+		`#1 merge web:3 C B superseded 0.97 {"weight":5}`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("review items:\n got %q\nwant %q", got, want)
