@@ -732,15 +732,20 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 	rematch := prev.Features == "" || prev.Features != features
 	// The new version is scored before anything is written: the masters it may queue a
 	// merge item against are locked with its own, at once (lockMasters).
+	// So are the masters of the review items its change bears on (affectedItems).
 	var best []ranked
+	var aff affected
 	var err error
 	if rematch {
 		if best, err = rs.rematchCandidates(ctx, tx, prev.ID, r, keys, out); err != nil {
 			return err
 		}
+		if aff, err = affectedItems(ctx, tx, prev.ID, prev.MasterID); err != nil {
+			return err
+		}
 	}
 	locked := map[int64]*contact.Master{}
-	lock := []int64{prev.MasterID}
+	lock := append([]int64{prev.MasterID}, aff.masters()...)
 	for i := range best {
 		if rs.Engine.Decide(best[i].probability()) != match.NewMaster {
 			lock = append(lock, best[i].masterID)
@@ -766,10 +771,18 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 	}
 	out.Action, out.MasterID = ActionUpdated, row.MasterID
 	if rematch {
+		if aff, err = lockAffected(ctx, tx, &row, locked); err != nil {
+			return err
+		}
 		if _, err := tx.CloseReviewItems(ctx, row.ID, 0, updateNote(r, position), warehouse.ReviewPair, warehouse.ReviewMerge); err != nil {
 			return err
 		}
 		if err := rs.rematch(ctx, tx, &row, best, locked, out); err != nil {
+			return err
+		}
+		// The items other records raised against the master asked about this record's
+		// earlier version too.
+		if err := rs.reviewChange(ctx, tx, &row, aff, "updated", locked, out); err != nil {
 			return err
 		}
 	}
@@ -861,7 +874,17 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	row := *prev
-	if row.MasterID, err = lockedMaster(ctx, tx, prev, map[int64]*contact.Master{}); err != nil {
+	// The masters of the review items the withdrawal bears on are locked with the
+	// record's, at once (lockMasters).
+	aff, err := affectedItems(ctx, tx, prev.ID, prev.MasterID)
+	if err != nil {
+		return err
+	}
+	locked := map[int64]*contact.Master{}
+	if err := lockMasters(ctx, tx, append([]int64{prev.MasterID}, aff.masters()...), locked); err != nil {
+		return err
+	}
+	if row.MasterID, err = lockedMaster(ctx, tx, prev, locked); err != nil {
 		return err
 	}
 	row.Deleted, row.Hash, row.Position = true, hash, position
@@ -879,8 +902,16 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 	if err := rs.companyReview(ctx, tx, &row, false, out); err != nil {
 		return err
 	}
+	if aff, err = lockAffected(ctx, tx, &row, locked); err != nil {
+		return err
+	}
 	// Whether a withdrawn record belongs to another master is no question any more.
 	if _, err := tx.CloseReviewItems(ctx, row.ID, 0, "source record withdrawn"); err != nil {
+		return err
+	}
+	// The items other records raised against its master may have been raised by its
+	// match.
+	if err := rs.reviewChange(ctx, tx, &row, aff, "withdrawn", locked, out); err != nil {
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())
