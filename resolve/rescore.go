@@ -50,7 +50,8 @@ func lockAffected(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow
 }
 
 // masters returns the masters the items name, the record's own included: those a change
-// handling them locks, with the others it needs, at once (lockMasters).
+// handling them locks, with the others it needs, at once (lockMasters). A merge item
+// closed here may be raised again from a record of either of its masters.
 func (a affected) masters() []int64 {
 	var ids []int64
 	for _, it := range a.own {
@@ -63,10 +64,10 @@ func (a affected) masters() []int64 {
 	return slices.Compact(ids)
 }
 
-// any reports whether a holds items against the record's master: whether reviewChange
-// has work.
+// any reports whether a holds one of the record's own merge items (which its change
+// closes) or items against its master: whether reviewChange has work.
 func (a affected) any() bool {
-	return len(a.against) > 0
+	return len(a.against) > 0 || slices.ContainsFunc(a.own, func(it warehouse.ReviewItem) bool { return it.Kind == warehouse.ReviewMerge })
 }
 
 // reviewChange brings the items a change to row bears on (a, read under the masters'
@@ -81,6 +82,9 @@ func (a affected) any() bool {
 // change and the score. An item another record of the row's master raised is about that
 // record and is left alone.
 //
+// A merge item closed here, or among the row's own, leaves the question of its two
+// masters open where another of their records still raises it: reraise asks it again.
+//
 // A master left without live records is retired by refreshMaster, which closes its
 // items: nothing is done for it here.
 func (rs *Resolver) reviewChange(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, a affected, change string, locked map[int64]*contact.Master, out *Outcome) error {
@@ -94,6 +98,12 @@ func (rs *Resolver) reviewChange(ctx context.Context, tx warehouse.Tx, row *ware
 	master := members[row.MasterID]
 	if len(master) == 0 {
 		return nil
+	}
+	var reopen [][2]int64
+	for _, it := range a.own {
+		if it.Kind == warehouse.ReviewMerge {
+			reopen = append(reopen, [2]int64{it.MasterID, it.CandidateID})
+		}
 	}
 	for _, it := range a.against {
 		i := slices.IndexFunc(members[it.MasterID], func(r warehouse.SourceRow) bool { return r.ID == it.SourceRowID })
@@ -121,11 +131,62 @@ func (rs *Resolver) reviewChange(ctx context.Context, tx warehouse.Tx, row *ware
 		} else {
 			note += "no record of it left to compare"
 		}
-		if _, err := tx.CloseReviewItem(ctx, it.ID, note); err != nil {
+		closed, err := tx.CloseReviewItem(ctx, it.ID, note)
+		if err != nil {
+			return err
+		}
+		if closed && it.Kind == warehouse.ReviewMerge {
+			reopen = append(reopen, [2]int64{it.MasterID, it.CandidateID})
+		}
+	}
+	for i, p := range reopen {
+		if slices.Contains(reopen[:i], p) {
+			continue
+		}
+		if err := rs.reraise(ctx, tx, p[0], p[1], members, locked, out); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// reraise asks again whether masters m and n (whose merge item was just closed: its
+// record changed or left, or the other master's did) are one person, when another of
+// their records still raises the question: of the live records of either, the one
+// scoring best against the other's live members, at or above the review threshold, and
+// not said by a steward not to be that master, queues the merge item (m's record on a
+// tie: the closed item's side). The one-open-item-per-pair rule holds (queueReview). members
+// holds both masters' live records.
+func (rs *Resolver) reraise(ctx context.Context, tx warehouse.Tx, m, n int64, members map[int64][]warehouse.SourceRow, locked map[int64]*contact.Master, out *Outcome) error {
+	var best ranked
+	var raiser *warehouse.SourceRow
+	var other int64
+	for _, side := range [][2]int64{{m, n}, {n, m}} {
+		for i := range members[side[0]] {
+			r := &members[side[0]][i]
+			c, ok := rs.weigh(r, side[1], members[side[1]])
+			if !ok || rs.Engine.Decide(c.probability()) == match.NewMaster || raiser != nil && c.weight <= best.weight {
+				continue
+			}
+			no, err := tx.NotAMatch(ctx, r.ID, side[1])
+			if err != nil {
+				return err
+			}
+			if !no {
+				best, raiser, other = c, r, side[1]
+			}
+		}
+	}
+	if raiser == nil {
+		return nil
+	}
+	sc := best.scored(rs.Engine)
+	expl, err := json.Marshal(sc)
+	if err != nil {
+		return err
+	}
+	it := &warehouse.ReviewItem{Kind: warehouse.ReviewMerge, SourceRowID: raiser.ID, SourceKey: raiser.Key(), MasterID: raiser.MasterID, CandidateID: other, Score: sc.Probability, Explanation: expl}
+	return queueReview(ctx, tx, it, locked, out)
 }
 
 // weigh weighs a stored record (its stored features) against a master's live records as

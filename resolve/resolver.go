@@ -722,7 +722,8 @@ func sortRanked(rs []ranked) {
 // update stores a newer version of a known record; it stays with its master (master ids
 // are stable) and the golden record is recomputed. When its match features changed, the
 // record's pair and merge items asked about its earlier version: they are closed, and
-// the new version is scored against the other masters (rematch).
+// the new version is scored against the other masters (rematch); so did the items other
+// records raised against its master, which are scored again (reviewChange).
 func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, keys []string, hash, position string, out *Outcome) error {
 	row := *prev
 	features := match.EncodeFeatures(r.Norm)
@@ -781,7 +782,7 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 			return err
 		}
 		// The items other records raised against the master asked about this record's
-		// earlier version too.
+		// earlier version too, and a merge item closed may be raised by another record.
 		if err := rs.reviewChange(ctx, tx, &row, aff, "updated", locked, out); err != nil {
 			return err
 		}
@@ -865,6 +866,8 @@ func lockedMaster(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRo
 }
 
 // withdraw marks a source record deleted; a master left without live records is retired.
+// The record's review items are closed, and those other records raised against its
+// master scored again (reviewChange).
 // The withdrawal is the record's newest version: its updated_at is kept, so that an older
 // version delivered again is stale, not a record that comes back.
 func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, r *contact.Record, hash, position string, out *Outcome) error {
@@ -910,7 +913,7 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	// The items other records raised against its master may have been raised by its
-	// match.
+	// match, and a merge item closed may be raised by another record.
 	if err := rs.reviewChange(ctx, tx, &row, aff, "withdrawn", locked, out); err != nil {
 		return err
 	}

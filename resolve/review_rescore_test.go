@@ -31,6 +31,13 @@ const (
 	bastienMoved = `{"source":"erp","source_id":"C1","updated_at":"2024-03-02T00:00:00Z","given_name":"Bastien","family_name":"Orlowicz","phones":["+33 6 44 10 27 83"],"emails":["b.orlowicz@example.net"]}`
 	bastienGone  = `{"source":"erp","source_id":"C1","updated_at":"2024-03-02T00:00:00Z","op":"delete"}`
 	orlowitzBorn = `{"source":"web","source_id":"A1","updated_at":"2024-03-01T00:00:00Z","given_name":"Bastien","family_name":"Orlowitz","emails":["bastien.o@example.com"],"birth_date":"1987-05-14"}`
+
+	// orlowitzMobile is web:A1 with C's mobile: A's second record resembling C (its
+	// merge item is not queued: crm:Y1's is open). orlowitzCRMBack is crm:Y1 without
+	// the mobile again, orlowitzCRMGone its withdrawal.
+	orlowitzMobile  = `{"source":"web","source_id":"A1","updated_at":"2024-03-01T00:00:00Z","given_name":"Bastien","family_name":"Orlowitz","emails":["bastien.o@example.com"],"phones":["+33 7 81 22 45 19"]}`
+	orlowitzCRMBack = `{"source":"crm","source_id":"Y1","updated_at":"2024-04-01T00:00:00Z","given_name":"Bastien","family_name":"Orlowitz","emails":["bastien.o@example.com"]}`
+	orlowitzCRMGone = `{"source":"crm","source_id":"Y1","updated_at":"2024-04-01T00:00:00Z","op":"delete"}`
 )
 
 // itemRows returns the review items as text, oldest first: id, kind, source key,
@@ -123,6 +130,61 @@ func TestMemberChangeRescoresMergeItem(t *testing.T) {
 	}
 }
 
+// TestClosedMergeItemRaisedAgain: crm:Y1 raised the merge item between masters A and C;
+// web:A1 (A) came to resemble C too, and queued nothing (one open merge item per two
+// masters). When crm:Y1 no longer raises the question (updated away, withdrawn), its
+// item is closed and web:A1 raises it again: a new item, scored on web:A1. No item was
+// left, though A and C may still be one person. Where a steward said web:A1 is not C,
+// C's record raises it against A. Without another record alike, nothing is queued.
+func TestClosedMergeItemRaisedAgain(t *testing.T) {
+	setup := []string{bastien, orlowitz, orlowitzCRM, orlowitzCRMMobile}
+	closedByUpdate := "#1 merge crm:Y1 A C superseded 0.9949 [source record updated: version of 2024-04-01T00:00:00Z read at test:1]\n"
+	for _, c := range []struct {
+		name      string
+		alike     bool // web:A1 resembles C
+		notAMatch bool // a steward said web:A1 is not C
+		change    string
+		reviews   int
+		want      string
+	}{
+		{"raising record updated away", true, false, orlowitzCRMBack, 1,
+			closedByUpdate + "#2 merge web:A1 A C open 0.9949 []\n"},
+		{"raising record withdrawn", true, false, orlowitzCRMGone, 1,
+			"#1 merge crm:Y1 A C superseded 0.9949 [source record withdrawn]\n#2 merge web:A1 A C open 0.9949 []\n"},
+		{"the other master's record raises it", true, true, orlowitzCRMBack, 1,
+			closedByUpdate + "#2 merge erp:C1 C A open 0.9949 []\n"},
+		{"no other record alike", false, false, orlowitzCRMBack, 0,
+			closedByUpdate},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rs, r, st := resolver(t, false)
+			lines := setup
+			if c.alike {
+				lines = append(lines[:len(lines):len(lines)], orlowitzMobile)
+			}
+			outs := resolveAll(t, rs, r, lines...)
+			cID, aID := outs[0].MasterID, outs[1].MasterID
+			names := map[int64]string{aID: "A", cID: "C"}
+			if got, want := itemRows(t, st.(*sqlstore.Store), names, false), "#1 merge crm:Y1 A C open 0.9949 []\n"; got != want {
+				t.Fatalf("setup: review items\n%swant\n%s", got, want)
+			}
+			if c.notAMatch {
+				if _, err := st.(*sqlstore.Store).DB().Exec(`INSERT INTO not_a_match (source_row_id, master_id, created_at, actor)
+SELECT id, ?, CURRENT_TIMESTAMP, 'steward' FROM source_records WHERE source = 'web' AND source_id = 'A1'`, cID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := resolveAll(t, rs, r, c.change)[0]
+			if out.Reviews != c.reviews {
+				t.Errorf("the change: %+v, want %d review(s) counted", out, c.reviews)
+			}
+			if got := itemRows(t, st.(*sqlstore.Store), names, false); got != c.want {
+				t.Errorf("review items:\n got %swant %s", got, c.want)
+			}
+		})
+	}
+}
+
 // TestRescoreBatchMatchRecordAtATime: the changes above resolved record at a time, in one
 // batch with the records they change, in a batch of their own and through the Batcher
 // leave the same review items (scores, notes and explanations included) and report the
@@ -138,6 +200,8 @@ func TestRescoreBatchMatchRecordAtATime(t *testing.T) {
 		{"pair item closed", []string{maelle, lookalike}, []string{maelleTypo, maelleRenamed}, "candidate master changed: source record crm:B1 updated"},
 		{"merge item rescored", []string{bastien, shopC2, orlowitz, orlowitzCRM, orlowitzCRMMobile}, []string{shopC2Gone}, "merge crm:Y1 m2 c1 open 0.9949"},
 		{"merge item closed", []string{bastien, shopC2, orlowitz, orlowitzCRM, orlowitzCRMMobile}, []string{shopC2Moved, bastienMoved}, "score now 0.06, below review"},
+		{"merge item raised again", []string{bastien, orlowitz, orlowitzCRM, orlowitzCRMMobile, orlowitzMobile}, []string{orlowitzCRMBack}, "merge web:A1 m2 c1 open 0.9949"},
+		{"merge item raised again after a withdrawal", []string{bastien, orlowitz, orlowitzCRM, orlowitzCRMMobile, orlowitzMobile}, []string{orlowitzCRMGone}, "merge web:A1 m2 c1 open 0.9949"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			run := func(how string) (string, []Outcome) {
