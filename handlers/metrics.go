@@ -63,10 +63,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-// Middleware measures every message of every handler. A message whose handler produced
-// messages is counted once the router has published them: the router does so after the
-// middleware returns, then acks the message, or nacks it (result "error") when the
-// publish fails.
+// Middleware measures every message of every handler. steward's handlers produce no
+// messages for the router to publish (those with outputs publish them themselves:
+// publishOutputs), so a message's result is known when its handler returns.
 func (m *Metrics) Middleware(h message.HandlerFunc) message.HandlerFunc {
 	return func(msg *message.Message) ([]*message.Message, error) {
 		name := message.HandlerNameFromCtx(msg.Context())
@@ -83,19 +82,6 @@ func (m *Metrics) Middleware(h message.HandlerFunc) message.HandlerFunc {
 			// Poisoned by this handler; a DLQ message carries the header of the handler
 			// that poisoned it (the dead_letters handler storing it is "ok").
 			result = "dead_lettered"
-		}
-		if result == "ok" && len(out) > 0 {
-			// Nothing else would tell the middleware; the router acks or nacks every
-			// message it hands a handler (a panic too), which ends the goroutine.
-			go func() {
-				select {
-				case <-msg.Acked():
-				case <-msg.Nacked():
-					result = "error"
-				}
-				m.processed.WithLabelValues(name, result).Inc()
-			}()
-			return out, err
 		}
 		m.processed.WithLabelValues(name, result).Inc()
 		return out, err

@@ -829,13 +829,7 @@ func (b *batch) warmOne(r *contact.Record, keys []string) *warm {
 	w.touched = touchFeatures(b.cands.Rows, w.masters)
 	w.k = newRanker(b.rs, w.feats, len(w.masters))
 	for _, m := range w.masters {
-		w.k.start(m)
-		for i := range b.cands.Rows[m] {
-			if blocked == nil || blocked[b.cands.Rows[m][i].ID] {
-				w.k.candidate(&b.cands.Rows[m][i])
-			}
-		}
-		if w.k.found() {
+		if w.k.master(m, b.cands.Rows[m], 0, blocked) {
 			w.k.keep()
 		}
 	}

@@ -196,14 +196,7 @@ func (rs *Resolver) reraise(ctx context.Context, tx warehouse.Tx, m, n int64, me
 // is compared.
 func (rs *Resolver) weigh(row *warehouse.SourceRow, masterID int64, members []warehouse.SourceRow) (ranked, bool) {
 	k := newRanker(rs, rs.candidateFeatures(row), 1)
-	k.start(masterID)
-	shared := rs.sharingKeys(row, members)
-	for i := range members {
-		if members[i].ID != row.ID && (shared == nil || shared[members[i].ID]) {
-			k.candidate(&members[i])
-		}
-	}
-	if !k.found() {
+	if !k.master(masterID, members, row.ID, rs.sharingKeys(row, members)) {
 		return ranked{}, false
 	}
 	k.keep()

@@ -458,17 +458,19 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 // restorable returns the master that a record coming back (prev: its withdrawn row) gets
 // back instead of a new one: the master its withdrawal retired, when the record was the
 // master's last member (the master's newest audit event is the record's withdrawal) and
-// the master was not merged since; 0 otherwise. The master is read under lock into
-// locked.
+// the master was not merged since; 0 otherwise. The master is the one locked (read
+// under lock into locked if it is not there yet: resolveNew locked it with the others).
 func restorable(ctx context.Context, tx warehouse.Tx, prev *warehouse.SourceRow, locked map[int64]*contact.Master) (int64, error) {
 	if prev == nil || !prev.Deleted || prev.MasterID == 0 {
 		return 0, nil
 	}
-	m, err := tx.Master(ctx, prev.MasterID)
-	if err != nil {
+	if err := lockMasters(ctx, tx, []int64{prev.MasterID}, locked); err != nil {
 		return 0, err
 	}
-	locked[m.ID] = m
+	m := locked[prev.MasterID]
+	if m == nil {
+		return 0, fmt.Errorf("master %d: %w", prev.MasterID, warehouse.ErrNotFound)
+	}
 	if m.Status != contact.MasterRetired || m.MergedInto != 0 {
 		return 0, nil
 	}
@@ -613,6 +615,18 @@ func (k *ranker) resume(id int64) {
 	}
 }
 
+// master weighs one candidate master's stored records (not the row skip, and only those
+// in only when it is not nil) and reports whether one is kept as its best (found).
+func (k *ranker) master(id int64, rows []warehouse.SourceRow, skip int64, only map[int64]bool) bool {
+	k.start(id)
+	for i := range rows {
+		if rows[i].ID != skip && (only == nil || only[rows[i].ID]) {
+			k.candidate(&rows[i])
+		}
+	}
+	return k.found()
+}
+
 // found reports whether the master's best record is kept so far.
 func (k *ranker) found() bool { return k.bestF != nil }
 
@@ -665,13 +679,7 @@ func (rs *Resolver) blockedRows(cands *warehouse.CandidateSet, keys []string) ma
 func (rs *Resolver) rank(ctx context.Context, tx warehouse.Tx, rowID int64, r *contact.Record, cands *warehouse.CandidateSet, blocked map[int64]bool) ([]ranked, error) {
 	k := newRanker(rs, rs.Engine.Features(r.Norm), len(cands.Rows))
 	for id, rows := range cands.Rows {
-		k.start(id)
-		for i := range rows {
-			if rows[i].ID != rowID && (blocked == nil || blocked[rows[i].ID]) {
-				k.candidate(&rows[i])
-			}
-		}
-		if !k.found() {
+		if !k.master(id, rows, rowID, blocked) {
 			continue
 		}
 		// A record not stored yet (rowID 0) has no not-a-match decision.

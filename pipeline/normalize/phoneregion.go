@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -118,9 +119,9 @@ func (n *Normalizer) inferPhone(raw string, hints map[string]bool) (ph contact.P
 		if hints[reg] || hints[q.Region] {
 			score += scoreHint
 		}
-		if groupedAs(num, q.Value, reg) {
+		if grouped, paren := grouping(num, q.Value, reg); grouped {
 			score += scoreGrouping
-			if parenthesized(num, q.Value, reg) {
+			if paren {
 				score += scoreGrouping
 			}
 		}
@@ -154,44 +155,26 @@ func nationalPrefix(region string) string {
 	return ""
 }
 
-// parenthesized reports whether in is written with its first digit group in parentheses,
+// grouping compares in, a number as written, with e164 formatted nationally in region
+// (formatted once, when needed). grouped: in has the national format's digit groups
+// ("0176 1938569" against "0176 1938569"); a number written without separators groups
+// as anything. parenthesized: in is written with its first digit group in parentheses,
 // as region writes its numbers nationally ("(312) 555-0123" in the US, whose area code
-// 312 is also an Italian mobile prefix: Italy writes "312 555 0123"). Spaces aside, the
-// writing is the region's national format.
-func parenthesized(in, e164, region string) bool {
-	if !strings.HasPrefix(strings.TrimSpace(in), "(") {
-		return false
-	}
-	num, err := phonenumbers.Parse(e164, region)
-	if err != nil {
-		return false
-	}
-	unspaced := func(s string) string { return strings.ReplaceAll(s, " ", "") }
-	return unspaced(in) == unspaced(phonenumbers.Format(num, phonenumbers.NATIONAL))
-}
-
-// groupedAs reports whether in, a number written with separators, has the digit groups
-// of e164 formatted nationally in region ("0176 1938569" against "0176 1938569"). A
-// number written without separators groups as anything.
-func groupedAs(in, e164, region string) bool {
+// 312 is also an Italian mobile prefix: Italy writes "312 555 0123"), spaces aside the
+// region's national format.
+func grouping(in, e164, region string) (grouped, parenthesized bool) {
 	gi := digitGroups(in)
-	if len(gi) <= 1 {
-		return true
+	paren := strings.HasPrefix(strings.TrimSpace(in), "(")
+	if len(gi) <= 1 && !paren {
+		return true, false
 	}
 	num, err := phonenumbers.Parse(e164, region)
 	if err != nil {
-		return false
+		return len(gi) <= 1, false
 	}
-	gn := digitGroups(phonenumbers.Format(num, phonenumbers.NATIONAL))
-	if len(gi) != len(gn) {
-		return false
-	}
-	for i := range gi {
-		if gi[i] != gn[i] {
-			return false
-		}
-	}
-	return true
+	national := phonenumbers.Format(num, phonenumbers.NATIONAL)
+	unspaced := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+	return len(gi) <= 1 || slices.Equal(gi, digitGroups(national)), paren && unspaced(in) == unspaced(national)
 }
 
 // digitGroups are the lengths of the runs of digits in s.

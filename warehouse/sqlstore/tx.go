@@ -362,6 +362,24 @@ func (t *tx) SupersedeReviewItems(ctx context.Context, sourceRowID int64, kind, 
 	return int(n), err
 }
 
+// supersede begins the statements that close review items for the engine (status
+// superseded, with a time and a note: the two first arguments), up to their WHERE.
+const supersede = `UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
+WHERE `
+
+// kindIn is the condition " AND kind IN (...)" on review items of kinds and its
+// arguments ("" and none for no kinds: every kind).
+func kindIn(kinds []string) (string, []any) {
+	if len(kinds) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		args[i] = k
+	}
+	return " AND kind IN (" + placeholders(len(kinds)) + ")", args
+}
+
 func (t *tx) CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, note string, kinds ...string) (int, error) {
 	// Only the conditions asked for: a company item's candidate_id is 0.
 	var which []string
@@ -375,15 +393,8 @@ func (t *tx) CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, 
 	if len(which) == 0 {
 		return 0, nil
 	}
-	kind := ""
-	if len(kinds) > 0 {
-		kind = " AND kind IN (?" + strings.Repeat(", ?", len(kinds)-1) + ")"
-		for _, k := range kinds {
-			args = append(args, k)
-		}
-	}
-	res, err := t.exec(ctx, `UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
-WHERE status = 'open' AND (`+strings.Join(which, " OR ")+`)`+kind, args...)
+	kind, kindArgs := kindIn(kinds)
+	res, err := t.exec(ctx, supersede+`status = 'open' AND (`+strings.Join(which, " OR ")+`)`+kind, append(args, kindArgs...)...)
 	if err != nil {
 		return 0, fmt.Errorf("close review items: %w", err)
 	}
@@ -408,14 +419,7 @@ func scanReviewItem(sc scanner) (warehouse.ReviewItem, error) {
 }
 
 func (t *tx) OpenReviewItems(ctx context.Context, sourceRowID, candidateID int64, kinds ...string) ([]warehouse.ReviewItem, error) {
-	kind := ""
-	var kindArgs []any
-	if len(kinds) > 0 {
-		kind = " AND kind IN (" + placeholders(len(kinds)) + ")"
-		for _, k := range kinds {
-			kindArgs = append(kindArgs, k)
-		}
-	}
+	kind, kindArgs := kindIn(kinds)
 	// One SELECT per condition, each on its own index of the open items
 	// (review_items_open_pair, review_items_open_candidate); an item matches one at most
 	// (a record's candidate is never its own master), and UNION drops a repeat anyway.
@@ -464,8 +468,7 @@ func (t *tx) RescoreReviewItem(ctx context.Context, id int64, score float64, exp
 }
 
 func (t *tx) CloseReviewItem(ctx context.Context, id int64, note string) (bool, error) {
-	res, err := t.exec(ctx, `UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
-WHERE id = ? AND status = 'open'`, time.Now().UTC(), note, id)
+	res, err := t.exec(ctx, supersede+`id = ? AND status = 'open'`, time.Now().UTC(), note, id)
 	if err != nil {
 		return false, fmt.Errorf("close review item %d: %w", id, err)
 	}
@@ -493,13 +496,10 @@ func (t *tx) RedirectReviewItems(ctx context.Context, from, into int64) (redirec
 		args   []any
 		closes bool
 	}{
-		{`UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
-WHERE status = 'open' AND ((master_id = ? AND candidate_id = ?) OR (master_id = ? AND candidate_id = ?))`, []any{now, note, from, into, into, from}, true},
-		{`UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
-WHERE status = 'open' AND candidate_id = ? AND EXISTS (SELECT 1 FROM review_items o WHERE o.status = 'open'
+		{supersede + `status = 'open' AND ((master_id = ? AND candidate_id = ?) OR (master_id = ? AND candidate_id = ?))`, []any{now, note, from, into, into, from}, true},
+		{supersede + `status = 'open' AND candidate_id = ? AND EXISTS (SELECT 1 FROM review_items o WHERE o.status = 'open'
 AND o.source_row_id = review_items.source_row_id AND o.candidate_id = ? AND o.company_key = review_items.company_key)`, []any{now, note, from, into}, true},
-		{`UPDATE review_items SET status = 'superseded', decided_by = 'engine', decided_at = ?, note = ?
-WHERE status = 'open' AND kind = 'merge' AND (master_id = ? OR candidate_id = ?) AND EXISTS (SELECT 1 FROM review_items o
+		{supersede + `status = 'open' AND kind = 'merge' AND (master_id = ? OR candidate_id = ?) AND EXISTS (SELECT 1 FROM review_items o
 WHERE o.status = 'open' AND o.kind = 'merge' AND ((o.master_id = ? AND o.candidate_id = ` + otherThan + `) OR (o.candidate_id = ? AND o.master_id = ` + otherThan + `)))`,
 			[]any{now, note, from, from, into, from, into, from}, true},
 		{`UPDATE review_items SET candidate_id = ? WHERE status = 'open' AND candidate_id = ?`, []any{into, from}, false},
