@@ -72,17 +72,7 @@ func TestOneMergeReviewBatchMatchRecordAtATime(t *testing.T) {
 	for _, c := range mergeReviewScenarios {
 		t.Run(c.name, func(t *testing.T) {
 			run := func(how string) (string, []Outcome) {
-				rs, st := sqliteResolver(t, r)
-				var outs []Outcome
-				switch how {
-				case "record at a time":
-					rs.oneByOne = true
-					outs = resolveAll(t, rs, r, c.records...)
-				case "one batch":
-					outs = batchOf(t, rs, r, c.records...)
-				case "batcher":
-					outs = batcherOf(t, rs, r, 2, c.records...)
-				}
+				st, outs := resolveAs(t, r, how, 2, c.records, nil)
 				return dump(t, st.DB(), `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || status || ' ' || score || ' ' ||
 COALESCE(explanation, '') FROM review_items ORDER BY id`), outs
 			}

@@ -3,6 +3,7 @@ package resolve
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,6 +139,29 @@ json_extract(payload, '$.status') || ' q' || json_extract(payload, '$.master.qua
 		}
 		prev[parts[0]] = parts[2]
 	}
+}
+
+// resolveAs resolves first, then later, on a new SQLite warehouse, as how says:
+// "record at a time", "one batch" (first and later together), "two batches" (first,
+// then later) or "batcher" (through a Batcher of batches of at most size records); it
+// returns the warehouse and the outcomes, for sameReviews to compare the ways.
+func resolveAs(t *testing.T, r *rules.Rules, how string, size int, first, later []string) (*sqlstore.Store, []Outcome) {
+	t.Helper()
+	rs, st := sqliteResolver(t, r)
+	all := slices.Concat(first, later)
+	switch how {
+	case "record at a time":
+		rs.oneByOne = true
+		return st, resolveAll(t, rs, r, all...)
+	case "one batch":
+		return st, batchOf(t, rs, r, all...)
+	case "two batches":
+		return st, append(batchOf(t, rs, r, first...), batchOf(t, rs, r, later...)...)
+	case "batcher":
+		return st, batcherOf(t, rs, r, size, all...)
+	}
+	t.Fatalf("resolveAs: no way %q", how)
+	return nil, nil
 }
 
 // sameReviews reports where a run (how) left other review items (as text) or other

@@ -205,19 +205,7 @@ func TestRescoreBatchMatchRecordAtATime(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			run := func(how string) (string, []Outcome) {
-				rs, st := sqliteResolver(t, r)
-				var outs []Outcome
-				switch how {
-				case "record at a time":
-					rs.oneByOne = true
-					outs = resolveAll(t, rs, r, append(c.first, c.changes...)...)
-				case "one batch":
-					outs = batchOf(t, rs, r, append(c.first, c.changes...)...)
-				case "two batches":
-					outs = append(batchOf(t, rs, r, c.first...), batchOf(t, rs, r, c.changes...)...)
-				case "batcher":
-					outs = batcherOf(t, rs, r, 3, append(c.first, c.changes...)...)
-				}
+				st, outs := resolveAs(t, r, how, 3, c.first, c.changes)
 				// Positions differ between the runs: the note's position is cut off.
 				return dump(t, st.DB(), `SELECT id || ' ' || kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || status || ' ' || printf('%.4f', score) || ' [' ||
 COALESCE(CASE WHEN instr(note, ' read at') > 0 THEN substr(note, 1, instr(note, ' read at')) ELSE note END, '') || '] ' || COALESCE(explanation, '') FROM review_items ORDER BY id`), outs

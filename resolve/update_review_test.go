@@ -161,19 +161,7 @@ func TestUpdateReviewsBatchMatchRecordAtATime(t *testing.T) {
 	first := []string{maelle, lookalike, bastien, orlowitz, orlowitzCRM}
 	updates := []string{lookalikeRenamed, orlowitzCRMMobile}
 	run := func(how string) (string, []Outcome) {
-		rs, st := sqliteResolver(t, r)
-		var outs []Outcome
-		switch how {
-		case "record at a time":
-			rs.oneByOne = true
-			outs = resolveAll(t, rs, r, append(first, updates...)...)
-		case "one batch":
-			outs = batchOf(t, rs, r, append(first, updates...)...)
-		case "two batches":
-			outs = append(batchOf(t, rs, r, first...), batchOf(t, rs, r, updates...)...)
-		case "batcher":
-			outs = batcherOf(t, rs, r, 3, append(first, updates...)...)
-		}
+		st, outs := resolveAs(t, r, how, 3, first, updates)
 		// Positions differ between the runs: the note's position is cut off.
 		return dump(t, st.DB(), `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || status || ' ' || score || ' [' ||
 COALESCE(substr(note, 1, instr(note, ' read at')), '') || '] ' || COALESCE(explanation, '') FROM review_items ORDER BY id`), outs
