@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,8 +62,7 @@ func TestContractLocale(t *testing.T) {
 }
 
 // TestKeysCollateC: on a database whose collation is a C library locale, the columns
-// looked up by equality compare byte by byte (collation "C", as SQLite's BINARY), and the
-// resolver's key read still probes the key index with its text[] parameter.
+// looked up by equality compare byte by byte (collation "C", as SQLite's BINARY).
 func TestKeysCollateC(t *testing.T) {
 	s := open(t, pgtest.URLLocale(t, "C.UTF-8"))
 	db := s.DB()
@@ -74,7 +74,6 @@ func TestKeysCollateC(t *testing.T) {
 		t.Fatalf("the test database's collation is %q: the test needs another", dbColl)
 	}
 	want := map[string][]string{
-		"block_keys":      {"key"},
 		"source_records":  {"source", "source_id"},
 		"companies":       {"siret", "siren", "lei", "vat", "name_key", "name_token", "postcode", "mapped_siret"},
 		"company_domains": {"domain", "owner"},
@@ -88,9 +87,27 @@ func TestKeysCollateC(t *testing.T) {
 			}
 		}
 	}
-	// The key index serves the capped key → masters read (the planner may not pick a
-	// sequential scan: an index of another collation could not be used for it).
-	conn, err := db.Conn(context.Background())
+	// An ICU database compares through ICU whatever its datcollate says: converted.
+	icu := open(t, pgtest.URLWith(t, "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"))
+	var icuColl sql.NullString
+	if err := icu.DB().QueryRow(`SELECT collation_name FROM information_schema.columns WHERE table_name = 'source_records' AND column_name = 'source_id'`).Scan(&icuColl); err != nil || icuColl.String != "C" {
+		t.Errorf("in an ICU database of datcollate C, source_records.source_id has collation %q (%v), want C", icuColl.String, err)
+	}
+
+	// A database of collation C compares so already: the migration leaves it (no index
+	// rebuilt on upgrade).
+	c := open(t, pgtest.URLLocale(t, "C"))
+	var coll sql.NullString
+	if err := c.DB().QueryRow(`SELECT collation_name FROM information_schema.columns WHERE table_name = 'source_records' AND column_name = 'source_id'`).Scan(&coll); err != nil || coll.Valid {
+		t.Errorf("in a database of collation C, source_records.source_id has collation %q (%v), want the default", coll.String, err)
+	}
+}
+
+// TestKeyReadProbesIndex: the capped key → masters read probes the key index with its
+// bigint[] parameter of key hashes (the planner may not pick a sequential scan).
+func TestKeyReadProbesIndex(t *testing.T) {
+	s := open(t, pgtest.URL(t))
+	conn, err := s.DB().Conn(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,9 +116,10 @@ func TestKeysCollateC(t *testing.T) {
 		t.Fatal(err)
 	}
 	// sqlstore's aCappedKeyMasters.
-	const keyMasters = `SELECT k.key, m.master_id FROM unnest($1::text[]) AS k(key)
-CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key = k.key ORDER BY b.master_id LIMIT $2) AS m`
-	rows, err := conn.QueryContext(context.Background(), `EXPLAIN `+keyMasters, []string{"email:a@example.org", "phone:+33612345678"}, 51)
+	const keyMasters = `SELECT k.h, m.master_id FROM unnest($1::bigint[]) AS k(h)
+CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key_hash = k.h ORDER BY b.master_id LIMIT $2) AS m`
+	hs := []int64{sqlstore.BlockKeyHash("email:a@example.org"), sqlstore.BlockKeyHash("phone:+33612345678")}
+	rows, err := conn.QueryContext(context.Background(), `EXPLAIN `+keyMasters, hs, 51)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,23 +132,59 @@ CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key = 
 		}
 		plan = append(plan, line)
 	}
-	if p := strings.Join(plan, "\n"); !strings.Contains(p, "Index Cond: (key = k.key)") || strings.Contains(p, "Seq Scan on block_keys") {
+	if p := strings.Join(plan, "\n"); !strings.Contains(p, "Index Cond: (key_hash = k.h)") || strings.Contains(p, "Seq Scan on block_keys") {
 		t.Errorf("the key read does not probe the key index:\n%s", p)
 	}
+}
 
-	// An ICU database compares through ICU whatever its datcollate says: converted.
-	icu := open(t, pgtest.URLWith(t, "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"))
-	var icuColl sql.NullString
-	if err := icu.DB().QueryRow(`SELECT collation_name FROM information_schema.columns WHERE table_name = 'block_keys' AND column_name = 'key'`).Scan(&icuColl); err != nil || icuColl.String != "C" {
-		t.Errorf("in an ICU database of datcollate C, block_keys.key has collation %q (%v), want C", icuColl.String, err)
+// TestUpgradeHashesBlockKeys: keys written as text at schema 14 are hashed by migration
+// 15 as the store hashes them (ASCII and not), so that records stored before the upgrade
+// are still found as candidates by their keys; a row holding two keys of one hash would
+// keep one row.
+func TestUpgradeHashesBlockKeys(t *testing.T) {
+	url := pgtest.URL(t)
+	db := schemaAt(t, url, 14)
+	keys := []string{"email:lea.lefevre@example.org", "name_postcode:LFFR|75011", "names:léa lefèvre", "given_phonetic:ζωή|L160"}
+	if _, err := db.Exec(`INSERT INTO masters (id, golden, created_at, updated_at) VALUES (7, '{}', now(), now())`); err != nil {
+		t.Fatal(err)
 	}
-
-	// A database of collation C compares so already: the migration leaves it (no index
-	// rebuilt on upgrade).
-	c := open(t, pgtest.URLLocale(t, "C"))
-	var coll sql.NullString
-	if err := c.DB().QueryRow(`SELECT collation_name FROM information_schema.columns WHERE table_name = 'block_keys' AND column_name = 'key'`).Scan(&coll); err != nil || coll.Valid {
-		t.Errorf("in a database of collation C, block_keys.key has collation %q (%v), want the default", coll.String, err)
+	if _, err := db.Exec(`INSERT INTO source_records (id, source, source_id, hash, record, master_id, created_at, modified_at)
+VALUES (70, 'crm', 'C-70', 'h', '{}', 7, now(), now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if _, err := db.Exec(`INSERT INTO block_keys (key, master_id, source_row_id) VALUES ($1, 7, 70)`, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := open(t, url)
+	checkMigrated(t, s)
+	for _, k := range keys {
+		var n int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM block_keys WHERE key_hash = $1 AND master_id = 7 AND source_row_id = 70`, sqlstore.BlockKeyHash(k)).Scan(&n); err != nil || n != 1 {
+			t.Errorf("key %q: %d rows of its hash %d after the upgrade (%v), want 1", k, n, sqlstore.BlockKeyHash(k), err)
+		}
+	}
+	ctx := context.Background()
+	if err := s.InTx(ctx, func(tx warehouse.Tx) error {
+		cands, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: keys, MaxMasters: 10, KeyRows: true})
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if ms := cands.Masters[k]; !slices.Equal(ms, []int64{7}) {
+				t.Errorf("key %q: masters %v after the upgrade, want [7]", k, ms)
+			}
+			if ids := cands.KeyRows[k]; !slices.Equal(ids, []int64{70}) {
+				t.Errorf("key %q: rows %v after the upgrade, want [70]", k, ids)
+			}
+		}
+		if rows := cands.Rows[7]; len(rows) != 1 || rows[0].ID != 70 {
+			t.Errorf("master 7's candidate rows after the upgrade: %+v, want source row 70", rows)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -421,21 +475,21 @@ func TestOneMasterPerKey(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, err := stores[0].DB().Query(`SELECT bk.key, COUNT(DISTINCT s.master_id), COUNT(*) FROM block_keys bk JOIN source_records s ON s.id = bk.source_row_id GROUP BY bk.key ORDER BY 1`)
+	rows, err := stores[0].DB().Query(`SELECT bk.key_hash, COUNT(DISTINCT s.master_id), COUNT(*) FROM block_keys bk JOIN source_records s ON s.id = bk.source_row_id GROUP BY bk.key_hash ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
-		var key string
+		var key int64
 		var masters, records int
 		if err := rows.Scan(&key, &masters, &records); err != nil {
 			t.Fatal(err)
 		}
 		n++
 		if masters != 1 || records != perKey {
-			t.Errorf("key %s: %d masters for %d records, want 1 for %d", key, masters, records, perKey)
+			t.Errorf("key hash %d: %d masters for %d records, want 1 for %d", key, masters, records, perKey)
 		}
 	}
 	st, err := stores[0].Stats(ctx)

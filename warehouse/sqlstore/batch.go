@@ -324,20 +324,16 @@ func (t *tx) keyRows(ctx context.Context, set *warehouse.CandidateSet) error {
 			}
 			return nil
 		case t.d.Arrays:
-			rows, err := t.query(ctx, aKeyRows, keys)
-			if err != nil {
-				return err
+			hs := blockKeyHashes(keys)
+			byHash := make(map[int64][]string, len(keys))
+			for i, h := range hs {
+				byHash[h] = append(byHash[h], keys[i])
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var k string
-				var id int64
-				if err := rows.Scan(&k, &id); err != nil {
-					return err
+			return t.byKeyHash(ctx, aKeyRows, hs, func(h, id int64) {
+				for _, k := range byHash[h] {
+					add(k, id)
 				}
-				add(k, id)
-			}
-			return rows.Err()
+			})
 		default:
 			return errors.New("key rows: not supported by this dialect")
 		}
@@ -500,18 +496,10 @@ func (t *tx) AddRowBlockKeys(ctx context.Context, keys []warehouse.RowKey) error
 	if t.s.mem != nil {
 		return t.addRowKeys(ctx, keys)
 	}
-	return inChunks(keys, func(part []warehouse.RowKey) error {
-		n := padded(len(part))
-		args := make([]any, 0, 3*n)
-		for i := 0; i < n; i++ {
-			k := part[min(i, len(part)-1)]
-			args = append(args, k.Key, k.MasterID, k.RowID)
-		}
-		if _, err := t.exec(ctx, qInsertBlockKeys(n), args...); err != nil {
-			return fmt.Errorf("block keys: %w", err)
-		}
+	if len(keys) == 0 {
 		return nil
-	})
+	}
+	return errors.New("block keys: a dialect without arrays needs the memory index")
 }
 
 func (t *tx) NewMasterIDs(ctx context.Context, n int) ([]int64, error) {

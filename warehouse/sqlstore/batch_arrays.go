@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
@@ -18,12 +21,13 @@ import (
 const (
 	aSourceStates = qStateCols + `
 WHERE (source, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`
-	// aCappedKeyMasters reads at most the second parameter masters per key, in master
-	// order, from the key index (an index-only scan that stops at the limit): a key that
-	// returns that many is over the cap, and it is never scanned to its end.
-	aCappedKeyMasters = `SELECT k.key, m.master_id FROM unnest(?::text[]) AS k(key)
-CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key = k.key ORDER BY b.master_id LIMIT ?) AS m`
-	aKeyRows       = `SELECT key, source_row_id FROM block_keys WHERE key = ANY(?::text[])`
+	// aCappedKeyMasters reads at most the second parameter masters per key hash
+	// (BlockKeyHash), in master order, from the key index (an index-only scan that stops
+	// at the limit): a key that returns that many is over the cap, and it is never
+	// scanned to its end.
+	aCappedKeyMasters = `SELECT k.h, m.master_id FROM unnest(?::bigint[]) AS k(h)
+CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key_hash = k.h ORDER BY b.master_id LIMIT ?) AS m`
+	aKeyRows       = `SELECT key_hash, source_row_id FROM block_keys WHERE key_hash = ANY(?::bigint[])`
 	aCandidateRows = `SELECT id, source, source_id, master_id, features
 FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
 	aRecordsByID = `SELECT id, record FROM source_records WHERE id = ANY(?::bigint[])`
@@ -40,7 +44,7 @@ RETURNING id, source, source_id`
 	// Rows that have no keys yet (Tx.AddRowBlockKeys), deduplicated before the insert:
 	// no ON CONFLICT, whose speculative insertion cost a quarter to a third of the
 	// statement in psql.
-	aBlockKeys       = `INSERT INTO block_keys (key, master_id, source_row_id) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[])`
+	aBlockKeys       = `INSERT INTO block_keys (key_hash, master_id, source_row_id) SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[])`
 	aSyncBlockMaster = `UPDATE block_keys SET master_id = v.master_id FROM unnest(?::bigint[], ?::bigint[]) AS v(id, master_id)
 WHERE block_keys.source_row_id = v.id AND block_keys.master_id <> v.master_id`
 	aInsertMasters = `INSERT INTO masters (id, version, status, golden, quality, created_at, updated_at)
@@ -132,15 +136,17 @@ func (t *tx) syncBlockMastersArrays(ctx context.Context, rows []*warehouse.Sourc
 }
 
 func (t *tx) addRowBlockKeysArrays(ctx context.Context, keys []warehouse.RowKey) error {
-	ks, ms, ids := make([]string, 0, len(keys)), make([]int64, 0, len(keys)), make([]int64, 0, len(keys))
-	seen := make(map[warehouse.RowKey]bool, len(keys))
+	type row struct{ h, master, id int64 }
+	hs, ms, ids := make([]int64, 0, len(keys)), make([]int64, 0, len(keys)), make([]int64, 0, len(keys))
+	seen := make(map[row]bool, len(keys))
 	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			ks, ms, ids = append(ks, k.Key), append(ms, k.MasterID), append(ids, k.RowID)
+		// Deduplicated by hash: two keys of one row that share a hash are one row.
+		if r := (row{BlockKeyHash(k.Key), k.MasterID, k.RowID}); !seen[r] {
+			seen[r] = true
+			hs, ms, ids = append(hs, r.h), append(ms, r.master), append(ids, r.id)
 		}
 	}
-	if _, err := t.exec(ctx, aBlockKeys, ks, ms, ids); err != nil {
+	if _, err := t.exec(ctx, aBlockKeys, hs, ms, ids); err != nil {
 		return fmt.Errorf("block keys: %w", err)
 	}
 	return nil
@@ -206,19 +212,53 @@ func (t *tx) addOutboxesArrays(ctx context.Context, os []*warehouse.OutboxEvent)
 
 // keyMastersArrays reads aCappedKeyMasters into masters by key.
 func (t *tx) keyMastersArrays(ctx context.Context, keys []string, limit int) (map[string][]int64, error) {
-	rows, err := t.query(ctx, aCappedKeyMasters, keys, limit)
+	hs := blockKeyHashes(keys)
+	byHash := make(map[int64][]int64, len(keys))
+	err := t.byKeyHash(ctx, aCappedKeyMasters, hs, func(h, master int64) { byHash[h] = append(byHash[h], master) }, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	byKey := make(map[string][]int64, len(keys))
-	for rows.Next() {
-		var k string
-		var m int64
-		if err := rows.Scan(&k, &m); err != nil {
-			return nil, err
+	for i, k := range keys {
+		if ms, ok := byHash[hs[i]]; ok {
+			byKey[k] = slices.Clone(ms) // the caller sorts each key's list in place
 		}
-		byKey[k] = append(byKey[k], m)
 	}
-	return byKey, rows.Err()
+	return byKey, nil
+}
+
+// BlockKeyHash is the 64-bit hash block_keys holds for a blocking key (migration 15):
+// the first 8 bytes of the SHA-256 of its UTF-8 text, big-endian, as a signed integer;
+// in SQL ('x' || substr(encode(sha256(convert_to(key, 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint.
+func BlockKeyHash(key string) int64 {
+	sum := sha256.Sum256([]byte(key))
+	return int64(binary.BigEndian.Uint64(sum[:8]))
+}
+
+// blockKeyHashes returns the keys' BlockKeyHash, in the keys' order.
+func blockKeyHashes(keys []string) []int64 {
+	hs := make([]int64, len(keys))
+	for i, k := range keys {
+		hs[i] = BlockKeyHash(k)
+	}
+	return hs
+}
+
+// byKeyHash runs q, whose first parameter is the distinct hashes of hs (a bigint
+// array) followed by args, and passes fn each (hash, id) row it returns.
+func (t *tx) byKeyHash(ctx context.Context, q string, hs []int64, fn func(h, id int64), args ...any) error {
+	distinct := slices.Compact(slices.Sorted(slices.Values(hs)))
+	rows, err := t.query(ctx, q, append([]any{distinct}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h, id int64
+		if err := rows.Scan(&h, &id); err != nil {
+			return err
+		}
+		fn(h, id)
+	}
+	return rows.Err()
 }

@@ -72,11 +72,6 @@ func padArgs(keys []string) []any {
 	return args
 }
 
-func qInsertBlockKeys(n int) string {
-	return `INSERT INTO block_keys (key, master_id, source_row_id) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ") + ` ON CONFLICT DO NOTHING`
-}
-
 const (
 	qRowMaster        = `SELECT master_id FROM source_records WHERE id = ?`
 	qSyncBlockMasters = `UPDATE block_keys SET master_id = ? WHERE source_row_id = ? AND master_id <> ?`
@@ -117,10 +112,5 @@ func (d *Dialect) qSyncMasters() string {
 func hotQueries(d *Dialect) []string {
 	qs := []string{qSourceRecord, qSourceState, qPutSource, d.qDeleteKeys(), qRowMaster, d.qSyncMasters(), qMembers, qCreateMaster, qUpdateMaster, qMaster, qNotAMatch, qAddReview, qOpenMerge, qAppendEvent, qAddOutbox}
 	qs = append(qs, qMaster+d.ForUpdate)
-	if !d.MemoryIndex {
-		for _, n := range padSizes {
-			qs = append(qs, qInsertBlockKeys(n))
-		}
-	}
 	return append(qs, batchQueries(d)...)
 }
