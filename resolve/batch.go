@@ -1,12 +1,14 @@
 package resolve
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/encoding/json"
@@ -153,8 +155,9 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 
 // candidates reads the candidates of records from..., and the warm parts of those in
 // todo (the new ones). A prefetch, on its first read, serves the records whose keys and
-// candidate masters did not change since it was read; only the others are read and
-// scored here.
+// candidate masters did not change since it was read; only the others are read here,
+// and scored again against their candidate masters that changed or are new to them
+// (rewarm).
 func (b *batch) candidates(recs []*contact.Record, blockKeys [][]string, from int, todo []int) error {
 	p := b.pre
 	b.pre = nil
@@ -185,7 +188,7 @@ func (b *batch) candidates(recs []*contact.Record, blockKeys [][]string, from in
 					return err
 				}
 				b.cands.Merge(c, keys)
-				b.warmUp(recs, blockKeys, again)
+				b.warmAgain(recs, blockKeys, again, p.warm, ch)
 				return nil
 			}
 		}
@@ -817,14 +820,7 @@ func touchFeatures(rows map[int64][]warehouse.SourceRow, masters []int64) byte {
 // warmOne computes a record's warm part from b.cands.
 func (b *batch) warmOne(r *contact.Record, keys []string) *warm {
 	eng := b.rs.Engine
-	w := &warm{feats: eng.Features(r.Norm), encoded: match.EncodeFeatures(r.Norm)}
-	for _, k := range keys {
-		if !slices.Contains(b.cands.Skipped, k) {
-			w.masters = append(w.masters, b.cands.Masters[k]...)
-		}
-	}
-	slices.Sort(w.masters) // built here: sorted in place, not copied
-	w.masters = slices.Compact(w.masters)
+	w := &warm{feats: eng.Features(r.Norm), encoded: match.EncodeFeatures(r.Norm), masters: b.candidateMasters(keys)}
 	blocked := b.rs.blockedRows(b.cands, keys)
 	w.touched = touchFeatures(b.cands.Rows, w.masters)
 	w.k = newRanker(b.rs, w.feats, len(w.masters))
@@ -844,6 +840,116 @@ func (b *batch) warmUp(recs []*contact.Record, blockKeys [][]string, todo []int)
 		j := todo[i]
 		b.warm[j] = b.warmOne(recs[j], blockKeys[j])
 	})
+}
+
+// warmAgain computes again, into b.warm, the warm part of records todo whose prefetched
+// one (pre, by record; nil: none) is stale: their keys or candidate masters changed
+// (ch) since the prefetch read b.cands, which holds by now what their keys were read
+// again for. A prefetched part is brought up to date (rewarm) rather than computed from
+// scratch: on the writer's path, most of its candidate masters did not change.
+func (b *batch) warmAgain(recs []*contact.Record, blockKeys [][]string, todo []int, pre []*warm, ch warehouse.Changes) {
+	var reused, rescored, scratch atomic.Int64
+	par.For(len(todo), warmSerial, func(i int) {
+		j := todo[i]
+		if old := pre[j]; old != nil {
+			if w, u, s := b.rewarm(blockKeys[j], old, ch); w != nil {
+				b.warm[j] = w
+				reused.Add(int64(u))
+				rescored.Add(int64(s))
+				return
+			}
+		}
+		scratch.Add(1)
+		b.warm[j] = b.warmOne(recs[j], blockKeys[j])
+	})
+	if h := b.rs.onRewarm; h != nil {
+		h(int(reused.Load()), int(rescored.Load()), int(scratch.Load()))
+	}
+}
+
+// rewarm brings old, a record's warm part computed on the prefetched candidates, up to
+// date with b.cands: the candidate masters that did not change keep the ranking old
+// has of them, the others (changed, or reachable through the record's keys now only)
+// are scored, and those no longer candidates (a key now over the cap, a master that
+// no longer holds any of the keys) are dropped. It returns the new part and how many
+// masters it kept and scored; nil when it cannot (the caller computes the part from
+// scratch).
+//
+// The result is the one warmOne would compute wherever decide reads it. A ranker keeps
+// a master when its best record weighs at least min(floor, top), top being the best
+// weight kept before it: the masters kept depend on the order they are scored in, but
+// only below the floor. Every master whose best record weighs at least the floor is
+// kept whatever the order, with its best record (the first of that weight), as is the
+// best master overall (ties included): its weight is at least top. decide and its
+// consumers read the best master (the decision and the outcome's score), the masters
+// at or above the floor (links, review items: Decide says NewMaster below it), top,
+// and, resuming a master of the batch, its entry, where an entry below min(floor, top)
+// or none come to the same (ranker.resume). Here the masters at or above the floor
+// are all kept: a master kept by old is kept with its weight, one old did not keep
+// weighs less than the floor, and one scored is kept if it reaches it. So is the best
+// master, unless it is a master old did not keep: such a master weighs less than
+// min(floor, old's top); when that bound is above the best weight kept here, the part
+// is computed from scratch instead. top is the best weight kept, as with warmOne.
+//
+// Under match.order_independent, a master's records compared depend on the records
+// holding each key (KeyRows), which can change without the master: rewarm declines.
+func (b *batch) rewarm(keys []string, old *warm, ch warehouse.Changes) (w *warm, kept, scored int) {
+	if b.rs.Engine.Rules().Match.OrderIndependent {
+		return nil, 0, 0
+	}
+	ok := old.k.resumed < 0 && slices.IsSortedFunc(old.k.out, func(x, y ranked) int { return cmp.Compare(x.masterID, y.masterID) })
+	if !ok {
+		return nil, 0, 0 // not as warmOne left it
+	}
+	w = &warm{feats: old.feats, encoded: old.encoded, masters: b.candidateMasters(keys)}
+	k := newRanker(b.rs, w.feats, len(w.masters))
+	var score []int64
+	missing := false // a master that did not change, which old did not keep
+	o, e := 0, 0     // positions in old.masters and old.k.out
+	for _, m := range w.masters {
+		for o < len(old.masters) && old.masters[o] < m {
+			o++
+		}
+		for e < len(old.k.out) && old.k.out[e].masterID < m {
+			e++
+		}
+		if o == len(old.masters) || old.masters[o] != m || ch.Master(m) {
+			score = append(score, m)
+			continue
+		}
+		if e < len(old.k.out) && old.k.out[e].masterID == m {
+			c := old.k.out[e]
+			c.score = nil
+			k.out = append(k.out, c)
+			k.top = max(k.top, c.weight)
+		} else {
+			missing = true
+		}
+	}
+	kept = len(k.out)
+	w.touched = touchFeatures(b.cands.Rows, score)
+	for _, m := range score {
+		if k.master(m, b.cands.Rows[m], 0, nil) {
+			k.keep()
+		}
+	}
+	if missing && min(k.floor, old.k.top) > k.top {
+		return nil, 0, 0
+	}
+	w.k = k
+	return w, kept, len(score)
+}
+
+// candidateMasters returns the candidate masters of keys in b.cands, sorted.
+func (b *batch) candidateMasters(keys []string) []int64 {
+	var ms []int64
+	for _, k := range keys {
+		if !slices.Contains(b.cands.Skipped, k) {
+			ms = append(ms, b.cands.Masters[k]...)
+		}
+	}
+	slices.Sort(ms) // built here: sorted in place, not copied
+	return slices.Compact(ms)
 }
 
 // warmSerial is the number of records per core below which warmUp uses one.

@@ -180,7 +180,18 @@ func BenchmarkResolveStreaming(b *testing.B) {
 				// unchanged when their batch's transaction began), how many the transaction
 				// read and scored again: ~14 % against 1M masters, most for a key that a
 				// record of the batch before also holds.
-				defer func() { b.Logf("prefetch: %d records reused, %d read again", reusedN.Load(), rereadN.Load()) }()
+				// Those read again keep their rankings of the masters that did not change
+				// (kept) and score the others (rescored), or are scored from scratch.
+				var keptN, rescoredN, scratchN atomic.Int64
+				rs.onRewarm = func(kept, rescored, scratch int) {
+					keptN.Add(int64(kept))
+					rescoredN.Add(int64(rescored))
+					scratchN.Add(int64(scratch))
+				}
+				defer func() {
+					b.Logf("prefetch: %d records reused, %d read again (masters kept %d, scored again %d; %d records from scratch)",
+						reusedN.Load(), rereadN.Load(), keptN.Load(), rescoredN.Load(), scratchN.Load())
+				}()
 				var failed atomic.Pointer[error]
 				for i := range b.N * batch {
 					bt.Submit(ctx, recs[i], "bench:"+strconv.Itoa(i), func(_ Outcome, err error) {

@@ -65,6 +65,10 @@ type Resolver struct {
 	// oneByOne makes every record take the record-at-a-time path (tests compare the
 	// set-based path with it).
 	oneByOne bool
+	// onRewarm, when set, is told for each batch whose prefetched scoring was stale for
+	// some records how many candidate masters their rankings kept and scored again
+	// (rewarm), and how many records were scored from scratch (tests).
+	onRewarm func(kept, rescored, scratch int)
 }
 
 // Hash is the content hash of a record's raw fields (the normalized form is ignored).
