@@ -190,16 +190,7 @@ func batchesMatchRecordAtATimeOn(t *testing.T, r *rules.Rules, recs []*contact.R
 			if !bt.pipelined() {
 				t.Fatal("the Batcher does not pipeline on SQLite")
 			}
-			res.outs = make([]Outcome, len(recs))
-			for i, rec := range recs {
-				bt.Submit(ctx, rec, fmt.Sprint("p", i), func(o Outcome, err error) {
-					if err != nil {
-						t.Errorf("record %d: %v", i, err)
-					}
-					res.outs[i] = o
-				})
-			}
-			bt.Wait()
+			res.outs = submitAll(t, bt, recs)
 		}
 		for lo := 0; lo < len(recs) && !pipelined; lo += size {
 			hi := min(lo+size, len(recs))

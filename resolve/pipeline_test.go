@@ -51,8 +51,7 @@ func TestPipelinedBatcherMatchesRecordAtATime(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range []struct{ am, oi bool }{{false, false}, {true, false}, {true, true}} {
 		for _, seed := range []int64{2} {
-			r := rules.Default()
-			r.Match.AutoMerge, r.Match.OrderIndependent = c.am, c.oi
+			r := matchRules(c.am, c.oi, 0)
 			recs := pipelineStream(t, r, seed)
 			var reused int
 			run := func(size int, pipelined bool, linger time.Duration) ([]Outcome, map[string]string) {
@@ -61,15 +60,7 @@ func TestPipelinedBatcherMatchesRecordAtATime(t *testing.T) {
 				outs := make([]Outcome, len(recs))
 				if pipelined {
 					bt := &Batcher{Resolver: rs, Max: size, Workers: 1, Linger: linger, OnPrefetch: func(u, _ int) { reused += u }}
-					for i, rec := range recs {
-						bt.Submit(ctx, rec, fmt.Sprint("p", i), func(o Outcome, err error) {
-							if err != nil {
-								t.Errorf("record %d: %v", i, err)
-							}
-							outs[i] = o
-						})
-					}
-					bt.Wait()
+					outs = submitAll(t, bt, recs)
 				} else {
 					for i, rec := range recs {
 						o, err := rs.Resolve(ctx, rec, fmt.Sprint("p", i))
@@ -212,4 +203,32 @@ func warehouseTables(t *testing.T, db *sql.DB) map[string]string {
 		tables[name] = dump(t, db, q)
 	}
 	return tables
+}
+
+// submitAll resolves recs through bt, record i at position "p<i>", and returns their
+// outcomes once all are written (an error fails the test).
+func submitAll(t *testing.T, bt *Batcher, recs []*contact.Record) []Outcome {
+	t.Helper()
+	outs := make([]Outcome, len(recs))
+	for i, rec := range recs {
+		bt.Submit(context.Background(), rec, fmt.Sprint("p", i), func(o Outcome, err error) {
+			if err != nil {
+				t.Errorf("record %d: %v", i, err)
+			}
+			outs[i] = o
+		})
+	}
+	bt.Wait()
+	return outs
+}
+
+// matchRules returns the default rules with auto_merge and order_independent as given,
+// and max_block_size maxBlock when it is above 0.
+func matchRules(autoMerge, orderIndependent bool, maxBlock int) *rules.Rules {
+	r := rules.Default()
+	r.Match.AutoMerge, r.Match.OrderIndependent = autoMerge, orderIndependent
+	if maxBlock > 0 {
+		r.Match.MaxBlockSize = maxBlock
+	}
+	return r
 }

@@ -131,11 +131,7 @@ func TestPrefetchChangesNothing(t *testing.T) {
 	}
 	for _, c := range configs {
 		for _, seed := range seeds {
-			r := rules.Default()
-			r.Match.AutoMerge, r.Match.OrderIndependent = c.am, c.oi
-			if c.cap > 0 {
-				r.Match.MaxBlockSize = c.cap
-			}
+			r := matchRules(c.am, c.oi, c.cap)
 			recs := pipelineStream(t, r, seed)
 			for _, size := range sizes {
 				for _, failEvery := range []int{0, 3} {

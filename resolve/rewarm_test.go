@@ -154,11 +154,7 @@ func TestRewarmMatchesFromScratch(t *testing.T) {
 	}
 	for _, c := range configs {
 		for _, seed := range seeds {
-			r := rules.Default()
-			r.Match.AutoMerge, r.Match.OrderIndependent = c.am, c.oi
-			if c.cap > 0 {
-				r.Match.MaxBlockSize = c.cap
-			}
+			r := matchRules(c.am, c.oi, c.cap)
 			recs := rewarmStream(t, r, seed)
 			name := fmt.Sprintf("am=%v oi=%v cap=%d seed=%d", c.am, c.oi, c.cap, seed)
 			counts := &rewarmCounts{}
@@ -172,16 +168,7 @@ func TestRewarmMatchesFromScratch(t *testing.T) {
 					if !bt.pipelined() {
 						t.Fatal("the Batcher does not pipeline on SQLite")
 					}
-					for i, rec := range recs {
-						bt.Submit(ctx, rec, fmt.Sprint("p", i), func(o Outcome, err error) {
-							if err != nil {
-								t.Errorf("record %d: %v", i, err)
-							}
-							outs[i] = o
-						})
-					}
-					bt.Wait()
-					return outs, rewarmTables(t, st.DB())
+					return submitAll(t, bt, recs), rewarmTables(t, st.DB())
 				}
 				for lo := 0; lo < len(recs); lo += size {
 					hi := min(lo+size, len(recs))
