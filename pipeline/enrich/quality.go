@@ -15,8 +15,9 @@ import (
 // A field made of parts earns less when one is missing or invalid: a name with one part
 // half, an address with only its postcode or city a quarter, a company known by its name
 // alone half, and so does one with a valid identifier (SIREN, SIRET, VAT number, LEI)
-// beside an invalid one or whose SIRET begins with another SIREN; invalid identifiers
-// alone earn what the name earns (half, or nothing without a name).
+// beside an invalid one or an invalid name (no letters, a placeholder), or whose SIRET
+// begins with another SIREN; invalid identifiers alone earn what the name earns (half,
+// or nothing without a usable name).
 type Quality struct {
 	weights map[string]int
 	total   int
@@ -87,7 +88,7 @@ func (q *Quality) Score(n *contact.Normalized) int {
 	add("birth_date", n.BirthDate)
 	c := n.Company
 	switch id := c.SIREN.Usable() || c.SIRET.Usable() || c.VAT.Usable() || c.LEI.Usable(); {
-	case id && !badCompanyID(c):
+	case id && !badCompanyID(c) && c.Name.Status != contact.StatusInvalid:
 		add("company", worst(c.SIREN, c.SIRET, c.VAT, c.LEI, c.Name))
 	case id || c.Name.Usable():
 		earned += 0.5 * float64(q.weights["company"])

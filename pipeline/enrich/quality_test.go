@@ -11,8 +11,9 @@ import (
 )
 
 // TestQualityCompanyIdentifiers: a company earns its whole weight only when its
-// identifiers hold; a SIRET that fails its check, or that begins with another SIREN than
-// the record's, earns half, as a company known by its name alone. Records with a company
+// identifiers and its name hold; a SIRET that fails its check, or that begins with
+// another SIREN than the record's, or an invalid name beside valid identifiers, earns
+// half, as a company known by its name alone. Records with a company
 // and nothing else: the default weights give the company 15 points out of 100, half of
 // them 8 once rounded.
 func TestQualityCompanyIdentifiers(t *testing.T) {
@@ -42,6 +43,11 @@ func TestQualityCompanyIdentifiers(t *testing.T) {
 		{"LEI", `{"name":"Example Holdings Inc","lei":"5493001KJTIIGC8Y1R12"}`, 15},
 		{"VAT with a bad check digit", `{"name":"Beispiel GmbH","vat":"DE123456789"}`, 8},
 		{"SIRET beside a VAT with a bad key", `{"name":"Acme SAS","siren":"732829320","siret":"73282932000074","vat":"FR45732829320"}`, 8},
+		// An invalid name (no letters, a placeholder) beside valid identifiers: the
+		// record names the company wrongly, half; alone it earns nothing.
+		{"SIREN and its SIRET, name without letters", `{"name":"???","siren":"732829320","siret":"73282932000074"}`, 8},
+		{"LEI, placeholder name", `{"name":"N/A","lei":"5493001KJTIIGC8Y1R12"}`, 8},
+		{"name without letters alone", `{"name":"???"}`, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
