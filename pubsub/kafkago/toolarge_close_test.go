@@ -1,13 +1,9 @@
 package kafkago_test
 
 import (
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/steward-crm/steward/pubsub/kafkago"
 )
 
@@ -26,20 +22,7 @@ func TestCloseWaitsForTooLargeRetry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		const small = 8
-		errs := make([]error, small+1)
-		var wg sync.WaitGroup
-		for i := range small + 1 {
-			payload := []byte(`{"n":` + strconv.Itoa(i) + `}`)
-			if i == small {
-				payload = []byte(`"` + strings.Repeat("x", 2500) + `"`)
-			}
-			wg.Go(func() {
-				m := message.NewMessage(strconv.Itoa(i), payload)
-				m.Metadata.Set(kafkago.KeyMetadata, "one-partition")
-				errs[i] = pub.Publish("closing", m)
-			})
-		}
+		wait := publishBesideLarge(pub, "closing")
 		time.Sleep(100 * time.Millisecond) // every message waits in the batch
 		closed := make(chan error, 1)
 		go func() { closed <- pub.Close() }()
@@ -51,8 +34,8 @@ func TestCloseWaitsForTooLargeRetry(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatalf("round %d: Close did not return in 10 s", round)
 		}
-		wg.Wait()
-		for i, err := range errs[:small] {
+		errs := wait()
+		for i, err := range errs[:len(errs)-1] {
 			if err != nil {
 				t.Fatalf("round %d: small message %d: %v, want it written before Close returned", round, i, err)
 			}

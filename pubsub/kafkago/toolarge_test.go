@@ -26,6 +26,22 @@ func TestTooLargeFailsAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pub.Close()
+	errs := publishBesideLarge(pub, "small")()
+	small := len(errs) - 1
+	for i, err := range errs[:small] {
+		if err != nil {
+			t.Errorf("small message %d: %v, want it written", i, err)
+		}
+	}
+	if err := errs[small]; !kafkago.IsTooLarge(err) {
+		t.Errorf("the message too large: %v, want a too-large error", err)
+	}
+}
+
+// publishBesideLarge publishes to topic, each in a Publish call of its own and all at
+// once, 8 small messages and one of 2 500 bytes (last), all of one key; wait waits for
+// the calls and returns their errors, in that order.
+func publishBesideLarge(pub *kafkago.Publisher, topic string) (wait func() []error) {
 	const small = 8
 	errs := make([]error, small+1)
 	var wg sync.WaitGroup
@@ -34,22 +50,15 @@ func TestTooLargeFailsAlone(t *testing.T) {
 		if i == small {
 			payload = []byte(`"` + strings.Repeat("x", 2500) + `"`)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			m := message.NewMessage(strconv.Itoa(i), payload)
 			m.Metadata.Set(kafkago.KeyMetadata, "one-partition")
-			errs[i] = pub.Publish("small", m)
-		}()
+			errs[i] = pub.Publish(topic, m)
+		})
 	}
-	wg.Wait()
-	for i, err := range errs[:small] {
-		if err != nil {
-			t.Errorf("small message %d: %v, want it written", i, err)
-		}
-	}
-	if err := errs[small]; !kafkago.IsTooLarge(err) {
-		t.Errorf("the message too large: %v, want a too-large error", err)
+	return func() []error {
+		wg.Wait()
+		return errs
 	}
 }
 

@@ -122,7 +122,6 @@ func batchQueries(d *Dialect) []string {
 	return qs
 }
 
-// padIDs returns ids as arguments padded like padArgs.
 // idQuery is a query over ids and its arguments: the array form (one array
 // parameter) on a database with arrays, else the IN-list form padded to a fixed size.
 // Only the form used is built: the list's placeholders and boxed ids were built for
@@ -134,6 +133,7 @@ func (t *tx) idQuery(ids []int64, list func(n int) string, array string) (string
 	return list(padded(len(ids))), padIDs(ids)
 }
 
+// padIDs returns ids as arguments padded like padArgs.
 func padIDs(ids []int64) []any {
 	n := padded(len(ids))
 	args := make([]any, n)
@@ -324,16 +324,7 @@ func (t *tx) keyRows(ctx context.Context, set *warehouse.CandidateSet) error {
 			}
 			return nil
 		case t.d.Arrays:
-			hs := blockKeyHashes(keys)
-			byHash := make(map[int64][]string, len(keys))
-			for i, h := range hs {
-				byHash[h] = append(byHash[h], keys[i])
-			}
-			return t.byKeyHash(ctx, aKeyRows, hs, func(h, id int64) {
-				for _, k := range byHash[h] {
-					add(k, id)
-				}
-			})
+			return t.byBlockKey(ctx, aKeyRows, keys, add)
 		default:
 			return errors.New("key rows: not supported by this dialect")
 		}

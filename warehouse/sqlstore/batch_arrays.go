@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -212,17 +213,10 @@ func (t *tx) addOutboxesArrays(ctx context.Context, os []*warehouse.OutboxEvent)
 
 // keyMastersArrays reads aCappedKeyMasters into masters by key.
 func (t *tx) keyMastersArrays(ctx context.Context, keys []string, limit int) (map[string][]int64, error) {
-	hs := blockKeyHashes(keys)
-	byHash := make(map[int64][]int64, len(keys))
-	err := t.byKeyHash(ctx, aCappedKeyMasters, hs, func(h, master int64) { byHash[h] = append(byHash[h], master) }, limit)
+	byKey := make(map[string][]int64, len(keys))
+	err := t.byBlockKey(ctx, aCappedKeyMasters, keys, func(k string, master int64) { byKey[k] = append(byKey[k], master) }, limit)
 	if err != nil {
 		return nil, err
-	}
-	byKey := make(map[string][]int64, len(keys))
-	for i, k := range keys {
-		if ms, ok := byHash[hs[i]]; ok {
-			byKey[k] = slices.Clone(ms) // the caller sorts each key's list in place
-		}
 	}
 	return byKey, nil
 }
@@ -235,20 +229,18 @@ func BlockKeyHash(key string) int64 {
 	return int64(binary.BigEndian.Uint64(sum[:8]))
 }
 
-// blockKeyHashes returns the keys' BlockKeyHash, in the keys' order.
-func blockKeyHashes(keys []string) []int64 {
-	hs := make([]int64, len(keys))
-	for i, k := range keys {
-		hs[i] = BlockKeyHash(k)
+// byBlockKey runs q, whose first parameter is the keys' distinct BlockKeyHash (a bigint
+// array) followed by args, and passes fn each (hash, id) row it returns once for every
+// key of that hash (two keys of one hash share their rows).
+func (t *tx) byBlockKey(ctx context.Context, q string, keys []string, fn func(k string, id int64), args ...any) error {
+	byHash := make(map[int64][]string, len(keys))
+	for _, k := range keys {
+		if h := BlockKeyHash(k); !slices.Contains(byHash[h], k) {
+			byHash[h] = append(byHash[h], k)
+		}
 	}
-	return hs
-}
-
-// byKeyHash runs q, whose first parameter is the distinct hashes of hs (a bigint
-// array) followed by args, and passes fn each (hash, id) row it returns.
-func (t *tx) byKeyHash(ctx context.Context, q string, hs []int64, fn func(h, id int64), args ...any) error {
-	distinct := slices.Compact(slices.Sorted(slices.Values(hs)))
-	rows, err := t.query(ctx, q, append([]any{distinct}, args...)...)
+	hs := slices.Sorted(maps.Keys(byHash))
+	rows, err := t.query(ctx, q, append([]any{hs}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -258,7 +250,9 @@ func (t *tx) byKeyHash(ctx context.Context, q string, hs []int64, fn func(h, id 
 		if err := rows.Scan(&h, &id); err != nil {
 			return err
 		}
-		fn(h, id)
+		for _, k := range byHash[h] {
+			fn(k, id)
+		}
 	}
 	return rows.Err()
 }
