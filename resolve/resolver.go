@@ -658,7 +658,7 @@ func (k *ranker) ranked() []ranked {
 // match.order_independent.
 func (rs *Resolver) candidateQuery(keys []string) warehouse.CandidateQuery {
 	m := &rs.Engine.Rules().Match
-	return warehouse.CandidateQuery{Keys: keys, MaxMasters: m.MaxBlockSize, FeaturesVersion: match.FeaturesVersion, KeyRows: m.OrderIndependent}
+	return warehouse.CandidateQuery{Keys: keys, MaxMasters: m.MaxBlockSize, RuleMaxMasters: rs.Engine.RuleMaxMasters(), FeaturesVersion: match.FeaturesVersion, KeyRows: m.OrderIndependent}
 }
 
 // blockedRows is, under match.order_independent, the set of candidate rows that share one

@@ -103,6 +103,13 @@ type Match struct {
 type BlockRule struct {
 	Name  string   `yaml:"name"`
 	Parts []string `yaml:"parts"`
+	// MaxMasters, when set, replaces match.max_block_size for this rule's keys in
+	// streaming resolution: a key shared by more masters is skipped. A rule whose keys
+	// are weak evidence (a name's sound) can be capped lower than one whose keys are
+	// strong (an e-mail address), so that a common name does not bring dozens of
+	// namesakes to score against each record. Batch runs (dedupe, link, re-cleansing)
+	// count records per key, not masters, and keep match.max_block_size.
+	MaxMasters int `yaml:"max_masters,omitempty" json:",omitempty"`
 }
 
 // Comparison compares one field of two records. The levels are tried in order; the first

@@ -66,6 +66,8 @@ func TestLoadErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad batch threshold", "batch_threshold: 0.99", "batch_threshold: 1.5", []string{"match.batch_threshold"}},
 		{"bad type", "max_block_size: 50", "max_block_size: many", []string{"x/rules.yaml", "line LINE", "many"}},
 		{"unknown block part", "parts: [email]", "parts: [mail]", []string{"match.blocking.0.parts.0", "unknown key part \"mail\""}},
+		{"bad rule cap", "parts: [given_key, family_phonetic], max_masters: 15", "parts: [given_key, family_phonetic], max_masters: -1", []string{"x/rules.yaml:LINE:", "match.blocking.5.max_masters", "at least 1"}},
+		{"rule cap with a colon name", "{name: email, parts: [email]}", "{name: \"e:mail\", parts: [email]}", []string{"match.blocking.0.name", "cannot hold \":\""}},
 		{"unknown unless_differ field", "unless_differ: postcode, m: 0.55", "unless_differ: zipcode, m: 0.55", []string{"x/rules.yaml:LINE:", "match.comparisons.5.levels.1.unless_differ", "unknown field \"zipcode\""}},
 		{"unless_differ on else", "{name: else, kind: else, m: 0.06, u: 0.985}", "{name: else, kind: else, unless_differ: city, m: 0.06, u: 0.985}", []string{"match.comparisons.5.levels.7.unless_differ", "not for an else level"}},
 		{"unless_differ on the compared field", "unless_differ: postcode, m: 0.55", "unless_differ: street, m: 0.55", []string{"match.comparisons.5.levels.1.unless_differ", "\"street\" is the field the level compares"}},

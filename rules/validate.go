@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 type problem struct{ path, msg string }
@@ -123,6 +124,13 @@ func (r *Rules) validate() []problem {
 		}
 		if len(b.Parts) == 0 {
 			add(p+".parts", "at least one part is required")
+		}
+		if b.MaxMasters < 0 {
+			add(p+".max_masters", "must be at least 1 (0 or unset: match.max_block_size)")
+		}
+		if strings.Contains(b.Name, ":") && slices.ContainsFunc(m.Blocking, func(o BlockRule) bool { return o.MaxMasters > 0 }) {
+			// A key is "name:value": its rule, and so its cap, is read back from it.
+			add(p+".name", "with a rule's own max_masters, rule names cannot hold \":\"")
 		}
 		for j, part := range b.Parts {
 			if !slices.Contains(blockParts, part) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
@@ -217,10 +218,34 @@ type CandidateQuery struct {
 	Keys []string
 	// MaxMasters: a key shared by more masters is skipped.
 	MaxMasters int
+	// RuleMaxMasters overrides MaxMasters for the keys of a blocking rule, by rule name
+	// (a key is "rule:value"; rules match.blocking[].max_block_size).
+	RuleMaxMasters map[string]int
 	// FeaturesVersion: rows whose stored features start with it are not decoded.
 	FeaturesVersion string
 	// KeyRows asks for CandidateSet.KeyRows.
 	KeyRows bool
+}
+
+// Cap returns how many masters key k may be shared by before it is skipped.
+func (q CandidateQuery) Cap(k string) int {
+	if len(q.RuleMaxMasters) > 0 {
+		if rule, _, ok := strings.Cut(k, ":"); ok {
+			if n, ok := q.RuleMaxMasters[rule]; ok {
+				return n
+			}
+		}
+	}
+	return q.MaxMasters
+}
+
+// MostMasters returns the largest of q's caps.
+func (q CandidateQuery) MostMasters() int {
+	n := q.MaxMasters
+	for _, c := range q.RuleMaxMasters {
+		n = max(n, c)
+	}
+	return n
 }
 
 // CandidateSet is what blocking found for a set of keys (Tx.Candidates).

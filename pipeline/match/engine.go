@@ -21,8 +21,9 @@ type Engine struct {
 	// first), and headroom[j] bounds what comparisons order[j:] can add to a weight.
 	order       []int
 	headroom    []float64
-	best        []float64 // by comparison, its best level's weight
-	priorWeight float64   // log2(prior / (1 - prior))
+	best        []float64      // by comparison, its best level's weight
+	priorWeight float64        // log2(prior / (1 - prior))
+	ruleCaps    map[string]int // blocking rules' own max_masters, by name
 	auto        float64
 	review      float64
 }
@@ -58,8 +59,21 @@ func New(r *rules.Rules) (*Engine, error) {
 	if r.Model != nil {
 		e.setTermFrequencies(r.Model.TermFrequencies)
 	}
+	for i, b := range r.Match.Blocking {
+		// Rules of one name share their keys: the first one's cap holds.
+		if b.MaxMasters > 0 && !slices.ContainsFunc(r.Match.Blocking[:i], func(o rules.BlockRule) bool { return o.Name == b.Name }) {
+			if e.ruleCaps == nil {
+				e.ruleCaps = map[string]int{}
+			}
+			e.ruleCaps[b.Name] = b.MaxMasters
+		}
+	}
 	return e, nil
 }
+
+// RuleMaxMasters returns the blocking rules that have their own max_masters (streaming
+// block cap), by name (nil: none). The caller must not modify it.
+func (e *Engine) RuleMaxMasters() map[string]int { return e.ruleCaps }
 
 // Rules returns the rules the engine was built from.
 func (e *Engine) Rules() *rules.Rules { return e.rules }

@@ -41,7 +41,9 @@ func prefetchChangesAreSound(t *testing.T, seed uint64) {
 	}
 	defer a.Close()
 	keyPool := []string{"name:martin", "name:durand", "name:petit", "email:a@x.fr", "email:b@x.fr", "phone:+33612345678", "pc:75011|12"}
-	q := warehouse.CandidateQuery{Keys: keyPool, MaxMasters: 3, FeaturesVersion: "f1|", KeyRows: true}
+	// Name keys have a cap of their own (rules match.blocking[].max_masters), below the
+	// others', e-mail keys one above it.
+	q := warehouse.CandidateQuery{Keys: keyPool, MaxMasters: 3, RuleMaxMasters: map[string]int{"name": 2, "email": 4}, FeaturesVersion: "f1|", KeyRows: true}
 	if _, ok := a.Prefetch(ctx, q); ok {
 		t.Fatal("a prefetch before the index was read succeeded")
 	}

@@ -220,16 +220,16 @@ func allHaveRows(set *warehouse.CandidateSet, masters []int64) bool {
 // candidates reads q's candidate set once; it also returns the masters the keys found
 // (those over the cap left out).
 func (t *tx) candidates(ctx context.Context, q warehouse.CandidateQuery) (*warehouse.CandidateSet, []int64, error) {
-	maxMasters, featuresVersion := q.MaxMasters, q.FeaturesVersion
+	featuresVersion := q.FeaturesVersion
 	set, keys := newCandidateSet(q)
 	if len(keys) == 0 {
 		return set, nil, nil
 	}
 	var masters []int64
-	// One statement that reads at most maxMasters+1 masters per key: a key that has more
-	// is over the cap, and it is never scanned to its end.
-	err := t.cappedKeyMasters(ctx, keys, maxMasters, func(k string, ms []int64) {
-		masters = placeKey(set, k, ms, maxMasters, masters)
+	// One statement that reads at most cap+1 masters per key: a key that has more is
+	// over its cap, and it is never scanned to its end.
+	err := t.cappedKeyMasters(ctx, keys, q, func(k string, ms []int64) {
+		masters = placeKey(set, k, ms, q.Cap(k), masters)
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("candidates: %w", err)
@@ -670,19 +670,19 @@ func nullString(s string) any {
 }
 
 // cappedKeyMasters is the key → masters read of Tx.Candidates in one statement: fn gets
-// each key's masters (at most maxMasters+1, in order; more than maxMasters means over
-// the cap).
-func (t *tx) cappedKeyMasters(ctx context.Context, keys []string, maxMasters int, fn func(k string, masters []int64)) error {
-	var read func(ctx context.Context, keys []string, limit int) (map[string][]int64, error)
+// each key's masters (at least q.Cap(k)+1 of them, in order, when there are that many:
+// more than q.Cap(k) means over the cap).
+func (t *tx) cappedKeyMasters(ctx context.Context, keys []string, q warehouse.CandidateQuery, fn func(k string, masters []int64)) error {
+	var byKey map[string][]int64
+	var err error
 	switch {
 	case t.s.mem != nil:
-		read = t.keyMastersMem
-	case t.d.Arrays:
-		read = t.keyMastersArrays
+		byKey, err = t.keyMastersMem(ctx, keys, func(k string) int { return q.Cap(k) + 1 })
+	case t.d.Arrays: // one LIMIT for every key: the largest cap's
+		byKey, err = t.keyMastersArrays(ctx, keys, q.MostMasters()+1)
 	default: // SQLite keeps its blocking index in memory (row_keys), not in block_keys
 		return errors.New("candidates: a dialect without arrays needs the memory index")
 	}
-	byKey, err := read(ctx, keys, maxMasters+1)
 	if err != nil {
 		return err
 	}

@@ -765,8 +765,9 @@ func (t *tx) index(ctx context.Context) (*memIndex, error) {
 	return x, nil
 }
 
-// keyMastersMem reads the first masters of each key (up to limit) from the in-memory index.
-func (t *tx) keyMastersMem(ctx context.Context, keys []string, limit int) (map[string][]int64, error) {
+// keyMastersMem reads the first masters of each key (up to limit(key)) from the
+// in-memory index.
+func (t *tx) keyMastersMem(ctx context.Context, keys []string, limit func(string) int) (map[string][]int64, error) {
 	x, err := t.index(ctx)
 	if err != nil {
 		return nil, err
@@ -774,7 +775,7 @@ func (t *tx) keyMastersMem(ctx context.Context, keys []string, limit int) (map[s
 	// On every core, as candidateRows: a batch's thousand keys are scattered reads of the
 	// index, which the transaction holds and nothing writes meanwhile.
 	found := make([][]int64, len(keys))
-	par.For(len(keys), 128, func(i int) { found[i] = x.keyMasters(keys[i], limit) })
+	par.For(len(keys), 128, func(i int) { found[i] = x.keyMasters(keys[i], limit(keys[i])) })
 	byKey := make(map[string][]int64, len(keys))
 	for i, k := range keys {
 		if len(found[i]) > 0 {
@@ -925,13 +926,13 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 	chunks(len(ks), func(lo, hi int) {
 		read(func() {
 			for i := lo; i < hi; i++ {
-				found[i] = x.keyMasters(ks[i], q.MaxMasters+1)
+				found[i] = x.keyMasters(ks[i], q.Cap(ks[i])+1)
 			}
 		})
 	})
 	var masters []int64
 	for i, k := range ks {
-		masters = placeKey(set, k, found[i], q.MaxMasters, masters)
+		masters = placeKey(set, k, found[i], q.Cap(k), masters)
 	}
 	slices.Sort(masters) // built here: sorted in place, not copied
 	masters = slices.Compact(masters)

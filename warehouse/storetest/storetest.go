@@ -229,6 +229,22 @@ func testCandidates(t *testing.T, h Harness) {
 		if len(set.Skipped) != 0 || !slices.Equal(set.Masters["name:martin"], []int64{m1, m2, m3}) {
 			t.Errorf("at the cap: skipped %v, masters %v", set.Skipped, set.Masters)
 		}
+		// A rule's own cap (rules match.blocking[].max_masters) holds for its keys, below
+		// the cap of the others or above it.
+		set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin", "email:a@x.fr"}, MaxMasters: 10, RuleMaxMasters: map[string]int{"name": 2}, FeaturesVersion: "f1|"})
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(set.Skipped, []string{"name:martin"}) || !slices.Equal(candidateMasters(set), []int64{m1}) {
+			t.Errorf("name keys capped at 2: skipped %v, masters %v", set.Skipped, set.Masters)
+		}
+		set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin"}, MaxMasters: 2, RuleMaxMasters: map[string]int{"name": 3, "email": 1}, FeaturesVersion: "f1|"})
+		if err != nil {
+			return err
+		}
+		if len(set.Skipped) != 0 || !slices.Equal(set.Masters["name:martin"], []int64{m1, m2, m3}) {
+			t.Errorf("name keys capped at 3 over a cap of 2: skipped %v, masters %v", set.Skipped, set.Masters)
+		}
 		set, err = tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:martin"}, MaxMasters: 10, FeaturesVersion: "f1|"})
 		if err != nil {
 			return err
