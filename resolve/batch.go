@@ -321,7 +321,7 @@ func (b *batch) decide(r *contact.Record, w *warm, keys []string, hash, position
 	}
 
 	p := &pending{keys: keys, feats: feats, out: out,
-		row: &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, Position: position,
+		row: &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt, Record: r, RecordJSON: w.record, Position: position,
 			Features: w.encoded}}
 	decision := match.NewMaster
 	if len(best) > 0 {
@@ -789,6 +789,9 @@ const maxMergeChain = 64
 type warm struct {
 	feats   *match.Features
 	encoded string
+	// record is the record encoded for storage (contact.Encode; empty when it cannot
+	// be: the store then encodes it and reports the error).
+	record  string
 	masters []int64 // candidate masters found in the warehouse, sorted
 	k       *ranker // after their stored records
 	// touched is touchFeatures' result, kept so that its loads are not dropped.
@@ -821,6 +824,9 @@ func touchFeatures(rows map[int64][]warehouse.SourceRow, masters []int64) byte {
 func (b *batch) warmOne(r *contact.Record, keys []string) *warm {
 	eng := b.rs.Engine
 	w := &warm{feats: eng.Features(r.Norm), encoded: match.EncodeFeatures(r.Norm), masters: b.candidateMasters(keys)}
+	if j, err := contact.Encode(r); err == nil {
+		w.record = string(j)
+	}
 	blocked := b.rs.blockedRows(b.cands, keys)
 	w.touched = touchFeatures(b.cands.Rows, w.masters)
 	w.k = newRanker(b.rs, w.feats, len(w.masters))
@@ -901,7 +907,7 @@ func (b *batch) rewarm(keys []string, old *warm, ch warehouse.Changes) (w *warm,
 	if !ok {
 		return nil, 0, 0 // not as warmOne left it
 	}
-	w = &warm{feats: old.feats, encoded: old.encoded, masters: b.candidateMasters(keys)}
+	w = &warm{feats: old.feats, encoded: old.encoded, record: old.record, masters: b.candidateMasters(keys)}
 	k := newRanker(b.rs, w.feats, len(w.masters))
 	var score []int64
 	missing := false // a master that did not change, which old did not keep

@@ -196,7 +196,7 @@ func warehouseTables(t *testing.T, db *sql.DB) map[string]string {
 	t.Helper()
 	tables := map[string]string{}
 	for name, q := range map[string]string{
-		"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position FROM source_records ORDER BY source, source_id`,
+		"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position || ' ' || record FROM source_records ORDER BY source, source_id`,
 		"masters":     `SELECT id || ' v' || version || ' ' || status || ' ' || golden FROM masters ORDER BY id`,
 		"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || score FROM review_items ORDER BY id`,
 	} {

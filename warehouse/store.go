@@ -184,8 +184,12 @@ type SourceRow struct {
 	UpdatedAt time.Time
 	Deleted   bool
 	// Record is the record with its normalized form.
-	Record   *contact.Record
-	MasterID int64
+	Record *contact.Record
+	// RecordJSON, when set, is Record encoded (contact.Encode), which the store writes
+	// instead of encoding Record again: a resolver encodes a new record while the batch
+	// before it is written, off the writer's path. Empty: the store encodes Record.
+	RecordJSON string
+	MasterID   int64
 	// Score and Explanation are the match that linked the record (empty for the first
 	// record of a master).
 	Score       float64

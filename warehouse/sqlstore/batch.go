@@ -629,6 +629,9 @@ func goldens(ms []*contact.Master) ([]string, error) {
 // recordsJSON encodes the source rows' records.
 func recordsJSON(rows []*warehouse.SourceRow) ([]string, error) {
 	return par.Map(len(rows), encodeSerial, func(i int) (string, error) {
+		if j := rows[i].RecordJSON; j != "" {
+			return j, nil
+		}
 		b, err := contact.Encode(rows[i].Record)
 		if err != nil {
 			return "", fmt.Errorf("encode source record %s: %w", rows[i].Key(), err)

@@ -354,6 +354,13 @@ func testBatch(t *testing.T, h Harness) {
 				MasterID: ids[i%3], Position: fmt.Sprint("p", i), Features: fmt.Sprint("f1|", i)})
 		}
 		rows[4].Features = "f0|old"
+		// A row given its record encoded already is written as given (a resolver
+		// encodes new records before their transaction).
+		pre, err := contact.Encode(rec("crm", "3", "durand", "encoded@x.fr"))
+		if err != nil {
+			return err
+		}
+		rows[3].RecordJSON = string(pre)
 		if err := tx.PutSourceRecords(ctx, rows); err != nil {
 			return err
 		}
@@ -379,6 +386,15 @@ func testBatch(t *testing.T, h Harness) {
 		}
 		if len(states) != 3 || states["crm:0"] == nil || states["crm:0"].ID != rows[0].ID || states["crm:0"].Hash != "h0" || states["crm:4"].MasterID != ids[1] || states["crm:0"].Record != nil {
 			t.Errorf("source states %+v", states)
+		}
+		for id, want := range map[string]string{"2": "d2@x.fr", "3": "encoded@x.fr"} {
+			row, err := tx.SourceRecord(ctx, "crm", id)
+			if err != nil {
+				return err
+			}
+			if row.Record == nil || !slices.Equal(row.Record.Emails, []string{want}) {
+				t.Errorf("record crm:%s stored as %+v, want e-mail %s", id, row.Record, want)
+			}
 		}
 		set, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"name:durand", "email:d1"}, MaxMasters: 10, FeaturesVersion: "f1|"})
 		if err != nil {
