@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,43 +68,9 @@ func benchRecords(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Re
 // compared. Blocking index lookups, scoring, survivorship, audit and outbox writes are
 // included.
 func BenchmarkResolveStreaming(b *testing.B) {
-	n := 20000
-	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_MASTERS")); err == nil && v > 0 {
-		n = v
-	}
 	r := rules.Default()
-	eng, err := match.New(r)
-	if err != nil {
-		b.Fatal(err)
-	}
+	rs := benchResolver(b, r)
 	ctx := context.Background()
-	cached := filepath.Join(os.TempDir(), fmt.Sprintf("steward-bench-%d-%s.db", n, benchRulesTag(b, r)))
-	if _, err := os.Stat(cached); err != nil {
-		buildBenchWarehouse(b, cached, n, r, eng)
-	}
-	path := filepath.Join(b.TempDir(), "w.db")
-	if err := copyFile(cached, path); err != nil {
-		b.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	rs := &Resolver{Store: st, Engine: eng}
-	// The first transaction reads the blocking index into memory (SQLite): once per
-	// process, off the clock, reported here.
-	start := time.Now()
-	if err := st.InTx(ctx, func(tx warehouse.Tx) error {
-		_, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"warm"}, MaxMasters: 1})
-		return err
-	}); err != nil {
-		b.Fatal(err)
-	}
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b.Logf("first read of the blocking index: %s; heap in use after it %d MiB", time.Since(start).Round(time.Millisecond), ms.HeapInuse>>20)
 	// The cases: batches resolved one after the other (ResolveBatch), and through a
 	// Batcher with one worker, as `steward ingest` writes: it prepares each batch
 	// (candidates read, records scored) while the one before it is written.
@@ -228,6 +196,140 @@ func BenchmarkResolveStreaming(b *testing.B) {
 			b.ReportMetric(float64((measure.SysTime()-sys0-genSys).Microseconds())/float64(done), "sys-µs/record")
 		})
 	}
+}
+
+// benchResolver returns a resolver under rules r on a copy of the benchmarks' warehouse
+// of STEWARD_BENCH_MASTERS records (built and cached on first use), its blocking index
+// read (closed with the benchmark).
+func benchResolver(b *testing.B, r *rules.Rules) *Resolver {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_MASTERS")); err == nil && v > 0 {
+		n = v
+	}
+	eng, err := match.New(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	cached := filepath.Join(os.TempDir(), fmt.Sprintf("steward-bench-%d-%s.db", n, benchRulesTag(b, r)))
+	if _, err := os.Stat(cached); err != nil {
+		buildBenchWarehouse(b, cached, n, r, eng)
+	}
+	path := filepath.Join(b.TempDir(), "w.db")
+	if err := copyFile(cached, path); err != nil {
+		b.Fatal(err)
+	}
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	// The first transaction reads the blocking index into memory (SQLite): once per
+	// process, off the clock, reported here.
+	start := time.Now()
+	if err := st.InTx(ctx, func(tx warehouse.Tx) error {
+		_, err := tx.Candidates(ctx, warehouse.CandidateQuery{Keys: []string{"warm"}, MaxMasters: 1})
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.Logf("first read of the blocking index: %s; heap in use after it %d MiB", time.Since(start).Round(time.Millisecond), ms.HeapInuse>>20)
+	return &Resolver{Store: st, Engine: eng}
+}
+
+// BenchmarkResolveStreamingAccuracy resolves a stream of generated records with
+// duplicates (35 %, 2–5 records per entity, corruption 1: the dedupe accuracy test's
+// data) through a Batcher against the benchmarks' warehouse, and reports the pairwise
+// precision, recall and F1 of the masters the stream's records got against the
+// generator's entities (pairs within the stream: the warehouse's masters are other
+// people, and a record linked to one of them counts as linked_to_warehouse), with the
+// throughput. STEWARD_BENCH_RECORDS records per iteration (default 40 000), a new draw
+// each; STEWARD_BENCH_RULE_CAPS overrides rules' max_masters ("rule=n,...", 0: none),
+// STEWARD_BENCH_CAP max_block_size, to measure what a cap costs:
+//
+//	STEWARD_BENCH_MASTERS=1000000 go test ./resolve -run '^$' -bench StreamingAccuracy -benchtime 1x
+func BenchmarkResolveStreamingAccuracy(b *testing.B) {
+	r := rules.Default()
+	tag := benchRulesTag(b, r) // the warehouse holds the same keys under any cap
+	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_CAP")); err == nil && v > 0 {
+		r.Match.MaxBlockSize = v
+	}
+	if caps := os.Getenv("STEWARD_BENCH_RULE_CAPS"); caps != "" {
+		for _, kv := range strings.Split(caps, ",") {
+			name, v, _ := strings.Cut(kv, "=")
+			n, err := strconv.Atoi(v)
+			i := slices.IndexFunc(r.Match.Blocking, func(br rules.BlockRule) bool { return br.Name == name })
+			if err != nil || n < 0 || i < 0 {
+				b.Fatalf("STEWARD_BENCH_RULE_CAPS: %q is not rule=n with a rule of the default rules", kv)
+			}
+			r.Match.Blocking[i].MaxMasters = n
+		}
+	}
+	if benchRulesTag(b, r) != tag {
+		b.Fatal("the caps changed the warehouse's tag")
+	}
+	rs := benchResolver(b, r)
+	records := 40000
+	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_RECORDS")); err == nil && v > 0 {
+		records = v
+	}
+	ctx := context.Background()
+	pred, truth := map[string]string{}, map[string]string{}
+	var linkedOld, done int
+	var cpu time.Duration
+	b.ResetTimer()
+	for it := range b.N {
+		b.StopTimer()
+		seed := int64(77 + it)
+		recs := benchRecords(b, r, synth.Config{N: records, Seed: seed, DupRate: 0.35, MaxPerEntity: 5, Corruption: 1, Sources: []string{fmt.Sprint("accuracy", seed)}})
+		outs := make([]Outcome, len(recs))
+		b.StartTimer()
+		cpu0 := measure.CPUTime()
+		bt := &Batcher{Resolver: rs, Max: 100, Workers: 1}
+		var failed atomic.Pointer[error]
+		for i, rec := range recs {
+			bt.Submit(ctx, rec, fmt.Sprint("accuracy:", i), func(o Outcome, err error) {
+				if err != nil {
+					failed.CompareAndSwap(nil, &err)
+				}
+				outs[i] = o
+			})
+		}
+		bt.Wait()
+		cpu += measure.CPUTime() - cpu0
+		b.StopTimer()
+		if err := failed.Load(); err != nil {
+			b.Fatal(*err)
+		}
+		// The stream's first new master: masters below it were the warehouse's.
+		first := int64(math.MaxInt64)
+		for _, o := range outs {
+			if o.Action == ActionNewMaster {
+				first = min(first, o.MasterID)
+			}
+		}
+		for i, o := range outs {
+			id := fmt.Sprint(it, ":", i)
+			pred[id] = strconv.FormatInt(o.MasterID, 10)
+			truth[id] = fmt.Sprint(seed, ":", recs[i].Attributes["entity_id"])
+			if o.Action != ActionNewMaster && o.MasterID < first {
+				linkedOld++
+			}
+		}
+		done += len(recs)
+		b.StartTimer()
+	}
+	m := match.Evaluate(pred, truth)
+	b.ReportMetric(m.Precision, "precision")
+	b.ReportMetric(m.Recall, "recall")
+	b.ReportMetric(m.F1, "f1")
+	b.ReportMetric(float64(linkedOld)/float64(done), "linked_to_warehouse/record")
+	b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(done), "cpu-µs/record")
+	b.Logf("pairs: %d true positive, %d false positive, %d false negative", m.TruePositives, m.FalsePositives, m.FalseNegatives)
 }
 
 // buildBenchWarehouse resolves n generated records into a new warehouse at path, through
