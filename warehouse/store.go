@@ -223,7 +223,7 @@ type CandidateQuery struct {
 	// MaxMasters: a key shared by more masters is skipped.
 	MaxMasters int
 	// RuleMaxMasters overrides MaxMasters for the keys of a blocking rule, by rule name
-	// (a key is "rule:value"; rules match.blocking[].max_block_size).
+	// (a key is "rule:value"; rules match.blocking[].max_masters).
 	RuleMaxMasters map[string]int
 	// FeaturesVersion: rows whose stored features start with it are not decoded.
 	FeaturesVersion string
