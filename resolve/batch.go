@@ -436,8 +436,10 @@ func (b *batch) flush() error {
 	for _, t := range existing {
 		existingIDs = append(existingIDs, t.id)
 	}
+	// Without their golden records: survivorship computes those of the masters joined
+	// again from their members, and the others (the review items') are not written.
 	locked := map[int64]*contact.Master{}
-	if err := lockMasters(ctx, tx, append(slices.Clone(existingIDs), b.reviewedMasters(real)...), locked); err != nil {
+	if err := readMasters(ctx, tx.MasterStates, append(slices.Clone(existingIDs), b.reviewedMasters(real)...), locked); err != nil {
 		return err
 	}
 	stored := make(map[int64]*contact.Master, len(existingIDs))
@@ -764,6 +766,12 @@ func survivor(ctx context.Context, tx warehouse.Tx, id int64, known map[int64]*c
 // ran one whole batch again. The order holds within a step, not across the steps of one
 // batch: a later step may need a master below one an earlier step locked.
 func lockMasters(ctx context.Context, tx warehouse.Tx, ids []int64, locked map[int64]*contact.Master) error {
+	return readMasters(ctx, tx.MastersByID, ids, locked)
+}
+
+// readMasters is lockMasters with the read given (MastersByID, or MasterStates for
+// masters whose golden records the caller computes again).
+func readMasters(ctx context.Context, read func(context.Context, []int64) (map[int64]*contact.Master, error), ids []int64, locked map[int64]*contact.Master) error {
 	var want []int64
 	for _, id := range ids {
 		if id != 0 && locked[id] == nil {
@@ -773,7 +781,7 @@ func lockMasters(ctx context.Context, tx warehouse.Tx, ids []int64, locked map[i
 	if len(want) == 0 {
 		return nil
 	}
-	got, err := tx.MastersByID(ctx, want)
+	got, err := read(ctx, want)
 	if err != nil {
 		return err
 	}

@@ -109,6 +109,11 @@ type Tx interface {
 	// MastersByID reads several masters in one read (locking them on PostgreSQL, like
 	// Master); missing ids are absent from the map.
 	MastersByID(ctx context.Context, ids []int64) (map[int64]*contact.Master, error)
+	// MasterStates is MastersByID without the golden records (Golden is left zero),
+	// for a caller that computes them again from the members: the rest of each master
+	// (version, status, merged_into, quality, timestamps), locked as MastersByID does.
+	// A master read so must not be saved without its golden record computed.
+	MasterStates(ctx context.Context, ids []int64) (map[int64]*contact.Master, error)
 	// SaveMasters stores the golden record, status, quality and version of several
 	// masters as given (the caller computed the versions from MastersByID), in one
 	// statement; it sets UpdatedAt.

@@ -84,6 +84,10 @@ func qMastersByID(n int) string {
 	return `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id IN (` + placeholders(n) + `) ORDER BY id`
 }
 
+func qMasterStates(n int) string {
+	return `SELECT id, version, status, merged_into, quality, created_at, updated_at FROM masters WHERE id IN (` + placeholders(n) + `) ORDER BY id`
+}
+
 func qInsertMasters(n int) string {
 	return `INSERT INTO masters (id, version, status, golden, quality, created_at, updated_at) VALUES ` + valueRows("(?, ?, ?, ?, ?, ?, ?)", n)
 }
@@ -111,7 +115,7 @@ func batchQueries(d *Dialect) []string {
 	}
 	var qs []string
 	for _, n := range padSizes {
-		qs = append(qs, qSourceStates(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n))
+		qs = append(qs, qSourceStates(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n), qMasterStates(n))
 	}
 	for _, n := range exactSizes {
 		qs = append(qs, qPutSources(n), qInsertMasters(n), qSaveMasters(n), qAppendEvents(n), qAddOutboxes(n))
@@ -530,17 +534,27 @@ func (t *tx) InsertMasters(ctx context.Context, ms []*contact.Master) error {
 }
 
 func (t *tx) MastersByID(ctx context.Context, ids []int64) (map[int64]*contact.Master, error) {
+	return t.mastersByID(ctx, ids, qMastersByID, aMastersByID, scanMaster)
+}
+
+func (t *tx) MasterStates(ctx context.Context, ids []int64) (map[int64]*contact.Master, error) {
+	return t.mastersByID(ctx, ids, qMasterStates, aMasterStates, scanMasterState)
+}
+
+// mastersByID reads masters by id, locked, with the query of list (IN list) or array,
+// each row read by scan.
+func (t *tx) mastersByID(ctx context.Context, ids []int64, list func(n int) string, array string, scan func(scanner) (*contact.Master, error)) (map[int64]*contact.Master, error) {
 	out := make(map[int64]*contact.Master, len(ids))
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	err := inLists(t.d.Arrays, ids, func(part []int64) error {
-		q, args := t.idQuery(part, qMastersByID, aMastersByID)
+		q, args := t.idQuery(part, list, array)
 		rows, err := t.query(ctx, q+t.d.ForUpdate, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			m, err := scanMaster(rows)
+			m, err := scan(rows)
 			if err != nil {
 				return err
 			}

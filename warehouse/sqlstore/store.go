@@ -340,6 +340,18 @@ func scanMaster(sc scanner) (*contact.Master, error) {
 	return &m, nil
 }
 
+// scanMasterState reads a master without its golden record (qMasterStates' columns).
+func scanMasterState(sc scanner) (*contact.Master, error) {
+	var m contact.Master
+	var merged sql.NullInt64
+	if err := sc.Scan(&m.ID, &m.Version, &m.Status, &merged, &m.Quality, &m.CreatedAt, &m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	m.MergedInto = merged.Int64
+	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+	return &m, nil
+}
+
 // Events returns audit events, oldest first.
 func (s *Store) Events(ctx context.Context, masterID int64) ([]warehouse.Event, error) {
 	q := `SELECT ` + eventCols + ` FROM merge_events`

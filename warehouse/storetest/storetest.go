@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -431,6 +432,21 @@ func testBatch(t *testing.T, h Harness) {
 		}
 		if len(ms) != 2 || ms[ids[1]].Version != 2 || ms[ids[2]].Golden.FamilyName != "f2" || ms[ids[2]].Quality != 20 {
 			t.Errorf("masters by id %+v", ms)
+		}
+		// MasterStates: the same masters, but for their golden records.
+		mstates, err := tx.MasterStates(ctx, []int64{ids[2], 999999, ids[1], ids[2]})
+		if err != nil {
+			return err
+		}
+		for _, id := range ids[1:] {
+			want := *ms[id]
+			want.Golden = contact.Golden{}
+			if got := mstates[id]; got == nil || !reflect.DeepEqual(*got, want) {
+				t.Errorf("master state %d = %+v, want %+v", id, got, want)
+			}
+		}
+		if len(mstates) != 2 {
+			t.Errorf("master states %+v", mstates)
 		}
 		ms[ids[1]].Version, ms[ids[1]].Golden.GivenName, ms[ids[1]].Status = 5, "anne", contact.MasterRetired
 		ms[ids[2]].Version, ms[ids[2]].Quality = 3, 99
