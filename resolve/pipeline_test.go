@@ -199,6 +199,8 @@ func warehouseTables(t *testing.T, db *sql.DB) map[string]string {
 		"source rows": `SELECT source || ':' || source_id || ' m' || COALESCE(master_id, 0) || ' ' || hash || ' d' || deleted || ' ' || position || ' ' || record FROM source_records ORDER BY source, source_id`,
 		"masters":     `SELECT id || ' v' || version || ' ' || status || ' ' || golden FROM masters ORDER BY id`,
 		"reviews":     `SELECT kind || ' ' || source_key || ' m' || master_id || ' c' || candidate_id || ' ' || score FROM review_items ORDER BY id`,
+		// Change events, but for the masters' timestamps (those of each run's writes).
+		"outbox": `SELECT topic || ' ' || key || ' ' || json_remove(payload, '$.master.created_at', '$.master.updated_at') FROM outbox ORDER BY id`,
 	} {
 		tables[name] = dump(t, db, q)
 	}
