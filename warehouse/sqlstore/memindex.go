@@ -79,7 +79,7 @@ type memIndex struct {
 // postings map key hashes to rows: post holds a row id (> 0) when a key has one row,
 // else -(i+1) for multi[i]. Most keys (an e-mail, a phone) belong to one row.
 type postings struct {
-	post  map[uint64]int64
+	post  keyTable
 	multi [][]int64
 	free  []int64
 }
@@ -254,7 +254,7 @@ func (x *memIndex) load(ctx context.Context, tx *sql.Tx) (err error) {
 	x.sources = map[string]string{}
 	x.known = make(map[uint64]struct{}, headroom(maxRow))
 	for i := range x.posts {
-		x.posts[i].post = make(map[uint64]int64, 4*n)
+		x.posts[i].post = newKeyTable(int(4 * n))
 	}
 	err = x.scan(ctx, tx, `SELECT id, master_id, source, source_id, features FROM source_records INDEXED BY source_records_candidates
 WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
@@ -459,12 +459,12 @@ func (x *memIndex) drop(id int64) {
 // distinct keys once, and put posts a row that is posted nowhere. (Looking for the row in
 // a key's list first made each add a scan of a common key's thousands of rows.)
 func (p *postings) add(h uint64, id int64) {
-	v, ok := p.post[h]
+	v, ok := p.post.get(h)
 	switch {
 	case !ok:
-		p.post[h] = id
+		p.post.set(h, id)
 	case v > 0:
-		p.post[h] = -(p.newMulti([]int64{v, id}) + 1)
+		p.post.set(h, -(p.newMulti([]int64{v, id}) + 1))
 	default:
 		i := -v - 1
 		p.multi[i] = append(p.multi[i], id)
@@ -484,12 +484,12 @@ func (p *postings) newMulti(ids []int64) int64 {
 
 // remove takes row id off h.
 func (p *postings) remove(h uint64, id int64) {
-	v, ok := p.post[h]
+	v, ok := p.post.get(h)
 	switch {
 	case !ok:
 	case v > 0:
 		if v == id {
-			delete(p.post, h)
+			p.post.del(h)
 		}
 	default:
 		i := -v - 1
@@ -498,7 +498,7 @@ func (p *postings) remove(h uint64, id int64) {
 			ids = slices.Delete(ids, j, j+1)
 		}
 		if len(ids) == 1 {
-			p.post[h] = ids[0]
+			p.post.set(h, ids[0])
 			p.multi[i] = nil
 			p.free = append(p.free, i)
 		} else {
@@ -509,7 +509,7 @@ func (p *postings) remove(h uint64, id int64) {
 
 // rows returns the rows posted under h: one, or a list (nil when none).
 func (p *postings) rows(h uint64) (one int64, list []int64) {
-	v, ok := p.post[h]
+	v, ok := p.post.get(h)
 	switch {
 	case !ok:
 		return 0, nil

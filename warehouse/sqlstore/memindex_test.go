@@ -13,7 +13,6 @@ func TestKeyMastersLongLists(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
 		x := &memIndex{}
-		x.posts[0].post, x.posts[1].post = map[uint64]int64{}, map[uint64]int64{}
 		rows := 1 + r.IntN(400)
 		masters := 1 + r.IntN(150)
 		h := keyHash("k")
