@@ -64,6 +64,15 @@ func (t *keyTable) get(k uint64) (int64, bool) {
 	}
 }
 
+// touch loads the slot where k's probe starts and returns its key: calls in a loop of
+// independent loads fetch many slots at once, which get then finds in cache.
+func (t *keyTable) touch(k uint64) uint64 {
+	if len(t.slots) == 0 {
+		return 0
+	}
+	return t.slots[t.home(k)].key
+}
+
 // set sets k's value.
 func (t *keyTable) set(k uint64, v int64) {
 	if k == 0 {

@@ -688,7 +688,11 @@ func indexVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 
 // keyMasters returns the distinct masters of a key's rows, sorted, stopping at limit.
 func (x *memIndex) keyMasters(k string, limit int) []int64 {
-	h := keyHash(k)
+	return x.keyHashMasters(keyHash(k), limit)
+}
+
+// keyHashMasters is keyMasters of the key of hash h.
+func (x *memIndex) keyHashMasters(h uint64, limit int) []int64 {
 	one, list := x.postingsOf(h).rows(h)
 	if one > 0 {
 		return []int64{x.rows[one].master}
@@ -925,8 +929,18 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 	found := make([][]int64, len(ks))
 	chunks(len(ks), func(lo, hi int) {
 		read(func() {
+			// Each key's slot is a cache miss: read ahead in a loop of independent
+			// loads, the lookups below find them in cache.
+			var hs [64]uint64 // chunks' size
+			var t uint64
 			for i := lo; i < hi; i++ {
-				found[i] = x.keyMasters(ks[i], q.Cap(ks[i])+1)
+				h := keyHash(ks[i])
+				hs[i-lo] = h
+				t ^= x.postingsOf(h).post.touch(h)
+			}
+			x.keep(t)
+			for i := lo; i < hi; i++ {
+				found[i] = x.keyHashMasters(hs[i-lo], q.Cap(ks[i])+1)
 			}
 		})
 	})
