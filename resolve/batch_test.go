@@ -191,18 +191,11 @@ func batchesMatchRecordAtATimeOn(t *testing.T, r *rules.Rules, recs []*contact.R
 				t.Fatal("the Batcher does not pipeline on SQLite")
 			}
 			res.outs = submitAll(t, bt, recs)
-		}
-		for lo := 0; lo < len(recs) && !pipelined; lo += size {
-			hi := min(lo+size, len(recs))
-			pos := make([]string, hi-lo)
-			for i := range pos {
-				pos[i] = fmt.Sprint("p", lo+i)
-			}
-			outs, err := rs.ResolveBatch(ctx, recs[lo:hi], pos)
-			if err != nil {
+		} else {
+			var err error
+			if res.outs, err = resolveInBatches(ctx, rs, recs, size); err != nil {
 				t.Fatal(err)
 			}
-			res.outs = append(res.outs, outs...)
 		}
 		db := st.DB()
 		// The review queue never names a retired master, nor a master against itself.

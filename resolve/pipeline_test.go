@@ -209,7 +209,7 @@ func warehouseTables(t *testing.T, db *sql.DB) map[string]string {
 
 // submitAll resolves recs through bt, record i at position "p<i>", and returns their
 // outcomes once all are written (an error fails the test).
-func submitAll(t *testing.T, bt *Batcher, recs []*contact.Record) []Outcome {
+func submitAll(t testing.TB, bt *Batcher, recs []*contact.Record) []Outcome {
 	t.Helper()
 	outs := make([]Outcome, len(recs))
 	for i, rec := range recs {

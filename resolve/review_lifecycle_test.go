@@ -30,19 +30,7 @@ func batchOf(t *testing.T, rs *Resolver, r *rules.Rules, lines ...string) []Outc
 // up to size records.
 func batcherOf(t *testing.T, rs *Resolver, r *rules.Rules, size int, lines ...string) []Outcome {
 	t.Helper()
-	bt := &Batcher{Resolver: rs, Max: size, Workers: 1}
-	recs := normalized(t, r, lines...)
-	outs := make([]Outcome, len(recs))
-	for i, rec := range recs {
-		bt.Submit(context.Background(), rec, fmt.Sprint("b", i), func(o Outcome, err error) {
-			if err != nil {
-				t.Errorf("record %d: %v", i, err)
-			}
-			outs[i] = o
-		})
-	}
-	bt.Wait()
-	return outs
+	return submitAll(t, &Batcher{Resolver: rs, Max: size, Workers: 1}, normalized(t, r, lines...))
 }
 
 // TestBatchUnchangedAfterMergeInSameBatch: with auto_merge, a batch whose first record

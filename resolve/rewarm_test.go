@@ -162,7 +162,6 @@ func TestRewarmMatchesFromScratch(t *testing.T) {
 				rs, st := sqliteResolver(t, r)
 				rs.oneByOne = oneByOne
 				rs.onRewarm = func(k, s, x int) { counts.hook(k, s, x) }
-				outs := make([]Outcome, len(recs))
 				if pipelined {
 					bt := &Batcher{Resolver: rs, Max: size, Workers: 1}
 					if !bt.pipelined() {
@@ -170,17 +169,9 @@ func TestRewarmMatchesFromScratch(t *testing.T) {
 					}
 					return submitAll(t, bt, recs), rewarmTables(t, st.DB())
 				}
-				for lo := 0; lo < len(recs); lo += size {
-					hi := min(lo+size, len(recs))
-					pos := make([]string, hi-lo)
-					for i := range pos {
-						pos[i] = fmt.Sprint("p", lo+i)
-					}
-					o, err := rs.ResolveBatch(ctx, recs[lo:hi], pos)
-					if err != nil {
-						t.Fatal(err)
-					}
-					copy(outs[lo:], o)
+				outs, err := resolveInBatches(ctx, rs, recs, size)
+				if err != nil {
+					t.Fatal(err)
 				}
 				return outs, rewarmTables(t, st.DB())
 			}

@@ -686,12 +686,30 @@ func indexVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 	return v, nil
 }
 
-// keyMasters returns the distinct masters of a key's rows, sorted, stopping at limit.
-func (x *memIndex) keyMasters(k string, limit int) []int64 {
-	return x.keyHashMasters(keyHash(k), limit)
+// keysMasters sets found[i] to the masters of key ks[i], up to limit(ks[i])
+// (keyHashMasters). Each key's postings slot is a cache miss: the slots of up to 64 keys
+// are read ahead in a loop of independent loads (keyTable.touch), and the lookups after
+// it find them in cache.
+func (x *memIndex) keysMasters(ks []string, limit func(k string) int, found [][]int64) {
+	for len(ks) > 0 {
+		n := min(len(ks), 64)
+		var hs [64]uint64
+		var t uint64
+		for i, k := range ks[:n] {
+			h := keyHash(k)
+			hs[i] = h
+			t ^= x.postingsOf(h).post.touch(h)
+		}
+		x.keep(t)
+		for i, k := range ks[:n] {
+			found[i] = x.keyHashMasters(hs[i], limit(k))
+		}
+		ks, found = ks[n:], found[n:]
+	}
 }
 
-// keyHashMasters is keyMasters of the key of hash h.
+// keyHashMasters returns the distinct masters of the rows of the key of hash h, sorted,
+// stopping at limit.
 func (x *memIndex) keyHashMasters(h uint64, limit int) []int64 {
 	one, list := x.postingsOf(h).rows(h)
 	if one > 0 {
@@ -727,7 +745,7 @@ func (x *memIndex) keyHashMasters(h uint64, limit int) []int64 {
 }
 
 // masterSet is a set of up to half its size of master ids, open addressing on the
-// stack (keyMasters: at most limit ids).
+// stack (keyHashMasters: at most limit ids).
 type masterSet [128]int64
 
 // add adds m and reports whether it was not in the set yet. Slot values are m+1 (0 is
@@ -779,7 +797,7 @@ func (t *tx) keyMastersMem(ctx context.Context, keys []string, limit func(string
 	// On every core, as candidateRows: a batch's thousand keys are scattered reads of the
 	// index, which the transaction holds and nothing writes meanwhile.
 	found := make([][]int64, len(keys))
-	par.For(len(keys), 128, func(i int) { found[i] = x.keyMasters(keys[i], limit(keys[i])) })
+	chunks(len(keys), func(lo, hi int) { x.keysMasters(keys[lo:hi], limit, found[lo:hi]) })
 	byKey := make(map[string][]int64, len(keys))
 	for i, k := range keys {
 		if len(found[i]) > 0 {
@@ -927,22 +945,9 @@ func (s *Store) Prefetch(ctx context.Context, q warehouse.CandidateQuery) (*ware
 	}
 	set, ks := newCandidateSet(q)
 	found := make([][]int64, len(ks))
+	limit := func(k string) int { return q.Cap(k) + 1 }
 	chunks(len(ks), func(lo, hi int) {
-		read(func() {
-			// Each key's slot is a cache miss: read ahead in a loop of independent
-			// loads, the lookups below find them in cache.
-			var hs [64]uint64 // chunks' size
-			var t uint64
-			for i := lo; i < hi; i++ {
-				h := keyHash(ks[i])
-				hs[i-lo] = h
-				t ^= x.postingsOf(h).post.touch(h)
-			}
-			x.keep(t)
-			for i := lo; i < hi; i++ {
-				found[i] = x.keyHashMasters(hs[i-lo], q.Cap(ks[i])+1)
-			}
-		})
+		read(func() { x.keysMasters(ks[lo:hi], limit, found[lo:hi]) })
 	})
 	var masters []int64
 	for i, k := range ks {

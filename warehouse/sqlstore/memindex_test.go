@@ -36,7 +36,7 @@ func TestKeyMastersLongLists(t *testing.T) {
 				}
 			}
 			slices.Sort(want)
-			if got := x.keyMasters("k", limit); !slices.Equal(got, want) {
+			if got := x.keyHashMasters(keyHash("k"), limit); !slices.Equal(got, want) {
 				t.Fatalf("round %d, %d rows over %d masters, limit %d: %v, want %v", round, rows, masters, limit, got, want)
 			}
 		}
