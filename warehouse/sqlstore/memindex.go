@@ -62,9 +62,16 @@ type memIndex struct {
 	// access where a map of a million entries took several cache misses per lookup (the
 	// candidate read touches some 4 000 rows and 2 500 masters per batch of 100 records).
 	rows     []memRow
-	byMaster [][]int64
-	sources  map[string]string // interned source names
-	versions []string          // the features' version prefixes rows point to (memRow.fv); [0] is ""
+	byMaster []span // into memberArena
+	// The arenas rows and masters point into (memarena.go), and how much of each they
+	// use.
+	keyArena                        []uint64
+	memberArena                     []int64
+	strs                            strArena
+	liveKeys, liveStrs, liveMembers int64
+	srcNames                        []string          // source names, by memRow.src
+	srcIndex                        map[string]uint32 // and their indexes
+	versions                        []string          // the features' version prefixes rows point to (memRow.fv); [0] is ""
 	// known holds sourceKeyHash of every source record the index has held (a hint for
 	// Known: never removed; a collision only costs a prefetch).
 	known map[uint64]struct{}
@@ -91,21 +98,25 @@ func (x *memIndex) postingsOf(h uint64) *postings { return &x.posts[h>>63] }
 // keys in row_keys. Only live rows are posted under their keys and listed in byMaster: a
 // row that is not live keeps its keys here because it can come back (PutSourceRecord of
 // a newer version) with the keys row_keys still holds for it.
+//
+// It holds no pointer (memarena.go): its keys, source id and features are in the index's
+// arenas.
 type memRow struct {
 	live bool
 	// fv indexes memIndex.versions: the features' version prefix (up to their first
 	// "|", FeaturesVersion's form), so that masterRows tells current features without
 	// reading them (a cache miss per candidate; 3 % of a streaming run against a million
 	// masters). 0: none known. It sits in live's padding.
-	fv               uint8
-	master           int64
-	keys             []uint64
-	source, sourceID string
-	features         string
+	fv     uint8
+	src    uint32 // memIndex.srcNames
+	master int64
+	keys   span // key hashes in keyArena, sorted and distinct
+	// The source id and the features, one after the other in strs.
+	strChunk, strOff, idLen, featLen uint32
 }
 
-// present reports whether the slot holds a row.
-func (r *memRow) present() bool { return r.live || r.keys != nil }
+// present reports whether the slot holds a row: a live one, or one with keys.
+func (r *memRow) present() bool { return r.live || r.keys.n > 0 }
 
 // row returns the row of id (the zero memRow when there is none).
 func (x *memIndex) row(id int64) memRow {
@@ -113,33 +124,6 @@ func (x *memIndex) row(id int64) memRow {
 		return x.rows[id]
 	}
 	return memRow{}
-}
-
-// setRow stores r at id, growing rows as needed.
-func (x *memIndex) setRow(id int64, r memRow) {
-	if id >= int64(len(x.rows)) {
-		x.rows = slices.Grow(x.rows, int(id)+1-len(x.rows))[:id+1]
-	}
-	x.rows[id] = r
-}
-
-// members returns the live rows of master m.
-func (x *memIndex) members(m int64) []int64 {
-	if m > 0 && m < int64(len(x.byMaster)) {
-		return x.byMaster[m]
-	}
-	return nil
-}
-
-// setMembers sets the live rows of master m.
-func (x *memIndex) setMembers(m int64, ids []int64) {
-	if m >= int64(len(x.byMaster)) {
-		if len(ids) == 0 {
-			return
-		}
-		x.byMaster = slices.Grow(x.byMaster, int(m)+1-len(x.byMaster))[:m+1]
-	}
-	x.byMaster[m] = ids
 }
 
 // memChange is what one transaction changed in the index: the keys whose rows changed
@@ -186,7 +170,9 @@ func sourceKeyHash(source, sourceID string) uint64 {
 
 // reset drops the index (data held for writing).
 func (x *memIndex) reset() {
-	x.loaded, x.rows, x.byMaster, x.sources, x.known, x.posts, x.undo, x.loadedInTx = false, nil, nil, nil, nil, [2]postings{}, nil, false
+	x.loaded, x.rows, x.byMaster, x.known, x.posts, x.undo, x.loadedInTx = false, nil, nil, nil, [2]postings{}, nil, false
+	x.keyArena, x.memberArena, x.strs, x.liveKeys, x.liveStrs, x.liveMembers = nil, nil, strArena{}, 0, 0, 0
+	x.srcNames, x.srcIndex = nil, nil
 	x.versions = nil
 	x.gen++
 	x.log, x.cur, x.done = nil, nil, x.seq
@@ -218,7 +204,7 @@ func (x *memIndex) noteRow(r *memRow) {
 	if x.cur == nil || !r.live {
 		return
 	}
-	for _, h := range r.keys {
+	for _, h := range x.keysOf(r) {
 		x.cur.keys[h] = struct{}{}
 	}
 	x.cur.masters[r.master] = struct{}{}
@@ -250,8 +236,10 @@ func (x *memIndex) load(ctx context.Context, tx *sql.Tx) (err error) {
 	// Room to grow: the first row added past a full slice copies all of it (a million
 	// rows: 90 MB, a pause of the first batch).
 	x.rows = make([]memRow, maxRow+1, headroom(maxRow+1))
-	x.byMaster = make([][]int64, maxMaster+1, headroom(maxMaster+1))
-	x.sources = map[string]string{}
+	x.byMaster = make([]span, maxMaster+1, headroom(maxMaster+1))
+	x.memberArena = make([]int64, 0, headroom(maxRow))
+	x.keyArena = make([]uint64, 0, headroom(8*n))
+	x.srcIndex = map[string]uint32{}
 	x.known = make(map[uint64]struct{}, headroom(maxRow))
 	for i := range x.posts {
 		x.posts[i].post = newKeyTable(int(4 * n))
@@ -260,22 +248,28 @@ func (x *memIndex) load(ctx context.Context, tx *sql.Tx) (err error) {
 WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 		r := memRow{live: true}
 		var id int64
+		var source, sourceID string
 		var feats sql.NullString
-		if err := rows.Scan(&id, &r.master, &r.source, &r.sourceID, &feats); err != nil {
+		if err := rows.Scan(&id, &r.master, &source, &sourceID, &feats); err != nil {
 			return err
 		}
-		r.source, r.features = x.intern(r.source), feats.String
-		r.fv = x.fvIndex(r.features)
-		x.known[sourceKeyHash(r.source, r.sourceID)] = struct{}{}
+		r.src = x.intern(source)
+		x.setStrings(&r, sourceID, feats.String)
+		r.fv = x.fvIndex(feats.String)
+		x.known[sourceKeyHash(source, sourceID)] = struct{}{}
 		x.setRow(id, r)
-		x.setMembers(r.master, append(x.members(r.master), id))
+		// Rows come in master order: a master's list grows at the end of the arena.
+		if l := x.members(r.master); len(l) > 0 && x.byMaster[r.master].off+uint32(len(l)) == uint32(len(x.memberArena)) && l[len(l)-1] < id {
+			x.memberArena = append(x.memberArena, id)
+			x.byMaster[r.master].n++
+			x.liveMembers++
+		} else {
+			x.setMembers(r.master, l, id, true)
+		}
 		return nil
 	})
 	if err != nil {
 		return err
-	}
-	for _, ids := range x.byMaster {
-		slices.Sort(ids)
 	}
 	// The keys: this goroutine reads them and two others post them, one per half of the
 	// postings (eight million keys for a million rows: map inserts, most of them a cache
@@ -309,10 +303,10 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 			return err
 		}
 		r := x.row(id)
-		r.keys = hashKeys(nil, keys)
+		r.keys = x.newKeys(nil, strings.SplitSeq(keys, "\n"))
 		x.setRow(id, r)
 		if r.live {
-			for _, h := range r.keys {
+			for _, h := range x.keysOf(&r) {
 				i := h >> 63
 				if bufs[i] = append(bufs[i], posting{h, id}); len(bufs[i]) == chunk {
 					work[i] <- bufs[i]
@@ -382,27 +376,21 @@ func (x *memIndex) current(r *memRow, featuresVersion string) bool {
 	if int(r.fv) < len(x.versions) && r.fv != 0 && x.versions[r.fv] == featuresVersion {
 		return true
 	}
-	return strings.HasPrefix(r.features, featuresVersion)
+	return strings.HasPrefix(x.features(r), featuresVersion)
 }
 
-func (x *memIndex) intern(s string) string {
-	if v, ok := x.sources[s]; ok {
-		return v
+// intern returns the index of source name s in srcNames, adding it.
+func (x *memIndex) intern(s string) uint32 {
+	if i, ok := x.srcIndex[s]; ok {
+		return i
 	}
-	x.sources[s] = s
-	return s
-}
-
-// hashKeys appends the hashes of a row_keys list (keys separated by newlines) to hs,
-// sorted and deduplicated.
-func hashKeys(hs []uint64, keys string) []uint64 {
-	for k := range strings.SplitSeq(keys, "\n") {
-		if k != "" {
-			hs = append(hs, keyHash(k))
-		}
+	if x.srcIndex == nil {
+		x.srcIndex = map[string]uint32{}
 	}
-	slices.Sort(hs)
-	return slices.Compact(hs)
+	s = strings.Clone(s)
+	x.srcIndex[s] = uint32(len(x.srcNames))
+	x.srcNames = append(x.srcNames, s)
+	return uint32(len(x.srcNames) - 1)
 }
 
 // put sets a row (no undo): its old postings and membership go, the new ones come. A
@@ -410,25 +398,20 @@ func hashKeys(hs []uint64, keys string) []uint64 {
 func (x *memIndex) put(id int64, r memRow) {
 	x.drop(id)
 	if !r.live {
-		if len(r.keys) > 0 {
+		if r.keys.n > 0 {
 			x.setRow(id, memRow{keys: r.keys})
 		}
 		return
-	}
-	if r.keys == nil {
-		r.keys = []uint64{} // present() tells a live row without keys from an empty slot
 	}
 	x.noteRow(&r)
 	x.setRow(id, r)
 	// The row is posted nowhere now (drop took it off its old keys) and its keys are
 	// distinct (sorted and compacted wherever they are built): add does not look for it
 	// in a key's list (~1.4 % of a streaming run's CPU against a million masters).
-	for _, h := range r.keys {
+	for _, h := range x.keysOf(&r) {
 		x.postingsOf(h).add(h, id)
 	}
-	ids := x.members(r.master)
-	i, _ := slices.BinarySearch(ids, id)
-	x.setMembers(r.master, slices.Insert(ids, i, id))
+	x.setMembers(r.master, x.members(r.master), id, true)
 }
 
 // drop removes a row (no undo).
@@ -437,22 +420,15 @@ func (x *memIndex) drop(id int64) {
 	if !old.present() {
 		return
 	}
-	x.rows[id] = memRow{}
+	x.setRow(id, memRow{})
 	if !old.live {
 		return
 	}
 	x.noteRow(&old)
-	for _, h := range old.keys {
+	for _, h := range x.keysOf(&old) {
 		x.postingsOf(h).remove(h, id)
 	}
-	ids := x.members(old.master)
-	if i, found := slices.BinarySearch(ids, id); found {
-		ids = slices.Delete(ids, i, i+1)
-	}
-	if len(ids) == 0 {
-		ids = nil
-	}
-	x.setMembers(old.master, ids)
+	x.setMembers(old.master, x.members(old.master), id, false)
 }
 
 // add posts row id under h, where it is not posted yet: a load reads each row's
@@ -558,7 +534,9 @@ func (x *memIndex) source1(r *warehouse.SourceRow) {
 		x.put(r.ID, memRow{keys: old.keys})
 		return
 	}
-	x.put(r.ID, memRow{live: true, master: r.MasterID, keys: old.keys, source: x.intern(r.Source), sourceID: r.SourceID, features: r.Features, fv: x.fvIndex(r.Features)})
+	n := memRow{live: true, master: r.MasterID, keys: old.keys, src: x.intern(r.Source), fv: x.fvIndex(r.Features)}
+	x.setStrings(&n, r.SourceID, r.Features)
+	x.put(r.ID, n)
 }
 
 // addKeys mirrors keys added to rows, which PutSourceRecord(s) wrote first (a row that
@@ -578,12 +556,7 @@ func (x *memIndex) addKeys(rows []*rowKeys) {
 func (x *memIndex) addKeys1(id int64, keys []string) {
 	r := x.row(id)
 	x.remember(id)
-	hs := slices.Clone(r.keys)
-	for _, k := range keys {
-		hs = append(hs, keyHash(k))
-	}
-	slices.Sort(hs)
-	r.keys = slices.Compact(hs)
+	r.keys = x.newKeys(x.keysOf(&r), slices.Values(keys))
 	x.put(id, r)
 }
 
@@ -592,12 +565,12 @@ func (x *memIndex) clearKeys(id int64) {
 	if !x.loaded {
 		return
 	}
-	if r := x.row(id); len(r.keys) > 0 {
+	if r := x.row(id); r.keys.n > 0 {
 		x.data.Lock()
 		defer x.data.Unlock()
 		x.changing()
 		x.remember(id)
-		r.keys = nil
+		r.keys = span{}
 		x.put(id, r)
 	}
 }
@@ -628,6 +601,9 @@ func (x *memIndex) commit(version int64) {
 	x.undo, x.loadedInTx, x.version = nil, false, version
 	x.data.Lock()
 	x.ended()
+	if x.loaded && x.wasteful() {
+		x.compact()
+	}
 	x.data.Unlock()
 }
 
@@ -896,9 +872,9 @@ func (x *memIndex) masterRows(masters []int64, out [][]warehouse.SourceRow, feat
 		all = all[len(ids):]
 		for i, id := range ids {
 			r := &x.rows[id]
-			rows[i] = warehouse.SourceRow{ID: id, Source: r.source, SourceID: r.sourceID, MasterID: m}
+			rows[i] = warehouse.SourceRow{ID: id, Source: x.srcNames[r.src], SourceID: x.sourceID(r), MasterID: m}
 			if x.current(r, featuresVersion) {
-				rows[i].Features = r.features
+				rows[i].Features = x.features(r)
 			} else {
 				stale = true
 			}

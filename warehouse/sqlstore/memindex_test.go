@@ -1,9 +1,14 @@
 package sqlstore
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/steward-crm/steward/warehouse"
 )
 
 // TestKeyMastersLongLists: the first limit distinct masters of a key's rows, in row
@@ -40,5 +45,147 @@ func TestKeyMastersLongLists(t *testing.T) {
 				t.Fatalf("round %d, %d rows over %d masters, limit %d: %v, want %v", round, rows, masters, limit, got, want)
 			}
 		}
+	}
+}
+
+// memSnapshot is what a memory index holds, read through its accessors.
+type memSnapshot struct {
+	rows    map[int64]string
+	members map[int64][]int64
+	posts   map[uint64][]int64
+}
+
+func snapshotOf(x *memIndex) memSnapshot {
+	s := memSnapshot{rows: map[int64]string{}, members: map[int64][]int64{}, posts: map[uint64][]int64{}}
+	for id := range x.rows {
+		r := &x.rows[id]
+		if !r.present() {
+			continue
+		}
+		s.rows[int64(id)] = fmt.Sprintf("live=%v master=%d fv=%d keys=%v source=%q id=%q features=%q",
+			r.live, r.master, r.fv, x.keysOf(r), x.srcNames[r.src], x.sourceID(r), x.features(r))
+		for _, h := range x.keysOf(r) {
+			if _, ok := s.posts[h]; !ok {
+				one, list := x.postingsOf(h).rows(h)
+				if one > 0 {
+					list = []int64{one}
+				}
+				s.posts[h] = slices.Clone(list)
+			}
+		}
+	}
+	for m := range x.byMaster {
+		if ids := x.members(int64(m)); len(ids) > 0 {
+			s.members[int64(m)] = slices.Clone(ids)
+		}
+	}
+	return s
+}
+
+// checkArenas fails unless the counts of what the rows and masters use of the arenas
+// are right.
+func checkArenas(t *testing.T, x *memIndex) {
+	t.Helper()
+	var keys, strs, members int64
+	for id := range x.rows {
+		r := &x.rows[id]
+		keys += int64(r.keys.n)
+		strs += int64(r.idLen + r.featLen)
+	}
+	for _, l := range x.byMaster {
+		members += int64(l.n)
+	}
+	if keys != x.liveKeys || strs != x.liveStrs || members != x.liveMembers {
+		t.Fatalf("arena use counted keys %d, strings %d, members %d; it is %d, %d, %d", x.liveKeys, x.liveStrs, x.liveMembers, keys, strs, members)
+	}
+	// The masters' lists and the postings are those of the live rows.
+	byMaster := map[int64][]int64{}
+	byKey := map[uint64][]int64{}
+	for id := range x.rows {
+		if r := &x.rows[id]; r.live {
+			byMaster[r.master] = append(byMaster[r.master], int64(id))
+			for _, h := range x.keysOf(r) {
+				byKey[h] = append(byKey[h], int64(id))
+			}
+		}
+	}
+	s := snapshotOf(x)
+	if !reflect.DeepEqual(s.members, byMaster) {
+		t.Fatalf("masters' rows %v, want %v", s.members, byMaster)
+	}
+	for h, ids := range s.posts {
+		slices.Sort(ids)
+		if want := byKey[h]; !slices.Equal(ids, want) {
+			t.Fatalf("key %x: rows %v, want %v", h, ids, want)
+		}
+	}
+}
+
+// TestMemIndexArenas: rows written, withdrawn, moved between masters and given keys in
+// transactions committed or rolled back keep the index's contents through a compaction
+// of its arenas; the arenas' use is counted right; and committing compacts arenas more
+// than half unused, so that they stay bounded however many updates a stream brings.
+func TestMemIndexArenas(t *testing.T) {
+	defer func(v int64) { arenaMinWaste = v }(arenaMinWaste)
+	arenaMinWaste = 64
+	r := rand.New(rand.NewPCG(3, 4))
+	x := newMemIndex()
+	x.loaded, x.known = true, map[uint64]struct{}{}
+	for i := range x.posts {
+		x.posts[i].post = newKeyTable(16)
+	}
+	var kept []string // strings handed out before compactions
+	var keptWant []string
+	for round := range 400 {
+		for range 1 + r.IntN(8) {
+			id := 1 + r.Int64N(60)
+			switch r.IntN(4) {
+			case 0, 1:
+				row := &warehouse.SourceRow{ID: id, Source: fmt.Sprint("src", r.IntN(3)), SourceID: fmt.Sprint("id", id),
+					MasterID: r.Int64N(12), Deleted: r.IntN(6) == 0, Features: fmt.Sprintf("f1|%d|%s", round, strings.Repeat("x", r.IntN(40)))}
+				x.source(row)
+			case 2:
+				var ks []string
+				for range 1 + r.IntN(4) {
+					ks = append(ks, fmt.Sprint("k", r.IntN(25)))
+				}
+				x.addKeys([]*rowKeys{{id: id, keys: ks}})
+			case 3:
+				x.clearKeys(id)
+			}
+		}
+		committed := r.IntN(5) != 0
+		if committed {
+			x.commit(int64(round))
+		} else {
+			x.rollback()
+		}
+		checkArenas(t, x)
+		if committed && x.wasteful() {
+			t.Fatalf("round %d: committed with arenas more than half unused: keys %d of %d, members %d of %d, strings %d of %d",
+				round, x.liveKeys, len(x.keyArena), x.liveMembers, len(x.memberArena), x.liveStrs, x.strs.size)
+		}
+		if round%7 == 0 {
+			for id := range x.rows {
+				if rw := &x.rows[id]; rw.live {
+					kept, keptWant = append(kept, x.features(rw)), append(keptWant, strings.Clone(x.features(rw)))
+				}
+			}
+		}
+		before := snapshotOf(x)
+		x.compact()
+		checkArenas(t, x)
+		if got := snapshotOf(x); !reflect.DeepEqual(got, before) {
+			t.Fatalf("round %d: compaction changed the index:\n%+v\nwant\n%+v", round, got, before)
+		}
+		if int64(len(x.keyArena)) != x.liveKeys || int64(len(x.memberArena)) != x.liveMembers || x.strs.size != x.liveStrs {
+			t.Fatalf("round %d: compacted arenas hold more than is used", round)
+		}
+	}
+	if !slices.Equal(kept, keptWant) {
+		t.Fatal("a string handed out changed")
+	}
+	if len(snapshotOf(x).rows) == 0 {
+		t.Fatal("no rows left to check")
 	}
 }
