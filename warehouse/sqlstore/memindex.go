@@ -84,12 +84,20 @@ type memIndex struct {
 }
 
 // postings map key hashes to rows: post holds a row id (> 0) when a key has one row,
-// else -(i+1) for multi[i]. Most keys (an e-mail, a phone) belong to one row.
+// else -(i+1) for lists[i]. Most keys (an e-mail, a phone) belong to one row. The lists
+// are in an arena (memarena.go; a million of them against a million masters), each with
+// room to grow in place: one that outgrows it moves to the arena's end with twice the
+// room.
 type postings struct {
 	post  keyTable
-	multi [][]int64
-	free  []int64
+	lists []plist
+	arena []int64
+	free  []int64 // indexes of unused lists
+	room  int64   // the room of the lists in use
 }
+
+// plist is a list of n row ids at off in a postings arena, with room for cap.
+type plist struct{ off, n, cap uint32 }
 
 // postingsOf returns the half of the postings that holds hash h.
 func (x *memIndex) postingsOf(h uint64) *postings { return &x.posts[h>>63] }
@@ -294,6 +302,7 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 					p.add(q.h, q.id)
 				}
 			}
+			p.compact() // the lists' moves while they grew
 		})
 	}
 	err = x.scan(ctx, tx, `SELECT source_row_id, keys FROM row_keys`, func(rows *sql.Rows) error {
@@ -440,22 +449,68 @@ func (p *postings) add(h uint64, id int64) {
 	case !ok:
 		p.post.set(h, id)
 	case v > 0:
-		p.post.set(h, -(p.newMulti([]int64{v, id}) + 1))
+		p.post.set(h, -(p.newList(v, id) + 1))
 	default:
-		i := -v - 1
-		p.multi[i] = append(p.multi[i], id)
+		l := &p.lists[-v-1]
+		if l.n == l.cap {
+			// Moved to the end with twice the room.
+			off := len(p.arena)
+			p.arena = append(p.arena, p.arena[l.off:l.off+l.n]...)
+			p.arena = append(p.arena, make([]int64, l.cap)...)
+			p.room += int64(l.cap)
+			l.off, l.cap = uint32(off), 2*l.cap
+		}
+		p.arena[l.off+l.n] = id
+		l.n++
 	}
 }
 
-func (p *postings) newMulti(ids []int64) int64 {
+// newList starts a list of two rows, returning its index.
+func (p *postings) newList(a, b int64) int64 {
+	const room = 4
+	off := len(p.arena)
+	p.arena = append(p.arena, a, b, 0, 0)
+	p.room += room
+	l := plist{uint32(off), 2, room}
 	if n := len(p.free); n > 0 {
 		i := p.free[n-1]
 		p.free = p.free[:n-1]
-		p.multi[i] = ids
+		p.lists[i] = l
 		return i
 	}
-	p.multi = append(p.multi, ids)
-	return int64(len(p.multi) - 1)
+	p.lists = append(p.lists, l)
+	return int64(len(p.lists) - 1)
+}
+
+// list returns list i's rows (not to be appended to).
+func (p *postings) list(i int64) []int64 {
+	l := p.lists[i]
+	return p.arena[l.off : l.off+l.n : l.off+l.n]
+}
+
+// wasteful reports whether more than half of the arena is unused.
+func (p *postings) wasteful() bool {
+	return int64(len(p.arena)) > arenaMinWaste && int64(len(p.arena)) > 2*p.room
+}
+
+// compact copies the lists in use into a new arena, each with room for what it holds
+// and a quarter more.
+func (p *postings) compact() {
+	arena := make([]int64, 0, p.room)
+	p.room = 0
+	for i := range p.lists {
+		l := &p.lists[i]
+		if l.n == 0 {
+			continue
+		}
+		off := len(arena)
+		c := l.n + l.n/4
+		arena = append(arena, p.arena[l.off:l.off+l.n]...)
+		arena = append(arena, make([]int64, c-l.n)...)
+		l.off, l.cap = uint32(off), c
+		p.room += int64(c)
+	}
+	p.arena = arena
 }
 
 // remove takes row id off h.
@@ -469,16 +524,17 @@ func (p *postings) remove(h uint64, id int64) {
 		}
 	default:
 		i := -v - 1
-		ids := p.multi[i]
+		l := &p.lists[i]
+		ids := p.arena[l.off : l.off+l.n]
 		if j := slices.Index(ids, id); j >= 0 {
-			ids = slices.Delete(ids, j, j+1)
+			copy(ids[j:], ids[j+1:])
+			l.n--
 		}
-		if len(ids) == 1 {
+		if l.n == 1 {
 			p.post.set(h, ids[0])
-			p.multi[i] = nil
+			p.room -= int64(l.cap)
+			*l = plist{}
 			p.free = append(p.free, i)
-		} else {
-			p.multi[i] = ids
 		}
 	}
 }
@@ -492,7 +548,7 @@ func (p *postings) rows(h uint64) (one int64, list []int64) {
 	case v > 0:
 		return v, nil
 	default:
-		return 0, p.multi[-v-1]
+		return 0, p.list(-v - 1)
 	}
 }
 
@@ -603,6 +659,11 @@ func (x *memIndex) commit(version int64) {
 	x.ended()
 	if x.loaded && x.wasteful() {
 		x.compact()
+	}
+	for i := range x.posts {
+		if p := &x.posts[i]; x.loaded && p.wasteful() {
+			p.compact()
+		}
 	}
 	x.data.Unlock()
 }

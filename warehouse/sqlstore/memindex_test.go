@@ -98,6 +98,21 @@ func checkArenas(t *testing.T, x *memIndex) {
 	if keys != x.liveKeys || strs != x.liveStrs || members != x.liveMembers {
 		t.Fatalf("arena use counted keys %d, strings %d, members %d; it is %d, %d, %d", x.liveKeys, x.liveStrs, x.liveMembers, keys, strs, members)
 	}
+	for i := range x.posts {
+		p := &x.posts[i]
+		var room int64
+		for _, l := range p.lists {
+			if l.n > 0 {
+				room += int64(l.cap)
+			}
+			if l.n > l.cap || (l.n == 1) {
+				t.Fatalf("postings list of %d rows with room for %d", l.n, l.cap)
+			}
+		}
+		if room != p.room {
+			t.Fatalf("postings room counted %d; it is %d", p.room, room)
+		}
+	}
 	// The masters' lists and the postings are those of the live rows.
 	byMaster := map[int64][]int64{}
 	byKey := map[uint64][]int64{}
@@ -122,9 +137,10 @@ func checkArenas(t *testing.T, x *memIndex) {
 }
 
 // TestMemIndexArenas: rows written, withdrawn, moved between masters and given keys in
-// transactions committed or rolled back keep the index's contents through a compaction
-// of its arenas; the arenas' use is counted right; and committing compacts arenas more
-// than half unused, so that they stay bounded however many updates a stream brings.
+// transactions committed or rolled back keep the index's contents (rows, masters' lists,
+// postings) through a compaction of its arenas; the arenas' use is counted right; and
+// committing compacts arenas more than half unused, so that they stay bounded however
+// many updates a stream brings.
 func TestMemIndexArenas(t *testing.T) {
 	defer func(v int64) { arenaMinWaste = v }(arenaMinWaste)
 	arenaMinWaste = 64
@@ -161,7 +177,7 @@ func TestMemIndexArenas(t *testing.T) {
 			x.rollback()
 		}
 		checkArenas(t, x)
-		if committed && x.wasteful() {
+		if committed && (x.wasteful() || x.posts[0].wasteful() || x.posts[1].wasteful()) {
 			t.Fatalf("round %d: committed with arenas more than half unused: keys %d of %d, members %d of %d, strings %d of %d",
 				round, x.liveKeys, len(x.keyArena), x.liveMembers, len(x.memberArena), x.liveStrs, x.strs.size)
 		}
@@ -174,11 +190,14 @@ func TestMemIndexArenas(t *testing.T) {
 		}
 		before := snapshotOf(x)
 		x.compact()
+		x.posts[0].compact()
+		x.posts[1].compact()
 		checkArenas(t, x)
 		if got := snapshotOf(x); !reflect.DeepEqual(got, before) {
 			t.Fatalf("round %d: compaction changed the index:\n%+v\nwant\n%+v", round, got, before)
 		}
-		if int64(len(x.keyArena)) != x.liveKeys || int64(len(x.memberArena)) != x.liveMembers || x.strs.size != x.liveStrs {
+		if int64(len(x.keyArena)) != x.liveKeys || int64(len(x.memberArena)) != x.liveMembers || x.strs.size != x.liveStrs ||
+			int64(len(x.posts[0].arena)) != x.posts[0].room || int64(len(x.posts[1].arena)) != x.posts[1].room {
 			t.Fatalf("round %d: compacted arenas hold more than is used", round)
 		}
 	}
