@@ -19,6 +19,27 @@ import (
 // row's source id and features) point into a chunk, which the garbage collector keeps as
 // long as they are referenced; a chunk's bytes never change once written.
 
+// push appends vs to an arena, doubling its capacity when it is full: append grows a
+// large slice by a quarter, and each growth copies the arena into fresh memory (a few
+// hundred MB against a million masters, and a page fault per 4 KB of it).
+func push[T any](s []T, vs ...T) []T {
+	if len(s)+len(vs) > cap(s) {
+		s = slices.Grow(s, max(cap(s), len(vs)))
+	}
+	return append(s, vs...)
+}
+
+// extend returns s with length n (zero values added), doubling its capacity as push.
+func extend[T any](s []T, n int) []T {
+	if n > cap(s) {
+		s = slices.Grow(s, max(cap(s), n-len(s)))
+	}
+	if n > len(s) {
+		clear(s[len(s):n])
+	}
+	return s[:n]
+}
+
 // span locates n elements at off in an arena.
 type span struct{ off, n uint32 }
 
@@ -86,23 +107,16 @@ func (x *memIndex) setStrings(r *memRow, sourceID, features string) {
 // (sorted and distinct) and the hashes of keys (but for empty ones).
 func (x *memIndex) newKeys(old []uint64, keys iter.Seq[string]) span {
 	off := len(x.keyArena)
-	x.keyArena = append(x.keyArena, old...)
+	x.keyArena = push(x.keyArena, old...)
 	for k := range keys {
 		if k != "" {
-			x.keyArena = append(x.keyArena, keyHash(k))
+			x.keyArena = push(x.keyArena, keyHash(k))
 		}
 	}
 	hs := x.keyArena[off:]
 	slices.Sort(hs)
 	hs = slices.Compact(hs)
 	x.keyArena = x.keyArena[:off+len(hs)]
-	return span{uint32(off), uint32(len(hs))}
-}
-
-// keyList appends hs (sorted and distinct) to the arena.
-func (x *memIndex) keyList(hs []uint64) span {
-	off := len(x.keyArena)
-	x.keyArena = append(x.keyArena, hs...)
 	return span{uint32(off), uint32(len(hs))}
 }
 
@@ -133,7 +147,7 @@ func (x *memIndex) setMembers(m int64, old []int64, id int64, add bool) {
 		if n == 0 {
 			return
 		}
-		x.byMaster = slices.Grow(x.byMaster, int(m)+1-len(x.byMaster))[:m+1]
+		x.byMaster = extend(x.byMaster, int(m)+1)
 	}
 	x.liveMembers += int64(n - len(old))
 	if n == 0 {
@@ -141,12 +155,12 @@ func (x *memIndex) setMembers(m int64, old []int64, id int64, add bool) {
 		return
 	}
 	off := len(x.memberArena)
-	x.memberArena = append(x.memberArena, old[:i]...)
+	x.memberArena = push(x.memberArena, old[:i]...)
 	if add {
-		x.memberArena = append(x.memberArena, id)
-		x.memberArena = append(x.memberArena, old[i:]...)
+		x.memberArena = push(x.memberArena, id)
+		x.memberArena = push(x.memberArena, old[i:]...)
 	} else {
-		x.memberArena = append(x.memberArena, old[i+1:]...)
+		x.memberArena = push(x.memberArena, old[i+1:]...)
 	}
 	x.byMaster[m] = span{uint32(off), uint32(n)}
 }
@@ -155,7 +169,7 @@ func (x *memIndex) setMembers(m int64, old []int64, id int64, add bool) {
 // arenas.
 func (x *memIndex) setRow(id int64, r memRow) {
 	if id >= int64(len(x.rows)) {
-		x.rows = slices.Grow(x.rows, int(id)+1-len(x.rows))[:id+1]
+		x.rows = extend(x.rows, int(id)+1)
 	}
 	old := &x.rows[id]
 	x.liveKeys += int64(r.keys.n) - int64(old.keys.n)

@@ -268,7 +268,7 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 		x.setRow(id, r)
 		// Rows come in master order: a master's list grows at the end of the arena.
 		if l := x.members(r.master); len(l) > 0 && x.byMaster[r.master].off+uint32(len(l)) == uint32(len(x.memberArena)) && l[len(l)-1] < id {
-			x.memberArena = append(x.memberArena, id)
+			x.memberArena = push(x.memberArena, id)
 			x.byMaster[r.master].n++
 			x.liveMembers++
 		} else {
@@ -333,6 +333,11 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 	if err != nil {
 		return err
 	}
+	// Room for a quarter more keys and members than loaded (the load's estimate may
+	// have been short): the arenas then grow, copying themselves, only after some
+	// 250 000 new records against a million.
+	x.keyArena = slices.Grow(x.keyArena, len(x.keyArena)/4)
+	x.memberArena = slices.Grow(x.memberArena, len(x.memberArena)/4)
 	x.data.Lock()
 	x.loaded = true
 	x.data.Unlock()
@@ -455,8 +460,8 @@ func (p *postings) add(h uint64, id int64) {
 		if l.n == l.cap {
 			// Moved to the end with twice the room.
 			off := len(p.arena)
-			p.arena = append(p.arena, p.arena[l.off:l.off+l.n]...)
-			p.arena = append(p.arena, make([]int64, l.cap)...)
+			p.arena = push(p.arena, p.arena[l.off:l.off+l.n]...)
+			p.arena = push(p.arena, make([]int64, l.cap)...)
 			p.room += int64(l.cap)
 			l.off, l.cap = uint32(off), 2*l.cap
 		}
@@ -469,7 +474,7 @@ func (p *postings) add(h uint64, id int64) {
 func (p *postings) newList(a, b int64) int64 {
 	const room = 4
 	off := len(p.arena)
-	p.arena = append(p.arena, a, b, 0, 0)
+	p.arena = push(p.arena, a, b, 0, 0)
 	p.room += room
 	l := plist{uint32(off), 2, room}
 	if n := len(p.free); n > 0 {
