@@ -117,13 +117,16 @@ func (x *memIndex) newKeys(old []uint64, keys iter.Seq[string]) span {
 	slices.Sort(hs)
 	hs = slices.Compact(hs)
 	x.keyArena = x.keyArena[:off+len(hs)]
+	if len(hs) == 0 {
+		return span{} // no offset that a compaction would leave stale
+	}
 	return span{uint32(off), uint32(len(hs))}
 }
 
 // members returns the live rows of master m, in id order (not to be appended to or
 // changed).
 func (x *memIndex) members(m int64) []int64 {
-	if m > 0 && m < int64(len(x.byMaster)) {
+	if m >= 0 && m < int64(len(x.byMaster)) {
 		l := x.byMaster[m]
 		return x.memberArena[l.off : l.off+l.n : l.off+l.n]
 	}
@@ -201,6 +204,8 @@ func (x *memIndex) compact() {
 			off := len(keys)
 			keys = append(keys, x.keysOf(r)...)
 			r.keys.off = uint32(off)
+		} else {
+			r.keys = span{}
 		}
 		if r.idLen+r.featLen > 0 {
 			r.strChunk, r.strOff = strs.add2(x.sourceID(r), x.features(r))

@@ -461,7 +461,7 @@ func (p *postings) add(h uint64, id int64) {
 			// Moved to the end with twice the room.
 			off := len(p.arena)
 			p.arena = push(p.arena, p.arena[l.off:l.off+l.n]...)
-			p.arena = push(p.arena, make([]int64, l.cap)...)
+			p.arena = extend(p.arena, len(p.arena)+int(l.cap))
 			p.room += int64(l.cap)
 			l.off, l.cap = uint32(off), 2*l.cap
 		}
@@ -501,7 +501,11 @@ func (p *postings) wasteful() bool {
 // compact copies the lists in use into a new arena, each with room for what it holds
 // and a quarter more.
 func (p *postings) compact() {
-	arena := make([]int64, 0, p.room)
+	var room int64
+	for _, l := range p.lists {
+		room += int64(l.n + l.n/4)
+	}
+	arena := make([]int64, 0, room)
 	p.room = 0
 	for i := range p.lists {
 		l := &p.lists[i]
@@ -661,6 +665,7 @@ func (x *memIndex) rollback() {
 func (x *memIndex) commit(version int64) {
 	x.undo, x.loadedInTx, x.version = nil, false, version
 	x.data.Lock()
+	defer x.data.Unlock()
 	x.ended()
 	if x.loaded && x.wasteful() {
 		x.compact()
@@ -670,7 +675,6 @@ func (x *memIndex) commit(version int64) {
 			p.compact()
 		}
 	}
-	x.data.Unlock()
 }
 
 // memChanges is what changed in the index since a prefetch (warehouse.Changes).
