@@ -158,6 +158,13 @@ func (x *memIndex) setMembers(m int64, old []int64, id int64, add bool) {
 		x.byMaster[m] = span{}
 		return
 	}
+	if l := x.byMaster[m]; add && i == len(old) && len(old) > 0 && int(l.off+l.n) == len(x.memberArena) {
+		// The list ends the arena and id goes last (a load reads rows in master
+		// order): it grows in place.
+		x.memberArena = push(x.memberArena, id)
+		x.byMaster[m].n++
+		return
+	}
 	off := len(x.memberArena)
 	x.memberArena = push(x.memberArena, old[:i]...)
 	if add {
@@ -184,11 +191,14 @@ func (x *memIndex) setRow(id int64, r memRow) {
 // wasteful reports whether more than half of an arena (of at least a few MB) is no
 // longer used.
 func (x *memIndex) wasteful() bool {
-	over := func(size, live int64) bool { return size > arenaMinWaste && size > 2*live }
-	return over(int64(len(x.keyArena)), x.liveKeys) ||
-		over(x.strs.size/8, x.liveStrs/8) ||
-		over(int64(len(x.memberArena)), x.liveMembers)
+	return halfUnused(int64(len(x.keyArena)), x.liveKeys) ||
+		halfUnused(x.strs.size/8, x.liveStrs/8) ||
+		halfUnused(int64(len(x.memberArena)), x.liveMembers)
 }
+
+// halfUnused reports whether an arena of size, of which used is in use, is more than
+// half unused and not small.
+func halfUnused(size, used int64) bool { return size > arenaMinWaste && size > 2*used }
 
 // arenaMinWaste is the size (in elements, or 8 bytes of strings) under which an arena is
 // not compacted. A variable for the tests.

@@ -266,14 +266,7 @@ WHERE master_id IS NOT NULL AND deleted = FALSE`, func(rows *sql.Rows) error {
 		r.fv = x.fvIndex(feats.String)
 		x.known[sourceKeyHash(source, sourceID)] = struct{}{}
 		x.setRow(id, r)
-		// Rows come in master order: a master's list grows at the end of the arena.
-		if l := x.members(r.master); len(l) > 0 && x.byMaster[r.master].off+uint32(len(l)) == uint32(len(x.memberArena)) && l[len(l)-1] < id {
-			x.memberArena = push(x.memberArena, id)
-			x.byMaster[r.master].n++
-			x.liveMembers++
-		} else {
-			x.setMembers(r.master, l, id, true)
-		}
+		x.setMembers(r.master, x.members(r.master), id, true)
 		return nil
 	})
 	if err != nil {
@@ -494,9 +487,7 @@ func (p *postings) list(i int64) []int64 {
 }
 
 // wasteful reports whether more than half of the arena is unused.
-func (p *postings) wasteful() bool {
-	return int64(len(p.arena)) > arenaMinWaste && int64(len(p.arena)) > 2*p.room
-}
+func (p *postings) wasteful() bool { return halfUnused(int64(len(p.arena)), p.room) }
 
 // compact copies the lists in use into a new arena, each with room for what it holds
 // and a quarter more.
@@ -515,7 +506,7 @@ func (p *postings) compact() {
 		off := len(arena)
 		c := l.n + l.n/4
 		arena = append(arena, p.arena[l.off:l.off+l.n]...)
-		arena = append(arena, make([]int64, c-l.n)...)
+		arena = extend(arena, off+int(c)) // within the capacity made above
 		l.off, l.cap = uint32(off), c
 		p.room += int64(c)
 	}
@@ -667,11 +658,14 @@ func (x *memIndex) commit(version int64) {
 	x.data.Lock()
 	defer x.data.Unlock()
 	x.ended()
-	if x.loaded && x.wasteful() {
+	if !x.loaded {
+		return
+	}
+	if x.wasteful() {
 		x.compact()
 	}
 	for i := range x.posts {
-		if p := &x.posts[i]; x.loaded && p.wasteful() {
+		if p := &x.posts[i]; p.wasteful() {
 			p.compact()
 		}
 	}
