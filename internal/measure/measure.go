@@ -75,12 +75,32 @@ func usage() syscall.Rusage {
 // ("cpu.prof.BenchmarkResolvePostgres_workers=1"): go test's -cpuprofile would be mostly
 // the benchmark's set-up (a warehouse's preload, an index's load). Without the variable
 // it does nothing.
+//
+// STEWARD_BENCH_MEMPROFILE writes two heap profiles, at the phase's start and end (path
+// + name + ".start" and ".end"): `go tool pprof -sample_index=alloc_space
+// -diff_base=P.start P.end` shows what the phase allocated.
 func Profile(tb testing.TB) (stop func()) {
+	name := "." + strings.ReplaceAll(tb.Name(), "/", "_")
+	heap := func(suffix string) {
+		path := os.Getenv("STEWARD_BENCH_MEMPROFILE")
+		if path == "" {
+			return
+		}
+		f, err := os.Create(path + name + suffix)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			tb.Error(err)
+		}
+	}
+	heap(".start")
 	path := os.Getenv("STEWARD_BENCH_CPUPROFILE")
 	if path == "" {
-		return func() {}
+		return func() { heap(".end") }
 	}
-	f, err := os.Create(path + "." + strings.ReplaceAll(tb.Name(), "/", "_"))
+	f, err := os.Create(path + name)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -93,5 +113,6 @@ func Profile(tb testing.TB) (stop func()) {
 		if err := f.Close(); err != nil {
 			tb.Error(err)
 		}
+		heap(".end")
 	}
 }
