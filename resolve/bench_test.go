@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/gctune"
 	"github.com/steward-crm/steward/internal/measure"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/pipeline/stages"
@@ -68,6 +69,12 @@ func benchRecords(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Re
 // compared. Blocking index lookups, scoring, survivorship, audit and outbox writes are
 // included.
 func BenchmarkResolveStreaming(b *testing.B) {
+	// The collector as steward's commands set it (internal/gctune: GOGC 50 once the
+	// memory index makes the live heap large), unless GOGC is set.
+	if os.Getenv("GOGC") == "" {
+		gctune.Floor(gctune.DefaultFloor)
+		defer gctune.Floor(0)
+	}
 	r := rules.Default()
 	rs := benchResolver(b, r)
 	ctx := context.Background()

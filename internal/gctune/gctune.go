@@ -8,9 +8,14 @@
 // process's CPU, on cores the database shares. Floor raises GOGC, after every cycle, so
 // that the next goal is at least the floor while the live heap is small (GOGC at most
 // 5000: under ~5 MiB live the goal is 51 times the live heap, not the floor), and gives it
-// back to 100 once the live heap reaches half of the floor (the SQLite memory index:
-// hundreds of MiB live, where a raised GOGC would be GiBs). A memory limit (GOMEMLIMIT)
-// still applies on top.
+// back to 100 once the live heap reaches half of the floor. A large live heap (largeHeap
+// and more: the SQLite memory index, ~650 MiB against a million masters) collects at
+// GOGC 50: its garbage then cycles through a quarter of the memory instead of half, and
+// on the 2-core VM of the figures BenchmarkResolveStreaming against a million masters
+// measured ~9 % less CPU per record with GOGC=50 than with 100 (four interleaved pairs,
+// four in its favour: 249–289 µs against 279–325, system time 51–61 µs against 69–83;
+// the collector's extra cycles, ~90 ms each, cost less than the larger heap's fresh
+// pages and cache misses). A memory limit (GOMEMLIMIT) still applies on top.
 package gctune
 
 import (
@@ -26,6 +31,12 @@ const DefaultFloor = 256 << 20
 // maxPercent bounds the GOGC set: with a live heap of a few MiB the floor would
 // otherwise ask for tens of thousands of percent.
 const maxPercent = 5000
+
+// largeHeap is the live heap from which GOGC is largePercent.
+const (
+	largeHeap    = 512 << 20
+	largePercent = 50
+)
 
 var (
 	mu      sync.Mutex
@@ -76,8 +87,12 @@ func tuneLocked() {
 }
 
 // percentFor is the GOGC whose goal, live*(1+p/100), reaches floor: at least 100, at
-// most maxPercent.
+// most maxPercent; largePercent from a live heap of largeHeap (whose goal at
+// largePercent is above the floor).
 func percentFor(live, floor uint64) int {
+	if live >= largeHeap && live+live/2 >= floor { // its goal stays above the floor
+		return largePercent
+	}
 	if live == 0 || floor <= 2*live {
 		return 100
 	}

@@ -12,11 +12,16 @@ func TestPercentFor(t *testing.T) {
 		live, floor uint64
 		want        int
 	}{
-		{0, 256 << 20, 100},              // before the first cycle
-		{64 << 20, 256 << 20, 300},       // goal 64 * 4 = 256 MiB
-		{100 << 20, 256 << 20, 156},      // goal just under 256 MiB
-		{128 << 20, 256 << 20, 100},      // live is half the floor: GOGC's own goal reaches it
-		{900 << 20, 256 << 20, 100},      // the SQLite memory index
+		{0, 256 << 20, 100},         // before the first cycle
+		{64 << 20, 256 << 20, 300},  // goal 64 * 4 = 256 MiB
+		{100 << 20, 256 << 20, 156}, // goal just under 256 MiB
+		{128 << 20, 256 << 20, 100}, // live is half the floor: GOGC's own goal reaches it
+		{300 << 20, 256 << 20, 100}, // above the floor, under largeHeap
+		{511 << 20, 256 << 20, 100},
+		{512 << 20, 256 << 20, 50},       // largeHeap: the SQLite memory index of ~500k records
+		{900 << 20, 256 << 20, 50},       // the SQLite memory index of a million
+		{900 << 20, 1024 << 20, 50},      // goal 1 350 MiB, above the floor
+		{600 << 20, 1024 << 20, 100},     // at 50 the goal (900 MiB) would be under the floor
 		{1 << 20, 256 << 20, maxPercent}, // bounded
 		{64 << 20, 0, 100},               // no floor
 	} {
@@ -41,7 +46,8 @@ func waitPercent(t *testing.T, what string, ok func(p int) bool) {
 }
 
 // The real runtime: GOGC goes up while the live heap is small, back to 100 when it
-// grows past half the floor, and back to 100 when the floor is removed.
+// grows past half the floor, down to 50 when it is large, and back to 100 when the floor
+// is removed.
 func TestFloorFollowsTheLiveHeap(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	runtime.GC()
@@ -61,6 +67,15 @@ func TestFloorFollowsTheLiveHeap(t *testing.T) {
 	for i := range held {
 		held[i] = make([]byte, 1<<20)
 	}
+	waitPercent(t, "100", func(p int) bool { return p == 100 })
+	// And largeHeap more: GOGC 50.
+	large := make([][]byte, largeHeap>>20)
+	for i := range large {
+		large[i] = make([]byte, 1<<20)
+	}
+	waitPercent(t, "50", func(p int) bool { return p == largePercent })
+	runtime.KeepAlive(large)
+	large = nil
 	waitPercent(t, "100", func(p int) bool { return p == 100 })
 	runtime.KeepAlive(held)
 	held = nil
