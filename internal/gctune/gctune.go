@@ -90,6 +90,9 @@ func tuneLocked() {
 // most maxPercent; largePercent from a live heap of largeHeap (whose goal at
 // largePercent is above the floor).
 func percentFor(live, floor uint64) int {
+	if floor == 0 { // the tuner off: Go's default
+		return 100
+	}
 	if live >= largeHeap && live+live/2 >= floor { // its goal stays above the floor
 		return largePercent
 	}

@@ -24,6 +24,7 @@ func TestPercentFor(t *testing.T) {
 		{600 << 20, 1024 << 20, 100},     // at 50 the goal (900 MiB) would be under the floor
 		{1 << 20, 256 << 20, maxPercent}, // bounded
 		{64 << 20, 0, 100},               // no floor
+		{900 << 20, 0, 100},              // no floor: the tuner off, Go's default
 	} {
 		if got := percentFor(c.live, c.floor); got != c.want {
 			t.Errorf("percentFor(%d MiB, %d MiB) = %d, want %d", c.live>>20, c.floor>>20, got, c.want)
