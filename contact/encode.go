@@ -3,6 +3,7 @@ package contact
 import (
 	"bytes"
 	stdjson "encoding/json"
+	"unsafe"
 
 	"github.com/segmentio/encoding/json"
 )
@@ -30,4 +31,15 @@ func Encode(r *Record) ([]byte, error) {
 		return stdjson.Marshal(r) // not expected: the standard encoder decides
 	}
 	return append(b[:i], b[i+len(zeroUpdatedAt):]...), nil
+}
+
+// EncodeString is Encode's bytes as a string, without a copy: they are the encoder's
+// own, fresh, and referenced by nothing else (the warehouse stores a record as text;
+// the copy was ~4 % of what a streamed record allocates).
+func EncodeString(r *Record) (string, error) {
+	b, err := Encode(r)
+	if err != nil || len(b) == 0 {
+		return "", err
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }

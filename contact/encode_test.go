@@ -69,6 +69,16 @@ func TestEncodeIsEncodingJSON(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Fatalf("record %d: Encode differs from encoding/json:\n%s\n%s", i, got, want)
 		}
+		// EncodeString: the same text, its own bytes (a second encoding does not
+		// change the first string).
+		s1, err := contact.EncodeString(r)
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		s2, _ := contact.EncodeString(r)
+		if s1 != string(want) || s2 != s1 {
+			t.Fatalf("record %d: EncodeString differs from encoding/json:\n%s\n%s", i, s1, want)
+		}
 	}
 }
 

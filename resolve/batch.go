@@ -832,8 +832,8 @@ func touchFeatures(rows map[int64][]warehouse.SourceRow, masters []int64) byte {
 func (b *batch) warmOne(r *contact.Record, keys []string) *warm {
 	eng := b.rs.Engine
 	w := &warm{feats: eng.Features(r.Norm), encoded: match.EncodeFeatures(r.Norm), masters: b.candidateMasters(keys)}
-	if j, err := contact.Encode(r); err == nil {
-		w.record = string(j)
+	if j, err := contact.EncodeString(r); err == nil {
+		w.record = j
 	}
 	blocked := b.rs.blockedRows(b.cands, keys)
 	w.touched = touchFeatures(b.cands.Rows, w.masters)

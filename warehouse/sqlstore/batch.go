@@ -607,7 +607,7 @@ func (t *tx) AddOutboxes(ctx context.Context, os []*warehouse.OutboxEvent) error
 	}
 	return t.execChunks(ctx, "add outbox", len(os), qAddOutboxes, func(i int) []any {
 		o := os[i]
-		return []any{o.CreatedAt, o.Topic, o.Key, string(o.Payload)}
+		return []any{o.CreatedAt, o.Topic, o.Key, textArg(o.Payload)}
 	})
 }
 
@@ -636,7 +636,7 @@ func goldens(ms []*contact.Master) ([]string, error) {
 		if err != nil {
 			return "", fmt.Errorf("master %d: golden record: %w", ms[i].ID, err)
 		}
-		return string(b), nil
+		return textArg(b), nil // Marshal's own bytes
 	})
 }
 
@@ -646,11 +646,11 @@ func recordsJSON(rows []*warehouse.SourceRow) ([]string, error) {
 		if j := rows[i].RecordJSON; j != "" {
 			return j, nil
 		}
-		b, err := contact.Encode(rows[i].Record)
+		j, err := contact.EncodeString(rows[i].Record)
 		if err != nil {
 			return "", fmt.Errorf("encode source record %s: %w", rows[i].Key(), err)
 		}
-		return string(b), nil
+		return j, nil
 	})
 }
 

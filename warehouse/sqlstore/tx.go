@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
@@ -173,7 +174,15 @@ func nullJSON(b json.RawMessage) any {
 	if len(b) == 0 {
 		return nil
 	}
-	return string(b)
+	return textArg(b)
+}
+
+// textArg passes b to a statement as text without a copy: the drivers read an
+// argument during the call only (SQLite binds a copy, pgx encodes it into its buffer),
+// and nothing changes b meanwhile. Only for arguments, or for bytes nothing else
+// references (an encoder's fresh output).
+func textArg(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 func nullID(id int64) any {
@@ -184,13 +193,13 @@ func nullID(id int64) any {
 }
 
 func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error {
-	rec, err := contact.Encode(r.Record)
+	rec, err := contact.EncodeString(r.Record)
 	if err != nil {
 		return fmt.Errorf("encode source record %s: %w", r.Key(), err)
 	}
 	now := time.Now().UTC()
 	row := t.queryRow(ctx, qPutSource,
-		r.Source, r.SourceID, r.Hash, nullTime(r.UpdatedAt), r.Deleted, string(rec), nullID(r.MasterID),
+		r.Source, r.SourceID, r.Hash, nullTime(r.UpdatedAt), r.Deleted, rec, nullID(r.MasterID),
 		r.Score, nullJSON(r.Explanation), r.Position, nullString(r.Features), now, now)
 	if err := row.Scan(&r.ID); err != nil {
 		return fmt.Errorf("put source record %s: %w", r.Key(), err)
