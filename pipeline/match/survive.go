@@ -20,25 +20,41 @@ type candidate struct {
 	rank     int       // source priority: lower is better
 	recency  time.Time // updated_at (not UnixNano: it wraps before 1678 and after 2262)
 	provider string    // source record key
-	display  string    // exact value, for ties between spellings of one key
+	display  string    // exact value, for ties between spellings of one key (most_frequent: set by choose)
 }
 
 // Survive builds the golden record of a master from its live source records (normalized),
 // applying the survivorship strategy of each field. The result is deterministic for the
 // same set of records whatever their order.
 func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
-	ms := slices.Clone(members)
-	slices.SortFunc(ms, func(a, b *contact.Record) int { return cmp.Compare(a.Key(), b.Key()) })
-	g := contact.Golden{Provenance: map[string]string{}}
 	rank := func(src string) int {
 		if i := slices.Index(s.SourcePriority, src); i >= 0 {
 			return i
 		}
 		return len(s.SourcePriority)
 	}
+	// The members in key order, each one's key and source rank computed once: every
+	// golden field builds its candidates from them.
+	type member struct {
+		r    *contact.Record
+		key  string
+		rank int
+	}
+	byKey := make([]member, len(members))
+	for i, r := range members {
+		byKey[i] = member{r: r, key: r.Key(), rank: rank(r.Source)}
+	}
+	slices.SortFunc(byKey, func(a, b member) int { return cmp.Compare(a.key, b.key) })
+	ms := make([]*contact.Record, len(byKey))
+	for i, m := range byKey {
+		ms[i] = m.r
+	}
+	g := contact.Golden{Provenance: map[string]string{}}
+	cands := make([]candidate, 0, len(ms)) // one field's, reused: choose returns a copy
 	pick := func(field string, get func(r *contact.Record) (any, string, int)) (any, bool) {
-		var cands []candidate
-		for _, r := range ms {
+		cands = cands[:0]
+		for _, m := range byKey {
+			r := m.r
 			if r.Norm == nil {
 				continue
 			}
@@ -46,7 +62,7 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 			if key == "" {
 				continue
 			}
-			cands = append(cands, candidate{value: v, key: key, size: size, rank: rank(r.Source), recency: r.UpdatedAt, provider: r.Key(), display: fmt.Sprint(v)})
+			cands = append(cands, candidate{value: v, key: key, size: size, rank: m.rank, recency: r.UpdatedAt, provider: m.key})
 		}
 		if len(cands) == 0 {
 			return nil, false
@@ -174,10 +190,17 @@ func pickList(ms []*contact.Record, field string, s rules.Survivorship,
 // choose applies a strategy; ties are broken by recency, then source priority, then the
 // provider key, so that the result never depends on input order.
 func choose(strategy string, cs []candidate) candidate {
-	freq, freqDisplay := map[string]int{}, map[string]int{}
-	for _, c := range cs {
-		freq[c.key]++
-		freqDisplay[c.display]++
+	if len(cs) == 1 { // a master of one record, or one record holding the field
+		return cs[0]
+	}
+	var freq, freqDisplay map[string]int
+	if strategy == "most_frequent" {
+		freq, freqDisplay = make(map[string]int, len(cs)), make(map[string]int, len(cs))
+		for i := range cs {
+			cs[i].display = fmt.Sprint(cs[i].value)
+			freq[cs[i].key]++
+			freqDisplay[cs[i].display]++
+		}
 	}
 	better := func(a, b candidate) bool { // a better than b
 		switch strategy {
