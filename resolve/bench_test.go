@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -22,42 +21,17 @@ import (
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/gctune"
 	"github.com/steward-crm/steward/internal/measure"
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/pipeline/match"
-	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 	"github.com/steward-crm/steward/warehouse"
 	"github.com/steward-crm/steward/warehouse/sqlite"
 )
 
-// benchRecords generates n normalized records.
+// benchRecords generates cfg's records, normalized.
 func benchRecords(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Record {
-	tb.Helper()
-	nc, ic, err := stages.Chains(r)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	g, err := synth.New(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []*contact.Record
-	for {
-		rec, err := g.Next()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := nc.Process(context.Background(), rec); err != nil {
-			continue
-		}
-		if err := ic.Process(context.Background(), rec); err != nil {
-			continue
-		}
-		out = append(out, rec)
-	}
+	return synthtest.Normalized(tb, r, cfg)
 }
 
 // BenchmarkResolveStreaming resolves new records, batch by batch, against a warehouse of

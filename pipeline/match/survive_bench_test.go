@@ -1,13 +1,11 @@
 package match_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
-	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/pipeline/match"
-	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 )
@@ -17,24 +15,7 @@ import (
 // joins, on its writer).
 func BenchmarkSurvive(b *testing.B) {
 	r := rules.Default()
-	nc, ic, err := stages.Chains(r)
-	if err != nil {
-		b.Fatal(err)
-	}
-	g, err := synth.New(synth.Config{N: 300, Seed: 3, Corruption: 1, DupRate: 0.35, MaxPerEntity: 5})
-	if err != nil {
-		b.Fatal(err)
-	}
-	gen, err := g.Rest()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var recs []*contact.Record
-	for _, x := range gen {
-		if nc.Process(context.Background(), x) == nil && ic.Process(context.Background(), x) == nil {
-			recs = append(recs, x)
-		}
-	}
+	recs := synthtest.Normalized(b, r, synth.Config{N: 300, Seed: 3, Corruption: 1, DupRate: 0.35, MaxPerEntity: 5})
 	for _, n := range []int{1, 3} {
 		b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
