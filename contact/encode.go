@@ -35,7 +35,8 @@ func Encode(r *Record) ([]byte, error) {
 
 // EncodeString is Encode's bytes as a string, without a copy: they are the encoder's
 // own, fresh, and referenced by nothing else (the warehouse stores a record as text;
-// the copy was ~4 % of what a streamed record allocates).
+// with the golden records' and change events' copies, 7–8 % of the bytes a streamed
+// record allocated).
 func EncodeString(r *Record) (string, error) {
 	b, err := Encode(r)
 	if err != nil || len(b) == 0 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
@@ -20,7 +21,7 @@ import (
 // withdrawals, withdrawals of unknown records, and a record twice in a row.
 func streamWithChanges(t *testing.T, r *rules.Rules) []*contact.Record {
 	t.Helper()
-	base := benchRecords(t, r, synth.Config{N: 700, Seed: 2})
+	base := synthtest.Normalized(t, r, synth.Config{N: 700, Seed: 2})
 	var out []*contact.Record
 	for i, rec := range base {
 		out = append(out, rec)

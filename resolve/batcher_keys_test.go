@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 	"github.com/steward-crm/steward/warehouse"
@@ -81,7 +82,7 @@ func TestBatcherWorkersDoNotWaitForEachOther(t *testing.T) {
 	rs, st := postgresResolver(t, r)
 	w := &lockWatch{Store: st}
 	rs.Store = w
-	recs := benchRecords(t, r, synth.Config{N: 600, DupRate: 0.3, Seed: 8})
+	recs := synthtest.Normalized(t, r, synth.Config{N: 600, DupRate: 0.3, Seed: 8})
 	b := &Batcher{Resolver: rs, Max: 16, Workers: 2}
 	var mu sync.Mutex
 	failed := 0
@@ -189,7 +190,7 @@ func (t *watchedTx) end() {
 // up front, and the preparation computes the same keys.
 func TestBatcherPreparesWithItsLockKeys(t *testing.T) {
 	rs, _ := sqliteResolver(t, rules.Default())
-	recs := benchRecords(t, rules.Default(), synth.Config{N: 20, Seed: 3})[:3]
+	recs := synthtest.Normalized(t, rules.Default(), synth.Config{N: 20, Seed: 3})[:3]
 	ctx := context.Background()
 	for _, workers := range []int{1, 2} {
 		b := &Batcher{Resolver: rs, Workers: workers}

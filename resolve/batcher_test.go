@@ -15,6 +15,7 @@ import (
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/internal/par"
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/synth"
@@ -153,7 +154,7 @@ func TestBatcherIsolatesFailures(t *testing.T) {
 // resolving the records one at a time leaves it.
 func TestBatcherSubmitWritesBehindInOrder(t *testing.T) {
 	rs, r, st := resolver(t, false)
-	recs := benchRecords(t, r, synth.Config{N: 600, Seed: 9, DupRate: 0.35})
+	recs := synthtest.Normalized(t, r, synth.Config{N: 600, Seed: 9, DupRate: 0.35})
 	bad := *recs[100]
 	bad.Attributes = map[string]any{"score": math.Inf(1)} // JSON cannot hold it: hashing fails
 	recs[100] = &bad
@@ -219,7 +220,7 @@ func TestBatcherSubmitWritesBehindInOrder(t *testing.T) {
 // batch (two loops waking at once: one takes every record), and every record is written.
 func TestBatcherLingerWithWorkers(t *testing.T) {
 	rs, r, _ := resolver(t, false)
-	recs := benchRecords(t, r, synth.Config{N: 40, Seed: 4})
+	recs := synthtest.Normalized(t, r, synth.Config{N: 40, Seed: 4})
 	var mu sync.Mutex
 	var sizes []int
 	b := &Batcher{Resolver: rs, Max: 64, Workers: 2, Linger: 30 * time.Millisecond, OnBatch: func(n int) {
@@ -292,7 +293,7 @@ func TestBatcherTurnsPanicIntoRecordError(t *testing.T) {
 // the linger of submitted records: it is written at once, not after Linger.
 func TestBatcherResolveEndsLinger(t *testing.T) {
 	rs, r, _ := resolver(t, false)
-	recs := benchRecords(t, r, synth.Config{N: 4, Seed: 5})
+	recs := synthtest.Normalized(t, r, synth.Config{N: 4, Seed: 5})
 	b := &Batcher{Resolver: rs, Max: 64, Linger: time.Hour}
 	b.Submit(context.Background(), recs[0], "p0", func(_ Outcome, err error) {
 		if err != nil {

@@ -29,11 +29,6 @@ import (
 	"github.com/steward-crm/steward/warehouse/sqlite"
 )
 
-// benchRecords generates cfg's records, normalized.
-func benchRecords(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Record {
-	return synthtest.Normalized(tb, r, cfg)
-}
-
 // BenchmarkResolveStreaming resolves new records, batch by batch, against a warehouse of
 // STEWARD_BENCH_MASTERS records (default 20 000; the figure is for 1 000 000),
 // built once and cached in the temp directory (steward-bench-N-TAG.db, TAG naming the
@@ -76,7 +71,7 @@ func BenchmarkResolveStreaming(b *testing.B) {
 	}
 	if warmup > 0 {
 		start := time.Now()
-		recs := benchRecords(b, r, synth.Config{N: warmup, Seed: time.Now().UnixNano(), Sources: []string{fmt.Sprint("warmup", time.Now().UnixNano())}})
+		recs := synthtest.Normalized(b, r, synth.Config{N: warmup, Seed: time.Now().UnixNano(), Sources: []string{fmt.Sprint("warmup", time.Now().UnixNano())}})
 		if _, err := resolveInBatches(ctx, rs, recs, 100); err != nil {
 			b.Fatal(err)
 		}
@@ -104,7 +99,7 @@ func BenchmarkResolveStreaming(b *testing.B) {
 					b.StopTimer()
 					c, sy := measure.CPUTime(), measure.SysTime()
 					seed++
-					recs = append(recs, benchRecords(b, r, synth.Config{N: 2000, Seed: seed, Sources: []string{fmt.Sprint(src, "-", seed)}})...)
+					recs = append(recs, synthtest.Normalized(b, r, synth.Config{N: 2000, Seed: seed, Sources: []string{fmt.Sprint(src, "-", seed)}})...)
 					genCPU += measure.CPUTime() - c
 					genSys += measure.SysTime() - sy
 					b.StartTimer()
@@ -276,7 +271,7 @@ func BenchmarkResolveStreamingAccuracy(b *testing.B) {
 		// Seeds far from those the warehouse was built with (42 on), which would draw
 		// its people again.
 		seed := int64(1<<40 + it)
-		recs := benchRecords(b, r, synth.Config{N: records, Seed: seed, DupRate: 0.35, MaxPerEntity: 5, Corruption: 1, Sources: []string{fmt.Sprint("accuracy", seed)}})
+		recs := synthtest.Normalized(b, r, synth.Config{N: records, Seed: seed, DupRate: 0.35, MaxPerEntity: 5, Corruption: 1, Sources: []string{fmt.Sprint("accuracy", seed)}})
 		b.StartTimer()
 		cpu0 := measure.CPUTime()
 		outs := submitAll(b, &Batcher{Resolver: rs, Max: 100, Workers: 1}, recs)
@@ -333,7 +328,7 @@ func buildBenchWarehouse(b *testing.B, path string, n int, r *rules.Rules, eng *
 		if chunk > 0 {
 			cfg.Sources = []string{fmt.Sprint("base", chunk)}
 		}
-		recs := benchRecords(b, r, cfg)
+		recs := synthtest.Normalized(b, r, cfg)
 		if _, err := resolveInBatches(ctx, rs, recs, 1000); err != nil {
 			st.Close()
 			b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
@@ -80,7 +81,7 @@ func TestOrderIndependentClusters(t *testing.T) {
 	}
 
 	// A generated stream with duplicates, in three orders and two batch sizes.
-	recs := benchRecords(t, r, synth.Config{N: 1500, Seed: 3, DupRate: 0.35, MaxPerEntity: 5})
+	recs := synthtest.Normalized(t, r, synth.Config{N: 1500, Seed: 3, DupRate: 0.35, MaxPerEntity: 5})
 	want, merges := partition(t, r, recs, 1)
 	if merges == 0 {
 		t.Fatal("the stream merged no masters: it does not exercise auto_merge")

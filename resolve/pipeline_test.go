@@ -13,6 +13,7 @@ import (
 
 	"github.com/segmentio/encoding/json"
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 	"github.com/steward-crm/steward/warehouse"
@@ -23,7 +24,7 @@ import (
 // person: candidates that the batch before has just written), newer versions and
 // withdrawals.
 func pipelineStream(t *testing.T, r *rules.Rules, seed int64) []*contact.Record {
-	base := benchRecords(t, r, synth.Config{N: 500, Seed: seed, DupRate: 0.8, MaxPerEntity: 6})
+	base := synthtest.Normalized(t, r, synth.Config{N: 500, Seed: seed, DupRate: 0.8, MaxPerEntity: 6})
 	var out []*contact.Record
 	for i, rec := range base {
 		out = append(out, rec)
@@ -122,7 +123,7 @@ func TestPrefetchPanicCostsOnlyTheHeadStart(t *testing.T) {
 	ctx := context.Background()
 	r := rules.Default()
 	rs, st := sqliteResolver(t, r)
-	recs := benchRecords(t, r, synth.Config{N: 200, Seed: 3})
+	recs := synthtest.Normalized(t, r, synth.Config{N: 200, Seed: 3})
 	txs := 0
 	rs.Store = panickyPrefetch{st, &txs}
 	if _, err := rs.Resolve(ctx, recs[0], "p0"); err != nil { // reads the index
@@ -161,7 +162,7 @@ func TestPrefetchPanicCostsOnlyTheHeadStart(t *testing.T) {
 // omitzero). Checked on generated records, some without updated_at and some with
 // attributes, and their decoding with segmentio gives the same record back.
 func TestHashIsTheStandardEncoding(t *testing.T) {
-	recs := benchRecords(t, rules.Default(), synth.Config{N: 3000, Seed: 3, Corruption: 1, DupRate: 0.35, MaxPerEntity: 5})
+	recs := synthtest.Normalized(t, rules.Default(), synth.Config{N: 3000, Seed: 3, Corruption: 1, DupRate: 0.35, MaxPerEntity: 5})
 	for i, r := range recs {
 		if i%3 == 0 {
 			r.UpdatedAt = time.Time{}

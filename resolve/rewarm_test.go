@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
@@ -134,7 +135,7 @@ func compareRuns(t *testing.T, name string, ref, got []Outcome, refT, gotT map[s
 // rewarmStream is a stream dense in shared keys: entities of up to six records, in one
 // country (its names collide more), with updates and withdrawals.
 func rewarmStream(t *testing.T, r *rules.Rules, seed int64) []*contact.Record {
-	return benchRecords(t, r, synth.Config{N: 600, Seed: seed, DupRate: 0.8, MaxPerEntity: 6, Countries: []string{"FR"}})
+	return synthtest.Normalized(t, r, synth.Config{N: 600, Seed: seed, DupRate: 0.8, MaxPerEntity: 6, Countries: []string{"FR"}})
 }
 
 // TestRewarmMatchesFromScratch: a stream dense in shared keys resolved through a
@@ -212,7 +213,7 @@ func TestRewarmProperty(t *testing.T) {
 	r := rules.Default()
 	rs, _ := sqliteResolver(t, r)
 	eng := rs.Engine
-	pool := benchRecords(t, r, synth.Config{N: 400, Seed: 11, DupRate: 0.8, MaxPerEntity: 6, Countries: []string{"FR"}})
+	pool := synthtest.Normalized(t, r, synth.Config{N: 400, Seed: 11, DupRate: 0.8, MaxPerEntity: 6, Countries: []string{"FR"}})
 	rnd := rand.New(rand.NewPCG(1, 2))
 	nextRow := int64(0)
 	row := func(i int) warehouse.SourceRow {

@@ -20,6 +20,7 @@ import (
 	"github.com/steward-crm/steward/internal/gctune"
 	"github.com/steward-crm/steward/internal/measure"
 	"github.com/steward-crm/steward/internal/pgtest"
+	"github.com/steward-crm/steward/internal/synthtest"
 	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/resolve"
 	"github.com/steward-crm/steward/synth"
@@ -336,25 +337,7 @@ func BenchmarkResolvePostgres(b *testing.B) {
 // normalizedStream returns the records of genFile(n, seed), normalized and identified
 // by s's chains (those that fail are left out).
 func normalizedStream(b *testing.B, s *Service, n int, seed int64) []*contact.Record {
-	g, err := synth.New(synth.Config{N: n, DupRate: 0.3, Seed: seed})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	var out []*contact.Record
-	for {
-		r, err := g.Next()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		if s.NormalizeChain.Process(ctx, r) != nil || s.IdentifyChain.Process(ctx, r) != nil {
-			continue
-		}
-		out = append(out, r)
-	}
+	return synthtest.Through(b, synth.Config{N: n, DupRate: 0.3, Seed: seed}, s.NormalizeChain, s.IdentifyChain)
 }
 
 // gcFloor sets the collector's heap floor that the steward binary sets (internal/gctune),

@@ -7,9 +7,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/pipeline"
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
@@ -23,10 +25,18 @@ func Normalized(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Reco
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return Through(tb, cfg, nc, ic)
+}
+
+// Through generates cfg's records and runs each through the chains in order, leaving
+// out those a chain rejects.
+func Through(tb testing.TB, cfg synth.Config, chains ...pipeline.Chain) []*contact.Record {
+	tb.Helper()
 	g, err := synth.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	ctx := context.Background()
 	var out []*contact.Record
 	for {
 		rec, err := g.Next()
@@ -36,7 +46,7 @@ func Normalized(tb testing.TB, r *rules.Rules, cfg synth.Config) []*contact.Reco
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if nc.Process(context.Background(), rec) != nil || ic.Process(context.Background(), rec) != nil {
+		if slices.ContainsFunc(chains, func(c pipeline.Chain) bool { return c.Process(ctx, rec) != nil }) {
 			continue
 		}
 		out = append(out, rec)

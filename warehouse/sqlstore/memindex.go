@@ -489,12 +489,15 @@ func (p *postings) list(i int64) []int64 {
 // wasteful reports whether more than half of the arena is unused.
 func (p *postings) wasteful() bool { return halfUnused(int64(len(p.arena)), p.room) }
 
+// withRoom is the capacity a compaction gives a list of n rows: a quarter more.
+func withRoom(n uint32) uint32 { return n + n/4 }
+
 // compact copies the lists in use into a new arena, each with room for what it holds
 // and a quarter more.
 func (p *postings) compact() {
 	var room int64
 	for _, l := range p.lists {
-		room += int64(l.n + l.n/4)
+		room += int64(withRoom(l.n))
 	}
 	arena := make([]int64, 0, room)
 	p.room = 0
@@ -504,7 +507,7 @@ func (p *postings) compact() {
 			continue
 		}
 		off := len(arena)
-		c := l.n + l.n/4
+		c := withRoom(l.n)
 		arena = append(arena, p.arena[l.off:l.off+l.n]...)
 		arena = extend(arena, off+int(c)) // within the capacity made above
 		l.off, l.cap = uint32(off), c
