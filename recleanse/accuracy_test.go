@@ -67,20 +67,24 @@ func config(t testing.TB, r *rules.Rules) Config {
 // TestDedupeAccuracy: on synthetic data with 35% duplicates and 2–5 records per entity,
 // a model trained by EM without labels reaches the pairwise figures below. The floors are
 // what the engine reaches today (see README "Matching"); the run is deterministic (same
-// data, same model, same clusters), so at corruption 1 the floor is the target,
-// F1 ≥ 0.97. Other seeds of the generator give 0.959–0.975 at corruption 1 (seeds 1–6).
+// data, same model, same clusters), so at corruption 1 the floor is above the issue's
+// target, F1 ≥ 0.97 (the -short run's 2 000 records are a smoke test). Other seeds of
+// the generator give 0.965–0.979 at corruption 1 (seeds 1–6; 0.961–0.977 before the
+// nickname table and initials of several words).
 func TestDedupeAccuracy(t *testing.T) {
 	n := 8000
 	if testing.Short() {
 		n = 2000
 	}
-	// 8 000 records reach 0.987 and 0.975, the 2 000 of -short 0.982 and 0.963.
+	// 8 000 records reach 0.990 and 0.978, the 2 000 of -short 0.990 and 0.967 (0.987,
+	// 0.975, 0.982 and 0.963 before the nickname table covered the everyday short forms
+	// and initials of several words agreed with their words).
 	cases := []struct {
 		corruption        float64
 		minF1, minF1Short float64
 	}{
-		{0.5, 0.98, 0.972},
-		{1, 0.97, 0.957},
+		{0.5, 0.985, 0.985},
+		{1, 0.975, 0.963},
 	}
 	for _, c := range cases {
 		if testing.Short() {

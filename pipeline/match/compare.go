@@ -160,17 +160,48 @@ func (e *Engine) canon(k string) []string {
 	return e.rules.Tables.Nicknames[k]
 }
 
-// initial holds when one side is a single letter that starts the other (a letter, not a
-// byte: "д" is an initial of "дмитрий").
+// initial holds when one side is initials (single letters: "j", "j c") that start the
+// other side's words in order, as far as both go: "j" ~ "jean", "j c" ~ "jean claude",
+// and "r g" ~ "roy" (a middle initial the other side leaves out), not "j l" ~ "jean
+// claude". Letters, not bytes: "д" is an initial of "дмитрий".
 func initial(a, b string) bool {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	if a == "" || b == "" {
 		return false
 	}
-	if utf8.RuneCountInString(a) > utf8.RuneCountInString(b) {
+	if !isInitials(a) {
+		if !isInitials(b) {
+			return false
+		}
 		a, b = b, a
 	}
-	return utf8.RuneCountInString(a) == 1 && strings.HasPrefix(b, a)
+	for a != "" && b != "" {
+		_, n := utf8.DecodeRuneInString(a)
+		if !strings.HasPrefix(b, a[:n]) {
+			return false
+		}
+		a = strings.TrimLeft(a[n:], " ")
+		if i := strings.IndexByte(b, ' '); i >= 0 {
+			b = strings.TrimLeft(b[i:], " ")
+		} else {
+			b = ""
+		}
+	}
+	return true
+}
+
+// isInitials reports whether every space-separated word of s is one letter.
+func isInitials(s string) bool {
+	for s != "" {
+		_, n := utf8.DecodeRuneInString(s)
+		if s = s[n:]; s != "" {
+			if s[0] != ' ' {
+				return false
+			}
+			s = strings.TrimLeft(s, " ")
+		}
+	}
+	return true
 }
 
 // withinEdits reports whether the Levenshtein distance of a and b (in letters, unit
