@@ -62,6 +62,23 @@ func TestJaroWinklerWithoutThreshold(t *testing.T) {
 	}
 }
 
+// TestTokenSubsetThreshold: a token_subset level's threshold, when set, is a
+// Jaro–Winkler similarity in (0, 1]; none (0) means equal words.
+func TestTokenSubsetThreshold(t *testing.T) {
+	const level = "{name: subset_jw_0.92, kind: token_subset, threshold: 0.92,"
+	for _, bad := range []string{"1.5", "-0.5"} {
+		src := editedRules(t, level, "{name: subset_jw_0.92, kind: token_subset, threshold: "+bad+",")
+		_, err := Load(fstest.MapFS{RulesFile: {Data: src}}, "x")
+		if err == nil || !strings.Contains(err.Error(), "levels.4.threshold") {
+			t.Errorf("token_subset level with threshold %s accepted: err = %v", bad, err)
+		}
+	}
+	src := editedRules(t, level, "{name: subset_jw_0.92, kind: token_subset,")
+	if _, err := Load(fstest.MapFS{RulesFile: {Data: src}}, "x"); err != nil {
+		t.Errorf("token_subset level without a threshold refused: %v", err)
+	}
+}
+
 // TestTablesMergePerCountry: README: "tables/*.yaml (any file name; keys merge
 // across files)". A local file adding one French street type replaces the whole French
 // street-type table of the defaults (bd no longer reads as BOULEVARD), silently.
@@ -92,7 +109,7 @@ func TestTablesMergePerCountry(t *testing.T) {
 func TestDuplicateLevelNames(t *testing.T) {
 	src := editedRules(t, "{name: jw_0.80, kind: jaro_winkler, threshold: 0.80,", "{name: jw_0.92, kind: jaro_winkler, threshold: 0.80,")
 	_, err := Load(fstest.MapFS{RulesFile: {Data: src}}, "x")
-	if err == nil || !strings.Contains(err.Error(), "levels.5.name") {
+	if err == nil || !strings.Contains(err.Error(), "levels.6.name") {
 		t.Fatalf("two levels named jw_0.92 in family_name accepted: err = %v", err)
 	}
 }

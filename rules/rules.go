@@ -137,8 +137,9 @@ type Level struct {
 	// means "known on both and different" and stops the fallback to later fields), else.
 	// "else" always holds and must be last.
 	Kind string `yaml:"kind"`
-	// Threshold is the similarity (jaro_winkler), the maximum edit distance (levenshtein)
-	// or the number of days (date_within).
+	// Threshold is the similarity (jaro_winkler), the maximum edit distance (levenshtein),
+	// the number of days (date_within), or for token_subset the Jaro–Winkler similarity at
+	// which two words agree (0, the default: words must be equal; one-letter words always).
 	Threshold float64 `yaml:"threshold"`
 	// M is P(level | match), U is P(level | non-match); both in (0, 1).
 	M float64 `yaml:"m"`

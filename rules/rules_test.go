@@ -60,7 +60,7 @@ func TestLoadErrorsNameFileLineAndKey(t *testing.T) {
 		want           []string
 	}{
 		{"unknown key", "max_block_size: 50", "max_block_sise: 50", []string{"x/rules.yaml", "line LINE", "max_block_sise"}},
-		{"bad level kind", "kind: phonetic", "kind: soundalike", []string{"x/rules.yaml:", "levels.4.kind", "unknown level kind \"soundalike\""}},
+		{"bad level kind", "kind: phonetic", "kind: soundalike", []string{"x/rules.yaml:", "levels.5.kind", "unknown level kind \"soundalike\""}},
 		{"bad m", "{name: exact, kind: exact, m: 0.35, u: 0.000011}", "{name: exact, kind: exact, m: 1.5, u: 0.000011}", []string{"x/rules.yaml:LINE:", "match.comparisons.0.levels.0.m"}},
 		{"bad thresholds", "review_threshold: 0.50", "review_threshold: 0.99", []string{"match.review_threshold"}},
 		{"bad batch threshold", "batch_threshold: 0.99", "batch_threshold: 1.5", []string{"match.batch_threshold"}},

@@ -215,6 +215,10 @@ func (r *Rules) validate() []problem {
 				if l.Threshold < 1 {
 					add(lp+".threshold", "a levenshtein level needs a maximum edit distance of at least 1, got %v", l.Threshold)
 				}
+			case "token_subset":
+				if l.Threshold < 0 || l.Threshold > 1 {
+					add(lp+".threshold", "a token_subset level takes no threshold (words equal) or a Jaro–Winkler similarity in (0, 1] at which two words agree, got %v", l.Threshold)
+				}
 			case "date_within":
 				if l.Threshold < 0 {
 					add(lp+".threshold", "a date_within level needs a number of days, got %v", l.Threshold)

@@ -71,7 +71,12 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 		"initial":         func(float64) levelFunc { return initial },
 		"date_within":     func(t float64) levelFunc { return func(a, b string) bool { return daysApart(a, b) <= t } },
 		"date_transposed": func(float64) levelFunc { return dateTransposed },
-		"token_subset":    func(float64) levelFunc { return tokenSubset },
+		"token_subset": func(t float64) levelFunc {
+			if t == 0 {
+				return tokenSubset
+			}
+			return func(a, b string) bool { return tokenSubsetNear(a, b, t) }
+		},
 		// present holds whenever both sides have the field: after the levels that compare
 		// it, it means "both known and different", which ends the fallback to the next
 		// fields of the comparison (two different streets: the city no longer counts).
@@ -301,6 +306,49 @@ func tokenSubset(a, b string) bool {
 	// With as many words on both sides, a repeated word makes either the shorter one
 	// ("garcia garcia" and "lopez garcia"): both are tried, so that the level is symmetric.
 	return wordsIn(a, b) || (na == nb && wordsIn(b, a))
+}
+
+// tokenSubsetNear is tokenSubset with words that agree at a Jaro–Winkler similarity of
+// at least t ("guerin" and "geurin chabillet": a married name added to a misspelt one);
+// one-letter words must be equal.
+func tokenSubsetNear(a, b string, t float64) bool {
+	if a == "" || b == "" || a == b {
+		return false
+	}
+	if oneWord(a) && oneWord(b) {
+		return false // two single words: the jaro_winkler levels compare them
+	}
+	na, nb := words(a), words(b)
+	if na > nb {
+		a, b = b, a
+	}
+	return wordsNear(a, b, t) || (na == nb && wordsNear(b, a, t))
+}
+
+// wordsNear reports whether every word of a agrees with a word of b (equal for one
+// letter, Jaro–Winkler at least t otherwise) and one of them has more than one letter.
+func wordsNear(a, b string, t float64) bool {
+	long := 0
+	for x := range strings.FieldsSeq(a) {
+		if len(x) == 1 {
+			if !hasWord(b, x) {
+				return false
+			}
+			continue
+		}
+		near := false
+		for y := range strings.FieldsSeq(b) {
+			if len(y) > 1 && jaroWinkler(x, y) >= t {
+				near = true
+				break
+			}
+		}
+		if !near {
+			return false
+		}
+		long++
+	}
+	return long > 0
 }
 
 // wordsIn reports whether every word of a is a word of b and one of them has more than

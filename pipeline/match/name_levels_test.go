@@ -73,3 +73,36 @@ func TestNicknamesOfTheDefaultTable(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenSubsetNear: a token_subset level with a threshold agrees words at that
+// Jaro–Winkler similarity ("guerin" and "geurin chabillet": a married name added to a
+// misspelt one), in either order; one-letter words must be equal, and two single words
+// are left to the jaro_winkler levels.
+func TestTokenSubsetNear(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"guerin", "geurin chabillet", true},
+		{"norelham", "norelha shercombe", true},
+		{"martin", "j martn", true},
+		{"powell diaz", "powel diaz", true},            // as many words on both sides
+		{"maier unteringer", "maier grossbach", false}, // neither side within the other
+		{"j martin", "martin", true},                   // the shorter side's words only
+		{"j martin", "k martin lopez", false},          // a one-letter word that differs
+		{"martin", "martine", false},                   // two single words
+		{"guerin", "guerin", false},                    // equal: the exact level's
+		{"", "guerin chabillet", false},
+	} {
+		if got, back := tokenSubsetNear(c.a, c.b, 0.92), tokenSubsetNear(c.b, c.a, 0.92); got != c.want || back != c.want {
+			t.Errorf("tokenSubsetNear(%q, %q) = %v, (%q, %q) = %v, want %v", c.a, c.b, got, c.b, c.a, back, c.want)
+		}
+	}
+	e := engine(t)
+	s := e.Score(person("anne", "guerin", "", "", "75009", "paris", ""), person("anne", "geurin chabillet", "", "", "75009", "paris", ""))
+	for _, f := range s.Fields {
+		if f.Comparison == "family_name" && f.Level != "subset_jw_0.92" {
+			t.Errorf("family names guerin / geurin chabillet: level %q, want subset_jw_0.92", f.Level)
+		}
+	}
+}
