@@ -135,6 +135,11 @@ func Phonetic(key string) string {
 	return smetrics.Soundex(k)
 }
 
+// nicknames holds when one given name is a short form of the other
+// (Tables.Nicknames: "bob" → "robert"), or both are short forms of one name that begin
+// with the same two letters ("bob" ~ "bobby", "kate" ~ "katie"): forms of different parts
+// of a name are often names of their own ("chris" and "tina" of "christine", "hans" and
+// "jo" of "johannes") and do not agree.
 func (e *Engine) nicknames(a, b string) bool {
 	if a == "" || b == "" {
 		return false
@@ -145,7 +150,7 @@ func (e *Engine) nicknames(a, b string) bool {
 			return true
 		}
 		for _, y := range cb {
-			if x == y {
+			if x == y && sameStart(a, b, 2) {
 				return true
 			}
 		}
@@ -156,6 +161,19 @@ func (e *Engine) nicknames(a, b string) bool {
 		}
 	}
 	return false
+}
+
+// sameStart reports whether a and b begin with the same n letters (both have n).
+func sameStart(a, b string, n int) bool {
+	for range n {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if na == 0 || nb == 0 || ra != rb {
+			return false
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return true
 }
 
 func (e *Engine) canon(k string) []string {
@@ -315,10 +333,10 @@ func tokenSubsetNear(a, b string, t float64) bool {
 	if a == "" || b == "" || a == b {
 		return false
 	}
-	if oneWord(a) && oneWord(b) {
+	na, nb := words(a), words(b)
+	if na == 1 && nb == 1 {
 		return false // two single words: the jaro_winkler levels compare them
 	}
-	na, nb := words(a), words(b)
 	if na > nb {
 		a, b = b, a
 	}
@@ -330,7 +348,7 @@ func tokenSubsetNear(a, b string, t float64) bool {
 func wordsNear(a, b string, t float64) bool {
 	long := 0
 	for x := range strings.FieldsSeq(a) {
-		if len(x) == 1 {
+		if oneLetter(x) {
 			if !hasWord(b, x) {
 				return false
 			}
@@ -338,7 +356,7 @@ func wordsNear(a, b string, t float64) bool {
 		}
 		near := false
 		for y := range strings.FieldsSeq(b) {
-			if len(y) > 1 && jaroWinkler(x, y) >= t {
+			if !oneLetter(y) && jaroWinkler(x, y) >= t {
 				near = true
 				break
 			}
@@ -359,11 +377,17 @@ func wordsIn(a, b string) bool {
 		if !hasWord(b, x) {
 			return false
 		}
-		if len(x) > 1 {
+		if !oneLetter(x) {
 			long++
 		}
 	}
 	return long > 0
+}
+
+// oneLetter reports whether the word w is a single letter ("д" as well as "j").
+func oneLetter(w string) bool {
+	_, n := utf8.DecodeRuneInString(w)
+	return n == len(w)
 }
 
 func parseDate(s string) (time.Time, bool) {

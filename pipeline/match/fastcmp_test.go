@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // tokenSubsetPlain is the definition tokenSubset implements without allocating.
@@ -31,7 +32,7 @@ func tokensIn(ta, tb []string) bool {
 		if !found {
 			return false
 		}
-		if len(x) > 1 {
+		if utf8.RuneCountInString(x) > 1 { // a letter, not a byte: "é" is one
 			long++
 		}
 	}

@@ -14,9 +14,13 @@ import (
 func randomPerson(r *rand.Rand) *Features {
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
 	// Multi-word names, one with a word twice, and names in Cyrillic (compared by
-	// letter, not byte) reach the token and initial levels from both sides.
-	given := pick("elodie", "elodi", "paul", "pierre", "jean", "jeanne", "e", "marie", "", "jean pierre", "д", "дмитрий", "дмитри")
-	family := pick("martin", "martn", "durand", "bernard", "weiningkamp", "dupont", "", "garcia garcia", "lopez garcia", "von bulow", "bulow", "иванов", "ивaнов", "петров")
+	// letter, not byte) reach the token and initial levels from both sides; initials of
+	// two words, short forms (siblings of one name too) and near words in names of two
+	// words reach the nickname, initial and near-subset levels.
+	given := pick("elodie", "elodi", "paul", "pierre", "jean", "jeanne", "e", "marie", "", "jean pierre", "д", "дмитрий", "дмитри",
+		"j p", "j", "robert", "bob", "bobby", "rob", "christine", "chris", "tina")
+	family := pick("martin", "martn", "durand", "bernard", "weiningkamp", "dupont", "", "garcia garcia", "lopez garcia", "von bulow", "bulow", "иванов", "ивaнов", "петров",
+		"martn lopez", "martin lopes", "д петров")
 	if r.IntN(5) == 0 {
 		given, family = family, given
 	}
