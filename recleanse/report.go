@@ -27,7 +27,26 @@ type PairReport struct {
 	Keys  [2]string   `json:"records"`
 	Truth [2]string   `json:"truth"`
 	Score match.Score `json:"score"`
+	// Why says what put a false positive together (WhyScored, WhyJoined) or kept a false
+	// negative apart (WhyNotBlocked, WhyBelow, WhyGuard).
+	Why string `json:"why"`
 }
+
+// What put an error pair together or kept it apart (PairReport.Why).
+const (
+	// WhyScored: a false positive scored at or above the threshold.
+	WhyScored = "scored at or above the threshold"
+	// WhyJoined: a false positive scored below the threshold, joined through other
+	// records of its cluster.
+	WhyJoined = "joined through other records"
+	// WhyNotBlocked: a false negative no blocking key brought together: never scored.
+	WhyNotBlocked = "not blocked"
+	// WhyBelow: a false negative scored below the threshold.
+	WhyBelow = "scored below the threshold"
+	// WhyGuard: a false negative scored at or above the threshold whose clusters the
+	// cluster guard kept apart (match.cluster_guard).
+	WhyGuard = "kept apart by the cluster guard"
+)
 
 // Evaluate measures the clustering against the records' Truth (records without one are
 // ignored) and lists the top false positives and negatives. In a link run, only pairs
@@ -183,14 +202,38 @@ func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 	}
 	slices.SortFunc(fps, func(x, y wp) int { return cmp.Or(cmp.Compare(y.w, x.w), order(x, y)) })
 	slices.SortFunc(fns, weakest)
-	explain := func(ps []wp) []PairReport {
+	explain := func(ps []wp, positive bool) []PairReport {
 		var out []PairReport
 		for _, p := range ps[:min(top, len(ps))] {
 			ra, rb := &res.Records[p.a], &res.Records[p.b]
-			out = append(out, PairReport{Keys: [2]string{ra.Key, rb.Key}, Truth: [2]string{ra.Truth, rb.Truth},
-				Score: eng.ScoreFeatures(ra.Feat, rb.Feat)})
+			r := PairReport{Keys: [2]string{ra.Key, rb.Key}, Truth: [2]string{ra.Truth, rb.Truth},
+				Score: eng.ScoreFeatures(ra.Feat, rb.Feat)}
+			above := r.Score.Probability >= res.Threshold
+			switch {
+			case positive && above:
+				r.Why = WhyScored
+			case positive:
+				r.Why = WhyJoined
+			case !res.blocked(p.a, p.b):
+				r.Why = WhyNotBlocked
+			case above:
+				r.Why = WhyGuard
+			default:
+				r.Why = WhyBelow
+			}
+			out = append(out, r)
 		}
 		return out
 	}
-	rep.FalsePositives, rep.FalseNegatives = explain(fps), explain(fns)
+	rep.FalsePositives, rep.FalseNegatives = explain(fps, true), explain(fns, false)
+}
+
+// blocked reports whether records a and b were a candidate pair (res.pairs is sorted,
+// each pair with its smaller index first).
+func (res *Result) blocked(a, b int32) bool {
+	if a > b {
+		a, b = b, a
+	}
+	_, ok := slices.BinarySearch(res.pairs, uint64(a)<<32|uint64(b))
+	return ok
 }

@@ -159,3 +159,60 @@ func oneTruth(t testing.TB, gen synth.Config) *Result {
 	}
 	return res
 }
+
+// TestTopErrorsSayWhy: each listed error says what put it together or kept it apart,
+// as the candidate pairs and the threshold tell it: a false positive scored at or above
+// the threshold or joined through other records; a false negative not blocked, scored
+// below the threshold, or kept apart by the cluster guard (a guard of 0.999 keeps
+// apart pairs above the threshold).
+func TestTopErrorsSayWhy(t *testing.T) {
+	path := genFile(t, synth.Config{N: 3000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 5})
+	seen := map[string]int{}
+	for _, guard := range []float64{0, 0.999} {
+		r := rules.Default()
+		if guard > 0 {
+			r.Match.ClusterGuard = guard
+		}
+		cfg := config(t, r)
+		cfg.Train = TrainNever
+		res, err := Dedupe(context.Background(), cfg, []string{path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocked := make(map[[2]string]bool, len(res.pairs))
+		for _, p := range res.pairs {
+			a, b := unpack(p)
+			blocked[[2]string{res.Records[a].Key, res.Records[b].Key}] = true
+		}
+		rep := res.Evaluate(1000)
+		for _, p := range rep.FalsePositives {
+			want := WhyJoined
+			if p.Score.Probability >= res.Threshold {
+				want = WhyScored
+			}
+			if p.Why != want {
+				t.Errorf("guard %v: false positive %v: why %q, want %q (p=%.4f)", guard, p.Keys, p.Why, want, p.Score.Probability)
+			}
+			seen[p.Why]++
+		}
+		for _, p := range rep.FalseNegatives {
+			want := WhyBelow
+			switch {
+			case !blocked[p.Keys] && !blocked[[2]string{p.Keys[1], p.Keys[0]}]:
+				want = WhyNotBlocked
+			case p.Score.Probability >= res.Threshold:
+				want = WhyGuard
+			}
+			if p.Why != want {
+				t.Errorf("guard %v: false negative %v: why %q, want %q (p=%.4f)", guard, p.Keys, p.Why, want, p.Score.Probability)
+			}
+			seen[p.Why]++
+		}
+	}
+	for _, why := range []string{WhyScored, WhyJoined, WhyNotBlocked, WhyBelow, WhyGuard} {
+		if seen[why] == 0 {
+			t.Errorf("no error listed as %q: the test does not cover it (%v)", why, seen)
+		}
+	}
+	t.Logf("%v", seen)
+}

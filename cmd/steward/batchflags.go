@@ -183,7 +183,7 @@ func printReport(w io.Writer, rep *recleanse.Report) {
 	fmt.Fprintf(w, "clusters: %d predicted, %d true entities, %d exact (cluster recall %.4f)\n", m.Clusters, m.Entities, m.ExactClusters, m.ClusterRecall)
 	show := func(title string, ps []recleanse.PairReport) {
 		for _, p := range ps {
-			fmt.Fprintf(w, "%s %s ~ %s (truth %s / %s): weight %.1f, p=%.3f\n", title, p.Keys[0], p.Keys[1], p.Truth[0], p.Truth[1], p.Score.Weight, p.Score.Probability)
+			fmt.Fprintf(w, "%s %s ~ %s (truth %s / %s): weight %.1f, p=%.3f; %s\n", title, p.Keys[0], p.Keys[1], p.Truth[0], p.Truth[1], p.Score.Weight, p.Score.Probability, p.Why)
 			for _, f := range p.Score.Fields {
 				if f.Level != "missing" {
 					fmt.Fprintf(w, "    %-14s %-16s %+6.1f  %q ~ %q\n", f.Comparison, f.Level, f.Weight, f.A, f.B)

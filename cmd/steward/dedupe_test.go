@@ -40,6 +40,30 @@ func TestDedupeLinkTrain(t *testing.T) {
 	if f1, _ := m["f1"].(float64); f1 < 0.8 {
 		t.Errorf("f1 %v", f1)
 	}
+	// Each explained error says why, in the JSON and on its printed line.
+	var rep struct {
+		Report struct {
+			FPs []struct{ Why string } `json:"top_false_positives"`
+			FNs []struct{ Why string } `json:"top_false_negatives"`
+		} `json:"report"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	listed := append(rep.Report.FPs, rep.Report.FNs...)
+	if len(listed) == 0 {
+		t.Errorf("metrics JSON lists no error: %.300s", data)
+	}
+	for _, e := range listed {
+		if e.Why == "" {
+			t.Errorf("an error without why in the metrics JSON: %.300s", data)
+		}
+	}
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(line, "false ") && !strings.Contains(line, "; ") {
+			t.Errorf("error line without why: %q", line)
+		}
+	}
 	// Without -truth nothing is measured: null, not a 0 that reads as a result.
 	if code, _, errs := steward(t, "", "dedupe", "-metrics-json", metrics, gen); code != 0 {
 		t.Fatalf("dedupe without -truth: exit %d: %s", code, errs)
