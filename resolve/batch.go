@@ -451,7 +451,7 @@ func (b *batch) flush() error {
 	if existingIDs, err = b.redirectMerged(stored); err != nil {
 		return err
 	}
-	members, err := tx.MembersOf(ctx, existingIDs)
+	members, err := tx.MemberRecords(ctx, existingIDs)
 	if err != nil {
 		return err
 	}
@@ -473,9 +473,7 @@ func (b *batch) flush() error {
 			m = &contact.Master{ID: t.id, Status: contact.MasterActive}
 		} else {
 			m = stored[t.id]
-			for _, row := range members[t.id] {
-				recs = append(recs, row.Record)
-			}
+			recs = append(recs, members[t.id]...)
 			m.Status = contact.MasterActive
 		}
 		for j, p := range t.joined {

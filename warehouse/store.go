@@ -94,6 +94,11 @@ type Tx interface {
 	Members(ctx context.Context, masterID int64) ([]SourceRow, error)
 	// MembersOf is Members for several masters in one read.
 	MembersOf(ctx context.Context, masterIDs []int64) (map[int64][]SourceRow, error)
+	// MemberRecords returns the records of the live source rows of several masters, in
+	// row order, decoded without their Attributes: what survivorship reads, in one read
+	// of two columns. The records are not to be written back (their attributes are not
+	// there).
+	MemberRecords(ctx context.Context, masterIDs []int64) (map[int64][]*contact.Record, error)
 	// PutSourceRecords is PutSourceRecord for several distinct records in one statement.
 	// Rows passed with their ID (known rows) take their blocking keys to their master, as
 	// PutSourceRecord does for every row.

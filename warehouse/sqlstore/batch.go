@@ -80,6 +80,10 @@ func qMembersOf(n int) string {
 	return `SELECT ` + sourceCols + ` FROM source_records WHERE master_id IN (` + placeholders(n) + `) AND deleted = FALSE ORDER BY master_id, id`
 }
 
+func qMemberRecords(n int) string {
+	return `SELECT master_id, record FROM source_records WHERE master_id IN (` + placeholders(n) + `) AND deleted = FALSE ORDER BY master_id, id`
+}
+
 func qMastersByID(n int) string {
 	return `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id IN (` + placeholders(n) + `) ORDER BY id`
 }
@@ -115,7 +119,7 @@ func batchQueries(d *Dialect) []string {
 	}
 	var qs []string
 	for _, n := range padSizes {
-		qs = append(qs, qSourceStates(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMastersByID(n), qMasterStates(n))
+		qs = append(qs, qSourceStates(n), qCandidateRows(n), qRecordsByID(n), qMembersOf(n), qMemberRecords(n), qMastersByID(n), qMasterStates(n))
 	}
 	for _, n := range exactSizes {
 		qs = append(qs, qPutSources(n), qInsertMasters(n), qSaveMasters(n), qAppendEvents(n), qAddOutboxes(n))
@@ -405,6 +409,64 @@ func (t *tx) MembersOf(ctx context.Context, masterIDs []int64) (map[int64][]ware
 	}
 	return out, nil
 }
+
+func (t *tx) MemberRecords(ctx context.Context, masterIDs []int64) (map[int64][]*contact.Record, error) {
+	out := map[int64][]*contact.Record{}
+	ids := slices.Compact(slices.Sorted(slices.Values(masterIDs)))
+	err := inLists(t.d.Arrays, ids, func(part []int64) error {
+		q, args := t.idQuery(part, qMemberRecords, aMemberRecords)
+		rows, err := t.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var masters []int64
+		var raw [][]byte
+		for rows.Next() {
+			var m int64
+			var rec []byte
+			if err := rows.Scan(&m, &rec); err != nil {
+				return err
+			}
+			masters, raw = append(masters, m), append(raw, rec)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// Decoded on every core, as sourceRows decodes (under the batch's write lock).
+		recs := make([]*contact.Record, len(raw))
+		if err := par.Each(len(raw), decodeSerial, func(i int) error {
+			recs[i] = &contact.Record{}
+			if _, err := json.Parse(raw[i], &withoutAttributes{Record: recs[i]}, json.UseNumber); err != nil {
+				return fmt.Errorf("a record of master %d: %w", masters[i], err)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for i, m := range masters {
+			out[m] = append(out[m], recs[i])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("member records: %w", err)
+	}
+	return out, nil
+}
+
+// withoutAttributes decodes a stored record but its attributes: the field shadows the
+// embedded record's, and its value is skipped without being built (a map of strings
+// and numbers per record, which survivorship never reads).
+type withoutAttributes struct {
+	*contact.Record
+	Attributes skipJSON `json:"attributes"`
+}
+
+// skipJSON is a JSON value read and dropped.
+type skipJSON struct{}
+
+func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
 
 func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) error {
 	now := time.Now().UTC()

@@ -31,11 +31,12 @@ CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key_ha
 	aKeyRows       = `SELECT key_hash, source_row_id FROM block_keys WHERE key_hash = ANY(?::bigint[])`
 	aCandidateRows = `SELECT id, source, source_id, master_id, features
 FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
-	aRecordsByID  = `SELECT id, record FROM source_records WHERE id = ANY(?::bigint[])`
-	aMembersOf    = `SELECT ` + sourceCols + ` FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
-	aMastersByID  = `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id = ANY(?::bigint[]) ORDER BY id`
-	aMasterStates = `SELECT id, version, status, merged_into, quality, created_at, updated_at FROM masters WHERE id = ANY(?::bigint[]) ORDER BY id`
-	aPutSources   = `INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, features, created_at, modified_at)
+	aRecordsByID   = `SELECT id, record FROM source_records WHERE id = ANY(?::bigint[])`
+	aMembersOf     = `SELECT ` + sourceCols + ` FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
+	aMemberRecords = `SELECT master_id, record FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
+	aMastersByID   = `SELECT id, version, status, merged_into, golden, quality, created_at, updated_at FROM masters WHERE id = ANY(?::bigint[]) ORDER BY id`
+	aMasterStates  = `SELECT id, version, status, merged_into, quality, created_at, updated_at FROM masters WHERE id = ANY(?::bigint[]) ORDER BY id`
+	aPutSources    = `INSERT INTO source_records (source, source_id, hash, updated_at, deleted, record, master_id, score, explanation, position, features, created_at, modified_at)
 SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::boolean[], ?::text[], ?::bigint[], ?::float8[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
 ON CONFLICT (source, source_id) DO UPDATE SET
 	hash = excluded.hash, updated_at = excluded.updated_at, deleted = excluded.deleted,
@@ -66,7 +67,7 @@ SELECT created_at, topic, key, payload FROM unnest(?::timestamptz[], ?::text[], 
 
 // arrayQueries lists the array queries warm prepares.
 func arrayQueries() []string {
-	return []string{aSourceStates, aCappedKeyMasters, aKeyRows, aCandidateRows, aRecordsByID, aMembersOf, aMastersByID, aMasterStates,
+	return []string{aSourceStates, aCappedKeyMasters, aKeyRows, aCandidateRows, aRecordsByID, aMembersOf, aMemberRecords, aMastersByID, aMasterStates,
 		aPutSources, aBlockKeys, aSyncBlockMaster, aInsertMasters, aSaveMasters, aAppendEvents, aAddOutboxes}
 }
 

@@ -351,6 +351,10 @@ func testBatch(t *testing.T, h Harness) {
 		}
 		for i := range 5 {
 			r := rec("crm", fmt.Sprint(i), "durand", fmt.Sprintf("d%d@x.fr", i))
+			if i == 0 {
+				// Attributes, which MembersOf reads and MemberRecords leaves out.
+				r.Attributes = map[string]any{"entity_id": "E1", "n": json.Number("9007199254740993"), "tags": []any{"a", map[string]any{"b": "c"}}}
+			}
 			rows = append(rows, &warehouse.SourceRow{Source: "crm", SourceID: fmt.Sprint(i), Hash: fmt.Sprint("h", i), Record: r,
 				MasterID: ids[i%3], Position: fmt.Sprint("p", i), Features: fmt.Sprint("f1|", i)})
 		}
@@ -425,6 +429,30 @@ func testBatch(t *testing.T, h Harness) {
 		}
 		if len(members) != 3 || len(members[ids[0]]) != 2 || members[ids[0]][0].SourceID != "0" || members[ids[0]][1].SourceID != "3" || members[ids[0]][0].Features != "f1|0" || members[old][0].SourceID != "0" {
 			t.Errorf("members %+v", members)
+		}
+		if a := members[ids[0]][0].Record.Attributes; a["entity_id"] != "E1" || a["n"] != json.Number("9007199254740993") {
+			t.Errorf("member crm:0's attributes %v", a)
+		}
+		// MemberRecords: the same records in the same order, without their attributes.
+		recs, err := tx.MemberRecords(ctx, []int64{ids[0], ids[2], old, ids[0]})
+		if err != nil {
+			return err
+		}
+		if len(recs) != len(members) {
+			t.Errorf("member records of %d masters, members of %d", len(recs), len(members))
+		}
+		for m, rows := range members {
+			if len(recs[m]) != len(rows) {
+				t.Errorf("master %d: %d member records, %d members", m, len(recs[m]), len(rows))
+				continue
+			}
+			for i, row := range rows {
+				want := *row.Record
+				want.Attributes = nil
+				if !reflect.DeepEqual(*recs[m][i], want) {
+					t.Errorf("master %d, record %d: %+v, want %+v", m, i, *recs[m][i], want)
+				}
+			}
 		}
 		ms, err := tx.MastersByID(ctx, []int64{ids[1], ids[2], 999999})
 		if err != nil {
