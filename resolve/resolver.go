@@ -55,7 +55,8 @@ type Resolver struct {
 	Store  warehouse.Store
 	Engine *match.Engine
 	// Quality computes the quality score of a master's golden record (nil: the best
-	// member's quality).
+	// member's quality). The members' records may come without their Attributes (a batch
+	// reads stored members with Tx.MemberRecords).
 	Quality func(g contact.Golden, members []*contact.Record) int
 	// NoEvents: golden-record change events are not written to the outbox (an embedded
 	// ingest whose events no one forwards: `steward ingest --no-events`). The audit log
