@@ -2,6 +2,7 @@ package recleanse
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/steward-crm/steward/pipeline/match"
@@ -19,6 +20,15 @@ type Report struct {
 	// NotBlocked counts true pairs that no blocking key brought together (missed before
 	// any scoring).
 	NotBlocked int64 `json:"false_negatives_not_blocked"`
+	// The other false negatives by cause: scored below the threshold, or at or above it
+	// and kept apart by the cluster guard (WhyBelow, WhyGuard).
+	BelowThreshold int64 `json:"false_negatives_below_threshold"`
+	KeptApart      int64 `json:"false_negatives_kept_apart_by_guard"`
+	// The false positives by cause: candidate pairs scored at or above the threshold
+	// (WhyScored), and the others, put together through other records of their cluster
+	// (WhyJoined: scored below the threshold, or never compared).
+	Scored int64 `json:"false_positives_scored"`
+	Joined int64 `json:"false_positives_joined"`
 }
 
 // PairReport is one explained pair.
@@ -134,8 +144,8 @@ func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 		w    float64
 	}
 	var fps, fns []wp
-	var blockedFNs int64
 	eng := res.Engine
+	minWeight := res.minWeight()
 	for _, p := range res.pairs {
 		a, b := unpack(p)
 		if ent[a] < 0 || ent[b] < 0 {
@@ -143,14 +153,26 @@ func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 		}
 		together := res.Labels[a] == res.Labels[b]
 		switch {
-		case ent[a] != ent[b] && together && top > 0:
-			fps = append(fps, wp{a, b, eng.Weight(res.Records[a].Feat, res.Records[b].Feat)})
+		case ent[a] != ent[b] && together:
+			w := eng.Weight(res.Records[a].Feat, res.Records[b].Feat)
+			if w >= minWeight {
+				rep.Scored++
+			}
+			if top > 0 {
+				fps = append(fps, wp{a, b, w})
+			}
 		case ent[a] == ent[b] && !together && (!res.Link || res.Records[a].Side != res.Records[b].Side):
-			blockedFNs++
+			if eng.Weight(res.Records[a].Feat, res.Records[b].Feat) >= minWeight {
+				rep.KeptApart++
+			} else {
+				rep.BelowThreshold++
+			}
 		}
 	}
-	// Of the false negatives Evaluate counted, those not among the candidate pairs.
-	rep.NotBlocked = rep.Metrics.FalseNegatives - blockedFNs
+	// Of the false negatives Evaluate counted, those not among the candidate pairs; of
+	// the false positives, those not scored at or above the threshold.
+	rep.NotBlocked = rep.Metrics.FalseNegatives - rep.BelowThreshold - rep.KeptApart
+	rep.Joined = rep.Metrics.FalsePositives - rep.Scored
 	if top == 0 {
 		return
 	}
@@ -208,7 +230,7 @@ func (res *Result) topErrors(rep *Report, ent []int32, top int) {
 			ra, rb := &res.Records[p.a], &res.Records[p.b]
 			r := PairReport{Keys: [2]string{ra.Key, rb.Key}, Truth: [2]string{ra.Truth, rb.Truth},
 				Score: eng.ScoreFeatures(ra.Feat, rb.Feat)}
-			above := r.Score.Probability >= res.Threshold
+			above := r.Score.Weight >= minWeight
 			switch {
 			case positive && above:
 				r.Why = WhyScored
@@ -236,4 +258,9 @@ func (res *Result) blocked(a, b int32) bool {
 	}
 	_, ok := slices.BinarySearch(res.pairs, uint64(a)<<32|uint64(b))
 	return ok
+}
+
+// minWeight is the weight of a pair at the result's threshold, as clustering compares it.
+func (res *Result) minWeight() float64 {
+	return math.Log2(res.Threshold / (1 - res.Threshold))
 }

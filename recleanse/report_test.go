@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +20,15 @@ import (
 // pair of every entity: the keys of the top false positives and negatives, and the false
 // negatives never blocked (with top 0, no pair is weighed).
 func allPairsReport(res *Result, top int) (fps, fns [][2]string, notBlocked int64) {
+	fps, fns, causes := allPairsCauses(res, top)
+	return fps, fns, causes[WhyNotBlocked]
+}
+
+// allPairsCauses is allPairsReport with the count of every error pair by cause (the
+// Why constants), weighing every pair of every entity.
+func allPairsCauses(res *Result, top int) (fps, fns [][2]string, causes map[string]int64) {
+	causes = map[string]int64{}
+	minWeight := math.Log2(res.Threshold / (1 - res.Threshold))
 	type wp struct {
 		a, b int
 		w    float64
@@ -34,15 +45,34 @@ func allPairsReport(res *Result, top int) (fps, fns [][2]string, notBlocked int6
 				continue
 			}
 			together, p := res.Labels[a] == res.Labels[b], uint64(a)<<32|uint64(b)
+			if (ra.Truth == rb.Truth) == together {
+				continue // right
+			}
+			var w float64
+			if blocked[p] || (top > 0 && !together) {
+				w = res.Engine.Weight(ra.Feat, rb.Feat)
+			}
 			switch {
-			case ra.Truth != rb.Truth && together && blocked[p]:
-				fp = append(fp, wp{a, b, res.Engine.Weight(ra.Feat, rb.Feat)})
+			case ra.Truth != rb.Truth && together:
+				if blocked[p] && w >= minWeight {
+					causes[WhyScored]++
+				} else {
+					causes[WhyJoined]++
+				}
+				if blocked[p] {
+					fp = append(fp, wp{a, b, w})
+				}
 			case ra.Truth == rb.Truth && !together:
-				if !blocked[p] {
-					notBlocked++
+				switch {
+				case !blocked[p]:
+					causes[WhyNotBlocked]++
+				case w >= minWeight:
+					causes[WhyGuard]++
+				default:
+					causes[WhyBelow]++
 				}
 				if top > 0 {
-					fn = append(fn, wp{a, b, res.Engine.Weight(ra.Feat, rb.Feat)})
+					fn = append(fn, wp{a, b, w})
 				}
 			}
 		}
@@ -56,7 +86,7 @@ func allPairsReport(res *Result, top int) (fps, fns [][2]string, notBlocked int6
 		}
 		return out
 	}
-	return keys(fp), keys(fn), notBlocked
+	return keys(fp), keys(fn), causes
 }
 
 // reportKeys returns the keys of the pairs of a report.
@@ -97,7 +127,12 @@ func TestTopErrorsAsAllPairs(t *testing.T) {
 	for name, res := range map[string]*Result{"dedupe": dedupe, "link": link} {
 		for _, top := range []int{0, 5, 50} {
 			rep := res.Evaluate(top)
-			fps, fns, notBlocked := allPairsReport(res, top)
+			fps, fns, causes := allPairsCauses(res, top)
+			notBlocked := causes[WhyNotBlocked]
+			if got := map[string]int64{WhyNotBlocked: rep.NotBlocked, WhyBelow: rep.BelowThreshold, WhyGuard: rep.KeptApart,
+				WhyScored: rep.Scored, WhyJoined: rep.Joined}; !maps.Equal(got, causes) {
+				t.Errorf("%s, top %d: errors by cause %v, want %v", name, top, got, causes)
+			}
 			if (top > 0 && rep.FalseNegatives == nil) || rep.NotBlocked == 0 {
 				t.Errorf("%s: nothing to compare (false negatives %d, not blocked %d)", name, len(rep.FalseNegatives), rep.NotBlocked)
 			}
@@ -187,7 +222,7 @@ func TestTopErrorsSayWhy(t *testing.T) {
 		rep := res.Evaluate(1000)
 		for _, p := range rep.FalsePositives {
 			want := WhyJoined
-			if p.Score.Probability >= res.Threshold {
+			if p.Score.Weight >= res.minWeight() {
 				want = WhyScored
 			}
 			if p.Why != want {
@@ -200,7 +235,7 @@ func TestTopErrorsSayWhy(t *testing.T) {
 			switch {
 			case !blocked[p.Keys] && !blocked[[2]string{p.Keys[1], p.Keys[0]}]:
 				want = WhyNotBlocked
-			case p.Score.Probability >= res.Threshold:
+			case p.Score.Weight >= res.minWeight():
 				want = WhyGuard
 			}
 			if p.Why != want {

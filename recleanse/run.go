@@ -221,7 +221,7 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	if res.Threshold == 0 {
 		res.Threshold = cfg.Rules.Match.BatchThreshold
 	}
-	minWeight := math.Log2(res.Threshold / (1 - res.Threshold))
+	minWeight := res.minWeight()
 	edges := score(eng, feats, pairs, minWeight, cfg.Workers)
 	res.Edges = len(edges)
 	phase("score")

@@ -180,6 +180,8 @@ func printReport(w io.Writer, rep *recleanse.Report) {
 	m := rep.Metrics
 	fmt.Fprintf(w, "pairwise: precision %.4f recall %.4f F1 %.4f (TP %d, FP %d, FN %d; %d FN never blocked)\n",
 		m.Precision, m.Recall, m.F1, m.TruePositives, m.FalsePositives, m.FalseNegatives, rep.NotBlocked)
+	fmt.Fprintf(w, "errors: false negatives %d not blocked, %d scored below the threshold, %d kept apart by the cluster guard; false positives %d scored at or above the threshold, %d joined through other records\n",
+		rep.NotBlocked, rep.BelowThreshold, rep.KeptApart, rep.Scored, rep.Joined)
 	fmt.Fprintf(w, "clusters: %d predicted, %d true entities, %d exact (cluster recall %.4f)\n", m.Clusters, m.Entities, m.ExactClusters, m.ClusterRecall)
 	show := func(title string, ps []recleanse.PairReport) {
 		for _, p := range ps {

@@ -20,7 +20,7 @@ func TestDedupeLinkTrain(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("dedupe exit %d: %s", code, errs)
 	}
-	if !strings.Contains(stdout, "pairwise: precision") || !strings.Contains(errs, "600 records") {
+	if !strings.Contains(stdout, "pairwise: precision") || !strings.Contains(stdout, "errors: false negatives ") || !strings.Contains(errs, "600 records") {
 		t.Errorf("dedupe output:\n%s\n%s", stdout, errs)
 	}
 	csv, _ := os.ReadFile(out)
