@@ -11,6 +11,8 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/pipeline"
@@ -39,6 +41,14 @@ type IngestOptions struct {
 	// NoEvents: no change events are written (the outbox is not used); the audit log
 	// still records every change.
 	NoEvents bool
+	// HTTP, when set, is an address the run serves /metrics, /healthz and /readyz on
+	// while it lasts, as steward run does: the handlers' message counts and durations,
+	// the resolve outcomes, batch sizes and prefetch use, Go's and the process's
+	// figures (a long ingest watched by Prometheus). Empty: none.
+	HTTP string
+	// Ready, when set, is called with the HTTP server's bound address once the pipeline
+	// runs (with HTTP ":0", the port chosen).
+	Ready func(addr string)
 }
 
 // Progress is a snapshot of a running ingest.
@@ -159,12 +169,39 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	}
 	dls := &handlers.DeadLetters{Store: s.Store, Observe: func(warehouse.DeadLetter) { c.dead.Add(1) }}
 	writer := &resolve.Batcher{Resolver: &rs, Max: s.Config.Kafka.ResolveBatch, Workers: 1, Linger: ingestLinger}
+	observe := c.observe
+	var middleware []message.HandlerMiddleware
+	var ops *opsServer
+	if opts.HTTP != "" {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		metrics := handlers.NewMetrics(reg)
+		middleware = append(middleware, metrics.Middleware)
+		observe = func(key string, o resolve.Outcome) {
+			c.observe(key, o)
+			metrics.Outcomes.WithLabelValues(string(o.Action)).Inc()
+		}
+		writer.OnBatch = func(n int) { metrics.BatchSize.Observe(float64(n)) }
+		writer.OnPrefetch = func(reused, reread int) {
+			metrics.Prefetched.WithLabelValues("reused").Add(float64(reused))
+			metrics.Prefetched.WithLabelValues("reread").Add(float64(reread))
+		}
+		var err error
+		if ops, err = newOpsServer(opts.HTTP, reg, func(ctx context.Context) error {
+			_, err := s.Store.DeadLetters(ctx, 0)
+			return err
+		}, nil, s.Config.Logger); err != nil {
+			return IngestSummary{}, fmt.Errorf("ingest: %w", err)
+		}
+		defer ops.close()
+	}
 	router, err := handlers.NewRouter(handlers.Config{
 		Subscriber: bus,
 		Publisher:  bus,
 		Normalize:  &handlers.Normalize{Chain: s.NormalizeChain},
 		Identify:   &handlers.Identify{Chain: s.IdentifyChain},
-		Resolve: &handlers.Resolve{Resolver: &rs, Batcher: writer, WriteBehind: true, Observe: c.observe,
+		Middleware: middleware,
+		Resolve: &handlers.Resolve{Resolver: &rs, Batcher: writer, WriteBehind: true, Observe: observe,
 			OnWriteError: func(key, position string, payload []byte, err error) {
 				if !errors.Is(err, pipeline.ErrInvalidRecord) {
 					stop(fmt.Errorf("%s (%s): %w", position, key, err))
@@ -190,6 +227,12 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	case <-router.Running():
 	case err := <-runErr:
 		return IngestSummary{}, fmt.Errorf("router: %w", err)
+	}
+	if ops != nil {
+		ops.ready.Store(true)
+		if opts.Ready != nil {
+			opts.Ready(ops.Addr())
+		}
 	}
 	readErr := s.publishInputs(ctx, bus, opts, &c, dls)
 	closeErr := router.Close()

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -608,5 +610,81 @@ func TestForwarderStopsAtOnceWhenPollsFail(t *testing.T) {
 	pub.mu.Unlock()
 	if polls := int(m.GetCounter().GetValue()); attempts != polls {
 		t.Errorf("%d publish attempts for %d failed polls: the stop tried to flush", attempts, polls)
+	}
+}
+
+// TestIngestServesMetrics: with HTTP set, an ingest serves /metrics, /healthz and
+// /readyz while it runs (here while its input, a named pipe, is still open) and stops
+// serving when it ends; the metrics count what it did.
+func TestIngestServesMetrics(t *testing.T) {
+	s := open(t)
+	fifo := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addrs := make(chan string, 1)
+	type result struct {
+		sum IngestSummary
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		sum, err := s.Ingest(context.Background(), IngestOptions{Inputs: []string{fifo}, HTTP: "127.0.0.1:0", Ready: func(a string) { addrs <- a }})
+		done <- result{sum, err}
+	}()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case r := <-done:
+		t.Fatalf("ingest ended before serving: %+v %v", r.sum, r.err)
+	}
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../testdata/contacts.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	// The records written so far are resolved while the input stays open.
+	deadline := time.Now().Add(30 * time.Second)
+	var body string
+	for {
+		_, body = get("/metrics")
+		if strings.Contains(body, `steward_resolve_outcomes_total{action="new_master"}`) && strings.Contains(body, `steward_messages_processed_total{handler=`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics while ingesting, no resolve outcomes after 30 s:\n%.2000s", body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
+		if code, b := get(path); code != http.StatusOK || !strings.Contains(b, want) {
+			t.Errorf("%s while ingesting: %d %q", path, code, b)
+		}
+	}
+	if !strings.Contains(body, "go_goroutines") || !strings.Contains(body, "steward_resolve_batch_records_count") {
+		t.Errorf("/metrics lacks Go's or the batch sizes:\n%.2000s", body)
+	}
+	w.Close()
+	r := <-done
+	if r.err != nil || r.sum.Read < 200 || r.sum.MastersCreated == 0 {
+		t.Fatalf("ingest: %+v %v", r.sum, r.err)
+	}
+	if code, _ := get("/healthz"); code != 0 {
+		t.Errorf("/healthz after the ingest: %d, want no server", code)
 	}
 }

@@ -22,6 +22,7 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	events := fs.String("events", "", "append the golden-record change events to this file as JSON lines (every event pending in the outbox, earlier runs' too; default: they wait in the outbox for 'steward run')")
 	noEvents := fs.Bool("no-events", false, "write no change events at all (nothing will forward them; the audit log keeps every change)")
+	httpAddr := fs.String("http", "", "serve /metrics, /healthz and /readyz on this address while the ingest runs, as 'steward run' does (e.g. :9090; default: none)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: steward ingest [flags] FILE... (FILE '-' or none: stdin)\n\nReads JSONL or CSV records through Normalize → Identify → Resolve into the warehouse.")
 		fs.PrintDefaults()
@@ -57,7 +58,8 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 		defer stop()
 	}
 	p := newProgress(e.stderr, *quiet)
-	sum, err := svc.Ingest(ctx, service.IngestOptions{Inputs: files, Input: opts, Progress: p.report, ProgressEvery: 200 * time.Millisecond, Events: *events, NoEvents: *noEvents})
+	sum, err := svc.Ingest(ctx, service.IngestOptions{Inputs: files, Input: opts, Progress: p.report, ProgressEvery: 200 * time.Millisecond, Events: *events, NoEvents: *noEvents,
+		HTTP: *httpAddr, Ready: func(addr string) { fmt.Fprintf(e.stderr, "metrics: http://%s/metrics\n", addr) }})
 	p.finish()
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
