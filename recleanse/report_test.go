@@ -16,17 +16,11 @@ import (
 	"github.com/steward-crm/steward/synth"
 )
 
-// allPairsReport is what Evaluate reports of a result's errors, found by weighing every
-// pair of every entity: the keys of the top false positives and negatives, and the false
-// negatives never blocked (with top 0, no pair is weighed).
-func allPairsReport(res *Result, top int) (fps, fns [][2]string, notBlocked int64) {
-	fps, fns, causes := allPairsCauses(res, top)
-	return fps, fns, causes[WhyNotBlocked]
-}
-
-// allPairsCauses is allPairsReport with the count of every error pair by cause (the
-// Why constants), weighing every pair of every entity.
-func allPairsCauses(res *Result, top int) (fps, fns [][2]string, causes map[string]int64) {
+// allPairsReport is what Evaluate reports of a result's errors, found by going through
+// every pair of every entity: the keys of the top false positives and negatives, and the
+// count of every error pair by cause (the Why constants). Only error pairs are weighed:
+// those among the candidate pairs, and with top > 0 the false negatives too.
+func allPairsReport(res *Result, top int) (fps, fns [][2]string, causes map[string]int64) {
 	causes = map[string]int64{}
 	minWeight := math.Log2(res.Threshold / (1 - res.Threshold))
 	type wp struct {
@@ -127,7 +121,7 @@ func TestTopErrorsAsAllPairs(t *testing.T) {
 	for name, res := range map[string]*Result{"dedupe": dedupe, "link": link} {
 		for _, top := range []int{0, 5, 50} {
 			rep := res.Evaluate(top)
-			fps, fns, causes := allPairsCauses(res, top)
+			fps, fns, causes := allPairsReport(res, top)
 			notBlocked := causes[WhyNotBlocked]
 			if got := map[string]int64{WhyNotBlocked: rep.NotBlocked, WhyBelow: rep.BelowThreshold, WhyGuard: rep.KeptApart,
 				WhyScored: rep.Scored, WhyJoined: rep.Joined}; !maps.Equal(got, causes) {
@@ -156,8 +150,8 @@ func TestTopErrorsAsAllPairs(t *testing.T) {
 func TestTopErrorsOneTruth(t *testing.T) {
 	res := oneTruth(t, synth.Config{N: 2000, DupRate: 0.3, Corruption: 0.5, Seed: 3})
 	rep := res.Evaluate(5)
-	_, _, notBlocked := allPairsReport(res, 0)
-	if rep.NotBlocked != notBlocked {
+	_, _, causes := allPairsReport(res, 0)
+	if notBlocked := causes[WhyNotBlocked]; rep.NotBlocked != notBlocked {
 		t.Errorf("%d false negatives not blocked, want %d", rep.NotBlocked, notBlocked)
 	}
 	if len(rep.FalseNegatives) != 5 {

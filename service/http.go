@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/steward-crm/steward/handlers"
+	"github.com/steward-crm/steward/resolve"
 )
 
 // opsServer serves /metrics, /healthz (the process is alive) and /readyz (the router
@@ -69,4 +72,28 @@ func brokerDown(broker func() error, w http.ResponseWriter) bool {
 		return true
 	}
 	return false
+}
+
+// newMetrics returns the registry that steward run and ingest -http serve: Go's and the
+// process's collectors, and steward's handler and resolve metrics on it.
+func newMetrics() (*prometheus.Registry, *handlers.Metrics) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg, handlers.NewMetrics(reg)
+}
+
+// countBatches has m count b's batch sizes and prefetch use.
+func countBatches(m *handlers.Metrics, b *resolve.Batcher) *resolve.Batcher {
+	b.OnBatch = func(n int) { m.BatchSize.Observe(float64(n)) }
+	b.OnPrefetch = func(reused, reread int) {
+		m.Prefetched.WithLabelValues("reused").Add(float64(reused))
+		m.Prefetched.WithLabelValues("reread").Add(float64(reread))
+	}
+	return b
+}
+
+// warehouseUp is /readyz's warehouse check: a read of the schema's tables.
+func (s *Service) warehouseUp(ctx context.Context) error {
+	_, err := s.Store.DeadLetters(ctx, 0)
+	return err
 }

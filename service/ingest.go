@@ -11,8 +11,6 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/pipeline"
@@ -173,24 +171,15 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	var middleware []message.HandlerMiddleware
 	var ops *opsServer
 	if opts.HTTP != "" {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-		metrics := handlers.NewMetrics(reg)
+		reg, metrics := newMetrics()
 		middleware = append(middleware, metrics.Middleware)
 		observe = func(key string, o resolve.Outcome) {
 			c.observe(key, o)
 			metrics.Outcomes.WithLabelValues(string(o.Action)).Inc()
 		}
-		writer.OnBatch = func(n int) { metrics.BatchSize.Observe(float64(n)) }
-		writer.OnPrefetch = func(reused, reread int) {
-			metrics.Prefetched.WithLabelValues("reused").Add(float64(reused))
-			metrics.Prefetched.WithLabelValues("reread").Add(float64(reread))
-		}
+		countBatches(metrics, writer)
 		var err error
-		if ops, err = newOpsServer(opts.HTTP, reg, func(ctx context.Context) error {
-			_, err := s.Store.DeadLetters(ctx, 0)
-			return err
-		}, nil, s.Config.Logger); err != nil {
+		if ops, err = newOpsServer(opts.HTTP, reg, s.warehouseUp, nil, s.Config.Logger); err != nil {
 			return IngestSummary{}, fmt.Errorf("ingest: %w", err)
 		}
 		defer ops.close()

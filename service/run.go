@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/resolve"
 )
@@ -62,9 +60,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		defer sub.Close()
 		subs[h] = sub
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := handlers.NewMetrics(reg)
+	reg, metrics := newMetrics()
 	topics := s.Config.Kafka.Topics
 	outputs := []string{topics.DLQ}
 	if !fused {
@@ -78,14 +74,10 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		Middleware:  []message.HandlerMiddleware{metrics.Middleware},
 		Normalize:   &handlers.Normalize{Chain: s.NormalizeChain},
 		Identify:    &handlers.Identify{Chain: s.IdentifyChain},
-		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch, Workers: s.resolveWorkers(),
-			OnBatch: func(n int) { metrics.BatchSize.Observe(float64(n)) },
-			OnPrefetch: func(reused, reread int) {
-				metrics.Prefetched.WithLabelValues("reused").Add(float64(reused))
-				metrics.Prefetched.WithLabelValues("reread").Add(float64(reread))
-			}}, Observe: func(_ string, o resolve.Outcome) {
-			metrics.Outcomes.WithLabelValues(string(o.Action)).Inc()
-		}},
+		Resolve: &handlers.Resolve{Resolver: s.Resolver, Batcher: countBatches(metrics, &resolve.Batcher{Resolver: s.Resolver, Max: s.Config.Kafka.ResolveBatch, Workers: s.resolveWorkers()}),
+			Observe: func(_ string, o resolve.Outcome) {
+				metrics.Outcomes.WithLabelValues(string(o.Action)).Inc()
+			}},
 		DeadLetters: &handlers.DeadLetters{Store: s.Store},
 		Logger:      wlog,
 	})
@@ -98,10 +90,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 		lagGroups[s.Config.Kafka.Group+"."+handlers.ResolveHandler] = topics.Enriched
 	}
 	lag := newLagCollector(s.Config.Kafka.Brokers, lagGroups, reg)
-	ops, err := newOpsServer(s.Config.HTTP.Addr, reg, func(ctx context.Context) error {
-		_, err := s.Store.DeadLetters(ctx, 0)
-		return err
-	}, func() error { return lag.brokerErr(brokerStale) }, log)
+	ops, err := newOpsServer(s.Config.HTTP.Addr, reg, s.warehouseUp, func() error { return lag.brokerErr(brokerStale) }, log)
 	if err != nil {
 		return err
 	}

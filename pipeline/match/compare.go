@@ -213,7 +213,8 @@ func initial(a, b string) bool {
 	return true
 }
 
-// isInitials reports whether every space-separated word of s is one letter.
+// isInitials reports whether every space-separated word of s is one letter (words
+// apart by spaces, as initial walks them).
 func isInitials(s string) bool {
 	for s != "" {
 		_, n := utf8.DecodeRuneInString(s)
@@ -310,78 +311,60 @@ func withinEditsBytes(a, b string, k int) bool {
 // tokenSubset holds when every word of the shorter value is a word of the other and the
 // values differ: "bulow" and "von bulow", "krause" and "dornhuber krause" (a particle or
 // one half of a double name left out). A one-letter word alone does not count.
-func tokenSubset(a, b string) bool {
-	if a == "" || b == "" || a == b {
-		return false
-	}
-	if oneWord(a) && oneWord(b) {
-		return false // two different single words
-	}
-	na, nb := words(a), words(b)
-	if na > nb {
-		a, b = b, a
-	}
-	// With as many words on both sides, a repeated word makes either the shorter one
-	// ("garcia garcia" and "lopez garcia"): both are tried, so that the level is symmetric.
-	return wordsIn(a, b) || (na == nb && wordsIn(b, a))
-}
+func tokenSubset(a, b string) bool { return tokenSubsetNear(a, b, 0) }
 
 // tokenSubsetNear is tokenSubset with words that agree at a Jaro–Winkler similarity of
-// at least t ("guerin" and "geurin chabillet": a married name added to a misspelt one);
-// one-letter words must be equal.
+// at least t ("guerin" and "geurin chabillet": a married name added to a misspelt one),
+// or equal when t is 0; one-letter words must be equal.
 func tokenSubsetNear(a, b string, t float64) bool {
 	if a == "" || b == "" || a == b {
 		return false
 	}
+	if oneWord(a) && oneWord(b) {
+		return false // two different single words (ASCII: without counting words)
+	}
 	na, nb := words(a), words(b)
-	if na == 1 && nb == 1 {
+	if t > 0 && na == 1 && nb == 1 {
 		return false // two single words: the jaro_winkler levels compare them
 	}
 	if na > nb {
 		a, b = b, a
 	}
-	return wordsNear(a, b, t) || (na == nb && wordsNear(b, a, t))
+	// With as many words on both sides, a repeated word makes either the shorter one
+	// ("garcia garcia" and "lopez garcia"): both are tried, so that the level is symmetric.
+	return wordsIn(a, b, t) || (na == nb && wordsIn(b, a, t))
 }
 
-// wordsNear reports whether every word of a agrees with a word of b (equal for one
-// letter, Jaro–Winkler at least t otherwise) and one of them has more than one letter.
-func wordsNear(a, b string, t float64) bool {
+// wordsIn reports whether every word of a agrees with a word of b (equal for one letter
+// or when t is 0, Jaro–Winkler at least t otherwise) and one of them has more than one
+// letter.
+func wordsIn(a, b string, t float64) bool {
 	long := 0
 	for x := range strings.FieldsSeq(a) {
-		if oneLetter(x) {
+		one := oneLetter(x)
+		if one || t == 0 {
 			if !hasWord(b, x) {
 				return false
 			}
-			continue
-		}
-		near := false
-		for y := range strings.FieldsSeq(b) {
-			if !oneLetter(y) && jaroWinkler(x, y) >= t {
-				near = true
-				break
-			}
-		}
-		if !near {
+		} else if !hasWordNear(b, x, t) {
 			return false
 		}
-		long++
-	}
-	return long > 0
-}
-
-// wordsIn reports whether every word of a is a word of b and one of them has more than
-// one letter.
-func wordsIn(a, b string) bool {
-	long := 0
-	for x := range strings.FieldsSeq(a) {
-		if !hasWord(b, x) {
-			return false
-		}
-		if !oneLetter(x) {
+		if !one {
 			long++
 		}
 	}
 	return long > 0
+}
+
+// hasWordNear reports whether s has a word of more than one letter within a Jaro–Winkler
+// similarity of t of x.
+func hasWordNear(s, x string, t float64) bool {
+	for y := range strings.FieldsSeq(s) {
+		if !oneLetter(y) && jaroWinkler(x, y) >= t {
+			return true
+		}
+	}
+	return false
 }
 
 // oneLetter reports whether the word w is a single letter ("д" as well as "j").

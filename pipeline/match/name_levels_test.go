@@ -5,27 +5,44 @@ import (
 	"testing"
 )
 
+// levelOf is the level a score gives a comparison; it fails the test when the rules
+// have no such comparison.
+func levelOf(t *testing.T, s Score, comparison string) string {
+	t.Helper()
+	i := slices.IndexFunc(s.Fields, func(f FieldScore) bool { return f.Comparison == comparison })
+	if i < 0 {
+		t.Fatalf("no %s comparison in the rules", comparison)
+	}
+	return s.Fields[i].Level
+}
+
 // givenLevel is the level the default rules' given_name comparison gives two given-name
 // keys of people otherwise alike.
 func givenLevel(t *testing.T, e *Engine, a, b string) string {
 	t.Helper()
-	s := e.Score(person(a, "lefevre", "", "", "75009", "paris", ""), person(b, "lefevre", "", "", "75009", "paris", ""))
-	for _, f := range s.Fields {
-		if f.Comparison == "given_name" {
-			return f.Level
+	return levelOf(t, e.Score(person(a, "lefevre", "", "", "75009", "paris", ""), person(b, "lefevre", "", "", "75009", "paris", "")), "given_name")
+}
+
+// pairCase is two values and whether a level's test holds on them.
+type pairCase struct {
+	a, b string
+	want bool
+}
+
+// checkBothWays checks that holds(a, b) and holds(b, a) are each case's want.
+func checkBothWays(t *testing.T, name string, holds func(a, b string) bool, cases []pairCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got, back := holds(c.a, c.b), holds(c.b, c.a); got != c.want || back != c.want {
+			t.Errorf("%s(%q, %q) = %v, %s(%q, %q) = %v, want %v", name, c.a, c.b, got, name, c.b, c.a, back, c.want)
 		}
 	}
-	t.Fatal("no given_name comparison in the default rules")
-	return ""
 }
 
 // TestInitialWords: initials of several words agree with the words they start, in order,
 // as far as both sides go; a single letter as before.
 func TestInitialWords(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		want bool
-	}{
+	checkBothWays(t, "initial", initial, []pairCase{
 		{"j", "jean", true},
 		{"j c", "jean claude", true},
 		{"a m", "anne marie", true},
@@ -40,11 +57,7 @@ func TestInitialWords(t *testing.T) {
 		{"jean", "jeanne", false}, // no initials on either side
 		{"", "jean", false},
 		{"д", "елена", false},
-	} {
-		if got, back := initial(c.a, c.b), initial(c.b, c.a); got != c.want || back != c.want {
-			t.Errorf("initial(%q, %q) = %v, initial(%q, %q) = %v, want %v", c.a, c.b, got, c.b, c.a, back, c.want)
-		}
-	}
+	})
 	e := engine(t)
 	if l := givenLevel(t, e, "j c", "jean claude"); l != "initial" {
 		t.Errorf("given names j c / jean claude: level %q, want initial", l)
@@ -88,10 +101,8 @@ func TestNicknamesOfTheDefaultTable(t *testing.T) {
 // misspelt one), in either order; one-letter words must be equal, and two single words
 // are left to the jaro_winkler levels.
 func TestTokenSubsetNear(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		want bool
-	}{
+	near := func(a, b string) bool { return tokenSubsetNear(a, b, 0.92) }
+	checkBothWays(t, "tokenSubsetNear", near, []pairCase{
 		{"guerin", "geurin chabillet", true},
 		{"norelham", "norelha shercombe", true},
 		{"martin", "j martn", true},
@@ -105,18 +116,10 @@ func TestTokenSubsetNear(t *testing.T) {
 		{"д", "д петров", false},     // one letter only: no word of more
 		{"иванов", "иванова", false}, // two single words, not ASCII either
 		{"иванов", "иваноф петров", true},
-	} {
-		if got, back := tokenSubsetNear(c.a, c.b, 0.92), tokenSubsetNear(c.b, c.a, 0.92); got != c.want || back != c.want {
-			t.Errorf("tokenSubsetNear(%q, %q) = %v, (%q, %q) = %v, want %v", c.a, c.b, got, c.b, c.a, back, c.want)
-		}
-	}
+	})
 	e := engine(t)
 	s := e.Score(person("anne", "guerin", "", "", "75009", "paris", ""), person("anne", "geurin chabillet", "", "", "75009", "paris", ""))
-	i := slices.IndexFunc(s.Fields, func(f FieldScore) bool { return f.Comparison == "family_name" })
-	if i < 0 {
-		t.Fatal("no family_name comparison in the default rules")
-	}
-	if l := s.Fields[i].Level; l != "subset_jw_0.92" {
+	if l := levelOf(t, s, "family_name"); l != "subset_jw_0.92" {
 		t.Errorf("family names guerin / geurin chabillet: level %q, want subset_jw_0.92", l)
 	}
 }

@@ -437,7 +437,7 @@ func (t *tx) MemberRecords(ctx context.Context, masterIDs []int64) (map[int64][]
 		recs := make([]*contact.Record, len(raw))
 		if err := par.Each(len(raw), decodeSerial, func(i int) error {
 			recs[i] = &contact.Record{}
-			if _, err := json.Parse(raw[i], &withoutAttributes{Record: recs[i]}, json.UseNumber); err != nil {
+			if err := decodeRecord(raw[i], &withoutAttributes{Record: recs[i]}); err != nil {
 				return fmt.Errorf("a record of master %d: %w", masters[i], err)
 			}
 			return nil

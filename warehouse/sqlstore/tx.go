@@ -98,10 +98,11 @@ func decodeSource(r *warehouse.SourceRow, rec []byte) error {
 	return nil
 }
 
-// decodeRecord decodes a stored record, its attributes' numbers as written
-// (json.Number, as contact.Decode reads them): read into float64, a record written back
-// (a merge moves it, a withdrawal marks it) lost digits (9007199254740993, 1.50).
-func decodeRecord(b []byte, r *contact.Record) error {
+// decodeRecord decodes a stored record into r (a *contact.Record, or a type that wraps
+// one: withoutAttributes), its attributes' numbers as written (json.Number, as
+// contact.Decode reads them): read into float64, a record written back (a merge moves
+// it, a withdrawal marks it) lost digits (9007199254740993, 1.50).
+func decodeRecord(b []byte, r any) error {
 	_, err := json.Parse(b, r, json.UseNumber)
 	return err
 }
