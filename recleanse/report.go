@@ -2,7 +2,6 @@ package recleanse
 
 import (
 	"cmp"
-	"math"
 	"slices"
 
 	"github.com/steward-crm/steward/pipeline/match"
@@ -63,7 +62,14 @@ const (
 // across the two sides count.
 func (res *Result) Evaluate(top int) *Report {
 	rep := &Report{}
-	type ce struct{ c, e int32 }
+	ent := res.entities()
+	rep.Metrics = res.measure(res.Labels, ent)
+	res.topErrors(rep, ent, top)
+	return rep
+}
+
+// entities numbers the records' true entities: ent[i] is record i's, -1 without one.
+func (res *Result) entities() []int32 {
 	entities := make(map[string]int32, len(res.Records)/2)
 	ent := make([]int32, len(res.Records))
 	for i, r := range res.Records {
@@ -78,16 +84,27 @@ func (res *Result) Evaluate(top int) *Report {
 		}
 		ent[i] = id
 	}
+	return ent
+}
+
+// measure counts the pairwise and cluster-level figures of a clustering (labels: the
+// index of the first record of each record's cluster) against the entities ent.
+func (res *Result) measure(labels, ent []int32) match.Metrics {
+	type ce struct{ c, e int32 }
+	entities := 0
+	for _, e := range ent {
+		entities = max(entities, int(e)+1)
+	}
 	// Pair counts per (cluster, entity), cluster and entity, by side.
 	// Per cluster (labels are record indexes) and per entity, by side; a map only for the
 	// pairs of both.
-	joint := make(map[ce][2]int64, len(entities))
-	byC, byE := make([][2]int64, len(res.Records)), make([][2]int64, len(entities))
+	joint := make(map[ce][2]int64, entities)
+	byC, byE := make([][2]int64, len(res.Records)), make([][2]int64, entities)
 	for i, r := range res.Records {
 		if ent[i] < 0 {
 			continue
 		}
-		k := ce{res.Labels[i], ent[i]}
+		k := ce{labels[i], ent[i]}
 		j, c, e := joint[k], byC[k.c], byE[k.e]
 		j[r.Side]++
 		c[r.Side]++
@@ -115,16 +132,16 @@ func (res *Result) Evaluate(top int) *Report {
 	for _, n := range byE {
 		ap += pairsOf(n)
 	}
-	rep.SetPairs(tp, pp, ap)
+	var m match.Metrics
+	m.SetPairs(tp, pp, ap)
 	exact := 0
 	for k, n := range joint {
 		if byC[k.c] == n && byE[k.e] == n {
 			exact++
 		}
 	}
-	rep.SetClusters(clusters, len(byE), exact)
-	res.topErrors(rep, ent, top)
-	return rep
+	m.SetClusters(clusters, len(byE), exact)
+	return m
 }
 
 // fnPartners bounds the false negatives weighed for the report: in an entity of more
@@ -261,6 +278,4 @@ func (res *Result) blocked(a, b int32) bool {
 }
 
 // minWeight is the weight of a pair at the result's threshold, as clustering compares it.
-func (res *Result) minWeight() float64 {
-	return math.Log2(res.Threshold / (1 - res.Threshold))
-}
+func (res *Result) minWeight() float64 { return weightOf(res.Threshold) }

@@ -71,6 +71,10 @@ type Result struct {
 	// Threshold is the probability used.
 	Threshold float64
 	pairs     []uint64
+	// guard is the cluster guard's probability and workers the scoring goroutines the
+	// run used (Sweep clusters as it did).
+	guard   float64
+	workers int
 }
 
 func (c *Config) validate() error {
@@ -206,7 +210,7 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 		recs[i].keys = nil // blocked: memory for scoring
 	}
 	phase("block")
-	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs}
+	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs, guard: cfg.Rules.Match.ClusterGuard, workers: cfg.Workers}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -225,7 +229,7 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	edges := score(eng, feats, pairs, minWeight, cfg.Workers)
 	res.Edges = len(edges)
 	phase("score")
-	res.Labels = match.Cluster(len(recs), edges, minWeight, eng.CohesionGuard(feats, cfg.Rules.Match.ClusterGuard))
+	res.Labels = match.Cluster(len(recs), edges, minWeight, eng.CohesionGuard(feats, res.guard))
 	phase("cluster")
 	return res, nil
 }

@@ -9,6 +9,9 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/steward-crm/steward/contact"
@@ -27,6 +30,8 @@ type batchFlags struct {
 	threshold   float64
 	metricsJSON string
 	top         int
+	thresholds  string
+	sweep       []float64 // parsed from thresholds
 	cpuProfile  string
 	memProfile  string
 	memLimit    int64
@@ -41,6 +46,7 @@ func (b *batchFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&b.threshold, "threshold", 0, "match probability that links a pair (default: the rules' batch_threshold)")
 	fs.StringVar(&b.metricsJSON, "metrics-json", "", "write {precision, recall, f1, pairs_compared, seconds, peak_memory} to this file")
 	fs.IntVar(&b.top, "top", 5, "false positives and negatives to explain with -truth")
+	fs.StringVar(&b.thresholds, "thresholds", "default", "with -truth, also cluster at these match probabilities (comma-separated; the run's threshold is added) and print precision, recall and F1 at each; 'default': "+floatList(recleanse.SweepThresholds)+"; 'none': skip")
 	fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	fs.StringVar(&b.memProfile, "memprofile", "", "write an allocation profile (pprof allocs) of the run to this file")
 	fs.Int64Var(&b.memLimit, "memory-limit", 3<<30, "soft memory limit in bytes (the garbage collector works harder near it; GOMEMLIMIT in the environment wins; 0: none, GOGC then follows STEWARD_GC_FLOOR)")
@@ -62,6 +68,11 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 	if !(b.threshold >= 0 && b.threshold < 1) { // NaN too
 		return recleanse.Config{}, usageError{fmt.Errorf("-threshold: want a probability below 1 (0: the rules' batch_threshold), got %v", b.threshold)}
 	}
+	sweep, err := parseThresholds(b.thresholds)
+	if err != nil {
+		return recleanse.Config{}, usageError{err}
+	}
+	b.sweep = sweep
 	opts, err := b.in.options()
 	if err != nil {
 		return recleanse.Config{}, usageError{err}
@@ -119,18 +130,28 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 	}
 	secs := time.Since(start).Seconds()
 	printBatchSummary(e.stderr, res, secs)
-	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records)}
+	// The run's peak: what the evaluation below takes is not the run's.
+	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records), PeakMemory: recleanse.PeakMemory()}
 	if b.truth != "" {
 		rep := res.Evaluate(b.top)
 		bw := bufio.NewWriter(e.stdout)
 		printReport(bw, rep)
+		m.Precision, m.Recall, m.F1 = &rep.Precision, &rep.Recall, &rep.F1
+		m.Report = rep
+		if len(b.sweep) > 0 {
+			t0 := time.Now()
+			pts, err := res.Sweep(append(slices.Clone(b.sweep), res.Threshold))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "%-8s done in %s\n", "sweep", time.Since(t0).Round(time.Millisecond))
+			printSweep(bw, pts, res.Threshold)
+			m.Thresholds = pts
+		}
 		if err := bw.Flush(); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
-		m.Precision, m.Recall, m.F1 = &rep.Precision, &rep.Recall, &rep.F1
-		m.Report = rep
 	}
-	m.PeakMemory = recleanse.PeakMemory()
 	if b.metricsJSON != "" {
 		return writeFileWith(b.metricsJSON, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -153,6 +174,51 @@ type batchMetrics struct {
 	PeakMemory    int64             `json:"peak_memory"`
 	Records       int               `json:"records"`
 	Report        *recleanse.Report `json:"report,omitempty"`
+	// Thresholds are the run's records clustered at other thresholds (-thresholds).
+	Thresholds []recleanse.ThresholdPoint `json:"thresholds,omitempty"`
+}
+
+// parseThresholds reads -thresholds: "default", "none" (or empty) or a comma-separated
+// list of match probabilities in (0, 1).
+func parseThresholds(s string) ([]float64, error) {
+	switch strings.TrimSpace(s) {
+	case "default":
+		return recleanse.SweepThresholds, nil
+	case "none", "":
+		return nil, nil
+	}
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v > 0 && v < 1) {
+			return nil, fmt.Errorf("-thresholds: want match probabilities between 0 and 1 separated by commas, 'default' or 'none'; got %q", strings.TrimSpace(f))
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// floatList formats xs as -thresholds reads them.
+func floatList(xs []float64) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.Join(s, ",")
+}
+
+// printSweep prints the threshold table, the run's own threshold marked.
+func printSweep(w io.Writer, pts []recleanse.ThresholdPoint, run float64) {
+	fmt.Fprintln(w, "thresholds (the candidate pairs clustered again at each; * the run's):")
+	fmt.Fprintf(w, "  %-10s %9s %9s %9s %10s %10s %10s\n", "threshold", "precision", "recall", "F1", "pairs ≥", "FP pairs", "FN pairs")
+	for _, p := range pts {
+		mark := " "
+		if p.Threshold == run {
+			mark = "*"
+		}
+		fmt.Fprintf(w, "%s %-10s %9.4f %9.4f %9.4f %10d %10d %10d\n", mark, strconv.FormatFloat(p.Threshold, 'g', -1, 64),
+			p.Precision, p.Recall, p.F1, p.Links, p.FalsePositives, p.FalseNegatives)
+	}
 }
 
 func printBatchSummary(w io.Writer, res *recleanse.Result, secs float64) {

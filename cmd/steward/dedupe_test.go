@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -62,6 +63,24 @@ func TestDedupeLinkTrain(t *testing.T) {
 	for _, line := range strings.Split(stdout, "\n") {
 		if strings.HasPrefix(line, "false ") && !strings.Contains(line, "; ") {
 			t.Errorf("error line without why: %q", line)
+		}
+	}
+	// The threshold table: the default thresholds and the run's (marked), in order; the
+	// marked row is the run's figures, in the JSON as on the pairwise line.
+	checkSweep(t, stdout, data, []string{"0.5", "0.8", "0.9", "0.95", "* 0.99", "0.999", "0.9999"})
+	code, stdout, errs = steward(t, "", "dedupe", "-truth", "entity_id", "-thresholds", "0.3, 0.97", "-threshold", "0.95", "-metrics-json", metrics, gen)
+	if code != 0 {
+		t.Fatalf("dedupe -thresholds: exit %d: %s", code, errs)
+	}
+	data, _ = os.ReadFile(metrics)
+	checkSweep(t, stdout, data, []string{"0.3", "* 0.95", "0.97"})
+	code, stdout, errs = steward(t, "", "dedupe", "-truth", "entity_id", "-thresholds", "none", "-metrics-json", metrics, gen)
+	if data, _ = os.ReadFile(metrics); code != 0 || strings.Contains(stdout, "thresholds") || strings.Contains(string(data), `"thresholds"`) {
+		t.Errorf("-thresholds none: exit %d, a table or thresholds in the JSON:\n%s\n%s", code, stdout, data)
+	}
+	for _, bad := range []string{"0.5,1", "0", "x", "0.5,,0.9"} {
+		if code, _, errs := steward(t, "", "dedupe", "-truth", "entity_id", "-thresholds", bad, gen); code != 2 || !strings.Contains(errs, "-thresholds") {
+			t.Errorf("-thresholds %q: exit %d: %s", bad, code, errs)
 		}
 	}
 	// Without -truth nothing is measured: null, not a 0 that reads as a result.
@@ -148,5 +167,47 @@ func genSample(t *testing.T, path string) {
 	t.Helper()
 	if code, _, errs := steward(t, "", "gen", "-n", "600", "-seed", "3", "-o", path); code != 0 {
 		t.Fatalf("gen: %s", errs)
+	}
+}
+
+// checkSweep checks dedupe's threshold table (rows: the thresholds as printed, the run's
+// marked "* ") against the metrics JSON: the same thresholds in order, the marked one
+// holding the run's precision, recall and F1.
+func checkSweep(t *testing.T, stdout string, metricsJSON []byte, rows []string) {
+	t.Helper()
+	var m struct {
+		Precision, Recall, F1 float64
+		Thresholds            []struct {
+			Threshold             float64
+			Precision, Recall, F1 float64
+			Links                 int `json:"pairs_at_or_above"`
+		}
+	}
+	if err := json.Unmarshal(metricsJSON, &m); err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(stdout, "thresholds (")
+	lines := strings.Split(strings.TrimSpace(table), "\n")
+	if !ok || len(lines) < len(rows)+2 || len(m.Thresholds) != len(rows) {
+		t.Fatalf("want %d thresholds, got the table\n%s\nand %+v", len(rows), table, m.Thresholds)
+	}
+	for i, want := range rows {
+		line, p := lines[i+2], m.Thresholds[i]
+		th, marked := strings.CutPrefix(want, "* ")
+		f := strings.Fields(line)
+		if marked && (len(f) < 2 || f[0] != "*" || f[1] != th) || !marked && (len(f) < 1 || f[0] != th) {
+			t.Errorf("row %d: %q, want threshold %s", i, line, want)
+		}
+		if v, _ := strconv.ParseFloat(th, 64); p.Threshold != v {
+			t.Errorf("JSON point %d at %v, want %s", i, p.Threshold, th)
+		}
+		if marked {
+			if p.Precision != m.Precision || p.Recall != m.Recall || p.F1 != m.F1 {
+				t.Errorf("the run's row %q, JSON %+v; the run measured precision %v recall %v F1 %v", line, p, m.Precision, m.Recall, m.F1)
+			}
+		}
+		if i > 0 && p.Links > m.Thresholds[i-1].Links {
+			t.Errorf("more pairs at or above %v (%d) than at %v (%d)", p.Threshold, p.Links, m.Thresholds[i-1].Threshold, m.Thresholds[i-1].Links)
+		}
 	}
 }

@@ -20,9 +20,27 @@ type Guard func(a, b []int32) bool
 // smallest index in its cluster. The result depends only on the set of edges, not on
 // their order (ties are broken by index).
 func Cluster(n int, edges []Edge, minWeight float64, guard Guard) []int32 {
+	return ClusterAt(n, edges, []float64{minWeight}, guard)[0]
+}
+
+// ClusterAt returns what Cluster returns at each of minWeights, in their order, in one
+// pass: the edges are merged strongest first, so the clustering at a weight is the one
+// the pass has built when the edges' weights fall below it.
+func ClusterAt(n int, edges []Edge, minWeights []float64, guard Guard) [][]int32 {
+	out := make([][]int32, len(minWeights))
+	if len(minWeights) == 0 {
+		return out
+	}
+	// The weights' positions, strongest first.
+	order := make([]int, len(minWeights))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int { return cmp.Compare(minWeights[j], minWeights[i]) })
+	lowest := minWeights[order[len(order)-1]]
 	es := make([]Edge, 0, len(edges))
 	for _, e := range edges {
-		if e.Weight >= minWeight && e.A != e.B {
+		if e.Weight >= lowest && e.A != e.B {
 			if e.A > e.B {
 				e.A, e.B = e.B, e.A
 			}
@@ -56,7 +74,19 @@ func Cluster(n int, edges []Edge, minWeight float64, guard Guard) []int32 {
 		}
 		return []int32{root}
 	}
+	labels := func() []int32 {
+		l := make([]int32, n)
+		for i := range l {
+			l[i] = find(int32(i))
+		}
+		return l
+	}
+	next := 0 // the next weight of order to label at
 	for _, e := range es {
+		for next < len(order) && e.Weight < minWeights[order[next]] {
+			out[order[next]] = labels()
+			next++
+		}
 		ra, rb := find(e.A), find(e.B)
 		if ra == rb {
 			continue
@@ -72,11 +102,10 @@ func Cluster(n int, edges []Edge, minWeight float64, guard Guard) []int32 {
 		members[ra] = append(ma, mb...)
 		delete(members, rb)
 	}
-	labels := make([]int32, n)
-	for i := range labels {
-		labels[i] = find(int32(i))
+	for ; next < len(order); next++ {
+		out[order[next]] = labels()
 	}
-	return labels
+	return out
 }
 
 // maxGuardSide bounds the members of each side a guard compares (the first ones).

@@ -196,3 +196,110 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// clusterRef is the reference union-find: Cluster as it was written before ClusterAt,
+// one weight at a time.
+func clusterRef(n int, edges []Edge, minWeight float64, guard Guard) []int32 {
+	var es []Edge
+	for _, e := range edges {
+		if e.Weight >= minWeight && e.A != e.B {
+			es = append(es, Edge{A: min(e.A, e.B), B: max(e.A, e.B), Weight: e.Weight})
+		}
+	}
+	slices.SortFunc(es, func(x, y Edge) int {
+		switch {
+		case x.Weight != y.Weight:
+			return cmpFloat(y.Weight, x.Weight)
+		case x.A != y.A:
+			return int(x.A - y.A)
+		}
+		return int(x.B - y.B)
+	})
+	cluster := make([]int32, n) // record → the smallest index of its cluster
+	for i := range cluster {
+		cluster[i] = int32(i)
+	}
+	membersOf := func(c int32) (m []int32) {
+		for i, x := range cluster {
+			if x == c {
+				m = append(m, int32(i))
+			}
+		}
+		return m
+	}
+	for _, e := range es {
+		ca, cb := cluster[e.A], cluster[e.B]
+		if ca == cb {
+			continue
+		}
+		ma, mb := membersOf(ca), membersOf(cb) // e.A's cluster first, as Cluster asks
+		if guard != nil && !guard(ma, mb) {
+			continue
+		}
+		lo := min(ca, cb)
+		for _, i := range append(ma, mb...) {
+			cluster[i] = lo
+		}
+	}
+	return cluster
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// TestClusterAtEachWeight: ClusterAt's labels at each weight are what the reference
+// union-find gives at that weight alone (and Cluster's), with the cohesion guard, for
+// weights in any order, repeated, and equal to edges' weights (an edge at the weight is
+// in).
+func TestClusterAtEachWeight(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for round := range 20 {
+		var feats []*Features
+		for range 60 {
+			feats = append(feats, randomPerson(r))
+		}
+		var edges []Edge
+		for a := range feats {
+			for b := a + 1; b < len(feats); b++ {
+				if w := testEngine.Weight(feats[a], feats[b]); w > -5 {
+					edges = append(edges, Edge{A: int32(a), B: int32(b), Weight: w})
+				}
+			}
+		}
+		if len(edges) == 0 {
+			continue
+		}
+		guard := testEngine.CohesionGuard(feats, 0.5)
+		ws := []float64{20, -5, 0, edges[r.IntN(len(edges))].Weight, 8, 0, 40}
+		r.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+		got := ClusterAt(len(feats), edges, ws, guard)
+		merged := 0
+		for i, w := range ws {
+			want := clusterRef(len(feats), edges, w, guard)
+			if !slices.Equal(got[i], want) {
+				t.Fatalf("round %d, weight %v: %v, want %v", round, w, got[i], want)
+			}
+			if c := Cluster(len(feats), edges, w, guard); !slices.Equal(c, want) {
+				t.Fatalf("round %d, weight %v: Cluster %v, want %v", round, w, c, want)
+			}
+			for j, l := range want {
+				if l != int32(j) {
+					merged++
+				}
+			}
+		}
+		if merged == 0 {
+			t.Fatalf("round %d: no record merged at any weight: the test tests nothing", round)
+		}
+	}
+	if got := ClusterAt(3, nil, nil, nil); len(got) != 0 {
+		t.Errorf("no weights: %v", got)
+	}
+}
