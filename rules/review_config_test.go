@@ -147,3 +147,23 @@ func TestRegionsFromTheRulesDirectory(t *testing.T) {
 		t.Errorf("a département under two régions: %v", err)
 	}
 }
+
+// TestNumericThreshold: a numeric level's threshold is the largest difference of the two
+// numbers, 0 or more and finite.
+func TestNumericThreshold(t *testing.T) {
+	const within = "        - {name: within_31_days, kind: date_within, threshold: 31, m: 0.04, u: 0.003}\n"
+	numeric := func(threshold string) []byte {
+		return editedRules(t, within, within+"        - {name: year_near, kind: numeric, threshold: "+threshold+", m: 0.03, u: 0.02}\n")
+	}
+	for _, bad := range []string{"-1", ".inf", ".nan"} {
+		_, err := Load(fstest.MapFS{RulesFile: {Data: numeric(bad)}}, "x")
+		if err == nil || !strings.Contains(err.Error(), "levels.3.threshold") || !strings.Contains(err.Error(), "numeric") {
+			t.Errorf("numeric level with threshold %s: err = %v", bad, err)
+		}
+	}
+	for _, good := range []string{"0", "1", "2.5"} {
+		if _, err := Load(fstest.MapFS{RulesFile: {Data: numeric(good)}}, "x"); err != nil {
+			t.Errorf("numeric level with threshold %s refused: %v", good, err)
+		}
+	}
+}

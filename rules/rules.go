@@ -132,13 +132,15 @@ type Level struct {
 	// (postcode and city) share one comparison instead of counting twice.
 	Field string `yaml:"field"`
 	// Kind: exact, jaro_winkler, levenshtein, phonetic, nickname, initial, date_within,
-	// date_transposed, token_subset (every word of one value is a word of the other),
+	// date_transposed, numeric (the numbers the two values start with are at most
+	// Threshold apart: a birth date's year, a postcode; a value starting otherwise does
+	// not hold), token_subset (every word of one value is a word of the other),
 	// present (the field is on both sides: placed after the levels that compare it, it
 	// means "known on both and different" and stops the fallback to later fields), else.
 	// "else" always holds and must be last.
 	Kind string `yaml:"kind"`
 	// Threshold is the similarity (jaro_winkler), the maximum edit distance (levenshtein),
-	// the number of days (date_within), or for token_subset the Jaro–Winkler similarity at
+	// the number of days (date_within), the largest difference (numeric), or for token_subset the Jaro–Winkler similarity at
 	// which two words agree (0, the default: words must be equal; one-letter words always).
 	Threshold float64 `yaml:"threshold"`
 	// M is P(level | match), U is P(level | non-match); both in (0, 1).

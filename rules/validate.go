@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 )
@@ -17,7 +18,7 @@ var (
 	compareFields = []string{"given_name", "family_name", "email", "email_local", "phone", "phone_mobile", "phone_fixed", "birth_date",
 		"postcode", "city", "street", "company_name", "company_siren"}
 	levelKinds = []string{"exact", "jaro_winkler", "levenshtein", "phonetic", "nickname",
-		"initial", "date_within", "date_transposed", "token_subset", "present", "else"}
+		"initial", "date_within", "date_transposed", "token_subset", "numeric", "present", "else"}
 	tfFields   = []string{"given_name", "family_name", "city", "postcode", "street", "company_name"}
 	strategies = []string{"source_priority", "most_recent", "most_complete", "most_frequent", "longest"}
 	// stageNames are the stage types of package stages (its registry; a test checks both
@@ -222,6 +223,10 @@ func (r *Rules) validate() []problem {
 			case "date_within":
 				if l.Threshold < 0 {
 					add(lp+".threshold", "a date_within level needs a number of days, got %v", l.Threshold)
+				}
+			case "numeric":
+				if !(l.Threshold >= 0) || math.IsInf(l.Threshold, 1) {
+					add(lp+".threshold", "a numeric level needs the largest difference of the two numbers (0 for equal numbers), got %v", l.Threshold)
 				}
 			}
 			if l.TermFrequency {

@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -71,6 +72,9 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 		"initial":         func(float64) levelFunc { return initial },
 		"date_within":     func(t float64) levelFunc { return func(a, b string) bool { return daysApart(a, b) <= t } },
 		"date_transposed": func(float64) levelFunc { return dateTransposed },
+		"numeric": func(t float64) levelFunc {
+			return func(a, b string) bool { return numbersWithin(a, b, t) }
+		},
 		"token_subset": func(t float64) levelFunc {
 			if t == 0 {
 				return tokenSubset
@@ -385,6 +389,42 @@ func daysApart(a, b string) float64 {
 		return math.Inf(1)
 	}
 	return math.Abs(ta.Sub(tb).Hours() / 24)
+}
+
+// numbersWithin holds when a and b both start with a number (digits, then optionally a
+// decimal point and digits) and those numbers are at most t apart: a birth date's year
+// ("1984-03-07": 1984), a postcode. A value that does not start with a digit holds no
+// number: the level does not hold.
+func numbersWithin(a, b string, t float64) bool {
+	x, ok := leadingNumber(a)
+	if !ok {
+		return false
+	}
+	y, ok := leadingNumber(b)
+	if !ok {
+		return false
+	}
+	// A hair of tolerance: 1.1 and 1.0 are 0.1 apart, not 0.10000000000000009.
+	return math.Abs(x-y) <= t+1e-9*max(1, t)
+}
+
+// leadingNumber reads the number s starts with.
+func leadingNumber(s string) (float64, bool) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, false
+	}
+	if i+1 < len(s) && s[i] == '.' && s[i+1] >= '0' && s[i+1] <= '9' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	v, err := strconv.ParseFloat(s[:i], 64)
+	return v, err == nil
 }
 
 // dateTransposed holds when a and b are the same date with day and month swapped.

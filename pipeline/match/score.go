@@ -241,7 +241,7 @@ func levelCost(kind string) int {
 	switch kind {
 	case "else", "present":
 		return 0
-	case "exact", "initial", "date_within", "date_transposed":
+	case "exact", "initial", "date_within", "date_transposed", "numeric":
 		return 1
 	case "nickname":
 		return 2
