@@ -1,6 +1,7 @@
 package recleanse
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -60,6 +61,20 @@ type BlockStats struct {
 	Pairs int64 `json:"pairs"`
 }
 
+// RuleStats is what one blocking rule brings, against the truth: where recall comes from
+// and what each rule costs (Result.RuleStats).
+type RuleStats struct {
+	Rule string `json:"rule"`
+	// Pairs are the candidate pairs the rule's keys bring (some brought by other rules
+	// too), True those of one entity.
+	Pairs int64 `json:"pairs"`
+	True  int64 `json:"true_pairs"`
+	// Only are the pairs no other rule brings (what dropping the rule would save), OnlyTrue
+	// those of one entity (the recall dropping it would lose, before scoring).
+	Only     int64 `json:"only_pairs"`
+	OnlyTrue int64 `json:"only_true_pairs"`
+}
+
 // SkippedRule counts the oversized keys of one blocking rule.
 type SkippedRule struct {
 	Rule    string `json:"rule"`
@@ -72,10 +87,12 @@ type SkippedRule struct {
 // a<<32 | b, sorted): the union over blocking rules of the pairs sharing a key, keys shared
 // by more than maxBlock records skipped. When link is set, only pairs across sides count.
 func Pairs(recs []Record, ruleNames []string, maxBlock int, link bool) ([]uint64, BlockStats) {
-	type entry struct {
-		h   uint64
-		idx int32
-	}
+	pairs, st, _ := block(recs, ruleNames, maxBlock, link, false)
+	return pairs, st
+}
+
+// block is Pairs, and with keep the records' keys sorted by key, for ruleStats.
+func block(recs []Record, ruleNames []string, maxBlock int, link bool, keep bool) ([]uint64, BlockStats, []entry) {
 	var n int
 	for i := range recs {
 		n += len(recs[i].keys)
@@ -147,7 +164,96 @@ func Pairs(recs []Record, ruleNames []string, maxBlock int, link bool) ([]uint64
 		st.Skipped = append(st.Skipped, *s)
 	}
 	slices.SortFunc(st.Skipped, func(a, b SkippedRule) int { return strings.Compare(a.Rule, b.Rule) })
-	return pairs, st
+	if !keep {
+		es = nil
+	}
+	return pairs, st, es
+}
+
+// entry is one blocking key of a record: the key's hash (its rule's report index in the
+// low byte) and the record's index.
+type entry struct {
+	h   uint64
+	idx int32
+}
+
+// maxRuleStats bounds the blocking rules ruleStats reports on (a bit of a mask each).
+const maxRuleStats = 32
+
+// ruleStats counts, per blocking rule, the candidate pairs its keys bring (es: every key
+// of every record, sorted by key; pairs: the run's candidate pairs, their union), those
+// of one entity, and those no other rule brings. Each rule's pairs are gathered and
+// sorted in turn and marked in a mask per candidate pair (a bit per rule), so that memory
+// stays at a few bytes per candidate pair. More rules than maxRuleStats: nil.
+func ruleStats(es []entry, recs []Record, ruleNames []string, maxBlock int, link bool, ent []int32, pairs []uint64) []RuleStats {
+	if len(ruleNames) > maxRuleStats {
+		return nil
+	}
+	masks := make([]uint32, len(pairs))
+	var buf []uint64
+	for rule := range ruleNames {
+		buf = buf[:0]
+		for i := 0; i < len(es); {
+			j := i + 1
+			for j < len(es) && es[j].h == es[i].h {
+				j++
+			}
+			if size := j - i; size >= 2 && size <= maxBlock && int(es[i].h&0xff) == rule {
+				for x := i; x < j; x++ {
+					for y := x + 1; y < j; y++ {
+						a, b := es[x].idx, es[y].idx
+						if a == b || (link && recs[a].Side == recs[b].Side) {
+							continue
+						}
+						buf = append(buf, uint64(a)<<32|uint64(b))
+					}
+				}
+			}
+			i = j
+		}
+		radixSort(buf, func(p *uint64) uint64 { return *p })
+		buf = slices.Compact(buf)
+		k := 0
+		for _, p := range buf { // every one is a candidate pair: the candidates are their union
+			for k < len(pairs) && pairs[k] < p {
+				k++
+			}
+			if k < len(pairs) && pairs[k] == p {
+				masks[k] |= 1 << rule
+			}
+		}
+	}
+	out := make([]RuleStats, len(ruleNames))
+	used := make([]bool, len(ruleNames))
+	for i, m := range masks {
+		a, b := unpack(pairs[i])
+		same := ent[a] >= 0 && ent[a] == ent[b]
+		one := bits.OnesCount32(m) == 1
+		for rest := m; rest != 0; rest &= rest - 1 {
+			st := &out[bits.TrailingZeros32(rest)]
+			used[bits.TrailingZeros32(rest)] = true
+			st.Pairs++
+			if same {
+				st.True++
+			}
+			if one {
+				st.Only++
+				if same {
+					st.OnlyTrue++
+				}
+			}
+		}
+	}
+	// Every rule reported under its own name (its report index: ruleIndexes), the ones
+	// that bring no pair too.
+	kept := out[:0]
+	for ri, st := range out {
+		if used[ri] || !strings.Contains(ruleNames[ri], ":") {
+			st.Rule = ruleNames[ri]
+			kept = append(kept, st)
+		}
+	}
+	return kept
 }
 
 // unpack splits a packed pair.

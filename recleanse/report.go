@@ -69,10 +69,12 @@ func (res *Result) Evaluate(top int) *Report {
 }
 
 // entities numbers the records' true entities: ent[i] is record i's, -1 without one.
-func (res *Result) entities() []int32 {
-	entities := make(map[string]int32, len(res.Records)/2)
-	ent := make([]int32, len(res.Records))
-	for i, r := range res.Records {
+func (res *Result) entities() []int32 { return entitiesOf(res.Records) }
+
+func entitiesOf(recs []Record) []int32 {
+	entities := make(map[string]int32, len(recs)/2)
+	ent := make([]int32, len(recs))
+	for i, r := range recs {
 		if r.Truth == "" {
 			ent[i] = -1
 			continue

@@ -75,6 +75,24 @@ type Result struct {
 	// run used (Sweep clusters as it did).
 	guard   float64
 	workers int
+	// keys are the records' blocking keys sorted by key (runs with a truth), for
+	// RuleStats, with the rules' names and cap.
+	keys      []entry
+	ruleNames []string
+	maxBlock  int
+	rules     []RuleStats
+}
+
+// RuleStats says what each blocking rule brings against the records' truth: the
+// candidate pairs its keys bring, those of one entity, and those no other rule brings.
+// Only a run with a truth keeps what it needs (nil otherwise); it is computed once.
+func (res *Result) RuleStats() []RuleStats {
+	if res.keys == nil {
+		return res.rules
+	}
+	res.rules = ruleStats(res.keys, res.Records, res.ruleNames, res.maxBlock, res.Link, res.entities(), res.pairs)
+	res.keys = nil
+	return res.rules
 }
 
 func (c *Config) validate() error {
@@ -205,12 +223,14 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	}
 	phase("load")
 	link := len(sides) > 1
-	pairs, bst := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, link)
+	// With a truth the keys stay, sorted, for RuleStats.
+	pairs, bst, keys := block(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, link, cfg.Truth != "")
 	for i := range recs {
 		recs[i].keys = nil // blocked: memory for scoring
 	}
 	phase("block")
-	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs, guard: cfg.Rules.Match.ClusterGuard, workers: cfg.Workers}
+	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs, guard: cfg.Rules.Match.ClusterGuard, workers: cfg.Workers,
+		keys: keys, ruleNames: ruleNames(cfg.Rules), maxBlock: cfg.Rules.Match.MaxBlockSize}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -136,10 +136,15 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		rep := res.Evaluate(b.top)
 		bw := bufio.NewWriter(e.stdout)
 		printReport(bw, rep)
+		t0 := time.Now()
+		rules := res.RuleStats()
+		fmt.Fprintf(e.stderr, "%-8s done in %s\n", "rules", time.Since(t0).Round(time.Millisecond))
+		printRuleStats(bw, rules, rep.Metrics.TruePositives+rep.Metrics.FalseNegatives)
 		m.Precision, m.Recall, m.F1 = &rep.Precision, &rep.Recall, &rep.F1
 		m.Report = rep
+		m.BlockingRules = rules
 		if len(b.sweep) > 0 {
-			t0 := time.Now()
+			t0 = time.Now()
 			pts, err := res.Sweep(append(slices.Clone(b.sweep), res.Threshold))
 			if err != nil {
 				return err
@@ -166,14 +171,16 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 type batchMetrics struct {
 	// Precision, Recall and F1 are measured against -truth; without it they are null
 	// (a 0 would read as a measured result).
-	Precision     *float64          `json:"precision"`
-	Recall        *float64          `json:"recall"`
-	F1            *float64          `json:"f1"`
-	PairsCompared int64             `json:"pairs_compared"`
-	Seconds       float64           `json:"seconds"`
-	PeakMemory    int64             `json:"peak_memory"`
-	Records       int               `json:"records"`
-	Report        *recleanse.Report `json:"report,omitempty"`
+	Precision     *float64 `json:"precision"`
+	Recall        *float64 `json:"recall"`
+	F1            *float64 `json:"f1"`
+	PairsCompared int64    `json:"pairs_compared"`
+	Seconds       float64  `json:"seconds"`
+	PeakMemory    int64    `json:"peak_memory"`
+	Records       int      `json:"records"`
+	// BlockingRules are what each blocking rule brings against the truth (-truth).
+	BlockingRules []recleanse.RuleStats `json:"blocking_rules,omitempty"`
+	Report        *recleanse.Report     `json:"report,omitempty"`
 	// Thresholds are the run's records clustered at other thresholds (-thresholds).
 	Thresholds []recleanse.ThresholdPoint `json:"thresholds,omitempty"`
 }
@@ -205,6 +212,23 @@ func floatList(xs []float64) string {
 		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
 	}
 	return strings.Join(s, ",")
+}
+
+// printRuleStats prints what each blocking rule brings against the truth (trueTotal: the
+// pairs of one entity, blocked or not).
+func printRuleStats(w io.Writer, rs []recleanse.RuleStats, trueTotal int64) {
+	if len(rs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "blocking rules (candidate pairs each brings, of one entity, and brought by no other rule):")
+	fmt.Fprintf(w, "  %-20s %10s %10s %8s %10s %10s\n", "rule", "pairs", "true", "recall", "only", "only true")
+	for _, r := range rs {
+		recall := 0.0
+		if trueTotal > 0 {
+			recall = float64(r.True) / float64(trueTotal)
+		}
+		fmt.Fprintf(w, "  %-20s %10d %10d %8.4f %10d %10d\n", r.Rule, r.Pairs, r.True, recall, r.Only, r.OnlyTrue)
+	}
 }
 
 // printSweep prints the threshold table, the run's own threshold marked.

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/steward-crm/steward/internal/pgtest"
+	"github.com/steward-crm/steward/rules"
 )
 
 // TestDedupeLinkTrain runs the batch commands end to end on generated data.
@@ -68,6 +70,32 @@ func TestDedupeLinkTrain(t *testing.T) {
 	// The threshold table: the default thresholds and the run's (marked), in order; the
 	// marked row is the run's figures, in the JSON as on the pairwise line.
 	checkSweep(t, stdout, data, []string{"0.5", "0.8", "0.9", "0.95", "* 0.99", "0.999", "0.9999"})
+	// What each blocking rule brings: every rule of the default rules, in the JSON and
+	// printed, the true pairs at most the pairs.
+	var br struct {
+		Rules []struct {
+			Rule     string
+			Pairs    int64
+			True     int64 `json:"true_pairs"`
+			Only     int64 `json:"only_pairs"`
+			OnlyTrue int64 `json:"only_true_pairs"`
+		} `json:"blocking_rules"`
+	}
+	if err := json.Unmarshal(data, &br); err != nil {
+		t.Fatal(err)
+	}
+	def := rules.Default().Match.Blocking
+	if len(br.Rules) != len(def) || !strings.Contains(stdout, "blocking rules (") {
+		t.Fatalf("blocking rules: %+v in the JSON, want the %d of the default rules; printed:\n%s", br.Rules, len(def), stdout)
+	}
+	for i, r := range br.Rules {
+		if r.Rule != def[i].Name || r.True > r.Pairs || r.OnlyTrue > r.Only || r.Only > r.Pairs {
+			t.Errorf("blocking rule %d: %+v", i, r)
+		}
+		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(r.Rule) + ` +` + strconv.FormatInt(r.Pairs, 10) + ` +` + strconv.FormatInt(r.True, 10) + ` `).MatchString(stdout) {
+			t.Errorf("blocking rule %s (%d pairs, %d true) not printed:\n%s", r.Rule, r.Pairs, r.True, stdout)
+		}
+	}
 	code, stdout, errs = steward(t, "", "dedupe", "-truth", "entity_id", "-thresholds", "0.3, 0.97", "-threshold", "0.95", "-metrics-json", metrics, gen)
 	if code != 0 {
 		t.Fatalf("dedupe -thresholds: exit %d: %s", code, errs)
