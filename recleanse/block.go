@@ -111,27 +111,18 @@ func block(recs []Record, ruleNames []string, maxBlock int, link bool, keep bool
 	// Count the pairs first: appending tens of millions of pairs to a growing slice
 	// copies them over and over.
 	var npairs int
-	for i := 0; i < len(es); {
-		j := i + 1
-		for j < len(es) && es[j].h == es[i].h {
-			j++
-		}
-		if size := j - i; size <= maxBlock {
+	keyGroups(es, func(lo, hi int) {
+		if size := hi - lo; size <= maxBlock {
 			npairs += size * (size - 1) / 2
 		}
-		i = j
-	}
+	})
 	pairs := make([]uint64, 0, npairs)
-	for i := 0; i < len(es); {
-		j := i + 1
-		for j < len(es) && es[j].h == es[i].h {
-			j++
-		}
-		size := j - i
+	keyGroups(es, func(lo, hi int) {
+		size := hi - lo
 		switch {
 		case size < 2:
 		case size > maxBlock:
-			ri := int(es[i].h & 0xff)
+			ri := int(es[lo].h & 0xff)
 			s := skipped[ri]
 			if s == nil {
 				s = &SkippedRule{}
@@ -145,18 +136,9 @@ func block(recs []Record, ruleNames []string, maxBlock int, link bool, keep bool
 			s.Largest = max(s.Largest, size)
 		default:
 			st.Keys++
-			for x := i; x < j; x++ {
-				for y := x + 1; y < j; y++ {
-					a, b := es[x].idx, es[y].idx
-					if a == b || (link && recs[a].Side == recs[b].Side) {
-						continue
-					}
-					pairs = append(pairs, uint64(a)<<32|uint64(b))
-				}
-			}
+			pairs = appendPairs(pairs, es[lo:hi], recs, link)
 		}
-		i = j
-	}
+	})
 	radixSort(pairs, func(p *uint64) uint64 { return *p })
 	pairs = slices.Compact(pairs)
 	st.Pairs = int64(len(pairs))
@@ -168,6 +150,34 @@ func block(recs []Record, ruleNames []string, maxBlock int, link bool, keep bool
 		es = nil
 	}
 	return pairs, st, es
+}
+
+// keyGroups calls fn with each run es[lo:hi] of entries of one key.
+func keyGroups(es []entry, fn func(lo, hi int)) {
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].h == es[i].h {
+			j++
+		}
+		fn(i, j)
+		i = j
+	}
+}
+
+// appendPairs appends the candidate pairs of the records of one key's entries, packed
+// (the entries are in record order: a < b), but a record with itself and, in a link run,
+// two records of one side.
+func appendPairs(dst []uint64, group []entry, recs []Record, link bool) []uint64 {
+	for x := range group {
+		for y := x + 1; y < len(group); y++ {
+			a, b := group[x].idx, group[y].idx
+			if a == b || (link && recs[a].Side == recs[b].Side) {
+				continue
+			}
+			dst = append(dst, uint64(a)<<32|uint64(b))
+		}
+	}
+	return dst
 }
 
 // entry is one blocking key of a record: the key's hash (its rule's report index in the
@@ -193,24 +203,11 @@ func ruleStats(es []entry, recs []Record, ruleNames []string, maxBlock int, link
 	var buf []uint64
 	for rule := range ruleNames {
 		buf = buf[:0]
-		for i := 0; i < len(es); {
-			j := i + 1
-			for j < len(es) && es[j].h == es[i].h {
-				j++
+		keyGroups(es, func(lo, hi int) {
+			if size := hi - lo; size >= 2 && size <= maxBlock && int(es[lo].h&0xff) == rule {
+				buf = appendPairs(buf, es[lo:hi], recs, link)
 			}
-			if size := j - i; size >= 2 && size <= maxBlock && int(es[i].h&0xff) == rule {
-				for x := i; x < j; x++ {
-					for y := x + 1; y < j; y++ {
-						a, b := es[x].idx, es[y].idx
-						if a == b || (link && recs[a].Side == recs[b].Side) {
-							continue
-						}
-						buf = append(buf, uint64(a)<<32|uint64(b))
-					}
-				}
-			}
-			i = j
-		}
+		})
 		radixSort(buf, func(p *uint64) uint64 { return *p })
 		buf = slices.Compact(buf)
 		k := 0

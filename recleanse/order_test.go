@@ -54,21 +54,7 @@ func TestDedupeIndependentOfInputOrder(t *testing.T) {
 // TestLinkAcrossFilesOnly: linking two files compares only pairs across them and finds
 // the records of one entity split between the files.
 func TestLinkAcrossFilesOnly(t *testing.T) {
-	path := genFile(t, synth.Config{N: 2000, DupRate: 0.35, Corruption: 0.5, Seed: 8})
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	dir := t.TempDir()
-	var parts [2]bytes.Buffer
-	sc := bufio.NewScanner(f)
-	for i := 0; sc.Scan(); i++ {
-		parts[i%2].WriteString(sc.Text() + "\n")
-	}
-	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
-	os.WriteFile(a, parts[0].Bytes(), 0o644)
-	os.WriteFile(b, parts[1].Bytes(), 0o644)
+	a, b := splitFile(t, genFile(t, synth.Config{N: 2000, DupRate: 0.35, Corruption: 0.5, Seed: 8}))
 	res, err := Link(context.Background(), config(t, rules.Default()), []string{a}, []string{b})
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +67,17 @@ func TestLinkAcrossFilesOnly(t *testing.T) {
 	}
 	m := res.Evaluate(0).Metrics
 	t.Logf("link: precision %.4f recall %.4f F1 %.4f", m.Precision, m.Recall, m.F1)
+	// A threshold sweep of a link run: its point at the run's threshold is the run's
+	// result (pairs across the two files only).
+	pts, err := res.Sweep([]float64{0.5, res.Threshold})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) != 2 || pts[1].Threshold != res.Threshold || pts[1].Metrics != m || pts[1].Links != res.Edges {
+		t.Errorf("sweep: %+v; the run measured %+v (%d pairs)", pts, m, res.Edges)
+	} else if pts[0].Links < pts[1].Links || pts[0].TruePositives < pts[1].TruePositives {
+		t.Errorf("at 0.5: %d pairs, %d true; at %v: %d, %d", pts[0].Links, pts[0].TruePositives, res.Threshold, pts[1].Links, pts[1].TruePositives)
+	}
 	if m.F1 < 0.953 { // 0.976 on 2026-12-05
 		t.Errorf("link F1 %.4f < 0.953", m.F1)
 	}
@@ -95,6 +92,28 @@ func TestLinkAcrossFilesOnly(t *testing.T) {
 	if got := res.Model.Prior; math.Abs(got-want) > 0.001*want {
 		t.Errorf("link prior %g, want λ %g × %d pairs / (%g × %g) = %g", got, res.Model.Lambda, res.Block.Pairs, sides[0], sides[1], want)
 	}
+}
+
+// splitFile writes the lines of path alternately into two files, a and b.
+func splitFile(t *testing.T, path string) (a, b string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts [2]bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for i := 0; sc.Scan(); i++ {
+		parts[i%2].WriteString(sc.Text() + "\n")
+	}
+	dir := t.TempDir()
+	a, b = filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	for i, p := range []string{a, b} {
+		if err := os.WriteFile(p, parts[i].Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
 }
 
 // TestTrainedModelLoads: a model written by Train loads back with the rules and changes

@@ -1,12 +1,8 @@
 package recleanse
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -80,44 +76,5 @@ func TestSweep(t *testing.T) {
 		if _, err := res.Sweep([]float64{0.9, bad}); err == nil {
 			t.Errorf("threshold %v: no error", bad)
 		}
-	}
-}
-
-// TestSweepLink: in a link run the point at the run's threshold is the run's result
-// (pairs across the two files only).
-func TestSweepLink(t *testing.T) {
-	path := genFile(t, synth.Config{N: 2000, DupRate: 0.35, Corruption: 0.5, Seed: 8})
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var parts [2]bytes.Buffer
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for i := 0; sc.Scan(); i++ {
-		parts[i%2].WriteString(sc.Text() + "\n")
-	}
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
-	for i, p := range []string{a, b} {
-		if err := os.WriteFile(p, parts[i].Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	res, err := Link(context.Background(), config(t, rules.Default()), []string{a}, []string{b})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pts, err := res.Sweep([]float64{0.5, res.Threshold})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(pts) != 2 || pts[1].Threshold != res.Threshold {
-		t.Fatalf("points %+v", pts)
-	}
-	if run := res.Evaluate(0).Metrics; pts[1].Metrics != run || pts[1].Links != res.Edges {
-		t.Errorf("at the run's threshold: %+v (%d pairs), the run measured %+v (%d)", pts[1].Metrics, pts[1].Links, run, res.Edges)
-	}
-	if pts[0].Links < pts[1].Links || pts[0].TruePositives < pts[1].TruePositives {
-		t.Errorf("at 0.5: %d pairs, %d true; at %v: %d, %d", pts[0].Links, pts[0].TruePositives, res.Threshold, pts[1].Links, pts[1].TruePositives)
 	}
 }

@@ -85,14 +85,7 @@ func TestClusterOrderIndependent(t *testing.T) {
 	for range 100 {
 		feats = append(feats, randomPerson(r))
 	}
-	var edges []Edge
-	for a := range feats {
-		for b := a + 1; b < len(feats); b++ {
-			if w := testEngine.Weight(feats[a], feats[b]); w > 0 {
-				edges = append(edges, Edge{A: int32(a), B: int32(b), Weight: w})
-			}
-		}
-	}
+	edges := edgesAbove(feats, 0)
 	guard := testEngine.CohesionGuard(feats, 0.5)
 	want := Cluster(len(feats), edges, 0, guard)
 	for i := range 8 {
@@ -106,6 +99,19 @@ func TestClusterOrderIndependent(t *testing.T) {
 			t.Fatalf("shuffle %d changed the clusters", i)
 		}
 	}
+}
+
+// edgesAbove weighs every pair of feats and returns those above min as edges.
+func edgesAbove(feats []*Features, min float64) []Edge {
+	var edges []Edge
+	for a := range feats {
+		for b := a + 1; b < len(feats); b++ {
+			if w := testEngine.Weight(feats[a], feats[b]); w > min {
+				edges = append(edges, Edge{A: int32(a), B: int32(b), Weight: w})
+			}
+		}
+	}
+	return edges
 }
 
 // TestClusterGuardStopsChains: a-b and b-c are strong, a and c are different people: the
@@ -265,14 +271,7 @@ func TestClusterAtEachWeight(t *testing.T) {
 		for range 60 {
 			feats = append(feats, randomPerson(r))
 		}
-		var edges []Edge
-		for a := range feats {
-			for b := a + 1; b < len(feats); b++ {
-				if w := testEngine.Weight(feats[a], feats[b]); w > -5 {
-					edges = append(edges, Edge{A: int32(a), B: int32(b), Weight: w})
-				}
-			}
-		}
+		edges := edgesAbove(feats, -5)
 		if len(edges) == 0 {
 			continue
 		}
