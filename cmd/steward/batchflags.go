@@ -25,6 +25,8 @@ type batchFlags struct {
 	cf          configFlags
 	in          inputFlags
 	out         string
+	pairs       string
+	pairsMin    float64
 	truth       string
 	train       string
 	threshold   float64
@@ -41,6 +43,8 @@ func (b *batchFlags) register(fs *flag.FlagSet) {
 	b.cf.register(fs)
 	b.in.register(fs)
 	fs.StringVar(&b.out, "out", "", "write clusters as CSV to this file (cluster_id, cluster_size, source, source_id)")
+	fs.StringVar(&b.pairs, "pairs", "", "write the candidate pairs scored at or above -pairs-threshold as CSV to this file: both records, probability, weight, same_cluster, swapped, and per comparison its level and weight")
+	fs.Float64Var(&b.pairsMin, "pairs-threshold", 0.5, "match probability from which -pairs writes a pair")
 	fs.StringVar(&b.truth, "truth", "", "attribute or unmapped CSV column with the true entity id: print precision, recall, F1 and the top errors")
 	fs.StringVar(&b.train, "train", "auto", "estimate the model from the input: auto (when the rules have no model.yaml), always, never")
 	fs.Float64Var(&b.threshold, "threshold", 0, "match probability that links a pair (default: the rules' batch_threshold)")
@@ -64,6 +68,9 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 	case "", recleanse.TrainAuto, recleanse.TrainAlways, recleanse.TrainNever: // "": train has no -train
 	default:
 		return recleanse.Config{}, usageError{fmt.Errorf("-train: want auto, always or never, got %q", b.train)}
+	}
+	if b.pairs != "" && !(b.pairsMin > 0 && b.pairsMin < 1) { // NaN too
+		return recleanse.Config{}, usageError{fmt.Errorf("-pairs-threshold: want a match probability between 0 and 1, got %v", b.pairsMin)}
 	}
 	if !(b.threshold >= 0 && b.threshold < 1) { // NaN too
 		return recleanse.Config{}, usageError{fmt.Errorf("-threshold: want a probability below 1 (0: the rules' batch_threshold), got %v", b.threshold)}
@@ -129,6 +136,16 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		}
 	}
 	secs := time.Since(start).Seconds()
+	if b.pairs != "" {
+		var n int
+		if err := writeFileWith(b.pairs, func(w io.Writer) (err error) {
+			n, err = res.WritePairs(w, b.pairsMin)
+			return err
+		}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "%d pairs at or above %v written to %s\n", n, b.pairsMin, b.pairs)
+	}
 	printBatchSummary(e.stderr, res, secs)
 	// The run's peak: what the evaluation below takes is not the run's.
 	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records), PeakMemory: recleanse.PeakMemory()}

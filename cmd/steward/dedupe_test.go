@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -109,6 +110,20 @@ func TestDedupeLinkTrain(t *testing.T) {
 	for _, bad := range []string{"0.5,1", "0", "x", "0.5,,0.9"} {
 		if code, _, errs := steward(t, "", "dedupe", "-truth", "entity_id", "-thresholds", bad, gen); code != 2 || !strings.Contains(errs, "-thresholds") {
 			t.Errorf("-thresholds %q: exit %d: %s", bad, code, errs)
+		}
+	}
+	// -pairs: the scored pairs at or above -pairs-threshold, as many as said on stderr.
+	pairs := filepath.Join(dir, "pairs.csv")
+	code, _, errs = steward(t, "", "dedupe", "-pairs", pairs, "-pairs-threshold", "0.9", gen)
+	data, _ = os.ReadFile(pairs)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if code != 0 || !strings.HasPrefix(lines[0], "source_a,source_id_a,source_b,source_id_b,probability,weight,same_cluster,swapped,email,email_weight,") ||
+		!strings.Contains(errs, fmt.Sprintf("%d pairs at or above 0.9 written to %s", len(lines)-1, pairs)) || len(lines) < 100 {
+		t.Errorf("-pairs: exit %d, %d lines from %q; stderr %s", code, len(lines), lines[0], errs)
+	}
+	for _, bad := range []string{"1", "0", "NaN"} {
+		if code, _, errs := steward(t, "", "dedupe", "-pairs", pairs, "-pairs-threshold", bad, gen); code != 2 || !strings.Contains(errs, "-pairs-threshold") {
+			t.Errorf("-pairs-threshold %s: exit %d: %s", bad, code, errs)
 		}
 	}
 	// Without -truth nothing is measured: null, not a 0 that reads as a result.
