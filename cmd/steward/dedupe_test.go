@@ -136,8 +136,19 @@ func TestDedupeLinkTrain(t *testing.T) {
 	}
 
 	model := filepath.Join(dir, "model.yaml")
-	if code, _, errs := steward(t, "", "train", "-out", model, gen); code != 0 || !strings.Contains(errs, "EM iterations") {
+	code, stdout, errs = steward(t, "", "train", "-out", model, gen)
+	if code != 0 || !strings.Contains(errs, "EM iterations") {
 		t.Fatalf("train exit %d: %s", code, errs)
+	}
+	// The levels' estimates, each with its weight before and after: one row per level of
+	// the default rules.
+	levels := 0
+	for _, c := range rules.Default().Match.Comparisons {
+		levels += len(c.Levels)
+	}
+	if rows := strings.Split(strings.TrimSpace(stdout), "\n"); len(rows) != levels+1 || !strings.HasPrefix(rows[0], "comparison") ||
+		!regexp.MustCompile(`(?m)^email +exact +[0-9.e-]+ +[0-9.e-]+ +\+[0-9.]+ +\+15\.0$`).MatchString(stdout) {
+		t.Errorf("train's table (%d rows, want %d levels and a header):\n%s", len(rows), levels+1, stdout)
 	}
 	if data, _ := os.ReadFile(model); !strings.Contains(string(data), "lambda:") || !strings.Contains(string(data), "term_frequencies:") {
 		t.Errorf("model file:\n%.400s", data)

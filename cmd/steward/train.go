@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/steward-crm/steward/contact"
@@ -83,7 +86,29 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 	}
 	fmt.Fprintf(e.stderr, "model written to %s: %d records, %d blocked pairs, %d EM iterations (converged %v), λ=%.4g, prior %.3g\n",
 		path, m.Records, m.Pairs, m.Iterations, m.Converged, m.Lambda, m.Prior)
-	return nil
+	bw := bufio.NewWriter(e.stdout)
+	printModel(bw, m, cfg.Rules)
+	return bw.Flush()
+}
+
+// printModel prints what the model estimated per level: m, u and the level's weight,
+// log2(m/u) in bits, beside the weight the rules gave it before training (their m/u, or
+// the model they already had).
+func printModel(w io.Writer, m *rules.Model, r *rules.Rules) {
+	fmt.Fprintf(w, "%-16s %-18s %10s %10s %8s %8s\n", "comparison", "level", "m", "u", "weight", "before")
+	for _, c := range m.Comparisons {
+		i := slices.IndexFunc(r.Match.Comparisons, func(rc rules.Comparison) bool { return rc.Name == c.Name })
+		for _, l := range c.Levels {
+			before := ""
+			if i >= 0 {
+				levels := r.Match.Comparisons[i].Levels
+				if j := slices.IndexFunc(levels, func(rl rules.Level) bool { return rl.Name == l.Name }); j >= 0 {
+					before = fmt.Sprintf("%+.1f", math.Log2(levels[j].M/levels[j].U))
+				}
+			}
+			fmt.Fprintf(w, "%-16s %-18s %10.4g %10.4g %+8.1f %8s\n", c.Name, l.Name, l.M, l.U, math.Log2(l.M/l.U), before)
+		}
+	}
 }
 
 // trainOnWarehouse trains on the live source records of the configured warehouse, each
