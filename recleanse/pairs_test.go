@@ -40,7 +40,7 @@ func TestWritePairs(t *testing.T) {
 			t.Fatal(err)
 		}
 		head := rows[0]
-		if len(rows)-1 != n || len(head) != 8+2*len(rules.Default().Match.Comparisons) || head[0] != "source_a" || head[8] != "email" || head[9] != "email_weight" {
+		if len(rows)-1 != n || len(head) != 9+2*len(rules.Default().Match.Comparisons) || head[0] != "source_a" || head[8] != "same_entity" || head[9] != "email" || head[10] != "email_weight" {
 			t.Fatalf("%d rows for %d pairs, header %q", len(rows)-1, n, head)
 		}
 		want := 0
@@ -72,7 +72,7 @@ func TestWritePairs(t *testing.T) {
 			p, _ := strconv.ParseFloat(row[4], 64)
 			w, _ := strconv.ParseFloat(row[5], 64)
 			sum := prior
-			for i := 9; i < len(row); i += 2 {
+			for i := 10; i < len(row); i += 2 {
 				f, _ := strconv.ParseFloat(row[i], 64)
 				sum += f
 			}
@@ -85,6 +85,9 @@ func TestWritePairs(t *testing.T) {
 			}
 			if same {
 				together++
+			}
+			if entity := res.Records[a].Truth == res.Records[b].Truth; row[8] != strconv.FormatBool(entity) {
+				t.Errorf("row %q: same_entity %s, the truth: %v", row, row[8], entity)
 			}
 		}
 		if together == 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,14 +69,19 @@ func (res *Result) WriteClusters(w io.Writer) error {
 // threshold may be kept apart by the cluster guard, one below joined through others),
 // swapped (given and family names read crosswise), then per comparison the level it hit
 // ("missing" when a side lacks the field) and the level's weight: the explanation a
-// reviewer reads to check where the threshold falls. The pairs are scored again; it
-// returns how many were written.
+// reviewer reads to check where the threshold falls. A run with a truth adds
+// same_entity (true, false, or empty when a record has no truth). The pairs are scored
+// again; it returns how many were written.
 func (res *Result) WritePairs(w io.Writer, minProb float64) (int, error) {
 	if !(minProb > 0 && minProb < 1) {
 		return 0, fmt.Errorf("write pairs: threshold %v: want a match probability between 0 and 1", minProb)
 	}
 	cw := csv.NewWriter(w)
 	head := []string{"source_a", "source_id_a", "source_b", "source_id_b", "probability", "weight", "same_cluster", "swapped"}
+	truth := slices.ContainsFunc(res.Records, func(r Record) bool { return r.Truth != "" })
+	if truth {
+		head = append(head, "same_entity")
+	}
 	var edges []match.Edge
 	feats := features(res.Records)
 	if res.Engine != nil && len(res.Records) > 0 {
@@ -96,6 +102,13 @@ func (res *Result) WritePairs(w io.Writer, minProb float64) (int, error) {
 		row = append(row[:0], csvsafe.Cell(srcA), csvsafe.Cell(idA), csvsafe.Cell(srcB), csvsafe.Cell(idB),
 			strconv.FormatFloat(s.Probability, 'g', 6, 64), strconv.FormatFloat(s.Weight, 'f', 2, 64),
 			strconv.FormatBool(res.Labels != nil && res.Labels[e.A] == res.Labels[e.B]), strconv.FormatBool(s.Swapped))
+		if truth {
+			same := ""
+			if a.Truth != "" && b.Truth != "" {
+				same = strconv.FormatBool(a.Truth == b.Truth)
+			}
+			row = append(row, same)
+		}
 		for _, f := range s.Fields {
 			row = append(row, f.Level, strconv.FormatFloat(f.Weight, 'f', 2, 64))
 		}
