@@ -194,7 +194,7 @@ func train(cfg Config, base *match.Engine, feats []*match.Features, pairs []uint
 	pats := patterns(base, feats, pairs, step, cfg.Workers)
 	m, err := base.Train(feats, pats, int64(len(pairs)), cfg.TrainConfig)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return nil, err // "train: ..." already
 	}
 	if match.Collapsed(m) {
 		return nil, fmt.Errorf("train: EM put all %d blocked pairs among %d records in one class (λ %g, at its floor: a file of exact copies only?): %w", len(pairs), len(feats), m.Lambda, match.ErrNothingToLearn)
