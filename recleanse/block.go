@@ -196,29 +196,9 @@ const maxRuleStats = 32
 // sorted in turn and marked in a mask per candidate pair (a bit per rule), so that memory
 // stays at a few bytes per candidate pair. More rules than maxRuleStats: nil.
 func ruleStats(es []entry, recs []Record, ruleNames []string, maxBlock int, link bool, ent []int32, pairs []uint64) []RuleStats {
-	if len(ruleNames) > maxRuleStats {
+	masks := ruleMasks(es, recs, len(ruleNames), maxBlock, link, pairs)
+	if masks == nil {
 		return nil
-	}
-	masks := make([]uint32, len(pairs))
-	var buf []uint64
-	for rule := range ruleNames {
-		buf = buf[:0]
-		keyGroups(es, func(lo, hi int) {
-			if size := hi - lo; size >= 2 && size <= maxBlock && int(es[lo].h&0xff) == rule {
-				buf = appendPairs(buf, es[lo:hi], recs, link)
-			}
-		})
-		radixSort(buf, func(p *uint64) uint64 { return *p })
-		buf = slices.Compact(buf)
-		k := 0
-		for _, p := range buf { // every one is a candidate pair: the candidates are their union
-			for k < len(pairs) && pairs[k] < p {
-				k++
-			}
-			if k < len(pairs) && pairs[k] == p {
-				masks[k] |= 1 << rule
-			}
-		}
 	}
 	out := make([]RuleStats, len(ruleNames))
 	used := make([]bool, len(ruleNames))
@@ -251,6 +231,37 @@ func ruleStats(es []entry, recs []Record, ruleNames []string, maxBlock int, link
 		}
 	}
 	return kept
+}
+
+// ruleMasks marks each candidate pair (pairs: their union, sorted) with a bit per
+// blocking rule that brings it (es: every key of every record, sorted by key): each rule's
+// pairs are gathered and sorted in turn. More rules than maxRuleStats: nil.
+func ruleMasks(es []entry, recs []Record, nRules, maxBlock int, link bool, pairs []uint64) []uint32 {
+	if nRules > maxRuleStats {
+		return nil
+	}
+	masks := make([]uint32, len(pairs))
+	var buf []uint64
+	for rule := range nRules {
+		buf = buf[:0]
+		keyGroups(es, func(lo, hi int) {
+			if size := hi - lo; size >= 2 && size <= maxBlock && int(es[lo].h&0xff) == rule {
+				buf = appendPairs(buf, es[lo:hi], recs, link)
+			}
+		})
+		radixSort(buf, func(p *uint64) uint64 { return *p })
+		buf = slices.Compact(buf)
+		k := 0
+		for _, p := range buf { // every one is a candidate pair: the candidates are their union
+			for k < len(pairs) && pairs[k] < p {
+				k++
+			}
+			if k < len(pairs) && pairs[k] == p {
+				masks[k] |= 1 << rule
+			}
+		}
+	}
+	return masks
 }
 
 // unpack splits a packed pair.

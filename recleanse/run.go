@@ -149,8 +149,10 @@ func TrainFrom(ctx context.Context, cfg Config, src Source) (m *rules.Model, rej
 	if err != nil {
 		return nil, rejected, err
 	}
-	pairs, _ := Pairs(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false)
-	m, err = train(cfg, base, features(recs), pairs)
+	pairs, _, keys := block(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false, true)
+	masks := ruleMasks(keys, recs, len(cfg.Rules.Match.Blocking), cfg.Rules.Match.MaxBlockSize, false, pairs)
+	keys = nil
+	m, err = train(cfg, base, features(recs), pairs, masks)
 	return m, rejected, err
 }
 
@@ -189,9 +191,10 @@ func load(ctx context.Context, cfg Config, eng *match.Engine, sides [][]string) 
 	return all, rej, nil
 }
 
-func train(cfg Config, base *match.Engine, feats []*match.Features, pairs []uint64) (*rules.Model, error) {
+func train(cfg Config, base *match.Engine, feats []*match.Features, pairs []uint64, masks []uint32) (*rules.Model, error) {
 	step := (len(pairs) + cfg.EMSample - 1) / max(1, cfg.EMSample)
-	pats := patterns(base, feats, pairs, step, cfg.Workers)
+	pats, perRule := patterns(base, feats, pairs, step, cfg.Workers, masks, len(cfg.Rules.Match.Blocking))
+	cfg.TrainConfig.RulePatterns = perRule
 	m, err := base.Train(feats, pats, int64(len(pairs)), cfg.TrainConfig)
 	if err != nil {
 		return nil, err // "train: ..." already
@@ -223,8 +226,9 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	}
 	phase("load")
 	link := len(sides) > 1
-	// With a truth the keys stay, sorted, for RuleStats.
-	pairs, bst, keys := block(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, link, cfg.Truth != "")
+	// The keys stay, sorted, for the rules' pairs: a run that trains estimates m per
+	// blocking rule, a run with a truth counts what each rule brings (RuleStats).
+	pairs, bst, keys := block(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, link, cfg.Truth != "" || trains(cfg))
 	for i := range recs {
 		recs[i].keys = nil // blocked: memory for scoring
 	}
@@ -254,13 +258,18 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	return res, nil
 }
 
+// trains reports whether a run estimates its model from its input.
+func trains(cfg Config) bool {
+	return cfg.Train == TrainAlways || (cfg.Train == TrainAuto && cfg.Rules.Model == nil)
+}
+
 // engineFor picks the model of a run: trained on the input, or the rules' with its prior
 // rescaled to the input's size (the chance that two random records match falls as the
 // number of records grows), and term frequencies counted on the input.
 func engineFor(cfg Config, base *match.Engine, feats []*match.Features, pairs []uint64, res *Result) (*match.Engine, error) {
 	r := cfg.Rules
 	switch {
-	case cfg.Train == TrainAlways || (cfg.Train == TrainAuto && r.Model == nil):
+	case trains(cfg):
 		if res.Link {
 			// The prior is the match share among the pairs the run may compare: those
 			// across the two files only.
@@ -270,7 +279,11 @@ func engineFor(cfg Config, base *match.Engine, feats []*match.Features, pairs []
 			}
 			cfg.TrainConfig.AllPairs = max(1, sides[0]*sides[1])
 		}
-		m, err := train(cfg, base, feats, pairs)
+		masks := ruleMasks(res.keys, res.Records, len(cfg.Rules.Match.Blocking), cfg.Rules.Match.MaxBlockSize, res.Link, pairs)
+		if cfg.Truth == "" {
+			res.keys = nil // memory: only RuleStats reads them again
+		}
+		m, err := train(cfg, base, feats, pairs, masks)
 		if cfg.Train == TrainAuto && errors.Is(err, match.ErrNothingToLearn) {
 			// A file without duplicates is still a file to dedupe: its records are
 			// scored and clustered with the rules' m/u.

@@ -1,6 +1,7 @@
 package recleanse
 
 import (
+	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -27,23 +28,39 @@ func parallel(n, workers int, fn func(w, lo, hi int)) {
 }
 
 // patterns counts the comparison vectors of every step-th pair (EM needs a sample, not
-// every pair of a large file).
-func patterns(eng *match.Engine, feats []*match.Features, pairs []uint64, step, workers int) match.Patterns {
+// every pair of a large file); with masks (a bit per blocking rule that brings each pair:
+// ruleMasks), also per rule.
+func patterns(eng *match.Engine, feats []*match.Features, pairs []uint64, step, workers int, masks []uint32, nRules int) (match.Patterns, []match.Patterns) {
 	step = max(1, step)
 	n := (len(pairs) + step - 1) / step
 	parts := make([]match.Patterns, max(1, workers))
 	if workers <= 0 {
 		parts = make([]match.Patterns, runtime.GOMAXPROCS(0))
 	}
+	ruleParts := make([][]match.Patterns, len(parts))
 	parallel(n, len(parts), func(w, lo, hi int) {
 		pats := match.Patterns{}
+		var byRule []match.Patterns
+		if masks != nil {
+			byRule = make([]match.Patterns, nRules)
+			for r := range byRule {
+				byRule[r] = match.Patterns{}
+			}
+		}
 		buf := make([]int8, 0, 16)
 		for i := lo; i < hi; i++ {
 			a, b := unpack(pairs[i*step])
 			buf = eng.Pattern(feats[a], feats[b], buf[:0])
 			pats.Add(buf)
+			if masks != nil {
+				for m := masks[i*step]; m != 0; m &= m - 1 {
+					if r := bits.TrailingZeros32(m); r < nRules {
+						byRule[r].Add(buf)
+					}
+				}
+			}
 		}
-		parts[w] = pats
+		parts[w], ruleParts[w] = pats, byRule
 	})
 	all := match.Patterns{}
 	for _, p := range parts {
@@ -51,7 +68,22 @@ func patterns(eng *match.Engine, feats []*match.Features, pairs []uint64, step, 
 			all[k] += v
 		}
 	}
-	return all
+	if masks == nil {
+		return all, nil
+	}
+	perRule := make([]match.Patterns, nRules)
+	for r := range perRule {
+		perRule[r] = match.Patterns{}
+		for _, byRule := range ruleParts {
+			if byRule == nil {
+				continue
+			}
+			for k, v := range byRule[r] {
+				perRule[r][k] += v
+			}
+		}
+	}
+	return all, perRule
 }
 
 // scoreChunk is the number of pairs a scoring worker takes at a time: small enough that

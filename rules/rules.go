@@ -85,7 +85,8 @@ type Match struct {
 	// BatchThreshold: in batch runs (dedupe, link, re-cleansing) a pair at or above it is
 	// an edge of the clustering. It is stricter than AutoThreshold by default: no steward
 	// sees a batch link, and clustering chains links, so one wrong pair merges two whole
-	// clusters (two entities of five records: 25 false pairs). Default 0.99.
+	// clusters (two entities of five records: 25 false pairs). Default 0.97 (0.99 until
+	// m was estimated per blocking rule: see README "Training without labels").
 	BatchThreshold float64 `yaml:"batch_threshold"`
 	// ClusterGuard: in batch clustering, two clusters are merged only when the mean match
 	// probability over all their cross pairs is at least this, so that a chain of good

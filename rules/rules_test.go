@@ -13,7 +13,7 @@ import (
 
 func TestDefaultLoads(t *testing.T) {
 	r := Default()
-	if r.Match.AutoThreshold != 0.95 || r.Match.ReviewThreshold != 0.5 || r.Match.BatchThreshold != 0.99 {
+	if r.Match.AutoThreshold != 0.95 || r.Match.ReviewThreshold != 0.5 || r.Match.BatchThreshold != 0.97 {
 		t.Errorf("thresholds = %v/%v, batch %v", r.Match.AutoThreshold, r.Match.ReviewThreshold, r.Match.BatchThreshold)
 	}
 	if got := r.Tables.Countries["frankreich"]; got != "FR" {
@@ -63,7 +63,7 @@ func TestLoadErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad level kind", "kind: phonetic", "kind: soundalike", []string{"x/rules.yaml:", "levels.5.kind", "unknown level kind \"soundalike\""}},
 		{"bad m", "{name: exact, kind: exact, m: 0.35, u: 0.000011}", "{name: exact, kind: exact, m: 1.5, u: 0.000011}", []string{"x/rules.yaml:LINE:", "match.comparisons.0.levels.0.m"}},
 		{"bad thresholds", "review_threshold: 0.50", "review_threshold: 0.99", []string{"match.review_threshold"}},
-		{"bad batch threshold", "batch_threshold: 0.99", "batch_threshold: 1.5", []string{"match.batch_threshold"}},
+		{"bad batch threshold", "batch_threshold: 0.97", "batch_threshold: 1.5", []string{"match.batch_threshold"}},
 		{"bad type", "max_block_size: 50", "max_block_size: many", []string{"x/rules.yaml", "line LINE", "many"}},
 		{"unknown block part", "parts: [email]", "parts: [mail]", []string{"match.blocking.0.parts.0", "unknown key part \"mail\""}},
 		{"bad rule cap", "parts: [given_key, family_phonetic], max_masters: 15", "parts: [given_key, family_phonetic], max_masters: -1", []string{"x/rules.yaml:LINE:", "match.blocking.5.max_masters", "at least 1"}},

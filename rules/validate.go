@@ -74,7 +74,7 @@ func (r *Rules) setDefaults() {
 		m.ReviewThreshold = 0.6
 	}
 	if m.BatchThreshold == 0 {
-		m.BatchThreshold = 0.99
+		m.BatchThreshold = 0.97
 	}
 	if m.ClusterGuard == 0 {
 		m.ClusterGuard = 0.5

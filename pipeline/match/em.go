@@ -36,6 +36,8 @@ type EMConfig struct {
 	// that is often missing (two mobiles, two birth dates) learnt from its data rather
 	// than held at its start values.
 	PriorStrength float64
+	// FixM keeps m at the start values: EM estimates only u and the match share.
+	FixM bool
 }
 
 // EMResult is what EM converged to: per comparison and level, m = P(level | match) and
@@ -125,7 +127,9 @@ func EM(levels []int, pats Patterns, m0, u0 [][]float64, lambda0 float64, cfg EM
 			for l := range mAcc[c] {
 				mAcc[c][l] += pseudo[c] * m0[c][l]
 			}
-			delta = math.Max(delta, normalizeInto(m[c], mAcc[c]))
+			if !cfg.FixM {
+				delta = math.Max(delta, normalizeInto(m[c], mAcc[c]))
+			}
 			delta = math.Max(delta, normalizeInto(u[c], uAcc[c]))
 		}
 		res.Iterations = it

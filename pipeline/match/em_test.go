@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
@@ -211,5 +212,49 @@ func TestEMRepeatable(t *testing.T) {
 		if res.Lambda != first.Lambda || res.M[0][0] != first.M[0][0] || res.U[1][1] != first.U[1][1] {
 			t.Fatalf("run %d: λ %v m %v u %v, run 0: λ %v m %v u %v", run, res.Lambda, res.M[0][0], res.U[1][1], first.Lambda, first.M[0][0], first.U[1][1])
 		}
+	}
+}
+
+// TestRuleExclusions: on the pairs a blocking rule brings, the comparisons its parts make
+// agree are left out of that rule's EM; every blocking part says which fields it fixes.
+func TestRuleExclusions(t *testing.T) {
+	for _, p := range rules.BlockParts() {
+		if _, ok := blockPartFields[p]; !ok {
+			t.Errorf("blocking part %q: no entry in blockPartFields", p)
+		}
+	}
+	r := rules.Default()
+	e, err := New(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	excl := e.RuleExclusions()
+	got := map[string][]string{}
+	for ri, b := range r.Match.Blocking {
+		for ci, c := range r.Match.Comparisons {
+			if excl[ri][ci] {
+				got[b.Name] = append(got[b.Name], c.Name)
+			}
+		}
+	}
+	want := map[string][]string{
+		"email":          {"email"},
+		"phone":          {"phone", "address"}, // the fixed phone is address's first level
+		"name_postcode":  {"family_name", "address"},
+		"name_birth":     {"family_name", "birth_date"},
+		"family_initial": {"family_name", "given_name"},
+		"given_phonetic": {"family_name", "given_name"},
+		"names":          {"family_name", "given_name"},
+		"names_phonetic": {"family_name", "given_name"},
+		"address":        {"address"},
+		// email_local: the local part alone fixes no compared field of the defaults.
+	}
+	for name, w := range want {
+		if !slices.Equal(got[name], w) {
+			t.Errorf("rule %s leaves out %v, want %v", name, got[name], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("rules leaving comparisons out: %v", got)
 	}
 }

@@ -36,6 +36,11 @@ type TrainConfig struct {
 	EM EMConfig
 	// Now stamps the model (default time.Now).
 	Now func() time.Time
+	// RulePatterns, when set, are the comparison vectors of the blocked pairs of each
+	// blocking rule (by the rule's index): m is then estimated per rule, each EM leaving
+	// out the comparisons the rule's parts make agree (RuleExclusions), and the match
+	// share by EM on all the pairs with m held.
+	RulePatterns []Patterns
 }
 
 // ErrNothingToLearn is Train's error when the records give EM nothing to estimate (fewer
@@ -93,6 +98,15 @@ func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainC
 		normalizeInto(u0[i], u0[i])
 	}
 	res := EM(levels, pats, m0, u0, 0.3, cfg.EM)
+	if cfg.RulePatterns != nil {
+		m := e.perRuleM(levels, cfg.RulePatterns, m0, u0, cfg.EM, res.M)
+		held := cfg.EM
+		held.FixM = true
+		r := EM(levels, pats, m, res.U, res.Lambda, held)
+		res.M, res.U, res.Lambda = m, r.U, r.Lambda
+		res.Iterations += r.Iterations
+		res.Converged = res.Converged && r.Converged
+	}
 	model := &rules.Model{
 		TrainedAt: cfg.Now().UTC().Truncate(time.Second), Records: len(recs),
 		Pairs: npairs, RandomPairs: sampled, Iterations: res.Iterations, Converged: res.Converged,
@@ -218,4 +232,92 @@ func round(p float64) float64 {
 	e := math.Floor(math.Log10(math.Abs(p)))
 	f := math.Pow(10, 3-e)
 	return math.Round(p*f) / f
+}
+
+// blockPartFields are the compared fields a blocking part makes agree on every pair it
+// brings: on a rule's pairs, the comparisons reading them say nothing of the match.
+var blockPartFields = map[string][]string{
+	"email": {"email"}, "email_local": {"email_local"},
+	"phone":           {"phone", "phone_mobile", "phone_fixed"},
+	"family_phonetic": {"family_name"}, "family_key": {"family_name"},
+	"given_initial": {"given_name"}, "given_key": {"given_name"},
+	"name_set": {"given_name", "family_name"}, "name_set_phonetic": {"given_name", "family_name"},
+	"postcode": {"postcode"}, "city_key": {"city"}, "house_number": {"street"},
+	"birth_date": {"birth_date"}, "birth_year": {"birth_date"}, "company_siren": {"company_siren"},
+}
+
+// RuleExclusions reports, per blocking rule and comparison, whether the rule's parts
+// make the comparison agree on the pairs the rule brings (a level of it reads a field a
+// part fixes).
+func (e *Engine) RuleExclusions() [][]bool {
+	out := make([][]bool, len(e.rules.Match.Blocking))
+	for r, b := range e.rules.Match.Blocking {
+		fixed := map[string]bool{}
+		for _, p := range b.Parts {
+			for _, f := range blockPartFields[p] {
+				fixed[f] = true
+			}
+		}
+		out[r] = make([]bool, len(e.comparisons))
+		for c := range e.comparisons {
+			for _, l := range e.comparisons[c].levels {
+				if fixed[l.field] {
+					out[r][c] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// perRuleM estimates m per blocking rule on its pairs, each comparison the rule fixes
+// left out (neutral), and averages each comparison's m over the rules that did not leave
+// it out, weighed by the matches EM found among the rule's pairs where the comparison was
+// not neutral. A comparison no rule estimates keeps fallback's m.
+func (e *Engine) perRuleM(levels []int, perRule []Patterns, m0, u0 [][]float64, cfg EMConfig, fallback [][]float64) [][]float64 {
+	excl := e.RuleExclusions()
+	acc, wsum := zeros(levels), make([]float64, len(levels))
+	for r, pats := range perRule {
+		if r >= len(excl) || len(pats) == 0 {
+			continue
+		}
+		masked := Patterns{}
+		for k, n := range pats {
+			b := []byte(k)
+			for c := range b {
+				if excl[r][c] {
+					b[c] = byte(0xff) // -1: neutral
+				}
+			}
+			masked[string(b)] += n
+		}
+		res := EM(levels, masked, m0, u0, 0.3, cfg)
+		seen := make([]float64, len(levels))
+		for k, n := range masked {
+			for c := range k {
+				if int8(k[c]) >= 0 {
+					seen[c] += float64(n)
+				}
+			}
+		}
+		for c := range levels {
+			if excl[r][c] || seen[c] == 0 {
+				continue
+			}
+			w := res.Lambda * seen[c]
+			for l := range acc[c] {
+				acc[c][l] += w * res.M[c][l]
+			}
+			wsum[c] += w
+		}
+	}
+	m := clone2(fallback)
+	for c := range levels {
+		if wsum[c] > 0 {
+			for l := range m[c] {
+				m[c][l] = clamp(acc[c][l] / wsum[c])
+			}
+		}
+	}
+	return m
 }
