@@ -1,7 +1,6 @@
 package recleanse
 
 import (
-	"context"
 	"math"
 	"testing"
 
@@ -15,13 +14,8 @@ import (
 // than one EM over all of them, whose "match" class also takes the look-alikes
 // (households, namesakes) that the blocking brings together.
 func TestPerRuleEMCalibrates(t *testing.T) {
-	path := genFile(t, synth.Config{N: 8000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 11})
 	cfg := config(t, rules.Default())
-	cfg.Train = TrainAlways
-	res, err := Dedupe(context.Background(), cfg, []string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := trainedRun(t, synth.Config{N: 8000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 11})
 	var same int
 	for _, p := range res.pairs {
 		a, b := unpack(p)

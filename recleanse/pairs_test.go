@@ -2,7 +2,6 @@ package recleanse
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"math"
 	"strconv"
@@ -17,13 +16,7 @@ import (
 // plus its comparisons' weights, and whether the run clustered the two together; at the
 // run's threshold, as many pairs as the run's edges.
 func TestWritePairs(t *testing.T) {
-	path := genFile(t, synth.Config{N: 2000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 9})
-	cfg := config(t, rules.Default())
-	cfg.Train = TrainAlways
-	res, err := Dedupe(context.Background(), cfg, []string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := trainedRun(t, synth.Config{N: 2000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 9})
 	key := map[string]int32{}
 	for i, r := range res.Records {
 		key[r.Key] = int32(i)

@@ -1,7 +1,6 @@
 package recleanse
 
 import (
-	"context"
 	"math"
 	"strconv"
 	"testing"
@@ -18,13 +17,7 @@ import (
 // run's result; fewer pairs reach a higher threshold, and across the range precision
 // rises and recall falls.
 func TestSweep(t *testing.T) {
-	path := genFile(t, synth.Config{N: 3000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 4})
-	cfg := config(t, rules.Default())
-	cfg.Train = TrainAlways
-	res, err := Dedupe(context.Background(), cfg, []string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := trainedRun(t, synth.Config{N: 3000, DupRate: 0.35, Corruption: 1, MaxPerEntity: 5, Seed: 4})
 	pts, err := res.Sweep([]float64{0.9999, res.Threshold, 0.2, 0.5, 0.5})
 	if err != nil {
 		t.Fatal(err)
