@@ -234,11 +234,30 @@ func benchResolver(b *testing.B, r *rules.Rules) *Resolver {
 // the generator keeps mailboxes unique within one draw, not across the draws the
 // warehouse was built from), with the throughput. STEWARD_BENCH_RECORDS records per iteration (default 40 000), a new draw
 // each; STEWARD_BENCH_RULE_CAPS overrides rules' max_masters ("rule=n,...", 0: none),
-// STEWARD_BENCH_CAP max_block_size, to measure what a cap costs:
+// STEWARD_BENCH_CAP max_block_size, to measure what a cap costs; STEWARD_BENCH_MODEL a
+// model file (`steward train`) applied over the default rules (its own warehouse, built
+// with it):
 //
 //	STEWARD_BENCH_MASTERS=1000000 go test ./resolve -run '^$' -bench StreamingAccuracy -benchtime 1x
 func BenchmarkResolveStreamingAccuracy(b *testing.B) {
 	r := rules.Default()
+	if p := os.Getenv("STEWARD_BENCH_MODEL"); p != "" {
+		// The default rules directory with the model in it, loaded as a user's would be.
+		dir := b.TempDir()
+		data, err := os.ReadFile(p)
+		if err == nil {
+			err = os.CopyFS(dir, os.DirFS(filepath.Join("..", "rules", "default")))
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, rules.ModelFile), data, 0o644)
+		}
+		if err == nil {
+			r, err = rules.LoadDir(dir)
+		}
+		if err != nil {
+			b.Fatalf("STEWARD_BENCH_MODEL: %v", err)
+		}
+	}
 	tag := benchRulesTag(b, r) // the warehouse holds the same keys under any cap
 	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_CAP")); err == nil && v > 0 {
 		r.Match.MaxBlockSize = v
