@@ -17,8 +17,9 @@ import (
 const ModelFile = "model.yaml"
 
 // Model is what `steward train` estimated from data without labels: u from random pairs,
-// m and the match share by EM on the blocked pairs, and term frequencies of the values of
-// the fields whose exact levels are term-frequency adjusted.
+// m by EM on each blocking rule's pairs, the match share by EM on all the blocked pairs,
+// and term frequencies of the values of the fields whose exact levels are
+// term-frequency adjusted.
 type Model struct {
 	// TrainedAt is when the model was estimated.
 	TrainedAt time.Time `yaml:"trained_at"`
@@ -161,8 +162,9 @@ func (c *Comparison) level(name string) *Level {
 // Encode writes the model as YAML with a header comment.
 func (m *Model) Encode() ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteString("# Written by `steward train`: estimated without labels (u from random pairs, m and the\n")
-	b.WriteString("# match share by EM on the blocked pairs). Overrides rules.yaml's prior and m/u.\n")
+	b.WriteString("# Written by `steward train`: estimated without labels (u from random pairs, m by EM on\n")
+	b.WriteString("# each blocking rule's pairs, the match share by EM on all the blocked pairs). Overrides\n")
+	b.WriteString("# rules.yaml's prior and m/u.\n")
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
 	if err := enc.Encode(m); err != nil {

@@ -56,8 +56,9 @@ func Collapsed(m *rules.Model) bool { return m.Lambda <= 2*pMin }
 
 // Train estimates a model without labels from the features of a set of records and the
 // comparison vectors of their blocked pairs (pats, over npairs pairs): u from random
-// pairs, m and the match share by EM on the blocked pairs (started from the rules' m/u),
-// term frequencies from the values. Apply the result with rules.Rules.WithModel.
+// pairs, m and the match share by EM on the blocked pairs (started from the rules' m/u;
+// with cfg.RulePatterns m per blocking rule, then the match share with m held), term
+// frequencies from the values. Apply the result with rules.Rules.WithModel.
 func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainConfig) (*rules.Model, error) {
 	if len(recs) < 2 {
 		return nil, fmt.Errorf("train: need at least 2 records, got %d: %w", len(recs), ErrNothingToLearn)
