@@ -201,14 +201,12 @@ func ruleStats(es []entry, recs []Record, ruleNames []string, maxBlock int, link
 		return nil
 	}
 	out := make([]RuleStats, len(ruleNames))
-	used := make([]bool, len(ruleNames))
 	for i, m := range masks {
 		a, b := unpack(pairs[i])
 		same := ent[a] >= 0 && ent[a] == ent[b]
 		one := bits.OnesCount32(m) == 1
 		for rest := m; rest != 0; rest &= rest - 1 {
 			st := &out[bits.TrailingZeros32(rest)]
-			used[bits.TrailingZeros32(rest)] = true
 			st.Pairs++
 			if same {
 				st.True++
@@ -225,7 +223,7 @@ func ruleStats(es []entry, recs []Record, ruleNames []string, maxBlock int, link
 	// that bring no pair too.
 	kept := out[:0]
 	for ri, st := range out {
-		if used[ri] || !strings.Contains(ruleNames[ri], ":") {
+		if st.Pairs > 0 || !strings.Contains(ruleNames[ri], ":") {
 			st.Rule = ruleNames[ri]
 			kept = append(kept, st)
 		}

@@ -81,6 +81,9 @@ type Result struct {
 	ruleNames []string
 	maxBlock  int
 	rules     []RuleStats
+	// rescored are the candidate pairs weighing at least rescoredAt (edgesAtLeast).
+	rescored   []match.Edge
+	rescoredAt float64
 }
 
 // RuleStats says what each blocking rule brings against the records' truth: the
@@ -150,8 +153,7 @@ func TrainFrom(ctx context.Context, cfg Config, src Source) (m *rules.Model, rej
 		return nil, rejected, err
 	}
 	pairs, _, keys := block(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false, true)
-	masks := ruleMasks(keys, recs, len(cfg.Rules.Match.Blocking), cfg.Rules.Match.MaxBlockSize, false, pairs)
-	keys = nil
+	masks := trainMasks(cfg.Rules, keys, recs, false, pairs)
 	m, err = train(cfg, base, features(recs), pairs, masks)
 	return m, rejected, err
 }
@@ -228,13 +230,14 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	link := len(sides) > 1
 	// The keys stay, sorted, for the rules' pairs: a run that trains estimates m per
 	// blocking rule, a run with a truth counts what each rule brings (RuleStats).
-	pairs, bst, keys := block(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, link, cfg.Truth != "" || trains(cfg))
+	names := ruleNames(cfg.Rules)
+	pairs, bst, keys := block(recs, names, cfg.Rules.Match.MaxBlockSize, link, cfg.Truth != "" || trains(cfg))
 	for i := range recs {
 		recs[i].keys = nil // blocked: memory for scoring
 	}
 	phase("block")
 	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs, guard: cfg.Rules.Match.ClusterGuard, workers: cfg.Workers,
-		keys: keys, ruleNames: ruleNames(cfg.Rules), maxBlock: cfg.Rules.Match.MaxBlockSize}
+		keys: keys, ruleNames: names, maxBlock: cfg.Rules.Match.MaxBlockSize}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -258,6 +261,19 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	return res, nil
 }
 
+// trainMasks marks each candidate pair with the blocking rules that bring it, for the
+// per-rule EM (ruleMasks), when each rule's keys carry its own index: a rule whose name
+// holds a ":" reports under another's (ruleIndexes), whose comparisons it need not leave
+// out. Otherwise nil: one EM over all the pairs.
+func trainMasks(r *rules.Rules, keys []entry, recs []Record, link bool, pairs []uint64) []uint32 {
+	for i, ri := range ruleIndexes(r.Match.Blocking) {
+		if ri != i {
+			return nil
+		}
+	}
+	return ruleMasks(keys, recs, len(r.Match.Blocking), r.Match.MaxBlockSize, link, pairs)
+}
+
 // trains reports whether a run estimates its model from its input.
 func trains(cfg Config) bool {
 	return cfg.Train == TrainAlways || (cfg.Train == TrainAuto && cfg.Rules.Model == nil)
@@ -279,7 +295,7 @@ func engineFor(cfg Config, base *match.Engine, feats []*match.Features, pairs []
 			}
 			cfg.TrainConfig.AllPairs = max(1, sides[0]*sides[1])
 		}
-		masks := ruleMasks(res.keys, res.Records, len(cfg.Rules.Match.Blocking), cfg.Rules.Match.MaxBlockSize, res.Link, pairs)
+		masks := trainMasks(cfg.Rules, res.keys, res.Records, res.Link, pairs)
 		if cfg.Truth == "" {
 			res.keys = nil // memory: only RuleStats reads them again
 		}

@@ -27,8 +27,8 @@ type ThresholdPoint struct {
 // measures the run's: how precision and recall trade as the threshold moves, to choose
 // batch_threshold from labelled data. The pairs are scored once, at the lowest
 // threshold, and clustered in one pass (match.ClusterAt); each clustering applies the
-// run's cluster guard, so the point at the run's own threshold is the run's result. Points come in ascending order of threshold, each
-// threshold once.
+// run's cluster guard, so the point at the run's own threshold is the run's result.
+// Points come in ascending order of threshold, each threshold once.
 func (res *Result) Sweep(thresholds []float64) ([]ThresholdPoint, error) {
 	ts := slices.Clone(thresholds)
 	for _, t := range ts {
@@ -42,7 +42,7 @@ func (res *Result) Sweep(thresholds []float64) ([]ThresholdPoint, error) {
 		return nil, nil
 	}
 	feats := features(res.Records)
-	edges := score(res.Engine, feats, res.pairs, weightOf(ts[0]), res.workers)
+	edges := res.edgesAtLeast(feats, weightOf(ts[0]))
 	ws := make([]float64, len(ts))
 	for i, t := range ts {
 		ws[i] = weightOf(t)
@@ -63,3 +63,22 @@ func (res *Result) Sweep(thresholds []float64) ([]ThresholdPoint, error) {
 
 // weightOf is the weight of a pair of match probability p, as clustering compares it.
 func weightOf(p float64) float64 { return math.Log2(p / (1 - p)) }
+
+// edgesAtLeast returns the candidate pairs weighing at least w, in pair order. The pairs
+// are scored again after the run (the run kept only those at its threshold), once for the
+// lowest weight asked: Sweep and WritePairs ask for the same pairs (0.5 by default).
+func (res *Result) edgesAtLeast(feats []*match.Features, w float64) []match.Edge {
+	if res.rescored == nil || w < res.rescoredAt {
+		res.rescored, res.rescoredAt = score(res.Engine, feats, res.pairs, w, res.workers), w
+	}
+	if w == res.rescoredAt {
+		return res.rescored
+	}
+	var out []match.Edge
+	for _, e := range res.rescored {
+		if e.Weight >= w {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -88,7 +88,7 @@ func (res *Result) WritePairs(w io.Writer, minProb float64) (int, error) {
 		for _, f := range res.Engine.ScoreFeatures(feats[0], feats[0]).Fields {
 			head = append(head, f.Comparison, f.Comparison+"_weight")
 		}
-		edges = score(res.Engine, feats, res.pairs, weightOf(minProb), res.workers)
+		edges = res.edgesAtLeast(feats, weightOf(minProb))
 	}
 	if err := cw.Write(head); err != nil {
 		return 0, fmt.Errorf("write pairs: %w", err)

@@ -100,10 +100,13 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 			}
 			return svc.IdentifyChain.Process(ctx, r)
 		},
-		Phase: func(name string, took time.Duration) {
-			fmt.Fprintf(e.stderr, "%-8s done in %s\n", name, took.Round(time.Millisecond))
-		},
+		Phase: func(name string, took time.Duration) { printPhase(e.stderr, name, took) },
 	}, nil
+}
+
+// printPhase says that a step of a batch run ended and how long it took.
+func printPhase(w io.Writer, name string, took time.Duration) {
+	fmt.Fprintf(w, "%-8s done in %s\n", name, took.Round(time.Millisecond))
 }
 
 // runBatch runs dedupe or link and reports.
@@ -155,7 +158,7 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		printReport(bw, rep)
 		t0 := time.Now()
 		rules := res.RuleStats()
-		fmt.Fprintf(e.stderr, "%-8s done in %s\n", "rules", time.Since(t0).Round(time.Millisecond))
+		printPhase(e.stderr, "rules", time.Since(t0))
 		printRuleStats(bw, rules, rep.Metrics.TruePositives+rep.Metrics.FalseNegatives)
 		m.Precision, m.Recall, m.F1 = &rep.Precision, &rep.Recall, &rep.F1
 		m.Report = rep
@@ -166,7 +169,7 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "%-8s done in %s\n", "sweep", time.Since(t0).Round(time.Millisecond))
+			printPhase(e.stderr, "sweep", time.Since(t0))
 			printSweep(bw, pts, res.Threshold)
 			m.Thresholds = pts
 		}
