@@ -219,16 +219,12 @@ func ruleStats(es []entry, recs []Record, ruleNames []string, maxBlock int, link
 			}
 		}
 	}
-	// Every rule reported under its own name (its report index: ruleIndexes), the ones
+	// Every rule under its own name (each carries its own index: ownIndexes), the ones
 	// that bring no pair too.
-	kept := out[:0]
-	for ri, st := range out {
-		if st.Pairs > 0 || !strings.Contains(ruleNames[ri], ":") {
-			st.Rule = ruleNames[ri]
-			kept = append(kept, st)
-		}
+	for ri := range out {
+		out[ri].Rule = ruleNames[ri]
 	}
-	return kept
+	return out
 }
 
 // ruleMasks marks each candidate pair (pairs: their union, sorted) with a bit per

@@ -75,4 +75,19 @@ func TestRuleStats(t *testing.T) {
 	if res.keys != nil || res.RuleStats() != nil {
 		t.Errorf("a run without a truth keeps its keys or reports rules")
 	}
+	// Rules whose keys do not tell them apart are not reported (their pairs were once
+	// credited to another rule): two rules of one name, whose keys are one rule's, and a
+	// name holding a ":", whose keys report under the first rule's name.
+	for _, names := range [][2]string{{"x", "x"}, {"x", "z:y"}} {
+		r := rules.Default()
+		r.Match.Blocking = []rules.BlockRule{{Name: names[0], Parts: []string{"email"}}, {Name: names[1], Parts: []string{"phone"}}}
+		if st := run(r).RuleStats(); st != nil {
+			t.Errorf("rules %q: %+v, want no table", names, st)
+		}
+	}
+	r := rules.Default()
+	r.Match.Blocking = []rules.BlockRule{{Name: "z:y", Parts: []string{"email"}}, {Name: "x", Parts: []string{"phone"}}}
+	if st := run(r).RuleStats(); len(st) != 2 || st[0].Rule != "z:y" || st[0].Pairs == 0 {
+		t.Errorf("a first rule named z:y (its keys report under it): %+v", st)
+	}
 }

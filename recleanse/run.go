@@ -80,7 +80,9 @@ type Result struct {
 	keys      []entry
 	ruleNames []string
 	maxBlock  int
-	rules     []RuleStats
+	// ownIndexes: every rule's keys carry its own index (RuleStats can tell them apart).
+	ownIndexes bool
+	rules      []RuleStats
 	// rescored are the candidate pairs weighing at least rescoredAt (edgesAtLeast).
 	rescored   []match.Edge
 	rescoredAt float64
@@ -88,9 +90,12 @@ type Result struct {
 
 // RuleStats says what each blocking rule brings against the records' truth: the
 // candidate pairs its keys bring, those of one entity, and those no other rule brings.
-// Only a run with a truth keeps what it needs (nil otherwise); it is computed once.
+// Only a run with a truth keeps what it needs (nil otherwise); it is computed once. Nil
+// too when the rules cannot be told apart by their keys (two rules of one name, a name
+// holding a ":": ownIndexes) or there are more than 32 of them.
 func (res *Result) RuleStats() []RuleStats {
-	if res.keys == nil {
+	if res.keys == nil || !res.ownIndexes {
+		res.keys = nil
 		return res.rules
 	}
 	res.rules = ruleStats(res.keys, res.Records, res.ruleNames, res.maxBlock, res.Link, res.entities(), res.pairs)
@@ -237,7 +242,7 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	}
 	phase("block")
 	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs, guard: cfg.Rules.Match.ClusterGuard, workers: cfg.Workers,
-		keys: keys, ruleNames: names, maxBlock: cfg.Rules.Match.MaxBlockSize}
+		keys: keys, ruleNames: names, maxBlock: cfg.Rules.Match.MaxBlockSize, ownIndexes: ownIndexes(cfg.Rules.Match.Blocking)}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -262,16 +267,26 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 }
 
 // trainMasks marks each candidate pair with the blocking rules that bring it, for the
-// per-rule EM (ruleMasks), when each rule's keys carry its own index: a rule whose name
-// holds a ":" reports under another's (ruleIndexes), whose comparisons it need not leave
-// out. Otherwise nil: one EM over all the pairs.
+// per-rule EM (ruleMasks), when each rule's keys carry its own index (ownIndexes).
+// Otherwise nil: one EM over all the pairs.
 func trainMasks(r *rules.Rules, keys []entry, recs []Record, link bool, pairs []uint64) []uint32 {
-	for i, ri := range ruleIndexes(r.Match.Blocking) {
-		if ri != i {
-			return nil
-		}
+	if !ownIndexes(r.Match.Blocking) {
+		return nil
 	}
 	return ruleMasks(keys, recs, len(r.Match.Blocking), r.Match.MaxBlockSize, link, pairs)
+}
+
+// ownIndexes reports whether every blocking rule's keys carry its own index
+// (ruleIndexes): not when two rules share a name (their keys are one rule's) or a name
+// holds a ":" (its keys report under another rule's name, or the first rule's), whose
+// pairs the per-rule EM and RuleStats would then take for the other rule's.
+func ownIndexes(rs []rules.BlockRule) bool {
+	for i, ri := range ruleIndexes(rs) {
+		if ri != i {
+			return false
+		}
+	}
+	return true
 }
 
 // trains reports whether a run estimates its model from its input.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"path"
 	"slices"
 	"sync"
@@ -107,10 +108,10 @@ func (e *Enrich) validate() []problem {
 		ps = append(ps, problem{path, fmt.Sprintf(format, args...)})
 	}
 	c := e.Company
-	if c.AttachConfidence <= 0 || c.AttachConfidence > 1 {
+	if !(c.AttachConfidence > 0 && c.AttachConfidence <= 1) { // NaN too
 		add("enrich.company.attach_confidence", "want a value in (0, 1], got %v", c.AttachConfidence)
 	}
-	if c.SuggestConfidence <= 0 || c.SuggestConfidence > c.AttachConfidence {
+	if !(c.SuggestConfidence > 0 && c.SuggestConfidence <= c.AttachConfidence) {
 		add("enrich.company.suggest_confidence", "want a value in (0, attach_confidence], got %v", c.SuggestConfidence)
 	}
 	if c.MaxCandidates < 1 {
@@ -132,7 +133,7 @@ func (e *Enrich) validate() []problem {
 	if len(e.RFM.Frequency) != 4 || !slices.IsSorted(e.RFM.Frequency) {
 		add("enrich.rfm.frequency", "want 4 ascending bounds, got %v", e.RFM.Frequency)
 	}
-	if len(e.RFM.Monetary) != 4 || !slices.IsSorted(e.RFM.Monetary) {
+	if len(e.RFM.Monetary) != 4 || !slices.IsSorted(e.RFM.Monetary) || slices.ContainsFunc(e.RFM.Monetary, math.IsNaN) {
 		add("enrich.rfm.monetary", "want 4 ascending bounds, got %v", e.RFM.Monetary)
 	}
 	return ps

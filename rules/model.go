@@ -106,7 +106,7 @@ func (r *Rules) ApplyModel(m *Model) []problem {
 	add := func(path, format string, args ...any) {
 		ps = append(ps, problem{path, fmt.Sprintf(format, args...)})
 	}
-	if m.Prior <= 0 || m.Prior >= 1 {
+	if !(m.Prior > 0 && m.Prior < 1) { // NaN too
 		add("prior", "must be in (0, 1), got %v", m.Prior)
 	} else {
 		r.Match.Prior = m.Prior
@@ -123,9 +123,9 @@ func (r *Rules) ApplyModel(m *Model) []problem {
 			switch {
 			case l == nil:
 				add(p+".name", "no level %q in comparison %q", ml.Name, mc.Name)
-			case ml.M <= 0 || ml.M >= 1:
+			case !(ml.M > 0 && ml.M < 1): // NaN too
 				add(p+".m", "must be in (0, 1), got %v", ml.M)
-			case ml.U <= 0 || ml.U >= 1:
+			case !(ml.U > 0 && ml.U < 1):
 				add(p+".u", "must be in (0, 1), got %v", ml.U)
 			default:
 				l.M, l.U = ml.M, ml.U
@@ -133,7 +133,7 @@ func (r *Rules) ApplyModel(m *Model) []problem {
 		}
 	}
 	for f, tf := range m.TermFrequencies {
-		if tf.Min <= 0 || tf.Min > 1 {
+		if !(tf.Min > 0 && tf.Min <= 1) {
 			add("term_frequencies."+f+".min", "must be in (0, 1], got %v", tf.Min)
 		}
 	}

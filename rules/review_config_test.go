@@ -167,3 +167,28 @@ func TestNumericThreshold(t *testing.T) {
 		}
 	}
 }
+
+// TestNaNRefused: a number the YAML spells .nan fails every range check that a
+// comparison with it would pass (NaN compares false both ways): each is refused, naming
+// its key. A token_subset level at NaN never held, not even on equal words.
+func TestNaNRefused(t *testing.T) {
+	cases := []struct{ from, to, path string }{
+		{"{name: jw_0.92, kind: jaro_winkler, threshold: 0.92, m: 0.14,", "{name: jw_0.92, kind: jaro_winkler, threshold: .nan, m: 0.14,", "levels.1.threshold"},
+		{"{name: lev_1, kind: levenshtein, threshold: 1, m: 0.022,", "{name: lev_1, kind: levenshtein, threshold: .nan, m: 0.022,", "levels.2.threshold"},
+		{"{name: subset_jw_0.92, kind: token_subset, threshold: 0.92,", "{name: subset_jw_0.92, kind: token_subset, threshold: .nan,", "levels.4.threshold"},
+		{"{name: within_31_days, kind: date_within, threshold: 31,", "{name: within_31_days, kind: date_within, threshold: .nan,", "levels.2.threshold"},
+		{"{name: exact, kind: exact, m: 0.35, u: 0.000011}", "{name: exact, kind: exact, m: .nan, u: 0.000011}", "levels.0.m"},
+		{"{name: exact, kind: exact, m: 0.35, u: 0.000011}", "{name: exact, kind: exact, m: 0.35, u: .nan}", "levels.0.u"},
+		{"  prior: 0.000003 ", "  prior: .nan ", "match.prior"},
+		{"  auto_threshold: 0.95 ", "  auto_threshold: .nan ", "match.review_threshold"},
+		{"  review_threshold: 0.50 ", "  review_threshold: .nan ", "match.review_threshold"},
+		{"  batch_threshold: 0.97 ", "  batch_threshold: .nan ", "match.batch_threshold"},
+		{"  cluster_guard: 0.5 ", "  cluster_guard: .nan ", "match.cluster_guard"},
+	}
+	for _, c := range cases {
+		_, err := Load(fstest.MapFS{RulesFile: {Data: editedRules(t, c.from, c.to)}}, "x")
+		if err == nil || !strings.Contains(err.Error(), c.path) {
+			t.Errorf("%s: err = %v, want one naming %s", c.to, err, c.path)
+		}
+	}
+}

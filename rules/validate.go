@@ -142,19 +142,19 @@ func (r *Rules) validate() []problem {
 	if m.MaxBlockSize < 1 {
 		add("match.max_block_size", "must be at least 1")
 	}
-	if m.Prior <= 0 || m.Prior >= 1 {
+	if !(m.Prior > 0 && m.Prior < 1) { // NaN too
 		add("match.prior", "must be in (0, 1), got %v", m.Prior)
 	}
-	if m.ReviewThreshold <= 0 || m.ReviewThreshold > m.AutoThreshold || m.AutoThreshold > 1 {
+	if !(m.ReviewThreshold > 0 && m.ReviewThreshold <= m.AutoThreshold && m.AutoThreshold <= 1) {
 		add("match.review_threshold", "want 0 < review_threshold (%v) <= auto_threshold (%v) <= 1", m.ReviewThreshold, m.AutoThreshold)
 	}
 	if m.OrderIndependent && !m.AutoMerge {
 		add("match.order_independent", "needs match.auto_merge: true (without it a record that links two masters joins the one it meets first)")
 	}
-	if m.BatchThreshold <= 0 || m.BatchThreshold >= 1 {
+	if !(m.BatchThreshold > 0 && m.BatchThreshold < 1) {
 		add("match.batch_threshold", "must be in (0, 1), got %v", m.BatchThreshold)
 	}
-	if m.ClusterGuard < 0 || m.ClusterGuard >= 1 {
+	if !(m.ClusterGuard >= 0 && m.ClusterGuard < 1) {
 		add("match.cluster_guard", "must be in [0, 1), got %v", m.ClusterGuard)
 	}
 	if len(m.Comparisons) == 0 {
@@ -195,10 +195,10 @@ func (r *Rules) validate() []problem {
 			if l.Kind == "else" && j != len(c.Levels)-1 {
 				add(lp+".kind", "an else level must be last")
 			}
-			if l.M <= 0 || l.M >= 1 {
+			if !(l.M > 0 && l.M < 1) { // NaN too
 				add(lp+".m", "must be in (0, 1), got %v", l.M)
 			}
-			if l.U <= 0 || l.U >= 1 {
+			if !(l.U > 0 && l.U < 1) {
 				add(lp+".u", "must be in (0, 1), got %v", l.U)
 			}
 			if l.Name == "" {
@@ -209,19 +209,19 @@ func (r *Rules) validate() []problem {
 			seenLevel[l.Name] = true
 			switch l.Kind {
 			case "jaro_winkler":
-				if l.Threshold <= 0 || l.Threshold > 1 {
+				if !(l.Threshold > 0 && l.Threshold <= 1) { // NaN too
 					add(lp+".threshold", "a jaro_winkler level needs a similarity in (0, 1], got %v", l.Threshold)
 				}
 			case "levenshtein":
-				if l.Threshold < 1 {
+				if !(l.Threshold >= 1) || math.IsInf(l.Threshold, 1) {
 					add(lp+".threshold", "a levenshtein level needs a maximum edit distance of at least 1, got %v", l.Threshold)
 				}
 			case "token_subset":
-				if l.Threshold < 0 || l.Threshold > 1 {
+				if !(l.Threshold >= 0 && l.Threshold <= 1) {
 					add(lp+".threshold", "a token_subset level takes no threshold (words equal) or a Jaro–Winkler similarity in (0, 1] at which two words agree, got %v", l.Threshold)
 				}
 			case "date_within":
-				if l.Threshold < 0 {
+				if !(l.Threshold >= 0) || math.IsInf(l.Threshold, 1) {
 					add(lp+".threshold", "a date_within level needs a number of days, got %v", l.Threshold)
 				}
 			case "numeric":

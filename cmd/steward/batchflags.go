@@ -139,6 +139,8 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		}
 	}
 	secs := time.Since(start).Seconds()
+	// The run's peak: what -pairs and the evaluation below take is not the run's.
+	peak := recleanse.PeakMemory()
 	if b.pairs != "" {
 		var n int
 		if err := writeFileWith(b.pairs, func(w io.Writer) (err error) {
@@ -150,8 +152,7 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		fmt.Fprintf(e.stderr, "%d pairs at or above %v written to %s\n", n, b.pairsMin, b.pairs)
 	}
 	printBatchSummary(e.stderr, res, secs)
-	// The run's peak: what the evaluation below takes is not the run's.
-	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records), PeakMemory: recleanse.PeakMemory()}
+	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records), PeakMemory: peak}
 	if b.truth != "" {
 		rep := res.Evaluate(b.top)
 		bw := bufio.NewWriter(e.stdout)
@@ -238,6 +239,7 @@ func floatList(xs []float64) string {
 // pairs of one entity, blocked or not).
 func printRuleStats(w io.Writer, rs []recleanse.RuleStats, trueTotal int64) {
 	if len(rs) == 0 {
+		fmt.Fprintln(w, "blocking rules: no table (more than 32 rules, or rules that share a name or hold \":\" in it: their keys do not tell them apart)")
 		return
 	}
 	fmt.Fprintln(w, "blocking rules (candidate pairs each brings, of one entity, and brought by no other rule):")

@@ -2,6 +2,7 @@ package match
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -31,10 +32,21 @@ func ClusterAt(n int, edges []Edge, minWeights []float64, guard Guard) [][]int32
 	if len(minWeights) == 0 {
 		return out
 	}
-	// The weights' positions, strongest first.
-	order := make([]int, len(minWeights))
-	for i := range order {
-		order[i] = i
+	// The weights' positions, strongest first. No edge weighs at least NaN: there, every
+	// record is its own cluster (as Cluster at NaN).
+	order := make([]int, 0, len(minWeights))
+	for i, w := range minWeights {
+		if math.IsNaN(w) {
+			out[i] = make([]int32, n)
+			for j := range out[i] {
+				out[i][j] = int32(j)
+			}
+		} else {
+			order = append(order, i)
+		}
+	}
+	if len(order) == 0 {
+		return out
 	}
 	slices.SortFunc(order, func(i, j int) int { return cmp.Compare(minWeights[j], minWeights[i]) })
 	lowest := minWeights[order[len(order)-1]]

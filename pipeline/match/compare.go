@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -73,7 +74,8 @@ func (e *Engine) levelKinds() map[string]func(t float64) levelFunc {
 		"date_within":     func(t float64) levelFunc { return func(a, b string) bool { return daysApart(a, b) <= t } },
 		"date_transposed": func(float64) levelFunc { return dateTransposed },
 		"numeric": func(t float64) levelFunc {
-			return func(a, b string) bool { return numbersWithin(a, b, t) }
+			td := thresholdDecimal(t)
+			return func(a, b string) bool { return decimalsWithin(a, b, td) }
 		},
 		"token_subset": func(t float64) levelFunc {
 			if t == 0 {
@@ -394,37 +396,97 @@ func daysApart(a, b string) float64 {
 // numbersWithin holds when a and b both start with a number (digits, then optionally a
 // decimal point and digits) and those numbers are at most t apart: a birth date's year
 // ("1984-03-07": 1984), a postcode. A value that does not start with a digit holds no
-// number: the level does not hold.
+// number: the level does not hold. The numbers are compared exactly, as decimals: "1.3"
+// and "1.0" are 0.3 apart (0.30000000000000004 in floating point), and numbers of more
+// digits than a float64 holds keep every one (at 0, "12345678901234567890" is not
+// "12345678901234567891"); t is read as the shortest decimal that spells it (0.3, not
+// 0.299999999999999988898).
 func numbersWithin(a, b string, t float64) bool {
-	x, ok := leadingNumber(a)
-	if !ok {
+	return decimalsWithin(a, b, thresholdDecimal(t))
+}
+
+// decimal is a number as read from its digits: digits (without leading zeros: "" is 0)
+// × 10^-scale. ok is false for a value that holds no number (or a threshold of NaN).
+type decimal struct {
+	digits string
+	scale  int
+	ok     bool
+	inf    bool // a threshold of +Inf: any two numbers are within it
+}
+
+// thresholdDecimal reads a level's threshold as a decimal (the rules refuse a negative,
+// NaN or infinite one).
+func thresholdDecimal(t float64) decimal {
+	switch {
+	case math.IsInf(t, 1):
+		return decimal{ok: true, inf: true}
+	case !(t >= 0):
+		return decimal{}
+	}
+	return leadingNumber(strconv.FormatFloat(t, 'f', -1, 64))
+}
+
+// decimalsWithin is numbersWithin with the threshold read.
+func decimalsWithin(a, b string, t decimal) bool {
+	x, y := leadingNumber(a), leadingNumber(b)
+	if !x.ok || !y.ok || !t.ok {
 		return false
 	}
-	y, ok := leadingNumber(b)
-	if !ok {
-		return false
+	if t.inf {
+		return true
 	}
-	// A hair of tolerance: 1.1 and 1.0 are 0.1 apart, not 0.10000000000000009.
-	return math.Abs(x-y) <= t+1e-9*max(1, t)
+	// The three at one scale: integers, compared as uint64 when they fit, else as big
+	// integers.
+	scale := max(x.scale, y.scale, t.scale)
+	if n := scale + max(len(x.digits)-x.scale, len(y.digits)-y.scale, len(t.digits)-t.scale); n <= 19 {
+		xi, yi, ti := x.scaled(scale), y.scaled(scale), t.scaled(scale)
+		if xi < yi {
+			xi, yi = yi, xi
+		}
+		return xi-yi <= ti
+	}
+	xb, yb, tb := x.big(scale), y.big(scale), t.big(scale)
+	d := xb.Sub(xb, yb)
+	return d.Abs(d).Cmp(tb) <= 0
+}
+
+// scaled returns d × 10^scale (scale ≥ d.scale) as an integer: the caller checked that it
+// fits in 19 digits.
+func (d decimal) scaled(scale int) uint64 {
+	var v uint64
+	for i := 0; i < len(d.digits); i++ {
+		v = v*10 + uint64(d.digits[i]-'0')
+	}
+	for range scale - d.scale {
+		v *= 10
+	}
+	return v
+}
+
+// big returns d × 10^scale (scale ≥ d.scale) as a big integer.
+func (d decimal) big(scale int) *big.Int {
+	v, _ := new(big.Int).SetString("0"+d.digits+strings.Repeat("0", scale-d.scale), 10)
+	return v
 }
 
 // leadingNumber reads the number s starts with.
-func leadingNumber(s string) (float64, bool) {
+func leadingNumber(s string) decimal {
 	i := 0
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
 	if i == 0 {
-		return 0, false
+		return decimal{}
 	}
+	whole, frac := s[:i], ""
 	if i+1 < len(s) && s[i] == '.' && s[i+1] >= '0' && s[i+1] <= '9' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
 		}
+		frac = strings.TrimRight(s[i+1:j], "0")
 	}
-	v, err := strconv.ParseFloat(s[:i], 64)
-	return v, err == nil
+	return decimal{digits: strings.TrimLeft(whole+frac, "0"), scale: len(frac), ok: true}
 }
 
 // dateTransposed holds when a and b are the same date with day and month swapped.

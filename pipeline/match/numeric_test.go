@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/steward-crm/steward/rules"
@@ -38,7 +39,30 @@ func TestNumbersWithin(t *testing.T) {
 	checkBothWays(t, "numeric 0.1", within(0.1), []pairCase{
 		{"1.1", "1.0", true}, // 0.10000000000000009 in floating point
 		{"1.2", "1.0", false},
+		{"1.10000000001", "1.0", false},
 	})
+	checkBothWays(t, "numeric 0.3", within(0.3), []pairCase{
+		{"1.3", "1.0", true}, // 0.30000000000000004 in floating point, and 0.3 is 0.29999999999999998890
+		{"1.31", "1.0", false},
+		{"0.000", "0.3", true},
+	})
+	// Exactly, as decimals: numbers that a float64 rounds to one value are told apart,
+	// however many digits they have.
+	long := strings.Repeat("9", 400)
+	checkBothWays(t, "numeric 0, long numbers", within(0), []pairCase{
+		{"12345678901234567890", "12345678901234567891", false},
+		{"12345678901234567890", "012345678901234567890.000", true},
+		{"9007199254740993", "9007199254740992", false}, // 2^53 + 1 and 2^53
+		{"1.0000000001", "1", false},
+		{long, long, true},
+		{long + "8", long + "9", false},
+	})
+	checkBothWays(t, "numeric 1, long numbers", within(1), []pairCase{
+		{"99999999999999999999", "100000000000000000000", true}, // 20 and 21 digits
+		{"99999999999999999999", "100000000000000000001", false},
+		{"18446744073709551615", "18446744073709551616", true}, // either side of 2^64
+	})
+	checkBothWays(t, "numeric +Inf", within(math.Inf(1)), []pairCase{{"1", long, true}, {"1", "x", false}})
 }
 
 // TestNumericLevelInRules: a numeric level in the rules (birth years at most one apart)

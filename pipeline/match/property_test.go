@@ -263,7 +263,8 @@ func cmpFloat(a, b float64) int {
 // TestClusterAtEachWeight: ClusterAt's labels at each weight are what the reference
 // union-find gives at that weight alone (and Cluster's), with the cohesion guard, for
 // weights in any order, repeated, and equal to edges' weights (an edge at the weight is
-// in).
+// in), and NaN (no edge weighs at least NaN: it once made every other weight merge
+// nothing).
 func TestClusterAtEachWeight(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for round := range 20 {
@@ -276,7 +277,7 @@ func TestClusterAtEachWeight(t *testing.T) {
 			continue
 		}
 		guard := testEngine.CohesionGuard(feats, 0.5)
-		ws := []float64{20, -5, 0, edges[r.IntN(len(edges))].Weight, 8, 0, 40}
+		ws := []float64{20, -5, 0, edges[r.IntN(len(edges))].Weight, 8, 0, 40, math.NaN()}
 		r.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
 		got := ClusterAt(len(feats), edges, ws, guard)
 		merged := 0
