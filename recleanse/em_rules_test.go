@@ -35,6 +35,9 @@ func TestPerRuleEMCalibrates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if res.Model.EM != match.EMPerRule || union.EM != match.EMAllPairs {
+		t.Errorf("the models say their m came from %q and %q", res.Model.EM, union.EM)
+	}
 	perRule := res.Model.Lambda
 	t.Logf("match share among %d blocked pairs: truth %.4f, per rule %.4f, one EM %.4f", len(res.pairs), truth, perRule, union.Lambda)
 	if math.Abs(perRule-truth) >= math.Abs(union.Lambda-truth) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/rules"
 	"github.com/steward-crm/steward/synth"
 )
@@ -78,11 +79,21 @@ func TestRuleStats(t *testing.T) {
 	// Rules whose keys do not tell them apart are not reported (their pairs were once
 	// credited to another rule): two rules of one name, whose keys are one rule's, and a
 	// name holding a ":", whose keys report under the first rule's name.
+	// Training then runs one EM over all the pairs, and the model says so.
 	for _, names := range [][2]string{{"x", "x"}, {"x", "z:y"}} {
 		r := rules.Default()
 		r.Match.Blocking = []rules.BlockRule{{Name: names[0], Parts: []string{"email"}}, {Name: names[1], Parts: []string{"phone"}}}
 		if st := run(r).RuleStats(); st != nil {
 			t.Errorf("rules %q: %+v, want no table", names, st)
+		}
+		cfg := config(t, r)
+		cfg.Train = TrainAlways
+		res, err := Dedupe(context.Background(), cfg, []string{path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Model.EM != match.EMAllPairs {
+			t.Errorf("rules %q: the model's m came from %q, want one EM over all the pairs", names, res.Model.EM)
 		}
 	}
 	r := rules.Default()

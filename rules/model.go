@@ -33,6 +33,12 @@ type Model struct {
 	// at its iteration limit.
 	Iterations int  `yaml:"iterations"`
 	Converged  bool `yaml:"converged"`
+	// EM says how m was estimated: "per_rule" (an EM on each blocking rule's pairs,
+	// leaving out the comparisons the rule fixes), or "all_pairs" (one EM over all the
+	// blocked pairs: the rules' keys do not tell them apart, two rules of one name or a
+	// name with a ":", or there are more than 32 rules). Empty in models written before
+	// 2026-12-06.
+	EM string `yaml:"em,omitempty"`
 	// Lambda is the share of matches among the blocked pairs (EM's estimate).
 	Lambda float64 `yaml:"lambda"`
 	// Prior is the probability that two random records match (Lambda scaled by the share

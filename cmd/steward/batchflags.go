@@ -281,7 +281,7 @@ func printBatchSummary(w io.Writer, res *recleanse.Result, secs float64) {
 		fmt.Fprintf(w, "rejected: %s\n", r)
 	}
 	if m := res.Model; m != nil {
-		fmt.Fprintf(w, "model trained on this input: %d EM iterations (converged %v), λ=%.4g among blocked pairs, prior %.3g\n", m.Iterations, m.Converged, m.Lambda, m.Prior)
+		fmt.Fprintf(w, "model trained on this input: %s, %d EM iterations (converged %v), λ=%.4g among blocked pairs, prior %.3g\n", emNote(m), m.Iterations, m.Converged, m.Lambda, m.Prior)
 	}
 	if res.ModelNote != "" {
 		fmt.Fprintf(w, "model not trained: %s\n", res.ModelNote)

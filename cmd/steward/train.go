@@ -14,6 +14,7 @@ import (
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/pipeline/stages"
 	"github.com/steward-crm/steward/recleanse"
 	"github.com/steward-crm/steward/registry"
@@ -84,11 +85,19 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "model written to %s: %d records, %d blocked pairs, %d EM iterations (converged %v), λ=%.4g, prior %.3g\n",
-		path, m.Records, m.Pairs, m.Iterations, m.Converged, m.Lambda, m.Prior)
+	fmt.Fprintf(e.stderr, "model written to %s: %d records, %d blocked pairs, %s, %d EM iterations (converged %v), λ=%.4g, prior %.3g\n",
+		path, m.Records, m.Pairs, emNote(m), m.Iterations, m.Converged, m.Lambda, m.Prior)
 	bw := bufio.NewWriter(e.stdout)
 	printModel(bw, m, cfg.Rules)
 	return bw.Flush()
+}
+
+// emNote says how a trained model's m were estimated.
+func emNote(m *rules.Model) string {
+	if m.EM == match.EMAllPairs {
+		return "m by one EM over all the blocked pairs (the blocking rules' keys do not tell them apart: two rules of one name, a name with \":\", or more than 32 rules)"
+	}
+	return "m by EM per blocking rule"
 }
 
 // printModel prints what the model estimated per level: m, u and the level's weight,

@@ -54,6 +54,12 @@ var ErrNothingToLearn = errors.New("nothing to learn from")
 // model links nothing.
 func Collapsed(m *rules.Model) bool { return m.Lambda <= 2*pMin }
 
+// How a model's m were estimated (rules.Model.EM).
+const (
+	EMPerRule  = "per_rule"
+	EMAllPairs = "all_pairs"
+)
+
 // Train estimates a model without labels from the features of a set of records and the
 // comparison vectors of their blocked pairs (pats, over npairs pairs): u from random
 // pairs, m and the match share by EM on the blocked pairs (started from the rules' m/u;
@@ -109,9 +115,13 @@ func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainC
 		res.Converged = res.Converged && r.Converged
 	}
 	model := &rules.Model{
+		EM:        EMAllPairs,
 		TrainedAt: cfg.Now().UTC().Truncate(time.Second), Records: len(recs),
 		Pairs: npairs, RandomPairs: sampled, Iterations: res.Iterations, Converged: res.Converged,
 		Lambda: round(res.Lambda), Prior: round(clamp(res.Lambda * float64(npairs) / float64(cmp.Or(cfg.AllPairs, allPairs)))),
+	}
+	if cfg.RulePatterns != nil {
+		model.EM = EMPerRule
 	}
 	for i, c := range e.comparisons {
 		mc := rules.ModelComparison{Name: c.name}
