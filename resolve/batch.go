@@ -239,8 +239,39 @@ func (b *batch) oneRecord(r *contact.Record, keys []string, hash, position strin
 }
 
 // errBridge is decide's answer for a record that links to two masters or more under
-// auto_merge: it merges them, which the record-at-a-time path does.
+// auto_merge: it merges them, which the record-at-a-time path does; and for a record one
+// of whose keys the batch's pending records push over its cap (overCap).
 var errBridge = errors.New("record bridges masters")
+
+// overCap reports whether one of keys, under its cap when the batch read its candidates,
+// is over it with the masters of the batch's pending records that hold it: resolved
+// record at a time, those records would be stored and the key skipped (its masters not
+// scored), so the record takes that path (the batch is written first).
+func (b *batch) overCap(keys []string) bool {
+	var q warehouse.CandidateQuery
+	for _, k := range keys {
+		pend := b.byKey[k]
+		if len(pend) == 0 || slices.Contains(b.cands.Skipped, k) {
+			continue
+		}
+		if q.MaxMasters == 0 {
+			q = b.rs.candidateQuery(nil)
+		}
+		stored := b.cands.Masters[k]
+		if len(stored)+len(pend) <= q.Cap(k) {
+			continue // under the cap whichever masters they are
+		}
+		ms := slices.Clone(stored)
+		for _, p := range pend {
+			ms = append(ms, p.row.MasterID)
+		}
+		slices.Sort(ms)
+		if len(slices.Compact(ms)) > q.Cap(k) {
+			return true
+		}
+	}
+	return false
+}
 
 // stale reports whether r is older than the stored version. A withdrawal's time is the
 // newest of the record's versions before it: an upsert of that time is one of them (a
@@ -263,6 +294,9 @@ func stale(r *contact.Record, prev *warehouse.SourceRow) bool {
 func (b *batch) decide(r *contact.Record, w *warm, keys []string, hash, position string, out *Outcome) error {
 	eng := b.rs.Engine
 	feats := w.feats
+	if b.overCap(keys) {
+		return errBridge
+	}
 	// Candidate masters: those blocking finds in the warehouse (scored on their stored
 	// records by warmUp) and those of pending records sharing a key.
 	masters := slices.Clone(w.masters)

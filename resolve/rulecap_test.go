@@ -63,3 +63,62 @@ func TestRuleMaxMasters(t *testing.T) {
 		t.Error("the names key was skipped")
 	}
 }
+
+// TestCapReachedInsideBatch: a key that an earlier record of the same batch pushes over
+// its cap is skipped for the later one, as resolving them one at a time does (the later
+// record then does not see, through it, the masters behind it). Two namesakes stored,
+// cap 2: the third namesake (a new master) makes every name key's third master, so the
+// fourth, which would link to the second through the name keys alone, is a new master.
+// A batch once still used the keys and linked it.
+func TestCapReachedInsideBatch(t *testing.T) {
+	ctx := context.Background()
+	r := rules.Default()
+	r.Match.MaxBlockSize = 2
+	for i := range r.Match.Blocking {
+		r.Match.Blocking[i].MaxMasters = 0
+	}
+	const (
+		p1 = `{"source":"web","source_id":"1","given_name":"Maëlle","family_name":"Quintrec","emails":["m.quintrec1@example.fr"],"birth_date":"1961-02-03"}`
+		p2 = `{"source":"web","source_id":"2","given_name":"Maëlle","family_name":"Quintrec","emails":["mq2@example.fr"],"birth_date":"1974-05-06","company":{"siren":"441639465"},"address":{"city":"Rennes","country":"FR"}}`
+		p3 = `{"source":"web","source_id":"3","given_name":"Maëlle","family_name":"Quintrec","emails":["zz3@example.fr"],"birth_date":"1988-07-08"}`
+		p4 = `{"source":"crm","source_id":"4","given_name":"Maëlle","family_name":"Quintrec","emails":["other4@example.com"],"company":{"siren":"441639465"},"address":{"city":"Rennes","country":"FR"}}`
+	)
+	run := func(how string) []Outcome {
+		rs, _ := sqliteResolver(t, r)
+		resolveAll(t, rs, r, p1, p2)
+		recs := normalized(t, r, p3, p4)
+		switch how {
+		case "one at a time":
+			var outs []Outcome
+			for i, rec := range recs {
+				o, err := rs.Resolve(ctx, rec, fmt.Sprint("p", i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				outs = append(outs, o)
+			}
+			return outs
+		case "batch":
+			outs, err := rs.ResolveBatch(ctx, recs, []string{"p0", "p1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return outs
+		default:
+			return submitAll(t, &Batcher{Resolver: rs, Max: 2, Workers: 1}, recs)
+		}
+	}
+	want := run("one at a time")
+	if want[1].Action != ActionNewMaster || len(want[1].SkippedKeys) == 0 {
+		t.Fatalf("one at a time, the fourth namesake: %s, skipped %v; want a new master, its name keys skipped", want[1].Action, want[1].SkippedKeys)
+	}
+	for _, how := range []string{"batch", "batcher"} {
+		got := run(how)
+		for i := range want {
+			a, b := want[i], got[i]
+			if a.Action != b.Action || a.MasterID != b.MasterID || a.Reviews != b.Reviews || fmt.Sprint(a.SkippedKeys) != fmt.Sprint(b.SkippedKeys) || (a.Score == nil) != (b.Score == nil) {
+				t.Errorf("%s, record %d: %s master %d skipped %v; one at a time %s master %d skipped %v", how, i+3, b.Action, b.MasterID, b.SkippedKeys, a.Action, a.MasterID, a.SkippedKeys)
+			}
+		}
+	}
+}
