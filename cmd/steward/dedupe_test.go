@@ -265,3 +265,42 @@ func checkSweep(t *testing.T, stdout string, metricsJSON []byte, rows []string) 
 		}
 	}
 }
+
+// TestDedupeRulesNotToldApart: with two blocking rules of one name (their keys are one
+// rule's), dedupe -truth says why it prints no blocking-rule table, and that its model's
+// m came from one EM over all the blocked pairs.
+func TestDedupeRulesNotToldApart(t *testing.T) {
+	dir := t.TempDir()
+	gen := filepath.Join(dir, "g.jsonl")
+	genSample(t, gen)
+	rdir := filepath.Join(dir, "rules")
+	if err := os.CopyFS(rdir, os.DirFS("../../rules/default")); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(rdir, rules.RulesFile)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const from = "- {name: email_local, parts: [email_local]}"
+	if !strings.Contains(string(src), from) {
+		t.Fatalf("%q not in the default rules", from)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(src), from, "- {name: email, parts: [email_local]}", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errs := steward(t, "", "dedupe", "-truth", "entity_id", "-thresholds", "none", "-rules", rdir, gen)
+	if code != 0 {
+		t.Fatalf("dedupe exit %d: %s", code, errs)
+	}
+	if !strings.Contains(stdout, "blocking rules: no table (") || strings.Contains(stdout, "blocking rules (") {
+		t.Errorf("want the no-table line:\n%s", stdout)
+	}
+	if !strings.Contains(errs, "m by one EM over all the blocked pairs") {
+		t.Errorf("the model line does not say one EM ran:\n%s", errs)
+	}
+	code, _, errs = steward(t, "", "dedupe", "-truth", "entity_id", "-thresholds", "none", gen)
+	if code != 0 || !strings.Contains(errs, "m by EM per blocking rule") {
+		t.Errorf("the default rules: exit %d, model line:\n%s", code, errs)
+	}
+}
