@@ -102,11 +102,15 @@ func (s *Service) EnsureTopics(ctx context.Context) error {
 	for _, name := range []string{t.Raw, t.Clean, t.Enriched, t.DLQ, t.Golden} {
 		tc := kafka.TopicConfig{Topic: name, NumPartitions: k.Partitions, ReplicationFactor: rf}
 		switch name {
-		case t.Clean, t.Enriched, t.DLQ:
+		case t.Clean, t.Enriched, t.DLQ, t.Golden:
 			// A dead letter is its raw record plus headers, a normalized record is
 			// larger than its raw one (its normalized fields besides the raw ones): at
 			// the broker's default limit (1 MiB) a raw record near it could not be
-			// dead-lettered, nor go through the separate stages.
+			// dead-lettered, nor go through the separate stages. A golden record's
+			// change event holds the union of its members' values: the outbox's
+			// publisher sends up to maxMessageBytes (an event larger is given up as a
+			// dead letter; on a golden topic created before with the broker's default,
+			// one the broker refuses as too large too).
 			tc.ConfigEntries = []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: strconv.Itoa(maxMessageBytes)}}
 		}
 		cfgs = append(cfgs, tc)

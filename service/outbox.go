@@ -1,7 +1,9 @@
 package service
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -9,7 +11,9 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
 	"github.com/steward-crm/steward/handlers"
+	"github.com/steward-crm/steward/pubsub/kafkago"
 	"github.com/steward-crm/steward/warehouse"
 )
 
@@ -24,6 +28,7 @@ type forwarder struct {
 	store     warehouse.Store
 	pub       message.Publisher
 	topic     string // overrides the event's topic when set (configured golden topic)
+	maxBytes  int    // an event larger (payload and key) is given up, not sent; 0: no bound
 	interval  time.Duration
 	retention time.Duration // <= 0: published events are kept (kafka.outbox_retention is never 0)
 	lastPrune time.Time
@@ -172,26 +177,42 @@ func (f *forwarder) flush(ctx context.Context, stop <-chan struct{}) (int, error
 		default:
 		}
 		n, err := f.store.ForwardOutbox(ctx, 500, func(evs []warehouse.OutboxEvent) error { return f.publish(ctx, evs) })
-		if err != nil {
-			return total, err
-		}
-		if n == 0 {
-			return total, nil
-		}
+		// A publish that failed on some events marked the others (n).
 		f.published.Add(float64(n))
 		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
 	}
 }
 
 // publish sends a batch of outbox events, grouped by topic in order of appearance.
 // A batch's publish ends at publishTimeout or with ctx (the flush's: a stop bounds it),
 // whichever comes first.
+//
+// When the broker writes some of a topic's messages and refuses others (kafka-go's
+// WriteErrors: one message too large for the topic, a partition without its leader), the
+// events written are reported done (warehouse.PartialPublish) and marked published, so
+// that they are not published again at every poll; an event the broker refuses as too
+// large, or larger than maxBytes before it is sent, will never go out: it is given up
+// and stored as a dead letter. An event of a key after one of that key that did not go
+// out is not reported done (it goes out again after it: the key's events stay in order).
 func (f *forwarder) publish(ctx context.Context, evs []warehouse.OutboxEvent) error {
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
-	byTopic := map[string][]*message.Message{}
+	type group struct {
+		msgs []*message.Message
+		evs  []*warehouse.OutboxEvent
+	}
+	byTopic := map[string]*group{}
 	var order []string
-	for _, e := range evs {
+	giveUp := map[int64]string{}
+	for i := range evs {
+		e := &evs[i]
+		if n := len(e.Payload) + len(e.Key); f.maxBytes > 0 && n > f.maxBytes {
+			giveUp[e.ID] = fmt.Sprintf("change event of %d bytes: over the %d bytes a message steward publishes may take", n, f.maxBytes)
+			continue
+		}
 		topic := e.Topic
 		if f.topic != "" {
 			topic = f.topic
@@ -200,15 +221,58 @@ func (f *forwarder) publish(ctx context.Context, evs []warehouse.OutboxEvent) er
 		msg.SetContext(ctx)
 		msg.Metadata.Set(handlers.KeyMetadata, e.Key)
 		msg.Metadata.Set("outbox_id", fmt.Sprint(e.ID))
-		if _, ok := byTopic[topic]; !ok {
+		g := byTopic[topic]
+		if g == nil {
+			g = &group{}
+			byTopic[topic] = g
 			order = append(order, topic)
 		}
-		byTopic[topic] = append(byTopic[topic], msg)
+		g.msgs, g.evs = append(g.msgs, msg), append(g.evs, e)
 	}
+	sent := map[int64]bool{} // written by the broker
+	var failed error
 	for _, topic := range order {
-		if err := f.pub.Publish(topic, byTopic[topic]...); err != nil {
-			return fmt.Errorf("outbox: publish: %w", err)
+		g := byTopic[topic]
+		err := f.pub.Publish(topic, g.msgs...)
+		if err == nil {
+			for _, e := range g.evs {
+				sent[e.ID] = true
+			}
+			continue
+		}
+		var werrs kafka.WriteErrors
+		if !errors.As(err, &werrs) || len(werrs) != len(g.msgs) {
+			// None of the topic's known to be written.
+			failed = cmp.Or(failed, error(fmt.Errorf("outbox: publish: %w", err)))
+			continue
+		}
+		for i, e := range g.evs {
+			switch {
+			case werrs[i] == nil:
+				sent[e.ID] = true
+			case kafkago.IsTooLarge(werrs[i]):
+				giveUp[e.ID] = fmt.Sprintf("change event of %d bytes refused by the broker as too large for topic %s: %v", len(e.Payload), topic, werrs[i])
+			default:
+				failed = cmp.Or(failed, error(fmt.Errorf("outbox: publish to %s: %w", topic, werrs[i])))
+			}
 		}
 	}
-	return nil
+	if failed == nil && len(giveUp) == 0 {
+		return nil
+	}
+	// Done in order per key: after an event of a key that is neither written nor given
+	// up, the key's later events wait for it.
+	p := &warehouse.PartialPublish{GiveUp: giveUp, Err: failed}
+	held := map[string]bool{}
+	for _, e := range evs {
+		switch {
+		case giveUp[e.ID] != "":
+			f.log.Warn("outbox: change event given up (stored as a dead letter, stage outbox)", "outbox_id", e.ID, "key", e.Key, "reason", giveUp[e.ID])
+		case held[e.Key] || !sent[e.ID]:
+			held[e.Key] = true
+		default:
+			p.Done = append(p.Done, e.ID)
+		}
+	}
+	return p
 }

@@ -107,6 +107,9 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	fwd := newForwarder(s.Store, metrics.Publisher(outboxPub, topics.Golden), topics.Golden, s.Config.Kafka.OutboxInterval, s.Config.Kafka.OutboxRetention, reg, log)
+	// Room for the message's headers (its id, key and outbox id) within what the
+	// publisher sends and the golden topic takes.
+	fwd.maxBytes = maxMessageBytes - 4<<10
 	fwd.bounded = true
 	var fwdErr error
 	wg.Add(2)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -48,7 +49,10 @@ type Store interface {
 	// publish and marks them published when it returns nil, all in one transaction that
 	// only one process at a time can hold: several processes forwarding one outbox
 	// neither publish an event twice nor out of order. It returns how many events were
-	// published (0 also when another process is forwarding).
+	// published (0 also when another process is forwarding). When publish returns a
+	// *PartialPublish, the events it names as done are marked published and those it
+	// gives up are marked too, each with a dead letter, in the same transaction; the
+	// others stay pending, and its error is returned.
 	ForwardOutbox(ctx context.Context, limit int, publish func([]OutboxEvent) error) (int, error)
 	// PruneOutbox deletes up to limit events published before publishedBefore, the
 	// oldest published first, and returns how many it deleted: a published event is of
@@ -404,6 +408,27 @@ type OutboxEvent struct {
 	Key       string
 	Payload   json.RawMessage
 }
+
+// PartialPublish is what a publish of outbox events (Store.ForwardOutbox) returns when
+// only some of them went out: a broker that refused one message of a batch (too large)
+// or lost a partition's leader has still written the others, which would otherwise be
+// published again at every poll.
+type PartialPublish struct {
+	// Done are the ids of the events published.
+	Done []int64
+	// GiveUp are the events that will never go out (a change event larger than the
+	// topic takes), by id, with the reason: they are marked published and each is
+	// stored as a dead letter (stage "outbox").
+	GiveUp map[int64]string
+	// Err is why the others did not go out.
+	Err error
+}
+
+func (p *PartialPublish) Error() string {
+	return fmt.Sprintf("%d of the events published, %d given up: %v", len(p.Done), len(p.GiveUp), p.Err)
+}
+
+func (p *PartialPublish) Unwrap() error { return p.Err }
 
 // DeadLetter is a record that could not be processed, with why and where it came from.
 type DeadLetter struct {

@@ -199,6 +199,13 @@ func (s *Store) q(query string) string { return s.d.rebind(query) }
 
 // AddDeadLetter stores a dead letter.
 func (s *Store) AddDeadLetter(ctx context.Context, dl warehouse.DeadLetter) error {
+	return s.addDeadLetter(ctx, s.db, dl)
+}
+
+// addDeadLetter stores a dead letter through db (the store's pool, or a transaction).
+func (s *Store) addDeadLetter(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, dl warehouse.DeadLetter) error {
 	if dl.At.IsZero() {
 		dl.At = time.Now().UTC()
 	}
@@ -209,7 +216,7 @@ func (s *Store) AddDeadLetter(ctx context.Context, dl warehouse.DeadLetter) erro
 	// stored as bytes.
 	dl.Position, dl.Stage, dl.Reason, dl.SourceKey = textSafe(dl.Position), textSafe(dl.Stage), textSafe(dl.Reason), textSafe(dl.SourceKey)
 	sum := sha256.Sum256(dl.Payload)
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO dead_letters (at, last_at, position, stage, reason, source_key, payload_hash, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := db.ExecContext(ctx, s.q(`INSERT INTO dead_letters (at, last_at, position, stage, reason, source_key, payload_hash, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (position, payload_hash) DO UPDATE SET seen = dead_letters.seen + 1, last_at = excluded.last_at, stage = excluded.stage, reason = excluded.reason`),
 		dl.At, dl.At, dl.Position, dl.Stage, dl.Reason, dl.SourceKey, hex.EncodeToString(sum[:]), dl.Payload)
 	if err != nil {
@@ -431,7 +438,8 @@ const outboxLock = int64(0x7374657761726431) // "steward1"
 
 // ForwardOutbox implements warehouse.Store.
 func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]warehouse.OutboxEvent) error) (int, error) {
-	return s.underOutboxLock(ctx, "outbox", func(tx *sql.Tx) (int, error) {
+	var partial *warehouse.PartialPublish
+	n, err := s.underOutboxLock(ctx, "outbox", func(tx *sql.Tx) (int, error) {
 		rows, err := tx.QueryContext(ctx, s.q(`SELECT id, created_at, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?`), limit)
 		if err != nil {
 			return 0, err
@@ -451,25 +459,50 @@ func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]war
 		if err := rows.Err(); err != nil || len(evs) == 0 {
 			return 0, err
 		}
+		ids := make([]int64, len(evs))
+		for i, e := range evs {
+			ids[i] = e.ID
+		}
 		if err := publish(evs); err != nil {
-			return 0, err
+			if !errors.As(err, &partial) {
+				return 0, err
+			}
+			// What went out is marked, what never will is marked and dead-lettered; the
+			// rest stays pending. The transaction commits what it marked (the
+			// publish's error is returned after it).
+			ids = slices.Clone(partial.Done)
+			for _, e := range evs {
+				reason, ok := partial.GiveUp[e.ID]
+				if !ok {
+					continue
+				}
+				ids = append(ids, e.ID)
+				dl := warehouse.DeadLetter{Position: fmt.Sprintf("outbox:%d", e.ID), Stage: "outbox", Reason: reason, SourceKey: e.Key, Payload: e.Payload}
+				if err := s.addDeadLetter(ctx, tx, dl); err != nil {
+					return 0, err
+				}
+			}
 		}
 		// Marked in statements of at most markChunk ids: one parameter per event would
 		// pass SQLite's 32766 (PostgreSQL's 65535) bound parameters for a large limit,
 		// after publish succeeded.
 		now := time.Now().UTC()
-		for lo := 0; lo < len(evs); lo += markChunk {
-			part := evs[lo:min(lo+markChunk, len(evs))]
+		for lo := 0; lo < len(ids); lo += markChunk {
+			part := ids[lo:min(lo+markChunk, len(ids))]
 			args := []any{now}
-			for _, e := range part {
-				args = append(args, e.ID)
+			for _, id := range part {
+				args = append(args, id)
 			}
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(part))+`)`), args...); err != nil {
 				return 0, fmt.Errorf("mark published: %w", err)
 			}
 		}
-		return len(evs), nil
+		return len(ids), nil
 	})
+	if err == nil && partial != nil && partial.Err != nil {
+		err = fmt.Errorf("outbox: %w", partial)
+	}
+	return n, err
 }
 
 // markChunk is the number of events ForwardOutbox marks published per statement.

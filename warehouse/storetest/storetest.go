@@ -53,6 +53,7 @@ func Run(t *testing.T, h Harness) {
 		{"LastEvent", testLastEvent},
 		{"Outbox", testOutbox},
 		{"OutboxLargeLimit", testOutboxLargeLimit},
+		{"OutboxPartialPublish", testOutboxPartialPublish},
 		{"DeadLetters", testDeadLetters},
 		{"RollbackOnError", testRollback},
 		{"PanicRollsBack", testPanicRollsBack},
@@ -1334,6 +1335,68 @@ func testOutbox(t *testing.T, h Harness) {
 	var left []warehouse.OutboxEvent
 	if _, err := s.ForwardOutbox(ctx, 10, func(evs []warehouse.OutboxEvent) error { left = evs; return nil }); err != nil || len(left) != 1 || left[0].Key != "late" {
 		t.Errorf("after pruning, the outbox forwards %+v (%v), want the one unpublished event", left, err)
+	}
+}
+
+// testOutboxPartialPublish: a publish that wrote some events, gave up one and failed on
+// the others (warehouse.PartialPublish) marks the written and the given-up ones
+// published, stores a dead letter for the given-up one, leaves the others pending and
+// returns its error; a publish that only gave up events returns no error.
+func testOutboxPartialPublish(t *testing.T, h Harness) {
+	s := h.Open(t)
+	ctx := context.Background()
+	inTx(t, s, func(ctx context.Context, tx warehouse.Tx) error {
+		for i := range 5 {
+			if err := tx.AddOutbox(ctx, &warehouse.OutboxEvent{Topic: "contacts.golden", Key: fmt.Sprint(i), Payload: json.RawMessage(fmt.Sprintf(`{"n":%d}`, i))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	away := errors.New("partition leader away")
+	var ids []int64
+	n, err := s.ForwardOutbox(ctx, 4, func(evs []warehouse.OutboxEvent) error {
+		for _, e := range evs {
+			ids = append(ids, e.ID)
+		}
+		return &warehouse.PartialPublish{Done: []int64{ids[0], ids[2]}, GiveUp: map[int64]string{ids[1]: "too large"}, Err: away}
+	})
+	if n != 3 || !errors.Is(err, away) {
+		t.Fatalf("partial publish: n %d, err %v; want 3 and the publish's error", n, err)
+	}
+	var left []int64
+	if _, err := s.ForwardOutbox(ctx, 10, func(evs []warehouse.OutboxEvent) error {
+		for _, e := range evs {
+			left = append(left, e.ID)
+		}
+		return &warehouse.PartialPublish{GiveUp: map[int64]string{evs[0].ID: "too large"}}
+	}); err != nil {
+		t.Fatalf("a publish that only gave up events: %v", err)
+	}
+	if len(left) != 2 || left[0] != ids[3] {
+		t.Fatalf("pending after the partial publish: %v, want the fourth and fifth events (%v)", left, ids)
+	}
+	dls, err := s.DeadLetters(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, d := range dls {
+		if d.Stage != "outbox" || d.Reason != "too large" {
+			t.Errorf("dead letter %+v", d)
+		}
+		got[d.Position] = d.SourceKey + " " + string(d.Payload)
+	}
+	want := map[string]string{fmt.Sprintf("outbox:%d", ids[1]): `1 {"n":1}`, fmt.Sprintf("outbox:%d", ids[3]): `3 {"n":3}`}
+	if !maps.Equal(got, want) {
+		t.Errorf("dead letters %v, want %v", got, want)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.OutboxPending != 1 {
+		t.Errorf("%d events pending, want 1 (the fifth)", st.OutboxPending)
 	}
 }
 
