@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/warehouse"
 )
 
 // TestPublishFailuresCounted: a topic steward publishes to refuses its messages (created
@@ -70,15 +72,25 @@ func TestPublishFailuresCounted(t *testing.T) {
 				return n > 0
 			})
 			if c.topic == "contacts.golden" {
-				// The outbox's polls failed at their publish step (not at pruning, a
-				// step of its own: the two needed telling apart).
-				polls := `steward_outbox_poll_failures_total{step="publish"}`
-				waitFor(t, 30*time.Second, polls, func() bool {
-					n, _ := metricValue(t, addr, polls)
-					return n > 0
+				// Refused for its size, the event is given up: a dead letter (stage
+				// outbox), the outbox empty — it held the outbox before, each poll
+				// failing at its publish step and publishing the batch again.
+				waitFor(t, 30*time.Second, "the event's dead letter", func() bool {
+					dls, err := s.Store.DeadLetters(context.Background(), 10)
+					return err == nil && slices.ContainsFunc(dls, func(d warehouse.DeadLetter) bool {
+						return d.Stage == "outbox" && strings.Contains(d.Reason, "too large")
+					})
 				})
-				if n, found := metricValue(t, addr, `steward_outbox_poll_failures_total{step="prune"}`); !found || n != 0 {
-					t.Errorf(`steward_outbox_poll_failures_total{step="prune"} = %g (present %v), want 0`, n, found)
+				if st, err := s.Store.Stats(context.Background()); err != nil || st.OutboxPending != 0 {
+					t.Errorf("outbox pending %d (%v), want 0", st.OutboxPending, err)
+				}
+				// Both steps' series are there from the start (the two needed telling
+				// apart); neither failed.
+				for _, step := range []string{"publish", "prune"} {
+					polls := `steward_outbox_poll_failures_total{step="` + step + `"}`
+					if n, found := metricValue(t, addr, polls); !found || n != 0 {
+						t.Errorf(`%s = %g (present %v), want 0`, polls, n, found)
+					}
 				}
 			}
 		})
