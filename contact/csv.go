@@ -145,11 +145,14 @@ func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*
 	}
 	for i, f := range fields {
 		v := row[i]
+		if f == "-" {
+			continue // an ignored column is not read: its bytes do not matter
+		}
 		if err := checkString(header[i], v); err != nil {
 			return nil, err
 		}
-		if strings.TrimSpace(v) == "" || f == "-" {
-			continue // an ignored column is not read: its bytes do not matter
+		if strings.TrimSpace(v) == "" {
+			continue
 		}
 		if !utf8.ValidString(v) {
 			// Decode refuses it too; json.Marshal would write U+FFFD for each bad byte.

@@ -1,6 +1,7 @@
 package contact_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
@@ -19,5 +20,24 @@ func TestFromRowIgnoredColumnNotUTF8(t *testing.T) {
 	}
 	if r.GivenName != "Ann" {
 		t.Errorf("given_name = %q", r.GivenName)
+	}
+}
+
+// TestFromRowIgnoredColumnAnyLength: nor can its length or a NUL in it (the value checks
+// ran before the "-" skip: a 5 000-byte note dead-lettered its row).
+func TestFromRowIgnoredColumnAnyLength(t *testing.T) {
+	m := &contact.Mapping{Columns: map[string]string{"notes": "-"}}
+	header := []string{"id", "given_name", "notes"}
+	fields := m.Fields(header)
+	for _, v := range []string{strings.Repeat("x", 5000), "a\x00b"} {
+		if _, err := m.FromRow(fields, header, []string{"1", "Ann", v}, "crm"); err != nil {
+			t.Errorf("row refused for an ignored column of %d bytes: %v", len(v), err)
+		}
+	}
+	// A column that is read still is checked.
+	m = &contact.Mapping{Columns: map[string]string{"notes": "attributes.notes"}}
+	fields = m.Fields(header)
+	if _, err := m.FromRow(fields, header, []string{"1", "Ann", strings.Repeat("x", 5000)}, "crm"); err == nil || !strings.Contains(err.Error(), "notes") {
+		t.Errorf("a read column of 5 000 bytes: err = %v", err)
 	}
 }

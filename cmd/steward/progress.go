@@ -48,7 +48,9 @@ func (p *progress) report(pr service.Progress) {
 		desc = p.describe(s)
 	}
 	if !p.tty {
-		if time.Since(p.lastLog) < p.every && pr.BytesRead < pr.BytesTotal {
+		// Every p.every, and at the end of a file of known size (stdin's is not known:
+		// every read would print).
+		if time.Since(p.lastLog) < p.every && (pr.BytesTotal == 0 || pr.BytesRead < pr.BytesTotal) {
 			return
 		}
 		p.lastLog = time.Now()
