@@ -60,7 +60,8 @@ type Options struct {
 	Format Format
 	// Mapping maps CSV columns (nil: field names and common aliases).
 	Mapping *contact.Mapping
-	// Comma is the CSV separator (default ',' or '\t' for .tsv; ';' detected from the header).
+	// Comma is the CSV separator (default ',' or '\t' for .tsv; ';' or '\t' detected from
+	// the header when it holds more of them than commas).
 	Comma rune
 }
 
@@ -231,7 +232,14 @@ func (r *Reader) nextCSV() (Item, error) {
 			} else if len(head) > 0 {
 				first, _, _ := bytes.Cut(head, []byte("\n"))
 				first, _, _ = bytes.Cut(first, []byte("\r"))
-				if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+				// The header's most frequent separator: a semicolon (a French
+				// spreadsheet's CSV), a tab (tab-separated text, e.g. on stdin, where
+				// there is no .tsv name to go by), or the comma.
+				commas, semis, tabs := bytes.Count(first, []byte(",")), bytes.Count(first, []byte(";")), bytes.Count(first, []byte("\t"))
+				switch {
+				case tabs > commas && tabs > semis:
+					comma = '\t'
+				case semis > commas:
 					comma = ';'
 				}
 			}
@@ -283,8 +291,10 @@ func (r *Reader) nextCSV() (Item, error) {
 	return Item{Payload: b, Key: rec.Key(), Position: r.pos(line)}, nil
 }
 
-// sniffLen is how much of a CSV input the separator and line endings are sniffed from.
-const sniffLen = 4096
+// sniffLen is how much of a CSV input the separator and line endings are sniffed from:
+// the reader's buffer (it was 4 KiB: a header longer than that, in a file whose lines end
+// in CR alone, showed no line ending, and the whole file was read as one header).
+const sniffLen = 64 << 10
 
 // sniffHead returns the start of the input, unread, to sniff the separator and line
 // endings from: its first sniffLen bytes, all of it if shorter, or, when a read returns
@@ -309,10 +319,11 @@ func sniffHead(br *bufio.Reader) []byte {
 }
 
 // crLines reports whether the input's lines end in CR alone (Excel for Mac's "CSV
-// (Macintosh)"), from the input's start sniffHead returned: it holds a CR and no LF.
-// encoding/csv reads such a file as a header and nothing else.
+// (Macintosh)"), from the input's start sniffHead returned: its first line ends in a CR
+// that no LF follows. encoding/csv reads such a file as a header and nothing else.
 func crLines(head []byte) bool {
-	return bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0
+	i := bytes.IndexAny(head, "\r\n")
+	return i >= 0 && head[i] == '\r' && (i+1 == len(head) || head[i+1] != '\n')
 }
 
 // crToLF turns every CR into LF.

@@ -83,3 +83,45 @@ func TestCSVColumnsMappedTwiceKeepTheirValues(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVCROnlyLongHeader: a file whose lines end in CR alone and whose header is longer
+// than 4 KiB (150 custom columns) is read as records; the sniffing saw no line ending in
+// its first 4 KiB and the file was read as one header: zero records, exit 0.
+func TestCSVCROnlyLongHeader(t *testing.T) {
+	cols := []string{"id", "given_name"}
+	for i := range 150 {
+		cols = append(cols, "custom_field_"+strings.Repeat("x", 20)+string(rune('a'+i%26)))
+	}
+	lines := []string{strings.Join(cols, ",")}
+	for _, n := range []string{"Ann", "Bob", "Cy"} {
+		lines = append(lines, "1,"+n+strings.Repeat(",", 150))
+	}
+	data := strings.Join(lines, "\r") + "\r"
+	if len(lines[0]) <= 4096 {
+		t.Fatalf("header of %d bytes: want one longer than 4 KiB", len(lines[0]))
+	}
+	its := items(t, "mac.csv", data)
+	if len(its) != 3 || its[0].Err != nil || !strings.Contains(string(its[2].Payload), `"given_name":"Cy"`) {
+		t.Fatalf("got %d items: %+v", len(its), its)
+	}
+}
+
+// TestCSVTabsSniffed: tab-separated text is read as such without a .tsv name (stdin,
+// -format csv): every row was refused ("field source_id: required").
+func TestCSVTabsSniffed(t *testing.T) {
+	r := NewReader(strings.NewReader("source\tsource_id\tgiven_name\ns\t1\tAnn\ns\t2\tBob, Jr\n"), "stdin", Options{Format: CSV})
+	var its []Item
+	for {
+		it, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		its = append(its, it)
+	}
+	if len(its) != 2 || its[0].Err != nil || its[1].Err != nil || its[0].Key != "s:1" || !strings.Contains(string(its[1].Payload), `"given_name":"Bob, Jr"`) {
+		t.Fatalf("items %+v", its)
+	}
+}
