@@ -8,6 +8,7 @@ package input
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -67,16 +68,72 @@ type Options struct {
 
 // Open opens name ("-" is stdin) and returns its reader and a close function.
 func Open(name string, opts Options) (*Reader, func() error, error) {
-	var rc io.ReadCloser = os.Stdin
-	display := "stdin"
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, nil, err
-		}
-		rc, display = f, name
+	return OpenContext(context.Background(), name, opts)
+}
+
+// OpenContext is Open whose reads of stdin end with ctx: a pipe that brings nothing
+// (`tail -f export.jsonl | steward ingest -`) blocks a read of it, and a stop (SIGTERM)
+// was only seen once a line came. The read in progress is left behind (stdin is not
+// read again). A file's reads do not block.
+func OpenContext(ctx context.Context, name string, opts Options) (*Reader, func() error, error) {
+	if name == "-" {
+		return NewReader(&ctxReader{ctx: ctx, r: os.Stdin}, "stdin", opts), os.Stdin.Close, nil
 	}
-	return NewReader(rc, display, opts), rc.Close, nil
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return NewReader(f, name, opts), f.Close, nil
+}
+
+// ctxReader reads r in a goroutine of its own, so that a Read blocked on r returns
+// ctx's cause once ctx is done.
+type ctxReader struct {
+	ctx     context.Context
+	r       io.Reader
+	pending chan readResult // the read in progress, if any
+	left    []byte          // read, not yet returned
+	err     error           // the read's error, returned once left is
+}
+
+type readResult struct {
+	b   []byte
+	err error
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if len(c.left) > 0 {
+		n := copy(p, c.left)
+		c.left = c.left[n:]
+		if len(c.left) == 0 {
+			return n, c.err
+		}
+		return n, nil
+	}
+	if c.err != nil {
+		return 0, c.err
+	}
+	if c.pending == nil {
+		ch := make(chan readResult, 1)
+		buf := make([]byte, len(p))
+		go func() {
+			n, err := c.r.Read(buf)
+			ch <- readResult{buf[:n], err}
+		}()
+		c.pending = ch
+	}
+	select {
+	case res := <-c.pending:
+		c.pending = nil
+		n := copy(p, res.b)
+		c.left, c.err = res.b[n:], res.err
+		if len(c.left) > 0 {
+			return n, nil
+		}
+		return n, res.err
+	case <-c.ctx.Done():
+		return 0, context.Cause(c.ctx)
+	}
 }
 
 // Reader reads items one at a time. It is not safe for concurrent use.

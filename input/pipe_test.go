@@ -1,6 +1,8 @@
 package input
 
 import (
+	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -109,5 +111,56 @@ func readAll(t *testing.T, r *Reader) (out []Item) {
 			return out
 		}
 		out = append(out, it)
+	}
+}
+
+// TestStdinReadEndsWithContext: a read of stdin that waits on a pipe bringing nothing
+// returns the context's cause once it is done (a SIGTERM to `tail -f f | steward ingest -`
+// was seen only when a line came, and the run then ended as if complete, exit 0), and
+// what the pipe brings before is read whole and in order, whatever the reads' sizes.
+func TestStdinReadEndsWithContext(t *testing.T) {
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	stop := errors.New("SIGTERM")
+	r := NewReader(&ctxReader{ctx: ctx, r: pr}, "stdin", Options{})
+	go pw.Write([]byte(`{"source":"s","source_id":"1","given_name":"Ann"}` + "\n"))
+	it, err := r.Next()
+	if err != nil || !strings.Contains(string(it.Payload), `"Ann"`) {
+		t.Fatalf("first record: %+v, %v", it, err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Next()
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel(stop)
+	select {
+	case err := <-done:
+		if !errors.Is(err, stop) {
+			t.Errorf("Next after the stop: %v, want the stop's cause", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Next still blocked 5 s after the stop")
+	}
+	pw.Close()
+
+	// Bytes and the end of input come through reads of any size.
+	want := strings.Repeat("0123456789", 1000)
+	c := &ctxReader{ctx: context.Background(), r: strings.NewReader(want)}
+	var got []byte
+	buf := make([]byte, 7)
+	for {
+		n, err := c.Read(buf[:1+len(got)%7])
+		got = append(got, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if string(got) != want {
+		t.Errorf("read %d bytes, want %d", len(got), len(want))
 	}
 }

@@ -250,7 +250,7 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 		return sum, fmt.Errorf("ingest: %d records read but %d accepted and %d dead-lettered: records were lost", sum.Read, sum.Accepted, sum.DeadLettered)
 	}
 	// A hint: the records are written, and a count that fails does not fail the run.
-	if a, err := s.priorAdvice(ctx); err != nil {
+	if a, err := s.priorAdvice(context.WithoutCancel(ctx)); err != nil {
 		s.Config.Logger.Warn("ingest: source records not counted for the prior's advice", "error", err)
 	} else if a != "" {
 		sum.Advice = append(sum.Advice, a)
@@ -269,7 +269,7 @@ func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts
 	}
 	topic := handlers.Topics{}.WithDefaults().Raw
 	for _, name := range opts.Inputs {
-		rd, closeFn, err := input.Open(name, opts.Input)
+		rd, closeFn, err := input.OpenContext(ctx, name, opts.Input)
 		if err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
@@ -291,6 +291,9 @@ func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts
 			}
 			if err != nil {
 				closeFn()
+				if cause := context.Cause(ctx); cause != nil {
+					return cause // a stop while stdin waited
+				}
 				return fmt.Errorf("ingest %s: %w", name, err)
 			}
 			c.read.Add(1)

@@ -51,7 +51,7 @@ func (s *Service) Produce(ctx context.Context, files []string, opts input.Option
 		return nil
 	}
 	for _, name := range files {
-		rd, closeFn, err := input.Open(name, opts)
+		rd, closeFn, err := input.OpenContext(ctx, name, opts)
 		if err != nil {
 			return sum, err
 		}
@@ -66,6 +66,9 @@ func (s *Service) Produce(ctx context.Context, files []string, opts input.Option
 			}
 			if err != nil {
 				closeFn()
+				if cause := context.Cause(ctx); cause != nil {
+					return sum, cause
+				}
 				return sum, err
 			}
 			sum.Read++
