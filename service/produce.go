@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -95,13 +96,17 @@ func (s *Service) Produce(ctx context.Context, files []string, opts input.Option
 }
 
 // peekKey reads source and source_id of a JSON record without validating it; "" when it
-// cannot (the message then lands on any partition and is dead-lettered downstream).
+// cannot (the message then lands on any partition and is dead-lettered downstream). A
+// number is kept as written, as the record's key has it ("erp:12345678901": read as a
+// float it was "erp:1.2345678901e+10", another partition than the same id as a string).
 func peekKey(payload []byte) string {
 	var id struct {
 		Source   any `json:"source"`
 		SourceID any `json:"source_id"`
 	}
-	if json.Unmarshal(payload, &id) != nil || id.Source == nil || id.SourceID == nil {
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if dec.Decode(&id) != nil || id.Source == nil || id.SourceID == nil {
 		return ""
 	}
 	return fmt.Sprint(id.Source) + ":" + fmt.Sprint(id.SourceID)
