@@ -94,6 +94,22 @@ func (m *Mapping) Validate() error {
 	return nil
 }
 
+// Missing returns the columns the mapping names that header does not hold, sorted (nil
+// for a nil mapping).
+func (m *Mapping) Missing(header []string) []string {
+	if m == nil {
+		return nil
+	}
+	var out []string
+	for col := range m.Columns {
+		if !slices.Contains(header, col) {
+			out = append(out, col)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Fields resolves each header column to its field path: the mapping first, then the
 // record's own field names and common aliases, else "attributes.<column>".
 func (m *Mapping) Fields(header []string) []string {

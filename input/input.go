@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/steward-crm/steward/contact"
@@ -309,6 +310,10 @@ func (r *Reader) nextCSV() (Item, error) {
 		if err != nil {
 			return Item{}, fmt.Errorf("%s: CSV header: %w", r.name, err)
 		}
+		if missing := r.opts.Mapping.Missing(h); len(missing) > 0 {
+			// A misspelt column ("Tel" for "Tél") left its data in attributes, unmatched.
+			return Item{}, fmt.Errorf("%s: the CSV mapping names %s, not in the header (its columns: %s)", r.name, quoteAll(missing), quoteAll(h))
+		}
 		r.header = h
 		r.fields = r.opts.Mapping.Fields(h)
 		r.rawFrom(r.cr.InputOffset())
@@ -346,6 +351,15 @@ func (r *Reader) nextCSV() (Item, error) {
 			Err: contact.Invalid("", "%v", err)}, nil
 	}
 	return Item{Payload: b, Key: rec.Key(), Position: r.pos(line)}, nil
+}
+
+// quoteAll quotes each of ss, comma-separated.
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
 }
 
 // sniffLen is how much of a CSV input the separator and line endings are sniffed from:

@@ -4,6 +4,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/steward-crm/steward/contact"
 )
 
 // items reads all of data as the file name, failing the test on a panic or an error.
@@ -123,5 +125,23 @@ func TestCSVTabsSniffed(t *testing.T) {
 	}
 	if len(its) != 2 || its[0].Err != nil || its[1].Err != nil || its[0].Key != "s:1" || !strings.Contains(string(its[1].Payload), `"given_name":"Bob, Jr"`) {
 		t.Fatalf("items %+v", its)
+	}
+}
+
+// TestCSVMappingNamesAbsentColumn: a mapping that names a column the header does not
+// hold (a misspelling: "Tel" for "Tél") is an error naming it and the header's columns;
+// the column's data went to attributes, never matched, without a word.
+func TestCSVMappingNamesAbsentColumn(t *testing.T) {
+	m := &contact.Mapping{Columns: map[string]string{"Ref": "source_id", "Nom": "family_name", "Tel": "phone"}}
+	r := NewReader(strings.NewReader("Ref,Nom,Tél\nA1,Dupont,0612345678\n"), "m.csv", Options{Mapping: m})
+	_, err := r.Next()
+	if err == nil || !strings.Contains(err.Error(), `"Tel"`) || !strings.Contains(err.Error(), `"Tél"`) || !strings.Contains(err.Error(), "m.csv") {
+		t.Fatalf("err = %v", err)
+	}
+	m.Columns["Tél"] = "phone"
+	delete(m.Columns, "Tel")
+	r = NewReader(strings.NewReader("Ref,Nom,Tél\nA1,Dupont,0612345678\n"), "m.csv", Options{Mapping: m})
+	if it, err := r.Next(); err != nil || it.Err != nil || !strings.Contains(string(it.Payload), "0612345678") {
+		t.Fatalf("mapping fixed: %+v, %v", it, err)
 	}
 }
