@@ -160,19 +160,31 @@ type Reader struct {
 
 // skipBOM discards a UTF-8 byte order mark at the very start of the input (Excel's
 // "CSV UTF-8" and some editors write one): it is not part of the first field or line.
-func (r *Reader) skipBOM() {
+func (r *Reader) skipBOM() error {
 	if r.bomChecked {
-		return
+		return nil
 	}
 	r.bomChecked = true
 	// Three bytes are waited for only after the mark's first: a first line of one or two
 	// bytes from a pipe is read without waiting for more.
-	if b, _ := r.br.Peek(1); len(b) == 0 || b[0] != 0xef {
-		return
+	b, _ := r.br.Peek(1)
+	if len(b) == 0 {
+		return nil
 	}
-	if b, err := r.br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		r.br.Discard(3)
+	switch b[0] {
+	case 0xef:
+		if b, err := r.br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+			r.br.Discard(3)
+		}
+	case 0xff, 0xfe:
+		// UTF-16's byte order mark (Excel's "Unicode text", Windows tools): read as
+		// bytes it made every other byte a NUL, each row dead-lettered for it and a
+		// phantom record of the trailing bytes.
+		if b, err := r.br.Peek(2); err == nil && (bytes.Equal(b, []byte("\xff\xfe")) || bytes.Equal(b, []byte("\xfe\xff"))) {
+			return fmt.Errorf("%s: the file is UTF-16 (it starts with UTF-16's byte order mark): save or convert it as UTF-8 (iconv -f UTF-16 -t UTF-8)", r.name)
+		}
 	}
+	return nil
 }
 
 // NewReader reads from r; name is used in positions.
@@ -223,7 +235,9 @@ func (r *Reader) rawFrom(off int64) []byte {
 }
 
 func (r *Reader) nextLine() (Item, error) {
-	r.skipBOM()
+	if err := r.skipBOM(); err != nil {
+		return Item{}, err
+	}
 	for {
 		line, tooLong, err := r.readLine()
 		if err != nil && (err != io.EOF || len(line) == 0) {
@@ -273,7 +287,9 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 
 func (r *Reader) nextCSV() (Item, error) {
 	if r.cr == nil {
-		r.skipBOM()
+		if err := r.skipBOM(); err != nil {
+			return Item{}, err
+		}
 		head := sniffHead(r.br)
 		var src io.Reader = r.br
 		if crLines(head) {

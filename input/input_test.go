@@ -145,3 +145,26 @@ func TestCSVMappingNamesAbsentColumn(t *testing.T) {
 		t.Fatalf("mapping fixed: %+v, %v", it, err)
 	}
 }
+
+// TestUTF16Refused: a UTF-16 file (Excel's "Unicode text") is an error that says so, for
+// CSV and JSONL alike; read as bytes, every row was dead-lettered for its NULs and a
+// phantom record came of the trailing bytes.
+func TestUTF16Refused(t *testing.T) {
+	utf16le := func(s string) string {
+		b := []byte{0xff, 0xfe}
+		for _, c := range s {
+			b = append(b, byte(c), 0)
+		}
+		return string(b)
+	}
+	for _, name := range []string{"u.csv", "u.jsonl"} {
+		data := utf16le("source,source_id,given_name\r\ns,1,Ann\r\n")
+		if name == "u.jsonl" {
+			data = utf16le(`{"source":"s","source_id":"1","given_name":"Ann"}` + "\r\n")
+		}
+		r := NewReader(strings.NewReader(data), name, Options{})
+		if _, err := r.Next(); err == nil || !strings.Contains(err.Error(), "UTF-16") || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
