@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
 )
@@ -17,7 +18,10 @@ import (
 type ProduceSummary struct {
 	Read      int64 `json:"read"`
 	Published int64 `json:"published"`
-	// Rejected are CSV rows that could not be mapped (reported, not published).
+	// Rejected are the rows that could not be read (a CSV row that cannot be mapped, a
+	// line over the length limit): published to the dead-letter topic (stage "read",
+	// their position and reason), which `steward run` stores in dead_letters, as ingest
+	// stores them. They were only logged until 2026-12-06.
 	Rejected int64 `json:"rejected"`
 }
 
@@ -74,8 +78,15 @@ func (s *Service) Produce(ctx context.Context, files []string, opts input.Option
 			}
 			sum.Read++
 			if it.Err != nil {
+				msg := handlers.NewRawMessage(it.Payload, it.Key, it.Position)
+				msg.Metadata.Set(handlers.StageMetadata, "read")
+				msg.Metadata.Set(middleware.ReasonForPoisonedKey, it.Err.Error())
+				if err := pub.Publish(s.Config.Kafka.Topics.DLQ, msg); err != nil {
+					closeFn()
+					return sum, fmt.Errorf("produce: dead letter of %s: %w", it.Position, err)
+				}
 				sum.Rejected++
-				s.Config.Logger.Warn("produce: row not published", "position", it.Position, "reason", it.Err.Error())
+				s.Config.Logger.Warn("produce: row dead-lettered", "position", it.Position, "reason", it.Err.Error())
 				continue
 			}
 			key := it.Key
