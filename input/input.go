@@ -150,6 +150,10 @@ type Reader struct {
 	header []string
 	fields []string
 	cr     *csv.Reader
+	// guard bounds a CSV record's bytes; lastLine is the last line of the last record
+	// read (the header's at first).
+	guard    *recordGuard
+	lastLine int
 	// raw holds the bytes the CSV reader has taken from br past rawAt, the input offset
 	// of raw[0]: a row that cannot be parsed is dead-lettered as the bytes it spans.
 	raw   bytes.Buffer
@@ -295,7 +299,8 @@ func (r *Reader) nextCSV() (Item, error) {
 		if crLines(head) {
 			src = crToLF{r.br} // byte for byte: the input offsets stay right
 		}
-		r.cr = csv.NewReader(io.TeeReader(src, &r.raw))
+		r.guard = &recordGuard{r: src, limit: MaxLineBytes + 64<<10}
+		r.cr = csv.NewReader(io.TeeReader(r.guard, &r.raw))
 		r.cr.FieldsPerRecord = -1
 		r.cr.ReuseRecord = false
 		comma := r.opts.Comma
@@ -331,12 +336,19 @@ func (r *Reader) nextCSV() (Item, error) {
 			return Item{}, fmt.Errorf("%s: the CSV mapping names %s, not in the header (its columns: %s)", r.name, quoteAll(missing), quoteAll(h))
 		}
 		r.header = h
+		r.lastLine, _ = r.cr.FieldPos(len(h) - 1)
 		r.fields = r.opts.Mapping.Fields(h)
 		r.rawFrom(r.cr.InputOffset())
 	}
+	r.guard.n = 0
 	row, err := r.cr.Read()
 	if err == io.EOF {
 		return Item{}, io.EOF
+	}
+	if errors.Is(err, errRecordTooLong) {
+		// An unterminated quote makes the rest of the file one field: read whole, a
+		// file of a gigabyte took a dozen times that in memory, and was one dead letter.
+		return Item{}, fmt.Errorf("%s: the CSV record after line %d runs past %d bytes (an unterminated quote?): the records before it are read; fix the file from there", r.name, r.lastLine, MaxLineBytes)
 	}
 	// The bytes this read took (a row; after a parse error, all it consumed: with an
 	// unterminated quote, the rest of the file).
@@ -344,6 +356,7 @@ func (r *Reader) nextCSV() (Item, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
+			r.lastLine = pe.Line
 			// No field position is recorded for a row that failed to parse: the
 			// position is the line the row starts on.
 			return Item{Payload: bytes.Clone(bytes.TrimRight(rowBytes, "\r\n")), Position: r.pos(pe.StartLine),
@@ -354,6 +367,7 @@ func (r *Reader) nextCSV() (Item, error) {
 		}
 	}
 	line, _ := r.cr.FieldPos(0)
+	r.lastLine, _ = r.cr.FieldPos(len(row) - 1)
 	rec, err := r.opts.Mapping.FromRow(r.fields, r.header, row, r.source)
 	if err != nil {
 		// The row as read (its quoting kept: a field may hold the separator), to be fixed
@@ -411,6 +425,27 @@ func sniffHead(br *bufio.Reader) []byte {
 func crLines(head []byte) bool {
 	i := bytes.IndexAny(head, "\r\n")
 	return i >= 0 && head[i] == '\r' && (i+1 == len(head) || head[i+1] != '\n')
+}
+
+// errRecordTooLong is recordGuard's error.
+var errRecordTooLong = errors.New("CSV record too long")
+
+// recordGuard passes its reader's bytes until more than limit have gone since n was
+// last set to 0 (at each CSV record): then errRecordTooLong. The CSV reader reads ahead
+// (4 KiB), which the limit's margin takes.
+type recordGuard struct {
+	r     io.Reader
+	n     int
+	limit int
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.n > g.limit {
+		return 0, errRecordTooLong
+	}
+	n, err := g.r.Read(p)
+	g.n += n
+	return n, err
 }
 
 // crToLF turns every CR into LF.
