@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +45,7 @@ func TestOutboxOversizedEvents(t *testing.T) {
 			s := openService(t, cfg)
 			golden := s.Config.Kafka.Topics.Golden
 			if c.defaultTopic {
-				createTopic(t, brokers, golden)
+				createSmallTopic(t, brokers, golden, 0) // the broker's default limit
 			}
 			if err := s.EnsureTopics(ctx); err != nil {
 				t.Fatal(err)
@@ -96,28 +94,6 @@ func TestOutboxOversizedEvents(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// createTopic creates a topic of 3 partitions with the broker's default settings.
-func createTopic(t *testing.T, brokers []string, topic string) {
-	t.Helper()
-	conn, err := kafka.Dial("tcp", brokers[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ctrl, err := conn.Controller()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc, err := kafka.Dial("tcp", net.JoinHostPort(ctrl.Host, strconv.Itoa(ctrl.Port)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cc.Close()
-	if err := cc.CreateTopics(kafka.TopicConfig{Topic: topic, NumPartitions: 3, ReplicationFactor: 1}); err != nil {
-		t.Fatal(err)
 	}
 }
 
