@@ -63,17 +63,30 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 	}
 	// A plain number takes the fast path, which gives phonenumbers' answers without its
 	// regexps; phonenumbers parses the others.
-	in := internationalPrefix(num)
-	var pi phoneInfo
-	ok := false
-	if !n.noFastPhone {
-		pi, ok = fastPhone(in, region)
-	}
-	if !ok {
-		var err error
-		if pi, err = slowPhone(in, region); err != nil {
-			return bad(parseIssue(err)), ""
+	parse := func(in string) (phoneInfo, error) {
+		if !n.noFastPhone {
+			if pi, ok := fastPhone(in, region); ok {
+				return pi, nil
+			}
 		}
+		return slowPhone(in, region)
+	}
+	// A leading "00" is read first as the region dials it: its own international prefix
+	// may begin so and hold more ("0043 1 212 555 0123" in Brazil: carrier 43, then +1;
+	// "0011 44 ..." in Australia), where "00" made "+" read +43, a valid number of
+	// another country. Only when that reading is no valid number is "00" taken for "+"
+	// ("0033 6 ..." written in the US, whose prefix is 011).
+	var pi phoneInfo
+	var err error
+	if in := internationalPrefix(num); in != num {
+		if pi, err = parse(num); err != nil || pi.typ == phonenumbers.UNKNOWN {
+			pi, err = parse(in)
+		}
+	} else {
+		pi, err = parse(num)
+	}
+	if err != nil {
+		return bad(parseIssue(err)), ""
 	}
 	if allSame(pi.nsn) {
 		return bad("phone.repeated_digits"), pi.e164

@@ -1,0 +1,28 @@
+package normalize
+
+import "testing"
+
+// TestPhoneRegionInternationalPrefix: a number written with the default region's own
+// international prefix, which starts with "00" and holds more (a carrier in Brazil,
+// "0011" in Australia, "001" in Korea), is read as the region dials it. Taking "00" for
+// "+" first made "0043 1 212 555 0123" in Brazil +43 1 212 555 0123, a valid Austrian
+// number (another person's), and the other two invalid. "00" read as "+" where the
+// region's prefix is not it ("0033 ..." written in the US) and in Europe stay as they
+// were.
+func TestPhoneRegionInternationalPrefix(t *testing.T) {
+	n := newTest(t)
+	for _, c := range []struct{ raw, region, want string }{
+		{"0043 1 212 555 0123", "BR", "+12125550123"},
+		{"0011 44 20 7946 0958", "AU", "+442079460958"},
+		{"001 33 6 12 34 56 78", "KR", "+33612345678"},
+		{"0033 6 12 34 56 78", "US", "+33612345678"},
+		{"0033 6 12 34 56 78", "FR", "+33612345678"},
+		{"0044 20 7946 0958", "DE", "+442079460958"},
+		{"+00 33 6 12 34 56 78", "FR", "+33612345678"},
+	} {
+		p := n.Phone(c.raw, c.region)
+		if len(p) != 1 || p[0].Value != c.want || !p[0].Usable() {
+			t.Errorf("Phone(%q, %s) = %+v, want %s", c.raw, c.region, p, c.want)
+		}
+	}
+}
