@@ -43,7 +43,8 @@ var nameReplacer = strings.NewReplacer(
 )
 
 // cleanName is clean plus the typography of names: one kind of apostrophe and hyphen, no
-// space around a hyphen, no punctuation or quotes at either end.
+// space around a hyphen, no punctuation or quotes at either end — but the apostrophe of
+// an elided Dutch article ("'t Hooft", "'s-Gravesande"), which was cut ("t Hooft").
 func cleanName(s string) string {
 	s = clean(s)
 	if s == "" {
@@ -52,7 +53,24 @@ func cleanName(s string) string {
 	for strings.ContainsAny(s, "’‘ʼ`´‐‑–—") || strings.Contains(s, " -") || strings.Contains(s, "- ") {
 		s = nameReplacer.Replace(s)
 	}
-	return strings.TrimSpace(strings.Trim(s, ",;:\"'-_*/ "))
+	for {
+		t := strings.TrimRight(strings.Trim(s, ",;:\"-_*/ "), "'")
+		if strings.HasPrefix(t, "'") && !elidedArticle(t) {
+			t = t[1:]
+		}
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// elidedArticle reports whether s, which starts with an apostrophe, starts with an elided
+// article: the apostrophe, one letter, then a space or a hyphen.
+func elidedArticle(s string) bool {
+	r, size := utf8.DecodeRuneInString(s[1:])
+	rest := s[1+size:]
+	return unicode.IsLetter(r) && (strings.HasPrefix(rest, " ") || strings.HasPrefix(rest, "-"))
 }
 
 // recase capitalizes a name written in one case; see PersonName for the rules.

@@ -26,3 +26,25 @@ func TestPhoneRegionInternationalPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestNameElidedArticle: the apostrophe of an elided Dutch article stays ("'t Hooft" was
+// cut to "t Hooft", and its key to "hooft"); quotes around a name still go.
+func TestNameElidedArticle(t *testing.T) {
+	n := newTest(t)
+	for _, c := range []struct{ in, want string }{
+		{"'t Hooft", "'t Hooft"},
+		{"’t Hart", "'t Hart"},
+		{"'T HOOFT", "'t Hooft"},
+		{"'s-Gravesande", "'s-Gravesande"},
+		{"'Martin'", "Martin"},
+		{"'Martin", "Martin"},
+		{"O'Brien'", "O'Brien"},
+	} {
+		if got := n.PersonName("", "Gerard", c.in, "").Family.Value; got != c.want {
+			t.Errorf("family %q: %q, want %q", c.in, got, c.want)
+		}
+	}
+	if r := n.PersonName("", "Gerard", "'t Hooft", ""); r.FamilyKey == "hooft" {
+		t.Errorf("'t Hooft keyed %q, as Hooft", r.FamilyKey)
+	}
+}
