@@ -21,6 +21,8 @@ func nameCase(s string) nameCasing {
 	up, low := false, false
 	for _, r := range s {
 		switch {
+		case r == 'ß':
+			// Lower case only, in capitals too (GROßMANN): it tells no case.
 		case unicode.IsUpper(r):
 			up = true
 		case unicode.IsLower(r):
@@ -81,7 +83,7 @@ func (n *Normalizer) recase(s string, family bool) string {
 		for j, p := range parts {
 			first := i == 0 && j == 0
 			hasNext := i < len(words)-1
-			parts[j] = n.caseWord(strings.ToLower(p), family, first, hasNext)
+			parts[j] = keepCapital(p, n.caseWord(strings.ToLower(p), family, first, hasNext))
 		}
 		words[i] = strings.Join(parts, "-")
 	}
@@ -112,6 +114,18 @@ func (n *Normalizer) caseWord(w string, family, first, hasNext bool) string {
 		}
 	}
 	return capFirst(w)
+}
+
+// keepCapital gives the recased word w the capital that orig, as written, starts with
+// when lower-casing it and back does not give it again: the Turkish dotted İ ("İLKNUR"
+// became "Ilknur").
+func keepCapital(orig, w string) string {
+	r0, _ := utf8.DecodeRuneInString(orig)
+	r, size := utf8.DecodeRuneInString(w)
+	if unicode.IsUpper(r0) && unicode.IsUpper(r) && r != r0 && unicode.ToUpper(unicode.ToLower(r0)) == r {
+		return string(r0) + w[size:]
+	}
+	return w
 }
 
 // capFirst puts the first letter of w in title case.

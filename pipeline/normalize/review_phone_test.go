@@ -1,6 +1,10 @@
 package normalize
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/steward-crm/steward/contact"
+)
 
 // TestPhoneRegionInternationalPrefix: a number written with the default region's own
 // international prefix, which starts with "00" and holds more (a carrier in Brazil,
@@ -47,4 +51,18 @@ func TestNameElidedArticle(t *testing.T) {
 	if r := n.PersonName("", "Gerard", "'t Hooft", ""); r.FamilyKey == "hooft" {
 		t.Errorf("'t Hooft keyed %q, as Hooft", r.FamilyKey)
 	}
+}
+
+// TestNameCapitalsTurkishAndSharpS: a name in capitals with a Turkish dotted İ keeps it
+// ("İLKNUR" became "Ilknur"), and one with ß is read as capitals ("GROßMANN" stayed as
+// written, valid, without name.all_caps).
+func TestNameCapitalsTurkishAndSharpS(t *testing.T) {
+	n := newTest(t)
+	r := n.PersonName("", "İLKNUR", "İNCE", "")
+	if r.Given.Value != "İlknur" || r.Family.Value != "İnce" {
+		t.Errorf("given %q family %q, want İlknur İnce", r.Given.Value, r.Family.Value)
+	}
+	checkField(t, "family", n.PersonName("", "", "GROßMANN", "").Family, "Großmann", contact.StatusCorrected, "name.all_caps")
+	checkField(t, "family", n.PersonName("", "", "GROSSMANN", "").Family, "Grossmann", contact.StatusCorrected, "name.all_caps")
+	checkField(t, "family", n.PersonName("", "", "DUPONT", "").Family, "Dupont", contact.StatusCorrected, "name.all_caps")
 }
