@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
@@ -65,4 +66,19 @@ func TestNameCapitalsTurkishAndSharpS(t *testing.T) {
 	checkField(t, "family", n.PersonName("", "", "GROßMANN", "").Family, "Großmann", contact.StatusCorrected, "name.all_caps")
 	checkField(t, "family", n.PersonName("", "", "GROSSMANN", "").Family, "Grossmann", contact.StatusCorrected, "name.all_caps")
 	checkField(t, "family", n.PersonName("", "", "DUPONT", "").Family, "Dupont", contact.StatusCorrected, "name.all_caps")
+}
+
+// TestAddressBelgianBox: the house number before a Belgian box is the number, not the
+// box's ("Wetstraat 16 bus 3" was number 3, street "WETSTRAAT 16 BUS": another door).
+func TestAddressBelgianBox(t *testing.T) {
+	n := newTest(t)
+	for _, l := range []string{"Wetstraat 16 bus 3", "Rue Neuve 16 bte 3", "Rue Neuve 16 boîte 3", "Rue Neuve 16 Bte. 12A"} {
+		a := n.Address(contact.Address{Lines: []string{l}, Postcode: "1000", City: "Bruxelles", Country: "BE"})
+		if a.Number != "16" || strings.ContainsAny(a.Street.Value, "0123456789") {
+			t.Errorf("%q: number %q street %q, want 16 and the street alone", l, a.Number, a.Street.Value)
+		}
+	}
+	if a := n.Address(contact.Address{Lines: []string{"Wetstraat 16"}, Postcode: "1000", City: "Bruxelles", Country: "BE"}); a.Number != "16" || a.Street.Value != "WETSTRAAT" {
+		t.Errorf("without a box: number %q street %q", a.Number, a.Street.Value)
+	}
 }

@@ -128,9 +128,18 @@ func (n *Normalizer) opensStreet(w, cc string) bool {
 	return cc == "US" && directionals[strings.ToUpper(strings.TrimSuffix(w, "."))] // "W." as suffixWord reads it
 }
 
-// trailingNumber reads "Hauptstraße 5a", "Hauptstr. 5 a", "Hauptstr.5".
+// boxWords open a Belgian box number after the house number ("Wetstraat 16 bus 3", "rue
+// Neuve 16 bte 3"): the box is not the house number.
+var boxWords = map[string]bool{"bus": true, "bte": true, "boite": true, "bt": true}
+
+// trailingNumber reads "Hauptstraße 5a", "Hauptstr. 5 a", "Hauptstr.5", and the number
+// before a box ("Wetstraat 16 bus 3": 16; the box's 3 was taken, the street left "WETSTRAAT
+// 16 BUS").
 func (n *Normalizer) trailingNumber(toks []string) (string, []string) {
 	k := len(toks)
+	if k >= 4 && boxWords[fold.Key(strings.TrimSuffix(toks[k-2], "."))] && hasDigit(toks[k-1]) && hasDigit(toks[k-3]) {
+		toks, k = toks[:k-2], k-2
+	}
 	if k >= 3 && len(toks[k-1]) == 1 && isLetterByte(toks[k-1][0]) {
 		if d, suf, ok := n.splitNumber(toks[k-2], ""); ok && suf == "" {
 			return joinNumber(d, strings.ToUpper(toks[k-1])), toks[:k-2]
