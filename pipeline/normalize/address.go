@@ -73,8 +73,10 @@ func (n *Normalizer) city(raw, s, cedex, cc string) (contact.Field, string) {
 	}
 	var issues []string
 	if i := strings.Index(c, "CEDEX"); i >= 0 {
-		if cedex == "" {
-			cedex = strings.Trim(strings.Join(strings.Fields(c[i:]), " "), cityTrim)
+		// The city's CEDEX part when the postcode held none, or a bare "CEDEX" where the
+		// city's has its number ("75009 Cedex", "Paris Cedex 9": CEDEX 9, which was lost).
+		if own := strings.Trim(strings.Join(strings.Fields(c[i:]), " "), cityTrim); cedex == "" || (hasDigit(own) && !hasDigit(cedex)) {
+			cedex = own
 		}
 		c = strings.TrimSpace(c[:i])
 	} else if cedex != "" {

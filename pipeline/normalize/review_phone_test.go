@@ -82,3 +82,17 @@ func TestAddressBelgianBox(t *testing.T) {
 		t.Errorf("without a box: number %q street %q", a.Number, a.Street.Value)
 	}
 }
+
+// TestAddressCedexNumberKept: a bare "Cedex" in the postcode does not replace the city's
+// numbered one ("75009 Cedex" + "Paris Cedex 9" gave "PARIS CEDEX").
+func TestAddressCedexNumberKept(t *testing.T) {
+	n := newTest(t)
+	a := n.Address(contact.Address{Lines: []string{"12 rue de la Paix"}, Postcode: "75009 Cedex", City: "Paris Cedex 9", Country: "FR"})
+	if a.City.Value != "PARIS CEDEX 9" {
+		t.Errorf("city %q, want PARIS CEDEX 9", a.City.Value)
+	}
+	a = n.Address(contact.Address{Lines: []string{"12 rue de la Paix"}, Postcode: "75009 Cedex 9", City: "Paris", Country: "FR"})
+	if a.City.Value != "PARIS CEDEX 9" {
+		t.Errorf("the postcode's CEDEX: city %q, want PARIS CEDEX 9", a.City.Value)
+	}
+}
