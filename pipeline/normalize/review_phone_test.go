@@ -96,3 +96,16 @@ func TestAddressCedexNumberKept(t *testing.T) {
 		t.Errorf("the postcode's CEDEX: city %q, want PARIS CEDEX 9", a.City.Value)
 	}
 }
+
+// TestAddressRangeInWords: "12 à 14 rue de la Paix" is the range 12-14 of the street (the
+// words were left in the street: "À 14 RUE DE LA PAIX"), as "12-14 rue de la Paix" is.
+func TestAddressRangeInWords(t *testing.T) {
+	n := newTest(t)
+	want := n.Address(contact.Address{Lines: []string{"12-14 rue de la Paix"}, Postcode: "75002", City: "Paris", Country: "FR"})
+	for _, l := range []string{"12 à 14 rue de la Paix", "12 et 14 rue de la Paix", "12 au 14 rue de la Paix"} {
+		a := n.Address(contact.Address{Lines: []string{l}, Postcode: "75002", City: "Paris", Country: "FR"})
+		if a.Street.Value != "RUE DE LA PAIX" || a.Number != want.Number {
+			t.Errorf("%q: number %q street %q, want %q RUE DE LA PAIX", l, a.Number, a.Street.Value, want.Number)
+		}
+	}
+}

@@ -110,6 +110,15 @@ func (n *Normalizer) leadingNumber(toks []string, cc string) (string, []string) 
 		return "", toks
 	}
 	rest := toks[1:]
+	// A range in words: "12 à 14 rue de la Paix", "12 et 14" (the words and the second
+	// number were left in the street: "À 14 RUE DE LA PAIX").
+	if suf == "" && len(rest) > 2 && rangeWords[fold.Key(rest[0])] {
+		if d2, suf2, ok := n.splitNumber(rest[1], cc); ok && suf2 == "" {
+			if rd, rs, ok := n.splitNumber(d+"-"+d2, cc); ok {
+				return joinNumber(rd, rs), rest[2:]
+			}
+		}
+	}
 	if suf == "" && len(rest) > 1 && !n.opensStreet(rest[0], cc) {
 		if s, ok := n.suffixWord(rest[0], cc); ok {
 			suf, rest = s, rest[1:]
@@ -127,6 +136,9 @@ func (n *Normalizer) opensStreet(w, cc string) bool {
 	}
 	return cc == "US" && directionals[strings.ToUpper(strings.TrimSuffix(w, "."))] // "W." as suffixWord reads it
 }
+
+// rangeWords join the two numbers of a range of house numbers written in words.
+var rangeWords = map[string]bool{"a": true, "au": true, "et": true, "/": true}
 
 // boxWords open a Belgian box number after the house number ("Wetstraat 16 bus 3", "rue
 // Neuve 16 bte 3"): the box is not the house number.
