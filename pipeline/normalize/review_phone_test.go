@@ -109,3 +109,16 @@ func TestAddressRangeInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressUSUnit: a unit at the end of a US street line is not part of the street, so
+// that "100 Main St Apt 4" has the street of "100 Main Street" (it was "MAIN ST APT 4",
+// its type not expanded); the unit stays on the line.
+func TestAddressUSUnit(t *testing.T) {
+	n := newTest(t)
+	for _, c := range []struct{ line, unit string }{{"100 Main St Apt 4", "APT 4"}, {"100 Main St Suite 200", "SUITE 200"}, {"100 Main St #4", "#4"}, {"100 Main St. Ste. 5B", "STE. 5B"}} {
+		a := n.Address(contact.Address{Lines: []string{c.line}, Postcode: "02134", City: "Boston", Country: "US"})
+		if a.Street.Value != "MAIN STREET" || a.Number != "100" || len(a.Lines) != 1 || !strings.HasSuffix(a.Lines[0], " "+c.unit) {
+			t.Errorf("%q: street %q number %q lines %q", c.line, a.Street.Value, a.Number, a.Lines)
+		}
+	}
+}

@@ -65,6 +65,18 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 // number, and returns the line rewritten.
 func (n *Normalizer) parseStreet(seg, cc string) (contact.Field, string, string) {
 	toks := strings.Fields(strings.ReplaceAll(seg, ",", " "))
+	// A North American unit at the end of the street line ("100 Main St Apt 4", "Suite
+	// 200", "#4") is no part of the street: it stayed in it, and the street type before it
+	// was not expanded ("MAIN ST APT 4" against "MAIN STREET"). It stays on the line.
+	unit := ""
+	if k := len(toks); (cc == "US" || cc == "CA") && k >= 3 {
+		switch {
+		case len(toks[k-1]) > 1 && toks[k-1][0] == '#':
+			unit, toks = toks[k-1], toks[:k-1]
+		case k >= 4 && unitWords[fold.Key(strings.TrimSuffix(toks[k-2], "."))] && hasDigit(toks[k-1]):
+			unit, toks = toks[k-2]+" "+toks[k-1], toks[:k-2]
+		}
+	}
 	number, name, last := "", toks, false
 	if numberLast[cc] {
 		number, name = n.trailingNumber(toks)
@@ -97,8 +109,14 @@ func (n *Normalizer) parseStreet(seg, cc string) (contact.Field, string, string)
 	case number != "":
 		line = number + " " + value
 	}
+	if unit != "" {
+		line += " " + upper(unit)
+	}
 	return contact.Field{Value: value, Status: st, Issues: issues}, number, line
 }
+
+// unitWords open a unit after a North American street ("Apt 4", "Suite 200").
+var unitWords = map[string]bool{"apt": true, "apartment": true, "suite": true, "ste": true, "unit": true, "rm": true, "room": true, "fl": true, "floor": true}
 
 // leadingNumber reads "12", "12bis", "12 bis", "12B", "12-14" at the start.
 func (n *Normalizer) leadingNumber(toks []string, cc string) (string, []string) {
