@@ -145,6 +145,14 @@ func (n *Normalizer) stripTitles(s string) (title, rest string) {
 		}
 		c, ok := n.t.Civilities[key]
 		if !ok {
+			// A couple's titles ("M. et Mme Martin", "Mr and Mrs John Smith"): the joining
+			// word and the second title go too (they became the given name "et Mme").
+			if join, next, _ := strings.Cut(after, " "); title != "" && coupleWords[strings.ToLower(tok)] && next != "" {
+				if _, ok := n.t.Civilities[fold.Key(join)]; ok {
+					rest = cleanName(next)
+					continue
+				}
+			}
 			return title, rest
 		}
 		if title == "" {
@@ -154,12 +162,24 @@ func (n *Normalizer) stripTitles(s string) (title, rest string) {
 	}
 }
 
+// coupleWords join two titles ("M. et Mme").
+var coupleWords = map[string]bool{"et": true, "and": true, "&": true, "und": true, "en": true, "y": true, "e": true}
+
+// nameSuffixes follow a family name ("John Smith Jr.", "Henry Ford II").
+var nameSuffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true}
+
 // splitFull splits a full name into given and family names.
 func (n *Normalizer) splitFull(s string) (given, family string) {
 	if before, after, ok := strings.Cut(s, ","); ok {
 		return strings.TrimSpace(after), strings.TrimSpace(before)
 	}
 	toks := strings.Fields(s)
+	// A generational suffix belongs to the family name ("John Smith Jr.": it was the
+	// family name alone).
+	if k := len(toks); k > 2 && nameSuffixes[strings.ToLower(strings.TrimSuffix(toks[k-1], "."))] {
+		g, f := n.splitFull(strings.Join(toks[:k-1], " "))
+		return g, f + " " + toks[k-1]
+	}
 	// Trailing initials ("Élodie Weiningkamp C.") belong to the given name: split what
 	// precedes them.
 	var inits []string
@@ -188,8 +208,10 @@ func (n *Normalizer) splitFull(s string) (given, family string) {
 	case trail < len(toks) && trail > 0:
 		return strings.Join(toks[:trail], " "), strings.Join(toks[trail:], " ")
 	}
+	// The particles before the last word go with it, to the first word: "de Gaulle" and
+	// "Le Pen" are family names alone (they were given "De", family "Gaulle").
 	i := len(toks) - 1
-	for i > 1 && n.t.Particles[strings.ToLower(toks[i-1])] {
+	for i > 0 && n.t.Particles[strings.ToLower(toks[i-1])] {
 		i--
 	}
 	return strings.Join(toks[:i], " "), strings.Join(toks[i:], " ")
@@ -328,7 +350,33 @@ func checkName(s string) string {
 
 // isCapsWord reports whether s is written in capitals: at least two letters, none lower
 // case ("MARTIN", not the initial "M").
-func isCapsWord(s string) bool { return nameCase(s) == caseUpper && hasTwoLetters(s) }
+func isCapsWord(s string) bool {
+	return nameCase(s) == caseUpper && hasTwoLetters(s) && !dottedInitials(s)
+}
+
+// dottedInitials reports whether s is initials, each letter with its dot ("J.-P.",
+// "J.P."): not a family name written in capitals ("J.-P. Sartre" gave family "J.-P.").
+func dottedInitials(s string) bool {
+	prevLetter := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			if prevLetter {
+				return false
+			}
+			prevLetter = true
+		case r == '.':
+			prevLetter = false
+		case r == '-':
+			if prevLetter {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return !prevLetter && s != ""
+}
 
 func hasTwoLetters(s string) bool {
 	k := 0

@@ -122,3 +122,33 @@ func TestAddressUSUnit(t *testing.T) {
 		}
 	}
 }
+
+// TestNameSplitFull: a full name that is a particle and a family name is the family name
+// ("de Gaulle" was given "De"); dotted initials are a given name, not a family name in
+// capitals ("J.-P. Sartre" gave family "J.-P."); a generational suffix goes with the
+// family name ("John Smith Jr." gave family "Jr."); a couple's titles are both cut ("M.
+// et Mme Martin" gave the given name "et Mme").
+func TestNameSplitFull(t *testing.T) {
+	n := newTest(t)
+	for _, c := range []struct{ full, given, family string }{
+		{"de Gaulle", "", "de Gaulle"},
+		{"Le Pen", "", "Le Pen"},
+		{"J.-P. Sartre", "J.-P.", "Sartre"},
+		{"SARTRE J.-P.", "J.-P.", "Sartre"},
+		{"John Smith Jr.", "John", "Smith Jr."},
+		{"Marie de la Tour", "Marie", "de la Tour"},
+		{"Jean Dupont", "Jean", "Dupont"},
+		{"DUPONT Jean", "Jean", "Dupont"},
+	} {
+		r := n.PersonName("", "", "", c.full)
+		if r.Given.Value != c.given || r.Family.Value != c.family {
+			t.Errorf("%q: given %q family %q, want %q / %q", c.full, r.Given.Value, r.Family.Value, c.given, c.family)
+		}
+	}
+	for _, full := range []string{"M. et Mme Martin", "Mr and Mrs John Smith"} {
+		r := n.PersonName("", "", "", full)
+		if strings.Contains(strings.ToLower(r.Given.Value), "mme") || strings.Contains(strings.ToLower(r.Given.Value), "mrs") || !strings.Contains(r.Family.Value, "Martin") && !strings.Contains(r.Family.Value, "Smith") {
+			t.Errorf("%q: given %q family %q", full, r.Given.Value, r.Family.Value)
+		}
+	}
+}
