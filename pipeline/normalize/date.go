@@ -37,6 +37,11 @@ func (n *Normalizer) DateIn(raw, country string) contact.Field {
 	}
 	var issues []string
 	if len(s) > 10 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') {
+		// A time ("T10:30:00Z", " 10:30"), dropped; anything else after the date is no
+		// date ("1984-03-07 garbage" was read as a date whose time was dropped).
+		if t := s[11:]; len(t) < 5 || !isDigitByte(t[0]) || !isDigitByte(t[1]) || t[2] != ':' {
+			return invalid(raw, "date.unrecognized_format")
+		}
 		s = s[:10]
 		issues = append(issues, "date.time_dropped")
 	}
@@ -187,3 +192,5 @@ func isoDate(y, m, d int) string {
 	return string([]byte{byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
 		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)})
 }
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }

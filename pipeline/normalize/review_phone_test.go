@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,6 +150,22 @@ func TestNameSplitFull(t *testing.T) {
 		r := n.PersonName("", "", "", full)
 		if strings.Contains(strings.ToLower(r.Given.Value), "mme") || strings.Contains(strings.ToLower(r.Given.Value), "mrs") || !strings.Contains(r.Family.Value, "Martin") && !strings.Contains(r.Family.Value, "Smith") {
 			t.Errorf("%q: given %q family %q", full, r.Given.Value, r.Family.Value)
+		}
+	}
+}
+
+// TestDateTrailingGarbage: what follows an ISO date is dropped only when it is a time
+// ("1984-03-07 garbage" was the date with "date.time_dropped").
+func TestDateTrailingGarbage(t *testing.T) {
+	n := newTest(t)
+	for _, raw := range []string{"1984-03-07 garbage", "1984-03-07T", "1984-03-07 1"} {
+		if f := n.DateIn(raw, "FR"); f.Usable() || !slices.Contains(f.Issues, "date.unrecognized_format") {
+			t.Errorf("%q: %+v, want unrecognized", raw, f)
+		}
+	}
+	for _, raw := range []string{"1984-03-07T00:00:00Z", "1984-03-07 10:30", "1984-03-07T10:30:00.000+01:00"} {
+		if f := n.DateIn(raw, "FR"); f.Value != "1984-03-07" || !slices.Contains(f.Issues, "date.time_dropped") {
+			t.Errorf("%q: %+v, want the date, its time dropped", raw, f)
 		}
 	}
 }
