@@ -37,6 +37,16 @@ func deadLetterOf(msg *message.Message) warehouse.DeadLetter {
 	return d
 }
 
+// DeadLetterMessage is the dead-letter topic's message for d, as the router's poison
+// queue writes one (deadLetterOf reads it back): for a record refused before it reached
+// a handler (steward produce's unreadable rows).
+func DeadLetterMessage(d warehouse.DeadLetter) *message.Message {
+	msg := NewRawMessage(d.Payload, d.SourceKey, d.Position)
+	msg.Metadata.Set(StageMetadata, d.Stage)
+	msg.Metadata.Set(middleware.ReasonForPoisonedKey, d.Reason)
+	return msg
+}
+
 // tooLargeFallback publishes poisoned messages to the dead-letter topic and, when the
 // topic refuses one for its size (a raw record near the broker's limit plus the poison
 // headers, on a DLQ topic created without room for it), stores its dead letter directly:

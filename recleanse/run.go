@@ -80,9 +80,7 @@ type Result struct {
 	keys      []entry
 	ruleNames []string
 	maxBlock  int
-	// ownIndexes: every rule's keys carry its own index (RuleStats can tell them apart).
-	ownIndexes bool
-	rules      []RuleStats
+	rules     []RuleStats
 	// rescored are the candidate pairs weighing at least rescoredAt (edgesAtLeast).
 	rescored   []match.Edge
 	rescoredAt float64
@@ -94,8 +92,7 @@ type Result struct {
 // too when the rules cannot be told apart by their keys (two rules of one name, a name
 // holding a ":": ownIndexes) or there are more than 32 of them.
 func (res *Result) RuleStats() []RuleStats {
-	if res.keys == nil || !res.ownIndexes {
-		res.keys = nil
+	if res.keys == nil {
 		return res.rules
 	}
 	res.rules = ruleStats(res.keys, res.Records, res.ruleNames, res.maxBlock, res.Link, res.entities(), res.pairs)
@@ -157,7 +154,7 @@ func TrainFrom(ctx context.Context, cfg Config, src Source) (m *rules.Model, rej
 	if err != nil {
 		return nil, rejected, err
 	}
-	pairs, _, keys := block(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false, true)
+	pairs, _, keys := block(recs, ruleNames(cfg.Rules), cfg.Rules.Match.MaxBlockSize, false, ownIndexes(cfg.Rules.Match.Blocking))
 	masks := trainMasks(cfg.Rules, keys, recs, false, pairs)
 	m, err = train(cfg, base, features(recs), pairs, masks)
 	return m, rejected, err
@@ -234,15 +231,17 @@ func run(ctx context.Context, cfg Config, sides [][]string) (*Result, error) {
 	phase("load")
 	link := len(sides) > 1
 	// The keys stay, sorted, for the rules' pairs: a run that trains estimates m per
-	// blocking rule, a run with a truth counts what each rule brings (RuleStats).
+	// blocking rule, a run with a truth counts what each rule brings (RuleStats); both
+	// only when the keys tell the rules apart (ownIndexes).
 	names := ruleNames(cfg.Rules)
-	pairs, bst, keys := block(recs, names, cfg.Rules.Match.MaxBlockSize, link, cfg.Truth != "" || trains(cfg))
+	keep := (cfg.Truth != "" || trains(cfg)) && ownIndexes(cfg.Rules.Match.Blocking)
+	pairs, bst, keys := block(recs, names, cfg.Rules.Match.MaxBlockSize, link, keep)
 	for i := range recs {
 		recs[i].keys = nil // blocked: memory for scoring
 	}
 	phase("block")
 	res := &Result{Records: recs, Block: bst, Rejected: rej, Link: link, pairs: pairs, guard: cfg.Rules.Match.ClusterGuard, workers: cfg.Workers,
-		keys: keys, ruleNames: names, maxBlock: cfg.Rules.Match.MaxBlockSize, ownIndexes: ownIndexes(cfg.Rules.Match.Blocking)}
+		keys: keys, ruleNames: names, maxBlock: cfg.Rules.Match.MaxBlockSize}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

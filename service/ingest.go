@@ -300,7 +300,7 @@ func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts
 			if it.Err != nil {
 				// Unreadable before the bus (bad CSV row, overlong line): straight to the
 				// dead letters, with the same fields as the DLQ handler writes.
-				if err := dls.Add(ctx, warehouse.DeadLetter{Position: it.Position, Stage: "read", Reason: it.Err.Error(), SourceKey: it.Key, Payload: it.Payload}); err != nil {
+				if err := dls.Add(ctx, readDeadLetter(it)); err != nil {
 					closeFn()
 					return err
 				}

@@ -9,10 +9,17 @@ import (
 	"io"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/warehouse"
 )
+
+// readDeadLetter is the dead letter of an input item that could not be read (it.Err): a
+// CSV row that cannot be parsed or mapped, an over-long line. Ingest stores it, produce
+// sends it to the dead-letter topic.
+func readDeadLetter(it input.Item) warehouse.DeadLetter {
+	return warehouse.DeadLetter{Position: it.Position, Stage: "read", Reason: it.Err.Error(), SourceKey: it.Key, Payload: it.Payload}
+}
 
 // ProduceSummary counts what produce did.
 type ProduceSummary struct {
@@ -78,9 +85,7 @@ func (s *Service) Produce(ctx context.Context, files []string, opts input.Option
 			}
 			sum.Read++
 			if it.Err != nil {
-				msg := handlers.NewRawMessage(it.Payload, it.Key, it.Position)
-				msg.Metadata.Set(handlers.StageMetadata, "read")
-				msg.Metadata.Set(middleware.ReasonForPoisonedKey, it.Err.Error())
+				msg := handlers.DeadLetterMessage(readDeadLetter(it))
 				if err := pub.Publish(s.Config.Kafka.Topics.DLQ, msg); err != nil {
 					closeFn()
 					return sum, fmt.Errorf("produce: dead letter of %s: %w", it.Position, err)

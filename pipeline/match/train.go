@@ -105,7 +105,9 @@ func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainC
 		normalizeInto(u0[i], u0[i])
 	}
 	res := EM(levels, pats, m0, u0, 0.3, cfg.EM)
+	em := EMAllPairs
 	if cfg.RulePatterns != nil {
+		em = EMPerRule
 		m := e.perRuleM(levels, cfg.RulePatterns, m0, u0, cfg.EM, res.M)
 		held := cfg.EM
 		held.FixM = true
@@ -115,13 +117,10 @@ func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainC
 		res.Converged = res.Converged && r.Converged
 	}
 	model := &rules.Model{
-		EM:        EMAllPairs,
+		EM:        em,
 		TrainedAt: cfg.Now().UTC().Truncate(time.Second), Records: len(recs),
 		Pairs: npairs, RandomPairs: sampled, Iterations: res.Iterations, Converged: res.Converged,
 		Lambda: round(res.Lambda), Prior: round(clamp(res.Lambda * float64(npairs) / float64(cmp.Or(cfg.AllPairs, allPairs)))),
-	}
-	if cfg.RulePatterns != nil {
-		model.EM = EMPerRule
 	}
 	for i, c := range e.comparisons {
 		mc := rules.ModelComparison{Name: c.name}

@@ -156,7 +156,7 @@ func (n *Normalizer) opensStreet(w, cc string) bool {
 }
 
 // rangeWords join the two numbers of a range of house numbers written in words.
-var rangeWords = map[string]bool{"a": true, "au": true, "et": true, "/": true}
+var rangeWords = map[string]bool{"a": true, "au": true, "et": true}
 
 // boxWords open a Belgian box number after the house number ("Wetstraat 16 bus 3", "rue
 // Neuve 16 bte 3"): the box is not the house number.

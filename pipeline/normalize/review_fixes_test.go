@@ -8,6 +8,9 @@ import (
 	"github.com/steward-crm/steward/contact"
 )
 
+// The tests of this file come from a review of the normalizers (2026-12-06); each failed
+// before its fix.
+
 // TestPhoneRegionInternationalPrefix: a number written with the default region's own
 // international prefix, which starts with "00" and holds more (a carrier in Brazil,
 // "0011" in Australia, "001" in Korea), is read as the region dials it. Taking "00" for
