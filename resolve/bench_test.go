@@ -55,7 +55,7 @@ func BenchmarkResolveStreaming(b *testing.B) {
 		batch             int
 		noEvents, batcher bool
 	}
-	cases := []benchCase{{1, false, false}, {100, false, false}, {100, true, false}, {100, false, true}}
+	cases := []benchCase{{1, false, false}, {100, false, false}, {100, true, false}, {100, false, true}, {100, true, true}}
 	// STEWARD_BENCH_BATCH adds a case of that batch size (kafka.resolve_batch).
 	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_BATCH")); err == nil && v > 0 {
 		cases = append(cases, benchCase{v, false, false}, benchCase{v, false, true})

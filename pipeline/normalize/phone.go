@@ -63,7 +63,7 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 	}
 	// A plain number takes the fast path, which gives phonenumbers' answers without its
 	// regexps; phonenumbers parses the others.
-	parse := func(in string) (phoneInfo, error) {
+	parseIn := func(in, region string) (phoneInfo, error) {
 		if !n.noFastPhone {
 			if pi, ok := fastPhone(in, region); ok {
 				return pi, nil
@@ -71,6 +71,7 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 		}
 		return slowPhone(in, region)
 	}
+	parse := func(in string) (phoneInfo, error) { return parseIn(in, region) }
 	// A leading "00" is read first as the region dials it: its own international prefix
 	// may begin so and hold more ("0043 1 212 555 0123" in Brazil: carrier 43, then +1;
 	// "0011 44 ..." in Australia), where "00" made "+" read +43, a valid number of
@@ -84,6 +85,21 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 		}
 	} else {
 		pi, err = parse(num)
+	}
+	// France's overseas departments dial within France's national plan: "0262 21 12 34"
+	// written in Paris is Réunion's +262 262 21 12 34, "06 12 34 56 78" written in
+	// Réunion is +33 6 12 34 56 78. A national number that is not valid in its region of
+	// that plan is read in the plan's other regions.
+	if (err != nil || pi.typ == phonenumbers.UNKNOWN) && frenchPlan[region] && nationalForm(num) {
+		for _, r := range frenchPlanCodes {
+			if r == region {
+				continue
+			}
+			if other, oerr := parseIn(num, r); oerr == nil && other.typ != phonenumbers.UNKNOWN && !allSame(other.nsn) {
+				pi, err = other, nil
+				break
+			}
+		}
 	}
 	if err != nil {
 		return bad(parseIssue(err)), ""
@@ -111,6 +127,26 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 		Region:    pi.region,
 		Extension: ext,
 	}, pi.e164
+}
+
+// frenchPlan holds the regions that share France's national numbering plan (ten digits
+// from a leading 0: metropolitan France and the overseas departments and collectivities
+// of the Atlantic and the Indian Ocean); frenchPlanCodes one region of each of their
+// country calling codes (RE's +262 holds YT, GP's +590 BL and MF), France's first.
+var (
+	frenchPlan      = map[string]bool{"FR": true, "RE": true, "YT": true, "GP": true, "BL": true, "MF": true, "GF": true, "MQ": true, "PM": true}
+	frenchPlanCodes = []string{"FR", "RE", "GP", "GF", "MQ", "PM"}
+)
+
+// nationalForm reports whether s is written as a national number: its first digit a
+// single 0 (a trunk prefix), with no "+" or "00" before it.
+func nationalForm(s string) bool {
+	i := strings.IndexFunc(s, func(r rune) bool { return r == '+' || ('0' <= r && r <= '9') })
+	if i < 0 || s[i] != '0' {
+		return false
+	}
+	j := strings.IndexFunc(s[i+1:], func(r rune) bool { return '0' <= r && r <= '9' })
+	return j < 0 || s[i+1+j] != '0'
 }
 
 // slowPhone parses in with phonenumbers: the path for every number fastPhone leaves.

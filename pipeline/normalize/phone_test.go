@@ -134,3 +134,38 @@ func TestExtensionAfterSeparator(t *testing.T) {
 		t.Errorf("two numbers: %+v", ps)
 	}
 }
+
+// TestPhoneFrenchOverseas: France's overseas departments dial within France's national
+// plan, so a CRM whose region is FR holds "0262 ..." (Réunion) and "0696 ..."
+// (Martinique) written nationally, and one in Réunion holds "06 ..." (a metropolitan
+// mobile). Each was invalid (phone.not_valid_but_possible) when read in its region
+// alone. A number valid in its own region stays there; other regions, international
+// forms and numbers valid nowhere are as before.
+func TestPhoneFrenchOverseas(t *testing.T) {
+	n := newTest(t)
+	for _, c := range []struct{ raw, region, want, typ, phoneRegion string }{
+		{"0262 21 12 34", "FR", "+262262211234", "fixed_line", "RE"},
+		{"0692 12 34 56", "FR", "+262692123456", "mobile", "RE"},
+		{"05 90 12 34 56", "FR", "+590590123456", "fixed_line", "GP"},
+		{"0696-12-34-56", "FR", "+596696123456", "mobile", "MQ"},
+		{"0594 12 34 56", "FR", "+594594123456", "fixed_line", "GF"},
+		{"06 12 34 56 78", "RE", "+33612345678", "mobile", "FR"},
+		{"01 42 68 53 00", "GP", "+33142685300", "fixed_line", "FR"},
+		{"0262 21 12 34", "RE", "+262262211234", "fixed_line", "RE"},
+		{"+262 262 21 12 34", "FR", "+262262211234", "fixed_line", "RE"},
+		{"06 12 34 56 78", "FR", "+33612345678", "mobile", "FR"},
+		{"0262 21 12 34", "DE", "+49262211234", "fixed_line", "DE"},
+	} {
+		got := n.Phone(c.raw, c.region)
+		if len(got) != 1 || got[0].Value != c.want || got[0].Type != c.typ || got[0].Region != c.phoneRegion || got[0].Status != contact.StatusCorrected {
+			t.Errorf("Phone(%q, %s) = %+v, want %s %s %s corrected", c.raw, c.region, got, c.want, c.typ, c.phoneRegion)
+		}
+	}
+	// Valid nowhere in the plan, and "00" (an international prefix, not a trunk prefix):
+	// invalid as before.
+	for _, c := range []struct{ raw, region string }{{"0639 12 34 56", "FR"}, {"00 262 21 12 34", "FR"}} {
+		if got := n.Phone(c.raw, c.region); len(got) != 1 || got[0].Status != contact.StatusInvalid {
+			t.Errorf("Phone(%q, %s) = %+v, want invalid", c.raw, c.region, got)
+		}
+	}
+}
