@@ -79,7 +79,14 @@ func recoverer(h message.HandlerFunc) message.HandlerFunc {
 	return func(msg *message.Message) (out []*message.Message, err error) {
 		defer func() {
 			if p := recover(); p != nil {
-				msg.Metadata.Set(StageMetadata, msg.Metadata.Get(StageMetadata)+"panic")
+				// The handler that panicked (the router names it in the message's
+				// context); a stage left by an earlier attempt of the message (retry) is
+				// not where this one panicked.
+				stage := "panic"
+				if h := message.HandlerNameFromCtx(msg.Context()); h != "" {
+					stage = h + "/panic"
+				}
+				msg.Metadata.Set(StageMetadata, stage)
 				err = pipeline.Panicked(p)
 			}
 		}()

@@ -36,3 +36,18 @@ func TestInternalRecordKeepsAttributeNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestRecovererStage: a panic that reaches the recoverer is staged "panic" (the
+// router's handler name before it when the context holds one), not appended to a stage
+// an earlier attempt of the message left ("resolve/storepanic").
+func TestRecovererStage(t *testing.T) {
+	msg := message.NewMessage("1", []byte("{}"))
+	msg.Metadata.Set(StageMetadata, "resolve/store")
+	_, err := recoverer(func(*message.Message) ([]*message.Message, error) { panic("boom") })(msg)
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("error %v, want the panic's", err)
+	}
+	if got := msg.Metadata.Get(StageMetadata); got != "panic" {
+		t.Errorf("stage %q, want %q", got, "panic")
+	}
+}

@@ -132,8 +132,10 @@ func (l *lagCollector) lag(ctx context.Context, group, topic string) (int64, err
 		if p.Error != nil {
 			return 0, p.Error
 		}
+		// Below the partition's first offset (none committed, or the records not read
+		// were deleted by retention) the group is behind by what the partition holds.
 		c, ok := done[p.Partition]
-		if !ok || c < 0 {
+		if !ok || c < p.FirstOffset {
 			c = p.FirstOffset
 		}
 		if d := p.LastOffset - c; d > 0 {

@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // TestLagCollectorTellsABrokerAway: polls that reach the broker mark the time (and
@@ -71,5 +73,70 @@ func TestLagOfAMissingTopicFails(t *testing.T) {
 	l := newLagCollector(c.ListenAddrs(), map[string]string{"steward.normalize": "contacts.missing"}, prometheus.NewRegistry())
 	if lag, err := l.lag(context.Background(), "steward.normalize", "contacts.missing"); err == nil {
 		t.Errorf("lag of a missing topic: %d, no error", lag)
+	}
+}
+
+// TestLagAfterRetention: a group whose committed offset is below a partition's first
+// offset (the records it had not read were deleted by retention) is behind by what the
+// partition holds, not by offsets that no longer exist.
+func TestLagAfterRetention(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "contacts.raw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.DefaultProduceTopic("contacts.raw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for i := range 10 {
+		if err := cl.ProduceSync(ctx, &kgo.Record{Value: []byte{byte('0' + i)}}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The group read two records; retention then deletes the first six.
+	commit := kmsg.NewPtrOffsetCommitRequest()
+	commit.Group, commit.Generation = "steward.normalize", -1
+	ct := kmsg.NewOffsetCommitRequestTopic()
+	ct.Topic = "contacts.raw"
+	meta := kmsg.NewPtrMetadataRequest()
+	mt := kmsg.NewMetadataRequestTopic()
+	mt.Topic = kmsg.StringPtr("contacts.raw")
+	meta.Topics = append(meta.Topics, mt)
+	mresp, err := meta.RequestWith(ctx, cl)
+	if err != nil || len(mresp.Topics) != 1 {
+		t.Fatalf("metadata: %v", err)
+	}
+	ct.TopicID = mresp.Topics[0].TopicID // v10+ names topics by id
+	cp := kmsg.NewOffsetCommitRequestTopicPartition()
+	cp.Offset = 2
+	ct.Partitions = append(ct.Partitions, cp)
+	commit.Topics = append(commit.Topics, ct)
+	cresp, err := commit.RequestWith(ctx, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := cresp.Topics[0].Partitions[0].ErrorCode; e != 0 {
+		t.Fatalf("offset commit: error %d", e)
+	}
+	del := kmsg.NewPtrDeleteRecordsRequest()
+	dt := kmsg.NewDeleteRecordsRequestTopic()
+	dt.Topic = "contacts.raw"
+	dp := kmsg.NewDeleteRecordsRequestTopicPartition()
+	dp.Offset = 6
+	dt.Partitions = append(dt.Partitions, dp)
+	del.Topics = append(del.Topics, dt)
+	resp, err := del.RequestWith(ctx, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := resp.Topics[0].Partitions[0].ErrorCode; e != 0 || resp.Topics[0].Partitions[0].LowWatermark != 6 {
+		t.Fatalf("delete records: error %d, low watermark %d", e, resp.Topics[0].Partitions[0].LowWatermark)
+	}
+	l := newLagCollector(c.ListenAddrs(), map[string]string{"steward.normalize": "contacts.raw"}, prometheus.NewRegistry())
+	if lag, err := l.lag(ctx, "steward.normalize", "contacts.raw"); err != nil || lag != 4 {
+		t.Errorf("lag after retention: %d, %v; want 4 (offsets 6-9)", lag, err)
 	}
 }

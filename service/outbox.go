@@ -36,6 +36,7 @@ type forwarder struct {
 	// bounded: the stop's flush is bounded and its failure only logged (steward run).
 	bounded   bool
 	published prometheus.Counter
+	givenUp   prometheus.Counter
 	pruned    prometheus.Counter
 	failures  *prometheus.CounterVec
 	pending   prometheus.Gauge
@@ -58,6 +59,7 @@ func newForwarder(store warehouse.Store, pub message.Publisher, topic string, in
 	f := &forwarder{store: store, pub: pub, topic: topic, interval: interval, retention: retention, log: log,
 		failures:  prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_poll_failures_total", Help: "Outbox polls that failed, by step: publish (the broker or the database away) or prune (deleting published events past the retention); the next poll tries again."}, []string{"step"}),
 		published: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_published_total", Help: "Golden-record change events published from the outbox."}),
+		givenUp:   prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_given_up_total", Help: "Golden-record change events given up (too large for the golden topic): marked published without going out, and stored as dead letters (stage outbox)."}),
 		pruned:    prometheus.NewCounter(prometheus.CounterOpts{Namespace: "steward", Name: "outbox_pruned_total", Help: "Published outbox events deleted after the retention (kafka.outbox_retention)."}),
 		pending:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "steward", Name: "outbox_poll_forwarded", Help: "Outbox events the last poll forwarded, in batches of up to 500 (one poll forwarding thousands: the outbox is behind)."}),
 	}
@@ -66,7 +68,7 @@ func newForwarder(store warehouse.Store, pub message.Publisher, topic string, in
 	f.failures.WithLabelValues("publish")
 	f.failures.WithLabelValues("prune")
 	if reg != nil {
-		reg.MustRegister(f.published, f.pruned, f.failures, f.pending)
+		reg.MustRegister(f.published, f.givenUp, f.pruned, f.failures, f.pending)
 	}
 	return f
 }
@@ -176,9 +178,20 @@ func (f *forwarder) flush(ctx context.Context, stop <-chan struct{}) (int, error
 			return total, nil
 		default:
 		}
-		n, err := f.store.ForwardOutbox(ctx, 500, func(evs []warehouse.OutboxEvent) error { return f.publish(ctx, evs) })
-		// A publish that failed on some events marked the others (n).
-		f.published.Add(float64(n))
+		gaveUp := 0
+		n, err := f.store.ForwardOutbox(ctx, 500, func(evs []warehouse.OutboxEvent) error {
+			err := f.publish(ctx, evs)
+			var p *warehouse.PartialPublish
+			if gaveUp = 0; errors.As(err, &p) {
+				gaveUp = len(p.GiveUp)
+			}
+			return err
+		})
+		// A publish that failed on some events marked the others (n), the events given
+		// up among them (none when the transaction did not commit: n is 0).
+		gaveUp = min(gaveUp, n)
+		f.published.Add(float64(n - gaveUp))
+		f.givenUp.Add(float64(gaveUp))
 		total += n
 		if err != nil || n == 0 {
 			return total, err

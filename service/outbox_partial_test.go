@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -70,6 +71,14 @@ func TestOutboxOversizedEvents(t *testing.T) {
 				if _, err := f.flush(ctx, nil); err != nil {
 					t.Fatalf("flush: %v", err)
 				}
+			}
+			// The counters tell the events that went out from those given up (the
+			// given-up ones were counted as published).
+			if got, want := testutil.ToFloat64(f.published), float64(c.sent); got != want {
+				t.Errorf("outbox_published_total %v, want %v", got, want)
+			}
+			if got, want := testutil.ToFloat64(f.givenUp), float64(c.deadLetter); got != want {
+				t.Errorf("outbox_given_up_total %v, want %v", got, want)
 			}
 			if n := topicMessages(t, brokers, golden); n != c.sent {
 				t.Errorf("%d messages on %s, want %d", n, golden, c.sent)
