@@ -160,6 +160,9 @@ type Reader struct {
 	rawAt int64
 	// bomChecked: a UTF-8 byte order mark at the start of the input was skipped.
 	bomChecked bool
+	// eol ends a JSONL line: '\n', or '\r' in an input whose lines end in CR alone
+	// (sniffed at the first line; JSON holds no raw CR inside a value).
+	eol byte
 }
 
 // skipBOM discards a UTF-8 byte order mark at the very start of the input (Excel's
@@ -242,6 +245,13 @@ func (r *Reader) nextLine() (Item, error) {
 	if err := r.skipBOM(); err != nil {
 		return Item{}, err
 	}
+	if r.eol == 0 {
+		// Lines ending in CR alone were one line: the whole file one record, refused.
+		r.eol = '\n'
+		if crLines(sniffHead(r.br)) {
+			r.eol = '\r'
+		}
+	}
 	for {
 		line, tooLong, err := r.readLine()
 		if err != nil && (err != io.EOF || len(line) == 0) {
@@ -268,7 +278,7 @@ func (r *Reader) nextLine() (Item, error) {
 func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 	var buf []byte
 	for {
-		chunk, err := r.br.ReadSlice('\n')
+		chunk, err := r.br.ReadSlice(r.eol)
 		// The terminator ("\n" or "\r\n") is not part of the line: room for it, and the
 		// line's own length checked below.
 		if len(buf)+len(chunk) <= MaxLineBytes+len("\r\n") {
