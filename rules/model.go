@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -141,6 +143,12 @@ func (r *Rules) ApplyModel(m *Model) []problem {
 	for f, tf := range m.TermFrequencies {
 		if !(tf.Min > 0 && tf.Min <= 1) {
 			add("term_frequencies."+f+".min", "must be in (0, 1], got %v", tf.Min)
+		}
+		// In sorted order: the problems are reported alike from one load to the next.
+		for _, v := range slices.Sorted(maps.Keys(tf.Values)) {
+			if q := tf.Values[v]; !(q > 0 && q <= 1) { // NaN too
+				add(fmt.Sprintf("term_frequencies.%s.values.%s", f, v), "must be in (0, 1], got %v", q)
+			}
 		}
 	}
 	r.Model = m

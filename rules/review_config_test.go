@@ -192,3 +192,20 @@ func TestNaNRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestModelTermFrequencyRange: a term frequency of model.yaml outside (0, 1] (NaN, a
+// hand edit) is refused, naming the file, line and value; it loaded, and a NaN made
+// every pair agreeing on that name weigh NaN (the engine now ignores one too).
+func TestModelTermFrequencyRange(t *testing.T) {
+	def, err := os.ReadFile(filepath.Join("default", RulesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{".nan", "0", "-0.1", "1.5"} {
+		model := "prior: 0.000003\ncomparisons: []\nterm_frequencies:\n  family_name:\n    total: 10\n    min: 0.1\n    values:\n      martin: 0.2\n      nowak: " + v + "\n"
+		_, err := Load(fstest.MapFS{RulesFile: {Data: def}, ModelFile: {Data: []byte(model)}}, "x")
+		if err == nil || !strings.Contains(err.Error(), "x/model.yaml:9: term_frequencies.family_name.values.nowak") {
+			t.Errorf("nowak: %s: err = %v, want one naming model.yaml:9 and the value", v, err)
+		}
+	}
+}

@@ -82,6 +82,14 @@ func EM(levels []int, pats Patterns, m0, u0 [][]float64, lambda0 float64, cfg EM
 		ps = append(ps, pat{g, float64(n)})
 	}
 	m, u := clone2(m0), clone2(u0)
+	var pairs float64
+	for _, p := range ps {
+		pairs += p.n
+	}
+	if pairs == 0 {
+		// No pair: nothing moves the start (the match share would be 0/0, NaN).
+		return EMResult{M: m, U: u, Lambda: lambda0, Converged: true}
+	}
 	// Pseudo-counts per comparison: a share of the pairs where it is not neutral.
 	pseudo := make([]float64, len(levels))
 	for _, p := range ps {

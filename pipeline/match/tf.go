@@ -30,7 +30,7 @@ func (l *level) tfAdjust(v string) float64 {
 		return 0
 	}
 	f := l.tf.Frequency(v)
-	if f <= 0 {
+	if !(f > 0) { // NaN too (a hand-edited model.yaml): no adjustment, not a NaN weight
 		return 0
 	}
 	return math.Max(-tfMaxMalus, math.Min(tfMaxBonus, math.Log2(l.u/f)))

@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -108,24 +110,33 @@ func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainC
 	em := EMAllPairs
 	if cfg.RulePatterns != nil {
 		em = EMPerRule
-		m := e.perRuleM(levels, cfg.RulePatterns, m0, u0, cfg.EM, res.M)
+		m, its, converged := e.perRuleM(levels, cfg.RulePatterns, m0, u0, cfg.EM, res.M)
 		held := cfg.EM
 		held.FixM = true
 		r := EM(levels, pats, m, res.U, res.Lambda, held)
 		res.M, res.U, res.Lambda = m, r.U, r.Lambda
-		res.Iterations += r.Iterations
-		res.Converged = res.Converged && r.Converged
+		// The model's m are the per-rule EMs': it converged when they all did.
+		res.Iterations += its + r.Iterations
+		res.Converged = res.Converged && converged && r.Converged
 	}
 	model := &rules.Model{
 		EM:        em,
 		TrainedAt: cfg.Now().UTC().Truncate(time.Second), Records: len(recs),
 		Pairs: npairs, RandomPairs: sampled, Iterations: res.Iterations, Converged: res.Converged,
-		Lambda: round(res.Lambda), Prior: round(clamp(res.Lambda * float64(npairs) / float64(cmp.Or(cfg.AllPairs, allPairs)))),
+		Lambda: round(res.Lambda), Prior: round(clampPrior(res.Lambda * float64(npairs) / float64(cmp.Or(cfg.AllPairs, allPairs)))),
 	}
 	for i, c := range e.comparisons {
 		mc := rules.ModelComparison{Name: c.name}
+		// Without an else level, a pair whose values no level holds on is neutral: the
+		// random pairs and EM see only those where some level held, so a comparison of
+		// one level gets m = u = 1 (0 bits). Its m/u cannot be estimated: the rules' stay.
+		keep := !slices.ContainsFunc(c.levels, func(l level) bool { return l.isElse })
 		for j, l := range c.levels {
-			mc.Levels = append(mc.Levels, rules.ModelLevel{Name: l.name, M: round(res.M[i][j]), U: round(u[i][j])})
+			ml := rules.ModelLevel{Name: l.name, M: round(res.M[i][j]), U: round(u[i][j])}
+			if keep {
+				ml.M, ml.U = round(math.Exp2(l.weight)*l.u), round(l.u)
+			}
+			mc.Levels = append(mc.Levels, ml)
 		}
 		model.Comparisons = append(model.Comparisons, mc)
 	}
@@ -230,6 +241,11 @@ func (e *Engine) countRandom(recs []*Features, pairs int64, seed uint64) [][]flo
 	return counts
 }
 
+// clampPrior keeps a prior in (0, 1) without EM's floor of pMin: λ (at least pMin) times
+// the share of the pairs blocking selects is below it for a base of tens of millions of
+// records, whose prior is that small. The lower bound keeps round's scale finite.
+func clampPrior(p float64) float64 { return math.Min(pMax, math.Max(1e-300, p)) }
+
 // round keeps 4 significant digits of a probability (of its complement above 0.5, so
 // that it never rounds to 1), so that model files stay readable.
 func round(p float64) float64 {
@@ -237,7 +253,15 @@ func round(p float64) float64 {
 		return 0
 	}
 	if p > 0.5 {
-		return 1 - round(1-p)
+		// 1 − q at q's decimals, read back from its decimal spelling: 0.668, not the
+		// 0.6679999999999999 that 1 − 0.332 is in floating point.
+		q := round(1 - p)
+		if q == 0 {
+			return 1
+		}
+		d := int(3 - math.Floor(math.Log10(q)))
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(1-q, 'f', d, 64), 64)
+		return v
 	}
 	e := math.Floor(math.Log10(math.Abs(p)))
 	f := math.Pow(10, 3-e)
@@ -283,10 +307,12 @@ func (e *Engine) RuleExclusions() [][]bool {
 // perRuleM estimates m per blocking rule on its pairs, each comparison the rule fixes
 // left out (neutral), and averages each comparison's m over the rules that did not leave
 // it out, weighed by the matches EM found among the rule's pairs where the comparison was
-// not neutral. A comparison no rule estimates keeps fallback's m.
-func (e *Engine) perRuleM(levels []int, perRule []Patterns, m0, u0 [][]float64, cfg EMConfig, fallback [][]float64) [][]float64 {
+// not neutral. A comparison no rule estimates keeps fallback's m. It also returns the
+// iterations the rules' EMs ran and whether they all converged.
+func (e *Engine) perRuleM(levels []int, perRule []Patterns, m0, u0 [][]float64, cfg EMConfig, fallback [][]float64) (m [][]float64, iterations int, converged bool) {
 	excl := e.RuleExclusions()
 	acc, wsum := zeros(levels), make([]float64, len(levels))
+	converged = true
 	for r, pats := range perRule {
 		if r >= len(excl) || len(pats) == 0 {
 			continue
@@ -302,6 +328,8 @@ func (e *Engine) perRuleM(levels []int, perRule []Patterns, m0, u0 [][]float64, 
 			masked[string(b)] += n
 		}
 		res := EM(levels, masked, m0, u0, 0.3, cfg)
+		iterations += res.Iterations
+		converged = converged && res.Converged
 		seen := make([]float64, len(levels))
 		for k, n := range masked {
 			for c := range k {
@@ -321,7 +349,7 @@ func (e *Engine) perRuleM(levels []int, perRule []Patterns, m0, u0 [][]float64, 
 			wsum[c] += w
 		}
 	}
-	m := clone2(fallback)
+	m = clone2(fallback)
 	for c := range levels {
 		if wsum[c] > 0 {
 			for l := range m[c] {
@@ -329,5 +357,5 @@ func (e *Engine) perRuleM(levels []int, perRule []Patterns, m0, u0 [][]float64, 
 			}
 		}
 	}
-	return m
+	return m, iterations, converged
 }
