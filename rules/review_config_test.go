@@ -175,6 +175,8 @@ func TestNaNRefused(t *testing.T) {
 	cases := []struct{ from, to, path string }{
 		{"{name: jw_0.92, kind: jaro_winkler, threshold: 0.92, m: 0.14,", "{name: jw_0.92, kind: jaro_winkler, threshold: .nan, m: 0.14,", "levels.1.threshold"},
 		{"{name: lev_1, kind: levenshtein, threshold: 1, m: 0.022,", "{name: lev_1, kind: levenshtein, threshold: .nan, m: 0.022,", "levels.2.threshold"},
+		// Not NaN, but past any value's length: it overflowed the int it was read into.
+		{"{name: lev_1, kind: levenshtein, threshold: 1, m: 0.022,", "{name: lev_1, kind: levenshtein, threshold: 1e300, m: 0.022,", "levels.2.threshold"},
 		{"{name: subset_jw_0.92, kind: token_subset, threshold: 0.92,", "{name: subset_jw_0.92, kind: token_subset, threshold: .nan,", "levels.4.threshold"},
 		{"{name: within_31_days, kind: date_within, threshold: 31,", "{name: within_31_days, kind: date_within, threshold: .nan,", "levels.2.threshold"},
 		{"{name: exact, kind: exact, m: 0.35, u: 0.000011}", "{name: exact, kind: exact, m: .nan, u: 0.000011}", "levels.0.m"},

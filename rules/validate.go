@@ -12,6 +12,10 @@ import (
 type problem struct{ path, msg string }
 
 // Known names, checked at load time so that a typo fails at start-up, not mid-stream.
+// maxLevenshtein is the largest edit distance a levenshtein level takes: a value is at
+// most 4096 bytes, so no two are farther apart.
+const maxLevenshtein = 4096
+
 var (
 	blockParts = []string{"email", "phone", "family_phonetic", "family_key", "given_initial",
 		"given_key", "postcode", "city_key", "birth_date", "birth_year", "company_siren", "name_set", "name_set_phonetic", "house_number", "email_local"}
@@ -213,8 +217,10 @@ func (r *Rules) validate() []problem {
 					add(lp+".threshold", "a jaro_winkler level needs a similarity in (0, 1], got %v", l.Threshold)
 				}
 			case "levenshtein":
-				if !(l.Threshold >= 1) || math.IsInf(l.Threshold, 1) {
-					add(lp+".threshold", "a levenshtein level needs a maximum edit distance of at least 1, got %v", l.Threshold)
+				// At most the longest value's length: a larger one overflowed the int it
+				// is read into, and the level never held.
+				if !(l.Threshold >= 1 && l.Threshold <= maxLevenshtein) {
+					add(lp+".threshold", "a levenshtein level needs a maximum edit distance from 1 to %d, got %v", maxLevenshtein, l.Threshold)
 				}
 			case "token_subset":
 				if !(l.Threshold >= 0 && l.Threshold <= 1) {
