@@ -26,9 +26,14 @@ type Record struct {
 	// content hashes the record as read: it orders records with the same key without
 	// depending on where they were read.
 	content uint64
-	// updated is the record's updated_at (Unix seconds): of two versions of a key, the
-	// newest is kept, as streaming keeps it.
+	// updated is the record's updated_at in Unix microseconds (streaming compares times
+	// to the microsecond): of two versions of a key, the newest is kept, as streaming
+	// keeps it.
 	updated int64
+	// deleted marks a withdrawal (op delete): kept until the versions of its key are
+	// sorted, so that a withdrawal newer than a record's version drops the record, as
+	// streaming withdraws it (Load returns no deleted record).
+	deleted bool
 	Feat    *match.Features
 	// keys are the record's blocking keys, hashed; the low byte is the rule's index.
 	keys []uint64
@@ -84,8 +89,8 @@ type rejection struct {
 }
 
 // Load reads files (side is stored on each record) and returns the records sorted by
-// (side, key): the order records come in never matters downstream. Deleted records
-// (op delete) are skipped.
+// (side, key): the order records come in never matters downstream. A withdrawal (op
+// delete) drops its key's older versions (dropRepeatedKeys) and is not returned.
 func (l *Loader) Load(ctx context.Context, files []string, side uint8) ([]Record, Rejected, error) {
 	return l.LoadFrom(ctx, filesSource(files, l.Input), side)
 }
@@ -176,21 +181,30 @@ func (l *Loader) LoadFrom(ctx context.Context, src Source, side uint8) ([]Record
 }
 
 // dropRepeatedKeys keeps one record of each key (source and source id) of a side, in
-// records sorted by SortRecords, and counts the others as rejected: a key names one
-// source record, and the clusters file names records by their key (two files of one
+// records sorted by SortRecords, and counts the other versions as rejected: a key names
+// one source record, and the clusters file names records by their key (two files of one
 // source, a source id given twice, a line repeated). The one kept is the first in that
 // order, whichever was read first: the newest version (updated_at), as streaming keeps.
+// When that is a withdrawal, the key is dropped with its versions (withdrawn, not
+// rejected); withdrawals are never counted.
 func dropRepeatedKeys(all []Record, rej *Rejected) []Record {
 	out := all[:0]
-	for _, r := range all {
-		if n := len(out); n > 0 && r.Side == out[n-1].Side && r.Key == out[n-1].Key {
+	for i := 0; i < len(all); {
+		head := all[i]
+		j := i + 1
+		for ; j < len(all) && all[j].Side == head.Side && all[j].Key == head.Key; j++ {
+			if head.deleted || all[j].deleted {
+				continue
+			}
 			rej.Count++
 			if len(rej.First) < maxRejectedReasons {
-				rej.First = append(rej.First, r.Key+": the same source record (source and source_id) given more than once; one kept")
+				rej.First = append(rej.First, all[j].Key+": the same source record (source and source_id) given more than once; one kept")
 			}
-			continue
 		}
-		out = append(out, r)
+		if !head.deleted {
+			out = append(out, head) // index <= i: the group's later records are read already
+		}
+		i = j
 	}
 	return out
 }
@@ -230,7 +244,19 @@ func SortRecords(rs []Record) {
 
 func compareRecords(a, b Record) int {
 	return cmp.Or(cmp.Compare(a.Side, b.Side), strings.Compare(a.Key, b.Key), cmp.Compare(b.updated, a.updated),
-		strings.Compare(a.Truth, b.Truth), cmp.Compare(a.content, b.content))
+		compareDeleted(a.deleted, b.deleted), strings.Compare(a.Truth, b.Truth), cmp.Compare(a.content, b.content))
+}
+
+// compareDeleted puts a withdrawal before a version of the same time: streaming keeps
+// a record withdrawn by a withdrawal of its version's time, in either order.
+func compareDeleted(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
 }
 
 // batch is a run of items and the rank of its first one in the input.
@@ -290,7 +316,8 @@ func filesSource(files []string, opts input.Options) Source {
 	}
 }
 
-// record decodes, normalizes and extracts one item; nil, nil for a deletion.
+// record decodes, normalizes and extracts one item; a deletion is a withdrawal (deleted,
+// without features), which dropRepeatedKeys removes.
 func (l *Loader) record(ctx context.Context, it input.Item, side uint8) (*Record, error) {
 	if it.Err != nil {
 		return nil, it.Err
@@ -300,14 +327,14 @@ func (l *Loader) record(ctx context.Context, it input.Item, side uint8) (*Record
 		return nil, err
 	}
 	if r.EffectiveOp() == contact.OpDelete {
-		return nil, nil
+		return &Record{Key: r.Key(), Side: side, content: fnv64(it.Payload), updated: r.UpdatedAt.UnixMicro(), deleted: true}, nil
 	}
 	if l.Normalize != nil {
 		if err := l.Normalize(ctx, r); err != nil {
 			return nil, err
 		}
 	}
-	rec := &Record{Key: r.Key(), Side: side, content: fnv64(it.Payload), updated: r.UpdatedAt.Unix(), Feat: l.Engine.Features(r.Norm)}
+	rec := &Record{Key: r.Key(), Side: side, content: fnv64(it.Payload), updated: r.UpdatedAt.UnixMicro(), Feat: l.Engine.Features(r.Norm)}
 	if l.Truth != "" {
 		if v, ok := r.Attributes[strings.TrimPrefix(l.Truth, "attributes.")]; ok && v != nil {
 			rec.Truth = fmt.Sprint(v)
