@@ -48,6 +48,10 @@ var Dialect = &sqlstore.Dialect{
 		`CREATE INDEX companies_mapped_siret ON companies(mapped_siret) WHERE mapped_siret <> ''`,
 	}, 14: {
 		`CREATE INDEX review_items_open_candidate ON review_items(candidate_id) WHERE status = 'open'`,
+	}, 16: {
+		// An event inserted without its id (the store's inserts) probes nothing.
+		`CREATE TRIGGER merge_events_append_only_replace BEFORE INSERT ON merge_events WHEN NEW.id IS NOT NULL AND NEW.id > 0
+AND EXISTS (SELECT 1 FROM merge_events WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'merge_events is append-only'); END`,
 	}},
 	MemoryIndex: true,
 	NextIDs:     nextIDs,
@@ -152,7 +156,10 @@ func open(path string, pragmas []string) (*sql.DB, error) {
 	}
 	q.Set("_txlock", "immediate")
 	q.Set("_time_format", "sqlite")
-	dsn := "file:" + path + "?" + q.Encode()
+	// The path escaped: the driver hands SQLite a URI, in which '?' would begin the
+	// parameters (the pragmas and _txlock read as part of the name), '#' end the name
+	// and "%HH" be decoded: the warehouse would be another file, opened without them.
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	if strings.HasPrefix(path, "file:") {
 		dsn = path
 	}

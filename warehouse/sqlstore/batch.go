@@ -478,10 +478,10 @@ func (t *tx) PutSourceRecords(ctx context.Context, rows []*warehouse.SourceRow) 
 		return fmt.Errorf("put source records: a record appears twice in one batch")
 	}
 	// Rows the caller knows (ID set) may have moved to another master: their blocking
-	// keys follow.
+	// keys follow (on block_keys, to master 0 for a row no longer live: blockMaster).
 	var known []*warehouse.SourceRow
 	for _, r := range rows {
-		if r.ID != 0 && r.MasterID != 0 {
+		if r.ID != 0 && (r.MasterID != 0 || !t.d.MemoryIndex) {
 			known = append(known, r)
 		}
 	}

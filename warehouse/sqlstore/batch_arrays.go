@@ -25,9 +25,9 @@ WHERE (source, source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`
 	// aCappedKeyMasters reads at most the second parameter masters per key hash
 	// (BlockKeyHash), in master order, from the key index (an index-only scan that stops
 	// at the limit): a key that returns that many is over the cap, and it is never
-	// scanned to its end.
+	// scanned to its end. Master 0 files the keys of rows not live (blockMaster).
 	aCappedKeyMasters = `SELECT k.h, m.master_id FROM unnest(?::bigint[]) AS k(h)
-CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key_hash = k.h ORDER BY b.master_id LIMIT ?) AS m`
+CROSS JOIN LATERAL (SELECT DISTINCT b.master_id FROM block_keys b WHERE b.key_hash = k.h AND b.master_id > 0 ORDER BY b.master_id LIMIT ?) AS m`
 	aKeyRows       = `SELECT key_hash, source_row_id FROM block_keys WHERE key_hash = ANY(?::bigint[])`
 	aCandidateRows = `SELECT id, source, source_id, master_id, features
 FROM source_records WHERE master_id = ANY(?::bigint[]) AND deleted = FALSE ORDER BY master_id, id`
@@ -130,7 +130,7 @@ func (t *tx) syncBlockMastersArrays(ctx context.Context, rows []*warehouse.Sourc
 	}
 	ids, masters := make([]int64, len(rows)), make([]int64, len(rows))
 	for i, r := range rows {
-		ids[i], masters[i] = r.ID, r.MasterID
+		ids[i], masters[i] = r.ID, blockMaster(r.MasterID, r.Deleted)
 	}
 	if _, err := t.exec(ctx, aSyncBlockMaster, ids, masters); err != nil {
 		return fmt.Errorf("put source records: block keys: %w", err)

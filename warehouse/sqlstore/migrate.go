@@ -271,6 +271,12 @@ CREATE INDEX outbox_published ON outbox(published_at) WHERE published_at IS NOT 
 	// hashes its keys likewise (64-bit FNV-1a). Existing keys are hashed by the same
 	// function in SQL (Dialect.Extra[15]); SQLite has no block_keys (migration 8).
 	15: ``,
+	// 16: SQLite's audit log refuses an INSERT OR REPLACE (or REPLACE) of an event id it
+	// holds (Dialect.Extra[16]): SQLite deletes the replaced row without firing its
+	// delete trigger (it does only with recursive_triggers on), so that such a statement
+	// rewrote an event in place. PostgreSQL has no REPLACE (its INSERT ... ON CONFLICT DO
+	// UPDATE fires the update trigger, and is refused).
+	16: ``,
 }
 
 // SchemaVersion is the newest migration version.

@@ -73,7 +73,7 @@ func padArgs(keys []string) []any {
 }
 
 const (
-	qRowMaster        = `SELECT master_id FROM source_records WHERE id = ?`
+	qRowMaster        = `SELECT master_id, deleted FROM source_records WHERE id = ?`
 	qSyncBlockMasters = `UPDATE block_keys SET master_id = ? WHERE source_row_id = ? AND master_id <> ?`
 )
 

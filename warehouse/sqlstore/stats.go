@@ -20,7 +20,7 @@ func (s *Store) Stats(ctx context.Context) (warehouse.Stats, error) {
 	}{
 		{&st.Deleted, `SELECT COUNT(*) FROM source_records WHERE deleted = TRUE`},
 		{&st.Masters, `SELECT COUNT(*) FROM masters WHERE status = 'active'`},
-		{&st.MultiMasters, `SELECT COUNT(*) FROM (SELECT master_id FROM source_records WHERE deleted = FALSE GROUP BY master_id HAVING COUNT(*) > 1) x`},
+		{&st.MultiMasters, `SELECT COUNT(*) FROM (SELECT master_id FROM source_records WHERE deleted = FALSE AND master_id IS NOT NULL GROUP BY master_id HAVING COUNT(*) > 1) x`},
 		{&st.ReviewOpen, `SELECT COUNT(*) FROM review_items WHERE status = 'open'`},
 		{&st.DeadLetters, `SELECT COUNT(*) FROM dead_letters`},
 		{&st.OutboxPending, `SELECT COUNT(*) FROM outbox WHERE published_at IS NULL`},

@@ -452,7 +452,7 @@ func (s *Store) ForwardOutbox(ctx context.Context, limit int, publish func([]war
 				rows.Close()
 				return 0, err
 			}
-			o.Payload = json.RawMessage(payload)
+			o.CreatedAt, o.Payload = o.CreatedAt.UTC(), json.RawMessage(payload)
 			evs = append(evs, o)
 		}
 		rows.Close()

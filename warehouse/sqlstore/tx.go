@@ -205,9 +205,10 @@ func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error 
 	if err := row.Scan(&r.ID); err != nil {
 		return fmt.Errorf("put source record %s: %w", r.Key(), err)
 	}
-	// A record that moved to another master (merge) takes its blocking keys along.
-	if r.MasterID != 0 {
-		if _, err := t.exec(ctx, t.d.qSyncMasters(), r.MasterID, r.ID, r.MasterID); err != nil {
+	// A record that moved to another master (merge) takes its blocking keys along; on
+	// block_keys, one that is no master's live record takes them to master 0 (blockMaster).
+	if m := t.keysMaster(r); m != 0 || !t.d.MemoryIndex {
+		if _, err := t.exec(ctx, t.d.qSyncMasters(), m, r.ID, m); err != nil {
 			return fmt.Errorf("put source record %s: block keys: %w", r.Key(), err)
 		}
 	}
@@ -215,6 +216,27 @@ func (t *tx) PutSourceRecord(ctx context.Context, r *warehouse.SourceRow) error 
 		t.s.mem.source(r)
 	}
 	return nil
+}
+
+// keysMaster is the master a row's stored keys are filed under: on row_keys (the memory
+// index's), its master (the index posts live rows only, from source_records); on
+// block_keys, blockMaster.
+func (t *tx) keysMaster(r *warehouse.SourceRow) int64 {
+	if t.d.MemoryIndex {
+		return r.MasterID
+	}
+	return blockMaster(r.MasterID, r.Deleted)
+}
+
+// blockMaster is the master block_keys files a row's keys under: its master while it is
+// live, else 0, which the key read skips (Candidates finds the masters of live records
+// only, as SQLite's memory index, which keeps a withdrawn row's keys unposted). The keys
+// stay, and follow the row to its master when it comes back (PutSourceRecord).
+func blockMaster(master int64, deleted bool) int64 {
+	if deleted {
+		return 0
+	}
+	return master
 }
 
 func (t *tx) ReplaceBlockKeys(ctx context.Context, id int64, keys []string) error {
@@ -232,15 +254,20 @@ func (t *tx) AddBlockKeys(ctx context.Context, id int64, keys []string) error {
 		return nil
 	}
 	var master sql.NullInt64
-	if err := t.queryRow(ctx, qRowMaster, id).Scan(&master); err != nil {
+	var deleted bool
+	if err := t.queryRow(ctx, qRowMaster, id).Scan(&master, &deleted); err != nil {
 		return fmt.Errorf("block keys of source row %d: %w", id, err)
 	}
 	if !master.Valid {
 		return fmt.Errorf("block keys of source row %d: the record has no master", id)
 	}
+	m := master.Int64
+	if !t.d.MemoryIndex {
+		m = blockMaster(m, deleted)
+	}
 	rk := make([]warehouse.RowKey, len(keys))
 	for i, k := range keys {
-		rk[i] = warehouse.RowKey{Key: k, MasterID: master.Int64, RowID: id}
+		rk[i] = warehouse.RowKey{Key: k, MasterID: m, RowID: id}
 	}
 	return t.AddRowBlockKeys(ctx, rk)
 }

@@ -61,6 +61,12 @@ func Run(t *testing.T, h Harness) {
 		{"EachSourceRecord", testEachSourceRecord},
 		{"CompanyCandidates", testCompanyCandidates},
 		{"CompanyBySIRETOfMappedKey", testCompanyBySIRET},
+		// From a review (2026-12-06), review_1206.go.
+		{"WithdrawnRecordNotACandidate", testWithdrawnNotCandidate},
+		{"UnlinkedRecordNotACandidate", testUnlinkedNotCandidate},
+		{"StatsMultiMastersLiveOnly", testStatsMultiMasters},
+		{"WithdrawnInABatchComesBackWithItsKeys", testWithdrawnBatchComesBack},
+		{"OutboxTimesInUTC", testOutboxTimesUTC},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, h) })
