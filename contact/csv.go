@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/steward-crm/steward/fold"
 )
 
 // Mapping maps CSV column names to record fields. Field paths: source, source_id,
@@ -29,9 +31,30 @@ var mappingFields = []string{"source", "source_id", "updated_at", "op", "kind", 
 	"company.name", "company.siren", "company.siret", "company.vat", "company.lei",
 	"company.duns", "company.website", "-"}
 
-// aliases are the column names recognised without a mapping (folded to lower case,
-// spaces and dashes to underscores).
+// aliases are the column names recognised without a mapping, folded (fold.Key: lower
+// case, accents removed, "Prénom" is "prenom") with every run of other characters an
+// underscore ("Code postal", "E-mail address" are code_postal, e_mail_address).
 var aliases = map[string]string{
+	// Exports of common CRMs, spreadsheets and French tools. Of two columns of one
+	// single-valued field ("id" and "customer_id"), the first non-empty is read.
+	"record_id": "source_id", "contact_id": "source_id", "customer_id": "source_id", "client_id": "source_id",
+	"numero_client": "source_id",
+	"email_address": "email", "e_mail_address": "email", "mail_address": "email", "courriel": "email",
+	"adresse_email": "email", "adresse_mail": "email", "adresse_e_mail": "email", "work_email": "email",
+	"personal_email": "email", "phone_number": "phone", "telephone_number": "phone", "mobile_phone": "phone",
+	"mobile_number": "phone", "cell": "phone", "cell_phone": "phone", "work_phone": "phone", "home_phone": "phone",
+	"portable": "phone", "telephone_portable": "phone", "telephone_fixe": "phone", "gsm": "phone",
+	"street_address": "address.line", "address_line_1": "address.line", "address_line_2": "address.line",
+	"adresse": "address.line", "adresse_1": "address.line", "adresse_2": "address.line", "rue": "address.line",
+	"zip_code": "address.postcode", "zipcode": "address.postcode", "postal": "address.postcode",
+	"cp": "address.postcode", "town": "address.city", "province": "address.region",
+	"country_code": "address.country", "organisation": "company.name", "organization": "company.name",
+	"societe": "company.name", "entreprise": "company.name", "raison_sociale": "company.name",
+	"vat_number": "company.vat", "tva": "company.vat", "numero_tva": "company.vat", "birthday": "birth_date",
+	"date_naissance": "birth_date", "date_de_naissance": "birth_date", "civilite": "civility",
+	"nom_de_famille": "family_name", "given": "given_name", "family": "family_name", "job": "job_title",
+	"fonction": "job_title", "poste": "job_title",
+
 	"id": "source_id", "email1": "email", "email2": "email", "e_mail": "email", "mail": "email",
 	"emails": "email", "phone1": "phone", "phone2": "phone", "telephone": "phone", "tel": "phone",
 	"mobile": "phone", "phones": "phone", "first_name": "given_name", "firstname": "given_name",
@@ -101,13 +124,24 @@ func (m *Mapping) Missing(header []string) []string {
 		return nil
 	}
 	var out []string
-	for col := range m.Columns {
-		if !slices.Contains(header, col) {
+	for col, f := range m.Columns {
+		// A column mapped to "-" (ignored) may be absent: one mapping for exports that
+		// differ in their extra columns.
+		if f != "-" && !slices.Contains(header, col) {
 			out = append(out, col)
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Maps reports whether the mapping names column (nil: none).
+func (m *Mapping) Maps(column string) bool {
+	if m == nil {
+		return false
+	}
+	_, ok := m.Columns[column]
+	return ok
 }
 
 // Fields resolves each header column to its field path: the mapping first, then the
@@ -122,11 +156,14 @@ func (m *Mapping) Fields(header []string) []string {
 			}
 		}
 		k := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(h)))
+		a := strings.ReplaceAll(fold.Key(h), " ", "_")
 		switch {
 		case slices.Contains(mappingFields, k):
 			out[i] = k
-		case aliases[k] != "":
-			out[i] = aliases[k]
+		case slices.Contains(mappingFields, a) && a != "-":
+			out[i] = a
+		case aliases[a] != "":
+			out[i] = aliases[a]
 		default:
 			out[i] = "attributes." + h
 		}

@@ -65,6 +65,10 @@ type Options struct {
 	// Comma is the CSV separator (default ',' or '\t' for .tsv; ';' or '\t' detected from
 	// the header when it holds more of them than commas).
 	Comma rune
+	// Notice, when set, is told once per CSV input of the columns neither mapped nor
+	// recognised (kept in attributes: a header steward does not know, "Email Address"
+	// spelt otherwise, leaves a record without its e-mail and no error says so).
+	Notice func(string)
 }
 
 // Open opens name ("-" is stdin) and returns its reader and a close function.
@@ -348,6 +352,17 @@ func (r *Reader) nextCSV() (Item, error) {
 		r.header = h
 		r.lastLine, _ = r.cr.FieldPos(len(h) - 1)
 		r.fields = r.opts.Mapping.Fields(h)
+		if r.opts.Notice != nil {
+			var kept []string
+			for i, f := range r.fields {
+				if strings.HasPrefix(f, "attributes.") && !r.opts.Mapping.Maps(h[i]) {
+					kept = append(kept, h[i])
+				}
+			}
+			if len(kept) > 0 {
+				r.opts.Notice(fmt.Sprintf("%s: columns kept in attributes, not read as a field (-map 'COLUMN=FIELD' maps one, COLUMN=- ignores it): %s", r.name, quoteAll(kept)))
+			}
+		}
 		r.rawFrom(r.cr.InputOffset())
 	}
 	r.guard.n = 0

@@ -192,3 +192,60 @@ func TestCSVUnterminatedQuoteBounded(t *testing.T) {
 		t.Errorf("the reader holds %d bytes", r.raw.Cap())
 	}
 }
+
+// TestCSVHeadersFoldedAndNoticed: a French export's accented headers ("Prénom",
+// "Téléphone", "Civilité", "Courriel") and a CRM's ("Email Address", "Phone Number",
+// "Zip Code") are read as their fields (they were kept in attributes: accents were not
+// folded, and those spellings not known), and the columns still kept in attributes are
+// noticed once, by name, those the mapping sends there on purpose aside. A column mapped
+// to "-" may be absent (it was an error).
+func TestCSVHeadersFoldedAndNoticed(t *testing.T) {
+	var notices []string
+	m := &contact.Mapping{Columns: map[string]string{"Interne": "-", "Note": "attributes.note"}}
+	opts := Options{Mapping: m, Notice: func(s string) { notices = append(notices, s) }}
+	data := "id;Civilité;Prénom;Nom;Courriel;Téléphone;Code postal;Ville;Segment;Note\r\n" +
+		"1;Mme;Élodie;Martin;e.martin@example.fr;01 42 68 53 00;75009;Paris;B2B;vip\r\n" +
+		"2;M.;Paul;Durand;;;;;;\r\n"
+	r := NewReader(strings.NewReader(data), "fr.csv", opts)
+	var got []*contact.Record
+	for {
+		it, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil || it.Err != nil {
+			t.Fatalf("%+v, %v", it, err)
+		}
+		rec, err := contact.Decode(it.Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, rec)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d records", len(got))
+	}
+	a := got[0]
+	if a.Civility != "Mme" || a.GivenName != "Élodie" || len(a.Emails) != 1 || len(a.Phones) != 1 || a.Address == nil || a.Address.Postcode != "75009" {
+		t.Errorf("record %+v", a)
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], `"Segment"`) || strings.Contains(notices[0], "Note") || !strings.Contains(notices[0], "fr.csv") {
+		t.Errorf("notices %q, want one naming Segment only", notices)
+	}
+	notices = nil
+	r = NewReader(strings.NewReader("Record ID,First Name,Last Name,Email Address,Phone Number,Street Address,Zip Code,Town,Lifecycle\nh1,Ann,Lee,ann@example.org,+1 212 555 0123,1 Main St,10001,New York,lead\n"), "hub.csv", Options{Notice: func(s string) { notices = append(notices, s) }})
+	it, err := r.Next()
+	if err != nil || it.Err != nil {
+		t.Fatalf("%+v, %v", it, err)
+	}
+	rec, err := contact.Decode(it.Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.GivenName != "Ann" || len(rec.Emails) != 1 || len(rec.Phones) != 1 || rec.Address == nil || rec.Address.Postcode != "10001" || rec.Address.City != "New York" || len(rec.Address.Lines) != 1 {
+		t.Errorf("record %+v", rec)
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], `"Lifecycle"`) {
+		t.Errorf("notices %q, want one naming Lifecycle", notices)
+	}
+}

@@ -80,7 +80,7 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 		return recleanse.Config{}, usageError{err}
 	}
 	b.sweep = sweep
-	opts, err := b.in.options()
+	opts, err := b.in.options(e.stderr)
 	if err != nil {
 		return recleanse.Config{}, usageError{err}
 	}

@@ -106,7 +106,7 @@ func runProduce(ctx context.Context, args []string, e *env) error {
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	opts, err := in.options()
+	opts, err := in.options(e.stderr)
 	if err != nil {
 		return usageError{err}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -28,8 +29,10 @@ func (f *inputFlags) owns(name string) bool {
 	return name == "format" || name == "map" || name == "source"
 }
 
-func (f *inputFlags) options() (input.Options, error) {
-	var o input.Options
+// options returns the input options of the flags; notices about the input (CSV columns
+// kept in attributes) go to stderr.
+func (f *inputFlags) options(stderr io.Writer) (input.Options, error) {
+	o := input.Options{Notice: func(s string) { fmt.Fprintln(stderr, "notice:", s) }}
 	switch f.format {
 	case "", "jsonl", "csv":
 		o.Format = input.Format(f.format)

@@ -34,7 +34,7 @@ func runNormalize(ctx context.Context, args []string, e *env) error {
 	if name == "" {
 		name = "-"
 	}
-	opts, err := in.options()
+	opts, err := in.options(e.stderr)
 	if err != nil {
 		return usageError{err}
 	}
