@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -361,6 +362,11 @@ func (r *Reader) nextCSV() (Item, error) {
 			}
 			if len(kept) > 0 {
 				r.opts.Notice(fmt.Sprintf("%s: columns kept in attributes, not read as a field (-map 'COLUMN=FIELD' maps one, COLUMN=- ignores it): %s", r.name, quoteAll(kept)))
+			}
+			// Records are keyed by source and source id: a source taken from the file's
+			// name ("crm_2026-01") keys next month's export of the same records apart.
+			if !slices.Contains(r.fields, "source") && (r.opts.Mapping == nil || r.opts.Mapping.Source == "") {
+				r.opts.Notice(fmt.Sprintf("%s: no source column: the records' source is %q, the file's name (-source NAME sets one for every file of an export)", r.name, r.source))
 			}
 		}
 		r.rawFrom(r.cr.InputOffset())

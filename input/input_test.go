@@ -229,8 +229,10 @@ func TestCSVHeadersFoldedAndNoticed(t *testing.T) {
 	if a.Civility != "Mme" || a.GivenName != "Élodie" || len(a.Emails) != 1 || len(a.Phones) != 1 || a.Address == nil || a.Address.Postcode != "75009" {
 		t.Errorf("record %+v", a)
 	}
-	if len(notices) != 1 || !strings.Contains(notices[0], `"Segment"`) || strings.Contains(notices[0], "Note") || !strings.Contains(notices[0], "fr.csv") {
-		t.Errorf("notices %q, want one naming Segment only", notices)
+	// The columns kept in attributes, and the source taken from the file's name.
+	if len(notices) != 2 || !strings.Contains(notices[0], `"Segment"`) || strings.Contains(notices[0], "Note") || !strings.Contains(notices[0], "fr.csv") ||
+		!strings.Contains(notices[1], `source is "fr"`) {
+		t.Errorf("notices %q, want Segment's only and the source's", notices)
 	}
 	notices = nil
 	r = NewReader(strings.NewReader("Record ID,First Name,Last Name,Email Address,Phone Number,Street Address,Zip Code,Town,Lifecycle\nh1,Ann,Lee,ann@example.org,+1 212 555 0123,1 Main St,10001,New York,lead\n"), "hub.csv", Options{Notice: func(s string) { notices = append(notices, s) }})
@@ -245,7 +247,13 @@ func TestCSVHeadersFoldedAndNoticed(t *testing.T) {
 	if rec.GivenName != "Ann" || len(rec.Emails) != 1 || len(rec.Phones) != 1 || rec.Address == nil || rec.Address.Postcode != "10001" || rec.Address.City != "New York" || len(rec.Address.Lines) != 1 {
 		t.Errorf("record %+v", rec)
 	}
-	if len(notices) != 1 || !strings.Contains(notices[0], `"Lifecycle"`) {
-		t.Errorf("notices %q, want one naming Lifecycle", notices)
+	if len(notices) != 2 || !strings.Contains(notices[0], `"Lifecycle"`) {
+		t.Errorf("notices %q, want Lifecycle's and the source's", notices)
+	}
+	// With -source (or a source column) no notice of it.
+	notices = nil
+	r = NewReader(strings.NewReader("id,First Name\nh1,Ann\n"), "hub.csv", Options{Mapping: &contact.Mapping{Source: "hubspot"}, Notice: func(s string) { notices = append(notices, s) }})
+	if it, err := r.Next(); err != nil || it.Key != "hubspot:h1" || len(notices) != 0 {
+		t.Errorf("%+v, %v, notices %q", it, err, notices)
 	}
 }

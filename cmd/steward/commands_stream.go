@@ -114,6 +114,9 @@ func runProduce(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	if err := checkInputs(files); err != nil {
+		return err
+	}
 	kf.apply(&cfg, e)
 	svc, err := service.Build(cfg)
 	if err != nil {

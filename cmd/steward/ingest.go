@@ -45,6 +45,9 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	if err := checkInputs(files); err != nil {
+		return err
+	}
 	svc, err := service.Open(ctx, cfg)
 	if err != nil {
 		return err
@@ -61,12 +64,20 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 	sum, err := svc.Ingest(ctx, service.IngestOptions{Inputs: files, Input: opts, Progress: p.report, ProgressEvery: 200 * time.Millisecond, Events: *events, NoEvents: *noEvents,
 		HTTP: *httpAddr, Ready: func(addr string) { fmt.Fprintf(e.stderr, "metrics: http://%s/metrics\n", addr) }})
 	p.finish()
+	if err != nil && sum.Read == 0 {
+		return err // it never started (an -http address in use): no summary of nothing
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(sum)
 	} else {
 		printSummary(e, sum, svc.Config.Database)
+	}
+	if err == nil && sum.Read > 0 && sum.Accepted == 0 {
+		// A scheduled job whose every record was refused (a file in another encoding, a
+		// layout that changed) must not read as a success.
+		return fmt.Errorf("no record accepted: all %d dead-lettered (steward stats -dead-letters 20 shows why)", sum.DeadLettered)
 	}
 	return err
 }
@@ -90,7 +101,10 @@ func printSummary(e *env, s service.IngestSummary, db string) {
 	if s.SkippedKeys > 0 {
 		fmt.Fprintf(w, "oversized block keys:   %d skipped\n", s.SkippedKeys)
 	}
-	rate := float64(s.Read) / s.Duration.Seconds()
+	rate := 0.0
+	if s.Duration > 0 {
+		rate = float64(s.Read) / s.Duration.Seconds()
+	}
 	fmt.Fprintf(w, "time:                   %s (%.0f records/s)\nwarehouse:              %s\n", s.Duration.Round(time.Millisecond), rate, db)
 	if s.DeadLettered > 0 {
 		fmt.Fprintf(w, "dead letters: see `steward stats -dead-letters 20`\n")

@@ -63,3 +63,27 @@ func (f *inputFlags) options(stderr io.Writer) (input.Options, error) {
 	o.Mapping = m
 	return o, nil
 }
+
+// checkInputs reports the first of files (but "-", stdin) that cannot be read, before
+// a command opens its warehouse or reads any: a misspelt second file failed the run
+// after the first was ingested, and a missing only file left an empty warehouse behind.
+func checkInputs(files []string) error {
+	for _, f := range files {
+		if f == "-" {
+			continue
+		}
+		fh, err := os.Open(f)
+		if err != nil {
+			return err
+		}
+		st, err := fh.Stat()
+		fh.Close()
+		if err != nil {
+			return err
+		}
+		if st.IsDir() {
+			return fmt.Errorf("%s: a directory, not a file of records", f)
+		}
+	}
+	return nil
+}

@@ -91,7 +91,11 @@ func gcFloor(getenv func(string) string) error {
 // run dispatches a command line and returns the exit code: 0 ok, 1 failure, 2 usage.
 func run(ctx context.Context, args []string, e *env) int {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		usage(e.stderr, cmds) // no command: bad usage, as an unknown one
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(e.stdout, cmds)
 		return 0
 	}

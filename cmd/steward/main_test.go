@@ -192,11 +192,40 @@ func TestUsageErrors(t *testing.T) {
 	if code, _, errs := steward(t, "", "export", "-db", filepath.Join(t.TempDir(), "none.db")); code != 1 || !strings.Contains(errs, "run `steward ingest` first") {
 		t.Errorf("export of a missing warehouse: %d %q", code, errs)
 	}
-	if code, _, errs := steward(t, "", "ingest", "-rules", t.TempDir(), "x.jsonl"); code != 1 || !strings.Contains(errs, "rules.yaml") {
+	if code, _, errs := steward(t, "", "ingest", "-rules", t.TempDir(), "../../testdata/contacts.jsonl"); code != 1 || !strings.Contains(errs, "rules.yaml") {
 		t.Errorf("bad rules dir: %d %q", code, errs)
 	}
-	if code, out, _ := steward(t, ""); code != 0 || !strings.Contains(out, "ingest") {
+	if code, out, _ := steward(t, "", "help"); code != 0 || !strings.Contains(out, "ingest") {
 		t.Errorf("help: %d %q", code, out)
+	}
+	// No command at all is bad usage (it exited 0).
+	if code, _, errs := steward(t, ""); code != 2 || !strings.Contains(errs, "ingest") {
+		t.Errorf("no command: %d %q", code, errs)
+	}
+}
+
+// TestIngestInputsCheckedFirst: a file that cannot be read fails the run before anything
+// is ingested or a warehouse created (the first file was ingested, then the run failed;
+// a missing only file left an empty warehouse and a summary of zeros), and a run whose
+// every record is dead-lettered exits 1 (it exited 0: a scheduled job read it as a
+// success).
+func TestIngestInputsCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	code, out, errs := steward(t, "", "ingest", "-db", db, "-q", "../../testdata/contacts.jsonl", filepath.Join(dir, "nofile.jsonl"))
+	if code != 1 || !strings.Contains(errs, "nofile.jsonl") || strings.Contains(out, "records read") {
+		t.Errorf("missing second file: %d %q %q", code, out, errs)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("a warehouse was created: %v", err)
+	}
+	bad := filepath.Join(dir, "cp.csv")
+	if err := os.WriteFile(bad, []byte("id;Pr\xe9nom;nom\r\nW1;Ren\xe9;Dupont\r\nW2;Paul;Durand\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = steward(t, "", "ingest", "-db", db, "-q", bad)
+	if code != 1 || !strings.Contains(out, "dead-lettered:        2") || !strings.Contains(errs, "no record accepted") {
+		t.Errorf("every record dead-lettered: %d %q %q", code, out, errs)
 	}
 }
 
