@@ -77,7 +77,10 @@ func checkpointLog(t *testing.T, pause time.Duration) {
 	}
 	written := int64(txs * rowsPerTx * rowSize)
 	t.Logf("%d KiB written, log at most %d KiB", written>>10, maxWAL>>10)
-	if maxWAL > written/4 {
+	// Unbounded, the log would hold all of it (and more: frame headers); under load
+	// (CI's packages tested in parallel, on two cores) the 1 ms checkpointer falls behind
+	// the writer now and then: a quarter was once passed (3.1 MB of 7.8).
+	if maxWAL > written/2 {
 		t.Errorf("the log grew to %d bytes for %d bytes written: not checkpointed", maxWAL, written)
 	}
 	if err := s.Close(); err != nil {
