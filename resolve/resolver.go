@@ -732,6 +732,52 @@ func sortRanked(rs []ranked) {
 	})
 }
 
+// splitReview queues a split review item when the record (a newer version whose match
+// features changed, stored in row) scores below split_threshold against every other live
+// record of its master: a source id reused for another person, or a correction, would
+// otherwise leave two people in one golden record without a word. The record stays
+// where it is (an update never moves it). The master is locked by the caller.
+func (rs *Resolver) splitReview(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, out *Outcome) error {
+	members, err := tx.Members(ctx, row.MasterID)
+	if err != nil {
+		return err
+	}
+	feats := rs.Engine.Features(row.Record.Norm)
+	var best *match.Features
+	bestW := math.Inf(-1)
+	for i := range members {
+		m := &members[i]
+		if m.ID == row.ID || m.Deleted {
+			continue
+		}
+		f := rs.candidateFeatures(m)
+		if w := rs.Engine.Weight(feats, f); w > bestW {
+			best, bestW = f, w
+		}
+	}
+	if best == nil {
+		return nil // alone in its master: nothing to part from
+	}
+	// Below review_threshold alone is too weak a sign: the same name with a new mobile
+	// number scores ~0.2 at the default prior (no new record would be linked on it
+	// either), and a person's phone changes; split_threshold (0.01) asks only when the
+	// record has become someone else as far as the evidence goes.
+	score := rs.Engine.ScoreFeatures(feats, best)
+	if !(score.Probability < rs.Engine.Rules().Match.SplitThreshold) {
+		return nil
+	}
+	expl, err := json.Marshal(score)
+	if err != nil {
+		return err
+	}
+	added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: warehouse.ReviewSplit, SourceRowID: row.ID, SourceKey: row.Key(),
+		MasterID: row.MasterID, Score: score.Probability, Explanation: expl})
+	if added {
+		out.Reviews++
+	}
+	return err
+}
+
 // update stores a newer version of a known record; it stays with its master (master ids
 // are stable) and the golden record is recomputed. When its match features changed, the
 // record's pair and merge items asked about its earlier version: they are closed, and
@@ -788,10 +834,13 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 		if aff, err = lockAffected(ctx, tx, &row, locked); err != nil {
 			return err
 		}
-		if _, err := tx.CloseReviewItems(ctx, row.ID, 0, updateNote(r, position), warehouse.ReviewPair, warehouse.ReviewMerge); err != nil {
+		if _, err := tx.CloseReviewItems(ctx, row.ID, 0, updateNote(r, position), warehouse.ReviewPair, warehouse.ReviewMerge, warehouse.ReviewSplit); err != nil {
 			return err
 		}
 		if err := rs.rematch(ctx, tx, &row, best, locked, out); err != nil {
+			return err
+		}
+		if err := rs.splitReview(ctx, tx, &row, out); err != nil {
 			return err
 		}
 		// The items other records raised against the master asked about this record's

@@ -186,6 +186,8 @@ func TestNaNRefused(t *testing.T) {
 		{"  review_threshold: 0.50 ", "  review_threshold: .nan ", "match.review_threshold"},
 		{"  batch_threshold: 0.97 ", "  batch_threshold: .nan ", "match.batch_threshold"},
 		{"  cluster_guard: 0.5 ", "  cluster_guard: .nan ", "match.cluster_guard"},
+		{"  split_threshold: 0.01 ", "  split_threshold: .nan ", "match.split_threshold"},
+		{"  split_threshold: 0.01 ", "  split_threshold: 0.6 ", "match.split_threshold"},
 	}
 	for _, c := range cases {
 		_, err := Load(fstest.MapFS{RulesFile: {Data: editedRules(t, c.from, c.to)}}, "x")

@@ -69,6 +69,10 @@ type Match struct {
 	// ReviewThreshold: at or above it (and below AutoThreshold) the record gets a new master
 	// and the pair is queued for a steward. Default 0.6.
 	ReviewThreshold float64 `yaml:"review_threshold"`
+	// SplitThreshold: a newer version of a stored record that scores below it against
+	// every other live record of its master (a reused source id, a correction) queues a
+	// split review item; it stays in its master. Default 0.01; at most ReviewThreshold.
+	SplitThreshold float64 `yaml:"split_threshold"`
 	// AutoMerge: when a new record matches two masters at or above AutoThreshold, merge
 	// them (the older master survives) instead of queueing a merge review. Default false.
 	AutoMerge bool `yaml:"auto_merge"`

@@ -80,6 +80,9 @@ func (r *Rules) setDefaults() {
 	if m.BatchThreshold == 0 {
 		m.BatchThreshold = 0.97
 	}
+	if m.SplitThreshold == 0 {
+		m.SplitThreshold = 0.01
+	}
 	if m.ClusterGuard == 0 {
 		m.ClusterGuard = 0.5
 	}
@@ -151,6 +154,9 @@ func (r *Rules) validate() []problem {
 	}
 	if !(m.ReviewThreshold > 0 && m.ReviewThreshold <= m.AutoThreshold && m.AutoThreshold <= 1) {
 		add("match.review_threshold", "want 0 < review_threshold (%v) <= auto_threshold (%v) <= 1", m.ReviewThreshold, m.AutoThreshold)
+	}
+	if !(m.SplitThreshold > 0 && m.SplitThreshold <= m.ReviewThreshold) { // NaN too
+		add("match.split_threshold", "want 0 < split_threshold (%v) <= review_threshold (%v)", m.SplitThreshold, m.ReviewThreshold)
 	}
 	if m.OrderIndependent && !m.AutoMerge {
 		add("match.order_independent", "needs match.auto_merge: true (without it a record that links two masters joins the one it meets first)")

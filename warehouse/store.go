@@ -375,6 +375,12 @@ const (
 	// ReviewCompany is a low-confidence company attachment (CompanyKey names the
 	// registry entry; nothing was written as fact).
 	ReviewCompany = "company"
+	// ReviewSplit is a record whose newer version no longer matches the other records of
+	// its master (a source id reused for another person, a correction): the record stays
+	// (an update never moves it), and the steward decides whether it leaves. MasterID is
+	// its master; CandidateID is 0; Score and Explanation are those of the record against
+	// its best-matching fellow member.
+	ReviewSplit = "split"
 
 	ReviewOpen     = "open"
 	ReviewMerged   = "merged"

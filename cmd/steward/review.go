@@ -19,7 +19,7 @@ func runReview(ctx context.Context, args []string, e *env) error {
 	var cf configFlags
 	cf.register(fs)
 	status := fs.String("status", warehouse.ReviewOpen, "open, merged, rejected, deferred, superseded, or '' for all")
-	kind := fs.String("kind", "", "pair, merge or company ('' for all)")
+	kind := fs.String("kind", "", "pair, merge, split or company ('' for all)")
 	limit := fs.Int("limit", 100, "list at most this many items, oldest first")
 	asJSON := fs.Bool("json", false, "one JSON object per item (with the explanation)")
 	out := fs.String("o", "-", "output file ('-': stdout)")
@@ -31,9 +31,9 @@ func runReview(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	switch *kind {
-	case "", warehouse.ReviewPair, warehouse.ReviewMerge, warehouse.ReviewCompany:
+	case "", warehouse.ReviewPair, warehouse.ReviewMerge, warehouse.ReviewSplit, warehouse.ReviewCompany:
 	default:
-		return usageError{fmt.Errorf("-kind: want pair, merge or company, got %q", *kind)}
+		return usageError{fmt.Errorf("-kind: want pair, merge, split or company, got %q", *kind)}
 	}
 	switch *status {
 	case "", warehouse.ReviewOpen, "merged", "rejected", "deferred", "superseded":
@@ -65,8 +65,11 @@ func runReview(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintf(w, "%-6s %-8s %-10s %-6s %-28s %-8s %s\n", "id", "kind", "status", "score", "record", "master", "candidate")
 		for _, it := range items {
 			cand := fmt.Sprintf("master %d", it.CandidateID)
-			if it.Kind == warehouse.ReviewCompany {
+			switch it.Kind {
+			case warehouse.ReviewCompany:
 				cand = "company " + it.CompanyKey
+			case warehouse.ReviewSplit:
+				cand = "(its fellow members)"
 			}
 			fmt.Fprintf(w, "%-6d %-8s %-10s %-6.3f %-28s %-8d %s\n", it.ID, it.Kind, it.Status, it.Score, it.SourceKey, it.MasterID, cand)
 		}

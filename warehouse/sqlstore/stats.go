@@ -173,11 +173,20 @@ func fieldsOf(n *contact.Normalized) []namedField {
 		{"city", n.Address.City}, {"country", n.Address.Country}, {"company_name", n.Company.Name},
 		{"siren", n.Company.SIREN}, {"siret", n.Company.SIRET}, {"vat", n.Company.VAT},
 	}
+	// E-mails and phones count each value, and a record without any as missing (it
+	// counted nothing: "missing 0" whatever the records lacked, and the row vanished
+	// when no record had one).
 	for _, e := range n.Emails {
 		out = append(out, namedField{"email", e.Field})
 	}
+	if len(n.Emails) == 0 {
+		out = append(out, namedField{"email", contact.Missing()})
+	}
 	for _, p := range n.Phones {
 		out = append(out, namedField{"phone", p.Field})
+	}
+	if len(n.Phones) == 0 {
+		out = append(out, namedField{"phone", contact.Missing()})
 	}
 	return out
 }

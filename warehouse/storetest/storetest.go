@@ -1545,6 +1545,11 @@ func testStats(t *testing.T, h Harness) {
 	if st.SourceRecords != 302 || st.FieldStatuses["email"]["valid"] != 302 || st.AverageQuality != 40 {
 		t.Errorf("stats over 302 records: %d records, %d valid e-mails, quality %v", st.SourceRecords, st.FieldStatuses["email"]["valid"], st.AverageQuality)
 	}
+	// A record without a phone (none has one) is a missing phone; every one has an
+	// e-mail (they counted nothing, and the phone row was absent).
+	if st.FieldStatuses["phone"]["missing"] != 302 || st.FieldStatuses["email"]["missing"] != 0 {
+		t.Errorf("stats over 302 records: phones %v, e-mails %v; want 302 missing phones, no missing e-mail", st.FieldStatuses["phone"], st.FieldStatuses["email"])
+	}
 	// LiveSourceRecords is Stats's count alone: a withdrawn record is not counted.
 	if n, err := s.LiveSourceRecords(context.Background()); err != nil || n != 302 {
 		t.Errorf("LiveSourceRecords = %d, %v; want 302", n, err)

@@ -1,0 +1,63 @@
+package resolve
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/steward-crm/steward/warehouse/sqlstore"
+)
+
+// A synthetic person: orlowitz founds master A, which orlowitzCRM joins (update_review_test.go);
+// orlowitzCRMReused is orlowitzCRM's newer version holding another person (the source
+// reused its id); orlowitzCRMBack (review_rescore_test.go), a later one, holds Bastien
+// Orlowitz again.
+const orlowitzCRMReused = `{"source":"crm","source_id":"Y1","updated_at":"2024-03-01T00:00:00Z","given_name":"Patrick","family_name":"Durouvard","emails":["patrick.durouvard@example.fr"],"address":{"city":"Caen"}}`
+
+// TestUpdateNoLongerMatchingQueuesSplit: a newer version that no longer matches the other
+// records of its master (another person under a reused source id: below split_threshold
+// against each) stays in its master
+// (an update never moves a record) but queues a split review item, scored against its
+// best-matching fellow member: it was silently one golden record of two people. A later
+// version that matches again closes the item; a record alone in its master queues none.
+func TestUpdateNoLongerMatchingQueuesSplit(t *testing.T) {
+	rs, r, st := resolver(t, false)
+	outs := resolveAll(t, rs, r, orlowitz, orlowitzCRM)
+	a := outs[0].MasterID
+	if outs[1].Action != ActionLinked || outs[1].MasterID != a {
+		t.Fatalf("orlowitzCRM: %+v, want linked to %d", outs[1], a)
+	}
+	upd := resolveAll(t, rs, r, orlowitzCRMReused)[0]
+	if upd.Action != ActionUpdated || upd.MasterID != a || upd.Reviews != 1 {
+		t.Errorf("reused id: %+v, want updated in master %d with one review item", upd, a)
+	}
+	if got, want := reviewRows(t, st.(*sqlstore.Store)), fmt.Sprintf("split crm:Y1 m%d c0 open []\n", a); got != want {
+		t.Errorf("review items:\n%s\nwant:\n%s", got, want)
+	}
+	if got := dump(t, st.(*sqlstore.Store).DB(), `SELECT CAST(score < 0.01 AS INTEGER) || ' ' || CAST(explanation LIKE '%family_name%' AS INTEGER) FROM review_items`); got != "1 1\n" {
+		t.Errorf("split item's score below split_threshold and explained: %q", got)
+	}
+	back := resolveAll(t, rs, r, orlowitzCRMBack)[0]
+	if back.Action != ActionUpdated || back.Reviews != 0 {
+		t.Errorf("matching again: %+v, want updated, no review item", back)
+	}
+	if got, want := reviewRows(t, st.(*sqlstore.Store)), fmt.Sprintf("split crm:Y1 m%d c0 superseded [source record updated: version of 2024-04-01T00:00:00Z read at test:1]\n", a); got != want {
+		t.Errorf("review items:\n%s\nwant:\n%s", got, want)
+	}
+
+	// The same person with a new mobile number (shop:C2 against erp:C1: the same name,
+	// ~0.2, below review but above split_threshold) queues nothing.
+	rs, r, st = resolver(t, false)
+	if outs := resolveAll(t, rs, r, bastien, shopC2, shopC2Moved); outs[1].MasterID != outs[0].MasterID || outs[2].Action != ActionUpdated || outs[2].Reviews != 0 {
+		t.Errorf("new mobile: %+v, want shop:C2 updated in erp:C1's master without review item", outs)
+	}
+
+	// Alone in its master: nothing to part from.
+	rs, r, st = resolver(t, false)
+	resolveAll(t, rs, r, orlowitzCRM)
+	if upd := resolveAll(t, rs, r, orlowitzCRMReused)[0]; upd.Action != ActionUpdated || upd.Reviews != 0 {
+		t.Errorf("alone: %+v, want updated without review item", upd)
+	}
+	if got := reviewRows(t, st.(*sqlstore.Store)); got != "" {
+		t.Errorf("alone: review items %q", got)
+	}
+}
