@@ -105,12 +105,13 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 		k := r.Key()
 		prev := states[k]
 		out := &outs[i]
+		same := prev != nil && sameContent(prev.Hash, hashes[i], r)
 		switch {
-		case again[i], b.rs.oneByOne, prev != nil && prev.Hash != hashes[i] && !stale(r, prev):
+		case again[i], b.rs.oneByOne, prev != nil && !same && !stale(r, prev):
 			if err := b.oneRecord(r, blockKeys[i], hashes[i], positions[i], out); err != nil {
 				return err
 			}
-		case prev != nil && prev.Hash == hashes[i]:
+		case same:
 			out.Action, out.MasterID = ActionUnchanged, prev.MasterID
 		case prev != nil:
 			out.Action, out.MasterID = ActionStale, prev.MasterID

@@ -73,15 +73,56 @@ type Resolver struct {
 }
 
 // Hash is the content hash of a record's raw fields (the normalized form is ignored).
+// An op or kind spelt out as its default ("upsert", "person") hashes as left out: the
+// same record written either way is the same content (it was an update each time a
+// source's export switched forms, a CSV export of JSONL records for one).
 func Hash(r *contact.Record) (string, error) {
+	op, kind := r.Op, r.Kind
+	if op == contact.OpUpsert {
+		op = ""
+	}
+	if kind == contact.KindPerson {
+		kind = ""
+	}
+	return hashAs(r, op, kind)
+}
+
+// hashAs hashes r with its op and kind set to op and kind.
+func hashAs(r *contact.Record, op contact.Op, kind contact.Kind) (string, error) {
 	c := *r
-	c.Norm = nil
+	c.Norm, c.Op, c.Kind = nil, op, kind
 	b, err := contact.Encode(&c)
 	if err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16]), nil
+}
+
+// sameContent reports whether r, whose Hash is hash, holds the content stored under the
+// hash stored: the same hash, or one of a row stored before 2026-12-06, when Hash kept
+// an op or kind spelt out as its default (the record is compared with its default op and
+// kind spelt out and left out, as that row's may have been): the stored rows keep their
+// hashes, and are not all reported updated once.
+func sameContent(stored, hash string, r *contact.Record) bool {
+	if stored == hash {
+		return true
+	}
+	if r.EffectiveOp() != contact.OpUpsert {
+		return false
+	}
+	kinds := []contact.Kind{r.Kind}
+	if r.EffectiveKind() == contact.KindPerson {
+		kinds = []contact.Kind{"", contact.KindPerson}
+	}
+	for _, op := range []contact.Op{"", contact.OpUpsert} {
+		for _, k := range kinds {
+			if h, err := hashAs(r, op, k); err == nil && h == stored {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Resolve resolves one normalized record (r.Norm set) in one transaction. position says
@@ -263,7 +304,7 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 		prev = nil
 	}
 	switch {
-	case prev != nil && prev.Hash == hash:
+	case prev != nil && sameContent(prev.Hash, hash, r):
 		out.Action, out.MasterID = ActionUnchanged, prev.MasterID
 		return out, nil
 	case prev != nil && stale(r, prev):

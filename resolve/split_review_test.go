@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/warehouse/sqlstore"
 )
 
@@ -60,4 +61,45 @@ func TestUpdateNoLongerMatchingQueuesSplit(t *testing.T) {
 	if got := reviewRows(t, st.(*sqlstore.Store)); got != "" {
 		t.Errorf("alone: review items %q", got)
 	}
+}
+
+// TestDefaultsSpeltOutAreTheSameContent: a record sent again with its default op and
+// kind spelt out ("op":"upsert","kind":"person"), or left out after being sent with them,
+// is unchanged (it was an update: an audit event and a change event each time a source's
+// export switched forms); so is one whose row was stored before Hash left them out (its
+// stored hash the form it came in).
+func TestDefaultsSpeltOutAreTheSameContent(t *testing.T) {
+	plain := `{"source":"x","source_id":"1","given_name":"Ann","family_name":"Lee"}`
+	spelt := `{"source":"x","source_id":"1","op":"upsert","kind":"person","given_name":"Ann","family_name":"Lee"}`
+	rs, r, st := resolver(t, false)
+	outs := resolveAll(t, rs, r, plain, spelt, plain)
+	if outs[1].Action != ActionUnchanged || outs[2].Action != ActionUnchanged {
+		t.Errorf("the same record spelt out and not: %+v, want unchanged twice", outs)
+	}
+	// A row stored with the hash of the form it came in, as before.
+	legacy, err := hashAs(mustDecode(t, spelt), contact.OpUpsert, contact.KindPerson)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.(*sqlstore.Store).DB().Exec(`UPDATE source_records SET hash = ?`, legacy); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range []string{spelt, plain} {
+		if out := resolveAll(t, rs, r, rec)[0]; out.Action != ActionUnchanged {
+			t.Errorf("against a row stored before: %+v, want unchanged", out)
+		}
+	}
+	// Another kind spelt out is other content.
+	if out := resolveAll(t, rs, r, `{"source":"x","source_id":"1","kind":"company","given_name":"Ann","family_name":"Lee","company":{"name":"Lee SA"}}`)[0]; out.Action != ActionUpdated {
+		t.Errorf("kind company: %+v, want updated", out)
+	}
+}
+
+func mustDecode(t *testing.T, s string) *contact.Record {
+	t.Helper()
+	r, err := contact.Decode([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
