@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	segjson "github.com/segmentio/encoding/json"
+
+	"github.com/steward-crm/steward/fold"
 )
 
 // ErrInvalid marks a data problem in a record: the record is dead-lettered and the message
@@ -313,9 +315,26 @@ func (r *Record) Validate() error {
 		return Invalid("kind", "want person or company, got %q", clip(string(r.Kind)))
 	}
 	if r.EffectiveOp() == OpUpsert && !r.hasContent() {
-		return Invalid("", "no name, e-mail, phone or company: nothing to resolve")
+		return Invalid("", "no name, e-mail, phone or company: nothing to resolve%s", r.aliasHint())
 	}
 	return nil
+}
+
+// aliasHint names the attributes of r that a CSV header of that name would have filled
+// a field with ("first_name" is given_name): in JSON they are fields steward does not
+// know, kept in attributes, and the record refused for what it lacks said nothing of
+// where they went.
+func (r *Record) aliasHint() string {
+	var hints []string
+	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+		if f := aliases[strings.ReplaceAll(fold.Key(k), " ", "_")]; f != "" {
+			hints = append(hints, fmt.Sprintf("%q is %s", k, f))
+		}
+	}
+	if len(hints) == 0 {
+		return ""
+	}
+	return " (JSON fields of other names are kept in attributes: " + strings.Join(hints, ", ") + " under its own name)"
 }
 
 func (r *Record) hasContent() bool {
