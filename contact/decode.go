@@ -325,16 +325,16 @@ func (r *Record) Validate() error {
 // know, kept in attributes, and the record refused for what it lacks said nothing of
 // where they went.
 func (r *Record) aliasHint() string {
-	var hints []string
+	var names, fields []string
 	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
 		if f := aliases[strings.ReplaceAll(fold.Key(k), " ", "_")]; f != "" {
-			hints = append(hints, fmt.Sprintf("%q is %s", k, f))
+			names, fields = append(names, strconv.Quote(k)), append(fields, f)
 		}
 	}
-	if len(hints) == 0 {
+	if len(names) == 0 {
 		return ""
 	}
-	return " (JSON fields of other names are kept in attributes: " + strings.Join(hints, ", ") + " under its own name)"
+	return fmt.Sprintf(" (%s: kept in attributes; a JSON record names them %s)", strings.Join(names, ", "), strings.Join(fields, ", "))
 }
 
 func (r *Record) hasContent() bool {

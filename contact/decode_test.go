@@ -72,7 +72,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"no content", `{"source":"web","source_id":"1","job_title":"CEO"}`, "", "nothing to resolve"},
 		// The CSV aliases, written as JSON fields, are attributes: the error says where
 		// they went (it named nothing).
-		{"no content but aliases", `{"source":"web","source_id":"1","first_name":"Ann","Last Name":"Lee"}`, "", `"Last Name" is family_name, "first_name" is given_name`},
+		{"no content but aliases", `{"source":"web","source_id":"1","first_name":"Ann","Last Name":"Lee"}`, "", `("Last Name", "first_name": kept in attributes; a JSON record names them family_name, given_name)`},
 		{"colon in source", `{"source":"web:shop","source_id":"1","email":"a@b.c"}`, "source", "must not contain"},
 		{"NUL", `{"source":"web","source_id":"1","given_name":"a\u0000b"}`, "given_name", "NUL"},
 	}
