@@ -160,3 +160,27 @@ func TestFeaturesDecodedAgreeWithoutGivenComparison(t *testing.T) {
 		t.Errorf("weight on extracted features %.2f, on decoded ones %.2f", ext, stored)
 	}
 }
+
+// TestSurviveEmailNotATypo: the newer record's e-mail has a known domain typo
+// ("gmial.com", flagged and kept as written): the golden record's e-mail is the older
+// record's clean one (it was the typo: most_recent), the typo second in the list; with
+// no clean e-mail in the master the typo survives.
+func TestSurviveEmailNotATypo(t *testing.T) {
+	s := rules.Default().Survivorship // emails: most_recent
+	mk := func(id, email string, typo bool, at time.Time) *contact.Record {
+		r := &contact.Record{Source: "crm", SourceID: id, UpdatedAt: at, Norm: person("jeanne", "dupre", email, "", "75009", "paris", "")}
+		if typo {
+			r.Norm.Emails[0].Issues = []string{"email.typo_domain_suggested:gmail.com"}
+		}
+		return r
+	}
+	older, newer := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	g := Survive([]*contact.Record{mk("1", "jeanne.dupre@gmail.com", false, older), mk("2", "jeanne.dupre@gmial.com", true, newer)}, s)
+	if len(g.Emails) != 2 || g.Emails[0] != "jeanne.dupre@gmail.com" || g.Emails[1] != "jeanne.dupre@gmial.com" || g.Provenance["emails"] != "crm:1" {
+		t.Errorf("golden e-mails %q from %q, want the clean one first, from crm:1", g.Emails, g.Provenance["emails"])
+	}
+	g = Survive([]*contact.Record{mk("2", "jeanne.dupre@gmial.com", true, newer)}, s)
+	if len(g.Emails) != 1 || g.Emails[0] != "jeanne.dupre@gmial.com" {
+		t.Errorf("only a typo: golden e-mails %q, want it", g.Emails)
+	}
+}

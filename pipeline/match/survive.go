@@ -132,16 +132,22 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 	}); ok {
 		g.Company = v.(contact.NormCompany)
 	}
-	g.Emails = pickList(ms, "emails", s, pick, func(r *contact.Record) []string {
-		var out []string
-		for _, e := range r.Norm.Emails {
-			if e.Usable() {
-				out = append(out, e.Value)
+	// The surviving e-mail is one without a known domain typo when a member has one: a
+	// newer "…@gmial.com" beside "…@gmail.com" was the golden record's e-mail, the one a
+	// mailing takes. The typo stays in the list (kept as written).
+	emails := func(clean bool) func(r *contact.Record) []string {
+		return func(r *contact.Record) []string {
+			var out []string
+			for _, e := range r.Norm.Emails {
+				if e.Usable() && (!clean || !slices.ContainsFunc(e.Issues, isTypoDomain)) {
+					out = append(out, e.Value)
+				}
 			}
+			return out
 		}
-		return out
-	})
-	g.Phones = pickList(ms, "phones", s, pick, func(r *contact.Record) []string {
+	}
+	g.Emails = pickList(ms, "emails", s, pick, emails(true), emails(false))
+	phones := func(r *contact.Record) []string {
 		var out []string
 		for _, p := range r.Norm.Phones {
 			if p.Usable() {
@@ -149,7 +155,8 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 			}
 		}
 		return out
-	})
+	}
+	g.Phones = pickList(ms, "phones", s, pick, phones, phones)
 	for _, r := range ms {
 		g.Sources = append(g.Sources, r.Key())
 		if g.Kind == "" {
@@ -159,21 +166,31 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 	return g
 }
 
-// pickList returns every distinct value of a multi-valued field, the surviving one first.
+// isTypoDomain reports an issue code of a known e-mail domain typo.
+func isTypoDomain(code string) bool { return strings.HasPrefix(code, "email.typo_domain_suggested:") }
+
+// pickList returns every distinct value of a multi-valued field (get), the surviving one
+// first: chosen among the preferred values when a member has one, else among all.
 func pickList(ms []*contact.Record, field string, s rules.Survivorship,
 	pick func(string, func(*contact.Record) (any, string, int)) (any, bool),
-	get func(*contact.Record) []string) []string {
-	first, ok := pick(field, func(r *contact.Record) (any, string, int) {
-		vs := get(r)
-		if len(vs) == 0 {
-			return nil, "", 0
-		}
-		return vs[0], strings.ToLower(vs[0]), len(vs[0])
-	})
+	preferred, get func(*contact.Record) []string) []string {
+	first := func(get func(*contact.Record) []string) (any, bool) {
+		return pick(field, func(r *contact.Record) (any, string, int) {
+			vs := get(r)
+			if len(vs) == 0 {
+				return nil, "", 0
+			}
+			return vs[0], strings.ToLower(vs[0]), len(vs[0])
+		})
+	}
+	v, ok := first(preferred)
+	if !ok {
+		v, ok = first(get)
+	}
 	if !ok {
 		return nil
 	}
-	out := []string{first.(string)}
+	out := []string{v.(string)}
 	for _, r := range ms {
 		if r.Norm == nil {
 			continue
