@@ -70,6 +70,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"bad kind", `{"source":"web","source_id":"1","kind":"robot","email":"a@b.c"}`, "kind", "want person or company"},
 		{"bad time", `{"source":"web","source_id":"1","updated_at":"yesterday","email":"a@b.c"}`, "updated_at", "not an RFC 3339 time"},
 		{"no content", `{"source":"web","source_id":"1","job_title":"CEO"}`, "", "nothing to resolve"},
+		// README says records are decoded strictly: the last of two was kept.
+		{"field twice", `{"source":"web","source_id":"1","given_name":"Ann","family_name":"Lee","given_name":"Anne"}`, "given_name", "given twice"},
 		// The CSV aliases, written as JSON fields, are attributes: the error says where
 		// they went (it named nothing).
 		{"no content but aliases", `{"source":"web","source_id":"1","first_name":"Ann","Last Name":"Lee"}`, "", `("Last Name", "first_name": kept in attributes; a JSON record names them family_name, given_name)`},

@@ -24,6 +24,23 @@ func members(v []byte) (out []member, ok bool) { return appendMembers(nil, v) }
 // appendMembers is members appending to dst[:0]: decoding passes an array on its stack,
 // so that splitting a record allocates nothing.
 func appendMembers(dst []member, v []byte) (out []member, ok bool) {
+	out, ok = appendAllMembers(dst, v)
+	// Last value wins for repeated keys (rare: quadratic on a handful of keys is fine).
+	for a := 0; a < len(out); a++ {
+		for b := a + 1; b < len(out); b++ {
+			if out[a].key == out[b].key {
+				out = append(out[:a], out[a+1:]...)
+				a--
+				break
+			}
+		}
+	}
+	return out, ok
+}
+
+// appendAllMembers is appendMembers keeping a repeated key's every member, in order
+// (Decode refuses a record field given twice).
+func appendAllMembers(dst []member, v []byte) (out []member, ok bool) {
 	i := skipSpace(v, 0)
 	if i >= len(v) || v[i] != '{' {
 		return nil, false
@@ -50,16 +67,6 @@ func appendMembers(dst []member, v []byte) (out []member, ok bool) {
 			break
 		}
 		i = skipSpace(v, i+1) // ','
-	}
-	// Last value wins for repeated keys (rare: quadratic on a handful of keys is fine).
-	for a := 0; a < len(out); a++ {
-		for b := a + 1; b < len(out); b++ {
-			if out[a].key == out[b].key {
-				out = append(out[:a], out[a+1:]...)
-				a--
-				break
-			}
-		}
 	}
 	return out, true
 }
