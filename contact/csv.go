@@ -35,10 +35,10 @@ var mappingFields = []string{"source", "source_id", "updated_at", "op", "kind", 
 // case, accents removed, "Prénom" is "prenom") with every run of other characters an
 // underscore ("Code postal", "E-mail address" are code_postal, e_mail_address).
 var aliases = map[string]string{
-	// Exports of common CRMs, spreadsheets and French tools. Of two columns of one
-	// single-valued field ("id" and "customer_id"), the first non-empty is read.
-	"record_id": "source_id", "contact_id": "source_id", "customer_id": "source_id", "client_id": "source_id",
-	"numero_client": "source_id",
+	// Exports of common CRMs, spreadsheets and French tools. A record's own id only: an
+	// account's ("client_id", "customer_id"), shared by its contacts, would key them all
+	// alike when it comes before "id".
+	"record_id": "source_id", "contact_id": "source_id",
 	"email_address": "email", "e_mail_address": "email", "mail_address": "email", "courriel": "email",
 	"adresse_email": "email", "adresse_mail": "email", "adresse_e_mail": "email", "work_email": "email",
 	"personal_email": "email", "phone_number": "phone", "telephone_number": "phone", "mobile_phone": "phone",

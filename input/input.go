@@ -252,8 +252,10 @@ func (r *Reader) nextLine() (Item, error) {
 	}
 	if r.eol == 0 {
 		// Lines ending in CR alone were one line: the whole file one record, refused.
+		// Only when no LF comes within the sniffed start: JSON takes a raw CR as space
+		// between tokens, inside a record of a file whose lines end in LF.
 		r.eol = '\n'
-		if crLines(sniffHead(r.br)) {
+		if head := sniffHead(r.br); crLines(head) && bytes.IndexByte(head, '\n') < 0 {
 			r.eol = '\r'
 		}
 	}

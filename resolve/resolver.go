@@ -778,17 +778,55 @@ func sortRanked(rs []ranked) {
 // record of its master: a source id reused for another person, or a correction, would
 // otherwise leave two people in one golden record without a word. The record stays
 // where it is (an update never moves it). The master is locked by the caller.
-func (rs *Resolver) splitReview(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, out *Outcome) error {
+//
+// The master's other split items were scored against the record's earlier version:
+// when one is open, every split item of the master is closed and each live record of it
+// is checked again (refreshSplits); otherwise the record alone is.
+func (rs *Resolver) splitReview(ctx context.Context, tx warehouse.Tx, row *warehouse.SourceRow, note string, out *Outcome) error {
+	refreshed, err := rs.refreshSplits(ctx, tx, row.MasterID, note, out)
+	if err != nil || refreshed {
+		return err
+	}
 	members, err := tx.Members(ctx, row.MasterID)
 	if err != nil {
 		return err
 	}
-	feats := rs.Engine.Features(row.Record.Norm)
+	return rs.splitOne(ctx, tx, row.ID, row.Key(), rs.Engine.Features(row.Record.Norm), row.MasterID, members, out)
+}
+
+// refreshSplits closes the open split items naming master (one of its records changed or
+// was withdrawn: their scores were against its earlier records) and, when there were
+// any, checks each of its live records again; it reports whether there were. A record
+// left alone in its master has nothing to part from.
+func (rs *Resolver) refreshSplits(ctx context.Context, tx warehouse.Tx, master int64, note string, out *Outcome) (bool, error) {
+	n, err := tx.CloseReviewItems(ctx, 0, master, note, warehouse.ReviewSplit)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	members, err := tx.Members(ctx, master)
+	if err != nil {
+		return true, err
+	}
+	for i := range members {
+		m := &members[i]
+		if m.Deleted {
+			continue
+		}
+		if err := rs.splitOne(ctx, tx, m.ID, m.Key(), rs.candidateFeatures(m), master, members, out); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+// splitOne queues a split item for the record id (key, feats) of master when it scores
+// below split_threshold against every other live record of members.
+func (rs *Resolver) splitOne(ctx context.Context, tx warehouse.Tx, id int64, key string, feats *match.Features, master int64, members []warehouse.SourceRow, out *Outcome) error {
 	var best *match.Features
 	bestW := math.Inf(-1)
 	for i := range members {
 		m := &members[i]
-		if m.ID == row.ID || m.Deleted {
+		if m.ID == id || m.Deleted {
 			continue
 		}
 		f := rs.candidateFeatures(m)
@@ -811,8 +849,8 @@ func (rs *Resolver) splitReview(ctx context.Context, tx warehouse.Tx, row *wareh
 	if err != nil {
 		return err
 	}
-	added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: warehouse.ReviewSplit, SourceRowID: row.ID, SourceKey: row.Key(),
-		MasterID: row.MasterID, Score: score.Probability, Explanation: expl})
+	added, err := tx.AddReviewItem(ctx, &warehouse.ReviewItem{Kind: warehouse.ReviewSplit, SourceRowID: id, SourceKey: key,
+		MasterID: master, Score: score.Probability, Explanation: expl})
 	if added {
 		out.Reviews++
 	}
@@ -881,7 +919,7 @@ func (rs *Resolver) update(ctx context.Context, tx warehouse.Tx, prev *warehouse
 		if err := rs.rematch(ctx, tx, &row, best, locked, out); err != nil {
 			return err
 		}
-		if err := rs.splitReview(ctx, tx, &row, out); err != nil {
+		if err := rs.splitReview(ctx, tx, &row, fmt.Sprintf("master's records changed: source record %s updated", row.Key()), out); err != nil {
 			return err
 		}
 		// The items other records raised against the master asked about this record's
@@ -1018,6 +1056,10 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 	// The items other records raised against its master may have been raised by its
 	// match, and a merge item closed may be raised by another record.
 	if err := rs.reviewChange(ctx, tx, &row, aff, "withdrawn", locked, out); err != nil {
+		return err
+	}
+	// The split items of the master's other records were scored against it too.
+	if _, err := rs.refreshSplits(ctx, tx, row.MasterID, fmt.Sprintf("master's records changed: source record %s withdrawn", row.Key()), out); err != nil {
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())

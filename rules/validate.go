@@ -81,7 +81,9 @@ func (r *Rules) setDefaults() {
 		m.BatchThreshold = 0.97
 	}
 	if m.SplitThreshold == 0 {
-		m.SplitThreshold = 0.01
+		// At most review_threshold: a rules file written before the setting, with a
+		// review_threshold under 0.01, still loads.
+		m.SplitThreshold = min(0.01, m.ReviewThreshold)
 	}
 	if m.ClusterGuard == 0 {
 		m.ClusterGuard = 0.5

@@ -90,7 +90,7 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 	// written in Paris is Réunion's +262 262 21 12 34, "06 12 34 56 78" written in
 	// Réunion is +33 6 12 34 56 78. A national number that is not valid in its region of
 	// that plan is read in the plan's other regions.
-	if (err != nil || pi.typ == phonenumbers.UNKNOWN) && frenchPlan[region] && nationalForm(num) {
+	if (err != nil || pi.typ == phonenumbers.UNKNOWN) && frenchPlan[region] && nationalForm(num) && digitCount(num) == 10 {
 		for _, r := range frenchPlanCodes {
 			if r == region {
 				continue
@@ -132,11 +132,25 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 // frenchPlan holds the regions that share France's national numbering plan (ten digits
 // from a leading 0: metropolitan France and the overseas departments and collectivities
 // of the Atlantic and the Indian Ocean); frenchPlanCodes one region of each of their
-// country calling codes (RE's +262 holds YT, GP's +590 BL and MF), France's first.
+// country calling codes (RE's +262 holds YT, GP's +590 BL and MF), France's first:
+// not PM, whose national numbers have six digits after the trunk 0.
 var (
 	frenchPlan      = map[string]bool{"FR": true, "RE": true, "YT": true, "GP": true, "BL": true, "MF": true, "GF": true, "MQ": true, "PM": true}
-	frenchPlanCodes = []string{"FR", "RE", "GP", "GF", "MQ", "PM"}
+	frenchPlanCodes = []string{"FR", "RE", "GP", "GF", "MQ"}
 )
+
+// digitCount counts the ASCII digits of s. The plan's national numbers have ten (a
+// trunk 0 and nine): a shorter one read in Saint-Pierre's six-digit plan, which takes a
+// trunk 0 too, became a valid number there ("04 12 34 5", a truncated metropolitan one).
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
 
 // nationalForm reports whether s is written as a national number: its first digit a
 // single 0 (a trunk prefix), with no "+" or "00" before it.
