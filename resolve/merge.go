@@ -55,6 +55,11 @@ func (rs *Resolver) merge(ctx context.Context, tx warehouse.Tx, into, from int64
 	if _, _, err := tx.RedirectReviewItems(ctx, from, into); err != nil {
 		return err
 	}
+	// Split items were scored against one master's records: the survivor's now hold
+	// both's, so they are checked again (a record's Outcome does not count them).
+	if _, err := rs.refreshSplits(ctx, tx, into, fmt.Sprintf("master %d merged into %d", from, into), &Outcome{}); err != nil {
+		return err
+	}
 	// The event names the records moved: what undoing the merge (a split) moves back.
 	ev, err := json.Marshal(mergeDetails{Moved: moved, Explanation: details})
 	if err != nil {
