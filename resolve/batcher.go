@@ -2,6 +2,8 @@ package resolve
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -49,6 +51,12 @@ type Batcher struct {
 	// (each transaction costs a commit, and write-behind has no one waiting). A record
 	// queued by Resolve, the last in the queue, is written without lingering. Default 0.
 	Linger time.Duration
+	// Abort, when set and cancelled, abandons the writes in flight and those to come:
+	// their transactions roll back and their records get its cause as their error. A
+	// record's own context never cancels its write (Submit); a run that stops gives its
+	// writes a grace and then cancels Abort, so that a warehouse that does not answer
+	// (a hung server) cannot hold it for good.
+	Abort context.Context
 
 	mu       sync.Mutex
 	changed  *sync.Cond // the queue changed, a loop ended or a batch was written
@@ -352,7 +360,9 @@ func (b *Batcher) prepare(batch []*call, prefetch bool) *prepared {
 	for i, c := range batch {
 		recs[i], pos[i], keys[i] = c.r, c.pos, c.blockKeys
 	}
-	p := b.Resolver.prepare(context.WithoutCancel(batch[0].ctx), recs, pos, keys, prefetch)
+	ctx, cancel := b.workCtx(batch[0].ctx)
+	defer cancel()
+	p := b.Resolver.prepare(ctx, recs, pos, keys, prefetch)
 	if prefetch {
 		p.report = b.OnPrefetch
 	}
@@ -384,7 +394,9 @@ func (b *Batcher) write(batch []*call, p *prepared) {
 	// together or not at all, and each caller is waiting for its answer.
 	var outs []Outcome
 	err := recovered(func() (err error) {
-		outs, err = b.Resolver.commit(context.WithoutCancel(batch[0].ctx), p)
+		ctx, cancel := b.workCtx(batch[0].ctx)
+		defer cancel()
+		outs, err = b.Resolver.commit(ctx, p)
 		return err
 	})
 	if err == nil {
@@ -401,10 +413,28 @@ func (b *Batcher) write(batch []*call, p *prepared) {
 // resolveOne resolves one queued record, a panic turned into its error.
 func (b *Batcher) resolveOne(c *call) (o Outcome, err error) {
 	err = recovered(func() (err error) {
-		o, err = b.Resolver.Resolve(c.ctx, c.r, c.pos)
+		ctx, cancel := b.workCtx(c.ctx)
+		defer cancel()
+		o, err = b.Resolver.Resolve(ctx, c.r, c.pos)
 		return err
 	})
+	// The drivers answer an abandoned write with the context's error: its cause says why.
+	if err != nil && b.Abort != nil && b.Abort.Err() != nil && errors.Is(err, context.Canceled) {
+		err = fmt.Errorf("%w (%w)", context.Cause(b.Abort), err)
+	}
 	return o, err
+}
+
+// workCtx is the context of a write for a record's context: ctx's values without its
+// cancellation, cancelled with Abort (its cause).
+func (b *Batcher) workCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx = context.WithoutCancel(ctx)
+	if b.Abort == nil {
+		return ctx, func() {}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(b.Abort, func() { cancel(context.Cause(b.Abort)) })
+	return ctx, func() { stop(); cancel(nil) }
 }
 
 // recovered runs fn and turns a panic into a data error (pipeline.Panicked, which names

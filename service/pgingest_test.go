@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/steward-crm/steward/internal/pgtest"
 	"github.com/steward-crm/steward/warehouse/sqlstore"
@@ -61,5 +62,47 @@ func TestIngestPostgresLongValues(t *testing.T) {
 WHERE s.source = 'web' AND s.source_id = '2' AND length(s.record) > 8000`).Scan(&n)
 	if err != nil || n != 1 {
 		t.Errorf("the long record stored with its master: %d rows (%v), want 1", n, err)
+	}
+}
+
+// TestIngestStopWithHungWarehouse: a stopped ingest whose warehouse does not answer (here
+// a lock another session holds on the masters table, as a hung server or a network
+// dropping packets would leave it) abandons the writes in flight after stopGrace and
+// returns an error saying so; it waited for them for good, deaf to the first signal.
+// The records not written are not stored (the transaction rolled back).
+func TestIngestStopWithHungWarehouse(t *testing.T) {
+	url := pgtest.URL(t)
+	s, err := Open(context.Background(), Config{Database: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	grace := stopGrace
+	stopGrace = 300 * time.Millisecond
+	t.Cleanup(func() { stopGrace = grace })
+	db := s.Store.(*sqlstore.Store).DB()
+	lock, err := db.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	if _, err := lock.Exec(`LOCK TABLE masters IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(500*time.Millisecond, cancel) // the signal, once the writer waits
+	start := time.Now()
+	sum, err := s.Ingest(ctx, IngestOptions{Inputs: []string{"../testdata/contacts.jsonl"}})
+	took := time.Since(start)
+	if err == nil || !strings.Contains(err.Error(), "did not finish the writes in flight") {
+		t.Errorf("ingest: %v (%+v), want the abandoned writes named", err, sum)
+	}
+	if took > 30*time.Second {
+		t.Errorf("the stopped ingest took %s", took)
+	}
+	lock.Rollback()
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM source_records`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d source records stored (%v), want none: the batch rolled back", n, err)
 	}
 }

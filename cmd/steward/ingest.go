@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/steward-crm/steward/service"
@@ -61,6 +62,12 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 		defer stop()
 	}
 	p := newProgress(e.stderr, *quiet)
+	// The first signal stops the reading; say so (it printed nothing while the records
+	// read were written).
+	said := context.AfterFunc(ctx, func() {
+		fmt.Fprintln(e.stderr, "\nstopping: the records read are being written (abandoned after 10 s; a second signal ends at once)")
+	})
+	defer said()
 	sum, err := svc.Ingest(ctx, service.IngestOptions{Inputs: files, Input: opts, Progress: p.report, ProgressEvery: 200 * time.Millisecond, Events: *events, NoEvents: *noEvents,
 		HTTP: *httpAddr, Ready: func(addr string) { fmt.Fprintf(e.stderr, "metrics: http://%s/metrics\n", addr) }})
 	p.finish()
@@ -72,7 +79,7 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(sum)
 	} else {
-		printSummary(e, sum, svc.Config.Database)
+		printSummary(e, sum, shownDatabase(svc.Config.Database))
 	}
 	if err == nil && sum.Read > 0 && sum.Accepted == 0 {
 		// A scheduled job whose every record was refused (a file in another encoding, a
@@ -112,4 +119,13 @@ func printSummary(e *env, s service.IngestSummary, db string) {
 	for _, a := range s.Advice {
 		fmt.Fprintf(w, "advice: %s\n", a)
 	}
+}
+
+// shownDatabase is the warehouse as printed: a URL's password masked (a summary goes to
+// cron's and CI's logs; the URL's password was printed in clear).
+func shownDatabase(db string) string {
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return db
 }

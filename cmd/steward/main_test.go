@@ -334,3 +334,18 @@ func TestBadConfigRefusedWithoutWarehouse(t *testing.T) {
 		t.Errorf("normalize with kafka.stages: bogus: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestShownDatabaseMasksPassword: a PostgreSQL URL's password is masked where steward
+// prints the warehouse (ingest's summary, migrate); it was printed in clear.
+func TestShownDatabaseMasksPassword(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://steward:s3cret@db.example:5432/crm?sslmode=require": "postgres://steward:xxxxx@db.example:5432/crm?sslmode=require",
+		"postgres://steward@db/crm":                                     "postgres://steward@db/crm",
+		"steward.db":                                                    "steward.db",
+		"/var/lib/steward/w.db":                                         "/var/lib/steward/w.db",
+	} {
+		if got := shownDatabase(in); got != want {
+			t.Errorf("shownDatabase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -26,6 +26,6 @@ func runMigrate(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer svc.Close()
-	fmt.Fprintf(e.stdout, "warehouse %s is at schema version %d\n", svc.Config.Database, sqlstore.SchemaVersion()) // the default filled in
+	fmt.Fprintf(e.stdout, "warehouse %s is at schema version %d\n", shownDatabase(svc.Config.Database), sqlstore.SchemaVersion()) // the default filled in
 	return nil
 }
