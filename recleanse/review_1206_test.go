@@ -96,27 +96,3 @@ func TestEmptyAndSingleInputs(t *testing.T) {
 		}
 	}
 }
-
-// TestRepeatedKeyNewestWithinASecond: of two versions of a key a fraction of a second
-// apart, the newer is kept, as streaming keeps it (it compares times to the
-// microsecond). Load kept updated_at in whole seconds, and the content hash chose.
-func TestRepeatedKeyNewestWithinASecond(t *testing.T) {
-	var b strings.Builder
-	for i := range 8 {
-		fmt.Fprintf(&b, `{"source":"crm","source_id":"%d","updated_at":"2025-06-01T00:00:00.9Z","given_name":"Anna","family_name":"Nowak%c","emails":["new%d@example.org"]}`+"\n", i, 'a'+i, i)
-		fmt.Fprintf(&b, `{"source":"crm","source_id":"%d","updated_at":"2025-06-01T00:00:00.1Z","given_name":"Anna","family_name":"Nowak%c","emails":["old%d@example.org"]}`+"\n", i, 'a'+i, i)
-	}
-	path := filepath.Join(t.TempDir(), "two-versions.jsonl")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res := dedupeByRules(t, path)
-	if len(res.Records) != 8 {
-		t.Fatalf("%d records, want 8", len(res.Records))
-	}
-	for _, r := range res.Records {
-		if e := r.Feat.Value("email"); !strings.HasPrefix(e, "new") {
-			t.Errorf("%s: kept the version of 00:00:00.1 (%s), not the one of 00:00:00.9", r.Key, e)
-		}
-	}
-}
