@@ -108,18 +108,7 @@ func TestReview1206ConvergedCountsPerRuleEM(t *testing.T) {
 	e := testEngine
 	feats, pats, perRule, npairs := review1206People(t, testEngine)
 	// The per-rule EMs as Train runs them, to their end: the most iterations one needs.
-	levels := make([]int, len(e.comparisons))
-	m0, u0 := make([][]float64, len(e.comparisons)), make([][]float64, len(e.comparisons))
-	for i, c := range e.comparisons {
-		levels[i] = len(c.levels)
-		m0[i], u0[i] = make([]float64, len(c.levels)), make([]float64, len(c.levels))
-		for j, l := range c.levels {
-			m0[i][j] = math.Exp2(l.weight) * l.u
-			u0[i][j] = 0.5*l.u + 0.5/float64(len(c.levels))
-		}
-		normalizeInto(m0[i], m0[i])
-		normalizeInto(u0[i], u0[i])
-	}
+	levels, m0, u0 := e.emStart()
 	excl := e.RuleExclusions()
 	need := 0
 	for r, ps := range perRule {

@@ -92,20 +92,7 @@ func (e *Engine) Train(recs []*Features, pats Patterns, npairs int64, cfg TrainC
 	n := int64(len(recs))
 	allPairs := n * (n - 1) / 2
 	u, sampled := e.randomU(recs, min(cfg.RandomPairs, allPairs), cfg.Seed)
-	levels := make([]int, len(e.comparisons))
-	m0, u0 := make([][]float64, len(e.comparisons)), make([][]float64, len(e.comparisons))
-	for i, c := range e.comparisons {
-		levels[i] = len(c.levels)
-		m0[i], u0[i] = make([]float64, len(c.levels)), make([]float64, len(c.levels))
-		for j, l := range c.levels {
-			// Start from the rules: m as written, u halfway between the rules' (random
-			// pairs) and uniform, since blocked non-matches agree more than random ones.
-			m0[i][j] = math.Exp2(l.weight) * l.u
-			u0[i][j] = 0.5*l.u + 0.5/float64(len(c.levels))
-		}
-		normalizeInto(m0[i], m0[i])
-		normalizeInto(u0[i], u0[i])
-	}
+	levels, m0, u0 := e.emStart()
 	res := EM(levels, pats, m0, u0, 0.3, cfg.EM)
 	em := EMAllPairs
 	if cfg.RulePatterns != nil {
@@ -239,6 +226,25 @@ func (e *Engine) countRandom(recs []*Features, pairs int64, seed uint64) [][]flo
 		}
 	}
 	return counts
+}
+
+// emStart returns the number of levels of each comparison and EM's start: m as the
+// rules write it, u halfway between the rules' (random pairs) and uniform, since blocked
+// non-matches agree more than random ones.
+func (e *Engine) emStart() (levels []int, m0, u0 [][]float64) {
+	levels = make([]int, len(e.comparisons))
+	m0, u0 = make([][]float64, len(e.comparisons)), make([][]float64, len(e.comparisons))
+	for i, c := range e.comparisons {
+		levels[i] = len(c.levels)
+		m0[i], u0[i] = make([]float64, len(c.levels)), make([]float64, len(c.levels))
+		for j, l := range c.levels {
+			m0[i][j] = math.Exp2(l.weight) * l.u
+			u0[i][j] = 0.5*l.u + 0.5/float64(len(c.levels))
+		}
+		normalizeInto(m0[i], m0[i])
+		normalizeInto(u0[i], u0[i])
+	}
+	return levels, m0, u0
 }
 
 // clampPrior keeps a prior in (0, 1) without EM's floor of pMin: λ (at least pMin) times
