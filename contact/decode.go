@@ -333,7 +333,12 @@ func (r *Record) Validate() error {
 func (r *Record) aliasHint() string {
 	var names, fields []string
 	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
-		if f := aliases[strings.ReplaceAll(fold.Key(k), " ", "_")]; f != "" {
+		a := strings.ReplaceAll(fold.Key(k), " ", "_")
+		f := aliases[a]
+		if f == "" && a != "-" && slices.Contains(mappingFields, a) {
+			f = a // a field's name spelt otherwise ("Email", "Given Name")
+		}
+		if f != "" {
 			names, fields = append(names, strconv.Quote(k)), append(fields, f)
 		}
 	}

@@ -74,6 +74,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"field twice", `{"source":"web","source_id":"1","given_name":"Ann","family_name":"Lee","given_name":"Anne"}`, "given_name", "given twice"},
 		// The CSV aliases, written as JSON fields, are attributes: the error says where
 		// they went (it named nothing).
+		{"no content but field names spelt otherwise", `{"source":"web","source_id":"1","Email":"ann@example.org","Given Name":"Ann"}`, "", `("Email", "Given Name": kept in attributes; a JSON record names them email, given_name)`},
 		{"no content but aliases", `{"source":"web","source_id":"1","first_name":"Ann","Last Name":"Lee"}`, "", `("Last Name", "first_name": kept in attributes; a JSON record names them family_name, given_name)`},
 		{"colon in source", `{"source":"web:shop","source_id":"1","email":"a@b.c"}`, "source", "must not contain"},
 		{"NUL", `{"source":"web","source_id":"1","given_name":"a\u0000b"}`, "given_name", "NUL"},
