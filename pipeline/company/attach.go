@@ -3,6 +3,7 @@ package company
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/steward-crm/steward/contact"
 )
@@ -151,26 +152,37 @@ func (a *Attacher) find(ctx context.Context, n *contact.Normalized) (*found, err
 }
 
 // ownSIREN caps f, found by LEI, domain or name, at a suggestion when the record's own
-// SIREN (or its SIRET's first nine digits) names another company than f's: attached as
-// fact, the record would hold two companies' identifiers (its SIREN beside the other's
-// SIRET and VAT number).
+// SIREN (or its SIRET's first nine digits, or its French VAT number's SIREN) names
+// another company than f's, or its own LEI another entity than f's: attached as fact,
+// the record would hold two companies' identifiers (its SIREN, VAT number or LEI beside
+// the other's SIRET and VAT number).
 func (a *Attacher) ownSIREN(c *contact.NormCompany, f *found) {
+	if f.by == "siret" || f.by == "siren" {
+		return
+	}
 	own := ""
-	switch {
+	switch v := c.VAT.Value; {
 	case c.SIREN.Usable():
 		own = c.SIREN.Value
 	case c.SIRET.Usable() && len(c.SIRET.Value) >= 9:
 		own = c.SIRET.Value[:9]
+	case c.VAT.Usable() && len(v) == 13 && v[:2] == "FR" && !strings.HasPrefix(v[4:], "000"):
+		own = v[4:] // a Monaco number (000…) names no SIREN
 	}
-	if own == "" || f.e.SIREN == "" || f.e.SIREN == own || f.by == "siret" || f.by == "siren" {
+	switch {
+	case own != "" && f.e.SIREN != "" && f.e.SIREN != own:
+		f.why += "; but the record's own siren " + own + " names another company"
+	case f.by != "lei" && c.LEI.Usable() && f.e.LEI != "" && f.e.LEI != c.LEI.Value:
+		f.why += "; but the record's own lei " + c.LEI.Value + " names another entity"
+	default:
 		return
 	}
 	f.conf = min(f.conf, a.SuggestConfidence)
-	f.why += "; but the record's own siren " + own + " names another company"
 }
 
 // pickSite chooses among a company's establishments: the open one at the contact's
-// postcode, else the head office, else the first.
+// postcode, else the open head office, else the first open one; else (all closed) the
+// head office, else the first.
 func pickSite(es []Entry, postcode string) (Entry, string) {
 	if postcode != "" {
 		for _, e := range es {
@@ -179,9 +191,18 @@ func pickSite(es []Entry, postcode string) (Entry, string) {
 			}
 		}
 	}
-	for _, e := range es {
-		if e.HeadOffice {
-			return e, "head office"
+	// A closed site is taken only when none is open: its closed flag would be the
+	// company's.
+	for _, open := range []bool{true, false} {
+		for _, e := range es {
+			if e.HeadOffice && (!open || !e.Closed) {
+				return e, "head office"
+			}
+		}
+		for _, e := range es {
+			if open && !e.Closed {
+				return e, "first open establishment"
+			}
 		}
 	}
 	return es[0], "first establishment"

@@ -205,13 +205,19 @@ func better(x, y scored) bool {
 	return compareScored(x, y) < 0
 }
 
-// compareScored orders candidates by place, similarity, head office and key.
+// compareScored orders candidates by place, similarity, open before closed, head office
+// and key.
 func compareScored(x, y scored) int {
 	switch {
 	case rank(x.place) != rank(y.place):
 		return rank(y.place) - rank(x.place)
 	case x.sim != y.sim:
 		if x.sim > y.sim {
+			return -1
+		}
+		return 1
+	case x.e.Closed != y.e.Closed:
+		if y.e.Closed {
 			return -1
 		}
 		return 1

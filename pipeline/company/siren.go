@@ -3,8 +3,12 @@ package company
 import "github.com/steward-crm/steward/contact"
 
 // laPoste is the SIREN of La Poste, whose establishments' SIRETs often fail the Luhn
-// check: INSEE numbers them so that the sum of the 14 digits is a multiple of 5.
-const laPoste = "356000000"
+// check: INSEE numbers them so that the sum of the 14 digits is a multiple of 5, all
+// but the head office, laPosteHeadOffice, whose Luhn check holds.
+const (
+	laPoste           = "356000000"
+	laPosteHeadOffice = "35600000000048"
+)
 
 // SIREN validates a French company number (Système d'identification du répertoire des
 // entreprises): 9 digits whose Luhn check holds. Separators are removed ("732 829 320"
@@ -23,8 +27,9 @@ func SIREN(raw string) contact.Field {
 
 // SIRET validates a French establishment number: 14 digits, a valid SIREN followed by
 // the 5-digit NIC, with a Luhn check over the 14 digits. La Poste's establishments
-// (SIREN 356000000) pass when the Luhn check holds (its head office, 35600000000048) or
-// when their digits add up to a multiple of 5, as INSEE numbers them. Issues of an
+// (SIREN 356000000) pass when their digits add up to a multiple of 5, as INSEE numbers
+// them, instead: Luhn is not theirs (35600000000014 passes it and is no establishment's
+// number), but for the head office, 35600000000048, which passes Luhn only. Issues of an
 // invalid SIRET: "siret.bad_format", "siret.bad_length", "siret.all_zero",
 // "siret.bad_siren" (the first 9 digits are not a valid SIREN), "siret.bad_checksum".
 func SIRET(raw string) contact.Field {
@@ -35,7 +40,11 @@ func SIRET(raw string) contact.Field {
 	if allZero(v[:9]) || !luhn(v[:9]) {
 		return invalid(raw, "siret.bad_siren")
 	}
-	if !luhn(v) && !(v[:9] == laPoste && digitSum(v)%5 == 0) {
+	if v[:9] == laPoste && v != laPosteHeadOffice {
+		if digitSum(v)%5 != 0 {
+			return invalid(raw, "siret.bad_checksum")
+		}
+	} else if !luhn(v) {
 		return invalid(raw, "siret.bad_checksum")
 	}
 	return usable(raw, v)

@@ -65,7 +65,7 @@ func Departement(pc string) string {
 		}
 		return "2B"
 	case pc[:2] == "97":
-		if d := pc[:3]; d != "975" && d <= "976" { // 975, 977, 978: collectivités
+		if d := pc[:3]; d >= "971" && d != "975" && d <= "976" { // 975, 977, 978: collectivités; 970: none
 			return d
 		}
 		return ""

@@ -44,9 +44,21 @@ func Timezones(e164 string) []string {
 	if len(e164) < 3 || e164[0] != '+' || strings.Trim(e164[1:], "0123456789") != "" {
 		return nil
 	}
+	if tz, ok := countryZones[e164[1:min(4, len(e164))]]; ok {
+		return []string{tz}
+	}
 	tz, err := phonenumbers.GetTimezonesForPrefix(e164)
 	if err != nil || len(tz) == 0 || len(tz) == 1 && tz[0] == phonenumbers.UNKNOWN_TIMEZONE {
 		return nil
 	}
 	return tz
+}
+
+// countryZones are the one-zone countries whose zone phonenumbers' data (v1.8.1) gets
+// wrong, by calling code: Ireland's is Europe/London there (an upstream regression,
+// fixed in libphonenumber 9.0.22), the Baltic states' Europe/Bucharest and Belarus's
+// Europe/Moscow (CLDR's metazone fallback: the same offset, another country's zone).
+var countryZones = map[string]string{
+	"353": "Europe/Dublin", "370": "Europe/Vilnius", "371": "Europe/Riga", "372": "Europe/Tallinn",
+	"375": "Europe/Minsk",
 }
