@@ -31,7 +31,7 @@ func TestPerRuleEMCalibrates(t *testing.T) {
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
-	union, err := train(cfg, base, features(res.Records), res.pairs, nil)
+	union, err := train(cfg, base, res.Records, features(res.Records), res.pairs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

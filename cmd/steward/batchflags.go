@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -152,7 +153,15 @@ func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Resu
 		fmt.Fprintf(e.stderr, "%d pairs at or above %v written to %s\n", n, b.pairsMin, b.pairs)
 	}
 	printBatchSummary(e.stderr, res, secs)
-	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records), PeakMemory: peak}
+	if len(res.Records) == 0 {
+		// Figures of nothing read as perfect (precision, recall and F1 of 1), and the run
+		// as a success.
+		if res.Rejected.Count > 0 {
+			return fmt.Errorf("no record to compare: all %d rejected (the first reasons above; `steward normalize FILE` shows each)", res.Rejected.Count)
+		}
+		return errors.New("no record to compare: the input is empty")
+	}
+	m := batchMetrics{PairsCompared: res.Block.Pairs, Seconds: secs, Records: len(res.Records), Rejected: res.Rejected.Count, PeakMemory: peak}
 	if b.truth != "" {
 		rep := res.Evaluate(b.top)
 		bw := bufio.NewWriter(e.stdout)
@@ -199,6 +208,9 @@ type batchMetrics struct {
 	Seconds       float64  `json:"seconds"`
 	PeakMemory    int64    `json:"peak_memory"`
 	Records       int      `json:"records"`
+	// Rejected counts the input's records that could not be read or normalized, and
+	// the repeated versions of a key.
+	Rejected int `json:"rejected"`
 	// BlockingRules are what each blocking rule brings against the truth (-truth).
 	BlockingRules []recleanse.RuleStats `json:"blocking_rules,omitempty"`
 	Report        *recleanse.Report     `json:"report,omitempty"`

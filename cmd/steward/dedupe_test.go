@@ -304,3 +304,41 @@ func TestDedupeRulesNotToldApart(t *testing.T) {
 		t.Errorf("the default rules: exit %d, model line:\n%s", code, errs)
 	}
 }
+
+// TestDedupeNothingToCompare: a file whose every row is rejected (its id column has a
+// name steward does not know), or an empty one, fails the run (exit 1) instead of
+// printing precision, recall and F1 of 1 and exiting 0; -metrics-json counts the
+// rejected rows of a run that compares some.
+func TestDedupeNothingToCompare(t *testing.T) {
+	dir := t.TempDir()
+	noID := filepath.Join(dir, "noid.csv")
+	empty := filepath.Join(dir, "empty.csv")
+	some := filepath.Join(dir, "some.csv")
+	for p, data := range map[string]string{
+		noID:  "Ref;Prénom;Nom;truth\nA1;Ann;Lee;E1\nA2;Ann;Lee;E1\n",
+		empty: "",
+		some:  "id,first_name,last_name,truth\n1,Ann,Lee,E1\n2,Ann,Lee,E1\n,Bob,Ray,E2\n",
+	} {
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct{ file, want string }{{noID, "all 2 rejected"}, {empty, "the input is empty"}} {
+		code, out, errs := steward(t, "", "dedupe", c.file, "-truth", "truth", "-metrics-json", filepath.Join(dir, "m.json"))
+		if code != 1 || !strings.Contains(errs, c.want) || strings.Contains(out, "precision") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 1 and %q", filepath.Base(c.file), code, out, errs, c.want)
+		}
+	}
+	metrics := filepath.Join(dir, "some.json")
+	if code, _, errs := steward(t, "", "dedupe", some, "-truth", "truth", "-metrics-json", metrics); code != 0 {
+		t.Fatalf("some: exit %d: %s", code, errs)
+	}
+	var m struct{ Records, Rejected int }
+	data, err := os.ReadFile(metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &m); err != nil || m.Records != 2 || m.Rejected != 1 {
+		t.Errorf("metrics %s (%v): want 2 records, 1 rejected", data, err)
+	}
+}
