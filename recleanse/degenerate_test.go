@@ -50,7 +50,7 @@ func TestIdenticalCopiesFound(t *testing.T) {
 	if m.Recall < 0.8 || res.Model != nil || !strings.Contains(res.ModelNote, "one class") {
 		t.Errorf("identical copies: recall %.3f (TP %d FN %d), model %+v, note %q", m.Recall, m.TruePositives, m.FalseNegatives, res.Model, res.ModelNote)
 	}
-	if _, err := Train(context.Background(), config(t, rules.Default()), []string{path}); !errors.Is(err, match.ErrNothingToLearn) {
+	if _, _, err := Train(context.Background(), config(t, rules.Default()), []string{path}); !errors.Is(err, match.ErrNothingToLearn) {
 		t.Errorf("train on identical copies: %v, want an error that there is nothing to learn", err)
 	}
 }
@@ -73,7 +73,7 @@ func TestMissingFieldKeepsRulesU(t *testing.T) {
 	os.WriteFile(path, []byte(out.String()), 0o644)
 	cfg := config(t, rules.Default())
 	cfg.TrainConfig = match.TrainConfig{RandomPairs: 20000}
-	m, err := Train(context.Background(), cfg, []string{path})
+	m, _, err := Train(context.Background(), cfg, []string{path})
 	if err != nil {
 		t.Fatal(err)
 	}

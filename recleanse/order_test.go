@@ -122,7 +122,7 @@ func splitFile(t *testing.T, path string) (a, b string) {
 // their m/u and prior.
 func TestTrainedModelLoads(t *testing.T) {
 	path := genFile(t, synth.Config{N: 2000, DupRate: 0.35, Seed: 4})
-	m, err := Train(context.Background(), config(t, rules.Default()), []string{path})
+	m, _, err := Train(context.Background(), config(t, rules.Default()), []string{path})
 	if err != nil {
 		t.Fatal(err)
 	}

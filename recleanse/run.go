@@ -135,9 +135,8 @@ func Link(ctx context.Context, cfg Config, a, b []string) (*Result, error) {
 }
 
 // Train estimates a model from the records of files without labels.
-func Train(ctx context.Context, cfg Config, files []string) (*rules.Model, error) {
-	m, _, err := TrainFrom(ctx, cfg, filesSource(files, cfg.Input))
-	return m, err
+func Train(ctx context.Context, cfg Config, files []string) (*rules.Model, Rejected, error) {
+	return TrainFrom(ctx, cfg, filesSource(files, cfg.Input))
 }
 
 // TrainFrom is Train on the records of src (a warehouse's live source records: streaming

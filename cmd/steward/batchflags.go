@@ -110,6 +110,11 @@ func printPhase(w io.Writer, name string, took time.Duration) {
 	fmt.Fprintf(w, "%-8s done in %s\n", name, took.Round(time.Millisecond))
 }
 
+// checkOutputs refuses -out, -pairs and -metrics-json naming an input file or one another.
+func (b *batchFlags) checkOutputs(inputs []string) error {
+	return checkOutputs(inputs, map[string]string{"-out": b.out, "-pairs": b.pairs, "-metrics-json": b.metricsJSON})
+}
+
 // runBatch runs dedupe or link and reports.
 func (b *batchFlags) runBatch(e *env, do func(recleanse.Config) (*recleanse.Result, error)) error {
 	cfg, err := b.config(e)
@@ -297,6 +302,14 @@ func printBatchSummary(w io.Writer, res *recleanse.Result, secs float64) {
 	}
 	if res.ModelNote != "" {
 		fmt.Fprintf(w, "model not trained: %s\n", res.ModelNote)
+	}
+	// Which m/u scored the run when it trained none (nothing said so).
+	if res.Model == nil && res.ModelNote == "" && res.Engine != nil {
+		if m := res.Engine.Rules().Model; m != nil {
+			fmt.Fprintf(w, "model: the rules' model.yaml (trained %s on %d records; -train always estimates one on this input)\n", m.TrainedAt.Format("2006-01-02"), m.Records)
+		} else {
+			fmt.Fprintln(w, "model: the rules' m/u (no model.yaml; -train always estimates one on this input)")
+		}
 	}
 }
 

@@ -23,6 +23,9 @@ func runDedupe(ctx context.Context, args []string, e *env) error {
 	if fs.NArg() == 0 {
 		return usageError{fmt.Errorf("want at least one FILE")}
 	}
+	if err := b.checkOutputs(fs.Args()); err != nil {
+		return err
+	}
 	return b.runBatch(e, func(cfg recleanse.Config) (*recleanse.Result, error) {
 		return recleanse.Dedupe(ctx, cfg, fs.Args())
 	})

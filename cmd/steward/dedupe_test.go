@@ -341,4 +341,38 @@ func TestDedupeNothingToCompare(t *testing.T) {
 	if err := json.Unmarshal(data, &m); err != nil || m.Records != 2 || m.Rejected != 1 {
 		t.Errorf("metrics %s (%v): want 2 records, 1 rejected", data, err)
 	}
+	// train names the rows it rejected, as dedupe does (it said only "need at least 2
+	// records, got 0").
+	if code, _, errs := steward(t, "", "train", "-out", filepath.Join(dir, "model.yaml"), noID); code != 1 || !strings.Contains(errs, "2 records rejected") || !strings.Contains(errs, "source_id: required") {
+		t.Errorf("train on rejected rows: exit %d, stderr %q", code, errs)
+	}
+	// A run that trains no model says which m/u scored it (it said nothing).
+	if code, _, errs := steward(t, "", "dedupe", "-train", "never", some); code != 0 || !strings.Contains(errs, "model: the rules' m/u (no model.yaml") {
+		t.Errorf("-train never: exit %d, stderr %q, want the rules' m/u named", code, errs)
+	}
+}
+
+// TestBatchOutputsNotInputs: an output naming the input file (`dedupe x.csv -out x.csv`
+// replaced the export with the clusters) or two outputs of one path are usage errors,
+// and the input is left as it was.
+func TestBatchOutputsNotInputs(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "x.csv")
+	data := "id,first_name,last_name\n1,Ann,Lee\n2,Ann,Lee\n"
+	if err := os.WriteFile(in, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"dedupe", in, "-out", in},
+		{"dedupe", in, "-pairs", filepath.Join(dir, "..", filepath.Base(dir), "x.csv")},
+		{"dedupe", in, "-out", filepath.Join(dir, "o.csv"), "-metrics-json", filepath.Join(dir, "o.csv")},
+		{"link", in, in, "-metrics-json", in},
+	} {
+		if code, _, errs := steward(t, "", args...); code != 2 || !strings.Contains(errs, "one file") && !strings.Contains(errs, "would be overwritten") {
+			t.Errorf("%q: exit %d, stderr %q, want a usage error", args, code, errs)
+		}
+	}
+	if got, _ := os.ReadFile(in); string(got) != data {
+		t.Errorf("the input was changed: %q", got)
+	}
 }

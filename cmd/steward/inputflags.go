@@ -4,7 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/steward-crm/steward/contact"
@@ -83,6 +86,41 @@ func checkInputs(files []string) error {
 		}
 		if st.IsDir() {
 			return fmt.Errorf("%s: a directory, not a file of records", f)
+		}
+	}
+	return nil
+}
+
+// checkOutputs refuses output files (flag → path; "" unset) that are one of the input
+// files or one another: `dedupe export.csv -out export.csv` replaced the export with the
+// clusters, and two outputs of one path overwrote each other, without a word.
+func checkOutputs(inputs []string, outputs map[string]string) error {
+	flags := slices.Sorted(maps.Keys(outputs))
+	seen := map[string]string{}
+	for _, flag := range flags {
+		out := outputs[flag]
+		if out == "" {
+			continue
+		}
+		abs, err := filepath.Abs(out)
+		if err != nil {
+			return err
+		}
+		if other, ok := seen[abs]; ok {
+			return usageError{fmt.Errorf("%s and %s name one file, %s", other, flag, out)}
+		}
+		seen[abs] = flag
+		st, err := os.Stat(out)
+		if err != nil {
+			continue // a new file is no input
+		}
+		for _, in := range inputs {
+			if in == "-" {
+				continue
+			}
+			if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
+				return usageError{fmt.Errorf("%s %s is the input file %s: it would be overwritten", flag, out, in)}
+			}
 		}
 	}
 	return nil

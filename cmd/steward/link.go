@@ -23,6 +23,9 @@ func runLink(ctx context.Context, args []string, e *env) error {
 	if fs.NArg() != 2 {
 		return usageError{fmt.Errorf("want two files, A and B")}
 	}
+	if err := b.checkOutputs(fs.Args()); err != nil {
+		return err
+	}
 	return b.runBatch(e, func(cfg recleanse.Config) (*recleanse.Result, error) {
 		return recleanse.Link(ctx, cfg, []string{fs.Arg(0)}, []string{fs.Arg(1)})
 	})

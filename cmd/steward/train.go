@@ -70,8 +70,20 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 		if m, err = trainOnWarehouse(ctx, e, &b.cf, cfg); err != nil {
 			return err
 		}
-	} else if m, err = recleanse.Train(ctx, cfg, fs.Args()); err != nil {
-		return err
+	} else {
+		// The rows that could not be read or normalized, as dedupe reports them (train
+		// dropped them without a word: "need at least 2 records, got 0" when all were).
+		var rej recleanse.Rejected
+		m, rej, err = recleanse.Train(ctx, cfg, fs.Args())
+		if rej.Count > 0 {
+			fmt.Fprintf(e.stderr, "%d records rejected\n", rej.Count)
+			for _, r := range rej.First {
+				fmt.Fprintf(e.stderr, "rejected: %s\n", r)
+			}
+		}
+		if err != nil {
+			return err
+		}
 	}
 	data, err := m.Encode()
 	if err != nil {
