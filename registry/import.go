@@ -81,8 +81,10 @@ func (im *Importer) Import(ctx context.Context, path, format string) (_ Summary,
 	if err != nil {
 		return sum, err
 	}
-	if !ok || cp.Size != st.Size() || cp.Format != format || cp.Done && im.Force {
-		cp = warehouse.ImportCheckpoint{File: abs, Format: format, Size: st.Size()}
+	// A checkpoint saved before it held the time (0) is matched on the size alone.
+	modTime := st.ModTime().UnixNano()
+	if !ok || cp.Size != st.Size() || cp.ModTime != 0 && cp.ModTime != modTime || cp.Format != format || cp.Done && im.Force {
+		cp = warehouse.ImportCheckpoint{File: abs, Format: format, Size: st.Size(), ModTime: modTime}
 	}
 	if cp.Done {
 		sum.Rows, sum.Invalid, sum.AlreadyDone = cp.Rows, cp.Invalid, true

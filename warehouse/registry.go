@@ -21,10 +21,13 @@ type Company struct {
 // transaction as each batch of companies so that an interrupted import resumes after
 // the last committed batch.
 type ImportCheckpoint struct {
-	// File identifies the file (its absolute path); Size is its size when the import
-	// started: a file of another size starts over.
+	// File identifies the file (its absolute path); Size is its size and ModTime its
+	// modification time (Unix nanoseconds; 0 in checkpoints saved before 2026-12-06)
+	// when the import started: a file of another size or time starts over (one edited in
+	// place to the same size was taken for the one imported, its changes lost).
 	File, Format string
 	Size         int64
+	ModTime      int64
 	// Offset is the byte offset after the last committed row; Line the file's line that
 	// row ends on (quoted fields holding newlines, and blank lines, count).
 	Offset, Line int64

@@ -67,11 +67,11 @@ func (s *Store) UpsertCompanies(ctx context.Context, cs []warehouse.Company, cp 
 		}
 	}
 	if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO registry_imports
-		(file, format, size, byte_offset, line, rows, invalid, done, bulk, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (file) DO UPDATE SET format = excluded.format, size = excluded.size,
+		(file, format, size, mod_time, byte_offset, line, rows, invalid, done, bulk, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (file) DO UPDATE SET format = excluded.format, size = excluded.size, mod_time = excluded.mod_time,
 		byte_offset = excluded.byte_offset, line = excluded.line, rows = excluded.rows,
 		invalid = excluded.invalid, done = excluded.done, bulk = excluded.bulk, updated_at = excluded.updated_at`),
-		cp.File, cp.Format, cp.Size, cp.Offset, cp.Line, cp.Rows, cp.Invalid, cp.Done, cp.Bulk, time.Now().UTC()); err != nil {
+		cp.File, cp.Format, cp.Size, cp.ModTime, cp.Offset, cp.Line, cp.Rows, cp.Invalid, cp.Done, cp.Bulk, time.Now().UTC()); err != nil {
 		return fmt.Errorf("save import checkpoint: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -124,9 +124,9 @@ func (s *Store) upsertCompaniesSQL(n int) string {
 // ImportCheckpoint implements warehouse.Registry.
 func (s *Store) ImportCheckpoint(ctx context.Context, file string) (warehouse.ImportCheckpoint, bool, error) {
 	cp := warehouse.ImportCheckpoint{File: file}
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT format, size, byte_offset, line, rows, invalid, done, bulk
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT format, size, mod_time, byte_offset, line, rows, invalid, done, bulk
 		FROM registry_imports WHERE file = ?`), file).
-		Scan(&cp.Format, &cp.Size, &cp.Offset, &cp.Line, &cp.Rows, &cp.Invalid, &cp.Done, &cp.Bulk)
+		Scan(&cp.Format, &cp.Size, &cp.ModTime, &cp.Offset, &cp.Line, &cp.Rows, &cp.Invalid, &cp.Done, &cp.Bulk)
 	if err == sql.ErrNoRows {
 		return cp, false, nil
 	}

@@ -277,6 +277,12 @@ CREATE INDEX outbox_published ON outbox(published_at) WHERE published_at IS NOT 
 	// rewrote an event in place. PostgreSQL has no REPLACE (its INSERT ... ON CONFLICT DO
 	// UPDATE fires the update trigger, and is refused).
 	16: ``,
+	// 17: an import checkpoint holds its file's modification time (Unix nanoseconds; 0
+	// for those saved before): a registry file edited in place to the same size was
+	// taken for the one imported, and its changes were lost.
+	17: `
+ALTER TABLE registry_imports ADD COLUMN mod_time BIGINT NOT NULL DEFAULT 0;
+`,
 }
 
 // SchemaVersion is the newest migration version.
