@@ -135,6 +135,10 @@ func (m *Mapping) Missing(header []string) []string {
 	return out
 }
 
+// headerKey folds a column or field name as aliases are keyed: fold.Key ("Prénom" is
+// "prenom"), each space an underscore ("Code postal" is "code_postal").
+func headerKey(h string) string { return strings.ReplaceAll(fold.Key(h), " ", "_") }
+
 // Maps reports whether the mapping names column (nil: none).
 func (m *Mapping) Maps(column string) bool {
 	if m == nil {
@@ -156,7 +160,7 @@ func (m *Mapping) Fields(header []string) []string {
 			}
 		}
 		k := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(h)))
-		a := strings.ReplaceAll(fold.Key(h), " ", "_")
+		a := headerKey(h)
 		switch {
 		case slices.Contains(mappingFields, k):
 			out[i] = k

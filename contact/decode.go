@@ -13,8 +13,6 @@ import (
 	"unicode/utf8"
 
 	segjson "github.com/segmentio/encoding/json"
-
-	"github.com/steward-crm/steward/fold"
 )
 
 // ErrInvalid marks a data problem in a record: the record is dead-lettered and the message
@@ -333,7 +331,7 @@ func (r *Record) Validate() error {
 func (r *Record) aliasHint() string {
 	var names, fields []string
 	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
-		a := strings.ReplaceAll(fold.Key(k), " ", "_")
+		a := headerKey(k)
 		f := aliases[a]
 		if f == "" && a != "-" && slices.Contains(mappingFields, a) {
 			f = a // a field's name spelt otherwise ("Email", "Given Name")

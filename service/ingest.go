@@ -167,21 +167,22 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 	}
 	dls := &handlers.DeadLetters{Store: s.Store, Observe: func(warehouse.DeadLetter) { c.dead.Add(1) }}
 	writer := &resolve.Batcher{Resolver: &rs, Max: s.Config.Kafka.ResolveBatch, Workers: 1, Linger: ingestLinger}
-	// A stop lets the records read be written for stopGrace; past it their writes are
+	// A stop lets the records read be written for StopGrace; past it their writes are
 	// abandoned (rolled back): a warehouse that does not answer (a hung server, a network
 	// that drops packets) held the stopped run for good, deaf to the first signal.
 	abortCtx, abort := context.WithCancelCause(context.Background())
-	defer abort(nil)
+	defer abort(nil) // the run's end: the watch below ends with it
 	writer.Abort = abortCtx
-	graceTimer := make(chan *time.Timer, 1)
-	stopWatch := context.AfterFunc(ctx, func() {
-		graceTimer <- time.AfterFunc(stopGrace, func() {
-			abort(fmt.Errorf("stopped, and the warehouse did not finish the writes in flight within %s: they were rolled back", stopGrace))
-		})
-	})
-	defer func() {
-		if !stopWatch() {
-			(<-graceTimer).Stop()
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-abortCtx.Done():
+			return
+		}
+		select {
+		case <-time.After(StopGrace):
+			abort(fmt.Errorf("stopped, and the warehouse did not finish the writes in flight within %s: they were rolled back", StopGrace))
+		case <-abortCtx.Done():
 		}
 	}()
 	observe := c.observe
@@ -279,9 +280,9 @@ func (s *Service) Ingest(ctx context.Context, opts IngestOptions) (IngestSummary
 // record is a transaction, and its commit, per record.
 const ingestLinger = 20 * time.Millisecond
 
-// stopGrace is how long a stopped ingest waits for the records it read to be written
+// StopGrace is how long a stopped ingest waits for the records it read to be written
 // before it abandons the writes in flight (a var: tests shorten it).
-var stopGrace = 10 * time.Second
+var StopGrace = 10 * time.Second
 
 func (s *Service) publishInputs(ctx context.Context, pub message.Publisher, opts IngestOptions, c *counters, dls *handlers.DeadLetters) error {
 	every := opts.ProgressEvery

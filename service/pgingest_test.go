@@ -67,7 +67,7 @@ WHERE s.source = 'web' AND s.source_id = '2' AND length(s.record) > 8000`).Scan(
 
 // TestIngestStopWithHungWarehouse: a stopped ingest whose warehouse does not answer (here
 // a lock another session holds on the masters table, as a hung server or a network
-// dropping packets would leave it) abandons the writes in flight after stopGrace and
+// dropping packets would leave it) abandons the writes in flight after StopGrace and
 // returns an error saying so; it waited for them for good, deaf to the first signal.
 // The records not written are not stored (the transaction rolled back).
 func TestIngestStopWithHungWarehouse(t *testing.T) {
@@ -77,9 +77,9 @@ func TestIngestStopWithHungWarehouse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	grace := stopGrace
-	stopGrace = 300 * time.Millisecond
-	t.Cleanup(func() { stopGrace = grace })
+	grace := StopGrace
+	StopGrace = 300 * time.Millisecond
+	t.Cleanup(func() { StopGrace = grace })
 	db := s.Store.(*sqlstore.Store).DB()
 	lock, err := db.BeginTx(context.Background(), nil)
 	if err != nil {

@@ -65,7 +65,7 @@ func runIngest(ctx context.Context, args []string, e *env) error {
 	// The first signal stops the reading; say so (it printed nothing while the records
 	// read were written).
 	said := context.AfterFunc(ctx, func() {
-		fmt.Fprintln(e.stderr, "\nstopping: the records read are being written (abandoned after 10 s; a second signal ends at once)")
+		fmt.Fprintf(e.stderr, "\nstopping: the records read are being written (abandoned after %s; a second signal ends at once)\n", service.StopGrace)
 	})
 	defer said()
 	sum, err := svc.Ingest(ctx, service.IngestOptions{Inputs: files, Input: opts, Progress: p.report, ProgressEvery: 200 * time.Millisecond, Events: *events, NoEvents: *noEvents,

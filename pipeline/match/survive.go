@@ -156,7 +156,7 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 		}
 		return out
 	}
-	g.Phones = pickList(ms, "phones", s, pick, phones, phones)
+	g.Phones = pickList(ms, "phones", s, pick, nil, phones)
 	for _, r := range ms {
 		g.Sources = append(g.Sources, r.Key())
 		if g.Kind == "" {
@@ -170,7 +170,8 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 func isTypoDomain(code string) bool { return strings.HasPrefix(code, "email.typo_domain_suggested:") }
 
 // pickList returns every distinct value of a multi-valued field (get), the surviving one
-// first: chosen among the preferred values when a member has one, else among all.
+// first: chosen among the preferred values when a member has one (nil: none preferred),
+// else among all.
 func pickList(ms []*contact.Record, field string, s rules.Survivorship,
 	pick func(string, func(*contact.Record) (any, string, int)) (any, bool),
 	preferred, get func(*contact.Record) []string) []string {
@@ -183,7 +184,11 @@ func pickList(ms []*contact.Record, field string, s rules.Survivorship,
 			return vs[0], strings.ToLower(vs[0]), len(vs[0])
 		})
 	}
-	v, ok := first(preferred)
+	var v any
+	ok := false
+	if preferred != nil {
+		v, ok = first(preferred)
+	}
 	if !ok {
 		v, ok = first(get)
 	}

@@ -90,7 +90,7 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 	// written in Paris is Réunion's +262 262 21 12 34, "06 12 34 56 78" written in
 	// Réunion is +33 6 12 34 56 78. A national number that is not valid in its region of
 	// that plan is read in the plan's other regions.
-	if (err != nil || pi.typ == phonenumbers.UNKNOWN) && frenchPlan[region] && nationalForm(num) && digitCount(num) == 10 {
+	if (err != nil || pi.typ == phonenumbers.UNKNOWN) && frenchPlan[region] && frenchNational(num) {
 		for _, r := range frenchPlanCodes {
 			if r == region {
 				continue
@@ -139,28 +139,13 @@ var (
 	frenchPlanCodes = []string{"FR", "RE", "GP", "GF", "MQ"}
 )
 
-// digitCount counts the ASCII digits of s. The plan's national numbers have ten (a
-// trunk 0 and nine): a shorter one read in Saint-Pierre's six-digit plan, which takes a
-// trunk 0 too, became a valid number there ("04 12 34 5", a truncated metropolitan one).
-func digitCount(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if '0' <= s[i] && s[i] <= '9' {
-			n++
-		}
-	}
-	return n
-}
-
-// nationalForm reports whether s is written as a national number: its first digit a
-// single 0 (a trunk prefix), with no "+" or "00" before it.
-func nationalForm(s string) bool {
-	i := strings.IndexFunc(s, func(r rune) bool { return r == '+' || ('0' <= r && r <= '9') })
-	if i < 0 || s[i] != '0' {
-		return false
-	}
-	j := strings.IndexFunc(s[i+1:], func(r rune) bool { return '0' <= r && r <= '9' })
-	return j < 0 || s[i+1+j] != '0'
+// frenchNational reports whether s is written as a national number of France's plan:
+// ten digits, the first a single 0 (the trunk prefix), no "+" before them. A shorter one
+// read in Saint-Pierre's six-digit plan, which takes a trunk 0 too, became a valid number
+// there ("04 12 34 5", a truncated metropolitan one).
+func frenchNational(s string) bool {
+	d := digits(s)
+	return len(d) == 10 && d[0] == '0' && d[1] != '0' && !strings.Contains(s[:strings.IndexByte(s, '0')], "+")
 }
 
 // slowPhone parses in with phonenumbers: the path for every number fastPhone leaves.

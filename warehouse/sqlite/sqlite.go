@@ -48,6 +48,8 @@ var Dialect = &sqlstore.Dialect{
 		`CREATE INDEX companies_mapped_siret ON companies(mapped_siret) WHERE mapped_siret <> ''`,
 	}, 14: {
 		`CREATE INDEX review_items_open_candidate ON review_items(candidate_id) WHERE status = 'open'`,
+	}, 18: {
+		`CREATE INDEX review_items_open_master ON review_items(master_id) WHERE status = 'open'`,
 	}, 16: {
 		// An event inserted without its id (the store's inserts) probes nothing.
 		`CREATE TRIGGER merge_events_append_only_replace BEFORE INSERT ON merge_events WHEN NEW.id IS NOT NULL AND NEW.id > 0

@@ -425,7 +425,11 @@ func (t *tx) CloseReviewItems(ctx context.Context, sourceRowID, masterID int64, 
 		which, args = append(which, "source_row_id = ?"), append(args, sourceRowID)
 	}
 	if masterID != 0 {
-		which, args = append(which, "master_id = ? OR candidate_id = ?"), append(args, masterID, masterID)
+		// Each side on its index of the open items (review_items_open_master,
+		// review_items_open_candidate): "master_id = ? OR candidate_id = ?" read every
+		// open item on SQLite, at each update and withdrawal that closes split items.
+		which = append(which, "id IN (SELECT id FROM review_items WHERE status = 'open' AND master_id = ? UNION SELECT id FROM review_items WHERE status = 'open' AND candidate_id = ?)")
+		args = append(args, masterID, masterID)
 	}
 	if len(which) == 0 {
 		return 0, nil
