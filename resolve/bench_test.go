@@ -52,14 +52,20 @@ func BenchmarkResolveStreaming(b *testing.B) {
 	// The cases: batches resolved one after the other (ResolveBatch), and through a
 	// Batcher with one worker, as `steward ingest` writes: it prepares each batch
 	// (candidates read, records scored) while the one before it is written.
+	// The case resolve-only does the part of each batch that decides, without the
+	// transaction that writes: the records' keys, their candidates read from the
+	// warehouse's blocking index (the memory index of the million masters) and scored,
+	// each ranked and encoded for storage. Nothing is written, so a record never sees
+	// the records of the batches before it: it measures the engine and the index
+	// lookups, which the issue's target names, apart from the warehouse's writes.
 	type benchCase struct {
-		batch             int
-		noEvents, batcher bool
+		batch                          int
+		noEvents, batcher, resolveOnly bool
 	}
-	cases := []benchCase{{1, false, false}, {100, false, false}, {100, true, false}, {100, false, true}, {100, true, true}}
+	cases := []benchCase{{1, false, false, false}, {100, false, false, false}, {100, true, false, false}, {100, false, true, false}, {100, true, true, false}, {100, false, false, true}}
 	// STEWARD_BENCH_BATCH adds a case of that batch size (kafka.resolve_batch).
 	if v, err := strconv.Atoi(os.Getenv("STEWARD_BENCH_BATCH")); err == nil && v > 0 {
-		cases = append(cases, benchCase{v, false, false}, benchCase{v, false, true})
+		cases = append(cases, benchCase{v, false, false, false}, benchCase{v, false, true, false})
 	}
 	// A stream runs for hours: the figures are of its steady state. Before the clock
 	// starts, benchWarmup records (STEWARD_BENCH_WARMUP, default 20 000; 0: none) are
@@ -87,6 +93,9 @@ func BenchmarkResolveStreaming(b *testing.B) {
 		if c.batcher {
 			name += ",batcher"
 		}
+		if c.resolveOnly {
+			name += ",resolve-only"
+		}
 		b.Run(name, func(b *testing.B) {
 			rs.NoEvents = c.noEvents
 			defer func() { rs.NoEvents = false }()
@@ -108,7 +117,7 @@ func BenchmarkResolveStreaming(b *testing.B) {
 				}
 				return recs[i]
 			}
-			if c.batcher {
+			if c.batcher || c.resolveOnly {
 				// All generated before the clock starts: the Batcher writes behind.
 				next(b.N*batch - 1)
 				genCPU, genSys = 0, 0
@@ -153,6 +162,36 @@ func BenchmarkResolveStreaming(b *testing.B) {
 					b.Fatal(*err)
 				}
 				done = b.N * batch
+			} else if c.resolveOnly {
+				positions := make([]string, batch)
+				var scored int
+				decisions := map[match.Decision]int{}
+				for i := range b.N {
+					chunk := recs[i*batch : (i+1)*batch]
+					p := rs.prepare(ctx, chunk, positions, nil, true)
+					if p.err != nil {
+						b.Fatal(p.err)
+					}
+					if p.pre == nil {
+						b.Fatal("the store read no candidates ahead of a transaction")
+					}
+					for _, w := range p.warm {
+						if w == nil || w.k == nil {
+							continue
+						}
+						scored++
+						d := match.NewMaster
+						if best := w.k.ranked(); len(best) > 0 {
+							d = rs.Engine.Decide(best[0].probability())
+						}
+						decisions[d]++
+					}
+				}
+				done = b.N * batch
+				if scored != done {
+					b.Fatalf("%d of %d records scored", scored, done)
+				}
+				b.Logf("decisions: %d linked, %d for review, %d new masters", decisions[match.Link], decisions[match.Review], decisions[match.NewMaster])
 			} else {
 				for range b.N {
 					chunk := make([]*contact.Record, batch)
