@@ -1,10 +1,12 @@
 package contact
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -23,6 +25,46 @@ type Mapping struct {
 	Columns map[string]string `yaml:"columns"`
 	// Source is used when no column maps to source (default: the input file's base name).
 	Source string `yaml:"source"`
+	// DateOrder reads an updated_at column written as a spreadsheet's date ("06/12/2026
+	// 14:30", "6.12.2026", "2026/12/06 14:30:05"): "dmy" (day first), "mdy" (month
+	// first) or "ymd". Empty: RFC 3339 and "YYYY-MM-DD[ HH:MM:SS]" only, as in JSON
+	// input; a date that reads both ways ("06/12/2026") is not guessed, since a version
+	// taken for newer than it is would replace the newer one. Times without a zone are
+	// UTC.
+	DateOrder string `yaml:"date_order"`
+}
+
+// DateOrders are the values of Mapping.DateOrder.
+var DateOrders = []string{"dmy", "mdy", "ymd"}
+
+// dateOrderLayouts are the Go layouts of each DateOrder, separators made slashes.
+var dateOrderLayouts = map[string][]string{
+	"dmy": {"2/1/2006", "2/1/2006 15:04", "2/1/2006 15:04:05"},
+	"mdy": {"1/2/2006", "1/2/2006 15:04", "1/2/2006 15:04:05"},
+	"ymd": {"2006/1/2", "2006/1/2 15:04", "2006/1/2 15:04:05"},
+}
+
+// parseUpdatedAt reads an updated_at cell: parseTime's forms, then the mapping's date
+// order, if any.
+func (m *Mapping) parseUpdatedAt(v string) (time.Time, error) {
+	t, err := parseTime(v)
+	if err == nil || m == nil || m.DateOrder == "" {
+		return t, err
+	}
+	date, clock, _ := strings.Cut(v, " ")
+	date = strings.NewReplacer(".", "/", "-", "/").Replace(date)
+	if clock = strings.TrimSpace(clock); clock != "" {
+		date += " " + clock
+	}
+	for _, layout := range dateOrderLayouts[m.DateOrder] {
+		if t, err := time.Parse(layout, date); err == nil {
+			if y := t.Year(); y < 1 || y > 9999 {
+				return time.Time{}, errors.New("year out of range")
+			}
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, err
 }
 
 var mappingFields = []string{"source", "source_id", "updated_at", "op", "kind", "civility",
@@ -107,8 +149,11 @@ func LoadMapping(path string) (*Mapping, error) {
 	return &m, nil
 }
 
-// Validate rejects unknown field paths.
+// Validate rejects unknown field paths and date orders.
 func (m *Mapping) Validate() error {
+	if m.DateOrder != "" && !slices.Contains(DateOrders, m.DateOrder) {
+		return fmt.Errorf("date_order: want %s, got %q", strings.Join(DateOrders, ", "), m.DateOrder)
+	}
 	for col, f := range m.Columns {
 		if !slices.Contains(mappingFields, f) && !strings.HasPrefix(f, "attributes.") {
 			return fmt.Errorf("column %q: unknown field %q (known: %s, attributes.NAME)", col, f, strings.Join(mappingFields, ", "))
@@ -237,8 +282,13 @@ func (m *Mapping) FromRow(fields, header, row []string, defaultSource string) (*
 		case "source_id":
 			r.SourceID = v
 		case "updated_at":
-			t, err := parseTime(strings.TrimSpace(v))
-			if err != nil {
+			t, err := m.parseUpdatedAt(strings.TrimSpace(v))
+			switch {
+			case err != nil && m != nil && m.DateOrder != "":
+				return nil, Invalid(header[i], "not an RFC 3339 time nor a %s date: %q", m.DateOrder, clip(v))
+			case err != nil && strings.ContainsAny(v, "/."):
+				return nil, Invalid(header[i], "not an RFC 3339 time: %q (a spreadsheet's date? -date-order dmy, mdy or ymd reads it)", clip(v))
+			case err != nil:
 				return nil, Invalid(header[i], "not an RFC 3339 time: %q", clip(v))
 			}
 			r.UpdatedAt = t

@@ -70,6 +70,9 @@ type Options struct {
 	// recognised (kept in attributes: a header steward does not know, "Email Address"
 	// spelt otherwise, leaves a record without its e-mail and no error says so).
 	Notice func(string)
+	// Read names the columns kept in attributes that the command reads there (dedupe's
+	// -truth column): the notice does not name them.
+	Read []string
 }
 
 // Open opens name ("-" is stdin) and returns its reader and a close function.
@@ -358,7 +361,7 @@ func (r *Reader) nextCSV() (Item, error) {
 		if r.opts.Notice != nil {
 			var kept []string
 			for i, f := range r.fields {
-				if strings.HasPrefix(f, "attributes.") && !r.opts.Mapping.Maps(h[i]) {
+				if strings.HasPrefix(f, "attributes.") && !r.opts.Mapping.Maps(h[i]) && !slices.Contains(r.opts.Read, h[i]) {
 					kept = append(kept, h[i])
 				}
 			}

@@ -85,6 +85,9 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 	if err != nil {
 		return recleanse.Config{}, usageError{err}
 	}
+	if b.truth != "" {
+		opts.Read = []string{b.truth}
+	}
 	cfg, err := b.cf.load(e)
 	if err != nil {
 		return recleanse.Config{}, err

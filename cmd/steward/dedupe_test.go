@@ -376,3 +376,63 @@ func TestBatchOutputsNotInputs(t *testing.T) {
 		t.Errorf("the input was changed: %q", got)
 	}
 }
+
+// TestDedupeTruthColumnNoNotice: the -truth column of a CSV is read from attributes on
+// purpose; the notice of columns kept in attributes named it at every run ("entity_id"),
+// and still names the others.
+func TestDedupeTruthColumnNoNotice(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "g.csv")
+	rows := "source,source_id,given_name,family_name,email,entity_id,segment\n" +
+		"crm,1,Anne,Lebrun,anne.lebrun@example.org,E1,a\n" +
+		"crm,2,Anne,Lebrun,anne.lebrun@example.org,E1,b\n" +
+		"crm,3,Paul,Martin,paul.martin@example.org,E2,a\n"
+	if err := os.WriteFile(in, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := steward(t, "", "dedupe", "-truth", "entity_id", "-train", "never", in)
+	if code != 0 {
+		t.Fatalf("dedupe exit %d: %s", code, errs)
+	}
+	if strings.Contains(errs, `"entity_id"`) || !strings.Contains(errs, `"segment"`) {
+		t.Errorf("notice names the truth column, or not the other kept column:\n%s", errs)
+	}
+}
+
+// TestIngestDateOrder: a French export's updated_at ("10/02/2026 09:00", day first) is
+// read with -date-order dmy, so that an older version that comes later is ignored as
+// stale (read month first it would be 2 March and replace the newer); without the flag
+// each row is a dead letter whose error names the flag.
+func TestIngestDateOrder(t *testing.T) {
+	dir := t.TempDir()
+	newer, older := filepath.Join(dir, "feb10.csv"), filepath.Join(dir, "feb03.csv")
+	head := "source;source_id;Modifié le;prenom;nom;email\n"
+	if err := os.WriteFile(newer, []byte(head+"crm;7;10/02/2026 09:00;Anne;Lebrun;anne.new@example.org\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(older, []byte(head+"crm;7;03/02/2026 17:45;Anne;Lebrun;anne.old@example.org\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "w.db")
+	code, out, errs := steward(t, "", "ingest", "-db", db, "-map", "Modifié le=updated_at", newer)
+	if code != 1 {
+		t.Fatalf("without -date-order: exit %d, want 1:\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs := steward(t, "", "stats", "-db", db, "-dead-letters", "5"); code != 0 || !strings.Contains(out, "Modifié le") || !strings.Contains(out, "-date-order") {
+		t.Fatalf("dead letter: exit %d, want its reason to name the column and -date-order:\n%s\n%s", code, out, errs)
+	}
+	for _, f := range []string{newer, older} {
+		if code, out, errs := steward(t, "", "ingest", "-db", db, "-map", "Modifié le=updated_at", "-date-order", "dmy", f); code != 0 {
+			t.Fatalf("ingest %s: exit %d:\n%s\n%s", f, code, out, errs)
+		} else if f == older && !strings.Contains(out+errs, "stale (older) ignored:  1") {
+			t.Errorf("the older version was not ignored as stale:\n%s\n%s", out, errs)
+		}
+	}
+	code, out, errs = steward(t, "", "export", "-db", db, "-format", "jsonl")
+	if code != 0 || !strings.Contains(out, "anne.new@example.org") || strings.Contains(out, "anne.old@example.org") {
+		t.Errorf("export: exit %d, want the newer e-mail only:\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := steward(t, "", "ingest", "-db", db, "-date-order", "dym", newer); code != 2 || !strings.Contains(errs, "-date-order: want dmy, mdy, ymd") {
+		t.Errorf("-date-order dym: exit %d, %s", code, errs)
+	}
+}

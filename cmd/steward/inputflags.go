@@ -16,20 +16,22 @@ import (
 
 // inputFlags are the flags of commands that read records.
 type inputFlags struct {
-	format  string
-	mapping string
-	source  string
+	format    string
+	mapping   string
+	source    string
+	dateOrder string
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "", "input format: jsonl or csv (default: from the file extension)")
 	fs.StringVar(&f.mapping, "map", "", "CSV column mapping: 'col=field,col=field' or a YAML file (columns: {col: field})")
 	fs.StringVar(&f.source, "source", "", "CSV: source name when no column maps to source (default: the file name)")
+	fs.StringVar(&f.dateOrder, "date-order", "", "CSV: read updated_at written as a spreadsheet's date (31/12/2026 14:30): dmy, mdy or ymd (default: RFC 3339 only)")
 }
 
 // owns reports whether the flag of that name is one of register's.
 func (f *inputFlags) owns(name string) bool {
-	return name == "format" || name == "map" || name == "source"
+	return name == "format" || name == "map" || name == "source" || name == "date-order"
 }
 
 // options returns the input options of the flags; notices about the input (CSV columns
@@ -57,11 +59,19 @@ func (f *inputFlags) options(stderr io.Writer) (input.Options, error) {
 	if err != nil {
 		return o, err
 	}
-	if f.source != "" {
+	if f.source != "" || f.dateOrder != "" {
 		if m == nil {
 			m = &contact.Mapping{}
 		}
-		m.Source = f.source
+		if f.source != "" {
+			m.Source = f.source
+		}
+		if f.dateOrder != "" {
+			if !slices.Contains(contact.DateOrders, f.dateOrder) {
+				return o, usageError{fmt.Errorf("-date-order: want %s, got %q", strings.Join(contact.DateOrders, ", "), f.dateOrder)}
+			}
+			m.DateOrder = f.dateOrder
+		}
 	}
 	o.Mapping = m
 	return o, nil
