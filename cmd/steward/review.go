@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 
+	"github.com/steward-crm/steward/pipeline/match"
 	"github.com/steward-crm/steward/warehouse"
 )
 
@@ -22,6 +24,7 @@ func runReview(ctx context.Context, args []string, e *env) error {
 	kind := fs.String("kind", "", "pair, merge, split or company ('' for all)")
 	limit := fs.Int("limit", 100, "list at most this many items, oldest first")
 	asJSON := fs.Bool("json", false, "one JSON object per item (with the explanation)")
+	explain := fs.Bool("explain", false, "print each item's explanation under it: the match weight field by field (a company suggestion's evidence)")
 	out := fs.String("o", "-", "output file ('-': stdout)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: steward review [flags]\n\nLists the review queue (read-only).")
@@ -72,7 +75,33 @@ func runReview(ctx context.Context, args []string, e *env) error {
 				cand = "(its fellow members)"
 			}
 			fmt.Fprintf(w, "%-6d %-8s %-10s %-6.3f %-28s %-8d %s\n", it.ID, it.Kind, it.Status, it.Score, it.SourceKey, it.MasterID, cand)
+			if *explain {
+				printExplanation(w, it)
+			}
 		}
 		return len(items), nil
 	})
+}
+
+// printExplanation writes a review item's stored explanation under its line: a match
+// score as its waterfall, anything else (a company suggestion's evidence) as indented
+// JSON.
+func printExplanation(w io.Writer, it warehouse.ReviewItem) {
+	if len(it.Explanation) == 0 {
+		fmt.Fprintln(w, "       (no explanation stored)")
+		return
+	}
+	if it.Kind != warehouse.ReviewCompany {
+		var sc match.Score
+		if err := json.Unmarshal(it.Explanation, &sc); err == nil && len(sc.Fields) > 0 {
+			printWaterfall(w, "       ", sc)
+			return
+		}
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, it.Explanation, "       ", "  "); err != nil {
+		fmt.Fprintf(w, "       %s\n", it.Explanation)
+		return
+	}
+	fmt.Fprintf(w, "       %s\n", buf.Bytes())
 }
