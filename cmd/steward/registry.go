@@ -82,6 +82,11 @@ func runRegistryImport(ctx context.Context, args []string, e *env) error {
 		s, err := im.Import(ctx, path, *format)
 		p.finish()
 		sums = append(sums, s)
+		if err != nil && ctx.Err() != nil {
+			// A stop (Ctrl-C, SIGTERM): the batches written are kept with their checkpoint;
+			// "context canceled" said neither.
+			return fmt.Errorf("%s: interrupted; the batches written are kept, and the same command resumes the import after the last of them", path)
+		}
 		if err != nil {
 			return err
 		}
