@@ -106,11 +106,7 @@ func runProduce(ctx context.Context, args []string, e *env) error {
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	opts, err := in.options(e.stderr)
-	if err != nil {
-		return usageError{err}
-	}
-	cfg, err := cf.load(e)
+	opts, cfg, err := in.load(e, &cf)
 	if err != nil {
 		return err
 	}

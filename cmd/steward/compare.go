@@ -58,11 +58,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 		if err := checkInputs([]string{*file}); err != nil {
 			return err
 		}
-		opts, err := in.options(e.stderr)
-		if err != nil {
-			return usageError{err}
-		}
-		cfg, err := cf.load(e)
+		opts, cfg, err := in.load(e, &cf)
 		if err != nil {
 			return err
 		}
@@ -73,13 +69,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 	} else {
-		var inputFlags []string
-		fs.Visit(func(f *flag.Flag) {
-			if in.owns(f.Name) {
-				inputFlags = append(inputFlags, "-"+f.Name)
-			}
-		})
-		if len(inputFlags) > 0 {
+		if inputFlags := in.given(fs); len(inputFlags) > 0 {
 			return usageError{fmt.Errorf("%s: an input flag, for -file; without it the records are the warehouse's", strings.Join(inputFlags, ", "))}
 		}
 		var err error

@@ -12,6 +12,7 @@ import (
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/input"
+	"github.com/steward-crm/steward/service"
 )
 
 // inputFlags are the flags of commands that read records.
@@ -32,6 +33,30 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 // owns reports whether the flag of that name is one of register's.
 func (f *inputFlags) owns(name string) bool {
 	return name == "format" || name == "map" || name == "source" || name == "date-order"
+}
+
+// load returns the input options of the flags and the configuration of cf: what a
+// command that reads records without a warehouse (normalize, produce, compare -file)
+// starts from.
+func (f *inputFlags) load(e *env, cf *configFlags) (input.Options, service.Config, error) {
+	opts, err := f.options(e.stderr)
+	if err != nil {
+		return opts, service.Config{}, usageError{err}
+	}
+	cfg, err := cf.load(e)
+	return opts, cfg, err
+}
+
+// given returns the input flags set on fs's command line ("-map", ...): commands that
+// read no file in some mode refuse them there.
+func (f *inputFlags) given(fs *flag.FlagSet) []string {
+	var out []string
+	fs.Visit(func(fl *flag.Flag) {
+		if f.owns(fl.Name) {
+			out = append(out, "-"+fl.Name)
+		}
+	})
+	return out
 }
 
 // options returns the input options of the flags; notices about the input (CSV columns

@@ -34,11 +34,7 @@ func runNormalize(ctx context.Context, args []string, e *env) error {
 	if name == "" {
 		name = "-"
 	}
-	opts, err := in.options(e.stderr)
-	if err != nil {
-		return usageError{err}
-	}
-	cfg, err := cf.load(e)
+	opts, cfg, err := in.load(e, &cf)
 	if err != nil {
 		return err
 	}

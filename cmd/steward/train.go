@@ -44,13 +44,7 @@ func runTrain(ctx context.Context, args []string, e *env) error {
 		return usageError{fmt.Errorf("want at least one FILE (or -warehouse)")}
 	}
 	if *fromWarehouse {
-		var inputFlags []string
-		fs.Visit(func(f *flag.Flag) {
-			if b.in.owns(f.Name) {
-				inputFlags = append(inputFlags, "-"+f.Name)
-			}
-		})
-		if len(inputFlags) > 0 {
+		if inputFlags := b.in.given(fs); len(inputFlags) > 0 {
 			return usageError{fmt.Errorf("%s: an input flag, for files; -warehouse reads stored records", strings.Join(inputFlags, ", "))}
 		}
 	}
