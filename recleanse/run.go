@@ -31,6 +31,9 @@ type Config struct {
 	Normalize Normalizer
 	// Input configures formats and the CSV mapping.
 	Input input.Options
+	// InputB, when set, configures the second side's files of Link instead of Input
+	// (two sources' exports seldom share a layout).
+	InputB *input.Options
 	// Truth names the attribute (or unmapped CSV column) with the true entity id; when
 	// set, Evaluate measures the result against it.
 	Truth string
@@ -208,6 +211,10 @@ func load(ctx context.Context, cfg Config, eng *match.Engine, sides [][]string) 
 	var all []Record
 	var rej Rejected
 	for side, files := range sides {
+		l.Input = cfg.Input
+		if side == 1 && cfg.InputB != nil {
+			l.Input = *cfg.InputB
+		}
 		recs, r, err := l.Load(ctx, files, uint8(side))
 		if err != nil {
 			return nil, rej, err

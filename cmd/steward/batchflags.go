@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/internal/gctune"
 	"github.com/steward-crm/steward/recleanse"
 	"github.com/steward-crm/steward/service"
@@ -25,6 +26,7 @@ import (
 type batchFlags struct {
 	cf          configFlags
 	in          inputFlags
+	inB         *inputFlags // link's file B (registerB); nil for dedupe
 	out         string
 	pairs       string
 	pairsMin    float64
@@ -85,8 +87,19 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 	if err != nil {
 		return recleanse.Config{}, usageError{err}
 	}
+	var optsB *input.Options
+	if b.inB != nil && b.inB.isSet() {
+		o, err := b.inB.options(e.stderr)
+		if err != nil {
+			return recleanse.Config{}, usageError{err}
+		}
+		optsB = &o
+	}
 	if b.truth != "" {
 		opts.Read = []string{b.truth}
+		if optsB != nil {
+			optsB.Read = opts.Read
+		}
 	}
 	cfg, err := b.cf.load(e)
 	if err != nil {
@@ -97,7 +110,7 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 		return recleanse.Config{}, err
 	}
 	return recleanse.Config{
-		Rules: svc.Rules, Input: opts, Truth: b.truth, Train: b.train, Threshold: b.threshold,
+		Rules: svc.Rules, Input: opts, InputB: optsB, Truth: b.truth, Train: b.train, Threshold: b.threshold,
 		Normalize: func(ctx context.Context, r *contact.Record) error {
 			if err := svc.NormalizeChain.Process(ctx, r); err != nil {
 				return err

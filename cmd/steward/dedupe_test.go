@@ -436,3 +436,42 @@ func TestIngestDateOrder(t *testing.T) {
 		t.Errorf("-date-order dym: exit %d, %s", code, errs)
 	}
 }
+
+// TestLinkTwoLayouts: link reads file B with its own flags (-map-b, -source-b) when one
+// is set: one -map naming the columns of both exports failed on each (a column a
+// mapping names must be in the header), so two sources of other layouts could not be
+// linked. Without a -*-b flag, B is read with A's.
+func TestLinkTwoLayouts(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "crm.csv"), filepath.Join(dir, "shop.csv")
+	if err := os.WriteFile(a, []byte("Client,first_name,last_name,email,entity_id\n"+
+		"C1,Anne,Lebrun,anne.lebrun@example.org,E1\nC2,Paul,Martin,paul.martin@example.org,E2\nC3,Lea,Roux,lea.roux@example.org,E3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte("Kundennr,Vorname,Nachname,Mail,Wahr\n"+
+		"K7,Anne,Lebrun,anne.lebrun@example.org,E1\nK8,Paul,Martin,paul.martin@example.org,E2\nK9,Hugo,Blanc,hugo.blanc@example.org,E4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "c.csv")
+	code, _, errs := steward(t, "", "link", "-train", "never", "-truth", "entity_id", "-map", "Client=source_id", "-out", out, a, b)
+	if code != 1 || !strings.Contains(errs, `names "Client", not in the header`) {
+		t.Errorf("one mapping for both layouts: exit %d, want 1 naming the column B lacks:\n%s", code, errs)
+	}
+	code, stdout, errs := steward(t, "", "link", "-train", "never", "-truth", "entity_id", "-map", "Client=source_id",
+		"-map-b", "Kundennr=source_id,Vorname=given_name,Nachname=family_name,Mail=email,Wahr=attributes.entity_id", "-source-b", "shop", "-out", out, a, b)
+	if code != 0 {
+		t.Fatalf("link with -map-b: exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(stdout, "precision 1.0000 recall 1.0000") || !strings.Contains(errs, "6 records (0 rejected)") {
+		t.Errorf("link with -map-b:\n%s\n%s", stdout, errs)
+	}
+	clusters, _ := os.ReadFile(out)
+	for _, want := range []string{",crm,C1", ",shop,K7", ",shop,K9"} {
+		if !strings.Contains(string(clusters), want) {
+			t.Errorf("clusters lack %q:\n%s", want, clusters)
+		}
+	}
+	if code, _, errs := steward(t, "", "link", "-format-b", "xml", a, b); code != 2 || !strings.Contains(errs, "-format-b: want jsonl or csv") {
+		t.Errorf("-format-b xml: exit %d, %s", code, errs)
+	}
+}

@@ -21,7 +21,13 @@ type inputFlags struct {
 	mapping   string
 	source    string
 	dateOrder string
+	// suffix ends the flags' names ("-b": link's second file, -map-b...); "" for the
+	// others.
+	suffix string
 }
+
+// inputFlagNames are the names of the input flags, without a suffix.
+var inputFlagNames = []string{"format", "map", "source", "date-order"}
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "", "input format: jsonl or csv (default: from the file extension)")
@@ -30,9 +36,27 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dateOrder, "date-order", "", "CSV: read updated_at written as a spreadsheet's date (31/12/2026 14:30): dmy, mdy or ymd (default: RFC 3339 only)")
 }
 
-// owns reports whether the flag of that name is one of register's.
+// registerB registers the input flags of link's second file, B: -format-b, -map-b,
+// -source-b and -date-order-b; when none is set, B is read with A's flags. Two sources'
+// exports seldom share a layout, and one mapping naming the columns of both failed on
+// each (a column it names must be in the header).
+func (f *inputFlags) registerB(fs *flag.FlagSet) {
+	f.suffix = "-b"
+	fs.StringVar(&f.format, "format-b", "", "file B: input format (when no -*-b flag is set, B is read with -format, -map, -source and -date-order)")
+	fs.StringVar(&f.mapping, "map-b", "", "file B: CSV column mapping")
+	fs.StringVar(&f.source, "source-b", "", "file B: CSV source name when no column maps to source")
+	fs.StringVar(&f.dateOrder, "date-order-b", "", "file B: CSV updated_at date order")
+}
+
+// owns reports whether the flag of that name is one of register's (registerB's).
 func (f *inputFlags) owns(name string) bool {
-	return name == "format" || name == "map" || name == "source" || name == "date-order"
+	base, ok := strings.CutSuffix(name, f.suffix)
+	return ok && slices.Contains(inputFlagNames, base)
+}
+
+// isSet reports whether any of f's flags is set.
+func (f *inputFlags) isSet() bool {
+	return f.format != "" || f.mapping != "" || f.source != "" || f.dateOrder != ""
 }
 
 // load returns the input options of the flags and the configuration of cf: what a
@@ -67,7 +91,7 @@ func (f *inputFlags) options(stderr io.Writer) (input.Options, error) {
 	case "", "jsonl", "csv":
 		o.Format = input.Format(f.format)
 	default:
-		return o, usageError{fmt.Errorf("-format: want jsonl or csv, got %q", f.format)}
+		return o, usageError{fmt.Errorf("-format%s: want jsonl or csv, got %q", f.suffix, f.format)}
 	}
 	var m *contact.Mapping
 	var err error
@@ -93,7 +117,7 @@ func (f *inputFlags) options(stderr io.Writer) (input.Options, error) {
 		}
 		if f.dateOrder != "" {
 			if !slices.Contains(contact.DateOrders, f.dateOrder) {
-				return o, usageError{fmt.Errorf("-date-order: want %s, got %q", strings.Join(contact.DateOrders, ", "), f.dateOrder)}
+				return o, usageError{fmt.Errorf("-date-order%s: want %s, got %q", f.suffix, strings.Join(contact.DateOrders, ", "), f.dateOrder)}
 			}
 			m.DateOrder = f.dateOrder
 		}

@@ -13,8 +13,10 @@ func runLink(ctx context.Context, args []string, e *env) error {
 	fs.SetOutput(e.stderr)
 	var b batchFlags
 	b.register(fs)
+	b.inB = &inputFlags{}
+	b.inB.registerB(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: steward link [flags] A B\n\nLinks the records of file A with those of file B (only pairs across the files are compared).")
+		fmt.Fprintln(e.stderr, "Usage: steward link [flags] A B\n\nLinks the records of file A with those of file B (only pairs across the files are compared).\nThe input flags read both files, unless a -*-b flag is set: file B is then read with those.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
