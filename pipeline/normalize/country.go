@@ -9,10 +9,10 @@ import (
 )
 
 // Country resolves a country written as an ISO 3166-1 code (alpha-2 or alpha-3) or a name
-// in one of the languages of Tables.Countries to its alpha-2 code. An alpha-2 code absent
-// from the table is accepted when the phone metadata knows it as a region. Empty input is
-// missing (nothing is derived from other fields); anything else unknown is invalid with
-// "country.unknown".
+// in one of the languages of Tables.Countries (in English with its article too: "The
+// Netherlands") to its alpha-2 code. An alpha-2 code absent from the table is accepted
+// when the phone metadata knows it as a region. Empty input is missing (nothing is derived
+// from other fields); anything else unknown is invalid with "country.unknown".
 func (n *Normalizer) Country(raw string) contact.Field {
 	s := clean(raw)
 	if s == "" {
@@ -21,6 +21,12 @@ func (n *Normalizer) Country(raw string) contact.Field {
 	k := fold.Key(s)
 	if cc, ok := n.t.Countries[k]; ok { // before placeholders: "NO" is Norway
 		return fieldOf(raw, cc, nil)
+	}
+	// "The Netherlands", "the UK": English names take an article the table's do not.
+	if rest, ok := strings.CutPrefix(k, "the "); ok {
+		if cc, ok := n.t.Countries[rest]; ok {
+			return fieldOf(raw, cc, nil)
+		}
 	}
 	if n.isPlaceholderKey(k) {
 		return invalid(raw, "country.placeholder")

@@ -123,7 +123,16 @@ func (n *Normalizer) civility(raw string) contact.Field {
 	if c, ok := n.t.Civilities[fold.Key(s)]; ok {
 		return fieldOf(raw, c, nil)
 	}
-	return invalid(raw, "civility.unknown")
+	// A salutation and a title in one cell, as a German shop's Anrede holds them ("Herr
+	// Dr.", "Frau Prof. Dr."): the first one is the civility. A couple's "M. et Mme" is
+	// none.
+	toks := strings.Fields(s)
+	for _, tok := range toks {
+		if _, ok := n.t.Civilities[fold.Key(tok)]; !ok || len(toks) < 2 {
+			return invalid(raw, "civility.unknown")
+		}
+	}
+	return contact.Field{Value: n.t.Civilities[fold.Key(toks[0])], Status: contact.StatusCorrected}
 }
 
 // stripTitles removes the civilities and titles that open s ("Prof. Dr. Hans Müller") and

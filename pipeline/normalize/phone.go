@@ -86,6 +86,18 @@ func (n *Normalizer) phoneOne(raw, region string) (contact.Phone, string) {
 	} else {
 		pi, err = parse(num)
 	}
+	// "+34 (0)912 345 678": the trunk 0 in parentheses after the country code is the
+	// habit of plans that have one ("+44 (0)20 ..."), carried over to plans that have
+	// none (Spain, Portugal, Greece, the NANP), where the library keeps the 0 and finds
+	// the number too long. A number not valid so is read without it; Italy's, whose 0
+	// belongs to the number, reads valid with it first.
+	if err != nil || pi.typ == phonenumbers.UNKNOWN {
+		if without, ok := dropTrunkZero(internationalPrefix(num)); ok {
+			if other, oerr := parse(without); oerr == nil && other.typ != phonenumbers.UNKNOWN {
+				pi, err = other, nil
+			}
+		}
+	}
 	// France's overseas departments dial within France's national plan: "0262 21 12 34"
 	// written in Paris is Réunion's +262 262 21 12 34, "06 12 34 56 78" written in
 	// Réunion is +33 6 12 34 56 78. A national number that is not valid in its region of
@@ -213,6 +225,16 @@ func internationalPrefix(s string) string {
 		return s[:i] + "+" + rest[2:]
 	}
 	return s[:i] + rest
+}
+
+// dropTrunkZero removes the first "(0)" of s when a "+" (a country code) comes before
+// it; ok is false when there is none.
+func dropTrunkZero(s string) (string, bool) {
+	i := strings.Index(s, "(0)")
+	if i < 0 || !strings.Contains(s[:i], "+") {
+		return s, false
+	}
+	return s[:i] + " " + s[i+len("(0)"):], true
 }
 
 func parseIssue(err error) string {
@@ -391,7 +413,9 @@ func splitPhones(raw string) []string {
 			part = strings.TrimSpace(part[4:]) // RFC 3966 URI
 		}
 		for _, piece := range splitWords(part) {
-			out = append(out, splitSlash(piece)...)
+			for _, p := range splitWhole(piece, "/") {
+				out = append(out, splitWhole(p, " - ")...)
+			}
 		}
 	}
 	// Drop blank pieces, and pieces without digits ("Tel", "mobile") when others have some.
@@ -419,6 +443,8 @@ func simplePhone(raw string) bool {
 		switch c := raw[i]; {
 		case c >= '0' && c <= '9':
 			digit = true
+		case c == '-' && i > 0 && raw[i-1] == ' ':
+			return false // " - " may join two numbers: splitWhole decides
 		case c == ' ' || c == '+' || c == '-' || c == '.' || c == '(' || c == ')':
 		default:
 			return false
@@ -462,13 +488,15 @@ func hasLetterOrNonASCII(s string) bool {
 	return false
 }
 
-// splitSlash cuts s at "/" only when every side is a whole number (7 digits or more):
-// "030/1234567" is one German number, "0123456789 / 0612345678" two.
-func splitSlash(s string) []string {
-	if !strings.Contains(s, "/") {
+// splitWhole cuts s at sep only when every side is a whole number (7 digits or more):
+// "030/1234567" is one German number, "0123456789 / 0612345678" two; with " - ",
+// "089 636 48018 - 0171 2345678" is two, "030 - 1234567" and "+49 30 123456 - 0" (the
+// switchboard's extension) one.
+func splitWhole(s, sep string) []string {
+	if !strings.Contains(s, sep) {
 		return []string{s}
 	}
-	parts := strings.Split(s, "/")
+	parts := strings.Split(s, sep)
 	for _, p := range parts {
 		if len(phonenumbers.NormalizeDigitsOnly(p)) < 7 {
 			return []string{s}

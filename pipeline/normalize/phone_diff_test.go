@@ -58,6 +58,22 @@ func TestPhoneDifferential(t *testing.T) {
 	}
 	cases := generatePhones(1300)
 	ref := runReference(t, python, cases)
+	// steward reads "+34 (0)912 345 678" without the "(0)" when the number is not valid
+	// with it (see phoneOne); so is the reference asked, for the same numbers.
+	var again []phoneCase
+	var at []int
+	for i, c := range cases {
+		if without, ok := dropTrunkZero(internationalPrefix(c.Raw)); ok && !ref[i].Valid {
+			again, at = append(again, phoneCase{Raw: without, Region: c.Region}), append(at, i)
+		}
+	}
+	if len(again) > 0 {
+		for j, v := range runReference(t, python, again) {
+			if v.Valid {
+				ref[at[j]] = v
+			}
+		}
+	}
 	n := newTest(t)
 	agree, valid, failed := 0, 0, 0
 	var diffs []string

@@ -15,42 +15,114 @@ var numberLast = map[string]bool{
 }
 
 // street finds the street line among the cleaned lines and returns Street, Number and the
-// display lines.
+// display lines. The street line is the first segment that is neither a box nor a
+// complement and has a house number, else the first such segment: a building's name
+// comes before its street in a French address ("Tour Montparnasse", then "33 avenue du
+// Maine"), a company's name in a B2B export. A house number alone on its segment (an
+// export's "Hausnummer" column mapped to a second line) joins the street segment before
+// it, or after it, when that one has none.
 func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, []string) {
-	street, number, box := contact.Missing(), "", ""
-	found := false
-	out := make([]string, 0, len(lines))
+	type segment struct {
+		text string
+		cand bool // may be the street line
+	}
+	box := ""
+	var segs []segment
 	for _, l := range lines {
 		for _, seg := range n.splitComplement(l) {
 			// Upper case first: it can turn a mark into a letter (U+0345 → Ι).
 			if seg = upper(seg); seg == "" {
 				continue
 			}
-			k := ""
-			if seg[0] < '0' || seg[0] > '9' {
-				// Box labels and complement words start with a letter: most street
-				// lines start with their number and need no key.
-				k = fold.Key(seg)
-			}
-			if b := n.poBox(k); b != "" {
-				out = append(out, b)
+			if b, cand := n.classify(seg, cc); b != "" {
+				segs = append(segs, segment{text: b})
 				if box == "" {
 					box = b
 				}
-				continue
+			} else {
+				segs = append(segs, segment{text: seg, cand: cand})
 			}
-			if found || n.isComplement(k) || !hasLetter(seg) {
-				out = append(out, seg)
-				continue
-			}
-			found = true
-			var line string
-			street, number, line = n.parseStreet(seg, cc)
-			out = append(out, line)
 		}
 	}
+	type parsed struct {
+		street       contact.Field
+		number, line string
+	}
+	parses := make(map[int]parsed, 1)
+	parse := func(i int) parsed {
+		p, ok := parses[i]
+		if !ok {
+			p.street, p.number, p.line = n.parseStreet(segs[i].text, cc)
+			parses[i] = p
+		}
+		return p
+	}
+	for i := 0; i < len(segs); i++ {
+		if segs[i].cand || !n.bareNumber(segs[i].text, cc) {
+			continue
+		}
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= len(segs) || !segs[j].cand || parse(j).number != "" {
+				continue
+			}
+			// Written as the country writes it, whichever column came first; kept only
+			// where the line rewritten reads back as a street and its number (a second
+			// pass reads that line, and "0 A" is a number and its suffix).
+			joined := []string{segs[i].text + " " + segs[j].text, segs[j].text + " " + segs[i].text}
+			if numberLast[cc] {
+				joined[0], joined[1] = joined[1], joined[0]
+			}
+			ok := false
+			for _, l := range joined {
+				if _, num, line := n.parseStreet(l, cc); num != "" {
+					if b, cand := n.classify(line, cc); b != "" || !cand {
+						continue // "POSTFACH 0": a box now
+					}
+					segs[j].text, ok = l, true
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			segs = append(segs[:i], segs[i+1:]...)
+			clear(parses) // indexes moved
+			i--
+			break
+		}
+	}
+	chosen := -1
+	for i := range segs {
+		if !segs[i].cand {
+			continue
+		}
+		if b, cand := n.classify(parse(i).line, cc); b != "" || !cand {
+			// Rewritten, it would not be a street line ("0 à 0 n" is "0-0 N", a number
+			// and its suffix): a second pass would not take it.
+			segs[i].cand = false
+			continue
+		}
+		if chosen < 0 {
+			chosen = i
+		}
+		if parse(i).number != "" {
+			chosen = i
+			break
+		}
+	}
+	street, number := contact.Missing(), ""
+	out := make([]string, 0, len(segs))
+	for i, seg := range segs {
+		if i == chosen {
+			p := parse(i)
+			street, number = p.street, p.number
+			out = append(out, p.line)
+			continue
+		}
+		out = append(out, seg.text)
+	}
 	if box != "" {
-		if !found {
+		if chosen < 0 {
 			street = contact.Field{Value: box, Status: contact.StatusValid}
 		}
 		street.Issues = appendIssue(street.Issues, "address.po_box")
@@ -59,6 +131,37 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 		out = nil
 	}
 	return street, number, out
+}
+
+// classify returns the canonical box of a segment (upper case) that is a post-office box,
+// else whether it may be the street line: not a complement, with a letter, not a house
+// number alone.
+func (n *Normalizer) classify(seg, cc string) (box string, cand bool) {
+	k := ""
+	if seg[0] < '0' || seg[0] > '9' {
+		// Box labels and complement words start with a letter: most street lines start
+		// with their number and need no key.
+		k = fold.Key(seg)
+	}
+	if b := n.poBox(k); b != "" {
+		return b, false
+	}
+	return "", !n.isComplement(k) && hasLetter(seg) && !n.bareNumber(seg, cc)
+}
+
+// bareNumber reports whether seg is a house number alone ("12", "92A", "12 BIS"), its
+// commas read as parseStreet reads them.
+func (n *Normalizer) bareNumber(seg, cc string) bool {
+	toks := strings.Fields(strings.ReplaceAll(seg, ",", " "))
+	if len(toks) == 0 || len(toks) > 2 {
+		return false
+	}
+	_, suf, ok := n.splitNumber(toks[0], cc)
+	if ok && len(toks) == 2 {
+		_, ok = n.suffixWord(toks[1], cc)
+		ok = ok && suf == ""
+	}
+	return ok
 }
 
 // parseStreet splits a street line into its street (type expanded, upper case) and house
@@ -130,10 +233,12 @@ func (n *Normalizer) leadingNumber(toks []string, cc string) (string, []string) 
 	rest := toks[1:]
 	// A range in words: "12 à 14 rue de la Paix", "12 et 14" (the words and the second
 	// number were left in the street: "À 14 RUE DE LA PAIX").
+	// The range then takes a suffix as a number does: its line is written "12-14 B ...",
+	// which a second pass reads so.
 	if suf == "" && len(rest) > 2 && rangeWords[fold.Key(rest[0])] {
 		if d2, suf2, ok := n.splitNumber(rest[1], cc); ok && suf2 == "" {
 			if rd, rs, ok := n.splitNumber(d+"-"+d2, cc); ok {
-				return joinNumber(rd, rs), rest[2:]
+				d, suf, rest = rd, rs, rest[2:]
 			}
 		}
 	}
