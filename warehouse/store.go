@@ -40,6 +40,10 @@ type Store interface {
 	// of its own, none held while fn runs: a record written meanwhile may be seen or not,
 	// and fn may write.
 	EachSourceRecord(ctx context.Context, fn func(key SourceKey, record json.RawMessage) error) error
+	// SourceRecord returns the stored source record of a key, withdrawn or not (Deleted),
+	// or ErrNotFound, in a read of its own: no transaction, no lock (a reader that may
+	// only read, or a SQLite file another process is writing, serves it at once).
+	SourceRecord(ctx context.Context, source, sourceID string) (*SourceRow, error)
 	// Events returns the audit events of a master (all when masterID is 0), oldest first.
 	Events(ctx context.Context, masterID int64) ([]Event, error)
 	// ReviewItems lists up to limit review items with the given status and kind (""

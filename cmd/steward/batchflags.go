@@ -89,7 +89,7 @@ func (b *batchFlags) config(e *env) (recleanse.Config, error) {
 	}
 	var optsB *input.Options
 	if b.inB != nil && b.inB.isSet() {
-		o, err := b.inB.options(e.stderr)
+		o, err := b.inB.optionsB(&b.in, e.stderr)
 		if err != nil {
 			return recleanse.Config{}, usageError{err}
 		}

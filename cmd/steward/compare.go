@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/input"
@@ -77,25 +78,21 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 		defer svc.Close()
-		err = svc.Store.InTx(ctx, func(tx warehouse.Tx) error {
-			for i, k := range keys {
-				s, id, _ := strings.Cut(k, ":")
-				row, err := tx.SourceRecord(ctx, s, id)
-				if errors.Is(err, warehouse.ErrNotFound) {
-					return fmt.Errorf("%s: no such source record in the warehouse", k)
-				}
-				if err != nil {
-					return err
-				}
-				if row.Deleted {
-					return fmt.Errorf("%s: withdrawn (deleted) from the warehouse", k)
-				}
-				recs[i], masters[i] = row.Record, row.MasterID
+		// Two reads of their own, not a transaction: on SQLite a transaction takes the
+		// write lock (BEGIN IMMEDIATE), and compare waited for a running ingest's.
+		for i, k := range keys {
+			s, id, _ := strings.Cut(k, ":")
+			row, err := svc.Store.SourceRecord(ctx, s, id)
+			if errors.Is(err, warehouse.ErrNotFound) {
+				return fmt.Errorf("%s: no such source record in the warehouse", k)
 			}
-			return nil
-		})
-		if err != nil {
-			return err
+			if err != nil {
+				return err
+			}
+			if row.Deleted {
+				return fmt.Errorf("%s: withdrawn (deleted) from the warehouse", k)
+			}
+			recs[i], masters[i] = row.Record, row.MasterID
 		}
 	}
 	c := comparePair(svc.Engine, recs, masters)
@@ -183,9 +180,13 @@ func printWaterfall(w io.Writer, indent string, sc match.Score) {
 }
 
 // compareFromFile reads file and returns the records of keys, normalized and identified
-// as ingest does (without a warehouse: no registry to attach companies from).
+// as ingest does (without a warehouse: no registry to attach companies from). Of a
+// key's versions, the one ingest would store is kept (keptVersion): the newest by
+// updated_at, whatever the line order; a key withdrawn by its newest version is an
+// error, as in the warehouse.
 func compareFromFile(ctx context.Context, svc *service.Service, file string, opts input.Options, keys [2]string) ([2]*contact.Record, error) {
 	var out [2]*contact.Record
+	var kept [2]*version
 	rd, closeFn, err := input.Open(file, opts)
 	if err != nil {
 		return out, err
@@ -210,18 +211,57 @@ func compareFromFile(ctx context.Context, svc *service.Service, file string, opt
 		if i < 0 {
 			continue
 		}
-		if err := svc.NormalizeChain.Process(ctx, r); err != nil {
-			return out, fmt.Errorf("%s: %w", r.Key(), err)
+		if r.EffectiveOp() != contact.OpDelete {
+			if err := svc.NormalizeChain.Process(ctx, r); err != nil {
+				return out, fmt.Errorf("%s: %w", r.Key(), err)
+			}
+			if err := svc.IdentifyChain.Process(ctx, r); err != nil {
+				return out, fmt.Errorf("%s: %w", r.Key(), err)
+			}
 		}
-		if err := svc.IdentifyChain.Process(ctx, r); err != nil {
-			return out, fmt.Errorf("%s: %w", r.Key(), err)
-		}
-		out[i] = r // a later version of a key replaces an earlier one, as ingest's would
+		kept[i] = keptVersion(kept[i], r)
 	}
-	for i, r := range out {
-		if r == nil {
+	for i, v := range kept {
+		switch {
+		case v == nil:
 			return out, fmt.Errorf("%s: no such record in %s (or not a valid one: `steward normalize %s` shows why)", keys[i], file, file)
+		case v.deleted:
+			return out, fmt.Errorf("%s: withdrawn (op delete) in %s", keys[i], file)
 		}
+		out[i] = v.record
 	}
 	return out, nil
+}
+
+// version is what a key's versions read so far leave stored: its record, the newest
+// updated_at seen, and whether it is withdrawn.
+type version struct {
+	record  *contact.Record
+	updated time.Time
+	deleted bool
+}
+
+// keptVersion returns what ingest stores of a key when r comes after prev (nil: none
+// stored): a version older than the stored one is stale (to the microsecond, as the
+// resolver compares; one without updated_at never is), a withdrawal withdraws a stored
+// record (and a record never stored stays absent), and another version replaces it. It
+// mirrors resolve's stale and newest.
+func keptVersion(prev *version, r *contact.Record) *version {
+	if prev != nil && !r.UpdatedAt.IsZero() {
+		t, p := r.UpdatedAt.Truncate(time.Microsecond), prev.updated.Truncate(time.Microsecond)
+		if prev.deleted && r.EffectiveOp() != contact.OpDelete && !t.After(p) || t.Before(p) {
+			return prev
+		}
+	}
+	updated := r.UpdatedAt
+	if prev != nil && prev.updated.After(updated) {
+		updated = prev.updated
+	}
+	if r.EffectiveOp() == contact.OpDelete {
+		if prev == nil {
+			return nil
+		}
+		return &version{record: prev.record, updated: updated, deleted: true}
+	}
+	return &version{record: r, updated: updated}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -37,15 +38,38 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 }
 
 // registerB registers the input flags of link's second file, B: -format-b, -map-b,
-// -source-b and -date-order-b; when none is set, B is read with A's flags. Two sources'
-// exports seldom share a layout, and one mapping naming the columns of both failed on
-// each (a column it names must be in the header).
+// -source-b and -date-order-b, each in place of A's flag of that name for B (optionsB).
+// Two sources' exports seldom share a layout, and one mapping naming the columns of both
+// failed on each (a column it names must be in the header).
 func (f *inputFlags) registerB(fs *flag.FlagSet) {
 	f.suffix = "-b"
-	fs.StringVar(&f.format, "format-b", "", "file B: input format (when no -*-b flag is set, B is read with -format, -map, -source and -date-order)")
-	fs.StringVar(&f.mapping, "map-b", "", "file B: CSV column mapping")
-	fs.StringVar(&f.source, "source-b", "", "file B: CSV source name when no column maps to source")
-	fs.StringVar(&f.dateOrder, "date-order-b", "", "file B: CSV updated_at date order")
+	fs.StringVar(&f.format, "format-b", "", "file B: input format (default: -format's)")
+	fs.StringVar(&f.mapping, "map-b", "", "file B: CSV column mapping (default: -map's)")
+	fs.StringVar(&f.source, "source-b", "", "file B: CSV source name when no column maps to source (default: -source's, or with -map-b its file's source:)")
+	fs.StringVar(&f.dateOrder, "date-order-b", "", "file B: CSV updated_at date order (default: -date-order's, or with -map-b its file's date_order:)")
+}
+
+// optionsB returns the input options of link's file B: f's flags (registerB's) that are
+// set, and a's (A's) for the others. With -map-b, a source or date_order its file sets
+// is B's, and A's -source and -date-order only stand for one it leaves out. Each -*-b
+// flag set dropped all of A's for B: `-source-b shop` alone read B without A's -map,
+// its columns kept in attributes.
+func (f *inputFlags) optionsB(a *inputFlags, stderr io.Writer) (input.Options, error) {
+	g := *a
+	g.suffix = f.suffix
+	g.format = cmp.Or(f.format, a.format)
+	if f.mapping == "" {
+		g.source, g.dateOrder = cmp.Or(f.source, a.source), cmp.Or(f.dateOrder, a.dateOrder)
+		return g.options(stderr)
+	}
+	g.mapping, g.source, g.dateOrder = f.mapping, f.source, f.dateOrder
+	o, err := g.options(stderr)
+	if err != nil || o.Mapping == nil {
+		return o, err
+	}
+	o.Mapping.Source = cmp.Or(o.Mapping.Source, a.source)
+	o.Mapping.DateOrder = cmp.Or(o.Mapping.DateOrder, a.dateOrder)
+	return o, nil
 }
 
 // owns reports whether the flag of that name is one of register's (registerB's).

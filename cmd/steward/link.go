@@ -16,7 +16,7 @@ func runLink(ctx context.Context, args []string, e *env) error {
 	b.inB = &inputFlags{}
 	b.inB.registerB(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: steward link [flags] A B\n\nLinks the records of file A with those of file B (only pairs across the files are compared).\nThe input flags read both files, unless a -*-b flag is set: file B is then read with those.")
+		fmt.Fprintln(e.stderr, "Usage: steward link [flags] A B\n\nLinks the records of file A with those of file B (only pairs across the files are compared).\nThe input flags read both files; a -*-b flag replaces its flag for file B (-map-b: a source\nor date_order its file sets wins over -source and -date-order).")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {

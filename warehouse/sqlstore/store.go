@@ -284,6 +284,19 @@ func (s *Store) EachMaster(ctx context.Context, fn func(m *contact.Master) error
 	return rows.Err()
 }
 
+// SourceRecord reads one source record outside a transaction (on the reader: with
+// SQLite, BEGIN IMMEDIATE would wait for another process's writer).
+func (s *Store) SourceRecord(ctx context.Context, source, sourceID string) (*warehouse.SourceRow, error) {
+	r, err := scanSource(s.reader().QueryRowContext(ctx, s.q(qSourceRecord), source, sourceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, warehouse.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("source record %s:%s: %w", source, sourceID, err)
+	}
+	return r, nil
+}
+
 // EachSourceRecord calls fn for every live source record in id order, with its stored JSON,
 // reading pages of eachPage rows: each page is one short read, done before fn sees its
 // rows (a read held across the whole walk would keep SQLite's one connection from the
