@@ -96,6 +96,15 @@ var aliases = map[string]string{
 	"date_naissance": "birth_date", "date_de_naissance": "birth_date", "civilite": "civility",
 	"nom_de_famille": "family_name", "given": "given_name", "family": "family_name", "job": "job_title",
 	"fonction": "job_title", "poste": "job_title",
+	// HubSpot's and Salesforce's contact exports.
+	"mobile_phone_number": "phone", "state_region": "address.region", "country_region": "address.country",
+	"mailing_street": "address.line", "mailing_city": "address.city", "mailing_state_province": "address.region",
+	"mailing_zip_postal_code": "address.postcode", "mailing_country": "address.country", "account_name": "company.name",
+	// German shops and ERPs. The house number, a column of its own there, is a line:
+	// normalization joins it to its street.
+	"anrede": "civility", "vorname": "given_name", "nachname": "family_name", "strasse": "address.line",
+	"hausnummer": "address.line", "plz": "address.postcode", "ort": "address.city", "land": "address.country",
+	"telefon": "phone", "handy": "phone", "mobil": "phone", "geburtsdatum": "birth_date", "firma": "company.name",
 
 	"id": "source_id", "email1": "email", "email2": "email", "e_mail": "email", "mail": "email",
 	"emails": "email", "phone1": "phone", "phone2": "phone", "telephone": "phone", "tel": "phone",

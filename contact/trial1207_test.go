@@ -1,0 +1,26 @@
+package contact
+
+import "testing"
+
+// TestTrialCSVExportHeaders: the standard headers of a HubSpot and a Salesforce contact
+// export, and a German shop's, left the mobile phone, the whole mailing address, the
+// country and every German column in attributes: the records came through without them
+// (a Dutch mobile read in the default region, as French).
+func TestTrialCSVExportHeaders(t *testing.T) {
+	var m *Mapping
+	for h, want := range map[string]string{
+		// HubSpot
+		"Mobile Phone Number": "phone", "State/Region": "address.region", "Country/Region": "address.country",
+		// Salesforce
+		"Mailing Street": "address.line", "Mailing City": "address.city", "Mailing State/Province": "address.region",
+		"Mailing Zip/Postal Code": "address.postcode", "Mailing Country": "address.country", "Account Name": "company.name",
+		// A German shop
+		"Anrede": "civility", "Vorname": "given_name", "Nachname": "family_name", "Straße": "address.line",
+		"Hausnummer": "address.line", "PLZ": "address.postcode", "Ort": "address.city", "Land": "address.country",
+		"Telefon": "phone", "Handy": "phone", "Mobil": "phone", "Geburtsdatum": "birth_date", "Firma": "company.name",
+	} {
+		if got := m.Fields([]string{h})[0]; got != want {
+			t.Errorf("column %q reads as %q, want %q", h, got, want)
+		}
+	}
+}
