@@ -231,6 +231,8 @@ type Tables struct {
 	PostalCountryNames map[string]string
 	// USStates are the USPS codes of US states, DC and territories.
 	USStates map[string]bool
+	// USStateNames maps a folded state name ("new york") to its USPS code.
+	USStateNames map[string]string
 	// Months maps folded month names and abbreviations (no dots, no spaces) to 1–12.
 	Months map[string]int
 }

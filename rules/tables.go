@@ -37,6 +37,7 @@ type tableFiles struct {
 	ComplementWords    []string            `yaml:"complement_words"`
 	PostalCountryNames map[string]string   `yaml:"postal_country_names"`
 	USStates           []string            `yaml:"us_states"`
+	USStateNames       map[string][]string `yaml:"us_state_names"`
 	Months             map[int][]string    `yaml:"months"`
 }
 
@@ -90,6 +91,7 @@ func merge(dst, src *tableFiles) {
 	dst.ComplementWords = append(dst.ComplementWords, src.ComplementWords...)
 	dst.PostalCountryNames = mergeMap(dst.PostalCountryNames, src.PostalCountryNames)
 	dst.USStates = append(dst.USStates, src.USStates...)
+	dst.USStateNames = mergeLists(dst.USStateNames, src.USStateNames)
 	dst.Months = mergeLists(dst.Months, src.Months)
 }
 
@@ -156,6 +158,7 @@ func (f *tableFiles) build() Tables {
 		ComplementWords:    foldedSet(f.ComplementWords),
 		PostalCountryNames: map[string]string{},
 		USStates:           map[string]bool{},
+		USStateNames:       invert(f.USStateNames, false, note("us_state_names")),
 		Months:             map[string]int{},
 	}
 	t.TLDTypos = invertBy(f.TLDTypos, strings.ToLower, nil, strings.ToLower, note("tld_typos"))

@@ -194,13 +194,17 @@ func joinCity(toks []string) string {
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
-// region returns the US state code from the region field, or from a city written
-// "Springfield, IL" (which city() cuts); "" elsewhere or when unknown.
+// region returns the US state code from the region field (a code or a name of
+// Tables.USStateNames), or from a city written "Springfield, IL" (which city() cuts); ""
+// elsewhere or when unknown.
 func (n *Normalizer) region(raw, city, cc string) string {
 	if cc != "US" {
 		return ""
 	}
 	if st := upper(strings.TrimSpace(raw)); n.t.USStates[st] {
+		return st
+	}
+	if st, ok := n.t.USStateNames[fold.Key(raw)]; ok {
 		return st
 	}
 	c := upper(strings.Trim(clean(city), cityTrim))

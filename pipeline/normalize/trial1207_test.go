@@ -159,3 +159,18 @@ func TestTrialCivilities(t *testing.T) {
 		t.Errorf("civility M. et Mme = %+v, want not usable", got.Civility)
 	}
 }
+
+// TestTrialUSStateName: HubSpot's and Salesforce's State/Region column holds the state's
+// name as often as its code ("California"); the region was dropped.
+func TestTrialUSStateName(t *testing.T) {
+	n := newTest(t)
+	for raw, want := range map[string]string{"California": "CA", "new york": "NY", "District of Columbia": "DC", "Calif.": "", "NY": "NY", "Texas": "TX"} {
+		a := n.Address(contact.Address{Lines: []string{"1 Main St"}, City: "Springfield", Region: raw, Country: "US"})
+		if a.Region != want {
+			t.Errorf("region %q = %q, want %q", raw, a.Region, want)
+		}
+	}
+	if a := n.Address(contact.Address{City: "Paris", Region: "Texas", Country: "FR"}); a.Region != "" {
+		t.Errorf("region of a French address = %q, want none", a.Region)
+	}
+}
