@@ -46,6 +46,10 @@ func runReview(ctx context.Context, args []string, e *env) error {
 	if *limit <= 0 {
 		return usageError{fmt.Errorf("-limit: want a positive number, got %d", *limit)}
 	}
+	if *explain && *asJSON {
+		// -json was printed and -explain dropped without a word.
+		return usageError{fmt.Errorf("-explain with -json: each JSON item carries its explanation already; one of them")}
+	}
 	svc, err := openExisting(ctx, e, &cf)
 	if err != nil {
 		return err

@@ -198,3 +198,18 @@ func TestCompareReadOnlyRolePostgres(t *testing.T) {
 		t.Errorf("compare as a reader: exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestReviewExplainWithJSON: review -explain -json is a usage error (README: "[-json|-explain]"):
+// the JSON was printed and -explain ignored without a word.
+func TestReviewExplainWithJSON(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, _, errs := steward(t, "", "migrate", "-db", db); code != 0 {
+		t.Fatalf("migrate: exit %d: %s", code, errs)
+	}
+	if code, _, errs := steward(t, "", "review", "-db", db, "-explain", "-json"); code != 2 || !strings.Contains(errs, "-explain with -json") {
+		t.Errorf("review -explain -json: exit %d, want 2 naming both flags\n%s", code, errs)
+	}
+	if code, _, errs := steward(t, "", "review", "-db", db, "-explain"); code != 0 {
+		t.Errorf("review -explain: exit %d\n%s", code, errs)
+	}
+}
