@@ -213,3 +213,22 @@ func TestReviewExplainWithJSON(t *testing.T) {
 		t.Errorf("review -explain: exit %d\n%s", code, errs)
 	}
 }
+
+// TestDateOrderFlagOverridesMappingFile: README: a mapping file's date_order: is
+// overridden by -date-order.
+func TestDateOrderFlagOverridesMappingFile(t *testing.T) {
+	dir := t.TempDir()
+	in, m := filepath.Join(dir, "e.csv"), filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(in, []byte("source,source_id,updated_at,given_name\ncrm,1,31/12/2026 9:05,Zoltan\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(m, []byte("date_order: mdy\ncolumns: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := steward(t, "", "normalize", "-map", m, in); code != 0 || !strings.Contains(out, "not an RFC 3339 time nor a mdy date") {
+		t.Errorf("the file's mdy: exit %d\n%s", code, out)
+	}
+	if code, out, errs := steward(t, "", "normalize", "-map", m, "-date-order", "dmy", in); code != 0 || !strings.Contains(out, `"updated_at":"2026-12-31T09:05:00Z"`) {
+		t.Errorf("-date-order dmy over the file's mdy: exit %d\n%s%s", code, out, errs)
+	}
+}
