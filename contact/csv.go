@@ -27,7 +27,8 @@ type Mapping struct {
 	Source string `yaml:"source"`
 	// DateOrder reads an updated_at column written as a spreadsheet's date ("06/12/2026
 	// 14:30", "6.12.2026", "2026/12/06 14:30:05"): "dmy" (day first), "mdy" (month
-	// first) or "ymd". Empty: RFC 3339 and "YYYY-MM-DD[ HH:MM:SS]" only, as in JSON
+	// first) or "ymd"; a date written year first ("2026-12-06 14:30", "2026-12-06T14:30")
+	// is read year, month, day in each. Empty: RFC 3339 and "YYYY-MM-DD[ HH:MM:SS]" only, as in JSON
 	// input; a date that reads both ways ("06/12/2026") is not guessed, since a version
 	// taken for newer than it is would replace the newer one. Times without a zone are
 	// UTC.
@@ -51,12 +52,24 @@ func (m *Mapping) parseUpdatedAt(v string) (time.Time, error) {
 	if err == nil || m == nil || m.DateOrder == "" {
 		return t, err
 	}
-	date, clock, _ := strings.Cut(v, " ")
+	// The time after a space or a 'T' (ISO's "2026-12-06T14:30", without seconds, is
+	// not parseTime's).
+	date, clock := v, ""
+	if i := strings.IndexAny(v, " Tt"); i >= 0 {
+		date, clock = v[:i], v[i+1:]
+	}
 	date = strings.NewReplacer(".", "/", "-", "/").Replace(date)
+	order := m.DateOrder
+	if y, _, _ := strings.Cut(date, "/"); len(y) == 4 {
+		// Year first ("2026-12-06 14:30", a column of ISO dates without seconds):
+		// year, month, day in any order, as no day or month has four digits. Under dmy
+		// and mdy it was refused.
+		order = "ymd"
+	}
 	if clock = strings.TrimSpace(clock); clock != "" {
 		date += " " + clock
 	}
-	for _, layout := range dateOrderLayouts[m.DateOrder] {
+	for _, layout := range dateOrderLayouts[order] {
 		if t, err := time.Parse(layout, date); err == nil {
 			if y := t.Year(); y < 1 || y > 9999 {
 				return time.Time{}, errors.New("year out of range")
