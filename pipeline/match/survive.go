@@ -169,9 +169,9 @@ func Survive(members []*contact.Record, s rules.Survivorship) contact.Golden {
 // isTypoDomain reports an issue code of a known e-mail domain typo.
 func isTypoDomain(code string) bool { return strings.HasPrefix(code, "email.typo_domain_suggested:") }
 
-// pickList returns every distinct value of a multi-valued field (get), the surviving one
-// first: chosen among the preferred values when a member has one (nil: none preferred),
-// else among all.
+// pickList returns every distinct value (case aside) of a multi-valued field (get), the
+// surviving one first: chosen among the preferred values when a member has one (nil: none
+// preferred), else among all.
 func pickList(ms []*contact.Record, field string, s rules.Survivorship,
 	pick func(string, func(*contact.Record) (any, string, int)) (any, bool),
 	preferred, get func(*contact.Record) []string) []string {
@@ -201,7 +201,9 @@ func pickList(ms []*contact.Record, field string, s rules.Survivorship,
 			continue
 		}
 		for _, v := range get(r) {
-			if !slices.Contains(out, v) {
+			// Distinct as the pick groups them, case aside: "JP.DUPONT@wanadoo.fr" from an
+			// ERP that writes capitals is the mailbox the web shop wrote in lower case.
+			if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, v) }) {
 				out = append(out, v)
 			}
 		}
