@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/steward-crm/steward/registry"
 	"github.com/steward-crm/steward/service"
@@ -82,10 +83,11 @@ func runRegistryImport(ctx context.Context, args []string, e *env) error {
 		s, err := im.Import(ctx, path, *format)
 		p.finish()
 		sums = append(sums, s)
-		if err != nil && ctx.Err() != nil {
-			// A stop (Ctrl-C, SIGTERM): the batches written are kept with their checkpoint;
-			// "context canceled" said neither.
-			return fmt.Errorf("%s: interrupted; the batches written are kept, and the same command resumes the import after the last of them", path)
+		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && !strings.Contains(err.Error(), "interrupted") {
+			// A stop (Ctrl-C, SIGTERM) during a batch's write: the batches written before
+			// are kept with their checkpoint; "context canceled" said neither. (A stop
+			// between batches is the importer's own message, with its line.)
+			return fmt.Errorf("%s: interrupted while a batch was written (%w); the batches written before are kept, and the same command resumes the import after the last of them", path, err)
 		}
 		if err != nil {
 			return err
