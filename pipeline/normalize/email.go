@@ -92,16 +92,16 @@ func withoutMailtoQuery(raw string) string {
 	return raw[:q] + raw[end:]
 }
 
-// Email normalizes one e-mail address: cleaned, "mailto:" and a display name
-// ("Name <a@b.fr>") stripped, domain lower-cased (an internationalized domain stays in
-// Unicode, lower case, NFC), syntax checked. Value keeps the local part as written; Key is
-// the comparison key (lower case; for Gmail dots removed and googlemail read as gmail;
-// "+tags" folded for providers that ignore them). Class is disposable, role, freemail or
-// corporate. A known domain typo is reported as "email.typo_domain_suggested:<domain>",
-// never rewritten in Value; the suggestion's class is used so that a misspelt free-mail
-// domain is not taken for a company's, and Key is built on the suggestion, so that
-// "jane@gmial.com" compares and blocks as the "jane@gmail.com" it was meant to be (Domain
-// stays as written).
+// Email normalizes one e-mail address: cleaned, "mailto:", a display name ("Name
+// <a@b.fr>") and a trailing comment ("a@b.fr (perso)") stripped, domain lower-cased (an
+// internationalized domain stays in Unicode, lower case, NFC), syntax checked. Value
+// keeps the local part as written; Key is the comparison key (lower case; for Gmail dots
+// removed and googlemail read as gmail; "+tags" folded for providers that ignore them).
+// Class is disposable, role, freemail or corporate. A known domain typo is reported as
+// "email.typo_domain_suggested:<domain>", never rewritten in Value; the suggestion's
+// class is used so that a misspelt free-mail domain is not taken for a company's, and Key
+// is built on the suggestion, so that "jane@gmial.com" compares and blocks as the
+// "jane@gmail.com" it was meant to be (Domain stays as written).
 func (n *Normalizer) Email(raw string) contact.Email {
 	s := clean(raw)
 	cleaned := s
@@ -118,6 +118,14 @@ func (n *Normalizer) Email(raw string) contact.Email {
 			s = s[:i]
 		}
 		issues = append(issues, "email.mailto_stripped")
+	}
+	// A note after the address, in parentheses ("jean@free.fr (perso)", as RFC 5322
+	// writes a comment): the address is what comes before it, when that is one word.
+	if i := strings.LastIndexByte(s, '('); i > 0 && s[i-1] == ' ' && strings.HasSuffix(s, ")") {
+		if before := strings.TrimSpace(s[:i]); strings.Contains(before, "@") && !strings.ContainsAny(before, " <>()") {
+			s = before
+			issues = append(issues, "email.comment_stripped")
+		}
 	}
 	if i, j := strings.LastIndexByte(s, '<'), strings.LastIndexByte(s, '>'); i >= 0 && j > i {
 		s = s[i+1 : j]

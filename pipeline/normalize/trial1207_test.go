@@ -174,3 +174,19 @@ func TestTrialUSStateName(t *testing.T) {
 		t.Errorf("region of a French address = %q, want none", a.Region)
 	}
 }
+
+// TestTrialEmailTrailingComment: a call centre's note after the address, in parentheses
+// ("jean.dupont@gmail.com (perso)"), made a usable address invalid (email.contains_space).
+func TestTrialEmailTrailingComment(t *testing.T) {
+	n := newTest(t)
+	for _, raw := range []string{"jean.dupont@gmail.com (perso)", "jean.dupont@gmail.com  (bureau) "} {
+		e := n.Email(raw)
+		checkField(t, raw, e.Field, "jean.dupont@gmail.com", corrected, "email.comment_stripped")
+	}
+	got := n.Emails("jp@free.fr (perso), jp.dupont@acme.fr (pro)")
+	if len(got) != 2 || got[0].Value != "jp@free.fr" || got[1].Value != "jp.dupont@acme.fr" {
+		t.Errorf("two commented addresses = %+v", got)
+	}
+	// Not an address followed by a note: left as it was.
+	checkField(t, "jean dupont@x.fr (perso)", n.Email("jean dupont@x.fr (perso)").Field, "jean dupont@x.fr (perso)", invalidSt, "email.contains_space")
+}
