@@ -138,10 +138,14 @@ func comparePair(eng *match.Engine, recs [2]*contact.Record, masters [2]int64) c
 // weight from the prior field by field.
 func printComparison(w io.Writer, c comparison, eng *match.Engine) {
 	m := eng.Rules().Match
+	decision := decisionText[match.Decision(c.Decision)]
+	if len(c.SharedKeys) == 0 && match.Decision(c.Decision) != match.NewMaster {
+		decision += " if they were compared"
+	}
 	fmt.Fprintf(w, "%s ~ %s: weight %.2f, probability %.6g: %s (streaming: link at %g or more, review at %g or more; batch runs link at %g or more)\n",
-		c.Records[0], c.Records[1], c.Score.Weight, c.Score.Probability, decisionText[match.Decision(c.Decision)], m.AutoThreshold, m.ReviewThreshold, m.BatchThreshold)
+		c.Records[0], c.Records[1], c.Score.Weight, c.Score.Probability, decision, m.AutoThreshold, m.ReviewThreshold, m.BatchThreshold)
 	if len(c.SharedKeys) == 0 {
-		fmt.Fprintln(w, "blocking keys in common: none (the engine never compares these two: no blocking rule gives them a key in common)")
+		fmt.Fprintln(w, "blocking keys in common: none (the engine never compares these two with each other: no blocking rule gives them a key in common; they can still meet through other records)")
 	} else {
 		fmt.Fprintf(w, "blocking keys in common: %s\n", strings.Join(c.SharedKeys, ", "))
 	}

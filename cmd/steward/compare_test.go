@@ -108,3 +108,51 @@ func TestReviewExplain(t *testing.T) {
 		t.Errorf("review -explain:\n%s", out)
 	}
 }
+
+// TestCompareUnblockedDecision: a pair that would link but shares no blocking key is not
+// said to link plainly (the engine never compares it). Rules whose only blocking rule is
+// the e-mail make such a pair of one person with two mailboxes.
+func TestCompareUnblockedDecision(t *testing.T) {
+	dir := t.TempDir()
+	rulesDir := filepath.Join(dir, "rules")
+	if err := os.CopyFS(rulesDir, os.DirFS(filepath.Join("..", "..", "rules", "default"))); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(rulesDir, "rules.yaml")
+	y, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(y)
+	start := strings.Index(text, "  blocking:\n")
+	end := strings.Index(text, "  comparisons:")
+	if start < 0 || end < start {
+		t.Fatal("rules.yaml: no blocking list before the comparisons")
+	}
+	text = text[:start] + "  blocking:\n    - {name: email, parts: [email]}\n" + text[end:]
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "p.jsonl")
+	recs := `{"source":"a","source_id":"1","given_name":"Mathilde","family_name":"Nicolas","birth_date":"1967-05-03","emails":["m.nicolas@example.org"],"phones":["+33612345678"]}
+{"source":"b","source_id":"2","given_name":"Mathilde","family_name":"Nicolas","birth_date":"1967-05-03","emails":["mathilde67@example.net"],"phones":["+33612345678"]}
+`
+	if err := os.WriteFile(in, []byte(recs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := steward(t, "", "compare", "-rules", rulesDir, "-json", "-file", in, "a:1", "b:2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var c comparison
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.SharedKeys) != 0 || c.Decision != "link" {
+		t.Fatalf("shared keys %v, decision %s: want none and link", c.SharedKeys, c.Decision)
+	}
+	_, out, _ = steward(t, "", "compare", "-rules", rulesDir, "-file", in, "a:1", "b:2")
+	if !strings.Contains(out, ": link if they were compared (") || !strings.Contains(out, "blocking keys in common: none") {
+		t.Errorf("compare of an unblocked pair:\n%s", out)
+	}
+}
