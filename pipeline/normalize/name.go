@@ -31,7 +31,8 @@ type NameResult struct {
 // full name is split ("Martin, Élodie"; "MARTIN Élodie" and "Élodie MARTIN", the
 // upper-case part being the family name; otherwise the last word with its particles is the
 // family name: "Ludwig van Beethoven"). When only one is empty, it is what the full name
-// holds beyond the other.
+// holds beyond the other. A birth name after the family name ("DURAND née MARTIN",
+// "Schmidt geb. Weber") is removed ("name.birth_name_removed").
 //
 // Casing is changed only when a part is written in one case ("name.all_caps",
 // "name.all_lower"): each word and each part of a hyphenated word is capitalized,
@@ -53,6 +54,15 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 		var t string
 		if t, *p = n.stripTitles(*p); fromName == "" {
 			fromName = t
+		}
+	}
+	// "DURAND née MARTIN", "Schmidt geb. Weber": the name a person goes by, then her
+	// birth name, which other sources do not write: the family name is the first.
+	var birthCut bool
+	for _, p := range []*string{&f, &fu} {
+		var cut bool
+		if *p, cut = cutBirthName(*p); cut {
+			birthCut = true
 		}
 	}
 	var givenFrom, familyFrom string
@@ -103,8 +113,30 @@ func (n *Normalizer) PersonName(civility, given, family, full string) NameResult
 			res.Given.Issues = appendIssue(res.Given.Issues, "name.possibly_swapped")
 		}
 	}
+	if birthCut && res.Family.Usable() {
+		res.Family.Status = contact.StatusCorrected
+		res.Family.Issues = appendIssue(res.Family.Issues, "name.birth_name_removed")
+	}
 	res.FamilyPhonetic = Phonetic(res.FamilyKey)
 	return res
+}
+
+// birthNameWords introduce a birth name after the family name ("née", "geb.").
+var birthNameWords = map[string]bool{"nee": true, "ne": true, "geb": true, "geborene": true, "geborener": true}
+
+// cutBirthName returns s without the birth name its family name is followed by
+// ("Sophie DURAND née MARTIN" → "Sophie DURAND"), and whether there was one. The marker
+// counts as a word of its own between two others ("Müller (née Schmidt)" is a
+// parenthetical, removed as such), and "né" (folded "ne") only with its accent.
+func cutBirthName(s string) (string, bool) {
+	toks := strings.Fields(s)
+	for i := 1; i < len(toks)-1; i++ {
+		w := strings.ToLower(toks[i])
+		if k := fold.Key(w); birthNameWords[k] && (k != "ne" || w == "né") && isWord(w) {
+			return strings.Join(toks[:i], " "), true
+		}
+	}
+	return s, false
 }
 
 // Canonical returns the canonical given names that a folded given name may be short for

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
@@ -189,4 +190,27 @@ func TestTrialEmailTrailingComment(t *testing.T) {
 	}
 	// Not an address followed by a note: left as it was.
 	checkField(t, "jean dupont@x.fr (perso)", n.Email("jean dupont@x.fr (perso)").Field, "jean dupont@x.fr (perso)", invalidSt, "email.contains_space")
+}
+
+// TestTrialBirthNameMarker: "DURAND née MARTIN" (German "geb.") gives the name a person
+// goes by, then her birth name. The family name held both ("Durand née Martin", keyed
+// "durand nee martin", unlike any other source's "Durand"), and split from a full name
+// made the given name "Sophie DURAND née".
+func TestTrialBirthNameMarker(t *testing.T) {
+	n := newTest(t)
+	for _, c := range []struct{ given, family, full, wantGiven, wantFamily string }{
+		{"Sophie", "DURAND née MARTIN", "", "Sophie", "Durand"},
+		{"", "", "Sophie DURAND née MARTIN", "Sophie", "Durand"},
+		{"Anna", "Schmidt geb. Weber", "", "Anna", "Schmidt"},
+		{"", "", "Anna Schmidt geb. Weber", "Anna", "Schmidt"},
+		{"Jean", "Martin-Durand", "", "Jean", "Martin-Durand"},
+	} {
+		got := n.PersonName("", c.given, c.family, c.full)
+		if got.Given.Value != c.wantGiven || got.Family.Value != c.wantFamily {
+			t.Errorf("PersonName(%q, %q, %q) = %q / %q, want %q / %q", c.given, c.family, c.full, got.Given.Value, got.Family.Value, c.wantGiven, c.wantFamily)
+		}
+		if c.wantFamily != "Martin-Durand" && !slices.Contains(got.Family.Issues, "name.birth_name_removed") {
+			t.Errorf("PersonName(%q, %q, %q) family issues %v, want name.birth_name_removed", c.given, c.family, c.full, got.Family.Issues)
+		}
+	}
 }
