@@ -214,3 +214,13 @@ func TestTrialBirthNameMarker(t *testing.T) {
 		}
 	}
 }
+
+// TestTrialParticleUnd: "VON UND ZU GUTTENBERG" recased "Von Und zu Guttenberg": "und"
+// joins two particles in German noble names and is one of them.
+func TestTrialParticleUnd(t *testing.T) {
+	n := newTest(t)
+	got := n.PersonName("", "Hans-Jürgen", "VON UND ZU GUTTENBERG", "")
+	if got.Family.Value != "Von und zu Guttenberg" {
+		t.Errorf("family name %q, want Von und zu Guttenberg", got.Family.Value)
+	}
+}
