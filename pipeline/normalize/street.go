@@ -121,6 +121,24 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 		}
 		out = append(out, seg.text)
 	}
+	if chosen >= 0 && number == "" {
+		// "LD Castelmore": a lieu-dit spelt so that it reads as a street line.
+		if place := lieuDit(segs[chosen].text, cc); place != "" {
+			street = contact.Field{Value: place, Status: contact.StatusValid, Issues: []string{"street.lieu_dit"}}
+		}
+	}
+	if chosen < 0 && box == "" {
+		// A rural French address names its place, not a street: "Lieu-dit Castelmore"
+		// is where the house is, as the street is elsewhere (a complement word, read
+		// as no street: the record lost its address for matching, and another
+		// source's "Castelmore" was a street).
+		for _, seg := range segs {
+			if place := lieuDit(seg.text, cc); place != "" {
+				street = contact.Field{Value: place, Status: contact.StatusValid, Issues: []string{"street.lieu_dit"}}
+				break
+			}
+		}
+	}
 	if box != "" {
 		if chosen < 0 {
 			street = contact.Field{Value: box, Status: contact.StatusValid}
@@ -462,3 +480,22 @@ func (n *Normalizer) splitComplement(l string) []string {
 }
 
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// lieuDit returns the place a French "lieu-dit" segment names ("LIEU-DIT CASTELMORE",
+// "LIEU DIT LE BOURG"; in France also "LD CASTELMORE", La Poste's abbreviation) in upper
+// case, or "".
+func lieuDit(seg, cc string) string {
+	prefixes := []string{"LIEU-DIT ", "LIEU DIT ", "LIEUDIT ", "LIEU-DIT:", "LIEUDIT:"}
+	if cc == "FR" || cc == "" {
+		prefixes = append(prefixes, "LD ", "L.D. ") // elsewhere no lieu-dit
+	}
+	for _, p := range prefixes {
+		if rest, ok := strings.CutPrefix(seg, p); ok {
+			rest = strings.TrimLeft(strings.TrimSpace(rest), ":,- ")
+			if hasLetter(rest) {
+				return rest
+			}
+		}
+	}
+	return ""
+}

@@ -224,3 +224,23 @@ func TestTrialParticleUnd(t *testing.T) {
 		t.Errorf("family name %q, want Von und zu Guttenberg", got.Family.Value)
 	}
 }
+
+// TestTrialLieuDit: a rural French address names a place, "Lieu-dit Castelmore", where
+// others name a street; it was a complement and the address had no street (another
+// source's "Castelmore" had one, so the two never compared on the address).
+func TestTrialLieuDit(t *testing.T) {
+	n := newTest(t)
+	for _, lines := range [][]string{{"Lieu-dit Castelmore"}, {"LIEU DIT CASTELMORE"}, {"Chez M. Dupuy", "LD Castelmore"}, {"lieudit : Castelmore"}} {
+		a := n.Address(contact.Address{Lines: lines, Postcode: "32100", City: "Condom", Country: "FR"})
+		checkField(t, "street", a.Street, "CASTELMORE", valid, "street.lieu_dit")
+		if again := n.Address(contact.Address{Lines: a.Lines, Postcode: "32100", City: "Condom", Country: "FR"}); again.Street.Value != a.Street.Value {
+			t.Errorf("%q: a second pass reads street %q, the first %q", lines, again.Street.Value, a.Street.Value)
+		}
+	}
+	// A street line wins over the lieu-dit; "LD" outside France is no lieu-dit.
+	a := n.Address(contact.Address{Lines: []string{"Lieu-dit Castelmore", "12 route de Nérac"}, Postcode: "32100", City: "Condom", Country: "FR"})
+	checkField(t, "street", a.Street, "ROUTE DE NÉRAC", valid, "")
+	if a := n.Address(contact.Address{Lines: []string{"LD Smith"}, Country: "GB"}); a.Street.Value == "SMITH" {
+		t.Errorf("GB LD Smith read as a lieu-dit")
+	}
+}
