@@ -112,6 +112,13 @@ func (n *Normalizer) Email(raw string) contact.Email {
 		return contact.Email{Field: invalid(raw, "email.placeholder")}
 	}
 	var issues []string
+	if w := foldFullWidth(s); w != s {
+		// An East Asian input method's full-width forms ("jean.dupuy@ＧＭＡＩＬ.com",
+		// "＠"): the address a mail server reads is the ASCII one (IDNA maps them so),
+		// and the value kept the full-width letters, classed corporate.
+		s = w
+		issues = append(issues, "email.width_folded")
+	}
 	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
 		s = s[7:]
 		if i := strings.IndexByte(s, '?'); i >= 0 {
@@ -297,3 +304,22 @@ func checkDomain(domain string) (idn bool, code string) {
 	}
 	return idn, ""
 }
+
+// foldFullWidth maps the full-width forms of ASCII characters (U+FF01–U+FF5E) and the
+// ideographic space to ASCII; other characters are kept.
+func foldFullWidth(s string) string {
+	if isASCII(s) || !strings.ContainsFunc(s, isFullWidthASCII) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == 0x3000:
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func isFullWidthASCII(r rune) bool { return (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 }

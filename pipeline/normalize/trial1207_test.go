@@ -244,3 +244,18 @@ func TestTrialLieuDit(t *testing.T) {
 		t.Errorf("GB LD Smith read as a lieu-dit")
 	}
 }
+
+// TestTrialEmailFullWidth: an East Asian input method's full-width letters and at sign
+// are the ASCII address; the value kept them (and the class was corporate).
+func TestTrialEmailFullWidth(t *testing.T) {
+	n := newTest(t)
+	for raw, want := range map[string]string{"jean.dupuy@ＧＭＡＩＬ.com": "jean.dupuy@gmail.com", "ｊｅａｎ＠gmail.com": "jean@gmail.com"} {
+		e := n.Email(raw)
+		if e.Value != want || e.Class != "freemail" || !slices.Contains(e.Issues, "email.width_folded") || e.Key != n.Email(want).Key {
+			t.Errorf("%q = %+v, want %s, freemail, email.width_folded", raw, e, want)
+		}
+	}
+	if e := n.Email("jane@bücher.de"); slices.Contains(e.Issues, "email.width_folded") {
+		t.Errorf("an IDN domain was width-folded: %+v", e)
+	}
+}
