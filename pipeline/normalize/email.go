@@ -92,7 +92,8 @@ func withoutMailtoQuery(raw string) string {
 	return raw[:q] + raw[end:]
 }
 
-// Email normalizes one e-mail address: cleaned, "mailto:", a display name ("Name
+// Email normalizes one e-mail address: cleaned, full-width forms folded to ASCII,
+// "mailto:", a display name ("Name
 // <a@b.fr>") and a trailing comment ("a@b.fr (perso)") stripped, domain lower-cased (an
 // internationalized domain stays in Unicode, lower case, NFC), syntax checked. Value
 // keeps the local part as written; Key is the comparison key (lower case; for Gmail dots
