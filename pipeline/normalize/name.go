@@ -346,7 +346,7 @@ func (n *Normalizer) namePart(raw, s string, family bool, from string) (f contac
 	recased := false
 	switch nameCase(s) {
 	case caseUpper:
-		if hasTwoLetters(s) {
+		if hasTwoLetters(s) && !dottedInitials(s) {
 			s, recased = n.recase(s, family), true
 			issues = append(issues, "name.all_caps")
 		}
@@ -396,7 +396,8 @@ func isCapsWord(s string) bool {
 }
 
 // dottedInitials reports whether s is initials, each letter with its dot ("J.-P.",
-// "J.P."): not a family name written in capitals ("J.-P. Sartre" gave family "J.-P.").
+// "J.P.", "J. R. R."): not a family name written in capitals ("J.-P. Sartre" gave family
+// "J.-P."), nor a name written in capitals ("J. R. R." was name.all_caps).
 func dottedInitials(s string) bool {
 	prevLetter := false
 	for _, r := range s {
@@ -408,7 +409,7 @@ func dottedInitials(s string) bool {
 			prevLetter = true
 		case r == '.':
 			prevLetter = false
-		case r == '-':
+		case r == '-', r == ' ':
 			if prevLetter {
 				return false
 			}

@@ -259,3 +259,18 @@ func TestTrialEmailFullWidth(t *testing.T) {
 		t.Errorf("an IDN domain was width-folded: %+v", e)
 	}
 }
+
+// TestTrialInitialsNotAllCaps: given names written as initials ("J. R. R.", "J.-P.") are
+// not names in capitals to recase.
+func TestTrialInitialsNotAllCaps(t *testing.T) {
+	n := newTest(t)
+	for _, given := range []string{"J. R. R.", "J.-P.", "J.P."} {
+		got := n.PersonName("", given, "Tolkien", "")
+		if got.Given.Value != given || slices.Contains(got.Given.Issues, "name.all_caps") {
+			t.Errorf("given %q = %+v, want it as written, without name.all_caps", given, got.Given)
+		}
+	}
+	if got := n.PersonName("", "JEAN PIERRE", "Tolkien", ""); !slices.Contains(got.Given.Issues, "name.all_caps") {
+		t.Errorf("JEAN PIERRE: %+v, want name.all_caps", got.Given)
+	}
+}
