@@ -39,6 +39,9 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 				if box == "" {
 					box = b
 				}
+			} else if head, tail := n.cutAfterNumber(seg, cc); cand && tail != "" {
+				// "CALLE MAYOR 10, 2º IZQ.": the floor and door after the number.
+				segs = append(segs, segment{text: head, cand: true}, segment{text: tail})
 			} else {
 				segs = append(segs, segment{text: seg, cand: cand})
 			}
@@ -498,4 +501,32 @@ func lieuDit(seg, cc string) string {
 		}
 	}
 	return ""
+}
+
+// cutAfterNumber splits a street line of a country that writes the house number after
+// the street at a comma or a " / " that follows the number ("CALLE MAYOR 10, 2º IZQ.",
+// "FRIEDRICHSTRASSE 123 / HINTERHAUS": a floor, a door, a back building), when the
+// line has no number as a whole and its head has one; tail is "" otherwise.
+func (n *Normalizer) cutAfterNumber(seg, cc string) (head, tail string) {
+	if !numberLast[cc] {
+		return seg, ""
+	}
+	i := strings.Index(seg, ",")
+	if j := strings.Index(seg, " / "); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i <= 0 {
+		return seg, ""
+	}
+	head, tail = strings.TrimSpace(seg[:i]), strings.Trim(seg[i:], ",/ ")
+	if tail == "" || !hasDigit(head) {
+		return seg, ""
+	}
+	if _, num, _ := n.parseStreet(seg, cc); num != "" {
+		return seg, ""
+	}
+	if _, num, _ := n.parseStreet(head, cc); num == "" {
+		return seg, ""
+	}
+	return head, tail
 }

@@ -274,3 +274,24 @@ func TestTrialInitialsNotAllCaps(t *testing.T) {
 		t.Errorf("JEAN PIERRE: %+v, want name.all_caps", got.Given)
 	}
 }
+
+// TestTrialNumberThenFloor: where the house number follows the street, a floor, a door or
+// a back building after it ("Calle Mayor 10, 2º izq.", "Friedrichstraße 123 /
+// Hinterhaus") left the street without its number (the whole line was the street).
+func TestTrialNumberThenFloor(t *testing.T) {
+	n := newTest(t)
+	for _, c := range []struct{ line, cc, street, number string }{
+		{"Calle Mayor 10, 2º izq.", "ES", "CALLE MAYOR", "10"},
+		{"Friedrichstraße 123 / Hinterhaus", "DE", "FRIEDRICHSTRASSE", "123"},
+		{"Friedrichstraße 123, 3. OG", "DE", "FRIEDRICHSTRASSE", "123"},
+		{"Straße des 17. Juni 100", "DE", "STRASSE DES 17. JUNI", "100"},
+	} {
+		a := n.Address(contact.Address{Lines: []string{c.line}, Country: c.cc})
+		if a.Street.Value != c.street || a.Number != c.number {
+			t.Errorf("%q: street %q number %q, want %q %q", c.line, a.Street.Value, a.Number, c.street, c.number)
+		}
+		if again := n.Address(contact.Address{Lines: a.Lines, Country: c.cc}); again.Street.Value != a.Street.Value || again.Number != a.Number {
+			t.Errorf("%q: a second pass reads %q %q from %q", c.line, again.Street.Value, again.Number, a.Lines)
+		}
+	}
+}
