@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/pipeline"
 )
 
@@ -19,15 +22,15 @@ type RetryConfig struct {
 	MaxInterval time.Duration `yaml:"max_interval"`
 }
 
-// middlewares returns the router middleware, outermost first: give-up, poison queue
-// (data problems only), retry (infrastructure problems), recoverer (a panic becomes an
-// error with a short reason).
+// middlewares returns the router middleware, outermost first: give-up, withheld reason
+// (a dead letter that could not be published), poison queue (data problems only), retry
+// (infrastructure problems), recoverer (a panic becomes an error with a short reason).
 func middlewares(c Config, t Topics) ([]message.HandlerMiddleware, error) {
 	var dlq message.Publisher = c.Publisher
 	if c.DeadLetters != nil {
 		dlq = tooLargeFallback{Publisher: c.Publisher, store: c.DeadLetters}
 	}
-	poison, err := middleware.PoisonQueueWithFilter(dlq, t.DLQ, pipeline.IsInvalid)
+	poison, err := middleware.PoisonQueueWithFilter(markingPublisher{dlq}, t.DLQ, pipeline.IsInvalid)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +58,50 @@ func middlewares(c Config, t Topics) ([]message.HandlerMiddleware, error) {
 	if c.OnGiveUp != nil {
 		mws = append(mws, giveUp(c.OnGiveUp))
 	}
-	return append(mws, poison, retry.Middleware, recoverer), nil
+	return append(mws, withholdReason, poison, retry.Middleware, recoverer), nil
+}
+
+// unpublishedError is the dead-letter publisher's failure (markingPublisher).
+type unpublishedError struct{ err error }
+
+func (e *unpublishedError) Error() string { return e.err.Error() }
+func (e *unpublishedError) Unwrap() error { return e.err }
+
+// markingPublisher marks the errors of the dead-letter publisher, for withholdReason.
+type markingPublisher struct{ message.Publisher }
+
+// Publish implements message.Publisher.
+func (p markingPublisher) Publish(topic string, msgs ...*message.Message) error {
+	if err := p.Publisher.Publish(topic, msgs...); err != nil {
+		return &unpublishedError{err}
+	}
+	return nil
+}
+
+// withholdReason replaces the error of a message whose dead letter could not be
+// published (the poison queue returns the data error joined with the publish error; the
+// message is nacked, and the router logs the error at every delivery) by one naming the
+// record (position, key), the stage and the field, wrapping the publish error: the data
+// error's reason may quote the record's values (an e-mail address given as op, a stage's
+// panic value), which its dead letter shows the operator on purpose and no log line may.
+func withholdReason(h message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		out, err := h(msg)
+		var u *unpublishedError
+		if err == nil || !errors.As(err, &u) {
+			return out, err
+		}
+		what := msg.Metadata.Get(PositionMetadata)
+		if k := msg.Metadata.Get(KeyMetadata); k != "" {
+			what += " (" + k + ")"
+		}
+		field := ""
+		if fe := (*contact.FieldError)(nil); errors.As(err, &fe) && fe.Field != "" {
+			field = ", field " + fe.Field
+		}
+		return out, fmt.Errorf("record %s refused (stage %s%s; the reason goes with its dead letter), and its dead letter was not published: %w",
+			what, msg.Metadata.Get(StageMetadata), field, u.err)
+	}
 }
 
 // giveUp acks a message whose infrastructure error survived every retry and reports it.
