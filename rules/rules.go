@@ -204,6 +204,10 @@ type Tables struct {
 	Particles map[string]bool
 	// StreetTypes maps, per country (alpha-2), an abbreviation to its canonical form.
 	StreetTypes map[string]map[string]string
+	// StreetWords maps, per country, an abbreviated word inside a street's name ("St",
+	// "Fbg", "Gal" in France) to its full form; the type (the first word in France) is
+	// StreetTypes'.
+	StreetWords map[string]map[string]string
 	// FreeMail, Disposable and RoleLocal are e-mail domain and local-part sets.
 	FreeMail   map[string]bool
 	Disposable map[string]bool

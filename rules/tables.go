@@ -23,6 +23,7 @@ type tableFiles struct {
 	CivilityRegions map[string][]string            `yaml:"civility_regions"`
 	Particles       []string                       `yaml:"particles"`
 	StreetTypes     map[string]map[string][]string `yaml:"street_types"`
+	StreetWords     map[string]map[string][]string `yaml:"street_words"`
 	FreeMail        []string                       `yaml:"freemail"`
 	Disposable      []string                       `yaml:"disposable"`
 	RoleLocal       []string                       `yaml:"role_local_parts"`
@@ -82,6 +83,7 @@ func merge(dst, src *tableFiles) {
 	dst.Disposable = append(dst.Disposable, src.Disposable...)
 	dst.RoleLocal = append(dst.RoleLocal, src.RoleLocal...)
 	dst.StreetTypes = mergeNested(dst.StreetTypes, src.StreetTypes)
+	dst.StreetWords = mergeNested(dst.StreetWords, src.StreetWords)
 	dst.LegalForms = mergeNested(dst.LegalForms, src.LegalForms)
 	dst.Placeholders = append(dst.Placeholders, src.Placeholders...)
 	dst.PlusTagDomains = append(dst.PlusTagDomains, src.PlusTagDomains...)
@@ -144,6 +146,7 @@ func (f *tableFiles) build() Tables {
 		CivilityRegions: map[string][]string{},
 		Particles:       set(f.Particles),
 		StreetTypes:     map[string]map[string]string{},
+		StreetWords:     map[string]map[string]string{},
 		FreeMail:        set(f.FreeMail),
 		Disposable:      set(f.Disposable),
 		RoleLocal:       set(f.RoleLocal),
@@ -193,6 +196,9 @@ func (f *tableFiles) build() Tables {
 	t.DomainTypos = invertBy(f.DomainTypos, strings.ToLower, nil, strings.ToLower, note("domain_typos"))
 	for cc, m := range f.StreetTypes {
 		t.StreetTypes[strings.ToUpper(cc)] = invert(m, true, note("street_types."+cc))
+	}
+	for cc, m := range f.StreetWords {
+		t.StreetWords[strings.ToUpper(cc)] = invert(m, false, note("street_words."+cc))
 	}
 	for cc, m := range f.LegalForms {
 		t.LegalForms[strings.ToUpper(cc)] = invert(m, true, note("legal_forms."+cc))

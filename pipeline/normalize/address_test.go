@@ -32,7 +32,7 @@ func TestAddress(t *testing.T) {
 		{"FR ter", fr("3 TER RUE DES LILAS"), want{"RUE DES LILAS", "3 TER", "75009", "PARIS", "paris", "FR", "3 TER RUE DES LILAS", ""}},
 		{"FR quater", fr("3 quater rue des Lilas"), want{"RUE DES LILAS", "3 QUATER", "75009", "PARIS", "paris", "FR", "3 QUATER RUE DES LILAS", ""}},
 		{"FR letter", fr("7B rue des Lilas"), want{"RUE DES LILAS", "7B", "75009", "PARIS", "paris", "FR", "7B RUE DES LILAS", ""}},
-		{"FR St is a saint", fr("4 rue St Honoré"), want{"RUE ST HONORÉ", "4", "75009", "PARIS", "paris", "FR", "4 RUE ST HONORÉ", ""}},
+		{"FR St is a saint", fr("4 rue St Honoré"), want{"RUE SAINT HONORÉ", "4", "75009", "PARIS", "paris", "FR", "4 RUE SAINT HONORÉ", ""}},
 		{"FR number inside the name", fr("5 rue du 8 Mai 1945"), want{"RUE DU 8 MAI 1945", "5", "75009", "PARIS", "paris", "FR", "5 RUE DU 8 MAI 1945", ""}},
 		{"FR no number", fr("Place de la Concorde"), want{"PLACE DE LA CONCORDE", "", "75009", "PARIS", "paris", "FR", "PLACE DE LA CONCORDE", "street.number_missing"}},
 		{"FR complement first", fr("Bâtiment A", "12 rue de la Paix"), want{"RUE DE LA PAIX", "12", "75009", "PARIS", "paris", "FR", "BÂTIMENT A / 12 RUE DE LA PAIX", ""}},

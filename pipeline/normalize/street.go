@@ -399,7 +399,19 @@ func (n *Normalizer) expandTypes(toks []string, cc string) []string {
 	}
 	switch cc {
 	case "FR":
+		first := out[0]
 		expand(0)
+		// The words of the name: "RUE DU FBG ST DENIS" is the RUE DU FAUBOURG SAINT-DENIS
+		// another source writes in full (the street compared apart), "GDE RUE" the
+		// GRANDE RUE.
+		for i := range out {
+			if i == 0 && out[0] != first {
+				continue // a type
+			}
+			if c, ok := n.t.StreetWords[cc][fold.Key(out[i])]; ok {
+				out[i] = c
+			}
+		}
 	case "US", "GB":
 		i := len(out) - 1
 		if cc == "US" && i > 0 && directionals[strings.ToUpper(out[i])] {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/fold"
 )
 
 // Cases found by a quality trial on invented CRM exports (HubSpot, Salesforce, a French
@@ -293,5 +294,36 @@ func TestTrialNumberThenFloor(t *testing.T) {
 		if again := n.Address(contact.Address{Lines: a.Lines, Country: c.cc}); again.Street.Value != a.Street.Value || again.Number != a.Number {
 			t.Errorf("%q: a second pass reads %q %q from %q", c.line, again.Street.Value, again.Number, a.Lines)
 		}
+	}
+}
+
+// TestTrialStreetWordsFR: "12 rue du Fbg St Denis" and "12 rue du Faubourg Saint-Denis"
+// are one street; the abbreviations inside the name were kept, and the two compared as
+// other streets of one postcode.
+func TestTrialStreetWordsFR(t *testing.T) {
+	n := newTest(t)
+	key := func(line string) (string, string) {
+		a := n.Address(contact.Address{Lines: []string{line}, Postcode: "75010", City: "Paris", Country: "FR"})
+		return a.Street.Value, fold.Key(a.Street.Value)
+	}
+	for abbr, full := range map[string]string{
+		"12 rue du Fbg St Denis": "12 rue du Faubourg Saint-Denis",
+		"3 av. du Gal de Gaulle": "3 avenue du Général de Gaulle",
+		"8 place du Mal Foch":    "8 place du Maréchal Foch",
+		"1 rue du Dr Roux":       "1 rue du Docteur Roux",
+		"5 bd du Pdt Wilson":     "5 boulevard du Président Wilson",
+		"7 r. Ste Anne":          "7 rue Sainte-Anne",
+		"2 rue du Cdt Charcot":   "2 rue du Commandant Charcot",
+		"4 gde rue":              "4 Grande Rue",
+	} {
+		va, ka := key(abbr)
+		vf, kf := key(full)
+		if ka != kf {
+			t.Errorf("%q: street %q (key %q); %q: %q (key %q)", abbr, va, ka, full, vf, kf)
+		}
+	}
+	// A word that is no abbreviation stays ("Avenue du Cap", "Chemin de la Mar").
+	if v, _ := key("1 avenue du Cap"); v != "AVENUE DU CAP" {
+		t.Errorf("avenue du Cap: %q", v)
 	}
 }
