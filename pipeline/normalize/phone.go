@@ -497,6 +497,15 @@ func splitWhole(s, sep string) []string {
 		return []string{s}
 	}
 	parts := strings.Split(s, sep)
+	if len(parts) == 2 && sep == "/" {
+		// "06 12 34 56 78 / 79": a second line whose number differs in its last two
+		// digits, written as those digits (a French habit for a fax beside the phone).
+		body, last := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
+		if n := len(body); len(phonenumbers.NormalizeDigitsOnly(body)) >= 9 && len(last) == 2 && isDigitByte(last[0]) && isDigitByte(last[1]) &&
+			n > 3 && isDigitByte(body[n-1]) && isDigitByte(body[n-2]) && !isDigitByte(body[n-3]) {
+			return []string{body, body[:n-2] + last}
+		}
+	}
 	for _, p := range parts {
 		if len(phonenumbers.NormalizeDigitsOnly(p)) < 7 {
 			return []string{s}

@@ -327,3 +327,21 @@ func TestTrialStreetWordsFR(t *testing.T) {
 		t.Errorf("avenue du Cap: %q", v)
 	}
 }
+
+// TestTrialPhoneTwoDigitSuffix: "06 12 34 56 78 / 79" (a fax beside the phone, written
+// as the last two digits that differ) is two numbers; it was one invalid number.
+func TestTrialPhoneTwoDigitSuffix(t *testing.T) {
+	n := newTest(t)
+	got := n.Phone("+33 6 12 34 56 78 / 79", "FR")
+	var values []string
+	for _, p := range got {
+		values = append(values, p.Value)
+	}
+	if !slices.Equal(values, []string{"+33612345678", "+33612345679"}) {
+		t.Errorf("phones %q, want +33612345678 and +33612345679", values)
+	}
+	// A German area code before its slash stays one number.
+	if got := n.Phone("030/1234567", "DE"); len(got) != 1 || got[0].Value != "+49301234567" {
+		t.Errorf("030/1234567: %+v", got)
+	}
+}
