@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/handlers"
 	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/warehouse"
@@ -19,6 +20,16 @@ import (
 // sends it to the dead-letter topic.
 func readDeadLetter(it input.Item) warehouse.DeadLetter {
 	return warehouse.DeadLetter{Position: it.Position, Stage: "read", Reason: it.Err.Error(), SourceKey: it.Key, Payload: it.Payload}
+}
+
+// rejectedField names the field of a row's read error, for a log line: "" when the
+// error names none (a CSV row that does not parse, an over-long line).
+func rejectedField(err error) string {
+	var fe *contact.FieldError
+	if errors.As(err, &fe) {
+		return fe.Field
+	}
+	return ""
 }
 
 // ProduceSummary counts what produce did.
@@ -91,7 +102,9 @@ func (s *Service) Produce(ctx context.Context, files []string, opts input.Option
 					return sum, fmt.Errorf("produce: dead letter of %s: %w", it.Position, err)
 				}
 				sum.Rejected++
-				s.Config.Logger.Warn("produce: row dead-lettered", "position", it.Position, "reason", it.Err.Error())
+				// Its reason may quote the row's values: it goes with the dead letter, and
+				// the log names the row and the field.
+				s.Config.Logger.Warn("produce: row dead-lettered (the reason is in its dead letter)", "position", it.Position, "field", rejectedField(it.Err))
 				continue
 			}
 			key := it.Key
