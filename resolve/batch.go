@@ -116,7 +116,10 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 		case prev != nil:
 			out.Action, out.MasterID = ActionStale, prev.MasterID
 		case r.EffectiveOp() == contact.OpDelete:
-			out.Action = ActionUnchanged // withdrawing a record never stored
+			// Withdrawing a record never stored: the withdrawal is stored (withdrawUnknown).
+			if err := b.oneRecord(r, blockKeys[i], hashes[i], positions[i], out); err != nil {
+				return err
+			}
 		default:
 			if b.cands == nil {
 				var todo []int

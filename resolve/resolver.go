@@ -34,6 +34,10 @@ const (
 	ActionUnchanged Action = "unchanged"  // same content as stored: nothing written
 	ActionStale     Action = "stale"      // older than the stored version: ignored
 	ActionWithdrawn Action = "withdrawn"  // op delete
+	// ActionWithdrawnUnknown is an op delete of a record never received: nothing to
+	// withdraw, but the withdrawal is stored, so that an older version arriving after it
+	// is stale (a source's delta loaded before its late export).
+	ActionWithdrawnUnknown Action = "withdrawn_unknown"
 )
 
 // Outcome is the result of resolving one record.
@@ -321,8 +325,7 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 			return out, err
 		}
 		if prev == nil {
-			out.Action = ActionUnchanged
-			return out, nil
+			return out, rs.withdrawUnknown(ctx, tx, r, hash, position, &out)
 		}
 		err = rs.withdraw(ctx, tx, prev, r, hash, position, &out)
 	case prev != nil && !prev.Deleted && prev.MasterID != 0:
@@ -376,7 +379,7 @@ func (rs *Resolver) resolveNew(ctx context.Context, tx warehouse.Tx, prev *wareh
 			lock = append(lock, best[i].masterID)
 		}
 	}
-	if decision != match.Link && prev != nil && prev.Deleted {
+	if decision != match.Link && prev != nil && prev.Deleted && prev.MasterID != 0 {
 		lock = append(lock, prev.MasterID)
 	}
 	if err := lockMasters(ctx, tx, lock, locked); err != nil {
@@ -1063,6 +1066,19 @@ func (rs *Resolver) withdraw(ctx context.Context, tx warehouse.Tx, prev *warehou
 		return err
 	}
 	return rs.refreshMaster(ctx, tx, row.MasterID, row.Key())
+}
+
+// withdrawUnknown stores the withdrawal of a record never received as a withdrawn row
+// without a master (no block keys, no master, no event): a version older than it
+// delivered afterwards is stale, a newer one comes in as a withdrawn record coming back.
+func (rs *Resolver) withdrawUnknown(ctx context.Context, tx warehouse.Tx, r *contact.Record, hash, position string, out *Outcome) error {
+	row := &warehouse.SourceRow{Source: r.Source, SourceID: r.SourceID, Hash: hash, UpdatedAt: r.UpdatedAt,
+		Deleted: true, Record: r, Position: position}
+	if err := tx.PutSourceRecord(ctx, row); err != nil {
+		return err
+	}
+	out.Action = ActionWithdrawnUnknown
+	return nil
 }
 
 // newest is the time a source row keeps: the newest of its versions' (stored and

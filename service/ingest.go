@@ -74,10 +74,14 @@ type IngestSummary struct {
 	// Advice holds hints on the rules for the warehouse as the run left it (PriorAdvice);
 	// empty, not null, in JSON, as in stats.
 	Advice []string `json:"advice"`
+
+	// WithdrawnUnknown counts withdrawals of records the warehouse never received,
+	// stored so that an older version arriving after them is stale.
+	WithdrawnUnknown int64 `json:"withdrawn_unknown"`
 }
 
 type counters struct {
-	read, dead, created, linked, updated, unchanged, stale, withdrawn, reviews, skipped atomic.Int64
+	read, dead, created, linked, updated, unchanged, stale, withdrawn, withdrawnUnknown, reviews, skipped atomic.Int64
 }
 
 func (c *counters) summary() IngestSummary {
@@ -85,9 +89,9 @@ func (c *counters) summary() IngestSummary {
 		Read: c.read.Load(), DeadLettered: c.dead.Load(), MastersCreated: c.created.Load(),
 		Linked: c.linked.Load(), Updated: c.updated.Load(), Unchanged: c.unchanged.Load(),
 		Stale: c.stale.Load(), Withdrawn: c.withdrawn.Load(), ReviewItems: c.reviews.Load(),
-		SkippedKeys: c.skipped.Load(), Advice: []string{},
+		SkippedKeys: c.skipped.Load(), Advice: []string{}, WithdrawnUnknown: c.withdrawnUnknown.Load(),
 	}
-	s.Accepted = s.MastersCreated + s.Linked + s.Updated + s.Unchanged + s.Stale + s.Withdrawn
+	s.Accepted = s.MastersCreated + s.Linked + s.Updated + s.Unchanged + s.Stale + s.Withdrawn + s.WithdrawnUnknown
 	return s
 }
 
@@ -105,6 +109,8 @@ func (c *counters) observe(_ string, o resolve.Outcome) {
 		c.stale.Add(1)
 	case resolve.ActionWithdrawn:
 		c.withdrawn.Add(1)
+	case resolve.ActionWithdrawnUnknown:
+		c.withdrawnUnknown.Add(1)
 	}
 	c.reviews.Add(int64(o.Reviews))
 	c.skipped.Add(int64(len(o.SkippedKeys)))

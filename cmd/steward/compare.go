@@ -248,8 +248,9 @@ type version struct {
 // keptVersion returns what ingest stores of a key when r comes after prev (nil: none
 // stored): a version older than the stored one is stale (to the microsecond, as the
 // resolver compares; one without updated_at never is), a withdrawal withdraws a stored
-// record (and a record never stored stays absent), and another version replaces it. It
-// mirrors resolve's stale and newest.
+// record (the withdrawal of a record never stored is kept, withdrawn: an older version
+// after it is stale), and another version replaces it. It mirrors resolve's stale and
+// newest.
 func keptVersion(prev *version, r *contact.Record) *version {
 	if prev != nil && !r.UpdatedAt.IsZero() {
 		t, p := r.UpdatedAt.Truncate(time.Microsecond), prev.updated.Truncate(time.Microsecond)
@@ -263,7 +264,7 @@ func keptVersion(prev *version, r *contact.Record) *version {
 	}
 	if r.EffectiveOp() == contact.OpDelete {
 		if prev == nil {
-			return nil
+			return &version{updated: updated, deleted: true}
 		}
 		return &version{record: prev.record, updated: updated, deleted: true}
 	}

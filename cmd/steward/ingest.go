@@ -105,6 +105,9 @@ func printSummary(e *env, s service.IngestSummary, db string) {
 	if s.Withdrawn > 0 {
 		fmt.Fprintf(w, "withdrawn (op delete):  %d\n", s.Withdrawn)
 	}
+	if s.WithdrawnUnknown > 0 {
+		fmt.Fprintf(w, "withdrawn, never received: %d (nothing to withdraw; kept, so that an older version arriving later is ignored)\n", s.WithdrawnUnknown)
+	}
 	if s.SkippedKeys > 0 {
 		fmt.Fprintf(w, "oversized block keys:   %d skipped\n", s.SkippedKeys)
 	}

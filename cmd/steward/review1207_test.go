@@ -53,7 +53,7 @@ func TestCompareFileVersions(t *testing.T) {
 		{"erp:11", `"zoltan" ~ "zoltan"`, 0}, // a version without updated_at replaces
 		{"erp:8", "erp:8: withdrawn", 1},     // withdrawn after its version
 		{"erp:10", "erp:10: withdrawn", 1},   // an older version after the withdrawal is stale
-		{"erp:9", "erp:9: no such", 1},       // a withdrawal of a record never stored
+		{"erp:9", "erp:9: withdrawn", 1},     // a withdrawal of a record never stored is kept
 	} {
 		for _, src := range [][]string{{"-db", db}, {"-file", in}} {
 			args := append(append([]string{"compare"}, src...), "crm:a:b", tc.key)
