@@ -351,14 +351,22 @@ func (r *Reader) nextCSV() (Item, error) {
 		if err != nil {
 			return Item{}, fmt.Errorf("%s: CSV header: %w", r.name, err)
 		}
+		fields := r.opts.Mapping.Fields(h)
+		headerless := noFieldNamed(fields, h, r.opts.Mapping)
 		if missing := r.opts.Mapping.Missing(h); len(missing) > 0 {
 			// A misspelt column ("Tel" for "Tél") left its data in attributes, unmatched.
+			if headerless {
+				return Item{}, fmt.Errorf("%s: the CSV mapping names %s, not in the header (%s)", r.name, quoteAll(missing), headerlessHint(len(h)))
+			}
 			return Item{}, fmt.Errorf("%s: the CSV mapping names %s, not in the header (its columns: %s)", r.name, quoteAll(missing), quoteAll(h))
 		}
 		r.header = h
 		r.lastLine, _ = r.cr.FieldPos(len(h) - 1)
-		r.fields = r.opts.Mapping.Fields(h)
-		if r.opts.Notice != nil {
+		r.fields = fields
+		if r.opts.Notice != nil && headerless {
+			r.opts.Notice(fmt.Sprintf("%s: %s: the records' values are kept in attributes (-map 'COLUMN=FIELD' maps a column)", r.name, headerlessHint(len(h))))
+		}
+		if r.opts.Notice != nil && !headerless {
 			var kept []string
 			for i, f := range r.fields {
 				if strings.HasPrefix(f, "attributes.") && !r.opts.Mapping.Maps(h[i]) && !slices.Contains(r.opts.Read, h[i]) {
@@ -417,6 +425,24 @@ func (r *Reader) nextCSV() (Item, error) {
 			Err: contact.Invalid("", "%v", err)}, nil
 	}
 	return Item{Payload: b, Key: rec.Key(), Position: r.pos(line)}, nil
+}
+
+// noFieldNamed reports whether no column of header names a field of a record or a
+// column of the mapping m (fields is m.Fields(header)): the file's first line is then
+// likely a record (a file without a header line), whose values a notice or an error
+// must not quote (they end up in logs).
+func noFieldNamed(fields, header []string, m *contact.Mapping) bool {
+	for i, f := range fields {
+		if !strings.HasPrefix(f, "attributes.") || m.Maps(header[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerlessHint says that none of a header's n columns names a field, without them.
+func headerlessHint(n int) string {
+	return fmt.Sprintf("none of its %d columns names a field: is its first line a record? A CSV file needs a header line", n)
 }
 
 // quoteAll quotes each of ss, comma-separated.
