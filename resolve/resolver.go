@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -1126,8 +1127,15 @@ func (rs *Resolver) refreshMaster(ctx context.Context, tx warehouse.Tx, masterID
 	for i := range rows {
 		members[i] = rows[i].Record
 	}
+	before, status, quality := m.Golden, m.Status, m.Quality
 	m.Golden = match.Survive(members, rs.Engine.Rules().Survivorship)
 	m.Quality = rs.quality(m.Golden, members)
+	if len(members) > 0 && status == contact.MasterActive && m.Quality == quality && sameGolden(before, m.Golden) {
+		// A version that changes no golden value (a re-export stamped with a new
+		// updated_at, a value another member already gives) is no new version of the
+		// master: downstream systems get no event for nothing.
+		return nil
+	}
 	if len(members) == 0 {
 		m.Status = contact.MasterRetired
 		// A steward must not be asked about a retired master.
@@ -1141,6 +1149,17 @@ func (rs *Resolver) refreshMaster(ctx context.Context, tx warehouse.Tx, masterID
 		return err
 	}
 	return rs.publish(ctx, tx, m, cause)
+}
+
+// sameGolden reports whether two golden records hold the same values (as stored: their
+// JSON encodings are equal).
+func sameGolden(a, b contact.Golden) bool {
+	x, err := json.Marshal(a)
+	if err != nil {
+		return false
+	}
+	y, err := json.Marshal(b)
+	return err == nil && bytes.Equal(x, y)
 }
 
 // publish writes a master's change event to the outbox, in the caller's transaction.

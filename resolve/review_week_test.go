@@ -67,3 +67,31 @@ func TestWithdrawalOfUnknownRecordIsKept(t *testing.T) {
 		})
 	}
 }
+
+// TestResendWithNewTimeOnlyKeepsGolden: a source's re-export whose only change is
+// updated_at (a full export stamped with its export time) updates the source record but
+// leaves the golden record as it was: no new master version, no change event. Each such
+// record gave its master a new version, identical to the one before, and an event that
+// downstream systems had to process for nothing.
+func TestResendWithNewTimeOnlyKeepsGolden(t *testing.T) {
+	r := rules.Default()
+	first := `{"source":"crm","source_id":"T1","updated_at":"2026-11-01T00:00:00Z","given_name":"Anouk","family_name":"Verlaine","emails":["anouk.verlaine@example.org"]}`
+	again := `{"source":"crm","source_id":"T1","updated_at":"2026-12-01T00:00:00Z","given_name":"Anouk","family_name":"Verlaine","emails":["anouk.verlaine@example.org"]}`
+	outs, st := comebackRun(t, r, false, first, again)
+	if outs[1].Action != ActionUpdated {
+		t.Fatalf("re-export with a new time: %s, want updated", outs[1].Action)
+	}
+	if m := master(t, st, outs[0].MasterID); m.Version != 1 {
+		t.Errorf("master version %d after a re-export that changes no golden value, want 1", m.Version)
+	}
+	var events int
+	if _, err := st.ForwardOutbox(context.Background(), 100, func(evs []warehouse.OutboxEvent) error {
+		events += len(evs)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if events != 1 {
+		t.Errorf("%d change events, want 1 (the new master's)", events)
+	}
+}
