@@ -24,3 +24,19 @@ func TestTrialCSVExportHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestModifiedDateHeaders: the column that says when a record changed orders its
+// versions; French, English and German exports name it otherwise than updated_at
+// ("Date de modification", "Last Modified Date", "Geändert am"), and "Identifiant" is
+// a French export's record id: every row was refused (source_id required).
+func TestModifiedDateHeaders(t *testing.T) {
+	var m *Mapping
+	header := []string{"Identifiant", "Date de modification", "Modifié le", "Last Modified Date", "Date Modified", "Geändert am", "Änderungsdatum"}
+	got := m.Fields(header)
+	want := []string{"source_id", "updated_at", "updated_at", "updated_at", "updated_at", "updated_at", "updated_at"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%q → %q, want %q", header[i], got[i], want[i])
+		}
+	}
+}
