@@ -94,11 +94,6 @@ var aliases = map[string]string{
 	// account's ("client_id", "customer_id"), shared by its contacts, would key them all
 	// alike when it comes before "id".
 	"record_id": "source_id", "contact_id": "source_id", "identifiant": "source_id",
-	// When the record changed (its versions are ordered by it): exports name it so.
-	"date_de_modification": "updated_at", "date_modification": "updated_at", "modifie_le": "updated_at",
-	"derniere_modification": "updated_at", "last_modified": "updated_at", "last_modified_date": "updated_at",
-	"modified_at": "updated_at", "last_modified_at": "updated_at", "date_modified": "updated_at",
-	"geandert_am": "updated_at", "aenderungsdatum": "updated_at", "anderungsdatum": "updated_at",
 	"email_address": "email", "e_mail_address": "email", "mail_address": "email", "courriel": "email",
 	"adresse_email": "email", "adresse_mail": "email", "adresse_e_mail": "email", "work_email": "email",
 	"personal_email": "email", "phone_number": "phone", "telephone_number": "phone", "mobile_phone": "phone",

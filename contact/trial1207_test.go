@@ -25,15 +25,17 @@ func TestTrialCSVExportHeaders(t *testing.T) {
 	}
 }
 
-// TestModifiedDateHeaders: the column that says when a record changed orders its
-// versions; French, English and German exports name it otherwise than updated_at
-// ("Date de modification", "Last Modified Date", "Geändert am"), and "Identifiant" is
-// a French export's record id: every row was refused (source_id required).
-func TestModifiedDateHeaders(t *testing.T) {
+// TestIdentifiantHeader: "Identifiant" is a French export's record id: every row was
+// refused (source_id required). The columns that say when a record changed ("Date de
+// modification", "Last Modified Date") are not read as updated_at without a mapping:
+// their dates are written in the export's locale (06/12/2026), which -date-order must
+// name, and read so by default every row of an export that ingested before would be a
+// dead letter.
+func TestIdentifiantHeader(t *testing.T) {
 	var m *Mapping
-	header := []string{"Identifiant", "Date de modification", "Modifié le", "Last Modified Date", "Date Modified", "Geändert am", "Änderungsdatum"}
+	header := []string{"Identifiant", "Date de modification", "Last Modified Date"}
 	got := m.Fields(header)
-	want := []string{"source_id", "updated_at", "updated_at", "updated_at", "updated_at", "updated_at", "updated_at"}
+	want := []string{"source_id", "attributes.Date de modification", "attributes.Last Modified Date"}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("%q → %q, want %q", header[i], got[i], want[i])
