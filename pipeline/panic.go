@@ -21,17 +21,26 @@ func Panicked(p any) error {
 	if len(msg) > 200 { // with the site, a reason stays under 300 bytes
 		msg = msg[:200] + "…"
 	}
-	var pcs []uintptr
-	if w, ok := p.(interface{ Callers() []uintptr }); ok {
-		pcs = w.Callers() // raised again from another goroutine (internal/par)
-	} else {
-		var buf [128]uintptr
-		pcs = buf[:runtime.Callers(2, buf[:])]
-	}
-	if at := panicSite(pcs); at != "" {
+	if at := panicSite(panicPCs(p, 3)); at != "" {
 		return fmt.Errorf("%w: panic: %s (at %s)", ErrInvalidRecord, msg, at)
 	}
 	return fmt.Errorf("%w: panic: %s", ErrInvalidRecord, msg)
+}
+
+// PanicSite returns where the panic p (recovered by the caller) was raised, "file.go:line
+// function" of this module, without its value: what a log may say of a panic whose value
+// may quote a record.
+func PanicSite(p any) string { return panicSite(panicPCs(p, 3)) }
+
+// panicPCs returns the stack of the panic p: the one it carries when raised again from
+// another goroutine (internal/par), else the caller's, skip frames up (runtime.Callers'
+// count: 3 is the caller of the function that calls panicPCs).
+func panicPCs(p any, skip int) []uintptr {
+	if w, ok := p.(interface{ Callers() []uintptr }); ok {
+		return w.Callers()
+	}
+	var buf [128]uintptr
+	return buf[:runtime.Callers(skip, buf[:])]
 }
 
 // panicSite returns "file.go:line function" of the innermost frame of this module below

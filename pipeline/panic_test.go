@@ -76,3 +76,20 @@ func TestPanickedNamesTheSite(t *testing.T) {
 		t.Errorf("error %q: want the first line only", msg)
 	}
 }
+
+// TestPanicSiteWithoutValue: PanicSite names where a panic was raised and not its value,
+// which may quote a record (the prefetch's log printed it at error level).
+func TestPanicSiteWithoutValue(t *testing.T) {
+	var site string
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				site = PanicSite(p)
+			}
+		}()
+		panic("bad value jane.doe@example.org")
+	}()
+	if !strings.Contains(site, "panic_test.go:") || strings.Contains(site, "jane.doe") {
+		t.Errorf("site %q: want the file and line, without the value", site)
+	}
+}

@@ -220,7 +220,8 @@ func (rs *Resolver) prefetch(ctx context.Context, p *prepared) {
 			p.pre, p.warm = nil, nil
 			prefetchPanics.Add(1)
 			if !prefetchPanicLogged.Swap(true) {
-				slog.Error("resolve: preparing a batch panicked; batches are read in their transactions", "panic", pipeline.Panicked(r))
+				// The site, not the value: a panic's value may quote a record.
+				slog.Error("resolve: preparing a batch panicked; batches are read in their transactions", "at", pipeline.PanicSite(r))
 			}
 		}
 	}()
