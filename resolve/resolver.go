@@ -828,6 +828,7 @@ func (rs *Resolver) refreshSplits(ctx context.Context, tx warehouse.Tx, master i
 // below split_threshold against every other live record of members.
 func (rs *Resolver) splitOne(ctx context.Context, tx warehouse.Tx, id int64, key string, feats *match.Features, master int64, members []warehouse.SourceRow, out *Outcome) error {
 	var best *match.Features
+	var against string
 	bestW := math.Inf(-1)
 	for i := range members {
 		m := &members[i]
@@ -836,7 +837,7 @@ func (rs *Resolver) splitOne(ctx context.Context, tx warehouse.Tx, id int64, key
 		}
 		f := rs.candidateFeatures(m)
 		if w := rs.Engine.Weight(feats, f); w > bestW {
-			best, bestW = f, w
+			best, bestW, against = f, w, m.Key()
 		}
 	}
 	if best == nil {
@@ -850,6 +851,8 @@ func (rs *Resolver) splitOne(ctx context.Context, tx warehouse.Tx, id int64, key
 	if !(score.Probability < rs.Engine.Rules().Match.SplitThreshold) {
 		return nil
 	}
+	score.Against = against // the steward's "split from whom?"
+
 	expl, err := json.Marshal(score)
 	if err != nil {
 		return err

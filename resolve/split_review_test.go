@@ -103,3 +103,15 @@ func mustDecode(t *testing.T, s string) *contact.Record {
 	}
 	return r
 }
+
+// TestSplitNamesItsFellow: a split item's explanation names the record of the master it
+// was scored against (against): the steward asked "split from whom?" and had to find it.
+func TestSplitNamesItsFellow(t *testing.T) {
+	rs, r, st := resolver(t, false)
+	resolveAll(t, rs, r, orlowitz, orlowitzCRM)
+	resolveAll(t, rs, r, orlowitzCRMReused)
+	want := "web:A1" // orlowitz
+	if got := dump(t, st.(*sqlstore.Store).DB(), `SELECT kind || ' ' || json_extract(explanation, '$.against') FROM review_items`); got != "split "+want+"\n" {
+		t.Errorf("split item against %q, want %q", got, want)
+	}
+}

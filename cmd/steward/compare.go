@@ -166,6 +166,9 @@ var decisionText = map[match.Decision]string{match.Link: "link", match.Review: "
 // comparison's level and weight with the values compared (and the part of the weight
 // the value's frequency made), and the total.
 func printWaterfall(w io.Writer, indent string, sc match.Score) {
+	if sc.Against != "" {
+		fmt.Fprintf(w, "%scompared with %s\n", indent, sc.Against)
+	}
 	if sc.Swapped {
 		fmt.Fprintf(w, "%snames compared crosswise (one record's given and family names are the other's swapped)\n", indent)
 	}

@@ -156,3 +156,29 @@ func TestCompareUnblockedDecision(t *testing.T) {
 		t.Errorf("compare of an unblocked pair:\n%s", out)
 	}
 }
+
+// TestReviewSplitNamesFellow: review lists a split item with the record it was scored
+// against, and -explain says "compared with" it.
+func TestReviewSplitNamesFellow(t *testing.T) {
+	dir := t.TempDir()
+	first, reused := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	if err := os.WriteFile(first, []byte(`{"source":"web","source_id":"A1","updated_at":"2024-01-01T00:00:00Z","given_name":"Bastien","family_name":"Orlowitz","emails":["bastien.o@example.com"]}
+{"source":"crm","source_id":"Y1","updated_at":"2024-02-01T00:00:00Z","given_name":"Bastien","family_name":"Orlowitz","emails":["bastien.o@example.com"]}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(reused, []byte(`{"source":"crm","source_id":"Y1","updated_at":"2024-03-01T00:00:00Z","given_name":"Patrick","family_name":"Durouvard","emails":["patrick.durouvard@example.fr"],"address":{"city":"Caen"}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "w.db")
+	for _, f := range []string{first, reused} {
+		if code, out, errs := steward(t, "", "ingest", "-db", db, "-q", f); code != 0 {
+			t.Fatalf("ingest %s: exit %d\n%s\n%s", f, code, out, errs)
+		}
+	}
+	code, out, errs := steward(t, "", "review", "-db", db, "-kind", "split", "-explain")
+	if code != 0 || !strings.Contains(out, "its fellow web:A1") || !strings.Contains(out, "compared with web:A1") {
+		t.Errorf("review -kind split: exit %d\n%s\n%s", code, out, errs)
+	}
+}

@@ -77,6 +77,10 @@ func runReview(ctx context.Context, args []string, e *env) error {
 				cand = "company " + it.CompanyKey
 			case warehouse.ReviewSplit:
 				cand = "(its fellow members)"
+				var sc match.Score
+				if json.Unmarshal(it.Explanation, &sc) == nil && sc.Against != "" {
+					cand = "its fellow " + sc.Against
+				}
 			}
 			fmt.Fprintf(w, "%-6d %-8s %-10s %-6.3f %-28s %-8d %s\n", it.ID, it.Kind, it.Status, it.Score, it.SourceKey, it.MasterID, cand)
 			if *explain {

@@ -103,6 +103,10 @@ type Score struct {
 	Swapped bool `json:"swapped,omitempty"`
 	// Fields explain the weight, one entry per comparison, in rule order.
 	Fields []FieldScore `json:"fields"`
+	// Against is the key (source:source_id) of the record the score compared with, when
+	// its caller names it (a split review item: the master's best-matching other
+	// record); the engine leaves it empty.
+	Against string `json:"against,omitempty"`
 }
 
 // Score compares a and b and explains the weight. It is symmetric: Score(a, b) and
