@@ -22,6 +22,21 @@ func readDeadLetter(it input.Item) warehouse.DeadLetter {
 	return warehouse.DeadLetter{Position: it.Position, Stage: "read", Reason: it.Err.Error(), SourceKey: it.Key, Payload: it.Payload}
 }
 
+// maxDeadLetterPayload bounds the payload of a dead letter produce sends: an over-long
+// line (input.MaxLineBytes, 4 MiB) was larger than a message the dead-letter topic
+// takes (2 MiB), and produce stopped at it.
+const maxDeadLetterPayload = 1 << 20
+
+// cutPayload cuts d's payload to maxDeadLetterPayload, saying so in its reason (the
+// whole row is in the input, at its position).
+func cutPayload(d warehouse.DeadLetter) warehouse.DeadLetter {
+	if n := len(d.Payload); n > maxDeadLetterPayload {
+		d.Payload = d.Payload[:maxDeadLetterPayload]
+		d.Reason += fmt.Sprintf(" (the payload is cut to its first %d of %d bytes: the whole row is at %s)", maxDeadLetterPayload, n, d.Position)
+	}
+	return d
+}
+
 // rejectedField names the field of a row's read error, for a log line: "" when the
 // error names none (a CSV row that does not parse, an over-long line).
 func rejectedField(err error) string {
@@ -96,7 +111,7 @@ func (s *Service) Produce(ctx context.Context, files []string, opts input.Option
 			}
 			sum.Read++
 			if it.Err != nil {
-				msg := handlers.DeadLetterMessage(readDeadLetter(it))
+				msg := handlers.DeadLetterMessage(cutPayload(readDeadLetter(it)))
 				if err := pub.Publish(s.Config.Kafka.Topics.DLQ, msg); err != nil {
 					closeFn()
 					return sum, fmt.Errorf("produce: dead letter of %s: %w", it.Position, err)

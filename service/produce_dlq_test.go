@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,4 +49,33 @@ func TestProduceDeadLettersUnreadableRows(t *testing.T) {
 		t.Errorf("positions %v", positions)
 	}
 	waitFor(t, 30*time.Second, "the readable record", func() bool { return countRows(t, s, `SELECT COUNT(*) FROM source_records`) == 1 })
+}
+
+// TestProduceOverLongLine: a line over input.MaxLineBytes is a dead letter whose payload
+// is cut to fit the dead-letter topic (it stopped produce: "message too large"), with a
+// reason saying so, and the lines after it are published.
+func TestProduceOverLongLine(t *testing.T) {
+	brokers := kafkaCluster(t)
+	cfg := Config{Database: filepath.Join(t.TempDir(), "w.db")}
+	fastKafka(&cfg, brokers)
+	s := openService(t, cfg)
+	file := filepath.Join(t.TempDir(), "big.jsonl")
+	long := `{"source":"crm","source_id":"L1","given_name":"` + strings.Repeat("x", input.MaxLineBytes+10) + `"}` + "\n"
+	if err := os.WriteFile(file, []byte(long+`{"source":"crm","source_id":"2","given_name":"Ann","family_name":"Lee"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.Produce(context.Background(), []string{file}, input.Options{}, 10)
+	if err != nil || sum.Read != 2 || sum.Published != 1 || sum.Rejected != 1 {
+		t.Fatalf("produce: %+v, %v", sum, err)
+	}
+	stop := startRun(t, s)
+	defer stop()
+	var dls []warehouse.DeadLetter
+	waitFor(t, 30*time.Second, "the dead letter", func() bool {
+		dls, _ = s.Store.DeadLetters(context.Background(), 10)
+		return len(dls) == 1
+	})
+	if d := dls[0]; len(d.Payload) > maxDeadLetterPayload || !strings.Contains(d.Reason, "payload is cut") {
+		t.Errorf("dead letter: %d bytes of payload, reason %q", len(d.Payload), d.Reason)
+	}
 }
