@@ -159,3 +159,13 @@ func TestImportErrorLinesAfterResume(t *testing.T) {
 		t.Errorf("errors %q, want [%q]", second.Errors, want)
 	}
 }
+
+// TestImportInvalidUTF8Row: a company name in Windows-1252 ("SOCI\xc9T\xc9") is an
+// invalid row naming its column; it was stored as invalid text.
+func TestImportInvalidUTF8Row(t *testing.T) {
+	p := writeRegistryFile(t, "siret,denominationUniteLegale\n73282932000074,SOCI\xc9T\xc9 G\xc9N\xc9RALE\n"+validSIRET(7)+",ACME\n")
+	sum, err := importer(openSQLite(t)).Import(context.Background(), p, "sirene")
+	if err != nil || sum.Rows != 1 || sum.Invalid != 1 || len(sum.Errors) != 1 || !strings.Contains(sum.Errors[0], "denominationUniteLegale") || !strings.Contains(sum.Errors[0], "UTF-8") {
+		t.Fatalf("sum %+v err %v: want one company and one invalid row naming the column and UTF-8", sum, err)
+	}
+}

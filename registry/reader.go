@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/steward-crm/steward/warehouse"
 )
@@ -118,6 +119,14 @@ func (rd *Reader) Next() (warehouse.Company, error) {
 	}
 	rd.line = rd.endLine(row)
 	c, reason, col := rd.parse(row)
+	for i, f := range row {
+		if !utf8.ValidString(f) && i < len(rd.header) {
+			// A file in Latin-1 or Windows-1252 (a spreadsheet's export): its names were
+			// stored as invalid text, which every JSON encoding of them then mangled.
+			c, reason, col = warehouse.Company{}, "not valid UTF-8 text (convert the file, e.g. iconv -f WINDOWS-1252 -t UTF-8)", i
+			break
+		}
+	}
 	if reason != "" {
 		re := &RowError{Reason: reason}
 		if col < 0 {
