@@ -1,12 +1,10 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,26 +12,9 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 	"github.com/steward-crm/steward/contact"
+	"github.com/steward-crm/steward/internal/syncbuf"
 	"github.com/steward-crm/steward/pipeline"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the router's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // dlqDown publishes through pub except to the dead-letter topic, which fails (a broker
 // away).
@@ -71,7 +52,7 @@ func TestPIIDeadLetterNotPublishedIsNotLogged(t *testing.T) {
 			"yorick.plumtree", "normalize/test.leaky"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var logs lockedBuffer
+			var logs syncbuf.Buffer
 			logger := watermill.NewSlogLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 			bus := gochannel.NewGoChannel(gochannel.Config{}, nil)
 			defer bus.Close()

@@ -1,39 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/steward-crm/steward/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer safe to read while a command writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestNormalizePipeOutputNotHeld: records piped in one at a time (`tail -f export.jsonl |
 // steward normalize -`) are printed as they are normalized. The output was buffered until
 // the end of the input: a record and a pipe still open printed nothing.
 func TestNormalizePipeOutputNotHeld(t *testing.T) {
 	pr, pw := io.Pipe()
-	var out, errb lockedBuffer
+	var out, errb syncbuf.Buffer
 	e := &env{stdin: pr, stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
 	go func() { done <- run(context.Background(), []string{"normalize", "-format", "jsonl", "-"}, e) }()
