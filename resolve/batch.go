@@ -346,7 +346,7 @@ func (b *batch) decide(r *contact.Record, w *warm, keys []string, hash, position
 		}
 		for _, p := range t.joined {
 			if sharing == nil || sharing[p] {
-				k.row(p.feats)
+				k.row(p.feats, p.row)
 			}
 		}
 		if k.found() {

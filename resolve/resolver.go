@@ -583,13 +583,19 @@ type ranked struct {
 	masterID int64
 	weight   float64
 	a, b     *match.Features
-	score    *match.Score
+	// bRow is the record b is of (its master's best-matching one): the score names it
+	// (Against), so that a link or a review item says which record it matched.
+	bRow  *warehouse.SourceRow
+	score *match.Score
 }
 
 // scored returns the candidate's score, computing it on first use.
 func (c *ranked) scored(e *match.Engine) *match.Score {
 	if c.score == nil {
 		s := e.ScoreFeatures(c.a, c.b)
+		if c.bRow != nil {
+			s.Against = c.bRow.Key()
+		}
 		c.score = &s
 	}
 	return c.score
@@ -616,6 +622,7 @@ type ranker struct {
 	out      []ranked
 	bestW    float64
 	bestF    *match.Features
+	bestRow  *warehouse.SourceRow // bestF's record
 	masterID int64
 	// scratch receives each stored candidate's decoded features; it is kept (and a new
 	// one taken) only when the candidate is its master's best so far.
@@ -629,7 +636,9 @@ func newRanker(rs *Resolver, feats *match.Features, n int) *ranker {
 }
 
 // start begins a candidate master.
-func (k *ranker) start(id int64) { k.masterID, k.bestW, k.bestF, k.resumed = id, math.Inf(-1), nil, -1 }
+func (k *ranker) start(id int64) {
+	k.masterID, k.bestW, k.bestF, k.bestRow, k.resumed = id, math.Inf(-1), nil, nil, -1
+}
 
 // candidate weighs one of the master's stored records.
 func (k *ranker) candidate(c *warehouse.SourceRow) {
@@ -637,17 +646,17 @@ func (k *ranker) candidate(c *warehouse.SourceRow) {
 	if !match.DecodeFeaturesInto(c.Features, f) {
 		f = k.rs.candidateFeatures(c)
 	}
-	if k.row(f) && f == k.scratch {
+	if k.row(f, c) && f == k.scratch {
 		k.scratch = &match.Features{}
 	}
 }
 
-// row weighs one of the master's records and reports whether it is the master's best
-// so far.
-func (k *ranker) row(f *match.Features) bool {
+// row weighs one of the master's records (f, the features of src) and reports whether it
+// is the master's best so far.
+func (k *ranker) row(f *match.Features, src *warehouse.SourceRow) bool {
 	w, ok := k.eng.WeightAtLeast(k.feats, f, max(k.bestW, min(k.floor, k.top)))
 	if ok && w > k.bestW {
-		k.bestW, k.bestF = w, f
+		k.bestW, k.bestF, k.bestRow = w, f, src
 		return true
 	}
 	return false
@@ -660,7 +669,7 @@ func (k *ranker) resume(id int64) {
 	k.resumed = -1
 	for i := range k.out {
 		if k.out[i].masterID == id {
-			k.bestW, k.bestF, k.resumed = k.out[i].weight, k.out[i].b, i
+			k.bestW, k.bestF, k.bestRow, k.resumed = k.out[i].weight, k.out[i].b, k.out[i].bRow, i
 			return
 		}
 	}
@@ -683,7 +692,7 @@ func (k *ranker) found() bool { return k.bestF != nil }
 
 // keep adds the master, or updates it after resume.
 func (k *ranker) keep() {
-	c := ranked{masterID: k.masterID, weight: k.bestW, a: k.feats, b: k.bestF}
+	c := ranked{masterID: k.masterID, weight: k.bestW, a: k.feats, b: k.bestF, bRow: k.bestRow}
 	if k.resumed >= 0 {
 		k.out[k.resumed] = c
 	} else {

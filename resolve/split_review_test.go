@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -113,5 +114,35 @@ func TestSplitNamesItsFellow(t *testing.T) {
 	want := "web:A1" // orlowitz
 	if got := dump(t, st.(*sqlstore.Store).DB(), `SELECT kind || ' ' || json_extract(explanation, '$.against') FROM review_items`); got != "split "+want+"\n" {
 		t.Errorf("split item against %q, want %q", got, want)
+	}
+}
+
+// TestExplanationsNameTheRecordMatched: a link's explanation and a review item's name
+// the record of the master the score was computed against (against), one by one and in
+// a batch: "which record did it match?" was left to the steward.
+func TestExplanationsNameTheRecordMatched(t *testing.T) {
+	const (
+		anne   = `{"source":"crm","source_id":"1","given_name":"Mathilde","family_name":"Nicolas","birth_date":"1967-05-03","phones":["+33785283126"],"address":{"lines":["4 rue des Lilas"],"postcode":"69003","city":"Lyon","country":"FR"}}`
+		anne2  = `{"source":"shop","source_id":"7","given_name":"Mathilde","family_name":"Nicolas","birth_date":"1967-05-03","phones":["+33785283126"],"address":{"lines":["4 rue des Lilas"],"postcode":"69003","city":"Lyon","country":"FR"}}`
+		sister = `{"source":"web","source_id":"9","given_name":"Mathilde","family_name":"Nicolas","birth_date":"1990-05-03","phones":["+33788665240"],"address":{"lines":["4 rue des Lilas"],"postcode":"69003","city":"Lyon","country":"FR"}}`
+	)
+	for _, batched := range []bool{false, true} {
+		rs, r, st := resolver(t, false)
+		if batched {
+			recs := normalized(t, r, anne, anne2, sister)
+			if _, err := rs.ResolveBatch(context.Background(), recs, []string{"test:1", "test:2", "test:3"}); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			resolveAll(t, rs, r, anne, anne2, sister)
+		}
+		db := st.(*sqlstore.Store).DB()
+		if got := dump(t, db, `SELECT source || ':' || source_id || ' ' || json_extract(explanation, '$.against') FROM source_records WHERE explanation IS NOT NULL ORDER BY id`); got != "shop:7 crm:1\n" {
+			t.Errorf("batched %v: links' explanations %q, want shop:7 against crm:1", batched, got)
+		}
+		got := dump(t, db, `SELECT kind || ' ' || source_key || ' ' || json_extract(explanation, '$.against') FROM review_items ORDER BY id`)
+		if got != "pair web:9 crm:1\n" && got != "pair web:9 shop:7\n" {
+			t.Errorf("batched %v: review items %q, want web:9's pair against a record of crm:1's master", batched, got)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -104,7 +105,8 @@ func TestReviewExplain(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("review: exit %d\n%s", code, errs)
 	}
-	if !strings.Contains(out, "shop:2") || !strings.Contains(out, `"1990-05-03" ~ "1967-05-03"`) || !strings.Contains(out, "total") || !strings.Contains(out, "street_exact") {
+	if !strings.Contains(out, "shop:2") || !strings.Contains(out, `"1990-05-03" ~ "1967-05-03"`) || !strings.Contains(out, "total") || !strings.Contains(out, "street_exact") ||
+		!regexp.MustCompile(`master \d+ \(crm:1\)`).MatchString(out) || !strings.Contains(out, "compared with crm:1") {
 		t.Errorf("review -explain:\n%s", out)
 	}
 }

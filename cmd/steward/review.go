@@ -71,16 +71,23 @@ func runReview(ctx context.Context, args []string, e *env) error {
 		}
 		fmt.Fprintf(w, "%-6s %-8s %-10s %-6s %-28s %-8s %s\n", "id", "kind", "status", "score", "record", "master", "candidate")
 		for _, it := range items {
+			// The record of the master the item was scored against (explanations since
+			// 2026-12-06 name it).
+			var against string
+			var sc match.Score
+			if it.Kind != warehouse.ReviewCompany && json.Unmarshal(it.Explanation, &sc) == nil {
+				against = sc.Against
+			}
 			cand := fmt.Sprintf("master %d", it.CandidateID)
-			switch it.Kind {
-			case warehouse.ReviewCompany:
+			switch {
+			case it.Kind == warehouse.ReviewCompany:
 				cand = "company " + it.CompanyKey
-			case warehouse.ReviewSplit:
+			case it.Kind == warehouse.ReviewSplit && against != "":
+				cand = "its fellow " + against
+			case it.Kind == warehouse.ReviewSplit:
 				cand = "(its fellow members)"
-				var sc match.Score
-				if json.Unmarshal(it.Explanation, &sc) == nil && sc.Against != "" {
-					cand = "its fellow " + sc.Against
-				}
+			case against != "":
+				cand += " (" + against + ")"
 			}
 			fmt.Fprintf(w, "%-6d %-8s %-10s %-6.3f %-28s %-8d %s\n", it.ID, it.Kind, it.Status, it.Score, it.SourceKey, it.MasterID, cand)
 			if *explain {
