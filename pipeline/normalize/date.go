@@ -19,7 +19,7 @@ func (n *Normalizer) Date(raw string) contact.Field { return n.DateIn(raw, "") }
 // in English, French, German, Spanish and Italian ("7 March 1984", "March 7, 1984",
 // "7 mars 1984", "1er mars 1984", "7. März 1984") and 5-digit spreadsheet serials
 // ("date.excel_serial"). The day comes first unless country (alpha-2 or name) is US,
-// where it is MM/DD/YYYY; a date whose first number cannot be the expected one is read
+// where it is MM/DD/YYYY (a dotted date is day first there too); a date whose first number cannot be the expected one is read
 // the other way round ("date.day_month_swapped"), one that reads both ways is kept in the
 // expected order and noted ("date.ambiguous_day_month"). Two-digit years are placed in
 // the last hundred years ("date.two_digit_year").
@@ -147,7 +147,10 @@ func (n *Normalizer) readDate(s string, us bool, thisYear int) (y, m, d int, iss
 	}
 	a, b := atoi(nums[0]), atoi(nums[1])
 	day, mon := a, b
-	if us {
+	// Dots are the day-first countries' separator ("07.03.1984", German and Swiss): an
+	// American writes slashes, so a dotted date on a US record was a European's, read
+	// month first.
+	if us && !strings.Contains(s, ".") {
 		day, mon = b, a
 	}
 	switch {

@@ -345,3 +345,16 @@ func TestTrialPhoneTwoDigitSuffix(t *testing.T) {
 		t.Errorf("030/1234567: %+v", got)
 	}
 }
+
+// TestTrialDottedDateOnUSRecord: a dotted date is written day first wherever the record
+// lives ("07.03.1984" is 7 March); on a US record it was read month first (3 July).
+// Slashes on a US record stay month first.
+func TestTrialDottedDateOnUSRecord(t *testing.T) {
+	n := newTest(t)
+	if got := n.DateIn("07.03.1984", "US"); got.Value != "1984-03-07" {
+		t.Errorf("07.03.1984 on a US record = %+v, want 1984-03-07", got)
+	}
+	if got := n.DateIn("07/03/1984", "US"); got.Value != "1984-07-03" {
+		t.Errorf("07/03/1984 on a US record = %+v, want 1984-07-03", got)
+	}
+}
