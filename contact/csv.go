@@ -71,7 +71,7 @@ func (m *Mapping) parseUpdatedAt(v string) (time.Time, error) {
 	}
 	for _, layout := range dateOrderLayouts[order] {
 		if t, err := time.Parse(layout, date); err == nil {
-			if y := t.Year(); y < 1 || y > 9999 {
+			if t.Year() < 1 { // "2006" reads four digits: only year 0 is out of range
 				return time.Time{}, errors.New("year out of range")
 			}
 			return t.UTC(), nil

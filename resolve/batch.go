@@ -107,7 +107,7 @@ func (b *batch) run(recs []*contact.Record, blockKeys [][]string, hashes, positi
 		out := &outs[i]
 		same := prev != nil && sameContent(prev.Hash, hashes[i], r)
 		switch {
-		case again[i], b.rs.oneByOne, prev != nil && !same && !stale(r, prev):
+		case again[i], b.rs.oneByOne, prev != nil && !same && !Stale(r, prev):
 			if err := b.oneRecord(r, blockKeys[i], hashes[i], positions[i], out); err != nil {
 				return err
 			}
@@ -277,10 +277,11 @@ func (b *batch) overCap(keys []string) bool {
 	return false
 }
 
-// stale reports whether r is older than the stored version. A withdrawal's time is the
-// newest of the record's versions before it: an upsert of that time is one of them (a
-// file holding a record and its undated withdrawal, ingested again), not a comeback.
-func stale(r *contact.Record, prev *warehouse.SourceRow) bool {
+// Stale reports whether r is older than the stored version prev (its UpdatedAt and
+// Deleted are read). A withdrawal's time is the newest of the record's versions before
+// it: an upsert of that time is one of them (a file holding a record and its undated
+// withdrawal, ingested again), not a comeback.
+func Stale(r *contact.Record, prev *warehouse.SourceRow) bool {
 	if r.UpdatedAt.IsZero() {
 		return false
 	}

@@ -313,7 +313,7 @@ func (rs *Resolver) resolveIn(ctx context.Context, tx warehouse.Tx, r *contact.R
 	case prev != nil && sameContent(prev.Hash, hash, r):
 		out.Action, out.MasterID = ActionUnchanged, prev.MasterID
 		return out, nil
-	case prev != nil && stale(r, prev):
+	case prev != nil && Stale(r, prev):
 		out.Action, out.MasterID = ActionStale, prev.MasterID
 		return out, nil
 	case r.EffectiveOp() == contact.OpDelete:
@@ -837,7 +837,7 @@ func (rs *Resolver) refreshSplits(ctx context.Context, tx warehouse.Tx, master i
 // below split_threshold against every other live record of members.
 func (rs *Resolver) splitOne(ctx context.Context, tx warehouse.Tx, id int64, key string, feats *match.Features, master int64, members []warehouse.SourceRow, out *Outcome) error {
 	var best *match.Features
-	var against string
+	var bestRow *warehouse.SourceRow
 	bestW := math.Inf(-1)
 	for i := range members {
 		m := &members[i]
@@ -846,7 +846,7 @@ func (rs *Resolver) splitOne(ctx context.Context, tx warehouse.Tx, id int64, key
 		}
 		f := rs.candidateFeatures(m)
 		if w := rs.Engine.Weight(feats, f); w > bestW {
-			best, bestW, against = f, w, m.Key()
+			best, bestW, bestRow = f, w, m
 		}
 	}
 	if best == nil {
@@ -860,7 +860,7 @@ func (rs *Resolver) splitOne(ctx context.Context, tx warehouse.Tx, id int64, key
 	if !(score.Probability < rs.Engine.Rules().Match.SplitThreshold) {
 		return nil
 	}
-	score.Against = against // the steward's "split from whom?"
+	score.Against = bestRow.Key() // the steward's "split from whom?"
 
 	expl, err := json.Marshal(score)
 	if err != nil {

@@ -9,11 +9,11 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/steward-crm/steward/contact"
 	"github.com/steward-crm/steward/input"
 	"github.com/steward-crm/steward/pipeline/match"
+	"github.com/steward-crm/steward/resolve"
 	"github.com/steward-crm/steward/service"
 	"github.com/steward-crm/steward/warehouse"
 )
@@ -193,7 +193,7 @@ func printWaterfall(w io.Writer, indent string, sc match.Score) {
 // error, as in the warehouse.
 func compareFromFile(ctx context.Context, svc *service.Service, file string, opts input.Options, keys [2]string) ([2]*contact.Record, error) {
 	var out [2]*contact.Record
-	var kept [2]*version
+	var kept [2]*warehouse.SourceRow
 	rd, closeFn, err := input.Open(file, opts)
 	if err != nil {
 		return out, err
@@ -232,44 +232,25 @@ func compareFromFile(ctx context.Context, svc *service.Service, file string, opt
 		switch {
 		case v == nil:
 			return out, fmt.Errorf("%s: no such record in %s (or not a valid one: `steward normalize %s` shows why)", keys[i], file, file)
-		case v.deleted:
+		case v.Deleted:
 			return out, fmt.Errorf("%s: withdrawn (op delete) in %s", keys[i], file)
 		}
-		out[i] = v.record
+		out[i] = v.Record
 	}
 	return out, nil
 }
 
-// version is what a key's versions read so far leave stored: its record, the newest
-// updated_at seen, and whether it is withdrawn.
-type version struct {
-	record  *contact.Record
-	updated time.Time
-	deleted bool
-}
-
 // keptVersion returns what ingest stores of a key when r comes after prev (nil: none
-// stored): a version older than the stored one is stale (to the microsecond, as the
-// resolver compares; one without updated_at never is), a withdrawal withdraws a stored
-// record (the withdrawal of a record never stored is kept, withdrawn: an older version
-// after it is stale), and another version replaces it. It mirrors resolve's stale and
-// newest.
-func keptVersion(prev *version, r *contact.Record) *version {
-	if prev != nil && !r.UpdatedAt.IsZero() {
-		t, p := r.UpdatedAt.Truncate(time.Microsecond), prev.updated.Truncate(time.Microsecond)
-		if prev.deleted && r.EffectiveOp() != contact.OpDelete && !t.After(p) || t.Before(p) {
-			return prev
-		}
+// stored): prev when r is stale (resolve.Stale), else r's version, withdrawn for a
+// withdrawal (the withdrawal of a record never stored is kept too: an older version
+// after it is stale), with the newest updated_at seen.
+func keptVersion(prev *warehouse.SourceRow, r *contact.Record) *warehouse.SourceRow {
+	if prev != nil && resolve.Stale(r, prev) {
+		return prev
 	}
-	updated := r.UpdatedAt
-	if prev != nil && prev.updated.After(updated) {
-		updated = prev.updated
+	next := &warehouse.SourceRow{Record: r, UpdatedAt: r.UpdatedAt, Deleted: r.EffectiveOp() == contact.OpDelete}
+	if prev != nil && prev.UpdatedAt.After(next.UpdatedAt) {
+		next.UpdatedAt = prev.UpdatedAt
 	}
-	if r.EffectiveOp() == contact.OpDelete {
-		if prev == nil {
-			return &version{updated: updated, deleted: true}
-		}
-		return &version{record: prev.record, updated: updated, deleted: true}
-	}
-	return &version{record: r, updated: updated}
+	return next
 }

@@ -73,11 +73,8 @@ func runReview(ctx context.Context, args []string, e *env) error {
 		for _, it := range items {
 			// The record of the master the item was scored against (explanations since
 			// 2026-12-06 name it).
-			var against string
-			var sc match.Score
-			if it.Kind != warehouse.ReviewCompany && json.Unmarshal(it.Explanation, &sc) == nil {
-				against = sc.Against
-			}
+			sc, scored := itemScore(it)
+			against := sc.Against
 			cand := fmt.Sprintf("master %d", it.CandidateID)
 			switch {
 			case it.Kind == warehouse.ReviewCompany:
@@ -91,27 +88,33 @@ func runReview(ctx context.Context, args []string, e *env) error {
 			}
 			fmt.Fprintf(w, "%-6d %-8s %-10s %-6.3f %-28s %-8d %s\n", it.ID, it.Kind, it.Status, it.Score, it.SourceKey, it.MasterID, cand)
 			if *explain {
-				printExplanation(w, it)
+				printExplanation(w, it, sc, scored)
 			}
 		}
 		return len(items), nil
 	})
 }
 
-// printExplanation writes a review item's stored explanation under its line: a match
-// score as its waterfall, anything else (a company suggestion's evidence) as indented
-// JSON.
-func printExplanation(w io.Writer, it warehouse.ReviewItem) {
+// itemScore decodes a review item's explanation as the match score it is (ok), for any
+// kind but a company suggestion's.
+func itemScore(it warehouse.ReviewItem) (sc match.Score, ok bool) {
+	if it.Kind == warehouse.ReviewCompany || json.Unmarshal(it.Explanation, &sc) != nil {
+		return match.Score{}, false
+	}
+	return sc, len(sc.Fields) > 0
+}
+
+// printExplanation writes a review item's stored explanation under its line: its match
+// score (sc, when scored) as its waterfall, anything else (a company suggestion's
+// evidence) as indented JSON.
+func printExplanation(w io.Writer, it warehouse.ReviewItem, sc match.Score, scored bool) {
 	if len(it.Explanation) == 0 {
 		fmt.Fprintln(w, "       (no explanation stored)")
 		return
 	}
-	if it.Kind != warehouse.ReviewCompany {
-		var sc match.Score
-		if err := json.Unmarshal(it.Explanation, &sc); err == nil && len(sc.Fields) > 0 {
-			printWaterfall(w, "       ", sc)
-			return
-		}
+	if scored {
+		printWaterfall(w, "       ", sc)
+		return
 	}
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, it.Explanation, "       ", "  "); err != nil {

@@ -34,16 +34,23 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 			if seg = upper(seg); seg == "" {
 				continue
 			}
-			if b, cand := n.classify(seg, cc); b != "" {
+			b, cand := n.classify(seg, cc)
+			switch {
+			case b != "":
 				segs = append(segs, segment{text: b})
 				if box == "" {
 					box = b
 				}
-			} else if head, tail := n.cutAfterNumber(seg, cc); cand && tail != "" {
-				// "CALLE MAYOR 10, 2º IZQ.": the floor and door after the number.
-				segs = append(segs, segment{text: head, cand: true}, segment{text: tail})
-			} else {
-				segs = append(segs, segment{text: seg, cand: cand})
+			case cand:
+				// "CALLE MAYOR 10, 2º IZQ.": the floor and door after the number are a
+				// segment of their own.
+				head, tail := n.cutAfterNumber(seg, cc)
+				segs = append(segs, segment{text: head, cand: true})
+				if tail != "" {
+					segs = append(segs, segment{text: tail})
+				}
+			default:
+				segs = append(segs, segment{text: seg})
 			}
 		}
 	}
@@ -124,22 +131,21 @@ func (n *Normalizer) street(lines []string, cc string) (contact.Field, string, [
 		}
 		out = append(out, seg.text)
 	}
-	if chosen >= 0 && number == "" {
-		// "LD Castelmore": a lieu-dit spelt so that it reads as a street line.
-		if place := lieuDit(segs[chosen].text, cc); place != "" {
-			street = contact.Field{Value: place, Status: contact.StatusValid, Issues: []string{"street.lieu_dit"}}
-		}
+	// A rural French address names its place, not a street: "Lieu-dit Castelmore" is
+	// where the house is, as the street is elsewhere (a complement word, it left the
+	// address without a street for matching, where another source's "Castelmore" was
+	// one; "LD Castelmore" reads as a street line without a number).
+	var places []segment
+	switch {
+	case chosen >= 0 && number == "":
+		places = segs[chosen : chosen+1]
+	case chosen < 0 && box == "":
+		places = segs
 	}
-	if chosen < 0 && box == "" {
-		// A rural French address names its place, not a street: "Lieu-dit Castelmore"
-		// is where the house is, as the street is elsewhere (a complement word, read
-		// as no street: the record lost its address for matching, and another
-		// source's "Castelmore" was a street).
-		for _, seg := range segs {
-			if place := lieuDit(seg.text, cc); place != "" {
-				street = contact.Field{Value: place, Status: contact.StatusValid, Issues: []string{"street.lieu_dit"}}
-				break
-			}
+	for _, seg := range places {
+		if place := lieuDit(seg.text, cc); place != "" {
+			street = contact.Field{Value: place, Status: contact.StatusValid, Issues: []string{"street.lieu_dit"}}
+			break
 		}
 	}
 	if box != "" {
@@ -399,16 +405,13 @@ func (n *Normalizer) expandTypes(toks []string, cc string) []string {
 	}
 	switch cc {
 	case "FR":
-		first := out[0]
 		expand(0)
-		// The words of the name: "RUE DU FBG ST DENIS" is the RUE DU FAUBOURG SAINT-DENIS
-		// another source writes in full (the street compared apart), "GDE RUE" the
-		// GRANDE RUE.
+		// The words of the name after its type (and a first word that is no type): "RUE
+		// DU FBG ST DENIS" is the RUE DU FAUBOURG SAINT-DENIS another source writes in
+		// full (the street compared apart), "GDE RUE" the GRANDE RUE.
+		words := n.t.StreetWords[cc]
 		for i := range out {
-			if i == 0 && out[0] != first {
-				continue // a type
-			}
-			if c, ok := n.t.StreetWords[cc][fold.Key(out[i])]; ok {
+			if c, ok := words[fold.Key(out[i])]; ok && (i > 0 || types[fold.Key(out[0])] == "") {
 				out[i] = c
 			}
 		}
